@@ -1,0 +1,133 @@
+"""Build the tiny closed-form ONNX models in models/test/ and verify them numerically.
+
+They follow the same contract as the real Swin2SR exports (input `pixel_values` [B,3,H,W] float32,
+output `reconstruction` [B,3,sH,sW], opset 17) but compute something simple enough that a test can
+predict every output pixel exactly, so the C# pipeline (tiling, batching, padding) can be tested
+without depending on learned weights.
+
+Usage: /usr/bin/python3 models/tools/make_test_models.py [--out models/test]
+"""
+import argparse
+import pathlib
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+import ort_node
+
+OPSET = 17
+CHANNELS = 3
+
+
+def value_info(name, height_dim, width_dim):
+    return helper.make_tensor_value_info(name, TensorProto.FLOAT, ["batch", CHANNELS, height_dim, width_dim])
+
+
+def nearest_upscale_nodes(input_name, output_name, scale, prefix):
+    """Nodes for an exact nearest-neighbour upscale: no arithmetic, only copies.
+
+    DepthToSpace in DCR mode reads output pixel (y*s+i, x*s+j) of channel c from input channel
+    (i*s + j)*C + c. Tiling the whole tensor s*s times along the channel axis puts a copy of channel c
+    at exactly those indices, so every sub-pixel of the s*s block receives in[c, y, x].
+    """
+    repeats = numpy_helper.from_array(np.array([1, scale * scale, 1, 1], dtype=np.int64), f"{prefix}_repeats")
+    tiled = f"{prefix}_tiled"
+    nodes = [
+        helper.make_node("Tile", [input_name, repeats.name], [tiled], name=f"{prefix}_tile"),
+        helper.make_node("DepthToSpace", [tiled], [output_name], blocksize=scale, mode="DCR", name=f"{prefix}_d2s"),
+    ]
+    return nodes, [repeats]
+
+
+def box_blur_nodes(input_name, output_name, prefix):
+    """Nodes for a per-channel 3x3 mean filter over a reflect-padded image (output keeps H and W)."""
+    pads = numpy_helper.from_array(np.array([0, 0, 1, 1, 0, 0, 1, 1], dtype=np.int64), f"{prefix}_pads")
+    weights = numpy_helper.from_array(np.full((CHANNELS, 1, 3, 3), 1.0 / 9.0, dtype=np.float32), f"{prefix}_weights")
+    padded = f"{prefix}_padded"
+    nodes = [
+        helper.make_node("Pad", [input_name, pads.name], [padded], mode="reflect", name=f"{prefix}_pad"),
+        helper.make_node("Conv", [padded, weights.name], [output_name], group=CHANNELS, kernel_shape=[3, 3],
+                         name=f"{prefix}_conv"),
+    ]
+    return nodes, [pads, weights]
+
+
+def make_model(name, nodes, initializers, scale, doc):
+    graph = helper.make_graph(
+        nodes, name,
+        [value_info("pixel_values", "height", "width")],
+        [value_info("reconstruction", f"height_x{scale}", f"width_x{scale}")],
+        initializer=initializers,
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="make_test_models.py")
+    model.ir_version = 8  # the IR version that opset 17 shipped with; readable by any ONNX Runtime >= 1.13
+    model.doc_string = doc
+    helper.set_model_props(model, {"scale": str(scale), "window_size": "8", "test_model": name})
+    onnx.checker.check_model(model, full_check=True)
+    return model
+
+
+def build_nearest(scale):
+    nodes, inits = nearest_upscale_nodes("pixel_values", "reconstruction", scale, "nearest")
+    return make_model(f"nearest-x{scale}", nodes, inits, scale,
+                      f"Exact nearest-neighbour x{scale}: out[b,c,y,x] = in[b,c,y//{scale},x//{scale}].")
+
+
+def build_boxblur_x2():
+    blur_nodes, blur_inits = box_blur_nodes("pixel_values", "blurred", "blur")
+    up_nodes, up_inits = nearest_upscale_nodes("blurred", "reconstruction", 2, "nearest")
+    return make_model("boxblur-x2", blur_nodes + up_nodes, blur_inits + up_inits, 2,
+                      "Per-channel 3x3 box mean over a reflect-padded input, then exact nearest x2.")
+
+
+def expected_nearest(x, scale):
+    return x.repeat(scale, axis=2).repeat(scale, axis=3)
+
+
+def expected_boxblur_x2(x):
+    padded = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)), mode="reflect")
+    height, width = x.shape[2:]
+    box = sum(padded[:, :, dy:dy + height, dx:dx + width] for dy in range(3) for dx in range(3)) / 9.0
+    return expected_nearest(box, 2)
+
+
+def verify(model_path, expected_fn, exact):
+    """Run the saved model with ONNX Runtime (see ort_node.py) and compare with the numpy closed form."""
+    rng = np.random.default_rng(0)
+    shapes = [(1, 3, 8, 8), (2, 3, 16, 40), (1, 3, 5, 3)]
+    inputs = [rng.random(shape, dtype=np.float32) for shape in shapes]
+    for shape, x, actual in zip(shapes, inputs, ort_node.run_model(model_path, inputs)):
+        expected = expected_fn(x.astype(np.float64))
+        assert actual.shape == expected.shape, (model_path, actual.shape, expected.shape)
+        diff = float(np.abs(actual - expected).max())
+        # Nearest upscaling only copies values, so it must be bit-exact; the blur sums nine float32s.
+        limit = 0.0 if exact else 1e-6
+        assert diff <= limit, (model_path, shape, diff)
+        print(f"  {model_path.name} {shape}: max abs diff {diff:.3g}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=str(pathlib.Path(__file__).resolve().parents[1] / "test"))
+    args = parser.parse_args()
+    out_dir = pathlib.Path(args.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+    builds = [
+        (build_nearest(2), lambda x: expected_nearest(x, 2), True),
+        (build_nearest(4), lambda x: expected_nearest(x, 4), True),
+        (build_boxblur_x2(), expected_boxblur_x2, False),
+    ]
+    for model, expected_fn, exact in builds:
+        path = out_dir / f"{model.graph.name}.onnx"
+        onnx.save(model, str(path))
+        print(f"wrote {path}")
+        if ort_node.is_available():
+            verify(path, expected_fn, exact)
+        else:
+            print(f"  not verified: no onnxruntime-node in {ort_node.DEFAULT_NODE_MODULES} (see ort_node.py)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+namespace Swin2SR.Core.Imaging;
+
+/// <summary>What the output file is encoded as. <see cref="Same"/> keeps the input's format where we can write it.</summary>
+public enum OutputFormat
+{
+    Same,
+    Png,
+    Jpeg,
+    Webp,
+}
+
+internal static class OutputFormats
+{
+    /// <summary>
+    /// The concrete format for one input. GIF is palette-based (256 colours), so a super-resolved GIF is
+    /// written as PNG rather than dithered back down; BMP and TIFF stay as they are.
+    /// </summary>
+    public static string Resolve(OutputFormat requested, string inputPath) => requested switch
+    {
+        OutputFormat.Png => "PNG",
+        OutputFormat.Jpeg => "JPEG",
+        OutputFormat.Webp => "Webp",
+        _ => Path.GetExtension(inputPath).ToLowerInvariant() switch
+        {
+            ".jpg" or ".jpeg" or ".jpe" or ".jfif" => "JPEG",
+            ".webp" => "Webp",
+            ".bmp" or ".dib" => "BMP",
+            ".tif" or ".tiff" => "TIFF",
+            _ => "PNG",
+        },
+    };
+
+    /// <summary>The file extension written for a resolved format; a JPEG input keeps its own spelling (.jpeg stays .jpeg).</summary>
+    public static string Extension(string formatName, string inputPath)
+    {
+        string inputExtension = Path.GetExtension(inputPath);
+        bool keepInputSpelling = Resolve(OutputFormat.Same, inputPath) == formatName && inputExtension.Length > 0;
+        if (keepInputSpelling)
+            return inputExtension;
+        return formatName switch
+        {
+            "JPEG" => ".jpg",
+            "Webp" => ".webp",
+            "BMP" => ".bmp",
+            "TIFF" => ".tif",
+            _ => ".png",
+        };
+    }
+}

@@ -1,0 +1,65 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace Swin2SR.Core.Inference;
+
+/// <summary>
+/// What a super-resolution model expects, read from the model itself: the public Swin2SR exports take
+/// <c>pixel_values</c> [B,3,H,W] float32 in [0,1] and return <c>reconstruction</c> [B,3,sH,sW]; other
+/// exports name them differently, fix H and W, or state the scale only by their output.
+/// </summary>
+public sealed record ModelContract(string InputName, string OutputName, int Scale, int Window, int? FixedSize, int? FixedBatch)
+{
+    public const int DefaultWindow = 8;
+
+    public static ModelContract Read(InferenceSession session, string modelPath)
+    {
+        if (session.InputMetadata.Count != 1 || session.OutputMetadata.Count < 1)
+            throw Invalid(modelPath, $"it has {session.InputMetadata.Count} inputs and {session.OutputMetadata.Count} outputs; one image input and one image output are expected");
+        var (inputName, input) = session.InputMetadata.First();
+        var (outputName, output) = session.OutputMetadata.First();
+        if (input.ElementDataType != TensorElementType.Float || input.Dimensions.Length != 4 || output.Dimensions.Length != 4)
+            throw Invalid(modelPath, $"input '{inputName}' must be a float32 tensor [B,3,H,W] and output '{outputName}' [B,3,sH,sW]");
+        if (input.Dimensions[1] is not (3 or -1))
+            throw Invalid(modelPath, $"input '{inputName}' has {input.Dimensions[1]} channels, 3 (RGB) are expected");
+
+        var metadata = session.ModelMetadata.CustomMetadataMap;
+        int window = ReadPositiveInt(metadata, "window_size") ?? DefaultWindow;
+        int? fixedSize = FixedSpatialSize(input.Dimensions, modelPath);
+        int? fixedBatch = input.Dimensions[0] > 0 ? input.Dimensions[0] : null;
+        int? scale = ReadPositiveInt(metadata, "scale") ?? ScaleFromShapes(input.Dimensions, output.Dimensions);
+        var contract = new ModelContract(inputName, outputName, scale ?? 0, window, fixedSize, fixedBatch);
+        return scale is null ? contract with { Scale = ProbeScale(session, contract, modelPath) } : contract;
+    }
+
+    private static int? FixedSpatialSize(int[] dims, string modelPath)
+    {
+        if (dims[2] <= 0 && dims[3] <= 0)
+            return null;
+        if (dims[2] != dims[3])
+            throw Invalid(modelPath, $"its fixed input size {dims[3]}x{dims[2]} is not square; square tiles are required");
+        return dims[2];
+    }
+
+    private static int? ScaleFromShapes(int[] input, int[] output) =>
+        input[2] > 0 && output[2] > 0 && output[2] % input[2] == 0 ? output[2] / input[2] : null;
+
+    private static int? ReadPositiveInt(IReadOnlyDictionary<string, string> metadata, string key) =>
+        metadata.TryGetValue(key, out var text) && int.TryParse(text, out int value) && value > 0 ? value : null;
+
+    /// <summary>Runs one window-sized black tile and divides the output size by the input size.</summary>
+    private static int ProbeScale(InferenceSession session, ModelContract contract, string modelPath)
+    {
+        int size = contract.FixedSize ?? contract.Window;
+        int batch = contract.FixedBatch ?? 1;
+        var data = new float[batch * 3 * size * size];
+        using var input = OrtValue.CreateTensorValueFromMemory(data, [batch, 3, size, size]);
+        using var results = session.Run(new RunOptions(), [contract.InputName], [input], [contract.OutputName]);
+        var shape = results[0].GetTensorTypeAndShape().Shape;
+        if (shape.Length != 4 || shape[2] % size != 0 || shape[2] / size < 1 || shape[2] != shape[3])
+            throw Invalid(modelPath, $"a {size}x{size} input gave an output of shape [{string.Join(",", shape)}], not a whole multiple");
+        return (int)(shape[2] / size);
+    }
+
+    private static ModelLoadException Invalid(string path, string reason) => new(path, $"not a usable super-resolution model: {reason}");
+}

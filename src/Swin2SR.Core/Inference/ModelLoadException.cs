@@ -1,0 +1,13 @@
+namespace Swin2SR.Core.Inference;
+
+/// <summary>The model cannot be used: a setup error that stops the run (every image would fail alike).</summary>
+public sealed class ModelLoadException : Exception
+{
+    public ModelLoadException(string path, string reason, Exception? inner = null)
+        : base($"Model '{path}': {reason}", inner)
+    {
+        ModelPath = path;
+    }
+
+    public string ModelPath { get; }
+}

@@ -1,0 +1,54 @@
+using Swin2SR.Core.Imaging;
+
+namespace Swin2SR.Core.Pipeline;
+
+/// <summary>
+/// Decides every output path up front. With an output folder, the inputs' folder structure below their common
+/// root is mirrored into it; without one, each output goes to an <c>enhanced</c> folder beside its input.
+/// Duplicate inputs collapse to one item.
+/// </summary>
+public static class OutputPlanner
+{
+    public const string DefaultFolderName = "enhanced";
+
+    private static StringComparer PathComparer => OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
+
+    public static IReadOnlyList<UpscaleItem> Plan(IEnumerable<string> inputPaths, string? outputDirectory, OutputFormat format)
+    {
+        var inputs = inputPaths.Select(Path.GetFullPath).Distinct(PathComparer).ToList();
+        string? root = outputDirectory is null ? null : CommonDirectory(inputs);
+        var items = new List<UpscaleItem>(inputs.Count);
+        foreach (var input in inputs)
+        {
+            string formatName = OutputFormats.Resolve(format, input);
+            string name = Path.GetFileNameWithoutExtension(input) + OutputFormats.Extension(formatName, input);
+            string folder = outputDirectory is null
+                ? Path.Combine(Path.GetDirectoryName(input)!, DefaultFolderName)
+                : Path.Combine(Path.GetFullPath(outputDirectory), Path.GetRelativePath(root!, Path.GetDirectoryName(input)!));
+            items.Add(new UpscaleItem(input, Path.GetFullPath(Path.Combine(folder, name)), formatName));
+        }
+        return items;
+    }
+
+    /// <summary>The deepest folder that contains every input.</summary>
+    internal static string CommonDirectory(IReadOnlyList<string> fullPaths)
+    {
+        if (fullPaths.Count == 0)
+            return Directory.GetCurrentDirectory();
+        var separators = new[] { Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar };
+        string[] common = Path.GetDirectoryName(fullPaths[0])!.Split(separators);
+        int length = common.Length;
+        var comparer = PathComparer;
+        foreach (var path in fullPaths.Skip(1))
+        {
+            string[] parts = Path.GetDirectoryName(path)!.Split(separators);
+            int i = 0;
+            while (i < length && i < parts.Length && comparer.Equals(common[i], parts[i]))
+                i++;
+            length = i;
+        }
+        string joined = string.Join(Path.DirectorySeparatorChar, common, 0, length);
+        // Paths on different Windows drives share nothing; a root like "/" or "C:" needs its separator back.
+        return joined.Length == 0 || joined.EndsWith(':') ? joined + Path.DirectorySeparatorChar : joined;
+    }
+}

@@ -1,0 +1,19 @@
+using Swin2SR.Core.Inference;
+
+namespace Swin2SR.Core.Pipeline;
+
+/// <summary>The tile size and overlap a run uses, reconciled with what the model allows.</summary>
+public readonly record struct TileGeometry(int TileSize, int Overlap)
+{
+    public static TileGeometry Resolve(UpscaleOptions options, ModelContract contract)
+    {
+        int tile = contract.FixedSize ?? (options.TileSize > 0 ? options.TileSize : UpscaleOptions.DefaultTileSize);
+        if (contract.FixedSize is null && tile % contract.Window != 0)
+            throw new ArgumentException($"The tile size {tile} is not a multiple of the model's window ({contract.Window}); try {RoundUp(tile, contract.Window)}.");
+        if (options.TileOverlap < 0 || options.TileOverlap * 2 > tile)
+            throw new ArgumentException($"The tile overlap {options.TileOverlap} must be between 0 and half the tile size ({tile / 2}).");
+        return new TileGeometry(tile, options.TileOverlap);
+    }
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+}

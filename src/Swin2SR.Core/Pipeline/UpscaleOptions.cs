@@ -1,0 +1,31 @@
+using Swin2SR.Core.Imaging;
+
+namespace Swin2SR.Core.Pipeline;
+
+/// <summary>Everything that shapes a run's outputs and its use of the machine.</summary>
+public sealed record UpscaleOptions
+{
+    public const int DefaultTileSize = 128;
+    public const int DefaultTileOverlap = 16;
+    public const int DefaultBatchSize = 4;
+    public const int DefaultQuality = 95;
+
+    /// <summary>Input tile edge in pixels; a multiple of the model's window. 0 takes the default (or the model's fixed size).</summary>
+    public int TileSize { get; init; }
+
+    /// <summary>Overlap between neighbouring tiles, in input pixels; at most half the tile.</summary>
+    public int TileOverlap { get; init; } = DefaultTileOverlap;
+
+    public int BatchSize { get; init; } = DefaultBatchSize;
+    public int Quality { get; init; } = DefaultQuality;
+    public bool Force { get; init; }
+    public ImageLimits Limits { get; init; } = ImageLimits.Default;
+
+    /// <summary>Decoder and encoder threads each; inference gets the rest of the cores.</summary>
+    public int IoThreads { get; init; } = Math.Max(1, Environment.ProcessorCount / 4);
+
+    public int InferenceThreads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Images decoded but not yet written: bounds memory whatever the number of inputs.</summary>
+    public int MaxImagesInFlight { get; init; } = 8;
+}

@@ -1,0 +1,113 @@
+namespace Swin2SR.Core.Tiling;
+
+/// <summary>
+/// Where tiles start along one axis, and how much each tile's output counts at each output position.
+/// </summary>
+/// <remarks>
+/// Tiles are spread evenly so that every neighbouring pair overlaps by at least the requested overlap and the
+/// last tile ends exactly at the image edge (no tile hangs over the border unless the image is smaller than a
+/// tile). The blend weight of a tile rises across each overlap it shares with a neighbour: zero over the
+/// quarter nearest its own cut edge (where its receptive field saw padding instead of the neighbour's
+/// pixels), a raised-cosine ramp over the middle half, full weight beyond. Weights are then normalised so that
+/// they sum to exactly one at every position: a model whose receptive field is within a quarter of the
+/// overlap stitches to the same result as the whole image in one piece, and there is no visible seam.
+/// </remarks>
+public sealed class TileAxis
+{
+    private TileAxis(int[] starts, int tile, int length, int scale, float[][] weights)
+    {
+        Starts = starts;
+        Tile = tile;
+        Length = length;
+        Scale = scale;
+        _weights = weights;
+    }
+
+    private readonly float[][] _weights;
+
+    /// <summary>Start of each tile, in input pixels.</summary>
+    public IReadOnlyList<int> Starts { get; }
+    public int Tile { get; }
+    public int Length { get; }
+    public int Scale { get; }
+    public int Count => Starts.Count;
+
+    /// <summary>Weights of tile <paramref name="index"/> for each of its output positions that fall inside the image.</summary>
+    public ReadOnlySpan<float> Weights(int index) => _weights[index];
+
+    /// <summary>Output positions of tile <paramref name="index"/> that lie inside the image (the rest is padding).</summary>
+    public int OutputExtent(int index) => _weights[index].Length;
+
+    public static TileAxis Plan(int length, int tile, int overlap, int scale)
+    {
+        if (length <= 0) throw new ArgumentOutOfRangeException(nameof(length));
+        if (tile <= 0) throw new ArgumentOutOfRangeException(nameof(tile));
+        if (overlap < 0 || overlap * 2 > tile)
+            throw new ArgumentOutOfRangeException(nameof(overlap), $"The overlap ({overlap}) must be between 0 and half the tile size ({tile}).");
+        int[] starts = PlaceTiles(length, tile, overlap);
+        return new TileAxis(starts, tile, length, scale, BlendWeights(starts, tile, length, scale));
+    }
+
+    private static int[] PlaceTiles(int length, int tile, int overlap)
+    {
+        if (length <= tile)
+            return [0];
+        int stride = tile - overlap;
+        // At least two tiles: length > tile, so (length - overlap) / stride > 1.
+        int count = (int)Math.Ceiling((double)(length - overlap) / stride);
+        var starts = new int[count];
+        long span = length - tile;
+        // Floor of an even spread: every step is at most ceil(span / (count - 1)) <= stride.
+        for (int i = 0; i < count; i++)
+            starts[i] = (int)(i * span / (count - 1));
+        return starts;
+    }
+
+    private static float[][] BlendWeights(int[] starts, int tile, int length, int scale)
+    {
+        int outLength = length * scale;
+        var weights = new float[starts.Length][];
+        var sum = new double[outLength];
+        for (int i = 0; i < starts.Length; i++)
+        {
+            int outStart = starts[i] * scale;
+            int extent = Math.Min(tile * scale, outLength - outStart);
+            var w = new float[extent];
+            for (int p = 0; p < extent; p++)
+            {
+                int x = outStart + p;
+                double rise = i == 0 ? 1 : Ramp(x - outStart, (starts[i - 1] + tile) * scale - outStart);
+                double fall = i == starts.Length - 1 ? 1 : 1 - Ramp(x - starts[i + 1] * scale, (starts[i] + tile - starts[i + 1]) * scale);
+                w[p] = (float)(rise * fall);
+                sum[x] += w[p];
+            }
+            weights[i] = w;
+        }
+        for (int i = 0; i < starts.Length; i++)
+        {
+            int outStart = starts[i] * scale;
+            var w = weights[i];
+            for (int p = 0; p < w.Length; p++)
+                w[p] = (float)(w[p] / sum[outStart + p]);
+        }
+        return weights;
+    }
+
+    /// <summary>0 before the overlap and over its first quarter, a raised cosine across the middle half, 1 after.</summary>
+    private static double Ramp(int position, int overlapLength)
+    {
+        if (position < 0)
+            return 0;
+        if (position >= overlapLength)
+            return 1;
+        int dead = overlapLength / 4;
+        int rising = overlapLength - 2 * dead;
+        if (position < dead)
+            return 0;
+        if (position >= dead + rising)
+            return 1;
+        double t = (position - dead + 0.5) / rising;
+        double s = Math.Sin(Math.PI / 2 * t);
+        return s * s;
+    }
+}

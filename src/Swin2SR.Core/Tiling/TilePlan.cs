@@ -1,0 +1,21 @@
+namespace Swin2SR.Core.Tiling;
+
+/// <summary>The tiles of one image: a grid of <see cref="TileAxis"/> columns by rows.</summary>
+public sealed class TilePlan
+{
+    public TilePlan(int width, int height, int tile, int overlap, int scale)
+    {
+        Columns = TileAxis.Plan(width, tile, overlap, scale);
+        Rows = TileAxis.Plan(height, tile, overlap, scale);
+        Tile = tile;
+        Scale = scale;
+    }
+
+    public TileAxis Columns { get; }
+    public TileAxis Rows { get; }
+    public int Tile { get; }
+    public int Scale { get; }
+    public int Count => Columns.Count * Rows.Count;
+
+    public (int Column, int Row) Position(int index) => (index % Columns.Count, index / Columns.Count);
+}

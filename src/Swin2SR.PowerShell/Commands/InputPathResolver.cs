@@ -1,0 +1,71 @@
+using System.Management.Automation;
+
+namespace Swin2SR.PowerShell.Commands;
+
+/// <summary>
+/// Turns -Path (wildcards) and -LiteralPath values into file-system paths, the way built-in cmdlets do. A folder
+/// stands for the supported images directly inside it. Problems are error records for the caller to write.
+/// </summary>
+internal static class InputPathResolver
+{
+    private static readonly HashSet<string> s_imageExtensions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ".png", ".jpg", ".jpeg", ".jpe", ".jfif", ".webp", ".bmp", ".dib", ".tif", ".tiff", ".gif",
+    };
+
+    public static IEnumerable<(string? Path, ErrorRecord? Error)> Resolve(PSCmdlet cmdlet, string path, bool literal)
+    {
+        List<string> resolved = [];
+        ErrorRecord? error = null;
+        try
+        {
+            if (literal)
+            {
+                string full = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _);
+                if (!IsFileSystem(provider))
+                    error = NotFileSystem(path);
+                else if (!File.Exists(full) && !Directory.Exists(full))
+                    error = NotFound(path, new ItemNotFoundException($"Cannot find path '{path}' because it does not exist."));
+                else
+                    resolved.Add(full);
+            }
+            else
+            {
+                var paths = cmdlet.SessionState.Path.GetResolvedProviderPathFromPSPath(path, out var provider);
+                if (!IsFileSystem(provider))
+                    error = NotFileSystem(path);
+                else
+                    resolved.AddRange(paths);
+            }
+        }
+        catch (ItemNotFoundException e)
+        {
+            error = NotFound(path, e);
+        }
+        if (error is not null)
+        {
+            yield return (null, error);
+            yield break;
+        }
+        foreach (var full in resolved)
+        {
+            if (Directory.Exists(full))
+            {
+                foreach (var file in Directory.EnumerateFiles(full).Where(f => s_imageExtensions.Contains(System.IO.Path.GetExtension(f))).Order(StringComparer.Ordinal))
+                    yield return (file, null);
+            }
+            else
+            {
+                yield return (full, null);
+            }
+        }
+    }
+
+    private static bool IsFileSystem(ProviderInfo provider) => provider.ImplementingType == typeof(Microsoft.PowerShell.Commands.FileSystemProvider);
+
+    private static ErrorRecord NotFound(string path, Exception e) =>
+        new(e, "PathNotFound", ErrorCategory.ObjectNotFound, path);
+
+    private static ErrorRecord NotFileSystem(string path) =>
+        new(new ArgumentException($"'{path}' is not a file-system path."), "NotFileSystemPath", ErrorCategory.InvalidArgument, path);
+}

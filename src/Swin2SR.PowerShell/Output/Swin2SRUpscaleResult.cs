@@ -1,0 +1,30 @@
+namespace Swin2SR.PowerShell;
+
+public enum Swin2SRItemStatus
+{
+    Succeeded,
+    Skipped,
+    Failed,
+}
+
+/// <summary>What Invoke-Swin2SRUpscale writes for each input (format view: Swin2SR.PowerShell.Format.ps1xml).</summary>
+public sealed class Swin2SRUpscaleResult
+{
+    public string InputPath { get; init; } = "";
+    public string OutputPath { get; init; } = "";
+    public Swin2SRItemStatus Status { get; init; }
+    public int InputWidth { get; init; }
+    public int InputHeight { get; init; }
+    public int OutputWidth { get; init; }
+    public int OutputHeight { get; init; }
+    public int Scale { get; init; }
+    public string Model { get; init; } = "";
+    public TimeSpan Duration { get; init; }
+    public string? ErrorId { get; init; }
+    public string? Error { get; init; }
+
+    public string Name => System.IO.Path.GetFileName(InputPath);
+    public string Directory => System.IO.Path.GetDirectoryName(InputPath) ?? "";
+
+    public override string ToString() => $"{Status}: {InputPath}";
+}
