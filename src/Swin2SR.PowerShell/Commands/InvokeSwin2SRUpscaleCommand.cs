@@ -129,7 +129,7 @@ public sealed class InvokeSwin2SRUpscaleCommand : PSCmdlet
     {
         var clock = Stopwatch.StartNew();
         var progress = new UpscaleProgress(run.Total, run.ModelName);
-        var lastProgress = TimeSpan.MinValue;
+        var lastProgress = -s_progressInterval;
         while (!run.IsComplete)
         {
             if (_stopping)

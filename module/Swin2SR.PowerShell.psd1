@@ -1,0 +1,22 @@
+@{
+    RootModule           = 'Swin2SR.PowerShell.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '5b0f3c2e-8d7a-4f49-9a57-0e4f6d2b9c31'
+    Author               = 'Swin2SR.PowerShell contributors'
+    CompanyName          = 'Swin2SR.PowerShell'
+    Copyright            = '(c) Swin2SR.PowerShell contributors. MIT licence.'
+    Description          = 'Bulk image super-resolution with Swin2SR models (ONNX Runtime; NVIDIA GPUs or CPU), built for unattended runs over tens of thousands of images.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    CmdletsToExport      = @('Invoke-Swin2SRUpscale')
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    FormatsToProcess     = @('Swin2SR.PowerShell.Format.ps1xml')
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('super-resolution', 'upscale', 'Swin2SR', 'ONNX', 'image', 'GPU')
+            LicenseUri = 'https://opensource.org/licenses/MIT'
+        }
+    }
+}

@@ -1,0 +1,24 @@
+<#
+.SYNOPSIS
+    Runs the Pester module tests against a staged module and writes NUnit XML. Started in a child pwsh by build.ps1.
+#>
+param(
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [Parameter(Mandatory)] [string] $ResultPath
+)
+$ErrorActionPreference = 'Stop'
+$packages = (& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
+Import-Module (Join-Path $packages.Trim() 'pester/5.7.1/tools/Pester.psd1') -Force
+
+$env:SWIN2SR_TEST_MODULE = (Resolve-Path $ModulePath).Path
+$configuration = New-PesterConfiguration
+$configuration.Run.Path = $PSScriptRoot
+$configuration.Run.Exit = $false
+$configuration.Run.PassThru = $true
+$configuration.Output.Verbosity = 'Detailed'
+$configuration.TestResult.Enabled = $true
+$configuration.TestResult.OutputFormat = 'NUnitXml'
+$configuration.TestResult.OutputPath = $ResultPath
+$result = Invoke-Pester -Configuration $configuration
+Write-Host ("Pester: {0} passed, {1} failed, {2} skipped" -f $result.PassedCount, $result.FailedCount, $result.SkippedCount)
+exit ([int]($result.FailedCount -gt 0))
