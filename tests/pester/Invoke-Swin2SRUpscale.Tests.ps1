@@ -1,0 +1,234 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
+    Import-Module $ModulePath -Force
+}
+
+Describe 'Invoke-Swin2SRUpscale' {
+    BeforeEach {
+        $root = New-TestFolder
+        $in = Join-Path $root 'in'
+        $out = Join-Path $root 'out'
+    }
+    AfterEach {
+        Remove-Item -LiteralPath $root -Recurse -Force -ErrorAction SilentlyContinue
+    }
+
+    Context 'pipeline binding and paths' {
+        It 'takes Get-ChildItem output and writes one result and one file per input' {
+            $files = 1..3 | ForEach-Object { New-TestImage (Join-Path $in "img$_.png") -Width (10 * $_) -Height 7 -Seed $_ }
+            $results = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out
+            $results | Should -HaveCount 3
+            $results.Status | Should -Be @('Succeeded', 'Succeeded', 'Succeeded')
+            foreach ($file in $files) {
+                $result = $results | Where-Object InputPath -eq $file.FullName
+                $result.OutputPath | Should -Be (Join-Path $out $file.Name)
+                $size = Get-TestImageSize $result.OutputPath
+                $source = Get-TestImageSize $file.FullName
+                $size.Width | Should -Be (2 * $source.Width)
+                $size.Height | Should -Be (2 * $source.Height)
+            }
+        }
+
+        It 'handles names with brackets, spaces, quotes and non-ASCII letters' {
+            $names = @('a [1].png', 'with space.png', "quote'd.png", 'ünïcødé 名前.png')
+            foreach ($name in $names) { $null = New-TestImage (Join-Path $in $name) }
+            $results = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out
+            $results.Status | Sort-Object -Unique | Should -Be 'Succeeded'
+            foreach ($name in $names) { Test-Path -LiteralPath (Join-Path $out $name) | Should -BeTrue }
+        }
+
+        It 'expands wildcards in -Path and takes -LiteralPath as written' {
+            $null = New-TestImage (Join-Path $in 'x1.png')
+            $null = New-TestImage (Join-Path $in 'x2.png')
+            $null = New-TestImage (Join-Path $in 'y [b].png')
+            (Invoke-Swin2SRUpscale -Path (Join-Path $in 'x*.png') -Model $NearestX2 -OutputDirectory $out) | Should -HaveCount 2
+            $literal = Invoke-Swin2SRUpscale -LiteralPath (Join-Path $in 'y [b].png') -Model $NearestX2 -OutputDirectory $out
+            $literal.Status | Should -Be 'Succeeded'
+        }
+
+        It 'mirrors the folder structure below the inputs'' common root' {
+            $a = New-TestImage (Join-Path $in 'shop/a/one.png')
+            $b = New-TestImage (Join-Path $in 'shop/b/c/two.png')
+            $results = Get-ChildItem -LiteralPath $in -Recurse -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out
+            ($results | Where-Object InputPath -eq $a.FullName).OutputPath | Should -Be (Join-Path $out 'a/one.png')
+            ($results | Where-Object InputPath -eq $b.FullName).OutputPath | Should -Be (Join-Path $out 'b/c/two.png')
+        }
+
+        It 'writes to an enhanced folder beside each input by default' {
+            $file = New-TestImage (Join-Path $in 'photo.png')
+            $result = $file | Invoke-Swin2SRUpscale -Model $NearestX2
+            $result.OutputPath | Should -Be (Join-Path $in 'enhanced/photo.png')
+            Test-Path -LiteralPath $result.OutputPath | Should -BeTrue
+        }
+
+        It 'reports a path that does not exist and goes on with the rest' {
+            $file = New-TestImage (Join-Path $in 'real.png')
+            $results = Invoke-Swin2SRUpscale -Path (Join-Path $in 'missing.png'), $file.FullName -Model $NearestX2 -OutputDirectory $out -ErrorVariable problems -ErrorAction SilentlyContinue
+            $results.Status | Should -Be 'Succeeded'
+            $problems | Should -HaveCount 1
+            $problems[0].FullyQualifiedErrorId | Should -BeLike 'PathNotFound*'
+        }
+    }
+
+    Context 'what is written' {
+        It 'writes nothing with -WhatIf' {
+            $null = New-TestImage (Join-Path $in 'a.png')
+            $results = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -WhatIf
+            $results | Should -BeNullOrEmpty
+            Test-Path -LiteralPath $out | Should -BeFalse
+        }
+
+        It 'skips an existing output unless -Force is given' {
+            $file = New-TestImage (Join-Path $in 'a.png')
+            $first = $file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out
+            $written = (Get-Item -LiteralPath $first.OutputPath).LastWriteTimeUtc
+            Start-Sleep -Milliseconds 50
+            $second = $file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out
+            $second.Status | Should -Be 'Skipped'
+            $second.ErrorId | Should -Be 'OutputExists'
+            (Get-Item -LiteralPath $first.OutputPath).LastWriteTimeUtc | Should -Be $written
+            $forced = $file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -Force
+            $forced.Status | Should -Be 'Succeeded'
+            (Get-Item -LiteralPath $first.OutputPath).LastWriteTimeUtc | Should -BeGreaterThan $written
+        }
+
+        It 'converts the format and keeps the size with -Format Jpeg' {
+            $file = New-TestImage (Join-Path $in 'a.png') -Width 30 -Height 20
+            $result = $file | Invoke-Swin2SRUpscale -Model $NearestX4 -OutputDirectory $out -Format Jpeg -Quality 80
+            $result.OutputPath | Should -Be (Join-Path $out 'a.jpg')
+            [IO.File]::ReadAllBytes($result.OutputPath)[0..1] | Should -Be @(0xFF, 0xD8)
+            (Get-TestImageSize $result.OutputPath).Width | Should -Be 120
+        }
+
+        It 'returns typed result objects with sizes, scale, model and duration' {
+            $file = New-TestImage (Join-Path $in 'a.png') -Width 13 -Height 5
+            $result = $file | Invoke-Swin2SRUpscale -Model $NearestX4 -OutputDirectory $out
+            $result.PSObject.TypeNames[0] | Should -Be 'Swin2SR.PowerShell.Swin2SRUpscaleResult'
+            $result.InputWidth, $result.InputHeight | Should -Be @(13, 5)
+            $result.OutputWidth, $result.OutputHeight | Should -Be @(52, 20)
+            $result.Scale | Should -Be 4
+            $result.Model | Should -Be 'nearest-x4'
+            $result.Duration | Should -BeOfType [TimeSpan]
+            $result.Duration.Ticks | Should -BeGreaterThan 0
+            ($result | Format-Table | Out-String) | Should -Match 'Succeeded\s+a\.png\s+13x5\s+52x20'
+        }
+    }
+
+    Context 'bad input' {
+        It 'writes an error record for a corrupt file and upscales the rest' {
+            $good = 1..2 | ForEach-Object { New-TestImage (Join-Path $in "good$_.png") -Seed $_ }
+            $bytes = [IO.File]::ReadAllBytes($good[0].FullName)
+            [IO.File]::WriteAllBytes((Join-Path $in 'broken.png'), $bytes[0..([int]($bytes.Length / 2))])
+            $results = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -ErrorVariable problems -ErrorAction SilentlyContinue
+            $problems | Should -HaveCount 1
+            $problems[0].FullyQualifiedErrorId | Should -BeLike 'CorruptImage,*'
+            $problems[0].CategoryInfo.Category | Should -Be 'InvalidData'
+            $problems[0].TargetObject | Should -Be (Join-Path $in 'broken.png')
+            $problems[0].ToString() | Should -Match 'broken\.png'
+            ($results | Where-Object Status -eq 'Succeeded') | Should -HaveCount 2
+            ($results | Where-Object Status -eq 'Failed').InputPath | Should -Be (Join-Path $in 'broken.png')
+            Test-Path -LiteralPath (Join-Path $out 'broken.png') | Should -BeFalse
+            Get-LeftoverTempFile $out | Should -BeNullOrEmpty
+        }
+
+        It 'reports a text file named .jpg as an unsupported format' {
+            Set-Content -LiteralPath (Join-Path (New-Item -ItemType Directory -Force $in) 'notes.jpg') -Value 'not an image'
+            $result = Invoke-Swin2SRUpscale -LiteralPath (Join-Path $in 'notes.jpg') -Model $NearestX2 -OutputDirectory $out -ErrorVariable problems -ErrorAction SilentlyContinue
+            $result.Status | Should -Be 'Failed'
+            $problems[0].FullyQualifiedErrorId | Should -BeLike 'UnsupportedFormat,*'
+        }
+
+        It 'stops at the first bad image with -ErrorAction Stop' {
+            New-Item -ItemType Directory -Force $in | Out-Null
+            Set-Content -LiteralPath (Join-Path $in 'empty.png') -Value $null
+            { Invoke-Swin2SRUpscale -LiteralPath (Join-Path $in 'empty.png') -Model $NearestX2 -OutputDirectory $out -ErrorAction Stop } |
+                Should -Throw -ErrorId 'EmptyFile,Swin2SR.PowerShell.Commands.InvokeSwin2SRUpscaleCommand'
+        }
+
+        It 'fails the whole run with a clear error when the model does not exist' {
+            $file = New-TestImage (Join-Path $in 'a.png')
+            { $file | Invoke-Swin2SRUpscale -Model 'no-such-model' -OutputDirectory $out } | Should -Throw -ErrorId 'ModelNotFound*'
+        }
+
+        It 'refuses an overlap over half the tile' {
+            $file = New-TestImage (Join-Path $in 'a.png')
+            { $file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -TileSize 32 -TileOverlap 20 } | Should -Throw -ErrorId 'InvalidTiling*'
+        }
+    }
+
+    Context 'progress and cancellation' {
+        It 'reports progress with a rate and time remaining' {
+            1..4 | ForEach-Object { $null = New-TestImage (Join-Path $in "p$_.png") -Seed $_ }
+            $ps = [powershell]::Create()
+            try {
+                $null = $ps.AddScript("Import-Module '$ModulePath'; Get-ChildItem -LiteralPath '$in' -File | Invoke-Swin2SRUpscale -Model '$NearestX2' -OutputDirectory '$out'")
+                $results = $ps.Invoke()
+                $results | Should -HaveCount 4
+                $records = @($ps.Streams.Progress)
+                $records.Count | Should -BeGreaterThan 1
+                ($records | Where-Object StatusDescription -match '^4 of 4 done') | Should -Not -BeNullOrEmpty
+                ($records | Where-Object { $_.SecondsRemaining -ge 0 -and $_.StatusDescription -match 'images/s' }) | Should -Not -BeNullOrEmpty
+                $records[-1].RecordType | Should -Be 'Completed'
+            }
+            finally { $ps.Dispose() }
+        }
+
+        It 'runs non-interactively with progress on and exits cleanly' {
+            $null = New-TestImage (Join-Path $in 'a.png')
+            $output = Invoke-ChildPwsh -Command "`$ProgressPreference = 'Continue'; Import-Module '$ModulePath'; (Get-ChildItem -LiteralPath '$in' -File | Invoke-Swin2SRUpscale -Model '$NearestX2' -OutputDirectory '$out').Status" 2>&1
+            $LASTEXITCODE | Should -Be 0
+            $output | Should -Contain 'Succeeded'
+        }
+
+        It 'stops within two seconds on Ctrl+C and leaves no temp or partial file' {
+            1..40 | ForEach-Object { $null = New-TestImage (Join-Path $in "c$_.png") -Width 64 -Height 64 -Seed $_ }
+            $ps = [powershell]::Create()
+            try {
+                # Tiny tiles and batches make the run long enough to interrupt mid-way.
+                $null = $ps.AddScript("Import-Module '$ModulePath'; Get-ChildItem -LiteralPath '$in' -File | Invoke-Swin2SRUpscale -Model '$NearestX4' -OutputDirectory '$out' -TileSize 8 -TileOverlap 0 -BatchSize 1")
+                $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
+                $async = $ps.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]::new(), $output)
+                $deadline = [DateTime]::UtcNow.AddSeconds(60)
+                while ($output.Count -lt 2 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+                $output.Count | Should -BeGreaterOrEqual 2
+                $clock = [Diagnostics.Stopwatch]::StartNew()
+                $ps.Stop()
+                $clock.Elapsed.TotalSeconds | Should -BeLessThan 2
+                $async.IsCompleted | Should -BeTrue
+                $written = @(Get-ChildItem -LiteralPath $out -File)
+                $written.Count | Should -BeLessThan 40
+                Get-LeftoverTempFile $out | Should -BeNullOrEmpty
+                foreach ($file in $written) { (Get-TestImageSize $file.FullName).Width | Should -Be 256 }
+            }
+            finally { $ps.Dispose() }
+        }
+    }
+
+    Context 'discoverability' {
+        It 'has full help with a synopsis, every parameter and examples' {
+            $help = Get-Help Invoke-Swin2SRUpscale -Full
+            $help.Synopsis | Should -Not -BeNullOrEmpty
+            $help.Synopsis | Should -Not -Match '^\s*Invoke-Swin2SRUpscale \['
+            $documented = $help.parameters.parameter.name
+            foreach ($name in (Get-Command Invoke-Swin2SRUpscale).Parameters.Keys | Where-Object { $_ -notin [System.Management.Automation.PSCmdlet]::CommonParameters -and $_ -notin [System.Management.Automation.PSCmdlet]::OptionalCommonParameters }) {
+                $documented | Should -Contain $name
+            }
+            @($help.examples.example).Count | Should -BeGreaterOrEqual 3
+            (Get-Help Invoke-Swin2SRUpscale -Parameter TileSize).description | Out-String | Should -Match '\S'
+        }
+
+        It 'completes -Model with the models shipped in the module' {
+            $shipped = Get-ChildItem -LiteralPath (Join-Path $ModulePath 'models') -Filter *.onnx | ForEach-Object BaseName
+            $shipped | Should -Not -BeNullOrEmpty
+            $completion = TabExpansion2 -inputScript 'Invoke-Swin2SRUpscale -Model ' -cursorColumn 'Invoke-Swin2SRUpscale -Model '.Length
+            $completion.CompletionMatches.CompletionText | Should -Be ($shipped | Sort-Object)
+        }
+
+        It 'exports only its cmdlets and requires PowerShell 7.4 Core' {
+            $module = Get-Module Swin2SR.PowerShell
+            $module.ExportedCmdlets.Keys | Should -Contain 'Invoke-Swin2SRUpscale'
+            $module.PowerShellVersion | Should -Be ([version]'7.4')
+            $module.CompatiblePSEditions | Should -Be 'Core'
+        }
+    }
+}

@@ -1,0 +1,52 @@
+# Shared by the module tests: the staged module, the test models, and fixture images made on the spot.
+. (Join-Path $PSScriptRoot 'ChildPwsh.ps1')
+
+$script:ModulePath = $env:SWIN2SR_TEST_MODULE
+if (-not $script:ModulePath) { throw 'SWIN2SR_TEST_MODULE is not set: run the tests through build.ps1 test.' }
+$script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+$script:NearestX2 = Join-Path $script:RepoRoot 'models/test/nearest-x2.onnx'
+$script:NearestX4 = Join-Path $script:RepoRoot 'models/test/nearest-x4.onnx'
+
+# ImageSharp from the staged module writes the fixtures; it loads here in the default context, the module's
+# copy in its own, which is itself part of what these tests exercise.
+Add-Type -Path (Join-Path $script:ModulePath 'dependencies/SixLabors.ImageSharp.dll')
+
+function New-TestImage {
+    param(
+        [Parameter(Mandatory)] [string] $Path,
+        [int] $Width = 24,
+        [int] $Height = 16,
+        [int] $Seed = 1
+    )
+    $random = [Random]::new($Seed)
+    $image = [SixLabors.ImageSharp.Image[SixLabors.ImageSharp.PixelFormats.Rgb24]]::new($Width, $Height)
+    try {
+        for ($y = 0; $y -lt $Height; $y++) {
+            for ($x = 0; $x -lt $Width; $x++) {
+                $image[$x, $y] = [SixLabors.ImageSharp.PixelFormats.Rgb24]::new($random.Next(256), $random.Next(256), $random.Next(256))
+            }
+        }
+        $null = New-Item -ItemType Directory -Force -Path (Split-Path -LiteralPath $Path)
+        switch ([IO.Path]::GetExtension($Path).ToLowerInvariant()) {
+            '.jpg' { [SixLabors.ImageSharp.ImageExtensions]::SaveAsJpeg($image, $Path) }
+            default { [SixLabors.ImageSharp.ImageExtensions]::SaveAsPng($image, $Path) }
+        }
+    }
+    finally { $image.Dispose() }
+    Get-Item -LiteralPath $Path
+}
+
+function Get-TestImageSize([string] $Path) {
+    $info = [SixLabors.ImageSharp.Image]::Identify($Path)
+    [pscustomobject]@{ Width = $info.Width; Height = $info.Height }
+}
+
+function New-TestFolder {
+    $path = Join-Path ([IO.Path]::GetTempPath()) ("swin2sr-pester-" + [Guid]::NewGuid().ToString('N'))
+    New-Item -ItemType Directory -Path $path
+}
+
+# Temp files are hidden ('.name.guid.tmp'); -Force lists them too.
+function Get-LeftoverTempFile([string] $Path) {
+    Get-ChildItem -LiteralPath $Path -Recurse -Force -File -ErrorAction SilentlyContinue | Where-Object Name -like '*.tmp'
+}
