@@ -1,0 +1,58 @@
+namespace Swin2SR.Core.Jobs;
+
+/// <summary>
+/// The journal every run writes: jobs, their items and the workers leasing them. One contract, two engines
+/// (SQLite on one machine, PostgreSQL for several). Every method is one transaction; implementations are safe to
+/// call from several threads, and several processes may share one store.
+/// </summary>
+public interface IJobStore : IDisposable
+{
+    /// <summary>Where the store lives, as shown to users (never with credentials).</summary>
+    string Location { get; }
+
+    /// <summary>Creates the job, or updates its recorded options if it exists; clears a pending stop request.</summary>
+    JobRecord CreateOrUpdateJob(string name, JobOptions options);
+
+    JobRecord? FindJob(string name);
+
+    IReadOnlyList<JobRecord> ListJobs();
+
+    /// <summary>
+    /// Adds inputs. An input already in the job is queued again unless it succeeded with the same size, time,
+    /// options and output path (then it is reported in <see cref="AddItemsResult.AlreadyDone"/>; with
+    /// <paramref name="redoDone"/>, -Force, it is queued again too), or is already waiting or being worked on.
+    /// </summary>
+    AddItemsResult AddItems(long jobId, IReadOnlyList<NewItem> items, bool redoDone);
+
+    /// <summary>Failed items go back to Pending (Resume -RetryFailed).</summary>
+    int RequeueFailed(long jobId);
+
+    void RegisterWorker(long jobId, WorkerRecord worker);
+
+    /// <summary>Marks the worker alive and extends the leases of the items it holds.</summary>
+    void Heartbeat(long jobId, string workerId, DateTimeOffset leaseUntil);
+
+    /// <summary>Removes the worker and hands every item it still holds back to Pending.</summary>
+    void UnregisterWorker(long jobId, string workerId);
+
+    IReadOnlyList<WorkerRecord> Workers(long jobId);
+
+    /// <summary>Makes the leases of these (dead) workers expire now, so their items can be claimed.</summary>
+    void ExpireWorkers(long jobId, IReadOnlyCollection<string> workerIds);
+
+    /// <summary>Leases up to <paramref name="max"/> Pending items, or Running ones whose lease expired.</summary>
+    IReadOnlyList<ClaimedItem> Claim(long jobId, string workerId, int max, DateTimeOffset leaseUntil);
+
+    /// <summary>Commits outcomes; returns how many were still leased by this worker (the others were taken over).</summary>
+    int Complete(string workerId, IReadOnlyList<ItemOutcome> outcomes);
+
+    void RequestStop(long jobId);
+
+    bool IsStopRequested(long jobId);
+
+    JobSummary Summarize(JobRecord job, Func<WorkerRecord, bool> isAlive);
+
+    IReadOnlyList<ItemRecord> Items(long jobId, IReadOnlyCollection<ItemStatus>? statuses);
+
+    void RemoveJob(long jobId);
+}

@@ -1,0 +1,46 @@
+using Swin2SR.Core.Imaging;
+using Swin2SR.Core.Pipeline;
+
+namespace Swin2SR.Core.Jobs;
+
+/// <summary>
+/// Adds a run's inputs to a job: plans their outputs (below the job's recorded root, so outputs keep their place
+/// when later runs add inputs elsewhere), records size and time, and reports which inputs are already done.
+/// </summary>
+public static class JobPlanner
+{
+    public static (JobRecord Job, IReadOnlyList<UpscaleItem> AlreadyDone, AddItemsResult Added) AddInputs(
+        IJobStore store, string jobName, JobOptions options, IReadOnlyList<string> inputs)
+    {
+        var existing = store.FindJob(jobName);
+        string? root = options.OutputDirectory is null ? null
+            : existing?.Options.OutputRoot is { } recorded && recorded.Length > 0 && AllUnder(inputs, recorded) ? recorded
+            : OutputPlanner.CommonDirectory(inputs.Select(Path.GetFullPath).ToList());
+        var recordedOptions = options with { OutputRoot = root };
+        var job = store.CreateOrUpdateJob(jobName, recordedOptions);
+        var planned = OutputPlanner.Plan(inputs, options.OutputDirectory, Enum.Parse<OutputFormat>(options.Format, ignoreCase: true), root);
+        string hash = recordedOptions.OutputHash();
+        var items = planned.Select(p =>
+        {
+            var info = new FileInfo(p.InputPath);
+            // A missing input is still journaled: the run reports it as InputNotFound like any bad file.
+            return new NewItem(p.InputPath, p.OutputPath, p.OutputFormat, info.Exists ? info.Length : -1,
+                info.Exists ? new DateTimeOffset(info.LastWriteTimeUtc).ToUnixTimeMilliseconds() : 0, hash);
+        }).ToList();
+        var added = store.AddItems(job.Id, items, redoDone: options.Force);
+        var doneSet = added.AlreadyDone.ToHashSet();
+        return (job, planned.Where(p => doneSet.Contains(p.InputPath)).ToList(), added);
+    }
+
+    /// <summary>The result reported for an input the journal says is done: Skipped, with the reason.</summary>
+    public static UpscaleResult AlreadyDoneResult(UpscaleItem item, string jobName, string modelPath, int scale) => new(
+        item, UpscaleStatus.Skipped, 0, 0, 0, 0, scale, Path.GetFileNameWithoutExtension(modelPath), TimeSpan.Zero,
+        new UpscaleError("AlreadyDone", ImageErrorKind.WriteFailed, $"{item.InputPath} was already upscaled by job '{jobName}' with the same options and is unchanged", null));
+
+    private static bool AllUnder(IReadOnlyList<string> inputs, string root)
+    {
+        string prefix = Path.TrimEndingDirectorySeparator(root) + Path.DirectorySeparatorChar;
+        var comparison = OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        return inputs.All(i => Path.GetFullPath(i).StartsWith(prefix, comparison));
+    }
+}

@@ -1,0 +1,41 @@
+namespace Swin2SR.Core.Jobs;
+
+/// <summary>A job as stored.</summary>
+public sealed record JobRecord(long Id, string Name, JobOptions Options, DateTimeOffset Created, DateTimeOffset Updated, bool StopRequested);
+
+/// <summary>One input to add to a job, with what identifies its version (size and time).</summary>
+public sealed record NewItem(string InputPath, string OutputPath, string OutputFormat, long InputLength, long InputModifiedMs, string OptionsHash);
+
+/// <summary>An item claimed by a worker: it holds the lease until it reports the outcome.</summary>
+/// <param name="MayOverwrite">
+/// The job wrote this output before, or an earlier claim of this item ended without an outcome (a worker killed
+/// between renaming its output into place and committing): an existing file is then the job's own to replace.
+/// </param>
+public sealed record ClaimedItem(long Id, string InputPath, string OutputPath, string OutputFormat, int Attempts, bool MayOverwrite);
+
+/// <summary>The outcome of one claimed item, committed in batches.</summary>
+/// <param name="Metrics">The quality gate's measurements as JSON (<see cref="global::Swin2SR.Core.Quality.QualityMetrics"/>), when the image reached it.</param>
+public sealed record ItemOutcome(
+    long ItemId, ItemStatus Status, string? ErrorId, string? ErrorMessage, long DurationMs,
+    int InputWidth, int InputHeight, int OutputWidth, int OutputHeight, string? Metrics = null);
+
+/// <summary>A worker process on a host: a lease owner whose liveness can be checked.</summary>
+public sealed record WorkerRecord(string Id, string Host, int ProcessId, long ProcessStartMs, string Device, DateTimeOffset Started, DateTimeOffset Heartbeat, long Processed);
+
+/// <summary>An item as the journal holds it.</summary>
+public sealed record ItemRecord(
+    long Id, string JobName, string InputPath, string OutputPath, ItemStatus Status, int Attempts,
+    string? ErrorId, string? ErrorMessage, DateTimeOffset? Started, DateTimeOffset? Finished, long? DurationMs,
+    int? InputWidth, int? InputHeight, int? OutputWidth, int? OutputHeight, string? LeaseOwner, string? Metrics = null);
+
+/// <summary>A job with its counts, rate and workers: what Get-Swin2SRJob shows.</summary>
+public sealed record JobSummary(
+    JobRecord Job, JobState State, long Total, long Pending, long Running, long Succeeded, long Failed, long Skipped,
+    double ImagesPerSecond, TimeSpan? EstimatedRemaining, DateTimeOffset? FirstStarted, DateTimeOffset? LastFinished,
+    IReadOnlyList<WorkerRecord> Workers)
+{
+    public double PercentComplete => Total == 0 ? 100 : 100.0 * (Succeeded + Failed + Skipped) / Total;
+}
+
+/// <summary>How many of the inputs given to a job were new, changed (queued again) or already done.</summary>
+public sealed record AddItemsResult(int Added, int Requeued, IReadOnlyList<string> AlreadyDone);

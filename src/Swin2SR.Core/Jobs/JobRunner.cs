@@ -1,0 +1,210 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Swin2SR.Core.Inference;
+using Swin2SR.Core.Pipeline;
+
+namespace Swin2SR.Core.Jobs;
+
+/// <summary>
+/// Runs a job's pending items through the pipeline as one worker: claims items under a lease as the pipeline
+/// has room, keeps the leases alive, commits each outcome to the journal before handing it on, and stops when
+/// the job runs dry, on Ctrl+C, or when a Stop is requested from any session. Several runners (in several
+/// processes or on several hosts) may work on one job at once; the store's claims keep them apart.
+/// </summary>
+public sealed class JobRunner
+{
+    public static readonly TimeSpan DefaultLeaseDuration = TimeSpan.FromSeconds(60);
+    private const int ClaimBatch = 8;
+    private const int JournalBatch = 64;
+    private static readonly TimeSpan JournalLatency = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan StopPollInterval = TimeSpan.FromSeconds(1);
+
+    private readonly IJobStore _store;
+    private readonly JobRecord _job;
+    private readonly IReadOnlyList<ITileRunner> _devices;
+    private readonly UpscaleOptions _options;
+    private readonly TimeSpan _leaseDuration;
+    private readonly PathMap _paths;
+    private readonly WorkerRecord _worker;
+    private readonly Channel<UpscaleItem> _claimed = Channel.CreateBounded<UpscaleItem>(new BoundedChannelOptions(ClaimBatch) { SingleWriter = true });
+    private readonly Channel<UpscaleResult> _results = Channel.CreateUnbounded<UpscaleResult>(new UnboundedChannelOptions { SingleWriter = true, SingleReader = true });
+    private readonly CancellationTokenSource _stop;
+
+    private UpscalePipeline? _pipeline;
+
+    private JobRunner(IJobStore store, JobRecord job, IReadOnlyList<ITileRunner> devices, UpscaleOptions options, TimeSpan leaseDuration, PathMap paths, CancellationToken cancellation)
+    {
+        _store = store;
+        _job = job;
+        _devices = devices;
+        _options = options;
+        _leaseDuration = leaseDuration;
+        _paths = paths;
+        _worker = WorkerIdentity.ForThisProcess(string.Join(",", devices.Select(d => d.Device)));
+        _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+    }
+
+    /// <summary>Outcomes, each already committed to the journal.</summary>
+    public ChannelReader<UpscaleResult> Results => _results.Reader;
+
+    public Task Completion { get; private set; } = Task.CompletedTask;
+
+    /// <summary>True when the run ended because a Stop was requested for the job.</summary>
+    public bool StoppedByRequest { get; private set; }
+
+    public string WorkerId => _worker.Id;
+
+    /// <summary>What the scheduler had to adapt during the run (smaller batches or tiles, a failed device).</summary>
+    public bool TryTakeNote(out string note)
+    {
+        note = "";
+        return _pipeline is { } pipeline && pipeline.TryTakeNote(out note);
+    }
+
+    /// <param name="alreadyDone">Results to report first (inputs the journal says are done), before any work.</param>
+    /// <param name="paths">Where this host sees the items' files (shared storage mounted elsewhere than where the job was created).</param>
+    public static JobRunner Start(IJobStore store, JobRecord job, IReadOnlyList<ITileRunner> devices, IEnumerable<UpscaleResult> alreadyDone,
+        CancellationToken cancellation, TimeSpan? leaseDuration = null, PathMap? paths = null)
+    {
+        var runner = new JobRunner(store, job, devices, job.Options.ToUpscaleOptions(), leaseDuration ?? DefaultLeaseDuration, paths ?? PathMap.None, cancellation);
+        foreach (var result in alreadyDone)
+            runner._results.Writer.TryWrite(result);
+        runner.Completion = runner.RunAsync();
+        return runner;
+    }
+
+    private async Task RunAsync()
+    {
+        var token = _stop.Token;
+        Task feeder = Task.CompletedTask, watcher = Task.CompletedTask;
+        bool registered = false;
+        try
+        {
+            _store.RegisterWorker(_job.Id, _worker);
+            registered = true;
+            var pipeline = _pipeline = UpscalePipeline.Start(_devices, _claimed.Reader, _options, token);
+            feeder = Task.Run(() => FeedAsync(token));
+            watcher = Task.Run(() => WatchAsync(token));
+            await JournalAsync(pipeline).ConfigureAwait(false);
+            await feeder.ConfigureAwait(false);
+            _results.Writer.TryComplete();
+        }
+        catch (Exception e) when (e is OperationCanceledException || token.IsCancellationRequested)
+        {
+            _results.Writer.TryComplete();
+        }
+        catch (Exception e)
+        {
+            // Whatever failed (the store, a setup the pipeline refused), the reader must learn of it, not wait.
+            _results.Writer.TryComplete(e);
+            throw;
+        }
+        finally
+        {
+            _stop.Cancel();
+            await Task.WhenAll(watcher.ContinueWith(_ => { }, TaskScheduler.Default), feeder.ContinueWith(_ => { }, TaskScheduler.Default)).ConfigureAwait(false);
+            // Items claimed but not finished go back to Pending for the next Resume.
+            if (registered)
+                _store.UnregisterWorker(_job.Id, _worker.Id);
+            _stop.Dispose();
+        }
+    }
+
+    /// <summary>Claims a few items at a time, only as fast as the pipeline takes them, so other workers get their share.</summary>
+    private async Task FeedAsync(CancellationToken token)
+    {
+        try
+        {
+            while (!token.IsCancellationRequested)
+            {
+                RecoverDeadLocalWorkers();
+                var claimed = _store.Claim(_job.Id, _worker.Id, ClaimBatch, DateTimeOffset.UtcNow + _leaseDuration);
+                if (claimed.Count == 0)
+                    break;
+                foreach (var c in claimed)
+                    await _claimed.Writer.WriteAsync(new UpscaleItem(_paths.Map(c.InputPath), _paths.Map(c.OutputPath), c.OutputFormat, c.Id, c.MayOverwrite), token).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _claimed.Writer.TryComplete();
+        }
+    }
+
+    /// <summary>A worker on this host whose process is gone (killed, crashed, rebooted) cannot finish: free its items now.</summary>
+    private void RecoverDeadLocalWorkers()
+    {
+        var dead = _store.Workers(_job.Id)
+            .Where(w => w.Id != _worker.Id && !WorkerIdentity.IsAlive(w, _leaseDuration))
+            .Select(w => w.Id)
+            .ToList();
+        if (dead.Count > 0)
+            _store.ExpireWorkers(_job.Id, dead);
+    }
+
+    /// <summary>Renews leases (a third of the lease time) and polls for a Stop request (every second).</summary>
+    private async Task WatchAsync(CancellationToken token)
+    {
+        var sinceHeartbeat = Stopwatch.StartNew();
+        while (!token.IsCancellationRequested)
+        {
+            await Task.Delay(StopPollInterval, token).ConfigureAwait(false);
+            if (_store.IsStopRequested(_job.Id))
+            {
+                StoppedByRequest = true;
+                _stop.Cancel();
+                return;
+            }
+            if (sinceHeartbeat.Elapsed >= _leaseDuration / 3)
+            {
+                _store.Heartbeat(_job.Id, _worker.Id, DateTimeOffset.UtcNow + _leaseDuration);
+                sinceHeartbeat.Restart();
+            }
+        }
+    }
+
+    /// <summary>Commits outcomes in small batches (one transaction each) and only then reports them.</summary>
+    private async Task JournalAsync(UpscalePipeline pipeline)
+    {
+        var reader = pipeline.Results;
+        var batch = new List<UpscaleResult>(JournalBatch);
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            var deadline = Stopwatch.StartNew();
+            while (batch.Count < JournalBatch && deadline.Elapsed < JournalLatency)
+            {
+                if (reader.TryRead(out var result))
+                    batch.Add(result);
+                else if (!await WaitBriefly(reader, JournalLatency - deadline.Elapsed).ConfigureAwait(false))
+                    break;
+            }
+            Commit(batch);
+        }
+        Commit(batch);
+        await pipeline.Completion.ConfigureAwait(false);
+    }
+
+    private static async Task<bool> WaitBriefly(ChannelReader<UpscaleResult> reader, TimeSpan timeout)
+    {
+        if (timeout <= TimeSpan.Zero)
+            return false;
+        var waiting = reader.WaitToReadAsync().AsTask();
+        return await Task.WhenAny(waiting, Task.Delay(timeout)).ConfigureAwait(false) == waiting && await waiting.ConfigureAwait(false);
+    }
+
+    private void Commit(List<UpscaleResult> batch)
+    {
+        if (batch.Count == 0)
+            return;
+        _store.Complete(_worker.Id, batch.Select(ToOutcome).ToList());
+        foreach (var result in batch)
+            _results.Writer.TryWrite(result);
+        batch.Clear();
+    }
+
+    private static ItemOutcome ToOutcome(UpscaleResult r) => new(
+        r.Item.Id,
+        r.Status switch { UpscaleStatus.Succeeded => ItemStatus.Succeeded, UpscaleStatus.Skipped => ItemStatus.Skipped, _ => ItemStatus.Failed },
+        r.Error?.ErrorId, r.Error?.Message, (long)r.Duration.TotalMilliseconds, r.InputWidth, r.InputHeight, r.OutputWidth, r.OutputHeight,
+        r.Metrics?.ToJson());
+}

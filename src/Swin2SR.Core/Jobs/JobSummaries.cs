@@ -1,0 +1,41 @@
+namespace Swin2SR.Core.Jobs;
+
+/// <summary>Derives a job's state, rate and time remaining from its counts: the same rules for every store.</summary>
+internal static class JobSummaries
+{
+    public static JobSummary Build(JobRecord job, long[] counts, long? firstStartedMs, long? lastFinishedMs, long finishedRecently,
+        long rateWindowMs, long nowMs, IReadOnlyList<WorkerRecord> liveWorkers)
+    {
+        long pending = counts[(int)ItemStatus.Pending];
+        long running = counts[(int)ItemStatus.Running];
+        long failed = counts[(int)ItemStatus.Failed];
+        long total = counts.Sum();
+        bool working = liveWorkers.Count > 0;
+        var state = (job.StopRequested, working, pending + running) switch
+        {
+            (true, true, _) => JobState.Stopping,
+            (true, false, > 0) => JobState.Stopped,
+            (false, true, _) => JobState.Running,
+            (false, false, > 0) when firstStartedMs is null => JobState.Queued,
+            (false, false, > 0) => JobState.Interrupted,
+            _ => failed > 0 ? JobState.CompletedWithErrors : JobState.Completed,
+        };
+        // While running: the rate over the last minute (or since the start, if younger); afterwards: over the whole run.
+        double rate = 0;
+        if (working && firstStartedMs is { } first)
+        {
+            double seconds = Math.Min(rateWindowMs, Math.Max(1, nowMs - first)) / 1000.0;
+            rate = finishedRecently / seconds;
+        }
+        else if (firstStartedMs is { } start && lastFinishedMs is { } end && end > start)
+        {
+            rate = (counts[(int)ItemStatus.Succeeded] + failed) / ((end - start) / 1000.0);
+        }
+        TimeSpan? remaining = working && rate > 0 ? TimeSpan.FromSeconds((pending + running) / rate) : null;
+        return new JobSummary(job, state, total, pending, running, counts[(int)ItemStatus.Succeeded], failed, counts[(int)ItemStatus.Skipped],
+            rate, remaining,
+            firstStartedMs is { } f ? DateTimeOffset.FromUnixTimeMilliseconds(f) : null,
+            lastFinishedMs is { } l ? DateTimeOffset.FromUnixTimeMilliseconds(l) : null,
+            liveWorkers);
+    }
+}

@@ -1,0 +1,106 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Npgsql;
+
+namespace Swin2SR.Core.Jobs.Postgres;
+
+/// <summary>
+/// Reads a PostgreSQL job store's location: Npgsql's <c>Host=...;Database=...</c> form or a libpq URI
+/// (<c>postgresql://user@host:5432/db?sslmode=require</c>), plus an optional credential. A password may come from
+/// the string, the credential or a pgpass file (Npgsql reads <c>Passfile=</c>, <c>PGPASSFILE</c> and the user's
+/// default pgpass file); it is never part of what is shown (<see cref="Display"/>) or of an error message.
+/// </summary>
+internal static partial class PostgresConnectionString
+{
+    /// <summary>True for a PostgreSQL URI or a key=value list naming a Host (or Server); anything else is a SQLite path.</summary>
+    public static bool Matches(string location) =>
+        location.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase)
+        || location.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
+        || HostKey().IsMatch(location);
+
+    [GeneratedRegex(@"(^|;)\s*(host|server)\s*=", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex HostKey();
+
+    /// <exception cref="JobStoreException">The string is malformed (the message never repeats its values).</exception>
+    public static NpgsqlConnectionStringBuilder Parse(string location, NetworkCredential? credential)
+    {
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = location.Contains("://", StringComparison.Ordinal) ? FromUri(location) : new NpgsqlConnectionStringBuilder(location);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or UriFormatException or InvalidCastException)
+        {
+            // Npgsql's messages name the keyword, not its value, so they cannot leak a password.
+            throw new JobStoreException($"The PostgreSQL job store connection string is not valid: {e.Message}", e, "JobStoreInvalid");
+        }
+        if (credential is not null)
+        {
+            builder.Username = credential.UserName;
+            builder.Password = credential.Password;
+        }
+        if (string.IsNullOrEmpty(builder.ApplicationName))
+            builder.ApplicationName = "Swin2SR";
+        return builder;
+    }
+
+    /// <summary>What users see: the connection string without its password.</summary>
+    public static string Display(NpgsqlConnectionStringBuilder builder) =>
+        new NpgsqlConnectionStringBuilder(builder.ConnectionString) { Password = null }.ConnectionString;
+
+    /// <summary>For error records about a location that may not even parse: never the password.</summary>
+    public static string DisplayUnparsed(string location)
+    {
+        try
+        {
+            return Display(Parse(location, null));
+        }
+        catch (JobStoreException)
+        {
+            return "(a PostgreSQL connection string that is not valid)";
+        }
+    }
+
+    // libpq's parameter names where Npgsql's differ; the others (and Npgsql's own names) pass through as they are.
+    private static readonly Dictionary<string, string> UriParameters = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["sslmode"] = "SSL Mode",
+        ["application_name"] = "Application Name",
+        ["connect_timeout"] = "Timeout",
+        ["sslrootcert"] = "Root Certificate",
+        ["sslcert"] = "SSL Certificate",
+        ["sslkey"] = "SSL Key",
+        ["target_session_attrs"] = "Target Session Attributes",
+        ["user"] = "Username",
+        ["dbname"] = "Database",
+    };
+
+    private static NpgsqlConnectionStringBuilder FromUri(string location)
+    {
+        var uri = new Uri(location);
+        var builder = new NpgsqlConnectionStringBuilder();
+        if (uri.Host.Length > 0)
+            builder.Host = uri.DnsSafeHost;
+        if (uri.Port > 0)
+            builder.Port = uri.Port;
+        string database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
+        if (database.Length > 0)
+            builder.Database = database;
+        if (uri.UserInfo.Length > 0)
+        {
+            string[] user = uri.UserInfo.Split(':', 2);
+            builder.Username = Uri.UnescapeDataString(user[0]);
+            if (user.Length > 1)
+                builder.Password = Uri.UnescapeDataString(user[1]);
+        }
+        foreach (string pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            string[] parts = pair.Split('=', 2);
+            string name = Uri.UnescapeDataString(parts[0]);
+            string value = parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : "";
+            // libpq spells modes with dashes (verify-full); Npgsql's enum names have none (VerifyFull).
+            builder[UriParameters.GetValueOrDefault(name, name)] = name.Equals("sslmode", StringComparison.OrdinalIgnoreCase) ? value.Replace("-", "") : value;
+        }
+        return builder;
+    }
+}

@@ -1,0 +1,334 @@
+using System.Net;
+using Npgsql;
+
+namespace Swin2SR.Core.Jobs.Postgres;
+
+/// <summary>
+/// The job store in a PostgreSQL database, shared by workers on many hosts. Each operation is one short
+/// transaction on a pooled connection (safe from any thread). Claims take a few items with
+/// <c>FOR UPDATE SKIP LOCKED</c>, so workers never wait for each other; leases and every other time are the
+/// server's clock. Transient failures (connection lost, server restarting) are retried for up to a minute, and
+/// each operation is safe to retry when its commit may have happened without the answer arriving: a claim finds
+/// its own earlier claim by a token, a completion only changes items still leased by that worker, and the others
+/// set values rather than add to them (AddItems, retried so, counts the inputs it had added as neither added nor
+/// done: only its counts are off).
+/// </summary>
+public sealed class PostgresJobStore : IJobStore
+{
+    private const long RateWindowMs = 60_000;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly TransientRetry _retry;
+    private readonly TimeSpan _retryBudget;
+
+    /// <param name="connectionString">Npgsql's key=value form or a postgres:// URI.</param>
+    /// <param name="credential">User name and password that replace those of the connection string.</param>
+    /// <param name="retryBudget">How long to keep retrying an operation that fails transiently (default 60 s).</param>
+    public PostgresJobStore(string connectionString, NetworkCredential? credential = null, TimeSpan? retryBudget = null)
+    {
+        var builder = PostgresConnectionString.Parse(connectionString, credential);
+        Location = PostgresConnectionString.Display(builder);
+        _retryBudget = retryBudget ?? TransientRetry.DefaultBudget;
+        _dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
+        // Pooled connections to a server that restarted are all broken: drop them rather than fail on each in turn.
+        _retry = new TransientRetry(_retryBudget, _dataSource.Clear);
+        try
+        {
+            Run((connection, _) =>
+            {
+                PostgresSchema.Migrate(connection, Location);
+                return 0;
+            });
+        }
+        catch
+        {
+            _dataSource.Dispose();
+            throw;
+        }
+    }
+
+    public string Location { get; }
+
+    /// <summary>How many operations were retried after a transient failure since the store was opened.</summary>
+    public int Retries => _retry.Retries;
+
+    public JobRecord CreateOrUpdateJob(string name, JobOptions options) => Run((c, _) => Query(c, null, """
+        INSERT INTO swin2sr.jobs (name, options, created_ms, updated_ms) VALUES ($1, $2, swin2sr.now_ms(), swin2sr.now_ms())
+        ON CONFLICT (name) DO UPDATE SET options = excluded.options, updated_ms = excluded.updated_ms, stop_requested = false
+        RETURNING id, name, options, created_ms, updated_ms, stop_requested
+        """, ReadJob, name, options.ToJson()).Single());
+
+    public JobRecord? FindJob(string name) => Run((c, _) =>
+        Query(c, null, "SELECT id, name, options, created_ms, updated_ms, stop_requested FROM swin2sr.jobs WHERE name = $1", ReadJob, name).FirstOrDefault());
+
+    public IReadOnlyList<JobRecord> ListJobs() => Run((c, _) =>
+        Query(c, null, "SELECT id, name, options, created_ms, updated_ms, stop_requested FROM swin2sr.jobs ORDER BY created_ms, id", ReadJob));
+
+    private static JobRecord ReadJob(NpgsqlDataReader r) => new(
+        r.GetInt64(0), r.GetString(1), JobOptions.FromJson(r.GetString(2)), FromMs(r.GetInt64(3)), FromMs(r.GetInt64(4)), r.GetBoolean(5));
+
+    public AddItemsResult AddItems(long jobId, IReadOnlyList<NewItem> items, bool redoDone) => InTransaction((c, tx, _) =>
+    {
+        var unique = items.DistinctBy(i => i.InputPath).ToList();
+        var existing = Query(c, tx, """
+            SELECT input_path, status, input_length, input_mtime_ms, options_hash, output_path FROM swin2sr.items
+            WHERE job_id = $1 AND input_path = ANY($2) FOR UPDATE
+            """,
+            r => (Path: r.GetString(0), Status: (ItemStatus)r.GetInt16(1), Length: r.GetInt64(2), ModifiedMs: r.GetInt64(3), Hash: r.GetString(4), Output: r.GetString(5)),
+            jobId, unique.Select(i => i.InputPath).ToArray()).ToDictionary(e => e.Path);
+        var insert = new List<NewItem>();
+        var requeue = new List<NewItem>();
+        var done = new List<string>();
+        foreach (var item in unique)
+        {
+            if (!existing.TryGetValue(item.InputPath, out var row))
+            {
+                insert.Add(item);
+                continue;
+            }
+            bool unchanged = row.Length == item.InputLength && row.ModifiedMs == item.InputModifiedMs && row.Hash == item.OptionsHash && row.Output == item.OutputPath;
+            if (row.Status == ItemStatus.Succeeded && unchanged && !redoDone)
+                done.Add(item.InputPath);
+            else if (!(row.Status is ItemStatus.Running or ItemStatus.Pending && unchanged))
+                requeue.Add(item);
+        }
+        // Another host adding the same inputs at the same moment inserts them first: nothing to add then.
+        int added = Execute(c, tx, """
+            INSERT INTO swin2sr.items (job_id, input_path, output_path, output_format, input_length, input_mtime_ms, options_hash, status)
+            SELECT $1, * , 0 FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::text[])
+            ON CONFLICT (job_id, input_path) DO NOTHING
+            """, [jobId, .. Columns(insert)]);
+        int requeued = Execute(c, tx, """
+            UPDATE swin2sr.items i SET output_path = n.output_path, output_format = n.output_format, input_length = n.input_length,
+                input_mtime_ms = n.input_mtime_ms, options_hash = n.options_hash, status = 0, error_id = NULL, error_message = NULL,
+                lease_owner = NULL, lease_expires_ms = NULL, claim_token = NULL
+            FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::text[])
+                AS n(input_path, output_path, output_format, input_length, input_mtime_ms, options_hash)
+            WHERE i.job_id = $1 AND i.input_path = n.input_path
+            """, [jobId, .. Columns(requeue)]);
+        return new AddItemsResult(added, requeued, done);
+    });
+
+    private static object[] Columns(List<NewItem> items) =>
+    [
+        items.Select(i => i.InputPath).ToArray(), items.Select(i => i.OutputPath).ToArray(), items.Select(i => i.OutputFormat).ToArray(),
+        items.Select(i => i.InputLength).ToArray(), items.Select(i => i.InputModifiedMs).ToArray(), items.Select(i => i.OptionsHash).ToArray(),
+    ];
+
+    public int RequeueFailed(long jobId) => Run((c, _) =>
+        Execute(c, null, "UPDATE swin2sr.items SET status = 0, error_id = NULL, error_message = NULL WHERE job_id = $1 AND status = 3", jobId));
+
+    public void RegisterWorker(long jobId, WorkerRecord worker) => Run((c, _) => Execute(c, null, """
+        INSERT INTO swin2sr.workers (id, job_id, host, pid, process_start_ms, device, started_ms, heartbeat_ms)
+        VALUES ($1, $2, $3, $4, $5, $6, swin2sr.now_ms(), swin2sr.now_ms())
+        ON CONFLICT (id) DO UPDATE SET job_id = excluded.job_id, host = excluded.host, pid = excluded.pid, process_start_ms = excluded.process_start_ms,
+            device = excluded.device, started_ms = excluded.started_ms, heartbeat_ms = excluded.heartbeat_ms, processed = 0
+        """, worker.Id, jobId, worker.Host, worker.ProcessId, worker.ProcessStartMs, worker.Device));
+
+    public void Heartbeat(long jobId, string workerId, DateTimeOffset leaseUntil) => Run((c, _) => Execute(c, null, """
+        WITH alive AS (UPDATE swin2sr.workers SET heartbeat_ms = swin2sr.now_ms() WHERE id = $1)
+        UPDATE swin2sr.items SET lease_expires_ms = swin2sr.now_ms() + $2 WHERE lease_owner = $1 AND status = 1
+        """, workerId, LeaseMs(leaseUntil)));
+
+    public void UnregisterWorker(long jobId, string workerId) => Run((c, _) => Execute(c, null, """
+        WITH freed AS (UPDATE swin2sr.items SET status = 0, lease_owner = NULL, lease_expires_ms = NULL, claim_token = NULL WHERE lease_owner = $1 AND status = 1)
+        DELETE FROM swin2sr.workers WHERE id = $1
+        """, workerId));
+
+    public IReadOnlyList<WorkerRecord> Workers(long jobId) => Run((c, _) => WorkersOf(c, jobId));
+
+    /// <summary>
+    /// Start and heartbeat times come back on this computer's clock (its now, less their age by the server's clock),
+    /// so that judging a worker on another computer alive or dead does not depend on the two clocks agreeing.
+    /// </summary>
+    private static List<WorkerRecord> WorkersOf(NpgsqlConnection c, long jobId)
+    {
+        var now = DateTimeOffset.UtcNow;
+        return Query(c, null, """
+            SELECT id, host, pid, process_start_ms, device, swin2sr.now_ms() - started_ms, swin2sr.now_ms() - heartbeat_ms, processed
+            FROM swin2sr.workers WHERE job_id = $1 ORDER BY started_ms, id
+            """,
+            r => new WorkerRecord(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetInt64(3), r.GetString(4),
+                now.AddMilliseconds(-r.GetInt64(5)), now.AddMilliseconds(-r.GetInt64(6)), r.GetInt64(7)),
+            jobId);
+    }
+
+    public void ExpireWorkers(long jobId, IReadOnlyCollection<string> workerIds) => Run((c, _) => Execute(c, null, """
+        WITH expired AS (UPDATE swin2sr.items SET lease_expires_ms = 0 WHERE lease_owner = ANY($1) AND status = 1)
+        DELETE FROM swin2sr.workers WHERE id = ANY($1)
+        """, (object)workerIds.ToArray()));
+
+    // Pending items first, then expired leases for what is left of the batch. SKIP LOCKED passes over rows another
+    // worker is claiming right now instead of waiting for its transaction.
+    private const string ClaimSql = """
+        WITH pending AS (
+            SELECT id FROM swin2sr.items WHERE job_id = $1 AND status = 0 ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED),
+        expired AS (
+            SELECT id FROM swin2sr.items WHERE job_id = $1 AND status = 1 AND lease_expires_ms < swin2sr.now_ms()
+            ORDER BY lease_expires_ms LIMIT greatest($3 - (SELECT count(*) FROM pending), 0) FOR UPDATE SKIP LOCKED)
+        UPDATE swin2sr.items i SET status = 1, lease_owner = $2, lease_expires_ms = swin2sr.now_ms() + $4, attempts = i.attempts + 1,
+            open_claims = i.open_claims + 1, started_ms = swin2sr.now_ms(), claim_token = $5
+        WHERE i.id IN (SELECT id FROM pending UNION ALL SELECT id FROM expired)
+        RETURNING i.id, i.input_path, i.output_path, i.output_format, i.attempts, i.ever_written, i.open_claims
+        """;
+
+    public IReadOnlyList<ClaimedItem> Claim(long jobId, string workerId, int max, DateTimeOffset leaseUntil)
+    {
+        long leaseMs = LeaseMs(leaseUntil);
+        var token = Guid.NewGuid();
+        return Run((c, retry) =>
+        {
+            // A retried claim whose first attempt committed finds those items, rather than leasing more that no one would work on.
+            List<ClaimedItem> claimed = retry
+                ? Query(c, null, "SELECT id, input_path, output_path, output_format, attempts, ever_written, open_claims FROM swin2sr.items WHERE lease_owner = $1 AND claim_token = $2 AND status = 1",
+                    ReadClaimed, workerId, token)
+                : [];
+            if (claimed.Count == 0)
+                claimed = Query(c, null, ClaimSql, ReadClaimed, jobId, workerId, max, leaseMs, token);
+            return claimed.OrderBy(i => i.Id).ToList();
+        });
+    }
+
+    private static ClaimedItem ReadClaimed(NpgsqlDataReader r) =>
+        new(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4), r.GetBoolean(5) || r.GetInt32(6) > 1);
+
+    /// <summary>
+    /// One statement for the whole batch. Only items still leased by this worker change, so a retry after a commit
+    /// whose answer was lost changes nothing (and counts nothing) the second time.
+    /// </summary>
+    public int Complete(string workerId, IReadOnlyList<ItemOutcome> outcomes) => Run((c, _) => Query(c, null, """
+        WITH done AS (
+            UPDATE swin2sr.items i SET status = o.status, lease_owner = NULL, lease_expires_ms = NULL, claim_token = NULL, open_claims = 0,
+                error_id = o.error_id, error_message = o.error_message, finished_ms = swin2sr.now_ms(), duration_ms = o.duration_ms,
+                input_width = o.iw, input_height = o.ih, output_width = o.ow, output_height = o.oh, ever_written = i.ever_written OR o.status = 2
+            FROM unnest($2::bigint[], $3::smallint[], $4::text[], $5::text[], $6::bigint[], $7::integer[], $8::integer[], $9::integer[], $10::integer[])
+                AS o(id, status, error_id, error_message, duration_ms, iw, ih, ow, oh)
+            WHERE i.id = o.id AND i.lease_owner = $1 AND i.status = 1
+            RETURNING 1),
+        counted AS (SELECT count(*) AS n FROM done),
+        credited AS (
+            UPDATE swin2sr.workers w SET processed = w.processed + counted.n, heartbeat_ms = swin2sr.now_ms() FROM counted WHERE w.id = $1)
+        SELECT n FROM counted
+        """, r => (int)r.GetInt64(0),
+        workerId,
+        outcomes.Select(o => o.ItemId).ToArray(),
+        outcomes.Select(o => (short)o.Status).ToArray(),
+        outcomes.Select(o => o.ErrorId).ToArray(),
+        outcomes.Select(o => o.ErrorMessage).ToArray(),
+        outcomes.Select(o => o.DurationMs).ToArray(),
+        outcomes.Select(o => o.InputWidth).ToArray(),
+        outcomes.Select(o => o.InputHeight).ToArray(),
+        outcomes.Select(o => o.OutputWidth).ToArray(),
+        outcomes.Select(o => o.OutputHeight).ToArray()).Single());
+
+    public void RequestStop(long jobId) => Run((c, _) => Execute(c, null, "UPDATE swin2sr.jobs SET stop_requested = true WHERE id = $1", jobId));
+
+    public bool IsStopRequested(long jobId) => Run((c, _) =>
+        Query(c, null, "SELECT stop_requested FROM swin2sr.jobs WHERE id = $1", r => r.GetBoolean(0), jobId).FirstOrDefault());
+
+    public JobSummary Summarize(JobRecord job, Func<WorkerRecord, bool> isAlive) => Run((c, _) =>
+    {
+        var counts = new long[5];
+        foreach (var (status, count) in Query(c, null, "SELECT status, count(*) FROM swin2sr.items WHERE job_id = $1 GROUP BY status", r => (r.GetInt16(0), r.GetInt64(1)), job.Id))
+            counts[status] = count;
+        var (firstStarted, lastFinished, recent, now) = Query(c, null, """
+            SELECT min(started_ms), max(finished_ms) FILTER (WHERE status IN (2, 3)),
+                   count(*) FILTER (WHERE status IN (2, 3) AND finished_ms >= swin2sr.now_ms() - $2), swin2sr.now_ms()
+            FROM swin2sr.items WHERE job_id = $1
+            """,
+            r => (r.IsDBNull(0) ? (long?)null : r.GetInt64(0), r.IsDBNull(1) ? (long?)null : r.GetInt64(1), r.GetInt64(2), r.GetInt64(3)),
+            job.Id, RateWindowMs).Single();
+        var workers = WorkersOf(c, job.Id).Where(isAlive).ToList();
+        return JobSummaries.Build(job, counts, firstStarted, lastFinished, recent, RateWindowMs, now, workers);
+    });
+
+    public IReadOnlyList<ItemRecord> Items(long jobId, IReadOnlyCollection<ItemStatus>? statuses) => Run((c, _) => Query(c, null, """
+        SELECT i.id, j.name, i.input_path, i.output_path, i.status, i.attempts, i.error_id, i.error_message, i.started_ms, i.finished_ms,
+               i.duration_ms, i.input_width, i.input_height, i.output_width, i.output_height, i.lease_owner
+        FROM swin2sr.items i JOIN swin2sr.jobs j ON j.id = i.job_id
+        WHERE i.job_id = $1 AND ($2::smallint[] IS NULL OR i.status = ANY($2))
+        ORDER BY i.id
+        """,
+        r => new ItemRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), (ItemStatus)r.GetInt16(4), r.GetInt32(5),
+            NullableString(r, 6), NullableString(r, 7), NullableTime(r, 8), NullableTime(r, 9), r.IsDBNull(10) ? null : r.GetInt64(10),
+            NullableInt(r, 11), NullableInt(r, 12), NullableInt(r, 13), NullableInt(r, 14), NullableString(r, 15)),
+        jobId, statuses is { Count: > 0 } ? statuses.Select(s => (short)s).ToArray() : null));
+
+    public void RemoveJob(long jobId) => Run((c, _) => Execute(c, null, "DELETE FROM swin2sr.jobs WHERE id = $1", jobId));
+
+    public void Dispose() => _dataSource.Dispose();
+
+    /// <summary>A lease as a duration from now: the server adds it to its own clock.</summary>
+    private static long LeaseMs(DateTimeOffset leaseUntil) => (long)(leaseUntil - DateTimeOffset.UtcNow).TotalMilliseconds;
+
+    private static string? NullableString(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+    private static int? NullableInt(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt32(i);
+    private static DateTimeOffset? NullableTime(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : FromMs(r.GetInt64(i));
+    private static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+
+    /// <summary>Runs one operation on a pooled connection, retrying transient failures; failures become clear store errors.</summary>
+    private T Run<T>(Func<NpgsqlConnection, bool, T> operation)
+    {
+        try
+        {
+            return _retry.Run(retry =>
+            {
+                using var connection = _dataSource.OpenConnection();
+                return operation(connection, retry);
+            });
+        }
+        catch (NpgsqlException e)
+        {
+            throw Describe(e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Npgsql reading a pgpass file (Passfile=, PGPASSFILE) that is missing or unreadable.
+            throw new JobStoreException($"The job store '{Location}' cannot be used: {e.Message}", e);
+        }
+    }
+
+    private T InTransaction<T>(Func<NpgsqlConnection, NpgsqlTransaction, bool, T> operation) => Run((connection, retry) =>
+    {
+        using var tx = connection.BeginTransaction();
+        var result = operation(connection, tx, retry);
+        tx.Commit();
+        return result;
+    });
+
+    private JobStoreException Describe(NpgsqlException e) => e switch
+    {
+        _ when TransientRetry.IsTransient(e) => new JobStoreException(
+            $"The job store '{Location}' could not be reached for {_retryBudget.TotalSeconds:0} s (the server is down, restarting or unreachable): {e.Message}", e),
+        PostgresException { SqlState: var state } p when state.StartsWith("28", StringComparison.Ordinal) => new JobStoreException(
+            $"The job store '{Location}' refused the login: {p.MessageText}. Give the password with -Credential, in the connection string, or in a pgpass file.", e, "JobStoreAccessDenied"),
+        PostgresException { SqlState: "42501" } p => new JobStoreException(
+            $"The job store '{Location}' lacks a privilege: {p.MessageText}. The first use needs a role with CREATE on the database; later ones need the tables of schema swin2sr.", e, "JobStoreAccessDenied"),
+        PostgresException p => new JobStoreException($"The job store '{Location}' cannot be used: {p.MessageText} ({p.SqlState}).", e),
+        _ => new JobStoreException($"The job store '{Location}' cannot be used: {e.Message}", e),
+    };
+
+    private static NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, object?[] parameters)
+    {
+        var command = new NpgsqlCommand(sql, connection, tx);
+        foreach (var value in parameters)
+            command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+        return command;
+    }
+
+    private static int Execute(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, params object?[] parameters)
+    {
+        using var command = Command(connection, tx, sql, parameters);
+        return command.ExecuteNonQuery();
+    }
+
+    private static List<T> Query<T>(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, Func<NpgsqlDataReader, T> read, params object?[] parameters)
+    {
+        using var command = Command(connection, tx, sql, parameters);
+        using var reader = command.ExecuteReader();
+        var list = new List<T>();
+        while (reader.Read())
+            list.Add(read(reader));
+        return list;
+    }
+}

@@ -1,0 +1,357 @@
+using Microsoft.Data.Sqlite;
+
+namespace Swin2SR.Core.Jobs.Sqlite;
+
+/// <summary>
+/// The job store in one SQLite file: WAL mode (readers never block the writer, so Get-Swin2SRJob from another
+/// session costs the workers nothing), a busy timeout so processes sharing the file queue rather than fail,
+/// synchronous=NORMAL (a killed process loses nothing committed; only a power cut can drop the last commits,
+/// and those items are then simply done again). One connection per store object, used under a lock.
+/// </summary>
+public sealed class SqliteJobStore : IJobStore
+{
+    private readonly SqliteConnection _connection;
+    private readonly object _gate = new();
+
+    /// <param name="busyTimeout">How long to wait for another process's write lock before failing (default 30 s).</param>
+    public SqliteJobStore(string path, TimeSpan? busyTimeout = null)
+    {
+        var timeout = busyTimeout ?? TimeSpan.FromSeconds(30);
+        Location = Path.GetFullPath(path);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Location)!);
+            _connection = new SqliteConnection(new SqliteConnectionStringBuilder
+            {
+                DataSource = Location,
+                Mode = SqliteOpenMode.ReadWriteCreate,
+                Pooling = false,
+                DefaultTimeout = (int)Math.Ceiling(timeout.TotalSeconds),
+            }.ToString());
+            _connection.Open();
+            Execute($"PRAGMA busy_timeout = {(long)timeout.TotalMilliseconds}; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
+            Migrate();
+        }
+        catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            _connection?.Dispose();
+            throw Describe(e);
+        }
+    }
+
+    public string Location { get; }
+
+    private JobStoreException Describe(Exception e) => e switch
+    {
+        SqliteException { SqliteErrorCode: 11 or 26 } => new JobStoreException($"The job store '{Location}' is not a valid job database (corrupt, or another kind of file): {e.Message}", e, "JobStoreCorrupt"),
+        SqliteException { SqliteErrorCode: 8 or 14 } or UnauthorizedAccessException => new JobStoreException($"The job store '{Location}' cannot be written (read-only folder or file, or no permission): {e.Message}", e, "JobStoreReadOnly"),
+        SqliteException { SqliteErrorCode: 5 or 6 } => new JobStoreException($"The job store '{Location}' stayed locked by another process longer than the busy timeout: {e.Message}", e, "JobStoreLocked"),
+        _ => new JobStoreException($"The job store '{Location}' cannot be used: {e.Message}", e),
+    };
+
+    private void Migrate()
+    {
+        Execute("CREATE TABLE IF NOT EXISTS schema_info (version INTEGER NOT NULL)");
+        long version = Scalar<long?>("SELECT MAX(version) FROM schema_info") ?? 0;
+        if (version > SqliteSchema.Migrations.Length)
+            throw new JobStoreException($"The job store '{Location}' has schema version {version}, newer than this module knows ({SqliteSchema.Migrations.Length}): update the module.", errorId: "JobStoreTooNew");
+        for (long v = version; v < SqliteSchema.Migrations.Length; v++)
+        {
+            using var tx = _connection.BeginTransaction();
+            Execute(SqliteSchema.Migrations[v], tx);
+            Execute($"INSERT INTO schema_info (version) VALUES ({v + 1})", tx);
+            tx.Commit();
+        }
+    }
+
+    public JobRecord CreateOrUpdateJob(string name, JobOptions options) => Locked(() =>
+    {
+        long now = Now();
+        Execute("""
+            INSERT INTO jobs (name, options, created_ms, updated_ms) VALUES ($name, $options, $now, $now)
+            ON CONFLICT (name) DO UPDATE SET options = excluded.options, updated_ms = excluded.updated_ms, stop_requested = 0
+            """, null, ("$name", name), ("$options", options.ToJson()), ("$now", now));
+        return FindJobUnlocked(name)!;
+    });
+
+    public JobRecord? FindJob(string name) => Locked(() => FindJobUnlocked(name));
+
+    private JobRecord? FindJobUnlocked(string name) =>
+        Query("SELECT id, name, options, created_ms, updated_ms, stop_requested FROM jobs WHERE name = $name", ReadJob, ("$name", name)).FirstOrDefault();
+
+    public IReadOnlyList<JobRecord> ListJobs() => Locked(() =>
+        Query("SELECT id, name, options, created_ms, updated_ms, stop_requested FROM jobs ORDER BY created_ms, id", ReadJob));
+
+    private static JobRecord ReadJob(SqliteDataReader r) => new(
+        r.GetInt64(0), r.GetString(1), JobOptions.FromJson(r.GetString(2)), FromMs(r.GetInt64(3)), FromMs(r.GetInt64(4)), r.GetInt64(5) != 0);
+
+    public AddItemsResult AddItems(long jobId, IReadOnlyList<NewItem> items, bool redoDone) => Locked(() =>
+    {
+        using var tx = _connection.BeginTransaction();
+        using var find = Command("SELECT id, status, input_length, input_mtime_ms, options_hash, output_path FROM items WHERE job_id = $job AND input_path = $path", tx);
+        var findPath = find.Parameters.Add("$path", SqliteType.Text);
+        find.Parameters.AddWithValue("$job", jobId);
+        using var insert = Command("""
+            INSERT INTO items (job_id, input_path, output_path, output_format, input_length, input_mtime_ms, options_hash, status)
+            VALUES ($job, $path, $output, $format, $length, $mtime, $hash, 0)
+            """, tx);
+        using var requeue = Command("""
+            UPDATE items SET output_path = $output, output_format = $format, input_length = $length, input_mtime_ms = $mtime,
+                options_hash = $hash, status = 0, error_id = NULL, error_message = NULL
+            WHERE job_id = $job AND input_path = $path
+            """, tx);
+        int added = 0, requeued = 0;
+        var done = new List<string>();
+        foreach (var item in items)
+        {
+            findPath.Value = item.InputPath;
+            using (var reader = find.ExecuteReader())
+            {
+                if (reader.Read())
+                {
+                    var status = (ItemStatus)reader.GetInt64(1);
+                    bool unchanged = reader.GetInt64(2) == item.InputLength && reader.GetInt64(3) == item.InputModifiedMs
+                        && reader.GetString(4) == item.OptionsHash && reader.GetString(5) == item.OutputPath;
+                    if (status == ItemStatus.Succeeded && unchanged && !redoDone)
+                    {
+                        done.Add(item.InputPath);
+                        continue;
+                    }
+                    if (status is ItemStatus.Running or ItemStatus.Pending && unchanged)
+                        continue;
+                    reader.Close();
+                    Bind(requeue, jobId, item);
+                    requeue.ExecuteNonQuery();
+                    requeued++;
+                    continue;
+                }
+            }
+            Bind(insert, jobId, item);
+            insert.ExecuteNonQuery();
+            added++;
+        }
+        tx.Commit();
+        return new AddItemsResult(added, requeued, done);
+    });
+
+    private static void Bind(SqliteCommand command, long jobId, NewItem item)
+    {
+        command.Parameters.Clear();
+        command.Parameters.AddWithValue("$job", jobId);
+        command.Parameters.AddWithValue("$path", item.InputPath);
+        command.Parameters.AddWithValue("$output", item.OutputPath);
+        command.Parameters.AddWithValue("$format", item.OutputFormat);
+        command.Parameters.AddWithValue("$length", item.InputLength);
+        command.Parameters.AddWithValue("$mtime", item.InputModifiedMs);
+        command.Parameters.AddWithValue("$hash", item.OptionsHash);
+    }
+
+    public int RequeueFailed(long jobId) => Locked(() =>
+        Execute("UPDATE items SET status = 0, error_id = NULL, error_message = NULL WHERE job_id = $job AND status = 3", null, ("$job", jobId)));
+
+    public void RegisterWorker(long jobId, WorkerRecord worker) => Locked(() => Execute("""
+        INSERT OR REPLACE INTO workers (id, job_id, host, pid, process_start_ms, device, started_ms, heartbeat_ms)
+        VALUES ($id, $job, $host, $pid, $start, $device, $now, $now)
+        """, null, ("$id", worker.Id), ("$job", jobId), ("$host", worker.Host), ("$pid", worker.ProcessId),
+        ("$start", worker.ProcessStartMs), ("$device", worker.Device), ("$now", Now())));
+
+    public void Heartbeat(long jobId, string workerId, DateTimeOffset leaseUntil) => Locked(() =>
+    {
+        using var tx = _connection.BeginTransaction();
+        Execute("UPDATE workers SET heartbeat_ms = $now WHERE id = $id", tx, ("$now", Now()), ("$id", workerId));
+        Execute("UPDATE items SET lease_expires_ms = $until WHERE lease_owner = $id AND status = 1", tx,
+            ("$until", leaseUntil.ToUnixTimeMilliseconds()), ("$id", workerId));
+        tx.Commit();
+        return 0;
+    });
+
+    public void UnregisterWorker(long jobId, string workerId) => Locked(() =>
+    {
+        using var tx = _connection.BeginTransaction();
+        Execute("UPDATE items SET status = 0, lease_owner = NULL, lease_expires_ms = NULL WHERE lease_owner = $id AND status = 1", tx, ("$id", workerId));
+        Execute("DELETE FROM workers WHERE id = $id", tx, ("$id", workerId));
+        tx.Commit();
+        return 0;
+    });
+
+    public IReadOnlyList<WorkerRecord> Workers(long jobId) => Locked(() => WorkersUnlocked(jobId));
+
+    private List<WorkerRecord> WorkersUnlocked(long jobId) => Query(
+        "SELECT id, host, pid, process_start_ms, device, started_ms, heartbeat_ms, processed FROM workers WHERE job_id = $job ORDER BY started_ms",
+        r => new WorkerRecord(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetInt64(3), r.GetString(4), FromMs(r.GetInt64(5)), FromMs(r.GetInt64(6)), r.GetInt64(7)),
+        ("$job", jobId));
+
+    public void ExpireWorkers(long jobId, IReadOnlyCollection<string> workerIds) => Locked(() =>
+    {
+        using var tx = _connection.BeginTransaction();
+        foreach (var id in workerIds)
+        {
+            Execute("UPDATE items SET lease_expires_ms = 0 WHERE lease_owner = $id AND status = 1", tx, ("$id", id));
+            Execute("DELETE FROM workers WHERE id = $id", tx, ("$id", id));
+        }
+        tx.Commit();
+        return 0;
+    });
+
+    // Two index range scans (Pending, then expired leases) rather than one OR, which would scan the whole job.
+    public IReadOnlyList<ClaimedItem> Claim(long jobId, string workerId, int max, DateTimeOffset leaseUntil) => Locked(() =>
+    {
+        long now = Now();
+        using var tx = _connection.BeginTransaction();
+        var claimed = Query("""
+            UPDATE items SET status = 1, lease_owner = $worker, lease_expires_ms = $until, attempts = attempts + 1,
+                open_claims = open_claims + 1, started_ms = $now
+            WHERE id IN (
+                SELECT id FROM (SELECT id FROM items WHERE job_id = $job AND status = 0 ORDER BY id LIMIT $max)
+                UNION ALL
+                SELECT id FROM (SELECT id FROM items WHERE job_id = $job AND status = 1 AND lease_expires_ms < $now ORDER BY id LIMIT $max)
+                LIMIT $max)
+            RETURNING id, input_path, output_path, output_format, attempts, ever_written, open_claims
+            """,
+            r => new ClaimedItem(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4), r.GetInt64(5) != 0 || r.GetInt32(6) > 1),
+            tx, ("$worker", workerId), ("$until", leaseUntil.ToUnixTimeMilliseconds()), ("$now", now), ("$job", jobId), ("$max", max));
+        tx.Commit();
+        return claimed.OrderBy(c => c.Id).ToList();
+    });
+
+    public int Complete(string workerId, IReadOnlyList<ItemOutcome> outcomes) => Locked(() =>
+    {
+        long now = Now();
+        using var tx = _connection.BeginTransaction();
+        using var update = Command("""
+            UPDATE items SET status = $status, lease_owner = NULL, lease_expires_ms = NULL, open_claims = 0, error_id = $errorId, error_message = $error,
+                finished_ms = $now, duration_ms = $duration, input_width = $iw, input_height = $ih, output_width = $ow, output_height = $oh,
+                metrics = $metrics, ever_written = ever_written OR $written
+            WHERE id = $id AND lease_owner = $worker AND status = 1
+            """, tx);
+        int kept = 0;
+        foreach (var o in outcomes)
+        {
+            update.Parameters.Clear();
+            update.Parameters.AddWithValue("$status", (int)o.Status);
+            update.Parameters.AddWithValue("$errorId", (object?)o.ErrorId ?? DBNull.Value);
+            update.Parameters.AddWithValue("$error", (object?)o.ErrorMessage ?? DBNull.Value);
+            update.Parameters.AddWithValue("$now", now);
+            update.Parameters.AddWithValue("$duration", o.DurationMs);
+            update.Parameters.AddWithValue("$iw", o.InputWidth);
+            update.Parameters.AddWithValue("$ih", o.InputHeight);
+            update.Parameters.AddWithValue("$ow", o.OutputWidth);
+            update.Parameters.AddWithValue("$oh", o.OutputHeight);
+            update.Parameters.AddWithValue("$metrics", (object?)o.Metrics ?? DBNull.Value);
+            update.Parameters.AddWithValue("$written", o.Status == ItemStatus.Succeeded ? 1 : 0);
+            update.Parameters.AddWithValue("$id", o.ItemId);
+            update.Parameters.AddWithValue("$worker", workerId);
+            kept += update.ExecuteNonQuery();
+        }
+        Execute("UPDATE workers SET processed = processed + $n, heartbeat_ms = $now WHERE id = $worker", tx, ("$n", kept), ("$now", now), ("$worker", workerId));
+        tx.Commit();
+        return kept;
+    });
+
+    public void RequestStop(long jobId) => Locked(() => Execute("UPDATE jobs SET stop_requested = 1 WHERE id = $job", null, ("$job", jobId)));
+
+    public bool IsStopRequested(long jobId) => Locked(() => Scalar<long?>("SELECT stop_requested FROM jobs WHERE id = $job", ("$job", jobId)) == 1);
+
+    public JobSummary Summarize(JobRecord job, Func<WorkerRecord, bool> isAlive) => Locked(() =>
+    {
+        var counts = new long[5];
+        foreach (var (status, count) in Query("SELECT status, COUNT(*) FROM items WHERE job_id = $job GROUP BY status", r => (r.GetInt32(0), r.GetInt64(1)), ("$job", job.Id)))
+            counts[status] = count;
+        long now = Now();
+        var (firstStarted, lastFinished, recent) = Query("""
+            SELECT MIN(started_ms), MAX(CASE WHEN status IN (2, 3) THEN finished_ms END),
+                   SUM(CASE WHEN status IN (2, 3) AND finished_ms >= $since THEN 1 ELSE 0 END)
+            FROM items WHERE job_id = $job
+            """,
+            r => (r.IsDBNull(0) ? (long?)null : r.GetInt64(0), r.IsDBNull(1) ? (long?)null : r.GetInt64(1), r.IsDBNull(2) ? 0 : r.GetInt64(2)),
+            ("$job", job.Id), ("$since", now - RateWindowMs)).Single();
+        var workers = WorkersUnlocked(job.Id).Where(isAlive).ToList();
+        return JobSummaries.Build(job, counts, firstStarted, lastFinished, recent, RateWindowMs, now, workers);
+    });
+
+    private const long RateWindowMs = 60_000;
+
+    public IReadOnlyList<ItemRecord> Items(long jobId, IReadOnlyCollection<ItemStatus>? statuses) => Locked(() =>
+    {
+        string filter = statuses is { Count: > 0 } ? $" AND i.status IN ({string.Join(',', statuses.Select(s => (int)s))})" : "";
+        return Query($"""
+            SELECT i.id, j.name, i.input_path, i.output_path, i.status, i.attempts, i.error_id, i.error_message, i.started_ms, i.finished_ms,
+                   i.duration_ms, i.input_width, i.input_height, i.output_width, i.output_height, i.lease_owner, i.metrics
+            FROM items i JOIN jobs j ON j.id = i.job_id WHERE i.job_id = $job{filter} ORDER BY i.id
+            """,
+            r => new ItemRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), (ItemStatus)r.GetInt32(4), r.GetInt32(5),
+                NullableString(r, 6), NullableString(r, 7), NullableTime(r, 8), NullableTime(r, 9), r.IsDBNull(10) ? null : r.GetInt64(10),
+                NullableInt(r, 11), NullableInt(r, 12), NullableInt(r, 13), NullableInt(r, 14), NullableString(r, 15), NullableString(r, 16)),
+            ("$job", jobId));
+    });
+
+    public void RemoveJob(long jobId) => Locked(() => Execute("DELETE FROM jobs WHERE id = $job", null, ("$job", jobId)));
+
+    public void Dispose()
+    {
+        lock (_gate)
+            _connection.Dispose();
+    }
+
+    private static string? NullableString(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+    private static int? NullableInt(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt32(i);
+    private static DateTimeOffset? NullableTime(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : FromMs(r.GetInt64(i));
+    private static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+    private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    /// <summary>Runs one store operation under the lock, turning SQLite failures into clear store errors.</summary>
+    private T Locked<T>(Func<T> operation)
+    {
+        lock (_gate)
+        {
+            try
+            {
+                return operation();
+            }
+            catch (SqliteException e)
+            {
+                throw Describe(e);
+            }
+        }
+    }
+
+    private SqliteCommand Command(string sql, SqliteTransaction? tx)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = tx;
+        return command;
+    }
+
+    private int Execute(string sql, SqliteTransaction? tx = null, params (string Name, object Value)[] parameters)
+    {
+        using var command = Command(sql, tx);
+        foreach (var (name, value) in parameters)
+            command.Parameters.AddWithValue(name, value);
+        return command.ExecuteNonQuery();
+    }
+
+    private T? Scalar<T>(string sql, params (string Name, object Value)[] parameters)
+    {
+        using var command = Command(sql, null);
+        foreach (var (name, value) in parameters)
+            command.Parameters.AddWithValue(name, value);
+        var result = command.ExecuteScalar();
+        return result is null or DBNull ? default : (T)Convert.ChangeType(result, Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T));
+    }
+
+    private List<T> Query<T>(string sql, Func<SqliteDataReader, T> read, params (string Name, object Value)[] parameters) =>
+        Query(sql, read, null, parameters);
+
+    private List<T> Query<T>(string sql, Func<SqliteDataReader, T> read, SqliteTransaction? tx, params (string Name, object Value)[] parameters)
+    {
+        using var command = Command(sql, tx);
+        foreach (var (name, value) in parameters)
+            command.Parameters.AddWithValue(name, value);
+        using var reader = command.ExecuteReader();
+        var list = new List<T>();
+        while (reader.Read())
+            list.Add(read(reader));
+        return list;
+    }
+}

@@ -1,0 +1,59 @@
+namespace Swin2SR.Core.Jobs.Sqlite;
+
+/// <summary>The SQLite schema, versioned: each migration moves the store one version up, in a transaction.</summary>
+internal static class SqliteSchema
+{
+    public static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE jobs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            name TEXT NOT NULL UNIQUE,
+            options TEXT NOT NULL,
+            created_ms INTEGER NOT NULL,
+            updated_ms INTEGER NOT NULL,
+            stop_requested INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE items (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+            input_path TEXT NOT NULL,
+            output_path TEXT NOT NULL,
+            output_format TEXT NOT NULL,
+            input_length INTEGER NOT NULL,
+            input_mtime_ms INTEGER NOT NULL,
+            options_hash TEXT NOT NULL,
+            status INTEGER NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            open_claims INTEGER NOT NULL DEFAULT 0,
+            ever_written INTEGER NOT NULL DEFAULT 0,
+            lease_owner TEXT,
+            lease_expires_ms INTEGER,
+            error_id TEXT,
+            error_message TEXT,
+            started_ms INTEGER,
+            finished_ms INTEGER,
+            duration_ms INTEGER,
+            input_width INTEGER,
+            input_height INTEGER,
+            output_width INTEGER,
+            output_height INTEGER,
+            metrics TEXT,
+            UNIQUE (job_id, input_path)
+        );
+        CREATE INDEX items_by_status ON items (job_id, status, id);
+        CREATE INDEX items_by_owner ON items (lease_owner) WHERE lease_owner IS NOT NULL;
+        CREATE TABLE workers (
+            id TEXT PRIMARY KEY,
+            job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+            host TEXT NOT NULL,
+            pid INTEGER NOT NULL,
+            process_start_ms INTEGER NOT NULL,
+            device TEXT NOT NULL,
+            started_ms INTEGER NOT NULL,
+            heartbeat_ms INTEGER NOT NULL,
+            processed INTEGER NOT NULL DEFAULT 0
+        );
+        """,
+    ];
+}

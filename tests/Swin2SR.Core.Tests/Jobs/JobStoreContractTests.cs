@@ -1,0 +1,326 @@
+using System.Collections.Concurrent;
+using Swin2SR.Core.Jobs;
+
+namespace Swin2SR.Core.Tests.Jobs;
+
+/// <summary>
+/// The job-store contract (IJobStore): every test here runs against each engine, through the subclasses
+/// SqliteJobStoreTests and PostgresJobStoreTests. Each test has a store of its own.
+/// </summary>
+public abstract class JobStoreContractTests
+{
+    /// <summary>Opens this test's store; each call is another connection to the same store, as another process would open it.</summary>
+    protected abstract IJobStore OpenStore();
+
+    /// <summary>Records the store's schema as being of this version, as a newer module would.</summary>
+    protected abstract void SetSchemaVersion(int version);
+
+    protected static JobOptions Options => new() { ModelPath = "/models/m.onnx" };
+
+    protected static List<NewItem> Items(int count, string hash = "h") =>
+        Enumerable.Range(0, count).Select(i => new NewItem($"/in/{i:D5}.png", $"/out/{i:D5}.png", "PNG", 100 + i, 1000, hash)).ToList();
+
+    protected static WorkerRecord Worker(string id, string host = "test-host") => new(id, host, 1, 0, "cpu", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, 0);
+
+    protected static DateTimeOffset Soon => DateTimeOffset.UtcNow.AddMinutes(1);
+
+    protected static ItemOutcome Succeeded(long id) => new(id, ItemStatus.Succeeded, null, null, 1, 1, 1, 2, 2);
+
+    [Fact]
+    public void Concurrent_claims_from_several_stores_never_hand_out_an_item_twice()
+    {
+        long jobId;
+        using (var setup = OpenStore())
+        {
+            jobId = setup.CreateOrUpdateJob("j", Options).Id;
+            setup.AddItems(jobId, Items(2000), redoDone: false);
+        }
+        var claimedBy = new ConcurrentBag<(long Id, string Worker)>();
+        var threads = Enumerable.Range(0, 4).Select(t => new Thread(() =>
+        {
+            using var store = OpenStore();
+            string worker = $"w{t}";
+            store.RegisterWorker(jobId, Worker(worker));
+            while (true)
+            {
+                var claimed = store.Claim(jobId, worker, 8, Soon);
+                if (claimed.Count == 0)
+                    break;
+                Assert.True(claimed.Count <= 8);
+                foreach (var c in claimed)
+                    claimedBy.Add((c.Id, worker));
+                store.Complete(worker, claimed.Select(c => Succeeded(c.Id)).ToList());
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+
+        Assert.Equal(2000, claimedBy.Count);
+        Assert.Equal(2000, claimedBy.Select(c => c.Id).Distinct().Count());
+        Assert.True(claimedBy.Select(c => c.Worker).Distinct().Count() > 1, "the work was shared");
+        using var check = OpenStore();
+        var items = check.Items(jobId, null);
+        Assert.All(items, i => Assert.Equal((ItemStatus.Succeeded, 1), (i.Status, i.Attempts)));
+        Assert.Equal(2000, check.Workers(jobId).Sum(w => w.Processed));
+    }
+
+    [Fact]
+    public void An_expired_lease_is_taken_over_and_the_late_worker_cannot_overwrite_the_outcome()
+    {
+        using var store = OpenStore();
+        long job = store.CreateOrUpdateJob("j", Options).Id;
+        store.AddItems(job, Items(1), redoDone: false);
+        var first = Assert.Single(store.Claim(job, "slow", 1, DateTimeOffset.UtcNow.AddSeconds(-1)));
+        var second = Assert.Single(store.Claim(job, "fast", 1, Soon));
+        Assert.Equal(first.Id, second.Id);
+        Assert.Equal(2, second.Attempts);
+        Assert.True(second.MayOverwrite, "a second attempt may replace what the first one wrote");
+        Assert.Equal(0, store.Complete("slow", [new ItemOutcome(first.Id, ItemStatus.Failed, "X", "late", 1, 0, 0, 0, 0)]));
+        Assert.Equal(1, store.Complete("fast", [Succeeded(second.Id)]));
+        Assert.Equal(ItemStatus.Succeeded, Assert.Single(store.Items(job, null)).Status);
+    }
+
+    [Fact]
+    public void Heartbeats_keep_a_short_lease_and_without_them_it_runs_out_and_is_taken_over()
+    {
+        var lease = TimeSpan.FromSeconds(2);
+        using var a = OpenStore();
+        using var b = OpenStore();
+        long job = a.CreateOrUpdateJob("j", Options).Id;
+        a.AddItems(job, Items(4), redoDone: false);
+        a.RegisterWorker(job, Worker("beating"));
+        a.RegisterWorker(job, Worker("silent"));
+        var beating = a.Claim(job, "beating", 2, DateTimeOffset.UtcNow + lease);
+        var silent = a.Claim(job, "silent", 2, DateTimeOffset.UtcNow + lease);
+        for (int i = 0; i < 6; i++)
+        {
+            Thread.Sleep(lease / 3);
+            a.Heartbeat(job, "beating", DateTimeOffset.UtcNow + lease);
+        }
+        // Twice the lease has passed: only the silent worker's items are free.
+        var taken = b.Claim(job, "rescuer", 8, Soon);
+        Assert.Equal(silent.Select(c => c.Id).Order(), taken.Select(c => c.Id).Order());
+        Assert.All(taken, c => Assert.Equal(2, c.Attempts));
+        Assert.Equal(2, a.Complete("beating", beating.Select(c => Succeeded(c.Id)).ToList()));
+        Assert.Equal(0, a.Complete("silent", silent.Select(c => Succeeded(c.Id)).ToList()));
+        Assert.Equal(2, b.Complete("rescuer", taken.Select(c => Succeeded(c.Id)).ToList()));
+        Assert.All(b.Items(job, null), i => Assert.Equal(ItemStatus.Succeeded, i.Status));
+    }
+
+    [Fact]
+    public void Expiring_dead_workers_frees_their_items_at_once_and_forgets_them()
+    {
+        using var store = OpenStore();
+        long job = store.CreateOrUpdateJob("j", Options).Id;
+        store.AddItems(job, Items(3), redoDone: false);
+        store.RegisterWorker(job, Worker("dead"));
+        store.RegisterWorker(job, Worker("alive"));
+        var held = store.Claim(job, "dead", 2, Soon);
+        Assert.Single(store.Claim(job, "alive", 8, Soon));
+        store.ExpireWorkers(job, ["dead"]);
+        Assert.Equal(["alive"], store.Workers(job).Select(w => w.Id));
+        Assert.Equal(held.Select(c => c.Id), store.Claim(job, "alive", 8, Soon).Select(c => c.Id));
+    }
+
+    [Fact]
+    public void Completing_the_same_outcomes_twice_changes_and_counts_nothing_the_second_time()
+    {
+        using var store = OpenStore();
+        long job = store.CreateOrUpdateJob("j", Options).Id;
+        store.AddItems(job, Items(3), redoDone: false);
+        store.RegisterWorker(job, Worker("w"));
+        var outcomes = store.Claim(job, "w", 3, Soon).Select(c => new ItemOutcome(c.Id, ItemStatus.Failed, "E", $"bad {c.Id}", 7, 0, 0, 0, 0)).ToList();
+        Assert.Equal(3, store.Complete("w", outcomes));
+        var first = store.Items(job, null);
+        Assert.Equal(0, store.Complete("w", outcomes.Select(o => o with { Status = ItemStatus.Succeeded }).ToList()));
+        Assert.Equal(first.Select(i => (i.Status, i.ErrorMessage, i.Finished)), store.Items(job, null).Select(i => (i.Status, i.ErrorMessage, i.Finished)));
+        Assert.Equal(3, Assert.Single(store.Workers(job)).Processed);
+    }
+
+    [Fact]
+    public void Unregistering_a_worker_hands_its_items_back()
+    {
+        using var store = OpenStore();
+        long job = store.CreateOrUpdateJob("j", Options).Id;
+        store.AddItems(job, Items(5), redoDone: false);
+        store.RegisterWorker(job, Worker("w"));
+        Assert.Equal(3, store.Claim(job, "w", 3, Soon).Count);
+        store.UnregisterWorker(job, "w");
+        Assert.All(store.Items(job, null), i => Assert.Equal(ItemStatus.Pending, i.Status));
+        Assert.Empty(store.Workers(job));
+    }
+
+    [Fact]
+    public void Adding_inputs_again_keeps_what_is_done_and_requeues_what_changed()
+    {
+        using var store = OpenStore();
+        long job = store.CreateOrUpdateJob("j", Options).Id;
+        var items = Items(3);
+        store.AddItems(job, items, redoDone: false);
+        var claimed = store.Claim(job, "w", 3, Soon);
+        store.Complete("w", claimed.Select(c => new ItemOutcome(c.Id, c.Id == claimed[2].Id ? ItemStatus.Failed : ItemStatus.Succeeded, null, null, 1, 1, 1, 2, 2)).ToList());
+
+        var changed = items[1] with { InputLength = 999 };
+        var again = store.AddItems(job, [items[0], changed, items[2], .. Items(4).Skip(3)], redoDone: false);
+
+        Assert.Equal([items[0].InputPath], again.AlreadyDone);
+        Assert.Equal(1, again.Added);
+        Assert.Equal(2, again.Requeued);
+        var byPath = store.Items(job, null).ToDictionary(i => i.InputPath);
+        Assert.Equal(ItemStatus.Succeeded, byPath[items[0].InputPath].Status);
+        Assert.Equal(ItemStatus.Pending, byPath[items[1].InputPath].Status);
+        Assert.Equal(ItemStatus.Pending, byPath[items[2].InputPath].Status);
+    }
+
+    [Fact]
+    public void Only_an_unfinished_earlier_claim_or_a_written_output_allows_overwriting()
+    {
+        using var store = OpenStore();
+        long job = store.CreateOrUpdateJob("j", Options).Id;
+        var items = Items(2);
+        store.AddItems(job, items, redoDone: false);
+        var first = store.Claim(job, "w", 2, Soon);
+        Assert.All(first, c => Assert.False(c.MayOverwrite));
+        // Item 0 was skipped (its output existed already); item 1's worker died after renaming, before committing.
+        store.Complete("w", [new(first[0].Id, ItemStatus.Skipped, "OutputExists", "exists", 0, 0, 0, 0, 0)]);
+        store.UnregisterWorker(job, "w");
+        store.AddItems(job, items, redoDone: false);
+        var second = store.Claim(job, "v", 2, Soon).ToDictionary(c => c.Id);
+        Assert.False(second[first[0].Id].MayOverwrite, "a file the job skipped is the user's: never overwritten by a rerun");
+        Assert.True(second[first[1].Id].MayOverwrite, "the earlier claim may have written this output");
+    }
+
+    /// <summary>A store whose job has one item, done by worker "w".</summary>
+    private IJobStore OpenWithOneSucceededItem(out long job, out NewItem item)
+    {
+        var store = OpenStore();
+        job = store.CreateOrUpdateJob("j", Options).Id;
+        item = Items(1)[0];
+        store.AddItems(job, [item], redoDone: false);
+        store.Complete("w", [Succeeded(Assert.Single(store.Claim(job, "w", 1, Soon)).Id)]);
+        return store;
+    }
+
+    [Fact]
+    public void Redo_requeues_even_what_is_done()
+    {
+        using var store = OpenWithOneSucceededItem(out long job, out var item);
+        Assert.Single(store.AddItems(job, [item], redoDone: false).AlreadyDone);
+        var redo = store.AddItems(job, [item], redoDone: true);
+        Assert.Empty(redo.AlreadyDone);
+        Assert.Equal(1, redo.Requeued);
+        Assert.True(Assert.Single(store.Claim(job, "w", 1, Soon)).MayOverwrite, "the job wrote this output itself");
+    }
+
+    [Fact]
+    public void A_new_output_path_means_the_item_is_not_done()
+    {
+        using var store = OpenWithOneSucceededItem(out long job, out var item);
+        var moved = store.AddItems(job, [item with { OutputPath = "/elsewhere/00000.png" }], redoDone: false);
+        Assert.Empty(moved.AlreadyDone);
+        Assert.Equal(1, moved.Requeued);
+    }
+
+    [Fact]
+    public void Failed_items_are_queued_again_on_request_and_items_filter_by_status()
+    {
+        using var store = OpenStore();
+        long job = store.CreateOrUpdateJob("j", Options).Id;
+        store.AddItems(job, Items(4), redoDone: false);
+        var claimed = store.Claim(job, "w", 3, Soon);
+        store.Complete("w", [Succeeded(claimed[0].Id), new(claimed[1].Id, ItemStatus.Failed, "CorruptImage", "bad pixels", 3, 0, 0, 0, 0)]);
+
+        var failed = Assert.Single(store.Items(job, [ItemStatus.Failed]));
+        Assert.Equal((claimed[1].Id, "CorruptImage", "bad pixels"), (failed.Id, failed.ErrorId, failed.ErrorMessage));
+        Assert.Equal([claimed[2].Id], store.Items(job, [ItemStatus.Running]).Select(i => i.Id));
+        Assert.Equal("w", store.Items(job, [ItemStatus.Running])[0].LeaseOwner);
+        Assert.Equal(2, store.Items(job, [ItemStatus.Pending, ItemStatus.Failed]).Count);
+        Assert.Equal(4, store.Items(job, null).Count);
+
+        Assert.Equal(1, store.RequeueFailed(job));
+        var requeued = store.Items(job, null).Single(i => i.Id == claimed[1].Id);
+        Assert.Equal((ItemStatus.Pending, (string?)null), (requeued.Status, requeued.ErrorId));
+    }
+
+    [Fact]
+    public void A_stop_request_is_visible_to_other_processes_and_cleared_by_the_next_run()
+    {
+        using var a = OpenStore();
+        using var b = OpenStore();
+        var job = a.CreateOrUpdateJob("j", Options);
+        Assert.False(b.IsStopRequested(job.Id));
+        a.RequestStop(job.Id);
+        Assert.True(b.IsStopRequested(job.Id));
+        b.CreateOrUpdateJob("j", Options);
+        Assert.False(a.IsStopRequested(job.Id));
+    }
+
+    [Fact]
+    public void States_follow_items_workers_and_stop_requests()
+    {
+        using var store = OpenStore();
+        var job = store.CreateOrUpdateJob("j", Options);
+        store.AddItems(job.Id, Items(2), redoDone: false);
+        store.RegisterWorker(job.Id, Worker("w"));
+        Assert.Equal(JobState.Running, store.Summarize(job, _ => true).State);
+        Assert.Equal(JobState.Queued, store.Summarize(job, _ => false).State);
+        var claimed = store.Claim(job.Id, "w", 2, Soon);
+        Assert.Equal(JobState.Interrupted, store.Summarize(job, _ => false).State);
+        store.RequestStop(job.Id);
+        var stopping = store.FindJob("j")!;
+        Assert.Equal(JobState.Stopping, store.Summarize(stopping, _ => true).State);
+        Assert.Equal(JobState.Stopped, store.Summarize(stopping, _ => false).State);
+        store.Complete("w", [Succeeded(claimed[0].Id), new(claimed[1].Id, ItemStatus.Failed, "E", "bad", 1, 0, 0, 0, 0)]);
+        var done = store.Summarize(job, _ => false);
+        Assert.Equal(JobState.CompletedWithErrors, done.State);
+        Assert.Equal((2L, 1L, 1L, 100.0), (done.Total, done.Succeeded, done.Failed, done.PercentComplete));
+    }
+
+    [Fact]
+    public void A_summary_lists_the_live_workers_of_every_host_with_what_each_has_done()
+    {
+        using var store = OpenStore();
+        var job = store.CreateOrUpdateJob("j", Options);
+        store.AddItems(job.Id, Items(10), redoDone: false);
+        foreach (var (id, host) in new[] { ("a1", "host-a"), ("b1", "host-b"), ("gone", "host-c") })
+            store.RegisterWorker(job.Id, Worker(id, host));
+        foreach (var (id, count) in new[] { ("a1", 3), ("b1", 2) })
+            store.Complete(id, store.Claim(job.Id, id, count, Soon).Select(c => Succeeded(c.Id)).ToList());
+
+        var summary = store.Summarize(job, w => w.Id != "gone");
+        Assert.Equal(JobState.Running, summary.State);
+        Assert.Equal([("host-a", 3L), ("host-b", 2L)], summary.Workers.Select(w => (w.Host, w.Processed)).OrderBy(w => w.Host));
+        Assert.Equal((10L, 5L, 5L, 50.0), (summary.Total, summary.Succeeded, summary.Pending, summary.PercentComplete));
+        Assert.True(summary.ImagesPerSecond > 0, "items finished within the last minute give a rate");
+        Assert.NotNull(summary.EstimatedRemaining);
+    }
+
+    [Fact]
+    public void Jobs_are_listed_in_creation_order_and_removing_one_removes_its_items_and_workers()
+    {
+        using var store = OpenStore();
+        var first = store.CreateOrUpdateJob("first", Options);
+        var second = store.CreateOrUpdateJob("second", Options with { Format = "Png" });
+        store.AddItems(first.Id, Items(2), redoDone: false);
+        store.AddItems(second.Id, Items(3), redoDone: false);
+        store.RegisterWorker(first.Id, Worker("w"));
+        Assert.Equal(["first", "second"], store.ListJobs().Select(j => j.Name));
+        Assert.Equal("Png", store.FindJob("second")!.Options.Format);
+
+        store.RemoveJob(first.Id);
+        Assert.Null(store.FindJob("first"));
+        Assert.Empty(store.Items(first.Id, null));
+        Assert.Empty(store.Workers(first.Id));
+        Assert.Equal(3, store.Items(second.Id, null).Count);
+    }
+
+    [Fact]
+    public void A_store_from_a_newer_module_is_refused()
+    {
+        using (var setup = OpenStore())
+            setup.CreateOrUpdateJob("j", Options);
+        SetSchemaVersion(99);
+        var error = Assert.Throws<JobStoreException>(() => OpenStore().Dispose());
+        Assert.Equal("JobStoreTooNew", error.ErrorId);
+    }
+}

@@ -1,0 +1,243 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using Npgsql;
+using Swin2SR.Core.Jobs;
+using Swin2SR.Core.Jobs.Postgres;
+using Swin2SR.Core.Tests.Support;
+
+namespace Swin2SR.Core.Tests.Jobs;
+
+/// <summary>
+/// The job-store contract on PostgreSQL, a real server started for the tests, plus what only a shared server
+/// brings: logins and passwords that never show, several hosts creating the schema at once, a server that is down,
+/// and a server restarted while workers claim and complete.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresJobStoreTests : JobStoreContractTests, IDisposable
+{
+    private readonly PostgresServer _server;
+    private readonly string _connectionString;
+    private readonly TempFolder _folder = new();
+
+    public PostgresJobStoreTests(PostgresServer server)
+    {
+        _server = server;
+        _connectionString = server.CreateDatabase();
+    }
+
+    public void Dispose() => _folder.Dispose();
+
+    protected override IJobStore OpenStore() => new PostgresJobStore(_connectionString);
+
+    protected override void SetSchemaVersion(int version) => Execute($"INSERT INTO swin2sr.schema_version (version) VALUES ({version})");
+
+    private string Database => new NpgsqlConnectionStringBuilder(_connectionString).Database!;
+
+    /// <summary>The test database, reached as the password role with no password of its own yet.</summary>
+    private string PasswordRoleConnectionString => $"Host=127.0.0.1;Port={_server.Port};Database={Database};Username={_server.PasswordRole}";
+
+    private void Execute(string sql)
+    {
+        using var connection = new NpgsqlConnection(_connectionString);
+        connection.Open();
+        using var command = new NpgsqlCommand(sql, connection);
+        command.ExecuteNonQuery();
+    }
+
+    [Fact]
+    public void A_credential_logs_in_a_role_that_may_only_create_in_the_database_and_its_password_never_shows()
+    {
+        using (var store = new PostgresJobStore(PasswordRoleConnectionString, new NetworkCredential(_server.PasswordRole, _server.Password)))
+        {
+            store.CreateOrUpdateJob("j", Options);
+            Assert.DoesNotContain(_server.Password, store.Location);
+            Assert.Contains($"Username={_server.PasswordRole}", store.Location);
+        }
+        // The schema is made: a store opened by another role later finds the same job.
+        using var admin = OpenStore();
+        Assert.NotNull(admin.FindJob("j"));
+    }
+
+    [Fact]
+    public void A_wrong_or_missing_password_is_refused_clearly_without_repeating_it()
+    {
+        string wrong = "not-" + _server.Password;
+        var refused = Assert.Throws<JobStoreException>(() => new PostgresJobStore(PasswordRoleConnectionString, new NetworkCredential(_server.PasswordRole, wrong)));
+        Assert.Equal("JobStoreAccessDenied", refused.ErrorId);
+        Assert.Contains("password authentication failed", refused.Message);
+        Assert.Contains($"Port={_server.Port}", refused.Message);
+        Assert.DoesNotContain(wrong, refused.ToString());
+
+        // An empty pgpass file: no password from anywhere.
+        string passfile = _folder.File("pgpass");
+        File.WriteAllText(passfile, "");
+        var missing = Assert.Throws<JobStoreException>(() => new PostgresJobStore($"{PasswordRoleConnectionString};Passfile={passfile}"));
+        Assert.Contains("password", missing.Message, StringComparison.OrdinalIgnoreCase);
+        var unreadable = Assert.Throws<JobStoreException>(() => new PostgresJobStore($"{PasswordRoleConnectionString};Passfile={_folder.File("none")}"));
+        Assert.Contains(_folder.File("none"), unreadable.Message);
+    }
+
+    [Fact]
+    public void A_pgpass_file_gives_the_password()
+    {
+        string passfile = _folder.File("pgpass");
+        File.WriteAllText(passfile, $"127.0.0.1:{_server.Port}:{Database}:{_server.PasswordRole}:{_server.Password}\n");
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(passfile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        using var store = new PostgresJobStore($"{PasswordRoleConnectionString};Passfile={passfile}");
+        Assert.Equal("j", store.CreateOrUpdateJob("j", Options).Name);
+    }
+
+    [Fact]
+    public void A_postgres_uri_is_read_like_a_connection_string_and_shown_without_its_password()
+    {
+        string uri = $"postgresql://{_server.PasswordRole}:{Uri.EscapeDataString(_server.Password)}@127.0.0.1:{_server.Port}/{Database}?sslmode=disable&application_name=uri-test";
+        Assert.True(JobStores.IsPostgres(uri));
+        using var store = JobStores.Open(uri);
+        store.CreateOrUpdateJob("j", Options);
+        Assert.IsType<PostgresJobStore>(store);
+        Assert.DoesNotContain(_server.Password, store.Location);
+        Assert.Contains($"Database={Database}", store.Location);
+        Assert.Contains("Application Name=uri-test", store.Location);
+        Assert.DoesNotContain(_server.Password, JobStores.Display(uri));
+    }
+
+    [Fact]
+    public void The_store_location_decides_the_engine_and_a_credential_is_refused_for_a_file()
+    {
+        using (var postgres = JobStores.Open(_connectionString))
+            Assert.IsType<PostgresJobStore>(postgres);
+        string file = _folder.File("jobs.db");
+        using (var sqlite = JobStores.Open(file))
+            Assert.IsType<Swin2SR.Core.Jobs.Sqlite.SqliteJobStore>(sqlite);
+        var error = Assert.Throws<JobStoreException>(() => JobStores.Open(file, new NetworkCredential("u", "secret-p")));
+        Assert.Equal("CredentialNotApplicable", error.ErrorId);
+        Assert.DoesNotContain("secret-p", error.Message);
+        Assert.False(JobStores.IsPostgres(_folder.File("Host=odd folder", "jobs.db")), "a path is a path even with '=' in it");
+    }
+
+    [Fact]
+    public void A_malformed_connection_string_is_refused_without_repeating_its_values()
+    {
+        var error = Assert.Throws<JobStoreException>(() => JobStores.Open("Host=127.0.0.1;Password=hunter2-secret;Flavour=strawberry"));
+        Assert.Equal("JobStoreInvalid", error.ErrorId);
+        Assert.DoesNotContain("hunter2-secret", error.Message);
+        Assert.DoesNotContain("hunter2-secret", JobStores.Display("Host=127.0.0.1;Password=hunter2-secret;Flavour=strawberry"));
+    }
+
+    [Fact]
+    public void Hosts_opening_a_new_database_at_once_create_its_schema_once()
+    {
+        using var start = new Barrier(6);
+        var failures = new ConcurrentBag<Exception>();
+        var threads = Enumerable.Range(0, 6).Select(_ => new Thread(() =>
+        {
+            start.SignalAndWait();
+            try
+            {
+                OpenStore().Dispose();
+            }
+            catch (Exception e)
+            {
+                failures.Add(e);
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+
+        Assert.Empty(failures);
+        using var connection = new NpgsqlConnection(_connectionString);
+        connection.Open();
+        using var versions = new NpgsqlCommand("SELECT array_agg(version ORDER BY version) FROM swin2sr.schema_version", connection);
+        Assert.Equal(Enumerable.Range(1, PostgresSchema.Migrations.Length), (int[])versions.ExecuteScalar()!);
+    }
+
+    [Fact]
+    public void Computers_whose_clock_disagrees_with_the_servers_still_agree_on_leases_and_liveness()
+    {
+        using var store = OpenStore();
+        // From here on the server's clock, as the store reads it, runs an hour ahead of this computer's.
+        Execute("CREATE OR REPLACE FUNCTION swin2sr.now_ms() RETURNS bigint LANGUAGE sql STABLE AS 'SELECT (extract(epoch FROM statement_timestamp()) * 1000)::bigint + 3600000'");
+        long job = store.CreateOrUpdateJob("j", Options).Id;
+        store.AddItems(job, Items(2), redoDone: false);
+        store.RegisterWorker(job, Worker("remote", host: "another-computer"));
+        var held = Assert.Single(store.Claim(job, "remote", 1, Soon));
+
+        var rest = Assert.Single(store.Claim(job, "rescuer", 8, Soon));
+        Assert.NotEqual(held.Id, rest.Id);
+        var remote = Assert.Single(store.Workers(job));
+        Assert.InRange((DateTimeOffset.UtcNow - remote.Heartbeat).TotalSeconds, -5, 5);
+        Assert.True(WorkerIdentity.IsAlive(remote, JobRunner.DefaultLeaseDuration), "a worker that just sent a heartbeat is alive");
+    }
+
+    [Fact]
+    public void A_server_that_is_down_fails_clearly_after_retrying_for_the_retry_budget()
+    {
+        int closedPort;
+        using (var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            closedPort = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+        var clock = Stopwatch.StartNew();
+        var error = Assert.Throws<JobStoreException>(() => new PostgresJobStore($"Host=127.0.0.1;Port={closedPort};Username=postgres;Password=pw-secret", retryBudget: TimeSpan.FromSeconds(2)));
+        Assert.Equal("JobStoreUnavailable", error.ErrorId);
+        Assert.Contains($"Port={closedPort}", error.Message);
+        Assert.Contains("could not be reached", error.Message);
+        Assert.DoesNotContain("pw-secret", error.Message);
+        Assert.InRange(clock.Elapsed.TotalSeconds, 1, 30);
+    }
+
+    [Fact]
+    public void A_database_restart_while_workers_claim_and_complete_loses_nothing_and_does_nothing_twice()
+    {
+        const int count = 3000;
+        long jobId;
+        using (var setup = OpenStore())
+        {
+            jobId = setup.CreateOrUpdateJob("j", Options).Id;
+            setup.AddItems(jobId, Items(count), redoDone: false);
+        }
+        var claims = new ConcurrentBag<long>();
+        int completed = 0;
+        int retries = 0;
+        var failures = new ConcurrentBag<Exception>();
+        var workers = Enumerable.Range(0, 4).Select(t => new Thread(() =>
+        {
+            try
+            {
+                using var store = new PostgresJobStore(_connectionString);
+                string worker = $"w{t}";
+                store.RegisterWorker(jobId, Worker(worker));
+                while (store.Claim(jobId, worker, 8, Soon) is { Count: > 0 } claimed)
+                {
+                    foreach (var c in claimed)
+                        claims.Add(c.Id);
+                    Thread.Sleep(10); // the images' work: the run lasts long enough for a restart in the middle
+                    Interlocked.Add(ref completed, store.Complete(worker, claimed.Select(c => Succeeded(c.Id)).ToList()));
+                }
+                Interlocked.Add(ref retries, store.Retries);
+            }
+            catch (Exception e)
+            {
+                failures.Add(e);
+            }
+        })).ToList();
+        workers.ForEach(t => t.Start());
+        SpinWait.SpinUntil(() => Volatile.Read(ref completed) >= count / 10 || !workers.Any(w => w.IsAlive), TimeSpan.FromMinutes(2));
+        _server.Restart();
+        int doneAtRestart = Volatile.Read(ref completed);
+        workers.ForEach(t => t.Join());
+
+        Assert.Empty(failures);
+        Assert.InRange(doneAtRestart, count / 10, count - 1);
+        Assert.True(retries > 0, "the restart cut the workers' connections and they carried on after it");
+        Assert.Equal(count, completed);
+        Assert.Equal(count, claims.Count);
+        Assert.Equal(count, claims.Distinct().Count());
+        using var check = OpenStore();
+        Assert.All(check.Items(jobId, null), i => Assert.Equal((ItemStatus.Succeeded, 1), (i.Status, i.Attempts)));
+        Assert.Equal(count, check.Workers(jobId).Sum(w => w.Processed));
+    }
+}

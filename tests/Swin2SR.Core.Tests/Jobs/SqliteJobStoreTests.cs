@@ -1,0 +1,73 @@
+using Microsoft.Data.Sqlite;
+using Swin2SR.Core.Jobs;
+using Swin2SR.Core.Jobs.Sqlite;
+using Swin2SR.Core.Tests.Support;
+
+namespace Swin2SR.Core.Tests.Jobs;
+
+/// <summary>The job-store contract on SQLite, and what only a SQLite file can do wrong (locks, corruption).</summary>
+public sealed class SqliteJobStoreTests : JobStoreContractTests, IDisposable
+{
+    private readonly TempFolder _folder = new();
+    private readonly string _path;
+
+    public SqliteJobStoreTests() => _path = _folder.File("jobs.db");
+
+    public void Dispose() => _folder.Dispose();
+
+    protected override IJobStore OpenStore() => new SqliteJobStore(_path);
+
+    protected override void SetSchemaVersion(int version)
+    {
+        using var connection = new SqliteConnection($"Data Source={_path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"INSERT INTO schema_info (version) VALUES ({version})";
+        command.ExecuteNonQuery();
+    }
+
+    // Belongs in JobStoreContractTests once the PostgreSQL store keeps metrics too.
+    [Fact]
+    public void Quality_metrics_are_kept_with_the_outcome_and_read_back()
+    {
+        using var store = OpenStore();
+        long job = store.CreateOrUpdateJob("m", Options).Id;
+        store.AddItems(job, Items(2), redoDone: false);
+        var claimed = store.Claim(job, "w", 2, Soon);
+        const string metrics = "{\"ConsistencyPsnr\":41.5,\"NonFiniteValues\":0}";
+        store.Complete("w", [new ItemOutcome(claimed[0].Id, ItemStatus.Succeeded, null, null, 1, 1, 1, 2, 2, metrics), Succeeded(claimed[1].Id)]);
+        var items = store.Items(job, null);
+        Assert.Equal(metrics, items.Single(i => i.Id == claimed[0].Id).Metrics);
+        Assert.Null(items.Single(i => i.Id == claimed[1].Id).Metrics);
+    }
+
+    [Fact]
+    public void A_store_locked_by_another_process_fails_clearly_after_the_busy_timeout()
+    {
+        using (var setup = new SqliteJobStore(_path))
+            setup.CreateOrUpdateJob("j", Options);
+        using var holder = new SqliteConnection($"Data Source={_path};Pooling=False");
+        holder.Open();
+        using var exclusive = holder.CreateCommand();
+        exclusive.CommandText = "BEGIN EXCLUSIVE";
+        exclusive.ExecuteNonQuery();
+
+        var error = Assert.Throws<JobStoreException>(() =>
+        {
+            using var store = new SqliteJobStore(_path, TimeSpan.FromMilliseconds(300));
+            store.CreateOrUpdateJob("k", Options);
+        });
+        Assert.Equal("JobStoreLocked", error.ErrorId);
+        Assert.Contains(_path, error.Message);
+    }
+
+    [Fact]
+    public void A_file_that_is_not_a_database_is_refused_and_left_unchanged()
+    {
+        var garbage = Enumerable.Range(0, 4096).Select(i => (byte)(i % 251)).ToArray();
+        File.WriteAllBytes(_path, garbage);
+        var error = Assert.Throws<JobStoreException>(() => new SqliteJobStore(_path));
+        Assert.Equal("JobStoreCorrupt", error.ErrorId);
+        Assert.Equal(garbage, File.ReadAllBytes(_path));
+    }
+}

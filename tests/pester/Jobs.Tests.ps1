@@ -1,0 +1,247 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
+    Import-Module $ModulePath -Force
+}
+
+Describe 'Jobs' {
+    BeforeEach {
+        $root = New-TestFolder
+        $in = Join-Path $root 'in'
+        $out = Join-Path $root 'out'
+        $store = Join-Path $root 'jobs.db'
+        $env:SWIN2SR_JOBSTORE = $store
+    }
+    AfterEach {
+        Remove-Item Env:SWIN2SR_JOBSTORE -ErrorAction SilentlyContinue
+        Remove-Item -LiteralPath $root -Recurse -Force -ErrorAction SilentlyContinue
+    }
+
+    Context 'journal and reruns' {
+        It 'journals every item and reports it from Get-Swin2SRJob and Get-Swin2SRJobItem' {
+            $null = New-TestImageSet $in 3
+            New-Item -ItemType Directory $in -Force | Out-Null
+            Set-Content -LiteralPath (Join-Path $in 'bad.png') -Value 'garbage'
+            $results = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName first -ErrorAction SilentlyContinue
+            $results.JobName | Sort-Object -Unique | Should -Be 'first'
+            $job = Get-Swin2SRJob first
+            $job.State | Should -Be 'CompletedWithErrors'
+            $job.Total | Should -Be 4
+            $job.Succeeded | Should -Be 3
+            $job.Failed | Should -Be 1
+            $job.PercentComplete | Should -Be 100
+            $failed = Get-Swin2SRJobItem first -Status Failed
+            $failed.InputPath | Should -Be (Join-Path $in 'bad.png')
+            $failed.ErrorId | Should -Be 'UnsupportedFormat'
+            $failed.Error | Should -Match 'bad\.png'
+            (Get-Swin2SRJobItem first -Status Succeeded).Attempts | Should -Be @(1, 1, 1)
+        }
+
+        It 'adds new inputs on a rerun, skips unchanged ones and redoes changed ones' {
+            $files = New-TestImageSet $in 3
+            $null = $files[0..1] | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName nightly
+            $null = New-TestImage $files[1].FullName -Width 20 -Height 10 -Seed 99
+            $rerun = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName nightly
+            ($rerun | Where-Object InputPath -eq $files[0].FullName).ErrorId | Should -Be 'AlreadyDone'
+            ($rerun | Where-Object InputPath -eq $files[1].FullName).Status | Should -Be 'Succeeded'
+            (Get-TestImageSize (Join-Path $out $files[1].Name)).Width | Should -Be 40
+            ($rerun | Where-Object InputPath -eq $files[2].FullName).Status | Should -Be 'Succeeded'
+            (Get-Swin2SRJob nightly).Total | Should -Be 3
+        }
+
+        It 'redoes every item when the options that shape outputs change' {
+            $files = New-TestImageSet $in 2
+            $null = $files | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName opts
+            $again = $files | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName opts -Format Jpeg
+            $again.Status | Should -Be @('Succeeded', 'Succeeded')
+            Test-Path -LiteralPath (Join-Path $out 'img0001.jpg') | Should -BeTrue
+        }
+
+        It 'never overwrites a file it skipped, even when the job runs again' {
+            $file = New-TestImage (Join-Path $in 'a.png')
+            New-Item -ItemType Directory $out | Out-Null
+            $precious = Join-Path $out 'a.png'
+            Set-Content -LiteralPath $precious -Value 'precious'
+            (Invoke-Swin2SRUpscale -LiteralPath $file.FullName -Model $NearestX2 -OutputDirectory $out -JobName keep).ErrorId | Should -Be 'OutputExists'
+            (Invoke-Swin2SRUpscale -LiteralPath $file.FullName -Model $NearestX2 -OutputDirectory $out -JobName keep).ErrorId | Should -Be 'OutputExists'
+            Get-Content -LiteralPath $precious | Should -Be 'precious'
+            (Invoke-Swin2SRUpscale -LiteralPath $file.FullName -Model $NearestX2 -OutputDirectory $out -JobName keep -Force).Status | Should -Be 'Succeeded'
+            (Get-TestImageSize $precious).Width | Should -Be 48
+        }
+
+        It 'generates a job name when none is given and shows it' {
+            $file = New-TestImage (Join-Path $in 'a.png')
+            $result = $file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -InformationVariable shown
+            $result.JobName | Should -Match '^upscale-\d{8}-\d{6}-[0-9a-f]{4}$'
+            "$shown" | Should -Match ([regex]::Escape($result.JobName))
+            (Get-Swin2SRJob $result.JobName).State | Should -Be 'Completed'
+        }
+
+        It 'removes a job with -Confirm:$false, keeps it with -WhatIf, and leaves the outputs' {
+            $file = New-TestImage (Join-Path $in 'a.png')
+            $result = $file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName gone
+            Remove-Swin2SRJob gone -WhatIf
+            Get-Swin2SRJob gone | Should -Not -BeNullOrEmpty
+            Remove-Swin2SRJob gone -Confirm:$false
+            Get-Swin2SRJob gone -ErrorVariable missing -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $missing[0].FullyQualifiedErrorId | Should -BeLike 'JobNotFound*'
+            Test-Path -LiteralPath $result.OutputPath | Should -BeTrue
+        }
+
+        It 'retries failed items with Resume -RetryFailed' {
+            New-Item -ItemType Directory $in -Force | Out-Null
+            $path = Join-Path $in 'late.png'
+            Set-Content -LiteralPath $path -Value 'not yet an image'
+            $null = Invoke-Swin2SRUpscale -LiteralPath $path -Model $NearestX2 -OutputDirectory $out -JobName retry -ErrorAction SilentlyContinue
+            (Get-Swin2SRJob retry).Failed | Should -Be 1
+            Resume-Swin2SRJob retry | Should -BeNullOrEmpty
+            $null = New-TestImage $path
+            $retried = Resume-Swin2SRJob retry -RetryFailed
+            $retried.Status | Should -Be 'Succeeded'
+            (Get-Swin2SRJob retry).State | Should -Be 'Completed'
+        }
+    }
+
+    Context 'setup errors' {
+        It 'names a job that does not exist' {
+            Resume-Swin2SRJob nope -ErrorVariable problems -ErrorAction SilentlyContinue
+            $problems[0].FullyQualifiedErrorId | Should -BeLike 'JobNotFound*'
+            $problems[0].Exception.Message | Should -Match "nope"
+        }
+
+        It 'refuses a corrupt job store without changing it' {
+            $bad = Join-Path $root 'corrupt.db'
+            [IO.File]::WriteAllBytes($bad, [byte[]](1..4096 | ForEach-Object { $_ % 251 }))
+            $before = (Get-FileHash -LiteralPath $bad).Hash
+            { Get-Swin2SRJob -JobStore $bad } | Should -Throw -ErrorId 'JobStoreCorrupt*'
+            (Get-FileHash -LiteralPath $bad).Hash | Should -Be $before
+        }
+
+        It 'refuses a job store in a folder that cannot be written' {
+            # Tests run as root, which ignores permissions: a read-only mount is the honest case.
+            $mount = Join-Path $root 'ro'
+            New-Item -ItemType Directory $mount | Out-Null
+            & mount -t tmpfs -o ro,size=1m tmpfs $mount 2>$null
+            if ($LASTEXITCODE -ne 0) { Set-ItResult -Skipped -Because 'this machine does not allow a read-only tmpfs mount'; return }
+            try {
+                $file = New-TestImage (Join-Path $in 'a.png')
+                { $file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore (Join-Path $mount 'jobs.db') } | Should -Throw -ErrorId 'JobStoreReadOnly*'
+                Test-Path -LiteralPath $out | Should -BeFalse
+            }
+            finally { & umount $mount }
+        }
+    }
+
+    Context 'scheduled and background runs' {
+        It 'exits non-zero from a non-interactive run when an item failed, zero when all succeeded' {
+            $null = New-TestImage (Join-Path $in 'good.png')
+            $run = "Get-ChildItem -LiteralPath '$in' -File | Invoke-Swin2SRUpscale -Model '$NearestX2' -OutputDirectory '$out' -JobName sched"
+            $null = Invoke-ChildPwsh -Command (Get-WorkerCommand $store $run)
+            $LASTEXITCODE | Should -Be 0
+            Set-Content -LiteralPath (Join-Path $in 'bad.png') -Value 'garbage'
+            $null = Invoke-ChildPwsh -Command (Get-WorkerCommand $store $run) 2>&1
+            $LASTEXITCODE | Should -Be 1
+        }
+
+        It 'runs as a PowerShell job with -AsJob' {
+            $null = New-TestImageSet $in 3
+            $job = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName bg -AsJob
+            $job | Should -BeOfType [System.Management.Automation.Job]
+            $job.PSJobTypeName | Should -Be 'Swin2SRJob'
+            (Get-Job -Id $job.Id).Name | Should -Be 'bg'
+            $null = Wait-Job $job -Timeout 60
+            $job.State | Should -Be 'Completed'
+            $received = Receive-Job $job
+            $received | Should -HaveCount 3
+            $received.Status | Sort-Object -Unique | Should -Be 'Succeeded'
+            Remove-Job $job
+        }
+    }
+
+    Context 'across processes' {
+        It 'shows a running job from another process and stops it from here' {
+            $null = New-TestImageSet $in 150 -Width 48 -Height 48
+            $worker = Start-ChildPwsh (Get-WorkerCommand $store "Get-ChildItem -LiteralPath '$in' -File | Invoke-Swin2SRUpscale -Model '$NearestX4' -OutputDirectory '$out' -JobName watched -TileSize 8 -TileOverlap 0 -BatchSize 1")
+            try {
+                Wait-Until { (Get-Swin2SRJob watched -ErrorAction SilentlyContinue).Succeeded -ge 5 }
+                $running = Get-Swin2SRJob watched
+                $running.State | Should -Be 'Running'
+                $running.Workers | Should -HaveCount 1
+                $running.Workers[0] | Should -Match ":$($worker.Id) "
+                $running.Succeeded | Should -BeGreaterThan 0
+                $running.ImagesPerSecond | Should -BeGreaterThan 0
+                Stop-Swin2SRJob watched
+                $worker.WaitForExit(15000) | Should -BeTrue
+                $worker.ExitCode | Should -Be 0
+                $worker.StdErr.Result + $worker.StdOut.Result | Should -Match 'stopped by Stop-Swin2SRJob'
+                $stopped = Get-Swin2SRJob watched
+                $stopped.State | Should -Be 'Stopped'
+                $stopped.Running | Should -Be 0
+                $stopped.Pending | Should -BeGreaterThan 0
+                Get-LeftoverTempFile $out | Should -BeNullOrEmpty
+                $null = Resume-Swin2SRJob watched
+                (Get-Swin2SRJob watched).State | Should -Be 'Completed'
+                Get-OutputCount $out | Should -Be 150
+            }
+            finally { if (-not $worker.HasExited) { $worker.Kill() } }
+        }
+
+        It 'shares one job between two concurrent Resume processes, each item processed once' {
+            $null = New-TestImageSet $in 80 -Width 40 -Height 40
+            $queued = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX4 -OutputDirectory $out -JobName shared -QueueOnly -TileSize 8 -TileOverlap 0 -BatchSize 1
+            $queued.Pending | Should -Be 80
+            Get-OutputCount $out | Should -Be 0
+            $workers = 1..2 | ForEach-Object { Start-ChildPwsh (Get-WorkerCommand $store "Resume-Swin2SRJob shared") }
+            try {
+                foreach ($w in $workers) { $w.WaitForExit(120000) | Should -BeTrue }
+                $workers.ExitCode | Should -Be @(0, 0)
+                $items = Get-Swin2SRJobItem shared
+                $items | Should -HaveCount 80
+                $items.Status | Sort-Object -Unique | Should -Be 'Succeeded'
+                $items.Attempts | Sort-Object -Unique | Should -Be 1
+                (Get-Swin2SRJob shared).State | Should -Be 'Completed'
+                Get-OutputCount $out | Should -Be 80
+            }
+            finally { $workers | Where-Object { -not $_.HasExited } | ForEach-Object { $_.Kill() } }
+        }
+
+        It 'survives SIGKILL at random moments: every output exactly once, byte-equal to an uninterrupted run' {
+            $count = 300
+            $null = New-TestImageSet $in $count -Width 24 -Height 24
+            $reference = Join-Path $root 'reference'
+            # Tiny tiles and batches make each image take many inference calls: the run lasts long enough to kill.
+            $null = Get-ChildItem -LiteralPath $in -File |
+                Invoke-Swin2SRUpscale -Model $NearestX4 -OutputDirectory $reference -TileSize 8 -TileOverlap 0 -BatchSize 1 -JobName reference -JobStore (Join-Path $root 'reference.db')
+            Get-OutputCount $reference | Should -Be $count
+
+            $random = [Random]::new(20261129)
+            $first = "Get-ChildItem -LiteralPath '$in' -File | Invoke-Swin2SRUpscale -JobName crash -Model '$NearestX4' -OutputDirectory '$out' -TileSize 8 -TileOverlap 0 -BatchSize 1"
+            $kills = 0
+            while ($kills -lt 10) {
+                $before = Get-OutputCount $out
+                $worker = Start-ChildPwsh (Get-WorkerCommand $store ($(if ($kills -eq 0) { $first } else { 'Resume-Swin2SRJob crash' })))
+                # Kill mid-run: after a random number of further outputs plus a random few milliseconds.
+                $target = [Math]::Min($count - 1, $before + $random.Next(5, 25))
+                Wait-Until { (Get-OutputCount $out) -ge $target -or $worker.HasExited }
+                Start-Sleep -Milliseconds $random.Next(0, 40)
+                $worker.HasExited | Should -BeFalse -Because "kill $kills must land while the job still runs"
+                $worker.Kill()
+                $worker.WaitForExit()
+                $kills++
+            }
+            (Get-Swin2SRJob crash).State | Should -Be 'Interrupted'
+            $final = Start-ChildPwsh (Get-WorkerCommand $store 'Resume-Swin2SRJob crash')
+            $final.WaitForExit(180000) | Should -BeTrue
+            $final.ExitCode | Should -Be 0
+
+            $job = Get-Swin2SRJob crash
+            $job.State | Should -Be 'Completed'
+            $job.Succeeded | Should -Be $count
+            Get-LeftoverTempFile $out | Should -BeNullOrEmpty
+            $outputs = Get-ChildItem -LiteralPath $out -File -Force
+            $outputs | Should -HaveCount $count
+            foreach ($file in $outputs) {
+                (Get-FileHash -LiteralPath $file.FullName).Hash | Should -Be (Get-FileHash -LiteralPath (Join-Path $reference $file.Name)).Hash -Because $file.Name
+            }
+        }
+    }
+}

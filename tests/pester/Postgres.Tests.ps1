@@ -1,0 +1,153 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
+    Import-Module $ModulePath -Force
+
+    # One throwaway server for this file (fails with what to install when PostgreSQL is missing).
+    $script:Server = & (Join-Path $PSScriptRoot 'Start-TestPostgres.ps1')
+
+    function Invoke-Psql([string] $Sql) {
+        $line = $Server.Psql
+        $null = & $line[0] $line[1..($line.Count - 1)] -c $Sql
+        if ($LASTEXITCODE -ne 0) { throw "psql failed on: $Sql" }
+    }
+
+    # A database of its own for each test, so jobs and schema never leak between tests.
+    function New-TestDatabase {
+        $name = 'p' + [Guid]::NewGuid().ToString('N').Substring(0, 12)
+        Invoke-Psql "CREATE DATABASE $name"
+        Invoke-Psql "GRANT CONNECT, CREATE ON DATABASE $name TO $($Server.PasswordRole)"
+        [pscustomobject]@{ Name = $name; Store = "Host=127.0.0.1;Port=$($Server.Port);Username=postgres;Database=$name" }
+    }
+
+    function Start-Worker([string] $Store, [string] $Command) { Start-ChildPwsh (Get-WorkerCommand $Store $Command) }
+
+    # The items a worker process holds right now (its worker id is host:pid:suffix).
+    function Get-HeldItem([string] $Job, [string] $Store, [int] $ProcessId) {
+        @(Get-Swin2SRJobItem $Job -Status Running -JobStore $Store | Where-Object Worker -like "*:${ProcessId}:*")
+    }
+
+    function Assert-SameBytes([string] $Folder, [string] $Reference) {
+        foreach ($file in Get-ChildItem -LiteralPath $Folder -File -Force) {
+            (Get-FileHash -LiteralPath $file.FullName).Hash | Should -Be (Get-FileHash -LiteralPath (Join-Path $Reference $file.Name)).Hash -Because $file.Name
+        }
+    }
+}
+
+AfterAll {
+    if ($Server) {
+        & $Server.Stop[0] $Server.Stop[1..($Server.Stop.Count - 1)] | Out-Null
+        Remove-Item -LiteralPath $Server.Directory -Recurse -Force -ErrorAction SilentlyContinue
+    }
+}
+
+Describe 'A job shared through PostgreSQL' {
+    BeforeEach {
+        $root = New-TestFolder
+        $in = Join-Path $root 'in'
+        $out = Join-Path $root 'out'
+        $db = New-TestDatabase
+    }
+    AfterEach {
+        Remove-Item -LiteralPath $root -Recurse -Force -ErrorAction SilentlyContinue
+    }
+
+    It 'shares one job between three worker processes, one killed mid-way: each item done once, outputs byte-equal, its lease taken over' {
+        # Enough images that the job still has unclaimed ones when the victim dies: a worker's pipeline holds dozens.
+        $count = 300
+        $null = New-TestImageSet $in $count -Width 32 -Height 32
+        # Tiny tiles and batches: each image takes many inference calls, so the workers overlap long enough.
+        $shape = @{ Model = $NearestX4; TileSize = 8; TileOverlap = 0; BatchSize = 1 }
+        $reference = Join-Path $root 'reference'
+        $null = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale @shape -OutputDirectory $reference -JobName reference -JobStore (Join-Path $root 'reference.db')
+        $queued = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale @shape -OutputDirectory $out -JobName fleet -JobStore $db.Store -QueueOnly
+        $queued.Pending | Should -Be $count
+
+        $workers = 1..3 | ForEach-Object { Start-Worker $db.Store 'Resume-Swin2SRJob fleet' }
+        $victim = $workers[1]
+        try {
+            Wait-Until { (Get-HeldItem fleet $db.Store $victim.Id).Count -gt 0 -and (Get-Swin2SRJob fleet -JobStore $db.Store).Succeeded -ge 1 } -TimeoutSeconds 120
+            # Frozen, the victim finishes nothing more: what it holds now is exactly what it loses.
+            & kill -STOP $victim.Id
+            $held = Get-HeldItem fleet $db.Store $victim.Id
+            $held.Count | Should -BeGreaterThan 0
+            (Get-Swin2SRJob fleet -JobStore $db.Store).Pending | Should -BeGreaterThan 0 -Because 'the others must still be claiming when the victim dies'
+            $victim.Kill()
+            $victim.WaitForExit()
+
+            foreach ($w in $workers[0, 2]) { $w.WaitForExit(240000) | Should -BeTrue }
+            $workers[0, 2].ExitCode | Should -Be @(0, 0)
+            $items = Get-Swin2SRJobItem fleet -JobStore $db.Store
+            $items | Should -HaveCount $count
+            $items.Status | Sort-Object -Unique | Should -Be 'Succeeded'
+            $heldPaths = $held.InputPath
+            ($items | Where-Object InputPath -in $heldPaths).Attempts | Sort-Object -Unique | Should -Be 2 -Because "the killed worker's leases were taken over"
+            ($items | Where-Object InputPath -notin $heldPaths).Attempts | Sort-Object -Unique | Should -Be 1
+            $job = Get-Swin2SRJob fleet -JobStore $db.Store
+            $job.State | Should -Be 'Completed'
+            $job.Workers | Should -BeNullOrEmpty
+            Get-LeftoverTempFile $out | Should -BeNullOrEmpty
+            Get-OutputCount $out | Should -Be $count
+            Assert-SameBytes $out $reference
+        }
+        finally { $workers | Where-Object { -not $_.HasExited } | ForEach-Object { $_.Kill() } }
+    }
+
+    It 'keeps working through a database restart: workers pause, reconnect and lose nothing' {
+        $count = 200
+        $null = New-TestImageSet $in $count -Width 24 -Height 24
+        $null = Get-ChildItem -LiteralPath $in -File |
+            Invoke-Swin2SRUpscale -Model $NearestX4 -OutputDirectory $out -JobName steady -JobStore $db.Store -QueueOnly -TileSize 8 -TileOverlap 0 -BatchSize 1
+        $workers = 1..2 | ForEach-Object { Start-Worker $db.Store 'Resume-Swin2SRJob steady' }
+        try {
+            Wait-Until { (Get-OutputCount $out) -ge 2 } -TimeoutSeconds 120
+            & $Server.Restart[0] $Server.Restart[1..($Server.Restart.Count - 1)] | Out-Null
+            $LASTEXITCODE | Should -Be 0
+            $doneAtRestart = Get-OutputCount $out
+            $doneAtRestart | Should -BeLessThan $count -Because 'the restart must land while the job runs'
+
+            foreach ($w in $workers) { $w.WaitForExit(240000) | Should -BeTrue }
+            $workers.ExitCode | Should -Be @(0, 0) -Because "$($workers.StdErr.Result)"
+            $items = Get-Swin2SRJobItem steady -JobStore $db.Store
+            $items.Status | Sort-Object -Unique | Should -Be 'Succeeded'
+            $items.Attempts | Sort-Object -Unique | Should -Be 1
+            (Get-Swin2SRJob steady -JobStore $db.Store).State | Should -Be 'Completed'
+            Get-OutputCount $out | Should -Be $count
+        }
+        finally { $workers | Where-Object { -not $_.HasExited } | ForEach-Object { $_.Kill() } }
+    }
+
+    It 'maps the recorded paths to where this host sees the share with -PathMap' {
+        # The job is queued where the share is 'site-a'; this worker sees the same files under 'site-b'.
+        $siteA = Join-Path $root 'site-a'
+        $siteB = Join-Path $root 'site-b'
+        $files = New-TestImageSet (Join-Path $siteA 'in') 3
+        $null = $files | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory (Join-Path $siteA 'out') -JobName mapped -JobStore $db.Store -QueueOnly
+        Move-Item -LiteralPath $siteA -Destination $siteB
+
+        { Resume-Swin2SRJob mapped -JobStore $db.Store -PathMap 'no-equals-sign' } | Should -Throw -ErrorId 'InvalidPathMap*'
+        $results = Resume-Swin2SRJob mapped -JobStore $db.Store -PathMap "$siteA=$siteB"
+        $results.Status | Should -Be @('Succeeded', 'Succeeded', 'Succeeded')
+        $results.InputPath | Sort-Object | Should -Be ($files.Name | ForEach-Object { Join-Path $siteB 'in' $_ })
+        Get-OutputCount (Join-Path $siteB 'out') | Should -Be 3
+        Test-Path -LiteralPath $siteA | Should -BeFalse
+        (Get-Swin2SRJobItem mapped -JobStore $db.Store).InputPath | Sort-Object | Should -Be ($files.FullName | Sort-Object) -Because 'the job keeps the paths as given'
+    }
+
+    It 'logs in with -Credential and never shows the password' {
+        $secret = ConvertTo-SecureString $Server.Password -AsPlainText -Force
+        $credential = [pscredential]::new($Server.PasswordRole, $secret)
+        $store = "Host=127.0.0.1;Port=$($Server.Port);Database=$($db.Name)"
+        $file = New-TestImage (Join-Path $in 'a.png')
+        $result = $file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName secure -JobStore $store -Credential $credential
+        $result.Status | Should -Be 'Succeeded'
+        $job = Get-Swin2SRJob secure -JobStore $store -Credential $credential
+        $job.Store | Should -Match "Username=$($Server.PasswordRole)"
+        $job.Store | Should -Not -Match $Server.Password
+
+        $wrong = [pscredential]::new($Server.PasswordRole, (ConvertTo-SecureString "wrong-$($Server.Password)" -AsPlainText -Force))
+        $failure = { Get-Swin2SRJob -JobStore $store -Credential $wrong } | Should -Throw -ErrorId 'JobStoreAccessDenied*' -PassThru
+        $failure.CategoryInfo.Category | Should -Be 'PermissionDenied'
+        "$($failure.Exception.Message) $($failure.TargetObject)" | Should -Not -Match "wrong-"
+        { Get-Swin2SRJob -JobStore (Join-Path $root 'jobs.db') -Credential $credential } | Should -Throw -ErrorId 'CredentialNotApplicable*'
+    }
+}
