@@ -7,6 +7,9 @@
     test   - build, then run the xunit engine tests and the Pester module tests; prints "N passed, N failed"
     demo   - build, generate sample images, upscale them with the embedded default model, print the results
     bench  - build, then run the benchmarks in bench/ (figures go to docs/benchmarks.md by hand)
+    quality - build, then score the embedded models on Set5 (../shared/data) against bicubic; report in out/quality.md
+    postgres - start a throwaway PostgreSQL server on 127.0.0.1 (Debian's postgresql package) for trying a shared
+             job store; prints its connection string and how to stop it (no build)
     On a machine with only the .NET SDK: dotnet tool restore; dotnet pwsh ./build.ps1 <task>
 .EXAMPLE
     dotnet pwsh ./build.ps1 test
@@ -14,7 +17,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('build', 'test', 'demo', 'bench')]
+    [ValidateSet('build', 'test', 'demo', 'bench', 'quality', 'postgres')]
     [string] $Task = 'build',
 
     [ValidateSet('linux-x64', 'linux-arm64', 'win-x64', 'osx-arm64')]
@@ -88,7 +91,7 @@ function Invoke-Build {
     $null = New-Item -ItemType Directory -Force $help
     $models = Join-Path $staged 'models'
     $null = New-Item -ItemType Directory -Force $models
-    Copy-Item (Join-Path $root 'models/*.onnx') $models
+    Copy-Item (Join-Path $root 'models/*.onnx'), (Join-Path $root 'models/catalog.json') $models
     # Help is generated from module/help/*.md plus the compiled cmdlets' metadata, in a child (the module loads there).
     Invoke-ChildPwsh -File (Join-Path $root 'module/help/Build-Help.ps1') -Arguments @('-ModulePath', $staged, '-Source', (Join-Path $root 'module/help'), '-Destination', $help) | Out-Host
     if ($LASTEXITCODE -ne 0) { throw "Generating help failed (exit code $LASTEXITCODE)" }
@@ -110,11 +113,13 @@ function Invoke-Test {
     if ($coreExit -ne 0 -and $failed -eq 0) { $failed = 1 }
 
     $pester = Join-Path $results 'pester.xml'
-    Invoke-ChildPwsh -File (Join-Path $root 'tests/pester/Run-Pester.ps1') -Arguments @('-ModulePath', $staged, '-ResultPath', $pester) | Out-Host
-    if (Test-Path $pester) {
-        [xml] $nunit = Get-Content -Raw $pester
-        $passed += [int] $nunit.'test-results'.total - [int] $nunit.'test-results'.failures - [int] $nunit.'test-results'.errors - [int] $nunit.'test-results'.'not-run'
-        $failed += [int] $nunit.'test-results'.failures + [int] $nunit.'test-results'.errors
+    $pesterCounts = Join-Path $results 'pester.json'
+    Remove-Item -LiteralPath $pesterCounts -ErrorAction SilentlyContinue
+    Invoke-ChildPwsh -File (Join-Path $root 'tests/pester/Run-Pester.ps1') -Arguments @('-ModulePath', $staged, '-ResultPath', $pester, '-CountsPath', $pesterCounts) | Out-Host
+    if (Test-Path $pesterCounts) {
+        $counts = Get-Content -Raw $pesterCounts | ConvertFrom-Json
+        $passed += [int] $counts.passed
+        $failed += [int] $counts.failed
     }
     else {
         $failed += 1
@@ -140,9 +145,22 @@ function Invoke-Bench {
     }
 }
 
+function Invoke-Quality {
+    Invoke-ChildPwsh -File (Join-Path $root 'bench/Measure-Quality.ps1') -Arguments @('-ModulePath', $staged, '-ReportPath', (Join-Path $out 'quality.md')) | Out-Host
+    if ($LASTEXITCODE -ne 0) { throw "The quality benchmark failed (exit code $LASTEXITCODE)" }
+}
+
+function Invoke-Postgres {
+    $server = & (Join-Path $root 'tests/pester/Start-TestPostgres.ps1')
+    Write-Host "PostgreSQL is running: -JobStore '$($server.ConnectionString)'"
+    Write-Host "Stop it:  $($server.Stop -join ' '); rm -rf $($server.Directory)"
+}
+
+if ($Task -eq 'postgres') { Invoke-Postgres; return }
 Invoke-Build
 switch ($Task) {
     'test' { Invoke-Test }
     'demo' { Invoke-Demo }
     'bench' { Invoke-Bench }
+    'quality' { Invoke-Quality }
 }

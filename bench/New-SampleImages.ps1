@@ -15,7 +15,7 @@ param(
 $ErrorActionPreference = 'Stop'
 $imageSharp = Join-Path $ModulePath 'dependencies/SixLabors.ImageSharp.dll'
 Add-Type -Path $imageSharp
-Add-Type -ReferencedAssemblies $imageSharp, 'System.Runtime', 'netstandard', 'System.Memory' -TypeDefinition @'
+Add-Type -IgnoreWarnings -WarningAction SilentlyContinue -ReferencedAssemblies $imageSharp, 'System.Runtime', 'netstandard', 'System.Memory' -TypeDefinition @'
 using System;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;

@@ -8,7 +8,18 @@
     Description          = 'Bulk image super-resolution with Swin2SR models (ONNX Runtime; NVIDIA GPUs or CPU), built for unattended runs over tens of thousands of images.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
-    CmdletsToExport      = @('Invoke-Swin2SRUpscale')
+    CmdletsToExport      = @(
+        'Invoke-Swin2SRUpscale'
+        'Resume-Swin2SRJob'
+        'Get-Swin2SRJob'
+        'Get-Swin2SRJobItem'
+        'Stop-Swin2SRJob'
+        'Remove-Swin2SRJob'
+        'Measure-Swin2SRQuality'
+        'Get-Swin2SRModel'
+        'Install-Swin2SRModel'
+        'Get-Swin2SRDevice'
+    )
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

@@ -13,7 +13,7 @@ Describe 'Load isolation' {
             $script = @"
 `$other = [Reflection.Assembly]::LoadFrom('$other')
 Import-Module '$ModulePath'
-`$result = Invoke-Swin2SRUpscale -LiteralPath '$(Join-Path $root 'in/a.png')' -Model '$NearestX2' -OutputDirectory '$(Join-Path $root 'out')'
+`$result = Invoke-Swin2SRUpscale -LiteralPath '$(Join-Path $root 'in/a.png')' -Model '$NearestX2' -OutputDirectory '$(Join-Path $root 'out')' -JobName isolation -Device Cpu
 `$versions = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'Microsoft.ML.OnnxRuntime' } | ForEach-Object { `$_.GetName().Version.ToString(3) } | Sort-Object
 "`$(`$result.Status);`$(`$versions -join ',')"
 "@

@@ -1,12 +1,17 @@
 <#
 .SYNOPSIS
-    Runs the Pester module tests against a staged module and writes NUnit XML. Started in a child pwsh by build.ps1.
+    Runs the Pester module tests against a staged module; writes NUnit XML and the counts as JSON (what build.ps1
+    reads). Started in a child pwsh by build.ps1.
 #>
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
-    [Parameter(Mandatory)] [string] $ResultPath
+    [Parameter(Mandatory)] [string] $ResultPath,
+    [Parameter(Mandatory)] [string] $CountsPath
 )
 $ErrorActionPreference = 'Stop'
+# Plain text everywhere, children included: ANSI escapes in a failure message are not valid XML for the report.
+$PSStyle.OutputRendering = 'PlainText'
+$env:NO_COLOR = '1'
 $packages = (& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
 Import-Module (Join-Path $packages.Trim() 'pester/5.7.1/tools/Pester.psd1') -Force
 
@@ -20,5 +25,7 @@ $configuration.TestResult.Enabled = $true
 $configuration.TestResult.OutputFormat = 'NUnitXml'
 $configuration.TestResult.OutputPath = $ResultPath
 $result = Invoke-Pester -Configuration $configuration
+@{ passed = $result.PassedCount; failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount; skipped = $result.SkippedCount } |
+    ConvertTo-Json | Set-Content -LiteralPath $CountsPath
 Write-Host ("Pester: {0} passed, {1} failed, {2} skipped" -f $result.PassedCount, $result.FailedCount, $result.SkippedCount)
 exit ([int]($result.FailedCount -gt 0))

@@ -7,6 +7,12 @@ $script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
 $script:NearestX2 = Join-Path $script:RepoRoot 'models/test/nearest-x2.onnx'
 $script:NearestX4 = Join-Path $script:RepoRoot 'models/test/nearest-x4.onnx'
 
+# Every test file gets its own job store and model folder, so the user's own (or another run's) never leak in.
+$script:TestState = Join-Path ([IO.Path]::GetTempPath()) ("swin2sr-pester-state-" + [Guid]::NewGuid().ToString('N'))
+$env:SWIN2SR_JOBSTORE = Join-Path $script:TestState 'jobs.db'
+$env:SWIN2SR_MODEL_PATH = Join-Path $script:TestState 'models'
+$null = New-Item -ItemType Directory -Force $env:SWIN2SR_MODEL_PATH
+
 # ImageSharp from the staged module writes the fixtures; it loads here in the default context, the module's
 # copy in its own, which is itself part of what these tests exercise.
 Add-Type -Path (Join-Path $script:ModulePath 'dependencies/SixLabors.ImageSharp.dll')
@@ -49,4 +55,43 @@ function New-TestFolder {
 # Temp files are hidden ('.name.guid.tmp'); -Force lists them too.
 function Get-LeftoverTempFile([string] $Path) {
     Get-ChildItem -LiteralPath $Path -Recurse -Force -File -ErrorAction SilentlyContinue | Where-Object Name -like '*.tmp'
+}
+
+# Starts a child pwsh running $Command without waiting (for kill, concurrency and cross-process tests).
+function Start-ChildPwsh([string] $Command) {
+    $exe, $prefix = Get-ChildPwshCommand
+    $info = [Diagnostics.ProcessStartInfo]::new($exe)
+    foreach ($argument in @($prefix) + @('-NoProfile', '-NonInteractive', '-Command', $Command)) {
+        if ($argument) { $info.ArgumentList.Add($argument) }
+    }
+    $info.UseShellExecute = $false
+    $info.RedirectStandardOutput = $true
+    $info.RedirectStandardError = $true
+    $process = [Diagnostics.Process]::Start($info)
+    # Read both streams asynchronously so a chatty child never blocks on a full pipe.
+    $process | Add-Member -NotePropertyName StdOut -NotePropertyValue $process.StandardOutput.ReadToEndAsync()
+    $process | Add-Member -NotePropertyName StdErr -NotePropertyValue $process.StandardError.ReadToEndAsync()
+    $process
+}
+
+function New-TestImageSet([string] $Folder, [int] $Count, [int] $Width = 16, [int] $Height = 16) {
+    1..$Count | ForEach-Object { New-TestImage (Join-Path $Folder ('img{0:D4}.png' -f $_)) -Width $Width -Height $Height -Seed $_ }
+}
+
+# The command line a child worker runs: the module, the test's job store, then the given command.
+function Get-WorkerCommand([string] $Store, [string] $Command) {
+    "`$ErrorActionPreference = 'Continue'; Import-Module '$ModulePath'; `$env:SWIN2SR_JOBSTORE = '$Store'; $Command | Out-Null"
+}
+
+function Wait-Until([scriptblock] $Condition, [int] $TimeoutSeconds = 60) {
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    while (-not (& $Condition)) {
+        if ([DateTime]::UtcNow -gt $deadline) { throw "Timed out after $TimeoutSeconds s waiting for: $Condition" }
+        Start-Sleep -Milliseconds 50
+    }
+}
+
+function Get-OutputCount([string] $Folder) {
+    if (-not (Test-Path -LiteralPath $Folder)) { return 0 }
+    @(Get-ChildItem -LiteralPath $Folder -File -Filter *.png).Count
 }

@@ -1,48 +1,113 @@
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
+using SixLabors.ImageSharp.Metadata.Profiles.Icc;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 
 namespace Swin2SR.Core.Imaging;
 
-/// <summary>A decoded input: upright pixels plus what the writer needs to know about the source.</summary>
-public sealed record LoadedImage(PlanarImage Pixels, string FormatName);
-
 /// <summary>
-/// Reads one file into planar float RGB: identify first (format and size limits from the header), then
-/// decode, then apply the EXIF orientation so the model sees the picture upright.
+/// Reads one file into planar float RGB: the whole file is read once; its format is told from its first bytes;
+/// its container is checked against its length (ImageSharp would otherwise allocate what a damaged WebP chunk
+/// header claims, or fill a truncated JPEG with grey); its header is identified and the size limits checked
+/// before any pixel buffer exists; it is decoded at 16 bits per channel (so 16-bit sources keep their
+/// precision), turned upright by its EXIF orientation, and split into colour, alpha and what the writer needs
+/// (<see cref="ImageTraits"/>, metadata). Every problem is an <see cref="ImageInputException"/> naming the file.
 /// </summary>
 public sealed class ImageLoader
 {
     private readonly ImageLimits _limits;
 
+    /// <summary>One lossless WebP decode at a time per loader (per run): see <see cref="WebpStructure.UsesLosslessCoding"/>.</summary>
+    private readonly SemaphoreSlim _losslessWebp = new(1);
+
     public ImageLoader(ImageLimits limits) => _limits = limits;
 
-    /// <summary>Reads only the header: the format and the upright size, or an <see cref="ImageInputException"/>.</summary>
+    /// <summary>Checks the file as <see cref="Load"/> does, short of decoding: the format and the upright size.</summary>
     public (int Width, int Height, string FormatName) Identify(string path, int scale)
     {
-        using var stream = Open(path);
-        var (info, format) = IdentifyStream(stream, path);
-        CheckLimits(path, info.Width, info.Height, scale);
+        var (info, format) = Inspect(ReadAll(path), path, scale);
         var (w, h) = Orientation.UprightSize(info.Width, info.Height, info.Metadata.ExifProfile);
         return (w, h, format.Name);
     }
 
-    public LoadedImage Load(string path, int scale)
+    public LoadedImage Load(string path, int scale) => Decode(ReadAll(path), path, scale);
+
+    /// <summary>Decodes bytes already read (<paramref name="path"/> names them in errors).</summary>
+    public LoadedImage Decode(byte[] data, string path, int scale)
     {
-        using var stream = Open(path);
-        var (info, format) = IdentifyStream(stream, path);
-        CheckLimits(path, info.Width, info.Height, scale);
-        stream.Position = 0;
+        var (_, format) = Inspect(data, path, scale);
+        bool serialised = format.Name == "Webp" && WebpStructure.UsesLosslessCoding(data);
+        if (serialised)
+            _losslessWebp.Wait();
         try
         {
-            using var image = Image.Load<Rgb24>(SupportedFormats.Configuration, stream);
+            using var image = Image.Load<Rgba64>(SupportedFormats.Configuration, data);
             image.Mutate(x => x.AutoOrient());
-            return new LoadedImage(ToPlanar(image), format.Name);
+            var (pixels, alpha) = ToPlanar(image);
+            if (alpha is not null)
+                TransparentColourFill.Fill(pixels, alpha);
+            var traits = new ImageTraits(format.Name, SourceTraits.BitDepth(image, format), SourceTraits.IsGray(image, format), alpha is not null);
+            var metadata = image.Metadata.DeepClone();
+            if (format.Name == "PNG" && PngIccProfile.Read(data) is { } icc)
+                metadata.IccProfile = new IccProfile(icc);
+            return new LoadedImage(pixels, alpha, traits, metadata, Warnings(format, data));
         }
-        catch (Exception e) when (e is ImageFormatException or InvalidImageContentException or NotSupportedException or EndOfStreamException)
+        catch (Exception e) when (e is not (ImageInputException or OperationCanceledException))
         {
-            throw new ImageInputException("CorruptImage", ImageErrorKind.InvalidData, path, $"the {format.Name} data is damaged or truncated ({e.Message})", e);
+            throw Corrupt(path, format.Name, e);
+        }
+        finally
+        {
+            if (serialised)
+                _losslessWebp.Release();
+        }
+    }
+
+    /// <summary>Everything short of decoding, in the order that keeps a hostile file from costing anything.</summary>
+    private (IImageInfo Info, IImageFormat Format) Inspect(byte[] data, string path, int scale)
+    {
+        if (data.Length == 0)
+            throw Empty(path);
+        var format = Image.DetectFormat(SupportedFormats.Configuration, data) ?? throw Unsupported(path);
+        if (FindDamage(format, data) is { } damage)
+            throw new ImageInputException("CorruptImage", ImageErrorKind.InvalidData, path, damage);
+        var info = IdentifyHeader(data, path);
+        CheckLimits(path, info.Width, info.Height, scale);
+        return (info, format);
+    }
+
+    /// <summary>Damage the decoders would not report: truncation (grey or garbage pixels), chunk sizes past the end (huge allocations).</summary>
+    private static string? FindDamage(IImageFormat format, byte[] data) => format.Name switch
+    {
+        "JPEG" => JpegStructure.FindDamage(data),
+        "Webp" => WebpStructure.FindDamage(data),
+        _ => null,
+    };
+
+    private static IReadOnlyList<string> Warnings(IImageFormat format, byte[] data) =>
+        format.Name == "GIF" && GifFrames.IsAnimated(data)
+            ? ["it is an animated GIF: only its first frame is upscaled"]
+            : [];
+
+    private byte[] ReadAll(string path)
+    {
+        using var stream = Open(path);
+        long length = stream.Length;
+        if (length == 0)
+            throw Empty(path);
+        if (length > _limits.MaxInputBytes)
+            throw new ImageInputException("ImageTooLarge", ImageErrorKind.LimitExceeded, path,
+                $"the file is {length / 1e6:0.#} MB, more than an image within -MaxInputMegapixels {_limits.MaxInputMegapixels:0.#} can take ({_limits.MaxInputBytes / 1e6:0.#} MB)");
+        try
+        {
+            var data = new byte[length];
+            stream.ReadExactly(data);
+            return data;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Unreadable(path, e);
         }
     }
 
@@ -58,31 +123,47 @@ public sealed class ImageLoader
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ImageInputException("InputUnreadable", ImageErrorKind.InvalidData, path, $"the file cannot be read ({e.Message})", e);
+            throw Unreadable(path, e);
         }
     }
 
-    private static (IImageInfo Info, IImageFormat Format) IdentifyStream(Stream stream, string path)
+    private static ImageInputException Unreadable(string path, Exception e) =>
+        new("InputUnreadable", ImageErrorKind.InvalidData, path, $"the file cannot be read ({e.Message})", e);
+
+    private static ImageInputException Empty(string path) =>
+        new("EmptyFile", ImageErrorKind.InvalidData, path, "the file is empty (0 bytes)");
+
+    /// <summary>
+    /// Any failure inside a decoder is this file's problem, whatever its type: a crafted file may trip an
+    /// unexpected exception in ImageSharp, and that must fail the image, not the run.
+    /// </summary>
+    private static ImageInputException Corrupt(string path, string formatName, Exception e)
     {
-        if (stream.Length == 0)
-            throw new ImageInputException("EmptyFile", ImageErrorKind.InvalidData, path, "the file is empty (0 bytes)");
+        bool described = e is ImageFormatException or InvalidImageContentException or NotSupportedException or EndOfStreamException;
+        string detail = described ? e.Message : $"{e.GetType().Name}: {e.Message}";
+        return new ImageInputException("CorruptImage", ImageErrorKind.InvalidData, path, $"the {formatName} data is damaged or truncated ({detail})", e);
+    }
+
+    private static IImageInfo IdentifyHeader(byte[] data, string path)
+    {
         IImageInfo? info;
-        IImageFormat? format;
         try
         {
-            info = Image.Identify(SupportedFormats.Configuration, stream, out format);
+            info = Image.Identify(SupportedFormats.Configuration, new MemoryStream(data, writable: false));
         }
-        catch (Exception e) when (e is ImageFormatException or InvalidImageContentException or NotSupportedException or EndOfStreamException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             throw new ImageInputException("CorruptImage", ImageErrorKind.InvalidData, path, $"the image header is damaged ({e.Message})", e);
         }
-        if (info is null || format is null)
-            throw new ImageInputException("UnsupportedFormat", ImageErrorKind.NotSupported, path,
-                "not a supported image (PNG, JPEG, WebP, BMP, TIFF or GIF expected)");
+        if (info is null)
+            throw Unsupported(path);
         if (info.Width <= 0 || info.Height <= 0)
             throw new ImageInputException("CorruptImage", ImageErrorKind.InvalidData, path, $"the header gives an impossible size {info.Width}x{info.Height}");
-        return (info, format);
+        return info;
     }
+
+    private static ImageInputException Unsupported(string path) =>
+        new("UnsupportedFormat", ImageErrorKind.NotSupported, path, "not a supported image (PNG, JPEG, WebP, BMP, TIFF or GIF expected)");
 
     private void CheckLimits(string path, int width, int height, int scale)
     {
@@ -96,21 +177,33 @@ public sealed class ImageLoader
                 $"the x{scale} output would be {outputMegapixels:0.#} megapixels, over the limit of {_limits.MaxOutputMegapixels:0.#} (-MaxOutputMegapixels)");
     }
 
-    private static PlanarImage ToPlanar(Image<Rgb24> image)
+    /// <summary>Colour planes in [0,1], and the alpha plane only if some pixel is not fully opaque.</summary>
+    private static (PlanarImage Pixels, float[]? Alpha) ToPlanar(Image<Rgba64> image)
     {
         var planar = new PlanarImage(image.Width, image.Height);
-        var pixels = new Rgb24[image.Width * image.Height];
-        image.CopyPixelDataTo(pixels);
-        var r = planar.Plane(0);
-        var g = planar.Plane(1);
-        var b = planar.Plane(2);
-        const float inv = 1f / 255f;
-        for (int i = 0; i < pixels.Length; i++)
+        var alpha = new float[planar.PlaneLength];
+        bool translucent = false;
+        const float inv = 1f / ushort.MaxValue;
+        image.ProcessPixelRows(rows =>
         {
-            r[i] = pixels[i].R * inv;
-            g[i] = pixels[i].G * inv;
-            b[i] = pixels[i].B * inv;
-        }
-        return planar;
+            var r = planar.Plane(0);
+            var g = planar.Plane(1);
+            var b = planar.Plane(2);
+            for (int y = 0; y < rows.Height; y++)
+            {
+                var row = rows.GetRowSpan(y);
+                int offset = y * rows.Width;
+                for (int x = 0; x < row.Length; x++)
+                {
+                    var p = row[x];
+                    r[offset + x] = p.R * inv;
+                    g[offset + x] = p.G * inv;
+                    b[offset + x] = p.B * inv;
+                    alpha[offset + x] = p.A * inv;
+                    translucent |= p.A != ushort.MaxValue;
+                }
+            }
+        });
+        return (planar, translucent ? alpha : null);
     }
 }

@@ -1,20 +1,19 @@
+using System.Security.Cryptography;
+using System.Text;
 using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.Formats;
-using SixLabors.ImageSharp.Formats.Bmp;
-using SixLabors.ImageSharp.Formats.Jpeg;
-using SixLabors.ImageSharp.Formats.Png;
-using SixLabors.ImageSharp.Formats.Tiff;
-using SixLabors.ImageSharp.Formats.Webp;
-using SixLabors.ImageSharp.PixelFormats;
 
 namespace Swin2SR.Core.Imaging;
 
 /// <summary>
-/// Encodes a planar float image and puts it in place atomically: the bytes go to a hidden temp file in the
+/// Encodes an upscaled image and puts it in place atomically: the bytes go to a hidden temp file in the
 /// destination folder (same volume, so the rename is atomic) and only a complete file is renamed into place.
+/// A failure (full disk, read-only folder, path too long) leaves nothing behind and names its cause.
 /// </summary>
 public sealed class ImageWriter
 {
+    private const string TemporaryExtension = ".tmp";
+    private const int UniqueLength = 32;
+
     private readonly int _quality;
 
     public ImageWriter(int quality)
@@ -24,29 +23,100 @@ public sealed class ImageWriter
         _quality = quality;
     }
 
-    public void Write(PlanarImage pixels, string formatName, string outputPath, CancellationToken cancellation)
+    /// <summary>Fails at once (OutputPathTooLong) when the output, or its temp file, cannot exist on this platform.</summary>
+    public static void CheckPath(string outputPath)
     {
-        using var image = ToImage(pixels);
-        string directory = Path.GetDirectoryName(outputPath)!;
-        string temp = Path.Combine(directory, $".{Path.GetFileName(outputPath)}.{Guid.NewGuid():N}.tmp");
+        string temp = TemporaryPath(outputPath, new string('0', UniqueLength));
+        if ((PathLimits.FindExcess(outputPath) ?? PathLimits.FindExcess(temp)) is { } excess)
+            throw new ImageInputException("OutputPathTooLong", ImageErrorKind.WriteFailed, outputPath, excess);
+    }
+
+    public void Write(UpscaledImage upscaled, string formatName, string outputPath, CancellationToken cancellation)
+    {
+        CheckPath(outputPath);
+        var (image, encoder) = OutputEncoding.Prepare(upscaled, formatName, _quality);
+        using (image)
+        {
+            string temp = TemporaryPath(outputPath, Guid.NewGuid().ToString("N"));
+            try
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(outputPath)!);
+                using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+                {
+                    Encode(image, encoder, formatName, stream);
+                    stream.Flush(flushToDisk: true);
+                }
+                cancellation.ThrowIfCancellationRequested();
+                File.Move(temp, outputPath, overwrite: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw OutputFailure.Describe(e, outputPath);
+            }
+            finally
+            {
+                TryDelete(temp);
+            }
+        }
+    }
+
+    /// <summary>
+    /// ImageSharp 2.1 writes no ICC profile into PNG or WebP: a PNG gets its iCCP chunk inserted after IHDR on the
+    /// way out; a WebP (small, lossy) is encoded in memory and gets its ICCP chunk before it is written.
+    /// </summary>
+    private static void Encode(Image image, SixLabors.ImageSharp.Formats.IImageEncoder encoder, string formatName, Stream stream)
+    {
+        var icc = image.Metadata.IccProfile?.ToByteArray();
+        if (icc is null || formatName is not ("PNG" or "Webp"))
+        {
+            image.Save(stream, encoder);
+            return;
+        }
+        if (formatName == "PNG")
+        {
+            image.Save(new InsertingStream(stream, PngIccProfile.AfterHeader, PngIccProfile.CreateChunk(icc)), encoder);
+            return;
+        }
+        using var webp = new MemoryStream();
+        image.Save(webp, encoder);
+        stream.Write(WebpIccProfile.Embed(webp.ToArray(), icc, image.Width, image.Height));
+    }
+
+    /// <summary>
+    /// ".name.&lt;32 hex&gt;.tmp" beside the output; a name too long to take the extra characters is replaced by a
+    /// hash of itself, so the temp file fits wherever the output fits.
+    /// </summary>
+    private static string TemporaryPath(string outputPath, string unique) =>
+        Path.Combine(Path.GetDirectoryName(outputPath)!, TemporaryPrefix(outputPath) + unique + TemporaryExtension);
+
+    private static string TemporaryPrefix(string outputPath)
+    {
+        string name = Path.GetFileName(outputPath);
+        if (PathLimits.Length(name) + 2 + UniqueLength + TemporaryExtension.Length <= PathLimits.MaxNameLength)
+            return $".{name}.";
+        return $".swin2sr-{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(name)))[..16]}.";
+    }
+
+    /// <summary>Deletes temp files a killed process left for this output. Only the item's current owner may call it.</summary>
+    public static void RemoveStaleTemporaryFiles(string outputPath)
+    {
+        string? directory = Path.GetDirectoryName(outputPath);
+        if (directory is null || !Directory.Exists(directory))
+            return;
+        string prefix = TemporaryPrefix(outputPath);
         try
         {
-            Directory.CreateDirectory(directory);
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            // Matched by hand: a '*' or '?' in a file name would be a wildcard to EnumerateFiles.
+            foreach (var candidate in Directory.EnumerateFiles(directory, "*" + TemporaryExtension))
             {
-                image.Save(stream, CreateEncoder(formatName));
-                stream.Flush(flushToDisk: true);
+                string name = Path.GetFileName(candidate);
+                if (name.Length == prefix.Length + UniqueLength + TemporaryExtension.Length && name.StartsWith(prefix, StringComparison.Ordinal))
+                    TryDelete(candidate);
             }
-            cancellation.ThrowIfCancellationRequested();
-            File.Move(temp, outputPath, overwrite: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ImageInputException("OutputWriteFailed", ImageErrorKind.WriteFailed, outputPath, $"the output cannot be written ({e.Message})", e);
-        }
-        finally
-        {
-            TryDelete(temp);
+            // A folder that cannot be listed cannot be written either: the write reports that, for this image only.
         }
     }
 
@@ -63,37 +133,5 @@ public sealed class ImageWriter
         catch (UnauthorizedAccessException)
         {
         }
-    }
-
-    private IImageEncoder CreateEncoder(string formatName) => formatName switch
-    {
-        "JPEG" => new JpegEncoder { Quality = _quality, ColorType = JpegColorType.YCbCrRatio444 },
-        "Webp" => new WebpEncoder { Quality = _quality, FileFormat = WebpFileFormatType.Lossy },
-        "BMP" => new BmpEncoder { BitsPerPixel = BmpBitsPerPixel.Pixel24 },
-        "TIFF" => new TiffEncoder { Compression = SixLabors.ImageSharp.Formats.Tiff.Constants.TiffCompression.Deflate },
-        _ => new PngEncoder { ColorType = PngColorType.Rgb, BitDepth = PngBitDepth.Bit8 },
-    };
-
-    /// <summary>Rounds to the nearest 8-bit level (truncation would darken every image by half a level).</summary>
-    internal static Image<Rgb24> ToImage(PlanarImage planar)
-    {
-        var pixels = new Rgb24[planar.PlaneLength];
-        var r = planar.Plane(0);
-        var g = planar.Plane(1);
-        var b = planar.Plane(2);
-        for (int i = 0; i < pixels.Length; i++)
-            pixels[i] = new Rgb24(ToByte(r[i]), ToByte(g[i]), ToByte(b[i]));
-        return Image.LoadPixelData<Rgb24>(pixels, planar.Width, planar.Height);
-    }
-
-    internal static byte ToByte(float value)
-    {
-        float scaled = value * 255f;
-        // NaN fails both comparisons and lands on 0; the quality gate reports NaN before this point.
-        if (!(scaled > 0f))
-            return 0;
-        if (scaled >= 255f)
-            return 255;
-        return (byte)MathF.Round(scaled, MidpointRounding.AwayFromZero);
     }
 }

@@ -20,22 +20,28 @@ internal static class OutputFormats
         OutputFormat.Png => "PNG",
         OutputFormat.Jpeg => "JPEG",
         OutputFormat.Webp => "Webp",
-        _ => Path.GetExtension(inputPath).ToLowerInvariant() switch
-        {
-            ".jpg" or ".jpeg" or ".jpe" or ".jfif" => "JPEG",
-            ".webp" => "Webp",
-            ".bmp" or ".dib" => "BMP",
-            ".tif" or ".tiff" => "TIFF",
-            _ => "PNG",
-        },
+        _ => WrittenAs(Path.GetExtension(inputPath)) ?? "PNG",
     };
 
-    /// <summary>The file extension written for a resolved format; a JPEG input keeps its own spelling (.jpeg stays .jpeg).</summary>
+    /// <summary>The format we write for files with this extension; null for GIF and unknown extensions.</summary>
+    private static string? WrittenAs(string extension) => extension.ToLowerInvariant() switch
+    {
+        ".png" => "PNG",
+        ".jpg" or ".jpeg" or ".jpe" or ".jfif" => "JPEG",
+        ".webp" => "Webp",
+        ".bmp" or ".dib" => "BMP",
+        ".tif" or ".tiff" => "TIFF",
+        _ => null,
+    };
+
+    /// <summary>
+    /// The file extension written for a resolved format; an input of that format keeps its own spelling (.jpeg
+    /// stays .jpeg), anything else gets the format's usual one (a GIF becomes a .png).
+    /// </summary>
     public static string Extension(string formatName, string inputPath)
     {
         string inputExtension = Path.GetExtension(inputPath);
-        bool keepInputSpelling = Resolve(OutputFormat.Same, inputPath) == formatName && inputExtension.Length > 0;
-        if (keepInputSpelling)
+        if (WrittenAs(inputExtension) == formatName)
             return inputExtension;
         return formatName switch
         {

@@ -3,16 +3,25 @@ using Swin2SR.Core.Inference;
 namespace Swin2SR.Core.Models;
 
 /// <summary>
-/// Turns what the user typed for -Model into a file: an existing .onnx path, or the name of a model shipped
-/// with the module (embedded). With no model named, the embedded default for the requested scale.
+/// Turns what the user typed for -Model into a file: an existing .onnx path, the name of a model shipped with
+/// the module (embedded), or the name of a model installed in the model store. With no model named, the
+/// embedded default for the requested scale. A catalog name that is not installed gets an error saying how to
+/// install it.
 /// </summary>
 public sealed class ModelLocator
 {
     public const int DefaultScale = 4;
 
     private readonly string _embeddedDirectory;
+    private readonly ModelStore? _store;
+    private readonly string? _catalogPath;
 
-    public ModelLocator(string embeddedDirectory) => _embeddedDirectory = embeddedDirectory;
+    public ModelLocator(string embeddedDirectory, ModelStore? store = null, string? catalogPath = null)
+    {
+        _embeddedDirectory = embeddedDirectory;
+        _store = store;
+        _catalogPath = catalogPath;
+    }
 
     public static string DefaultModelName(int scale) => $"swin2sr-tiny-x{scale}";
 
@@ -20,6 +29,11 @@ public sealed class ModelLocator
         Directory.Exists(_embeddedDirectory)
             ? Directory.EnumerateFiles(_embeddedDirectory, "*.onnx").Select(Path.GetFileNameWithoutExtension).OfType<string>().Order(StringComparer.Ordinal).ToList()
             : [];
+
+    public IReadOnlyList<string> InstalledNames() => _store?.Installed().Select(m => m.Name).ToList() ?? [];
+
+    /// <summary>Every name -Model takes without a path: embedded and installed models.</summary>
+    public IReadOnlyList<string> KnownNames() => EmbeddedNames().Union(InstalledNames()).Order(StringComparer.Ordinal).ToList();
 
     public string Resolve(string? nameOrPath, int? scale)
     {
@@ -33,8 +47,29 @@ public sealed class ModelLocator
         string embedded = Path.Combine(_embeddedDirectory, nameOrPath + ".onnx");
         if (File.Exists(embedded))
             return embedded;
-        var known = EmbeddedNames();
+        // Installed names are lower case (portable file names); -Model takes them in any case.
+        string storeName = nameOrPath.ToLowerInvariant();
+        if (_store is not null && ModelCatalog.IsValidName(storeName) && _store.Find(storeName) is { } installed)
+            return installed.Path;
+        if (InCatalog(nameOrPath))
+            throw new ModelLoadException(nameOrPath, $"not installed: run Install-Swin2SRModel {nameOrPath}");
+        var known = KnownNames();
         throw new ModelLoadException(nameOrPath,
-            known.Count == 0 ? $"no such model, and no models are installed in '{_embeddedDirectory}'" : $"no such model; known models: {string.Join(", ", known)}");
+            known.Count == 0 ? $"no such model, and no models are embedded in '{_embeddedDirectory}'{(_store is null ? "" : $" or installed in '{_store.Directory}'")}" : $"no such model; known models: {string.Join(", ", known)}");
+    }
+
+    // Only improves the message of a name that is not found: an unreadable catalog leaves the plain message.
+    private bool InCatalog(string name)
+    {
+        if (_catalogPath is null || !File.Exists(_catalogPath))
+            return false;
+        try
+        {
+            return CatalogLoader.Load(_catalogPath).Find(name) is not null;
+        }
+        catch (ModelCatalogException)
+        {
+            return false;
+        }
     }
 }

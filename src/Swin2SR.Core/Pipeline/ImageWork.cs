@@ -10,27 +10,76 @@ internal sealed class ImageWork
     {
         Item = item;
         Input = input;
-        Plan = plan;
-        Canvas = new StitchCanvas(plan, input.Width, input.Height);
-        StartedAt = startedAt;
         InputWidth = input.Width;
         InputHeight = input.Height;
+        StartedAt = startedAt;
+        Plan = plan;
+        Canvas = new StitchCanvas(plan, input.Width, input.Height);
     }
 
     public UpscaleItem Item { get; }
 
-    /// <summary>Dropped once the last tile is read, so a finished image holds only its output.</summary>
+    /// <summary>Kept until the output is complete: a device out of memory may need to cut the image again.</summary>
     public PlanarImage? Input { get; set; }
 
-    public TilePlan Plan { get; }
-    public StitchCanvas Canvas { get; }
+    public TilePlan Plan { get; private set; }
+    public StitchCanvas Canvas { get; private set; }
+
+    /// <summary>Bumped when the image is cut again with smaller tiles; tiles of an older cut are dropped.</summary>
+    public int Generation { get; private set; }
+
     public long StartedAt { get; }
     public int InputWidth { get; }
     public int InputHeight { get; }
 
     /// <summary>Set once when the image fails mid-flight; its remaining tiles are then dropped.</summary>
     public bool Failed { get; set; }
+
+    /// <summary>The decoded source: alpha, traits, metadata and warnings, for the quality gate and the writer.</summary>
+    public LoadedImage? Source { get; init; }
+
+    /// <summary>-AlphaMode Model: the alpha plane as a gray image of its own, upscaled alongside the colour.</summary>
+    public ImageWork? AlphaPart { get; private set; }
+
+    /// <summary>For an alpha part, the image it belongs to; the image itself otherwise. Results and failures are the whole's.</summary>
+    public ImageWork Whole => _owner ?? this;
+
+    private ImageWork? _owner;
+    private int _partsLeft = 1;
+
+    /// <summary>Adds the alpha part (same size and plan as the colour): the image is complete once both are.</summary>
+    public ImageWork AddAlphaPart(PlanarImage alphaAsGray)
+    {
+        AlphaPart = new ImageWork(Item, alphaAsGray, Plan, StartedAt) { _owner = this };
+        _partsLeft = 2;
+        return AlphaPart;
+    }
+
+    /// <summary>Called once per part when its last tile lands; true when the whole image is complete.</summary>
+    public bool CompletePart() => Interlocked.Decrement(ref Whole._partsLeft) == 0;
+
+    public IEnumerable<TileWork> Tiles()
+    {
+        var (plan, canvas, generation) = (Plan, Canvas, Generation);
+        return Enumerable.Range(0, plan.Count).Select(i => new TileWork(this, i, generation, plan, canvas));
+    }
+
+    /// <summary>Starts the image over with a smaller tile (after an out-of-memory at batch size one).</summary>
+    public IEnumerable<TileWork> Retile(int tile, int overlap)
+    {
+        Generation++;
+        Plan = new TilePlan(InputWidth, InputHeight, tile, overlap, Plan.Scale, Plan.Align);
+        Canvas = new StitchCanvas(Plan, InputWidth, InputHeight);
+        return Tiles();
+    }
 }
 
-/// <summary>One tile of one image, the unit the batcher packs into [B,3,T,T].</summary>
-internal readonly record struct TileWork(ImageWork Image, int Index);
+/// <summary>
+/// One tile of one cut of an image, the unit the batcher packs into [B,3,T,T]. It carries the plan and canvas of
+/// its cut, so a tile of a cut abandoned meanwhile lands harmlessly on the abandoned canvas.
+/// </summary>
+internal readonly record struct TileWork(ImageWork Image, int Index, int Generation, TilePlan Plan, StitchCanvas Canvas)
+{
+    public bool IsStale => Image.Failed || Image.Generation != Generation;
+    public int Size => Plan.Tile;
+}

@@ -13,10 +13,11 @@ public static class OutputPlanner
 
     private static StringComparer PathComparer => OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
 
-    public static IReadOnlyList<UpscaleItem> Plan(IEnumerable<string> inputPaths, string? outputDirectory, OutputFormat format)
+    /// <param name="root">The folder mirrored into <paramref name="outputDirectory"/>; by default the inputs' common folder.</param>
+    public static IReadOnlyList<UpscaleItem> Plan(IEnumerable<string> inputPaths, string? outputDirectory, OutputFormat format, string? root = null)
     {
         var inputs = inputPaths.Select(Path.GetFullPath).Distinct(PathComparer).ToList();
-        string? root = outputDirectory is null ? null : CommonDirectory(inputs);
+        root ??= outputDirectory is null ? null : CommonDirectory(inputs);
         var items = new List<UpscaleItem>(inputs.Count);
         foreach (var input in inputs)
         {
@@ -31,7 +32,7 @@ public static class OutputPlanner
     }
 
     /// <summary>The deepest folder that contains every input.</summary>
-    internal static string CommonDirectory(IReadOnlyList<string> fullPaths)
+    public static string CommonDirectory(IReadOnlyList<string> fullPaths)
     {
         if (fullPaths.Count == 0)
             return Directory.GetCurrentDirectory();

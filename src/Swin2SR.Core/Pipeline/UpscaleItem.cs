@@ -1,4 +1,6 @@
 namespace Swin2SR.Core.Pipeline;
 
 /// <summary>One input and where its output goes, decided before any work starts.</summary>
-public sealed record UpscaleItem(string InputPath, string OutputPath, string OutputFormat);
+/// <param name="Id">The item's id in the job store (0 outside a job).</param>
+/// <param name="MayOverwrite">An existing output may be replaced (-Force, or the job wrote it before).</param>
+public sealed record UpscaleItem(string InputPath, string OutputPath, string OutputFormat, long Id = 0, bool MayOverwrite = false);

@@ -21,6 +21,15 @@ public sealed record UpscaleOptions
     public bool Force { get; init; }
     public ImageLimits Limits { get; init; } = ImageLimits.Default;
 
+    /// <summary>How a transparent image's alpha channel is upscaled.</summary>
+    public AlphaMode AlphaMode { get; init; } = AlphaMode.Bicubic;
+
+    /// <summary>An output whose consistency with its input (see <see cref="global::Swin2SR.Core.Quality.QualityMetrics"/>) is below this fails; 0 turns the check off.</summary>
+    public double MinConsistencyPsnr { get; init; } = global::Swin2SR.Core.Quality.QualityGate.DefaultMinConsistencyPsnr;
+
+    /// <summary>Where outputs that fail the quality gate are written for review; null: they are discarded.</summary>
+    public string? KeepRejectedDirectory { get; init; }
+
     /// <summary>Decoder and encoder threads each; inference gets the rest of the cores.</summary>
     public int IoThreads { get; init; } = Math.Max(1, Environment.ProcessorCount / 4);
 

@@ -1,40 +1,61 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.Channels;
-using Microsoft.ML.OnnxRuntime;
 using Swin2SR.Core.Imaging;
 using Swin2SR.Core.Inference;
+using Swin2SR.Core.Quality;
 using Swin2SR.Core.Tiling;
 
 namespace Swin2SR.Core.Pipeline;
 
 /// <summary>
-/// One run: decode -> tile -> batched inference -> stitch -> encode, each stage on its own threads and joined
-/// by bounded channels, so the model never waits for files and memory does not grow with the input count.
-/// Results arrive on <see cref="Results"/> in completion order; every item is reported exactly once.
+/// One run: decode -> tile -> batched inference on every device -> stitch -> encode, each stage on its own threads
+/// and joined by bounded channels, so the devices never wait for files and memory does not grow with the input
+/// count. Results arrive on <see cref="Results"/> in completion order; every item is reported exactly once.
 /// </summary>
-public sealed class UpscalePipeline
+public sealed class UpscalePipeline : IWorkerHost
 {
-    private readonly TileModel _model;
+    private readonly IReadOnlyList<ITileRunner> _devices;
     private readonly UpscaleOptions _options;
     private readonly TileGeometry _geometry;
+    private readonly IReadOnlyList<int> _tileSizes;
+    private readonly int _scale;
+    private readonly int _window;
+    private readonly string _modelName;
     private readonly ImageLoader _loader;
     private readonly ImageWriter _writer;
+    private readonly RejectedOutputs _rejected;
     private readonly SemaphoreSlim _inFlight;
-    private readonly Channel<UpscaleItem> _items = Channel.CreateUnbounded<UpscaleItem>(new UnboundedChannelOptions { SingleWriter = true });
+    private readonly ChannelReader<UpscaleItem> _items;
     private readonly Channel<TileWork> _tiles;
+    private readonly Channel<TileWork> _orphans = Channel.CreateUnbounded<TileWork>();
     private readonly Channel<ImageWork> _stitched;
     private readonly Channel<UpscaleResult> _results = Channel.CreateUnbounded<UpscaleResult>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentQueue<string> _notes = new();
+    private long _computedPixels;
+    private long _imagePixels;
+    private int _liveDevices;
 
-    private UpscalePipeline(TileModel model, UpscaleOptions options)
+    private UpscalePipeline(IReadOnlyList<ITileRunner> devices, ChannelReader<UpscaleItem> items, UpscaleOptions options)
     {
-        _model = model;
+        if (devices.Count == 0)
+            throw new ArgumentException("At least one device is needed.", nameof(devices));
+        _devices = devices;
+        _items = items;
         _options = options;
-        _geometry = TileGeometry.Resolve(options, model.Contract);
+        var contract = devices[0].Contract;
+        _scale = contract.Scale;
+        // A model with a fixed input size is fed whole tiles of that size: there is no window grid to keep.
+        _window = contract.FixedSize is null ? contract.Window : 1;
+        _modelName = Path.GetFileNameWithoutExtension(devices[0].Path);
+        _geometry = TileGeometry.Resolve(options, contract);
+        _tileSizes = contract.FixedSize is { } fixedSize ? [fixedSize] : TileSizeChooser.Candidates(_geometry.TileSize, contract.Window);
         _loader = new ImageLoader(options.Limits);
         _writer = new ImageWriter(options.Quality);
+        _rejected = new RejectedOutputs(_writer, options.KeepRejectedDirectory);
         _inFlight = new SemaphoreSlim(options.MaxImagesInFlight);
-        _tiles = Channel.CreateBounded<TileWork>(new BoundedChannelOptions(Math.Max(2 * options.BatchSize, 8)) { SingleReader = true });
-        _stitched = Channel.CreateBounded<ImageWork>(new BoundedChannelOptions(options.MaxImagesInFlight) { SingleReader = false });
+        _tiles = Channel.CreateBounded<TileWork>(new BoundedChannelOptions(Math.Max(2 * options.BatchSize * devices.Count, 8)));
+        _stitched = Channel.CreateBounded<ImageWork>(new BoundedChannelOptions(options.MaxImagesInFlight));
     }
 
     public ChannelReader<UpscaleResult> Results => _results.Reader;
@@ -44,31 +65,47 @@ public sealed class UpscalePipeline
 
     public TileGeometry Geometry => _geometry;
 
-    public static UpscalePipeline Start(TileModel model, IReadOnlyList<UpscaleItem> items, UpscaleOptions options, CancellationToken cancellation)
+    /// <summary>What the scheduler had to adapt (smaller batches or tiles, a failed device), for the log.</summary>
+    public bool TryTakeNote(out string note) => _notes.TryDequeue(out note!);
+
+    /// <summary>The share of computed pixels that were padding or overlap rather than image: the cost of tiling.</summary>
+    public double TilingOverhead
     {
-        var pipeline = new UpscalePipeline(model, options);
-        pipeline.Completion = pipeline.RunAsync(items, cancellation);
+        get
+        {
+            long computed = Interlocked.Read(ref _computedPixels);
+            return computed == 0 ? 0 : 1 - (double)Interlocked.Read(ref _imagePixels) / computed;
+        }
+    }
+
+    /// <summary>Starts a run over items that arrive on <paramref name="items"/> (claimed from a job as capacity frees up).</summary>
+    public static UpscalePipeline Start(IReadOnlyList<ITileRunner> devices, ChannelReader<UpscaleItem> items, UpscaleOptions options, CancellationToken cancellation)
+    {
+        var pipeline = new UpscalePipeline(devices, items, options);
+        pipeline.Completion = pipeline.RunAsync(cancellation);
         return pipeline;
     }
 
-    private async Task RunAsync(IReadOnlyList<UpscaleItem> items, CancellationToken cancellation)
+    /// <summary>Starts a run over a fixed list of items.</summary>
+    public static UpscalePipeline Start(IReadOnlyList<ITileRunner> devices, IReadOnlyList<UpscaleItem> items, UpscaleOptions options, CancellationToken cancellation)
+    {
+        var channel = Channel.CreateUnbounded<UpscaleItem>();
+        foreach (var item in items)
+            channel.Writer.TryWrite(item);
+        channel.Writer.Complete();
+        return Start(devices, channel.Reader, options, cancellation);
+    }
+
+    private async Task RunAsync(CancellationToken cancellation)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        using var terminate = stop.Token.Register(_model.Terminate);
+        var terminations = _devices.Select(d => stop.Token.Register(d.Terminate)).ToList();
+        _liveDevices = _devices.Count;
         try
         {
-            foreach (var item in items)
-            {
-                if (!_options.Force && File.Exists(item.OutputPath))
-                    Report(Skipped(item));
-                else
-                    _items.Writer.TryWrite(item);
-            }
-            _items.Writer.Complete();
-
-            var decoders = StartStage(_options.IoThreads, () => DecodeAsync(stop.Token), _tiles.Writer, stop);
-            var inference = StartStage(1, () => InferAsync(stop.Token), _stitched.Writer, stop, decoders);
-            var encoders = StartStage<UpscaleResult>(_options.IoThreads, () => EncodeAsync(stop.Token), null, stop, inference);
+            var decoders = StartStage(_options.IoThreads, _ => DecodeAsync(stop.Token), _tiles.Writer, stop);
+            var inference = StartStage(_devices.Count, i => InferAsync(_devices[i], stop.Token), _stitched.Writer, stop, decoders);
+            var encoders = StartStage<UpscaleResult>(_options.IoThreads, _ => EncodeAsync(stop.Token), null, stop, inference);
             await encoders.ConfigureAwait(false);
             _results.Writer.TryComplete();
         }
@@ -77,15 +114,22 @@ public sealed class UpscalePipeline
             _results.Writer.TryComplete(e);
             throw;
         }
+        finally
+        {
+            terminations.ForEach(t => t.Dispose());
+        }
     }
 
     /// <summary>
     /// Runs <paramref name="workers"/> copies of a stage after <paramref name="upstream"/> is running; completes the
     /// stage's output channel when all have finished, and on a fault stops the whole run.
     /// </summary>
-    private static async Task StartStage<T>(int workers, Func<Task> work, ChannelWriter<T>? output, CancellationTokenSource stop, Task? upstream = null)
+    private static async Task StartStage<T>(int workers, Func<int, Task> work, ChannelWriter<T>? output, CancellationTokenSource stop, Task? upstream = null)
     {
-        var tasks = Enumerable.Range(0, workers).Select(_ => Task.Run(work)).ToList();
+        var tasks = Enumerable.Range(0, workers).Select(i => Task.Run(() => work(i))).ToList();
+        // A fault stops the run at once: waiting for the other stages first could wait forever on a full channel.
+        foreach (var task in tasks)
+            _ = task.ContinueWith(_ => stop.Cancel(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         if (upstream is not null)
             tasks.Add(upstream);
         try
@@ -103,16 +147,29 @@ public sealed class UpscalePipeline
 
     private async Task DecodeAsync(CancellationToken cancellation)
     {
-        await foreach (var item in _items.Reader.ReadAllAsync(cancellation).ConfigureAwait(false))
+        await foreach (var item in _items.ReadAllAsync(cancellation).ConfigureAwait(false))
         {
+            if (!(item.MayOverwrite || _options.Force) && File.Exists(item.OutputPath))
+            {
+                Report(Skipped(item));
+                continue;
+            }
+            // A worker killed mid-write leaves its hidden temp file; whoever owns the item now clears it.
+            ImageWriter.RemoveStaleTemporaryFiles(item.OutputPath);
             await _inFlight.WaitAsync(cancellation).ConfigureAwait(false);
             long started = Stopwatch.GetTimestamp();
             ImageWork work;
             try
             {
-                var loaded = _loader.Load(item.InputPath, _model.Scale);
-                var plan = new TilePlan(loaded.Pixels.Width, loaded.Pixels.Height, _geometry.TileSize, _geometry.Overlap, _model.Scale);
-                work = new ImageWork(item, loaded.Pixels, plan, started);
+                // An output that cannot exist on this platform fails before the costly part.
+                ImageWriter.CheckPath(item.OutputPath);
+                var loaded = _loader.Load(item.InputPath, _scale);
+                var pixels = loaded.Pixels;
+                int tile = TileSizeChooser.Choose(pixels.Width, pixels.Height, _tileSizes, _geometry.Overlap, _window);
+                var plan = new TilePlan(pixels.Width, pixels.Height, tile, TileSizeChooser.OverlapFor(tile, _geometry.Overlap), _scale, _window);
+                work = new ImageWork(item, pixels, plan, started) { Source = loaded };
+                if (loaded.Alpha is not null && _options.AlphaMode == AlphaMode.Model)
+                    work.AddAlphaPart(FinishedImage.GrayPlanes(loaded.Alpha, pixels.Width, pixels.Height));
             }
             catch (ImageInputException e)
             {
@@ -120,82 +177,85 @@ public sealed class UpscalePipeline
                 Report(Failed(item, e, started));
                 continue;
             }
-            for (int i = 0; i < work.Plan.Count; i++)
-                await _tiles.Writer.WriteAsync(new TileWork(work, i), cancellation).ConfigureAwait(false);
+            Interlocked.Add(ref _imagePixels, (long)work.InputWidth * work.InputHeight * (work.AlphaPart is null ? 1 : 2));
+            foreach (var tile in work.AlphaPart is { } alpha ? work.Tiles().Concat(alpha.Tiles()) : work.Tiles())
+                await _tiles.Writer.WriteAsync(tile, cancellation).ConfigureAwait(false);
         }
     }
 
-    private async Task InferAsync(CancellationToken cancellation)
+    /// <summary>
+    /// One device's worker. If the device itself fails (not the model, not memory), its tiles go to the other
+    /// devices; when it was the last one, the images it held fail instead of being lost.
+    /// </summary>
+    private async Task InferAsync(ITileRunner device, CancellationToken cancellation)
     {
-        int batchSize = _model.Contract.FixedBatch ?? _options.BatchSize;
-        int tile = _geometry.TileSize;
-        int inTileLength = 3 * tile * tile;
-        int outTileLength = inTileLength * _model.Scale * _model.Scale;
-        var input = new float[batchSize * inTileLength];
-        var output = new float[batchSize * outTileLength];
-        var batch = new List<TileWork>(batchSize);
-        var reader = _tiles.Reader;
-        while (await reader.WaitToReadAsync(cancellation).ConfigureAwait(false))
+        var worker = new DeviceWorker(device, this, _options.BatchSize, _geometry.Overlap);
+        try
         {
-            // Take what is ready, up to a full batch: waiting for more could stall on images held in flight.
-            batch.Clear();
-            while (batch.Count < batchSize && reader.TryRead(out var next))
+            await worker.RunAsync(_tiles.Reader, _orphans.Reader, cancellation).ConfigureAwait(false);
+            Interlocked.Decrement(ref _liveDevices);
+        }
+        catch (DeviceFailedException e)
+        {
+            bool others = Interlocked.Decrement(ref _liveDevices) > 0;
+            Note($"{device.Device} failed ({e.InnerException?.Message}); " + (others ? "its tiles go to the other devices." : "no device is left."));
+            foreach (var tile in e.Unfinished.Where(t => !t.IsStale))
             {
-                if (!next.Image.Failed)
-                    batch.Add(next);
+                if (others)
+                    _orphans.Writer.TryWrite(tile);
+                else
+                    Failed(tile.Image, "DeviceFailed", $"every device failed ({e.InnerException?.Message})", e);
             }
-            if (batch.Count == 0)
-                continue;
-            for (int k = 0; k < batch.Count; k++)
-            {
-                var (work, index) = batch[k];
-                TileReader.Read(work.Input!, work.Plan, index, input.AsSpan(k * inTileLength, inTileLength));
-            }
-            try
-            {
-                _model.Run(input, output, _model.Contract.FixedBatch ?? batch.Count, tile);
-            }
-            catch (OnnxRuntimeException e) when (!cancellation.IsCancellationRequested)
-            {
-                FailBatch(batch, e);
-                continue;
-            }
-            cancellation.ThrowIfCancellationRequested();
-            for (int k = 0; k < batch.Count; k++)
-            {
-                var (work, index) = batch[k];
-                if (work.Canvas.Add(index, output.AsSpan(k * outTileLength, outTileLength)))
-                {
-                    work.Input = null;
-                    await _stitched.Writer.WriteAsync(work, cancellation).ConfigureAwait(false);
-                }
-            }
+            if (!others)
+                throw;
         }
     }
 
-    private void FailBatch(List<TileWork> batch, OnnxRuntimeException e)
+    /// <summary>The input stays until the encoder has checked the output against it; an alpha part waits for its image.</summary>
+    ValueTask IWorkerHost.CompletedAsync(ImageWork work, CancellationToken cancellation) =>
+        work.CompletePart() ? _stitched.Writer.WriteAsync(work.Whole, cancellation) : ValueTask.CompletedTask;
+
+    void IWorkerHost.Failed(ImageWork work, string errorId, string reason, Exception e) => Failed(work, errorId, reason, e);
+
+    private void Failed(ImageWork part, string errorId, string reason, Exception e)
     {
-        foreach (var work in batch.Select(t => t.Image).Distinct())
+        var work = part.Whole;
+        lock (work)
         {
+            if (work.Failed)
+                return;
             work.Failed = true;
-            _inFlight.Release();
-            var error = new ImageInputException("InferenceFailed", ImageErrorKind.InferenceFailed, work.Item.InputPath, $"the model failed on this image ({e.Message})", e);
-            Report(Failed(work.Item, error, work.StartedAt));
+            work.AlphaPart?.Failed = true;
         }
+        _inFlight.Release();
+        var error = new ImageInputException(errorId, ImageErrorKind.InferenceFailed, work.Item.InputPath, reason, e);
+        Report(Failed(work.Item, error, work.StartedAt));
     }
+
+    void IWorkerHost.Note(string message) => Note(message);
+
+    private void Note(string message) => _notes.Enqueue(message);
+
+    void IWorkerHost.Computed(long pixels) => Interlocked.Add(ref _computedPixels, pixels);
 
     private async Task EncodeAsync(CancellationToken cancellation)
     {
         await foreach (var work in _stitched.Reader.ReadAllAsync(cancellation).ConfigureAwait(false))
         {
+            QualityMetrics? metrics = null;
             try
             {
-                _writer.Write(work.Canvas.Output, work.Item.OutputFormat, work.Item.OutputPath, cancellation);
-                Report(Succeeded(work));
+                var finished = FinishedImage.From(work, _scale);
+                metrics = finished.Metrics;
+                work.Input = null;
+                if (QualityGate.FindFailure(finished.Metrics, _options.MinConsistencyPsnr) is { } failure)
+                    throw _rejected.Reject(finished.Image, work.Item, failure, cancellation);
+                _writer.Write(finished.Image, work.Item.OutputFormat, work.Item.OutputPath, cancellation);
+                Report(Succeeded(work, finished));
             }
             catch (ImageInputException e)
             {
-                Report(Failed(work.Item, e, work.StartedAt));
+                Report(Failed(work.Item, e, work.StartedAt, metrics));
             }
             finally
             {
@@ -206,29 +266,28 @@ public sealed class UpscalePipeline
 
     private void Report(UpscaleResult result) => _results.Writer.TryWrite(result);
 
-    private string ModelName => Path.GetFileNameWithoutExtension(_model.Path);
-
-    private UpscaleResult Succeeded(ImageWork work) => new(
+    private UpscaleResult Succeeded(ImageWork work, FinishedImage finished) => new(
         work.Item, UpscaleStatus.Succeeded, work.InputWidth, work.InputHeight,
-        work.Canvas.Output.Width, work.Canvas.Output.Height, _model.Scale, ModelName, Stopwatch.GetElapsedTime(work.StartedAt), null);
+        work.Canvas.Output.Width, work.Canvas.Output.Height, _scale, _modelName, Stopwatch.GetElapsedTime(work.StartedAt), null,
+        finished.Metrics, finished.Warnings);
 
-    private UpscaleResult Failed(UpscaleItem item, ImageInputException e, long started) => new(
-        item, UpscaleStatus.Failed, 0, 0, 0, 0, _model.Scale, ModelName, Stopwatch.GetElapsedTime(started),
-        new UpscaleError(e.ErrorId, e.Kind, e.Message, e));
+    private UpscaleResult Failed(UpscaleItem item, ImageInputException e, long started, QualityMetrics? metrics = null) => new(
+        item, UpscaleStatus.Failed, 0, 0, 0, 0, _scale, _modelName, Stopwatch.GetElapsedTime(started),
+        new UpscaleError(e.ErrorId, e.Kind, e.Message, e), metrics);
 
     private UpscaleResult Skipped(UpscaleItem item)
     {
         int width = 0, height = 0;
         try
         {
-            (width, height, _) = _loader.Identify(item.InputPath, _model.Scale);
+            (width, height, _) = _loader.Identify(item.InputPath, _scale);
         }
         catch (ImageInputException)
         {
             // A skipped input is not decoded; its size is informative only.
         }
         var message = $"{item.OutputPath} already exists (use -Force to overwrite)";
-        return new(item, UpscaleStatus.Skipped, width, height, width * _model.Scale, height * _model.Scale, _model.Scale, ModelName, TimeSpan.Zero,
+        return new(item, UpscaleStatus.Skipped, width, height, width * _scale, height * _scale, _scale, _modelName, TimeSpan.Zero,
             new UpscaleError("OutputExists", ImageErrorKind.WriteFailed, message, null));
     }
 }

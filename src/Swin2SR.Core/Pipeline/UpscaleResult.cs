@@ -8,6 +8,8 @@ public enum UpscaleStatus
 }
 
 /// <summary>The outcome of one input, reported once.</summary>
+/// <param name="Metrics">The quality gate's measurements, for every image that reached it (passed or rejected).</param>
+/// <param name="Warnings">What the user should know about a success (an animation cut to its first frame, a dropped alpha).</param>
 public sealed record UpscaleResult(
     UpscaleItem Item,
     UpscaleStatus Status,
@@ -18,7 +20,9 @@ public sealed record UpscaleResult(
     int Scale,
     string Model,
     TimeSpan Duration,
-    UpscaleError? Error);
+    UpscaleError? Error,
+    Quality.QualityMetrics? Metrics = null,
+    IReadOnlyList<string>? Warnings = null);
 
 /// <summary>Why an input failed or was skipped: a stable id, a kind the host maps to its categories, a message naming the file.</summary>
 public sealed record UpscaleError(string ErrorId, Imaging.ImageErrorKind Kind, string Message, Exception? Exception);

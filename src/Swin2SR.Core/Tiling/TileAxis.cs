@@ -38,28 +38,45 @@ public sealed class TileAxis
     /// <summary>Output positions of tile <paramref name="index"/> that lie inside the image (the rest is padding).</summary>
     public int OutputExtent(int index) => _weights[index].Length;
 
-    public static TileAxis Plan(int length, int tile, int overlap, int scale)
+    /// <param name="align">
+    /// Tiles start on multiples of this (the model's window) and the image counts as mirrored up to a multiple of
+    /// it, as a whole-image pass pads it: a window-attention model then sees the same windows in every tile as on
+    /// the whole image, so tiling changes its output only near the seams.
+    /// </param>
+    public static TileAxis Plan(int length, int tile, int overlap, int scale, int align)
     {
         if (length <= 0) throw new ArgumentOutOfRangeException(nameof(length));
-        if (tile <= 0) throw new ArgumentOutOfRangeException(nameof(tile));
+        if (tile <= 0 || align <= 0 || tile % align != 0)
+            throw new ArgumentOutOfRangeException(nameof(tile), $"The tile size ({tile}) must be a positive multiple of {align}.");
         if (overlap < 0 || overlap * 2 > tile)
             throw new ArgumentOutOfRangeException(nameof(overlap), $"The overlap ({overlap}) must be between 0 and half the tile size ({tile}).");
-        int[] starts = PlaceTiles(length, tile, overlap);
+        int[] starts = PlaceTiles(length, tile, overlap, align);
         return new TileAxis(starts, tile, length, scale, BlendWeights(starts, tile, length, scale));
     }
 
-    private static int[] PlaceTiles(int length, int tile, int overlap)
+    /// <summary>How many tiles cover <paramref name="length"/> with at least <paramref name="overlap"/> between neighbours.</summary>
+    public static int TilesNeeded(int length, int tile, int overlap, int align)
     {
-        if (length <= tile)
+        int padded = RoundUp(length, align);
+        return padded <= tile ? 1 : 1 + (int)Math.Ceiling((double)(padded - tile) / AlignedStride(tile, overlap, align));
+    }
+
+    /// <summary>The longest step between tile starts that keeps the overlap and the alignment.</summary>
+    private static int AlignedStride(int tile, int overlap, int align) => Math.Max(align, (tile - overlap) / align * align);
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    private static int[] PlaceTiles(int length, int tile, int overlap, int align)
+    {
+        int count = TilesNeeded(length, tile, overlap, align);
+        if (count == 1)
             return [0];
-        int stride = tile - overlap;
-        // At least two tiles: length > tile, so (length - overlap) / stride > 1.
-        int count = (int)Math.Ceiling((double)(length - overlap) / stride);
+        // Spread evenly in whole alignment units; the last tile ends where the padded image ends. Each step is at
+        // most ceil(span / (count - 1)) units, which the count makes no longer than the aligned stride.
+        long spanUnits = (RoundUp(length, align) - tile) / align;
         var starts = new int[count];
-        long span = length - tile;
-        // Floor of an even spread: every step is at most ceil(span / (count - 1)) <= stride.
         for (int i = 0; i < count; i++)
-            starts[i] = (int)(i * span / (count - 1));
+            starts[i] = (int)(i * spanUnits / (count - 1)) * align;
         return starts;
     }
 

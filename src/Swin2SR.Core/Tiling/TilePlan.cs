@@ -3,10 +3,12 @@ namespace Swin2SR.Core.Tiling;
 /// <summary>The tiles of one image: a grid of <see cref="TileAxis"/> columns by rows.</summary>
 public sealed class TilePlan
 {
-    public TilePlan(int width, int height, int tile, int overlap, int scale)
+    /// <param name="align">Tile starts fall on multiples of this: the model's window (see <see cref="TileAxis.Plan"/>).</param>
+    public TilePlan(int width, int height, int tile, int overlap, int scale, int align)
     {
-        Columns = TileAxis.Plan(width, tile, overlap, scale);
-        Rows = TileAxis.Plan(height, tile, overlap, scale);
+        Columns = TileAxis.Plan(width, tile, overlap, scale, align);
+        Rows = TileAxis.Plan(height, tile, overlap, scale, align);
+        Align = align;
         Tile = tile;
         Scale = scale;
     }
@@ -14,6 +16,7 @@ public sealed class TilePlan
     public TileAxis Columns { get; }
     public TileAxis Rows { get; }
     public int Tile { get; }
+    public int Align { get; }
     public int Scale { get; }
     public int Count => Columns.Count * Rows.Count;
 

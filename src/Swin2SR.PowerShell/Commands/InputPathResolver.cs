@@ -13,6 +13,21 @@ internal static class InputPathResolver
         ".png", ".jpg", ".jpeg", ".jpe", ".jfif", ".webp", ".bmp", ".dib", ".tif", ".tiff", ".gif",
     };
 
+    /// <summary>Resolves each value of -Path (or -LiteralPath) and writes the errors; yields the files.</summary>
+    public static IEnumerable<string> ResolveAll(PSCmdlet cmdlet, IEnumerable<string> paths, bool literal)
+    {
+        foreach (var path in paths)
+        {
+            foreach (var (resolved, error) in Resolve(cmdlet, path, literal))
+            {
+                if (error is not null)
+                    cmdlet.WriteError(error);
+                else
+                    yield return resolved!;
+            }
+        }
+    }
+
     public static IEnumerable<(string? Path, ErrorRecord? Error)> Resolve(PSCmdlet cmdlet, string path, bool literal)
     {
         List<string> resolved = [];

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Management.Automation;
 using Swin2SR.PowerShell.Completion;
 
@@ -11,15 +10,14 @@ namespace Swin2SR.PowerShell.Commands;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "Swin2SRUpscale", DefaultParameterSetName = PathSet, SupportsShouldProcess = true)]
 [OutputType(typeof(Swin2SRUpscaleResult))]
-public sealed class InvokeSwin2SRUpscaleCommand : PSCmdlet
+[OutputType(typeof(Swin2SRJobInfo))]
+[OutputType(typeof(Jobs.UpscaleBackgroundJob))]
+public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
 {
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
-    private static readonly TimeSpan s_progressInterval = TimeSpan.FromMilliseconds(500);
 
     private readonly List<string> _inputs = [];
-    private UpscaleRun? _run;
-    private volatile bool _stopping;
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
@@ -66,51 +64,91 @@ public sealed class InvokeSwin2SRUpscaleCommand : PSCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    /// <summary>Inputs over this size are refused from their header, before decoding (decompression bombs).</summary>
+    [Parameter]
+    [ValidateRange(0.001, 100_000)]
+    public double MaxInputMegapixels { get; set; }
+
+    [Parameter]
+    [ValidateRange(0.001, 1_000_000)]
+    public double MaxOutputMegapixels { get; set; }
+
+    [Parameter]
+    [ValidateSet("Bicubic", "Model")]
+    public string AlphaMode { get; set; } = "Bicubic";
+
+    /// <summary>Outputs less consistent with their input than this (dB) fail with QualityCheckFailed; 0 turns the check off.</summary>
+    [Parameter]
+    [ValidateRange(0, 200)]
+    public double MinConsistencyPsnr { get; set; }
+
+    /// <summary>A folder where outputs the quality gate rejects are kept for review.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? KeepRejected { get; set; }
+
+    /// <summary>The job this run adds its inputs to; without it a new job with a generated name.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(JobNameCompleter))]
+    public string? JobName { get; set; }
+
+    /// <summary>Only record the job and its inputs; workers (here or on other hosts) run it with Resume-Swin2SRJob.</summary>
+    [Parameter]
+    public SwitchParameter QueueOnly { get; set; }
+
     protected override void ProcessRecord()
     {
         bool literal = ParameterSetName == LiteralPathSet;
-        foreach (var path in literal ? LiteralPath : Path)
-        {
-            foreach (var (resolved, error) in InputPathResolver.Resolve(this, path, literal))
-            {
-                if (error is not null)
-                    WriteError(error);
-                else
-                    _inputs.Add(resolved!);
-            }
-        }
+        _inputs.AddRange(InputPathResolver.ResolveAll(this, literal ? LiteralPath : Path, literal));
     }
 
     protected override void EndProcessing()
     {
         if (_inputs.Count == 0)
             return;
+        string modelPath;
         try
         {
-            string modelPath = UpscaleRun.ResolveModel(Model, MyInvocation.BoundParameters.ContainsKey(nameof(Scale)) ? Scale : null);
-            string? outputDirectory = OutputDirectory is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutputDirectory);
-            var approved = Approve(modelPath, outputDirectory);
-            if (approved.Count == 0)
-                return;
-            _run = UpscaleRun.Start(modelPath, approved, outputDirectory, new UpscaleSettings(Format, Quality, TileSize, TileOverlap, BatchSize, Force));
-            Drain(_run);
+            modelPath = UpscaleRun.ResolveModel(Model, MyInvocation.BoundParameters.ContainsKey(nameof(Scale)) ? Scale : null);
         }
         catch (SetupFailedException e)
         {
             ThrowTerminatingError(e.Record);
+            return;
         }
-        finally
+        string? outputDirectory = OutputDirectory is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutputDirectory);
+        var approved = Approve(modelPath, outputDirectory);
+        if (approved.Count == 0)
+            return;
+        string jobName = JobName ?? UpscaleRun.NewJobName();
+        if (JobName is null)
+            WriteInformation(new HostInformationMessage { Message = $"Swin2SR job '{jobName}' (Get-Swin2SRJob '{jobName}' shows it; Resume-Swin2SRJob '{jobName}' continues it)." }, ["PSHOST"]);
+        var settings = new UpscaleSettings(Format, Quality, TileSize, TileOverlap, BatchSize, Force)
         {
-            _run?.Dispose();
-            _run = null;
+            MaxInputMegapixels = Bound(nameof(MaxInputMegapixels), MaxInputMegapixels),
+            MaxOutputMegapixels = Bound(nameof(MaxOutputMegapixels), MaxOutputMegapixels),
+            AlphaMode = AlphaMode,
+            MinConsistencyPsnr = Bound(nameof(MinConsistencyPsnr), MinConsistencyPsnr),
+            KeepRejected = KeepRejected is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(KeepRejected),
+        };
+        if (QueueOnly)
+        {
+            try
+            {
+                WriteObject(UpscaleRun.Queue(Store, jobName, modelPath, approved, outputDirectory, settings));
+            }
+            catch (SetupFailedException e)
+            {
+                ThrowTerminatingError(e.Record);
+            }
+            return;
         }
+        Execute(() => UpscaleRun.StartInvoke(Store, jobName, modelPath, approved, outputDirectory, settings, PathMap, Devices));
     }
 
-    protected override void StopProcessing()
-    {
-        _stopping = true;
-        _run?.Cancel();
-    }
+    /// <summary>The value of a parameter the user gave; null leaves the engine's default.</summary>
+    private double? Bound(string name, double value) => MyInvocation.BoundParameters.ContainsKey(name) ? value : null;
 
     /// <summary>-WhatIf and -Confirm: one question per output file; only the approved inputs run.</summary>
     private List<string> Approve(string modelPath, string? outputDirectory)
@@ -123,36 +161,5 @@ public sealed class InvokeSwin2SRUpscaleCommand : PSCmdlet
                 approved.Add(input);
         }
         return approved;
-    }
-
-    private void Drain(UpscaleRun run)
-    {
-        var clock = Stopwatch.StartNew();
-        var progress = new UpscaleProgress(run.Total, run.ModelName);
-        var lastProgress = -s_progressInterval;
-        while (!run.IsComplete)
-        {
-            if (_stopping)
-            {
-                run.WaitForShutdown(TimeSpan.FromSeconds(1.5));
-                throw new PipelineStoppedException();
-            }
-            var result = run.Next(TimeSpan.FromMilliseconds(200), out var error);
-            if (result is not null)
-            {
-                progress.Add(result.Status);
-                if (error is not null)
-                    WriteError(error);
-                else if (result.Status == Swin2SRItemStatus.Skipped)
-                    WriteVerbose(result.Error);
-                WriteObject(result);
-            }
-            if (clock.Elapsed - lastProgress >= s_progressInterval || result is not null)
-            {
-                WriteProgress(progress.Record(clock.Elapsed));
-                lastProgress = clock.Elapsed;
-            }
-        }
-        WriteProgress(progress.Completed());
     }
 }

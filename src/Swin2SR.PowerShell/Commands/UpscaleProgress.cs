@@ -12,10 +12,10 @@ internal sealed class UpscaleProgress
     private int _skipped;
     private int _failed;
 
-    public UpscaleProgress(int total, string model)
+    public UpscaleProgress(int total, string model, string jobName)
     {
         _total = total;
-        _activity = $"Upscaling {total} image(s) with {model}";
+        _activity = $"Job '{jobName}': upscaling {total} image(s) with {model}";
     }
 
     private int Done => _succeeded + _skipped + _failed;

@@ -1,37 +1,46 @@
 using System.Management.Automation;
 using Swin2SR.Core.Imaging;
 using Swin2SR.Core.Inference;
+using Swin2SR.Core.Inference.Devices;
+using Swin2SR.Core.Jobs;
 using Swin2SR.Core.Models;
 using Swin2SR.Core.Pipeline;
+using Swin2SR.Core.Quality;
 using Swin2SR.PowerShell.Hosting;
 
 namespace Swin2SR.PowerShell.Commands;
 
 /// <summary>
-/// The bridge between the cmdlet and the engine: all engine types stay inside this class, so the cmdlet's
-/// public surface (loaded in PowerShell's context) never names a type from the module's private context.
-/// Everything it hands back to the cmdlet is a PowerShell-side object, and it is called on the pipeline thread only.
+/// The bridge between the upscaling cmdlets and the engine: one job run by this process. All engine types stay
+/// inside this class, so no cmdlet's public surface (loaded in PowerShell's context) names a type from the
+/// module's private context; everything handed back is a PowerShell-side object.
 /// </summary>
 internal sealed class UpscaleRun : IDisposable
 {
-    private readonly TileModel _model;
-    private readonly UpscalePipeline _pipeline;
+    private readonly IJobStore _store;
+    private readonly IReadOnlyList<ITileRunner> _devices;
+    private readonly JobRunner _runner;
     private readonly CancellationTokenSource _cancellation;
 
-    private UpscaleRun(TileModel model, UpscalePipeline pipeline, CancellationTokenSource cancellation, int total)
+    private UpscaleRun(IJobStore store, IReadOnlyList<ITileRunner> devices, JobRunner runner, CancellationTokenSource cancellation, string jobName, int total)
     {
-        _model = model;
-        _pipeline = pipeline;
+        _store = store;
+        _devices = devices;
+        _runner = runner;
         _cancellation = cancellation;
+        JobName = jobName;
         Total = total;
     }
 
+    public string JobName { get; }
     public int Total { get; }
-    public string ModelName => Path.GetFileNameWithoutExtension(_model.Path);
+    public string ModelName => Path.GetFileNameWithoutExtension(_devices[0].Path);
+    public string StoreLocation => _store.Location;
+    public bool StoppedByRequest => _runner.StoppedByRequest;
 
-    private static ModelLocator Locator => new(Path.Combine(ModuleInitializer.ModuleDirectory, "models"));
+    private static ModelLocator Locator => ModelManager.CreateLocator();
 
-    public static IReadOnlyList<string> ModelNames() => Locator.EmbeddedNames();
+    public static IReadOnlyList<string> ModelNames() => Locator.KnownNames();
 
     public static string ResolveModel(string? model, int? scale)
     {
@@ -45,84 +54,220 @@ internal sealed class UpscaleRun : IDisposable
         }
     }
 
+    public static string NewJobName() => JobNames.Generate();
+
     public static IReadOnlyList<(string Input, string Output)> Plan(IEnumerable<string> inputs, string? outputDirectory, string format) =>
         OutputPlanner.Plan(inputs, outputDirectory, Enum.Parse<OutputFormat>(format, ignoreCase: true))
             .Select(i => (i.InputPath, i.OutputPath)).ToList();
 
-    public static UpscaleRun Start(string modelPath, IReadOnlyList<string> inputs, string? outputDirectory, UpscaleSettings settings)
+    /// <summary>Invoke: adds the inputs to the job (creating it if new) and starts working on its pending items.</summary>
+    public static UpscaleRun StartInvoke(JobStoreTarget target, string jobName, string modelPath, IReadOnlyList<string> inputs, string? outputDirectory, UpscaleSettings settings,
+        string[]? pathMap, DeviceChoice devices)
     {
-        var items = OutputPlanner.Plan(inputs, outputDirectory, Enum.Parse<OutputFormat>(settings.Format, ignoreCase: true));
-        var options = new UpscaleOptions
+        var options = ToJobOptions(modelPath, outputDirectory, settings);
+        return Start(target, ResolvePathMap(pathMap), devices, (store, contract) =>
         {
+            var (job, alreadyDone, _) = JobPlanner.AddInputs(store, jobName, options, inputs);
+            var skipped = alreadyDone.Select(item => JobPlanner.AlreadyDoneResult(item, jobName, modelPath, contract.Scale)).ToList();
+            // Items left Pending by an earlier, interrupted run of this job are worked on too.
+            var summary = store.Summarize(job, _ => false);
+            return (job, skipped, alreadyDone.Count + (int)(summary.Pending + summary.Running));
+        }, modelPath);
+    }
+
+    /// <summary>Invoke -QueueOnly: records the job and its inputs for workers to Resume (here or on other hosts).</summary>
+    public static Swin2SRJobInfo Queue(JobStoreTarget target, string jobName, string modelPath, IReadOnlyList<string> inputs, string? outputDirectory, UpscaleSettings settings)
+    {
+        using var queries = JobStoreQueries.Open(target);
+        queries.Guard(store => JobPlanner.AddInputs(store, jobName, ToJobOptions(modelPath, outputDirectory, settings), inputs));
+        return queries.Summary(jobName);
+    }
+
+    private static JobOptions ToJobOptions(string modelPath, string? outputDirectory, UpscaleSettings settings) =>
+        new()
+        {
+            ModelPath = modelPath,
+            OutputDirectory = outputDirectory,
+            Format = settings.Format,
+            Quality = settings.Quality,
             TileSize = settings.TileSize,
             TileOverlap = settings.TileOverlap,
             BatchSize = settings.BatchSize,
-            Quality = settings.Quality,
             Force = settings.Force,
+            MaxInputMegapixels = settings.MaxInputMegapixels ?? ImageLimits.DefaultMaxInputMegapixels,
+            MaxOutputMegapixels = settings.MaxOutputMegapixels ?? ImageLimits.DefaultMaxOutputMegapixels,
+            AlphaMode = Enum.Parse<AlphaMode>(settings.AlphaMode, ignoreCase: true),
+            MinConsistencyPsnr = settings.MinConsistencyPsnr ?? QualityGate.DefaultMinConsistencyPsnr,
+            KeepRejectedDirectory = settings.KeepRejected,
         };
-        TileModel model;
+
+    /// <summary>Resume: continues a job with its recorded options; -RetryFailed queues its failed items again.</summary>
+    /// <param name="pathMap">from=to pairs mapping the items' recorded paths (and the recorded model's) to this host's.</param>
+    public static UpscaleRun StartResume(JobStoreTarget target, string jobName, bool retryFailed, string[]? pathMap, DeviceChoice devices)
+    {
+        var paths = ResolvePathMap(pathMap);
+        // The model to load is in the job's record, so the job is read before the run starts.
+        JobRecord job;
+        using (var store = OpenStore(target))
+            job = FindJob(store, jobName);
+        return Start(target, paths, devices, (store, _) =>
+        {
+            if (retryFailed)
+                store.RequeueFailed(job.Id);
+            var refreshed = store.CreateOrUpdateJob(job.Name, job.Options);
+            var summary = store.Summarize(refreshed, _ => false);
+            return (refreshed, Array.Empty<UpscaleResult>(), (int)(summary.Pending + summary.Running));
+        }, paths.Map(job.Options.ModelPath));
+    }
+
+    private static PathMap ResolvePathMap(string[]? pairs)
+    {
         try
         {
-            model = TileModel.LoadCpu(modelPath, options.InferenceThreads);
+            return PathMap.Resolve(pairs);
+        }
+        catch (ArgumentException e)
+        {
+            throw new SetupFailedException(new ErrorRecord(e, "InvalidPathMap", ErrorCategory.InvalidArgument, pairs ?? (object?)Environment.GetEnvironmentVariable(PathMap.EnvironmentVariable)));
+        }
+    }
+
+    internal static JobRecord FindJob(IJobStore store, string jobName)
+    {
+        try
+        {
+            return store.FindJob(jobName) ?? throw new SetupFailedException(new ErrorRecord(
+                new ItemNotFoundException($"There is no job named '{jobName}' in the job store '{store.Location}'."), "JobNotFound", ErrorCategory.ObjectNotFound, jobName),
+                terminating: false);
+        }
+        catch (JobStoreException e)
+        {
+            throw StoreFailure(e, store.Location);
+        }
+    }
+
+    private static UpscaleRun Start(JobStoreTarget target, PathMap paths, DeviceChoice choice, Func<IJobStore, ModelContract, (JobRecord Job, IReadOnlyList<UpscaleResult> AlreadyDone, int Total)> prepare, string modelPath)
+    {
+        var store = OpenStore(target);
+        IReadOnlyList<ITileRunner> devices = [];
+        var cancellation = new CancellationTokenSource();
+        try
+        {
+            (devices, var warnings) = OpenDevices(modelPath, choice);
+            var (job, alreadyDone, total) = prepare(store, devices[0].Contract);
+            // Refuse an impossible tiling here, as a setup error, rather than from inside the running job.
+            TileGeometry.Resolve(job.Options.ToUpscaleOptions(), devices[0].Contract);
+            var runner = JobRunner.Start(store, job, devices, alreadyDone, cancellation.Token, paths: paths);
+            return new UpscaleRun(store, devices, runner, cancellation, job.Name, total) { _deviceWarnings = new(warnings) };
+        }
+        catch (Exception e)
+        {
+            foreach (var device in devices)
+                device.Dispose();
+            store.Dispose();
+            cancellation.Dispose();
+            throw e switch
+            {
+                JobStoreException s => StoreFailure(s, store.Location),
+                ArgumentException a => new SetupFailedException(new ErrorRecord(a, "InvalidTiling", ErrorCategory.InvalidArgument, null)),
+                _ => e,
+            };
+        }
+    }
+
+    /// <summary>Sessions on the chosen devices (-Device, -DeviceId), leaving cores to the decoders and encoders.</summary>
+    private static (IReadOnlyList<ITileRunner> Runners, IReadOnlyList<string> Warnings) OpenDevices(string modelPath, DeviceChoice choice)
+    {
+        var selection = new DeviceSelection(Enum.Parse<DeviceKind>(choice.Kind, ignoreCase: true), choice.Ids)
+        {
+            CpuThreads = DeviceSelection.CpuThreadsBeside(2 * new UpscaleOptions().IoThreads),
+            Cache = OptimizedGraphCache.TryDefault(),
+        };
+        try
+        {
+            var opened = selection.Open(modelPath);
+            return (opened.Runners, opened.Warnings);
         }
         catch (ModelLoadException e)
         {
             throw new SetupFailedException(new ErrorRecord(e, "ModelLoadFailed", ErrorCategory.InvalidData, modelPath));
         }
-        var cancellation = new CancellationTokenSource();
-        try
+        catch (DeviceUnavailableException e)
         {
-            return new UpscaleRun(model, UpscalePipeline.Start(model, items, options, cancellation.Token), cancellation, items.Count);
-        }
-        catch (ArgumentException e)
-        {
-            model.Dispose();
-            cancellation.Dispose();
-            throw new SetupFailedException(new ErrorRecord(e, "InvalidTiling", ErrorCategory.InvalidArgument, null));
+            throw new SetupFailedException(new ErrorRecord(e, "DeviceUnavailable", ErrorCategory.ResourceUnavailable, choice.Kind));
         }
     }
+
+    internal static IJobStore OpenStore(JobStoreTarget target)
+    {
+        try
+        {
+            return target.Open();
+        }
+        catch (JobStoreException e)
+        {
+            throw StoreFailure(e, target.Display);
+        }
+    }
+
+    /// <param name="location">The store as it may be shown: never with a password.</param>
+    internal static SetupFailedException StoreFailure(JobStoreException e, string location) =>
+        new(new ErrorRecord(e, e.ErrorId, e.ErrorId switch
+        {
+            "JobStoreReadOnly" or "JobStoreAccessDenied" => ErrorCategory.PermissionDenied,
+            "JobStoreInvalid" or "CredentialNotApplicable" => ErrorCategory.InvalidArgument,
+            _ => ErrorCategory.ResourceUnavailable,
+        }, location));
 
     /// <summary>Waits up to <paramref name="timeout"/> for the next result; null when none came (or the run is over).</summary>
     public Swin2SRUpscaleResult? Next(TimeSpan timeout, out ErrorRecord? error)
     {
         error = null;
-        var reader = _pipeline.Results;
+        var reader = _runner.Results;
         if (!reader.TryRead(out var result))
         {
             var waiting = reader.WaitToReadAsync().AsTask();
-            if (!waiting.Wait(timeout) || !reader.TryRead(out result))
+            // A run that failed completes its results with the error: IsComplete reports it, not this wait.
+            if (!waiting.ContinueWith(_ => { }, TaskScheduler.Default).Wait(timeout) || !reader.TryRead(out result))
                 return null;
         }
-        var output = Convert(result);
         if (result.Status == UpscaleStatus.Failed && result.Error is { } e)
-            error = new ErrorRecord(e.Exception ?? new InvalidOperationException(e.Message), e.ErrorId, Category(e.Kind), result.Item.InputPath)
+            error = new ErrorRecord(e.Exception ?? new InvalidOperationException(e.Message), e.ErrorId, ImageErrorCategories.Of(e.Kind), result.Item.InputPath)
             {
                 ErrorDetails = new ErrorDetails(e.Message),
             };
-        return output;
+        return Convert(result);
     }
 
-    /// <summary>True once every result has been read; rethrows a setup failure of the engine.</summary>
+    /// <summary>True once every result has been read; rethrows a failure of the engine or the store.</summary>
     public bool IsComplete
     {
         get
         {
-            if (!_pipeline.Results.Completion.IsCompleted || _pipeline.Results.TryPeek(out _))
+            if (!_runner.Results.Completion.IsCompleted || _runner.Results.TryPeek(out _))
                 return false;
-            if (_pipeline.Completion.IsFaulted && !_cancellation.IsCancellationRequested)
-                _pipeline.Completion.GetAwaiter().GetResult();
+            if (_runner.Completion.IsFaulted && !_cancellation.IsCancellationRequested)
+            {
+                var failure = _runner.Completion.Exception!.GetBaseException();
+                throw failure is JobStoreException s ? StoreFailure(s, StoreLocation) : failure;
+            }
             return true;
         }
     }
 
     public void Cancel() => _cancellation.Cancel();
 
-    /// <summary>Waits for the workers to let go of their files after a cancel (temp files are removed by then).</summary>
+    private Queue<string> _deviceWarnings = new();
+
+    /// <summary>How the devices were chosen, then what the scheduler adapted (smaller batches or tiles, a failed device): warnings.</summary>
+    public bool TryTakeNote(out string note) => _deviceWarnings.TryDequeue(out note!) || _runner.TryTakeNote(out note);
+
+    /// <summary>Waits for the workers to let go of their files and leases after a cancel (temp files are removed by then).</summary>
     public void WaitForShutdown(TimeSpan timeout)
     {
         try
         {
-            _pipeline.Completion.Wait(timeout);
+            _runner.Completion.Wait(timeout);
         }
         catch (AggregateException)
         {
@@ -132,6 +277,7 @@ internal sealed class UpscaleRun : IDisposable
 
     private Swin2SRUpscaleResult Convert(UpscaleResult r) => new()
     {
+        JobName = JobName,
         InputPath = r.Item.InputPath,
         OutputPath = r.Item.OutputPath,
         Status = (Swin2SRItemStatus)(int)r.Status,
@@ -144,26 +290,34 @@ internal sealed class UpscaleRun : IDisposable
         Duration = r.Duration,
         ErrorId = r.Error?.ErrorId,
         Error = r.Error?.Message,
-    };
-
-    private static ErrorCategory Category(ImageErrorKind kind) => kind switch
-    {
-        ImageErrorKind.NotFound => ErrorCategory.ObjectNotFound,
-        ImageErrorKind.NotSupported => ErrorCategory.InvalidType,
-        ImageErrorKind.LimitExceeded => ErrorCategory.LimitsExceeded,
-        ImageErrorKind.WriteFailed => ErrorCategory.WriteError,
-        ImageErrorKind.InferenceFailed => ErrorCategory.InvalidResult,
-        _ => ErrorCategory.InvalidData,
+        Metrics = QualityMetricsOutput.From(r.Metrics),
+        Warnings = r.Warnings?.Select(w => $"{r.Item.InputPath}: {w}").ToArray() ?? [],
     };
 
     public void Dispose()
     {
         _cancellation.Cancel();
-        WaitForShutdown(TimeSpan.FromSeconds(5));
-        _model.Dispose();
+        WaitForShutdown(TimeSpan.FromSeconds(10));
+        foreach (var device in _devices)
+            device.Dispose();
+        _store.Dispose();
         _cancellation.Dispose();
     }
 }
 
+/// <summary>-Device (Auto, Cpu or Cuda) and -DeviceId, as the cmdlet received them.</summary>
+internal sealed record DeviceChoice(string Kind, IReadOnlyList<int>? Ids);
+
 /// <summary>The cmdlet's output-shaping parameters, handed to the engine as one value.</summary>
-internal sealed record UpscaleSettings(string Format, int Quality, int TileSize, int TileOverlap, int BatchSize, bool Force);
+internal sealed record UpscaleSettings(string Format, int Quality, int TileSize, int TileOverlap, int BatchSize, bool Force)
+{
+    /// <summary>Null where the user did not say: the engine's default then applies.</summary>
+    public double? MaxInputMegapixels { get; init; }
+
+    public double? MaxOutputMegapixels { get; init; }
+    public string AlphaMode { get; init; } = nameof(Core.Imaging.AlphaMode.Bicubic);
+    public double? MinConsistencyPsnr { get; init; }
+
+    /// <summary>A full path, or null: rejected outputs are discarded.</summary>
+    public string? KeepRejected { get; init; }
+}

@@ -5,7 +5,7 @@ using Swin2SR.PowerShell.Commands;
 
 namespace Swin2SR.PowerShell.Completion;
 
-/// <summary>Tab completion for -Model: the models shipped with the module (and, by file path, anything else).</summary>
+/// <summary>Tab completion for -Model: the models shipped with the module and those installed in the model folder (and, by file path, anything else).</summary>
 public sealed class ModelNameCompleter : IArgumentCompleter
 {
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,

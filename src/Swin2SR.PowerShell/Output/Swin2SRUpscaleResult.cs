@@ -10,6 +10,7 @@ public enum Swin2SRItemStatus
 /// <summary>What Invoke-Swin2SRUpscale writes for each input (format view: Swin2SR.PowerShell.Format.ps1xml).</summary>
 public sealed class Swin2SRUpscaleResult
 {
+    public string JobName { get; init; } = "";
     public string InputPath { get; init; } = "";
     public string OutputPath { get; init; } = "";
     public Swin2SRItemStatus Status { get; init; }
@@ -22,6 +23,14 @@ public sealed class Swin2SRUpscaleResult
     public TimeSpan Duration { get; init; }
     public string? ErrorId { get; init; }
     public string? Error { get; init; }
+
+    /// <summary>The quality gate's measurements; null for an image that did not reach it (skipped, or failed before).</summary>
+    public Swin2SRQualityMetrics? Metrics { get; init; }
+
+    public double? ConsistencyPsnr => Metrics?.ConsistencyPsnr;
+
+    /// <summary>What to know about a success (an animated GIF cut to its first frame, an alpha channel the format cannot hold).</summary>
+    public string[] Warnings { get; init; } = [];
 
     public string Name => System.IO.Path.GetFileName(InputPath);
     public string Directory => System.IO.Path.GetDirectoryName(InputPath) ?? "";

@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using Swin2SR.Core.Inference;
+using Swin2SR.Core.Pipeline;
+
+namespace Swin2SR.Bench;
+
+/// <summary>
+/// Engine efficiency: tiles per second through the whole pipeline (decode, tile, infer, stitch, encode, write)
+/// over tiles per second of a bare session.Run loop on the same model, tile shape and batch, in one run. Inputs are
+/// exactly one tile each, so both sides compute the same pixels and the ratio is the pipeline's overhead.
+/// </summary>
+internal static class EngineBenchmark
+{
+    public static int Run(string[] args)
+    {
+        if (args.Length < 1)
+        {
+            Console.Error.WriteLine("usage: engine <model.onnx> [tile=64] [batch=4] [images=64]");
+            return 2;
+        }
+        string model = args[0];
+        int tile = args.Length > 1 ? int.Parse(args[1]) : 64;
+        int batch = args.Length > 2 ? int.Parse(args[2]) : 4;
+        int images = args.Length > 3 ? int.Parse(args[3]) : 64;
+        string folder = Path.Combine(Path.GetTempPath(), "swin2sr-engine-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var inputs = WriteInputs(folder, images, tile);
+            using var bare = TileModel.LoadCpu(model, Environment.ProcessorCount);
+            double bareRate = BareLoop(bare, tile, batch, images);
+            using var session = TileModel.LoadCpu(model, Environment.ProcessorCount);
+            var options = new UpscaleOptions { TileSize = tile, TileOverlap = 0, BatchSize = batch, IoThreads = 1, Force = true };
+            var clock = Stopwatch.StartNew();
+            var pipeline = UpscalePipeline.Start([session], OutputPlanner.Plan(inputs, Path.Combine(folder, "out"), Core.Imaging.OutputFormat.Png), options, CancellationToken.None);
+            int done = 0;
+            while (pipeline.Results.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+                while (pipeline.Results.TryRead(out var r))
+                    done += r.Status == UpscaleStatus.Succeeded ? 1 : throw new InvalidOperationException(r.Error?.Message);
+            pipeline.Completion.GetAwaiter().GetResult();
+            double pipelineRate = done / clock.Elapsed.TotalSeconds;
+            Console.WriteLine($"engine: {Path.GetFileName(model)}, tile {tile}, batch {batch}, {images} images of one tile");
+            Console.WriteLine($"  bare session.Run loop: {bareRate,8:0.00} tiles/s");
+            Console.WriteLine($"  whole pipeline:        {pipelineRate,8:0.00} tiles/s");
+            Console.WriteLine($"  efficiency:            {pipelineRate / bareRate,8:0.000}");
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>The upper bound: the same batches through the session with nothing else to do (after one warm-up).</summary>
+    private static double BareLoop(TileModel model, int tile, int batch, int tiles)
+    {
+        var input = new float[batch * 3 * tile * tile];
+        for (int i = 0; i < input.Length; i++)
+            input[i] = (i % 251) / 250f;
+        var output = new float[input.Length * model.Contract.Scale * model.Contract.Scale];
+        model.Run(input, output, batch, tile);
+        var clock = Stopwatch.StartNew();
+        int done = 0;
+        while (done < tiles)
+        {
+            int n = Math.Min(batch, tiles - done);
+            model.Run(input, output, n, tile);
+            done += n;
+        }
+        return done / clock.Elapsed.TotalSeconds;
+    }
+
+    private static List<string> WriteInputs(string folder, int count, int size)
+    {
+        var random = new Random(7);
+        var paths = new List<string>();
+        var bytes = new byte[size * size * 3];
+        for (int i = 0; i < count; i++)
+        {
+            random.NextBytes(bytes);
+            using var image = Image.LoadPixelData<Rgb24>(bytes, size, size);
+            string path = Path.Combine(folder, $"in{i:D4}.png");
+            image.SaveAsPng(path);
+            paths.Add(path);
+        }
+        return paths;
+    }
+}

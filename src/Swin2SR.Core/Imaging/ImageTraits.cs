@@ -1,0 +1,14 @@
+namespace Swin2SR.Core.Imaging;
+
+/// <summary>
+/// What an input was, so that its output can be written the same way: 16-bit stays 16-bit, grayscale stays
+/// grayscale, transparency stays transparency (where the output format can hold them).
+/// </summary>
+/// <param name="FormatName">The decoder's format name: "PNG", "JPEG", "Webp", "BMP", "TIFF", "GIF".</param>
+/// <param name="BitDepth">Bits per channel of the source: 8, or 16 for 16-bit PNG and TIFF.</param>
+/// <param name="IsGray">The source is stored as grayscale (PNG gray, JPEG luminance, gray TIFF).</param>
+/// <param name="HasAlpha">Some pixel is not fully opaque. An alpha channel that is opaque everywhere carries nothing and is dropped.</param>
+public sealed record ImageTraits(string FormatName, int BitDepth, bool IsGray, bool HasAlpha)
+{
+    public static ImageTraits Rgb8(string formatName) => new(formatName, 8, false, false);
+}

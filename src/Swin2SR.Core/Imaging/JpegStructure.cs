@@ -1,0 +1,70 @@
+namespace Swin2SR.Core.Imaging;
+
+/// <summary>
+/// Walks a JPEG's marker segments and entropy-coded scans to its end-of-image marker. ImageSharp decodes a
+/// truncated JPEG without complaint (the missing blocks come out flat grey), so a file that ends before EOI is
+/// refused here instead of being upscaled and reported as a success.
+/// </summary>
+internal static class JpegStructure
+{
+    private const byte Marker = 0xFF;
+    private const byte StartOfImage = 0xD8;
+    private const byte EndOfImage = 0xD9;
+    private const byte StartOfScan = 0xDA;
+
+    /// <summary>Null when the markers lead to EOI; otherwise why not.</summary>
+    public static string? FindDamage(ReadOnlySpan<byte> data)
+    {
+        if (data.Length < 4 || data[0] != Marker || data[1] != StartOfImage)
+            return "it does not start with a JPEG start-of-image marker";
+        int p = 2;
+        while (true)
+        {
+            // Stray bytes before a marker are skipped (as libjpeg does); any number of 0xFF fill bytes may precede its code.
+            int next = p < data.Length ? data[p..].IndexOf(Marker) : -1;
+            if (next < 0)
+                return Truncated;
+            p += next;
+            while (p < data.Length && data[p] == Marker)
+                p++;
+            if (p >= data.Length)
+                return Truncated;
+            byte code = data[p++];
+            if (code == EndOfImage)
+                return null;
+            if (code is >= 0xD0 and <= 0xD7 or 0x01)
+                continue;
+            if (p + 2 > data.Length)
+                return Truncated;
+            int length = data[p] << 8 | data[p + 1];
+            if (length < 2)
+                return $"the segment at byte {p - 2} has an impossible length {length}";
+            p += length;
+            if (p > data.Length)
+                return Truncated;
+            if (code == StartOfScan)
+                p = SkipEntropyCodedData(data, p);
+        }
+    }
+
+    private const string Truncated = "the JPEG data ends before its end-of-image marker (the file is truncated)";
+
+    /// <summary>
+    /// Scan data escapes 0xFF as FF 00, and restart markers FF D0-D7 sit inside it: the scan ends at the first
+    /// other marker (or at the end of the file, which the caller then reports).
+    /// </summary>
+    private static int SkipEntropyCodedData(ReadOnlySpan<byte> data, int p)
+    {
+        while (true)
+        {
+            int next = data[p..].IndexOf(Marker);
+            if (next < 0 || p + next + 1 >= data.Length)
+                return data.Length;
+            p += next;
+            byte following = data[p + 1];
+            if (following != 0x00 && following != Marker && following is not (>= 0xD0 and <= 0xD7))
+                return p;
+            p += following == Marker ? 1 : 2;
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using System.Numerics;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats;
+using SixLabors.ImageSharp.Formats.Bmp;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Formats.Tiff;
+using SixLabors.ImageSharp.Formats.Tiff.Constants;
+using SixLabors.ImageSharp.Formats.Webp;
+using SixLabors.ImageSharp.Metadata;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace Swin2SR.Core.Imaging;
+
+/// <summary>The upscaled image as the writer takes it: colour, alpha (output size), the source's traits and metadata.</summary>
+public sealed record UpscaledImage(PlanarImage Pixels, float[]? Alpha, ImageTraits Traits, ImageMetadata? Metadata);
+
+/// <summary>
+/// Chooses the pixel type and encoder settings that keep what the source had and the format can hold: 16 bits
+/// (PNG), grayscale (PNG, JPEG, TIFF), alpha (PNG, WebP, BMP). ImageSharp 2.1 writes 8-bit TIFF without alpha
+/// only, and JPEG has no alpha: there the alpha is dropped (the caller warns).
+/// </summary>
+internal static class OutputEncoding
+{
+    public static bool HoldsAlpha(string formatName) => formatName is "PNG" or "Webp" or "BMP";
+
+    private static bool HoldsGray(string formatName) => formatName is "PNG" or "JPEG" or "TIFF";
+
+    public static (Image Image, IImageEncoder Encoder) Prepare(UpscaledImage source, string formatName, int quality)
+    {
+        bool alpha = source.Alpha is not null && HoldsAlpha(formatName);
+        bool gray = source.Traits.IsGray && HoldsGray(formatName);
+        bool deep = source.Traits.BitDepth > 8 && formatName == "PNG";
+        Image image = (gray, alpha, deep) switch
+        {
+            (true, true, true) => Build<La32>(source, gray, alpha),
+            (true, true, false) => Build<La16>(source, gray, alpha),
+            (true, false, true) => Build<L16>(source, gray, alpha),
+            (true, false, false) => Build<L8>(source, gray, alpha),
+            (false, true, true) => Build<Rgba64>(source, gray, alpha),
+            (false, true, false) => Build<Rgba32>(source, gray, alpha),
+            (false, false, true) => Build<Rgb48>(source, gray, alpha),
+            _ => Build<Rgb24>(source, gray, alpha),
+        };
+        if (source.Metadata is { } metadata)
+            CopyMetadata(OutputMetadata.For(metadata, image.Width, image.Height), image.Metadata);
+        IImageEncoder encoder = formatName switch
+        {
+            "JPEG" => new JpegEncoder { Quality = quality, ColorType = gray ? JpegColorType.Luminance : JpegColorType.YCbCrRatio444 },
+            "Webp" => new WebpEncoder { Quality = quality, FileFormat = WebpFileFormatType.Lossy },
+            "BMP" => new BmpEncoder { BitsPerPixel = alpha ? BmpBitsPerPixel.Pixel32 : BmpBitsPerPixel.Pixel24, SupportTransparency = alpha },
+            "TIFF" => new TiffEncoder
+            {
+                Compression = TiffCompression.Deflate,
+                BitsPerPixel = gray ? TiffBitsPerPixel.Bit8 : TiffBitsPerPixel.Bit24,
+                PhotometricInterpretation = gray ? TiffPhotometricInterpretation.BlackIsZero : TiffPhotometricInterpretation.Rgb,
+            },
+            _ => new PngEncoder
+            {
+                ColorType = (gray, alpha) switch
+                {
+                    (true, true) => PngColorType.GrayscaleWithAlpha,
+                    (true, false) => PngColorType.Grayscale,
+                    (false, true) => PngColorType.RgbWithAlpha,
+                    _ => PngColorType.Rgb,
+                },
+                BitDepth = deep ? PngBitDepth.Bit16 : PngBitDepth.Bit8,
+            },
+        };
+        return (image, encoder);
+    }
+
+    /// <summary>
+    /// Fills an image of <typeparamref name="TPixel"/> row by row through ImageSharp's own conversion (which
+    /// clamps to [0,1] and rounds to the nearest level). Gray is the mean of the model's three channels.
+    /// </summary>
+    private static Image<TPixel> Build<TPixel>(UpscaledImage source, bool gray, bool alpha)
+        where TPixel : unmanaged, IPixel<TPixel>
+    {
+        var planar = source.Pixels;
+        var image = new Image<TPixel>(SupportedFormats.Configuration, planar.Width, planar.Height);
+        var r = planar.Data.AsMemory(0, planar.PlaneLength);
+        var g = planar.Data.AsMemory(planar.PlaneLength, planar.PlaneLength);
+        var b = planar.Data.AsMemory(2 * planar.PlaneLength, planar.PlaneLength);
+        var a = alpha ? source.Alpha : null;
+        image.ProcessPixelRows(rows =>
+        {
+            var vectors = new Vector4[rows.Width];
+            for (int y = 0; y < rows.Height; y++)
+            {
+                int offset = y * rows.Width;
+                for (int x = 0; x < vectors.Length; x++)
+                {
+                    int i = offset + x;
+                    float red = r.Span[i], green = g.Span[i], blue = b.Span[i];
+                    if (gray)
+                        red = green = blue = (red + green + blue) / 3f;
+                    vectors[x] = new Vector4(red, green, blue, a is null ? 1f : a[i]);
+                }
+                PixelOperations<TPixel>.Instance.FromVector4Destructive(SupportedFormats.Configuration, vectors, rows.GetRowSpan(y), PixelConversionModifiers.Scale);
+            }
+        });
+        return image;
+    }
+
+    /// <summary>The profiles, resolution and PNG text travel; the encoders take the rest from their settings.</summary>
+    private static void CopyMetadata(ImageMetadata from, ImageMetadata to)
+    {
+        to.ExifProfile = from.ExifProfile;
+        to.XmpProfile = from.XmpProfile;
+        to.IccProfile = from.IccProfile;
+        to.IptcProfile = from.IptcProfile;
+        to.HorizontalResolution = from.HorizontalResolution;
+        to.VerticalResolution = from.VerticalResolution;
+        to.ResolutionUnits = from.ResolutionUnits;
+        var png = from.GetPngMetadata();
+        to.GetPngMetadata().TextData = png.TextData;
+        to.GetPngMetadata().Gamma = png.Gamma;
+    }
+}

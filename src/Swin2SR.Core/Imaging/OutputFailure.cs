@@ -1,0 +1,29 @@
+namespace Swin2SR.Core.Imaging;
+
+/// <summary>
+/// Turns an I/O failure while writing an output into a stable error id and a reason a user can act on: a full
+/// disk, a folder that cannot be written, a path too long for the platform, or anything else.
+/// </summary>
+internal static class OutputFailure
+{
+    // errno values (Linux and macOS agree on these) and Windows HRESULTs for the same conditions.
+    private const int NoSpace = 28;
+    private const int ReadOnlyFileSystem = 30;
+    private const int DiskQuota = 122;
+    private const int WindowsDiskFull = unchecked((int)0x80070070);
+    private const int WindowsHandleDiskFull = unchecked((int)0x80070027);
+    private const int WindowsWriteProtected = unchecked((int)0x80070013);
+
+    public static ImageInputException Describe(Exception e, string outputPath) => e switch
+    {
+        PathTooLongException => new("OutputPathTooLong", ImageErrorKind.WriteFailed, outputPath, $"the output path is too long for this platform ({e.Message})", e),
+        UnauthorizedAccessException => NotWritable(e, outputPath),
+        IOException { HResult: NoSpace or DiskQuota or WindowsDiskFull or WindowsHandleDiskFull } =>
+            new("DiskFull", ImageErrorKind.WriteFailed, outputPath, $"there is no space left for the output ({e.Message}); nothing was written", e),
+        IOException { HResult: ReadOnlyFileSystem or WindowsWriteProtected } => NotWritable(e, outputPath),
+        _ => new("OutputWriteFailed", ImageErrorKind.WriteFailed, outputPath, $"the output cannot be written ({e.Message})", e),
+    };
+
+    private static ImageInputException NotWritable(Exception e, string outputPath) =>
+        new("OutputNotWritable", ImageErrorKind.WriteFailed, outputPath, $"the output folder cannot be written to ({e.Message})", e);
+}

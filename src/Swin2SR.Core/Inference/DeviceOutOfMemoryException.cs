@@ -1,0 +1,25 @@
+namespace Swin2SR.Core.Inference;
+
+/// <summary>
+/// A batch did not fit in the device's memory. The scheduler answers with a smaller batch, then a smaller tile;
+/// nothing is lost. ONNX Runtime reports this only through its messages, which <see cref="IsOutOfMemory"/> reads.
+/// </summary>
+public sealed class DeviceOutOfMemoryException : Exception
+{
+    public DeviceOutOfMemoryException(string device, int batch, int tile, Exception? inner = null)
+        : base($"{device}: out of memory running a batch of {batch} tiles of {tile}x{tile}", inner)
+    {
+        Batch = batch;
+        Tile = tile;
+    }
+
+    public int Batch { get; }
+    public int Tile { get; }
+
+    /// <summary>The messages of the BFC arena, cuBLAS, cuDNN and CUDA itself for an allocation failure.</summary>
+    public static bool IsOutOfMemory(Exception e) =>
+        e.Message.Contains("Failed to allocate memory", StringComparison.OrdinalIgnoreCase)
+        || e.Message.Contains("ALLOC_FAILED", StringComparison.OrdinalIgnoreCase)
+        || e.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase)
+        || e is OutOfMemoryException;
+}

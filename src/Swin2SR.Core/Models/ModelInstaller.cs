@@ -1,0 +1,189 @@
+using System.Net;
+
+namespace Swin2SR.Core.Models;
+
+/// <summary>
+/// Installs catalog models into a <see cref="ModelStore"/>: learns which bytes to expect (the catalog's SHA-256,
+/// else the digest the hub publishes for the file), downloads into a hidden partial file, resumes it with HTTP
+/// Range when the connection breaks (and starts over when the server ignores the range), verifies the SHA-256,
+/// and only then renames the file into place. Whatever fails, no partial file ever stands under a model's name.
+/// The partial file is kept only where resuming it later can help: after a broken connection, while offline, or
+/// on cancellation; the next installation of the same file resumes it. Every other failure deletes it.
+/// </summary>
+public sealed class ModelInstaller : IDisposable
+{
+    private readonly ModelStore _store;
+    private readonly ModelInstallerOptions _options;
+    private readonly ModelDownloadClient _client;
+
+    public ModelInstaller(ModelStore store, ModelInstallerOptions? options = null)
+    {
+        _store = store;
+        _options = options ?? new ModelInstallerOptions();
+        _client = new ModelDownloadClient(_options.ConnectTimeout, _options.ResponseTimeout);
+    }
+
+    /// <summary>
+    /// Installs <paramref name="entry"/>, or returns the installed model unchanged when it is already there and
+    /// <paramref name="force"/> is false. With <paramref name="force"/> the new file replaces the old one only
+    /// once verified, so a failed reinstall keeps the model that was there.
+    /// </summary>
+    public async Task<InstalledModel> InstallAsync(CatalogEntry entry, bool force, Action<DownloadProgress>? progress, CancellationToken cancellation)
+    {
+        if (!force && _store.Find(entry.Name) is { } installed)
+            return installed;
+        CreateStoreDirectory(entry.Name);
+
+        var expected = await ExpectedFileAsync(entry, cancellation).ConfigureAwait(false);
+        var part = new PartialDownload(entry.Name, _store.PartPath(entry.Name, expected.Sha256));
+        _store.DeleteOtherParts(entry.Name, part.Path);
+        try
+        {
+            await DownloadAsync(entry, expected, part, progress, cancellation).ConfigureAwait(false);
+            long size = Verify(entry, expected, part);
+            var verified = entry with
+            {
+                Sha256 = expected.Sha256,
+                SizeBytes = size,
+                Revision = expected.Commit ?? entry.Revision,
+                Pinned = entry.Pinned || expected.Commit is not null,
+            };
+            return Commit(verified, part);
+        }
+        catch (ModelInstallException e) when (!CanResumeLater(e.Error))
+        {
+            part.Delete();
+            throw;
+        }
+    }
+
+    private static bool CanResumeLater(ModelInstallError error) => error is ModelInstallError.ConnectionDropped or ModelInstallError.Offline;
+
+    private void CreateStoreDirectory(string model)
+    {
+        try
+        {
+            Directory.CreateDirectory(_store.Directory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelInstallException(ModelInstallError.WriteFailed, model, $"cannot create the model folder '{_store.Directory}': {e.Message}", e);
+        }
+    }
+
+    /// <summary>The digest to verify against; a file that nobody vouches for is not installed.</summary>
+    private async Task<ExpectedFile> ExpectedFileAsync(CatalogEntry entry, CancellationToken cancellation)
+    {
+        if (entry.Sha256 is not null)
+            return new ExpectedFile(entry.Sha256, entry.SizeBytes, null, "the catalog");
+        var published = await _client.ReadMetadataAsync(entry.Name, entry.Url, cancellation).ConfigureAwait(false);
+        if (published.Sha256 is null)
+            throw new ModelInstallException(ModelInstallError.HashUnavailable, entry.Name,
+                $"the catalog has no sha256 for it and {entry.Url.Host} publishes none (no X-Linked-Etag header); a file that cannot be verified is not installed");
+        return new ExpectedFile(published.Sha256, entry.SizeBytes ?? published.SizeBytes, published.Commit, $"{entry.Url.Host} (X-Linked-Etag)");
+    }
+
+    private async Task DownloadAsync(CatalogEntry entry, ExpectedFile expected, PartialDownload part, Action<DownloadProgress>? progress, CancellationToken cancellation)
+    {
+        var meter = new TransferMeter();
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await DownloadOnceAsync(entry, expected, part, meter, progress, cancellation).ConfigureAwait(false);
+                return;
+            }
+            catch (ModelInstallException e) when (e.Error == ModelInstallError.ConnectionDropped)
+            {
+                if (attempt >= _options.MaxRetries)
+                    throw new ModelInstallException(ModelInstallError.ConnectionDropped, entry.Name,
+                        $"{e.Reason}, and it still failed after {_options.MaxRetries} resume(s); the {part.Length} byte(s) received are kept in '{part.Path}' and the next Install-Swin2SRModel {entry.Name} resumes from there", e);
+                await Task.Delay(_options.RetryDelay * (attempt + 1), cancellation).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task DownloadOnceAsync(CatalogEntry entry, ExpectedFile expected, PartialDownload part, TransferMeter meter,
+        Action<DownloadProgress>? progress, CancellationToken cancellation)
+    {
+        long offset = part.Length;
+        if (expected.SizeBytes is long size && offset >= size)
+        {
+            if (offset == size)
+                return; // complete from an earlier session; verification decides
+            part.Delete();
+            offset = 0;
+        }
+        RequireSpace(entry.Name, expected.SizeBytes - offset);
+
+        using var response = await _client.GetAsync(entry.Name, entry.Url, offset, cancellation).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
+        {
+            // The server has nothing after our bytes: either they are the whole file, or they are not this file.
+            if (part.ComputeSha256() == expected.Sha256)
+                return;
+            part.Delete();
+            throw new ModelInstallException(ModelInstallError.ConnectionDropped, entry.Name, "the server refused to resume the partial download; starting over");
+        }
+
+        long start = 0;
+        long? total = response.Content.Headers.ContentLength ?? expected.SizeBytes;
+        if (response.StatusCode == HttpStatusCode.PartialContent)
+        {
+            var range = response.Content.Headers.ContentRange;
+            if (range?.From != offset)
+            {
+                part.Delete();
+                throw new ModelInstallException(ModelInstallError.HttpError, entry.Name,
+                    $"asked for the bytes from {offset} on, {entry.Url.Host} sent a range starting at {range?.From?.ToString() ?? "(none)"}");
+            }
+            start = offset;
+            total = range.Length ?? expected.SizeBytes ?? start + response.Content.Headers.ContentLength;
+        }
+        // A 200 answer is the whole file: the server ignored the range, so the download starts over.
+        meter.StartAt(start);
+        RequireSpace(entry.Name, total - start);
+
+        await using var body = await response.Content.ReadAsStreamAsync(cancellation).ConfigureAwait(false);
+        await part.ReceiveAsync(body, start, total, meter, progress, _options.ReadIdleTimeout, cancellation).ConfigureAwait(false);
+        if (total is long expectedTotal && part.Length < expectedTotal)
+            throw new ModelInstallException(ModelInstallError.ConnectionDropped, entry.Name,
+                $"the connection closed after {part.Length} of {expectedTotal} bytes");
+    }
+
+    private void RequireSpace(string model, long? bytes)
+    {
+        if (bytes is long needed && DiskSpace.Available(_store.Directory) is long free && free < needed)
+            throw new ModelInstallException(ModelInstallError.DiskFull, model,
+                $"it needs {needed:N0} bytes but the disk that holds '{_store.Directory}' has {free:N0} free; free some space or set {ModelStore.EnvironmentVariable} to a folder on another disk");
+    }
+
+    private static long Verify(CatalogEntry entry, ExpectedFile expected, PartialDownload part)
+    {
+        long size = part.Length;
+        string actual = part.ComputeSha256();
+        if (actual == expected.Sha256)
+            return size;
+        string sizes = expected.SizeBytes is long want && want != size ? $" ({size:N0} bytes received, {want:N0} expected)" : "";
+        throw new ModelInstallException(ModelInstallError.HashMismatch, entry.Name,
+            $"the file downloaded from {entry.Url} has SHA-256 {actual}, but {expected.Source} states {expected.Sha256}{sizes}; it was deleted");
+    }
+
+    private InstalledModel Commit(CatalogEntry verified, PartialDownload part)
+    {
+        try
+        {
+            return _store.Commit(verified, part.Path, DateTimeOffset.UtcNow);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            var error = e is IOException io && DiskSpace.IsDiskFull(io) ? ModelInstallError.DiskFull : ModelInstallError.WriteFailed;
+            throw new ModelInstallException(error, verified.Name, $"cannot move the verified file into '{_store.Directory}': {e.Message}", e);
+        }
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    /// <summary>The file an installation must end with, and who said so (for the error message).</summary>
+    private sealed record ExpectedFile(string Sha256, long? SizeBytes, string? Commit, string Source);
+}

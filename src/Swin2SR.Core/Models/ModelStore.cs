@@ -1,0 +1,113 @@
+using System.Text.Json;
+
+namespace Swin2SR.Core.Models;
+
+/// <summary>
+/// The folder installed models live in: <c>$SWIN2SR_MODEL_PATH</c>, else <c>Swin2SR/models</c> in the user's
+/// local data folder. Layout: <c>name.onnx</c> (the model, only ever renamed into place whole),
+/// <c>name.json</c> (where it came from and what was verified), and while a download is under way or can be
+/// resumed, a hidden <c>.name.&lt;sha256 prefix&gt;.part</c>.
+/// </summary>
+public sealed class ModelStore
+{
+    public const string EnvironmentVariable = "SWIN2SR_MODEL_PATH";
+    private const string ModelExtension = ".onnx";
+    private const string RecordExtension = ".json";
+    private const string PartExtension = ".part";
+
+    private static readonly JsonSerializerOptions s_json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
+
+    public ModelStore(string directory) => Directory = System.IO.Path.GetFullPath(directory);
+
+    public string Directory { get; }
+
+    /// <summary>The store of this user, or null where neither the variable nor a user data folder exists (a service without a profile).</summary>
+    public static ModelStore? TryDefault() => DefaultDirectory(Environment.GetEnvironmentVariable) is { } directory ? new ModelStore(directory) : null;
+
+    internal static string? DefaultDirectory(Func<string, string?> environment)
+    {
+        string? configured = environment(EnvironmentVariable);
+        if (!string.IsNullOrWhiteSpace(configured))
+            return configured;
+        string data = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify);
+        return string.IsNullOrEmpty(data) ? null : System.IO.Path.Combine(data, "Swin2SR", "models");
+    }
+
+    public string ModelPath(string name) => System.IO.Path.Combine(Directory, CheckedName(name) + ModelExtension);
+
+    /// <summary>Keyed by the expected digest, so a partial file is only ever resumed towards the same file.</summary>
+    internal string PartPath(string name, string sha256) =>
+        System.IO.Path.Combine(Directory, $".{CheckedName(name)}.{sha256[..16]}{PartExtension}");
+
+    private string RecordPath(string name) => System.IO.Path.Combine(Directory, CheckedName(name) + RecordExtension);
+
+    public bool IsInstalled(string name) => File.Exists(ModelPath(name));
+
+    public InstalledModel? Find(string name)
+    {
+        var file = new FileInfo(ModelPath(name));
+        return file.Exists ? Describe(file) : null;
+    }
+
+    public IReadOnlyList<InstalledModel> Installed()
+    {
+        if (!System.IO.Directory.Exists(Directory))
+            return [];
+        return new DirectoryInfo(Directory).EnumerateFiles("*" + ModelExtension)
+            .Where(f => ModelCatalog.IsValidName(System.IO.Path.GetFileNameWithoutExtension(f.Name)))
+            .Select(Describe)
+            .OrderBy(m => m.Name, StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>
+    /// Moves a verified download into place: the record first, then the model by one rename, so a crash leaves
+    /// either the old model or the new one, never a partial file under the model's name.
+    /// </summary>
+    internal InstalledModel Commit(CatalogEntry entry, string verifiedFile, DateTimeOffset installedAt)
+    {
+        string record = RecordPath(entry.Name);
+        string recordTemp = record + ".tmp";
+        File.WriteAllText(recordTemp, JsonSerializer.Serialize(new InstallRecord(entry, installedAt), s_json));
+        File.Move(recordTemp, record, overwrite: true);
+        File.Move(verifiedFile, ModelPath(entry.Name), overwrite: true);
+        return Find(entry.Name)!;
+    }
+
+    /// <summary>Removes partial downloads of <paramref name="name"/> other than <paramref name="keep"/> (left by an older catalog).</summary>
+    internal void DeleteOtherParts(string name, string keep)
+    {
+        if (!System.IO.Directory.Exists(Directory))
+            return;
+        foreach (var part in System.IO.Directory.EnumerateFiles(Directory, $".{CheckedName(name)}.*{PartExtension}"))
+        {
+            if (!string.Equals(part, keep, StringComparison.Ordinal))
+                File.Delete(part);
+        }
+    }
+
+    private InstalledModel Describe(FileInfo file)
+    {
+        string name = System.IO.Path.GetFileNameWithoutExtension(file.Name);
+        var record = ReadRecord(name);
+        return new InstalledModel(name, file.FullName, file.Length, record?.Entry, record?.InstalledAt);
+    }
+
+    // A missing or damaged record only loses the provenance: the model file itself is still usable.
+    private InstallRecord? ReadRecord(string name)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<InstallRecord>(File.ReadAllText(RecordPath(name)), s_json);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string CheckedName(string name) =>
+        ModelCatalog.IsValidName(name) ? name : throw new ArgumentException($"'{name}' is not a valid model name", nameof(name));
+
+    private sealed record InstallRecord(CatalogEntry Entry, DateTimeOffset InstalledAt);
+}

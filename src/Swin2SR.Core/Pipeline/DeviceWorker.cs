@@ -1,0 +1,172 @@
+using System.Threading.Channels;
+using Microsoft.ML.OnnxRuntime;
+using Swin2SR.Core.Inference;
+using Swin2SR.Core.Tiling;
+
+namespace Swin2SR.Core.Pipeline;
+
+/// <summary>What a device worker hands back to its pipeline.</summary>
+internal interface IWorkerHost
+{
+    /// <summary>The last tile of an image has been stitched.</summary>
+    ValueTask CompletedAsync(ImageWork work, CancellationToken cancellation);
+
+    /// <summary>The model failed on these images for a reason other than memory.</summary>
+    void Failed(ImageWork work, string errorId, string reason, Exception e);
+
+    void Note(string message);
+
+    void Computed(long pixels);
+}
+
+/// <summary>
+/// One device: pulls tiles of any images from the shared queue, packs those of one shape into a batch, runs it
+/// and stitches the outputs. A faster device simply comes back for work more often. On out-of-memory it halves
+/// its batch and retries the same tiles; at one tile per batch it cuts the image again with smaller tiles; only
+/// below the smallest tile does the image fail. No tile is lost or stitched twice.
+/// </summary>
+internal sealed class DeviceWorker
+{
+    private readonly ITileRunner _runner;
+    private readonly IWorkerHost _host;
+    private readonly int _window;
+    private readonly int _overlap;
+    private readonly Dictionary<int, LinkedList<TileWork>> _stash = [];
+    private int _stashed;
+    private int _batchLimit;
+    private float[] _input = [];
+    private float[] _output = [];
+
+    public DeviceWorker(ITileRunner runner, IWorkerHost host, int batchSize, int overlap)
+    {
+        _runner = runner;
+        _host = host;
+        _window = runner.Contract.Window;
+        _overlap = overlap;
+        _batchLimit = runner.Contract.FixedBatch ?? batchSize;
+    }
+
+    /// <param name="orphans">Tiles handed back by a failed device: taken before new ones.</param>
+    /// <exception cref="DeviceFailedException">The device failed; it carries every tile this worker held.</exception>
+    public async Task RunAsync(ChannelReader<TileWork> tiles, ChannelReader<TileWork> orphans, CancellationToken cancellation)
+    {
+        while (true)
+        {
+            if (_stashed == 0 && !orphans.TryPeek(out _) && !await tiles.WaitToReadAsync(cancellation).ConfigureAwait(false) && !orphans.TryPeek(out _))
+                return;
+            // Take what is ready (never wait for a full batch: that could stall on images held in flight), but
+            // no more than two batches, so other devices get their share.
+            while (_stashed < 2 * _batchLimit && (orphans.TryRead(out var next) || tiles.TryRead(out next)))
+                Stash(next, last: true);
+            var batch = TakeBatch();
+            if (batch.Count == 0)
+                continue;
+            try
+            {
+                await RunBatchAsync(batch, cancellation).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not (OperationCanceledException or DeviceFailedException) && !cancellation.IsCancellationRequested)
+            {
+                throw new DeviceFailedException(_runner.Device, [.. batch, .. _stash.Values.SelectMany(q => q)], e);
+            }
+        }
+    }
+
+    private void Stash(TileWork tile, bool last)
+    {
+        if (tile.IsStale)
+            return;
+        if (!_stash.TryGetValue(tile.Size, out var queue))
+            _stash[tile.Size] = queue = new LinkedList<TileWork>();
+        if (last)
+            queue.AddLast(tile);
+        else
+            queue.AddFirst(tile);
+        _stashed++;
+    }
+
+    /// <summary>The shape with the most tiles waiting, up to the batch limit; stale tiles are dropped on the way.</summary>
+    private List<TileWork> TakeBatch()
+    {
+        var batch = new List<TileWork>(_batchLimit);
+        var queue = _stash.Values.MaxBy(q => q.Count);
+        while (queue is not null && batch.Count < _batchLimit && queue.First is { } first)
+        {
+            queue.RemoveFirst();
+            _stashed--;
+            if (!first.Value.IsStale)
+                batch.Add(first.Value);
+        }
+        return batch;
+    }
+
+    private async Task RunBatchAsync(List<TileWork> batch, CancellationToken cancellation)
+    {
+        int tile = batch[0].Size;
+        int inLength = 3 * tile * tile;
+        int scale = _runner.Contract.Scale;
+        int outLength = inLength * scale * scale;
+        int runBatch = _runner.Contract.FixedBatch ?? batch.Count;
+        Ensure(ref _input, runBatch * inLength);
+        Ensure(ref _output, runBatch * outLength);
+        for (int k = 0; k < batch.Count; k++)
+        {
+            var t = batch[k];
+            TileReader.Read(t.Image.Input!, t.Plan, t.Index, _input.AsSpan(k * inLength, inLength));
+        }
+        try
+        {
+            _runner.Run(_input, _output, runBatch, tile);
+        }
+        catch (DeviceOutOfMemoryException e)
+        {
+            BackOff(batch, e);
+            return;
+        }
+        catch (OnnxRuntimeException e) when (!cancellation.IsCancellationRequested)
+        {
+            foreach (var work in batch.Select(t => t.Image).Distinct())
+                _host.Failed(work, "InferenceFailed", $"the model failed on this image on {_runner.Device} ({e.Message})", e);
+            return;
+        }
+        cancellation.ThrowIfCancellationRequested();
+        _host.Computed((long)batch.Count * tile * tile);
+        for (int k = 0; k < batch.Count; k++)
+        {
+            var t = batch[k];
+            if (!t.IsStale && t.Canvas.Add(t.Index, _output.AsSpan(k * outLength, outLength)) && !t.IsStale)
+                await _host.CompletedAsync(t.Image, cancellation).ConfigureAwait(false);
+        }
+    }
+
+    private void BackOff(List<TileWork> batch, DeviceOutOfMemoryException e)
+    {
+        int tile = batch[0].Size;
+        if (batch.Count > 1 && _runner.Contract.FixedBatch is null)
+        {
+            _batchLimit = Math.Max(1, batch.Count / 2);
+            _host.Note($"{_runner.Device}: out of memory with {batch.Count} tiles of {tile}x{tile}; batch size now {_batchLimit}.");
+            for (int k = batch.Count - 1; k >= 0; k--)
+                Stash(batch[k], last: false);
+            return;
+        }
+        int smaller = tile / 2;
+        foreach (var work in batch.Select(t => t.Image).Distinct())
+        {
+            if (_runner.Contract.FixedSize is not null || smaller < 2 * _window || smaller % _window != 0)
+            {
+                _host.Failed(work, "OutOfMemory", $"{_runner.Device} ran out of memory even for one {tile}x{tile} tile", e);
+                continue;
+            }
+            _host.Note($"{_runner.Device}: out of memory with one {tile}x{tile} tile; {Path.GetFileName(work.Item.InputPath)} is cut again into {smaller}x{smaller} tiles.");
+            foreach (var t in work.Retile(smaller, TileSizeChooser.OverlapFor(smaller, _overlap)))
+                Stash(t, last: false);
+        }
+    }
+
+    private static void Ensure(ref float[] buffer, int length)
+    {
+        if (buffer.Length < length)
+            buffer = new float[length];
+    }
+}

@@ -1,0 +1,46 @@
+using Swin2SR.Core.Imaging;
+using Swin2SR.Core.Quality;
+
+namespace Swin2SR.Core.Pipeline;
+
+/// <summary>
+/// A stitched image made ready to write: its alpha upscaled (bicubic, or the model's own pass over it), its
+/// quality measured against the input, and what the user should be told about it.
+/// </summary>
+internal sealed record FinishedImage(UpscaledImage Image, QualityMetrics Metrics, IReadOnlyList<string> Warnings)
+{
+    public static FinishedImage From(ImageWork work, int scale)
+    {
+        var source = work.Source ?? throw new InvalidOperationException("An image reached the encoder without its source.");
+        var output = work.Canvas.Output;
+        var metrics = QualityGate.Measure(work.Input!, output, scale);
+        float[]? alpha = source.Alpha is null ? null
+            : work.AlphaPart is { } part ? MeanOfChannels(part.Canvas.Output)
+            : BicubicResize.Upscale(source.Alpha, work.InputWidth, work.InputHeight, scale);
+        var warnings = source.Warnings.ToList();
+        if (alpha is not null && !OutputEncoding.HoldsAlpha(work.Item.OutputFormat))
+            warnings.Add($"{work.Item.OutputFormat} output has no transparency: the alpha channel is dropped");
+        return new FinishedImage(new UpscaledImage(output, alpha, source.Traits, source.Metadata), metrics, warnings);
+    }
+
+    /// <summary>The model saw the alpha as gray in all three channels; their mean, clamped, is the upscaled alpha.</summary>
+    private static float[] MeanOfChannels(PlanarImage gray)
+    {
+        var alpha = new float[gray.PlaneLength];
+        var r = gray.Plane(0);
+        var g = gray.Plane(1);
+        var b = gray.Plane(2);
+        for (int i = 0; i < alpha.Length; i++)
+            alpha[i] = Math.Clamp((r[i] + g[i] + b[i]) / 3f, 0f, 1f);
+        return alpha;
+    }
+
+    /// <summary>The alpha plane as the model takes it: gray, the same value in R, G and B.</summary>
+    public static PlanarImage GrayPlanes(float[] alpha, int width, int height)
+    {
+        var planes = new PlanarImage(width, height);
+        for (int c = 0; c < 3; c++)
+            alpha.CopyTo(planes.Plane(c));
+        return planes;
+    }
+}

@@ -1,0 +1,69 @@
+using Swin2SR.Core.Imaging;
+
+namespace Swin2SR.Core.Quality;
+
+/// <summary>
+/// The automatic checks on an output before it is written: no NaN or infinity, not blank when the input is
+/// not, and consistent with its input (shrunk back by the scale, it must resemble the input: see
+/// <see cref="QualityMetrics.ConsistencyPsnr"/>). An output that fails is not written as a success.
+/// </summary>
+public static class QualityGate
+{
+    /// <summary>
+    /// The default -MinConsistencyPsnr (dB), from measurements on the 25 real images of RealSRSet
+    /// (docs/quality-gate.md): the embedded models' outputs shrink back to 26.3 dB at the worst (median 40);
+    /// outputs broken as a whole (noise, black, inverted, half brightness) score 16.2 dB at most, one broken
+    /// 128-pixel tile 20-23 dB at most on the largest images. 20 dB catches every whole-image failure and most
+    /// tile failures, 6 dB below the worst faithful output: room for models that denoise by design.
+    /// </summary>
+    public const double DefaultMinConsistencyPsnr = 20;
+
+    /// <summary>Luma deviation (0-255) under which an output counts as flat.</summary>
+    public const double BlankDeviation = 0.5;
+
+    /// <summary>Luma deviation (0-255) over which an input counts as having content whose loss would be a failure.</summary>
+    public const double ContentDeviation = 2;
+
+    public static QualityMetrics Measure(PlanarImage input, PlanarImage output, int scale)
+    {
+        long nonFinite = 0;
+        foreach (float value in output.Data)
+        {
+            if (!float.IsFinite(value))
+                nonFinite++;
+        }
+        double consistency = nonFinite > 0
+            ? double.NaN
+            : Psnr.ComputeRgb(input, AreaDownscale.Shrink(output, scale), 0, 0, input.Width, input.Height);
+        return new QualityMetrics(consistency, nonFinite, LumaDeviation(input), nonFinite > 0 ? double.NaN : LumaDeviation(output));
+    }
+
+    /// <summary>Null when the output passes; otherwise why it fails, in words for the error message.</summary>
+    public static string? FindFailure(QualityMetrics metrics, double minConsistencyPsnr)
+    {
+        if (metrics.NonFiniteValues > 0)
+            return $"the model's output holds {metrics.NonFiniteValues} NaN or infinite values (a numeric overflow: try fp32)";
+        if (metrics.OutputDeviation < BlankDeviation && metrics.InputDeviation >= ContentDeviation)
+            return $"the output is blank (luma deviation {metrics.OutputDeviation:0.00}) although the input is not ({metrics.InputDeviation:0.0})";
+        if (metrics.ConsistencyPsnr < minConsistencyPsnr)
+            return $"the output shrunk back to the input's size differs from the input: consistency PSNR {metrics.ConsistencyPsnr:0.0} dB is below {minConsistencyPsnr:0.#} dB (-MinConsistencyPsnr)";
+        return null;
+    }
+
+    /// <summary>Standard deviation of the BT.601 luma on a 0-255 scale, in one pass (Welford's update, stable for large images).</summary>
+    private static double LumaDeviation(PlanarImage image)
+    {
+        var r = image.Plane(0);
+        var g = image.Plane(1);
+        var b = image.Plane(2);
+        double mean = 0, m2 = 0;
+        for (int i = 0; i < r.Length; i++)
+        {
+            double y = LumaChannel.FromRgb(Math.Clamp(r[i], 0f, 1f), Math.Clamp(g[i], 0f, 1f), Math.Clamp(b[i], 0f, 1f));
+            double delta = y - mean;
+            mean += delta / (i + 1);
+            m2 += delta * (y - mean);
+        }
+        return Math.Sqrt(m2 / r.Length);
+    }
+}

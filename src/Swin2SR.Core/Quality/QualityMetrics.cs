@@ -1,0 +1,37 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Swin2SR.Core.Quality;
+
+/// <summary>
+/// What the quality gate measured on one output; journaled as JSON with the item.
+/// </summary>
+/// <param name="ConsistencyPsnr">
+/// PSNR (dB, 0-255 RGB) between the input and the output shrunk back by the scale with an area filter: a
+/// faithful upscale shrinks back to (nearly) its input; +Infinity when exactly; NaN when the output had
+/// non-finite values.
+/// </param>
+/// <param name="NonFiniteValues">NaN or infinite values in the model's output (an fp16 overflow, a broken model).</param>
+/// <param name="InputDeviation">Standard deviation of the input's luma (0-255): 0 for a flat image.</param>
+/// <param name="OutputDeviation">The same for the output: near 0 with a textured input means a blank output.</param>
+public sealed record QualityMetrics(double ConsistencyPsnr, long NonFiniteValues, double InputDeviation, double OutputDeviation)
+{
+    private static readonly JsonSerializerOptions s_json = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    public string ToJson() => JsonSerializer.Serialize(this, s_json);
+
+    /// <summary>Null for null or unreadable text (metrics are informative; a bad row must not break a listing).</summary>
+    public static QualityMetrics? FromJson(string? json)
+    {
+        if (string.IsNullOrEmpty(json))
+            return null;
+        try
+        {
+            return JsonSerializer.Deserialize<QualityMetrics>(json, s_json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

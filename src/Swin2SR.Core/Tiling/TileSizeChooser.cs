@@ -1,0 +1,41 @@
+namespace Swin2SR.Core.Tiling;
+
+/// <summary>
+/// Picks, per image, the tile size that computes the fewest pixels. Every tile is padded to a full T x T and
+/// overlaps cost twice, so a 120x120 photo in one 256 tile computes 4.5x its own pixels while 128 tiles compute
+/// about 1.1x. The candidates are a few fixed sizes (the largest allowed and its halves, down to twice the
+/// window), so batches still share a handful of shapes.
+/// </summary>
+public static class TileSizeChooser
+{
+    public static IReadOnlyList<int> Candidates(int maxTile, int window)
+    {
+        var sizes = new List<int>();
+        for (int t = maxTile; t >= 2 * window && t % window == 0; t /= 2)
+            sizes.Add(t);
+        return sizes.Count > 0 ? sizes : [maxTile];
+    }
+
+    /// <summary>The overlap used with a tile size: the requested one, at most half the tile.</summary>
+    public static int OverlapFor(int tile, int overlap) => Math.Min(overlap, tile / 2);
+
+    public static int Choose(int width, int height, IReadOnlyList<int> candidates, int overlap, int align)
+    {
+        int best = candidates[0];
+        long bestCost = long.MaxValue;
+        foreach (int t in candidates)
+        {
+            long cost = ComputedPixels(width, height, t, OverlapFor(t, overlap), align);
+            // Ties go to the larger tile (listed first): fewer seams, fewer calls.
+            if (cost < bestCost)
+            {
+                best = t;
+                bestCost = cost;
+            }
+        }
+        return best;
+    }
+
+    public static long ComputedPixels(int width, int height, int tile, int overlap, int align) =>
+        (long)TileAxis.TilesNeeded(width, tile, overlap, align) * TileAxis.TilesNeeded(height, tile, overlap, align) * tile * tile;
+}

@@ -1,0 +1,28 @@
+using System.Management.Automation;
+using Swin2SR.PowerShell.Completion;
+
+namespace Swin2SR.PowerShell.Commands;
+
+/// <summary>Lists a job's items from the journal, for filtering, grouping and reports.</summary>
+[Cmdlet(VerbsCommon.Get, "Swin2SRJobItem")]
+[OutputType(typeof(Swin2SRJobItem))]
+public sealed class GetSwin2SRJobItemCommand : JobCommandBase
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(JobNameCompleter))]
+    public string[] Name { get; set; } = [];
+
+    [Parameter]
+    public Swin2SRJobItemStatus[]? Status { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var pattern in Name)
+            ForEachJob(pattern, name =>
+            {
+                foreach (var item in Queries.Items(name, Status))
+                    WriteObject(item);
+            });
+    }
+}

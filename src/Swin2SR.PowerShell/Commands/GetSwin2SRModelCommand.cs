@@ -1,0 +1,48 @@
+using System.Management.Automation;
+using Swin2SR.PowerShell.Completion;
+
+namespace Swin2SR.PowerShell.Commands;
+
+/// <summary>Lists the models the module knows: embedded in the module, installed in the model folder, and available from the catalog.</summary>
+[Cmdlet(VerbsCommon.Get, "Swin2SRModel")]
+[OutputType(typeof(Swin2SRModelInfo))]
+public sealed class GetSwin2SRModelCommand : PSCmdlet
+{
+    private readonly HashSet<string> _written = new(StringComparer.OrdinalIgnoreCase);
+    private List<Swin2SRModelInfo> _models = [];
+
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(CatalogModelNameCompleter))]
+    public string[] Name { get; set; } = ["*"];
+
+    [Parameter]
+    public SwitchParameter Installed { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Catalog { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        using var manager = ModelManager.Open();
+        // Installed models need no catalog: -Installed works offline even with a catalog address.
+        if (!Installed && manager.LoadCatalog(CatalogPath.Resolve(this, Catalog)) is { } error)
+            WriteError(error);
+        _models = manager.List(Installed).ToList();
+    }
+
+    protected override void ProcessRecord()
+    {
+        foreach (string name in Name)
+        {
+            var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
+            var matches = _models.Where(m => pattern.IsMatch(m.Name)).ToList();
+            if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
+                WriteError(ModelErrorRecords.NotFound(name));
+            foreach (var model in matches.Where(m => _written.Add(m.Name)))
+                WriteObject(model);
+        }
+    }
+}

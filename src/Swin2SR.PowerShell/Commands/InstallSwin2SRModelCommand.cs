@@ -1,0 +1,108 @@
+using System.Management.Automation;
+using Swin2SR.PowerShell.Completion;
+
+namespace Swin2SR.PowerShell.Commands;
+
+/// <summary>
+/// Downloads catalog models into the model folder, verified by SHA-256, resuming broken downloads. The download
+/// runs on a worker thread; this cmdlet writes its progress, result and errors on the pipeline thread.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Install, "Swin2SRModel", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(Swin2SRModelInfo))]
+public sealed class InstallSwin2SRModelCommand : PSCmdlet, IDisposable
+{
+    private static readonly TimeSpan s_progressInterval = TimeSpan.FromMilliseconds(250);
+    private ModelManager? _manager;
+    private ModelInstallRun? _run;
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(CatalogModelNameCompleter))]
+    public string[] Name { get; set; } = [];
+
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Catalog { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        _manager = ModelManager.Open();
+        if (_manager.LoadCatalog(CatalogPath.Resolve(this, Catalog)) is { } error)
+            ThrowTerminatingError(error);
+    }
+
+    protected override void ProcessRecord()
+    {
+        foreach (string name in Name)
+        {
+            if (Install(name) is { } model)
+                WriteObject(model);
+        }
+    }
+
+    protected override void StopProcessing() => _run?.Cancel();
+
+    private Swin2SRModelInfo? Install(string name)
+    {
+        var manager = _manager!;
+        var known = manager.Find(name);
+        if (known?.Source == Swin2SRModelSource.Embedded)
+        {
+            WriteVerbose($"Model '{known.Name}' is embedded in the module; there is nothing to install.");
+            return known;
+        }
+        if (known?.Source == Swin2SRModelSource.Installed && !Force)
+        {
+            WriteVerbose($"Model '{known.Name}' is already installed at '{known.Path}'; use -Force to download it again.");
+            return known;
+        }
+        if (manager.Offered(name) is not { } offered)
+        {
+            WriteError(ModelErrorRecords.NotInCatalog(name, manager.CatalogSource!));
+            return null;
+        }
+        if (manager.InstallPath(name) is not { } destination)
+        {
+            ThrowTerminatingError(ModelErrorRecords.NoModelFolder());
+            return null;
+        }
+        if (!ShouldProcess(destination, $"Download model '{offered.Name}' ({offered.Size ?? "size unknown"}) from {offered.Url}"))
+            return null;
+        return Download(manager, name);
+    }
+
+    private Swin2SRModelInfo? Download(ModelManager manager, string name)
+    {
+        using var run = manager.StartInstall(name, Force);
+        _run = run;
+        try
+        {
+            while (!run.Wait(s_progressInterval))
+            {
+                if (run.TakeProgress() is { } progress)
+                    WriteProgress(progress);
+            }
+            WriteProgress(run.Completed());
+            if (run.Canceled)
+                throw new PipelineStoppedException();
+            var model = run.Result(out var error);
+            if (error is not null)
+                WriteError(error);
+            return model;
+        }
+        finally
+        {
+            _run = null;
+        }
+    }
+
+    // PowerShell disposes the cmdlet when the pipeline ends, also when it was stopped.
+    public void Dispose()
+    {
+        _manager?.Dispose();
+        _manager = null;
+    }
+}

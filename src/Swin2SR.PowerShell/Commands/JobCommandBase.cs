@@ -1,0 +1,54 @@
+using System.Management.Automation;
+
+namespace Swin2SR.PowerShell.Commands;
+
+/// <summary>The job-management cmdlets: a store to read, opened once per command, and job names resolved by wildcard.</summary>
+public abstract class JobCommandBase : JobStoreCommandBase
+{
+    private JobStoreQueries? _queries;
+
+    private protected JobStoreQueries Queries
+    {
+        get
+        {
+            if (_queries is null)
+            {
+                try
+                {
+                    _queries = JobStoreQueries.Open(Store);
+                }
+                catch (SetupFailedException e)
+                {
+                    ThrowTerminatingError(e.Record);
+                }
+            }
+            return _queries!;
+        }
+    }
+
+    /// <summary>Runs one per-job action; a job that does not exist (or a store error) is an error record, not the end.</summary>
+    private protected void ForEachJob(string pattern, Action<string> action)
+    {
+        IReadOnlyList<string> names;
+        try
+        {
+            names = WildcardPattern.ContainsWildcardCharacters(pattern) ? Queries.Names(pattern) : [pattern];
+            foreach (var name in names)
+                action(name);
+        }
+        catch (SetupFailedException e)
+        {
+            WriteError(e.Record);
+        }
+    }
+
+    protected override void EndProcessing() => DisposeQueries();
+
+    protected override void StopProcessing() => DisposeQueries();
+
+    private void DisposeQueries()
+    {
+        _queries?.Dispose();
+        _queries = null;
+    }
+}

@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Management.Automation;
+
+namespace Swin2SR.PowerShell.Commands;
+
+/// <summary>
+/// Scores images against references by the standard super-resolution protocol: PSNR and SSIM of the BT.601 luma
+/// and PSNR over RGB, after cutting a border off each side. Inputs are gathered as they arrive and measured in
+/// EndProcessing, when their number (and so the time remaining) is known.
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Measure, "Swin2SRQuality", DefaultParameterSetName = PathSet)]
+[OutputType(typeof(Swin2SRQualityResult))]
+public sealed class MeasureSwin2SRQualityCommand : PSCmdlet
+{
+    private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
+    private const int ProgressId = 2;
+
+    private readonly List<string> _inputs = [];
+    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private ReferenceMatcher? _references;
+    private volatile bool _stopping;
+
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string Reference { get; set; } = "";
+
+    [Parameter(Mandatory = true, Position = 1, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = [];
+
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = [];
+
+    [Parameter]
+    [ValidateRange(1, 16)]
+    public int Scale { get; set; } = 1;
+
+    [Parameter]
+    [ValidateRange(0, 1024)]
+    public int Border { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        // The reference is one file, or a folder whose images are matched by name; without it nothing can be measured.
+        var resolved = InputPathResolver.Resolve(this, Reference, literal: true).ToList();
+        if (resolved is [(null, { } error)])
+            ThrowTerminatingError(error);
+        string full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Reference);
+        if (!Directory.Exists(full))
+        {
+            _references = ReferenceMatcher.ForFile(full);
+            return;
+        }
+        if (resolved.Count == 0)
+            ThrowTerminatingError(new ErrorRecord(
+                new ItemNotFoundException($"The reference folder '{full}' holds no images (.png, .jpg, .webp, .bmp, .tif, .gif)."),
+                "NoReferenceImages", ErrorCategory.ObjectNotFound, full));
+        _references = ReferenceMatcher.ForFolder(full, resolved.Select(r => r.Path!));
+    }
+
+    protected override void ProcessRecord()
+    {
+        bool literal = ParameterSetName == LiteralPathSet;
+        foreach (var file in InputPathResolver.ResolveAll(this, literal ? LiteralPath : Path, literal))
+        {
+            if (_seen.Add(file))
+                _inputs.Add(file);
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        // By convention the border is the scale: the outer pixels of an upscaled image depend on padding, not content.
+        int border = MyInvocation.BoundParameters.ContainsKey(nameof(Border)) ? Border : Scale > 1 ? Scale : 0;
+        var measurement = new QualityMeasurement(Scale, border);
+        string activity = $"Measuring {_inputs.Count} image(s) against {Reference}";
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < _inputs.Count; i++)
+        {
+            if (_stopping)
+                throw new PipelineStoppedException();
+            string input = _inputs[i];
+            WriteProgress(Progress(activity, i, input, clock.Elapsed));
+            var match = _references!.Match(input);
+            if (match.Warning is not null)
+                WriteWarning(match.Warning);
+            if (match.Error is not null)
+                WriteError(match.Error);
+            if (match.Reference is null)
+                continue;
+            var result = measurement.Measure(match.Reference, input, out var failure);
+            if (failure is not null)
+                WriteError(failure);
+            else
+                WriteObject(result);
+        }
+        WriteProgress(new ProgressRecord(ProgressId, activity, "Done") { RecordType = ProgressRecordType.Completed });
+        foreach (var unused in _references!.Unused())
+            WriteWarning($"No image was compared with the reference '{unused}': none of the inputs has its name.");
+    }
+
+    protected override void StopProcessing() => _stopping = true;
+
+    private ProgressRecord Progress(string activity, int done, string current, TimeSpan elapsed)
+    {
+        var record = new ProgressRecord(ProgressId, activity, $"{done} of {_inputs.Count}: {System.IO.Path.GetFileName(current)}")
+        {
+            PercentComplete = 100 * done / _inputs.Count,
+        };
+        if (done > 0)
+            record.SecondsRemaining = (int)Math.Ceiling(elapsed.TotalSeconds / done * (_inputs.Count - done));
+        return record;
+    }
+}

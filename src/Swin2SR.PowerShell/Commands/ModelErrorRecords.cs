@@ -1,0 +1,44 @@
+using System.Management.Automation;
+using Swin2SR.Core.Models;
+
+namespace Swin2SR.PowerShell.Commands;
+
+/// <summary>Turns the engine's model errors into error records with stable ids, categories, the model as target and a recommended action.</summary>
+internal static class ModelErrorRecords
+{
+    public static ErrorRecord FromInstall(ModelInstallException e)
+    {
+        var (id, category, action) = e.Error switch
+        {
+            ModelInstallError.Offline => ("ModelServerUnreachable", ErrorCategory.ConnectionError, "Check the network and proxy, or use -Catalog with a catalog that points at a reachable mirror."),
+            ModelInstallError.NotFound => ("ModelFileNotFound", ErrorCategory.ObjectNotFound, "The catalog entry points at a file that does not exist: update the module or the catalog."),
+            ModelInstallError.ConnectionDropped => ("ModelDownloadInterrupted", ErrorCategory.ConnectionError, "Run the same Install-Swin2SRModel command again: it resumes where the download stopped."),
+            ModelInstallError.HashMismatch => ("ModelHashMismatch", ErrorCategory.SecurityError, "The file is not the one the catalog or the server vouches for; do not use it. Try again later or report the catalog entry."),
+            ModelInstallError.HashUnavailable => ("ModelHashUnavailable", ErrorCategory.SecurityError, "Add the file's sha256 to the catalog entry."),
+            ModelInstallError.DiskFull => ("ModelDiskFull", ErrorCategory.WriteError, $"Free some disk space, or set $env:{ModelStore.EnvironmentVariable} to a folder on another disk."),
+            ModelInstallError.WriteFailed => ("ModelWriteFailed", ErrorCategory.WriteError, $"Check the permissions of the model folder, or set $env:{ModelStore.EnvironmentVariable}."),
+            _ => ("ModelDownloadFailed", ErrorCategory.InvalidResult, "Try again later."),
+        };
+        return Record(e, id, category, e.Model, action);
+    }
+
+    public static ErrorRecord NotInCatalog(string name, string catalog) =>
+        Record(new ItemNotFoundException($"Model '{name}' is not in the catalog '{catalog}'."), "ModelNotInCatalog", ErrorCategory.ObjectNotFound, name,
+            "Get-Swin2SRModel lists the models that can be installed.");
+
+    public static ErrorRecord NotFound(string name) =>
+        Record(new ItemNotFoundException($"No model matches '{name}'."), "ModelNotFound", ErrorCategory.ObjectNotFound, name,
+            "Get-Swin2SRModel without -Name lists every model.");
+
+    public static ErrorRecord Catalog(ModelCatalogException e) =>
+        e.Unreadable
+            ? Record(e, "CatalogUnavailable", ErrorCategory.ReadError, e.CatalogSource, "Check the path or address given to -Catalog.")
+            : Record(e, "CatalogInvalid", ErrorCategory.InvalidData, e.CatalogSource, "Correct the catalog file.");
+
+    public static ErrorRecord NoModelFolder() =>
+        Record(new InvalidOperationException($"There is no folder to install models into: this account has no local data folder and $env:{ModelStore.EnvironmentVariable} is not set."),
+            "ModelFolderUnavailable", ErrorCategory.ResourceUnavailable, null, $"Set $env:{ModelStore.EnvironmentVariable} to a folder for the models.");
+
+    private static ErrorRecord Record(Exception e, string id, ErrorCategory category, object? target, string action) =>
+        new(e, id, category, target) { ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = action } };
+}

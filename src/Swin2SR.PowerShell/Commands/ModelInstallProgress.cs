@@ -1,0 +1,27 @@
+using System.Management.Automation;
+using Swin2SR.Core.Models;
+
+namespace Swin2SR.PowerShell.Commands;
+
+/// <summary>Turns download progress into Write-Progress records: bytes, rate and time remaining.</summary>
+internal sealed class ModelInstallProgress
+{
+    private const int ActivityId = 2;
+    private readonly string _activity;
+
+    public ModelInstallProgress(string model) => _activity = $"Installing model {model}";
+
+    public ProgressRecord Record(DownloadProgress progress)
+    {
+        string received = Swin2SRModelInfo.FormatSize(progress.BytesReceived);
+        string of = progress.TotalBytes is long total ? $" of {Swin2SRModelInfo.FormatSize(total)}" : "";
+        var record = new ProgressRecord(ActivityId, _activity, $"{received}{of} at {Swin2SRModelInfo.FormatSize(progress.BytesPerSecond)}/s");
+        if (progress.PercentComplete is int percent)
+            record.PercentComplete = percent;
+        if (progress.Remaining is TimeSpan remaining)
+            record.SecondsRemaining = (int)Math.Ceiling(remaining.TotalSeconds);
+        return record;
+    }
+
+    public ProgressRecord Completed() => new(ActivityId, _activity, "Done") { RecordType = ProgressRecordType.Completed };
+}

@@ -1,0 +1,160 @@
+using System.Management.Automation;
+using Swin2SR.Core.Inference;
+using Swin2SR.Core.Models;
+using Swin2SR.PowerShell.Hosting;
+
+namespace Swin2SR.PowerShell.Commands;
+
+/// <summary>
+/// The bridge between the model cmdlets and the engine's catalog, model store and installer. Engine types stay
+/// inside; the cmdlets get <see cref="Swin2SRModelInfo"/> objects and error records. Used on the pipeline thread.
+/// </summary>
+internal sealed class ModelManager : IDisposable
+{
+    private readonly ModelStore? _store;
+    private ModelCatalog? _catalog;
+    private ModelInstaller? _installer;
+
+    private ModelManager(ModelStore? store) => _store = store;
+
+    public static string EmbeddedDirectory => Path.Combine(ModuleInitializer.ModuleDirectory, "models");
+
+    /// <summary>The catalog shipped with the module.</summary>
+    public static string DefaultCatalog => Path.Combine(EmbeddedDirectory, "catalog.json");
+
+    /// <summary>What -Model on Invoke-Swin2SRUpscale resolves with: embedded, then installed models.</summary>
+    public static ModelLocator CreateLocator() => new(EmbeddedDirectory, ModelStore.TryDefault(), DefaultCatalog);
+
+    public static ModelManager Open() => new(ModelStore.TryDefault());
+
+    public string? CatalogSource => _catalog?.Source;
+
+    /// <summary>Reads the catalog (a path or an http(s) address); a failure comes back as an error record.</summary>
+    public ErrorRecord? LoadCatalog(string source)
+    {
+        try
+        {
+            _catalog = CatalogLoader.Load(source);
+            return null;
+        }
+        catch (ModelCatalogException e)
+        {
+            return ModelErrorRecords.Catalog(e);
+        }
+    }
+
+    public static IReadOnlyList<string> CatalogNames(string source)
+    {
+        try
+        {
+            return CatalogLoader.Load(source).Entries.Select(e => e.Name).ToList();
+        }
+        catch (ModelCatalogException)
+        {
+            return []; // tab completion offers nothing rather than failing while the user types
+        }
+    }
+
+    /// <summary>Embedded, then installed, then (unless <paramref name="installedOnly"/>) catalog models not installed.</summary>
+    public IEnumerable<Swin2SRModelInfo> List(bool installedOnly)
+    {
+        var embedded = new ModelLocator(EmbeddedDirectory).EmbeddedNames();
+        foreach (string name in embedded)
+            yield return Embedded(name);
+        var installed = _store?.Installed() ?? [];
+        foreach (var model in installed.Where(m => !embedded.Contains(m.Name)))
+            yield return Installed(model);
+        if (installedOnly || _catalog is null)
+            yield break;
+        foreach (var entry in _catalog.Entries.Where(e => !embedded.Contains(e.Name) && !installed.Any(m => m.Name == e.Name)))
+            yield return Available(entry);
+    }
+
+    /// <summary>The model called <paramref name="name"/>, from wherever it is; null when nobody knows it.</summary>
+    public Swin2SRModelInfo? Find(string name)
+    {
+        string? embedded = new ModelLocator(EmbeddedDirectory).EmbeddedNames()
+            .FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase));
+        if (embedded is not null)
+            return Embedded(embedded);
+        string lower = name.ToLowerInvariant();
+        if (_store is not null && ModelCatalog.IsValidName(lower) && _store.Find(lower) is { } installed)
+            return Installed(installed);
+        return _catalog?.Find(name) is { } entry ? Available(entry) : null;
+    }
+
+    /// <summary>The catalog's entry for <paramref name="name"/>, installed or not; null when the catalog does not offer it.</summary>
+    public Swin2SRModelInfo? Offered(string name) => _catalog?.Find(name) is { } entry ? Available(entry) : null;
+
+    /// <summary>Where <paramref name="name"/> is installed to; null when there is no model folder.</summary>
+    public string? InstallPath(string name) => _store?.ModelPath(name.ToLowerInvariant());
+
+    /// <summary>Starts installing a catalog model on a worker thread.</summary>
+    public ModelInstallRun StartInstall(string name, bool force)
+    {
+        var entry = _catalog?.Find(name) ?? throw new InvalidOperationException($"'{name}' is not in the catalog");
+        _installer ??= new ModelInstaller(_store ?? throw new InvalidOperationException("there is no model folder"));
+        return ModelInstallRun.Start(_installer, entry, force);
+    }
+
+    private static Swin2SRModelInfo Embedded(string name)
+    {
+        string path = Path.Combine(EmbeddedDirectory, name + ".onnx");
+        return new Swin2SRModelInfo
+        {
+            Name = name,
+            Source = Swin2SRModelSource.Embedded,
+            Scale = ReadScale(path),
+            SizeBytes = new FileInfo(path).Length,
+            Path = path,
+            Task = "classical-sr",
+            IntendedUse = "The module's default for its scale: small, runs well on a CPU.",
+        };
+    }
+
+    // Embedded models are small: loading one to read its scale costs little, and it is the model's own word.
+    private static int? ReadScale(string path)
+    {
+        try
+        {
+            using var model = TileModel.LoadCpu(path, intraOpThreads: 1);
+            return model.Scale;
+        }
+        catch (ModelLoadException)
+        {
+            return null;
+        }
+    }
+
+    internal static Swin2SRModelInfo Installed(InstalledModel model) => new()
+    {
+        Name = model.Name,
+        Source = Swin2SRModelSource.Installed,
+        Scale = model.Entry?.Scale,
+        SizeBytes = model.SizeBytes,
+        Path = model.Path,
+        Task = model.Entry?.Task,
+        Precision = model.Entry?.Precision,
+        Revision = model.Entry?.Revision,
+        Sha256 = model.Entry?.Sha256,
+        Url = model.Entry?.Url.ToString(),
+        IntendedUse = model.Entry?.IntendedUse,
+        InstalledAt = model.InstalledAt,
+    };
+
+    private static Swin2SRModelInfo Available(CatalogEntry entry) => new()
+    {
+        Name = entry.Name,
+        Source = Swin2SRModelSource.Available,
+        Scale = entry.Scale,
+        SizeBytes = entry.SizeBytes,
+        Task = entry.Task,
+        Precision = entry.Precision,
+        Revision = entry.Revision,
+        Sha256 = entry.Sha256,
+        Url = entry.Url.ToString(),
+        IntendedUse = entry.IntendedUse,
+    };
+
+    public void Dispose() => _installer?.Dispose();
+}

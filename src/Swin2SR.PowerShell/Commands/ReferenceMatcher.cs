@@ -1,0 +1,60 @@
+using System.Management.Automation;
+
+namespace Swin2SR.PowerShell.Commands;
+
+/// <summary>The reference an image is compared with, or why there is none (a warning, or an error record).</summary>
+internal sealed record ReferenceMatch(string? Reference, string? Warning = null, ErrorRecord? Error = null);
+
+/// <summary>
+/// Pairs each image with its reference: one reference file for every image, or, for a reference folder, the image in
+/// it with the same base name (the name without its extension, case-insensitive), so that out/baby.png is compared
+/// with HR/baby.png and a JPEG with the PNG it came from. Remembers which references were used, so that the caller
+/// can report those no image matched.
+/// </summary>
+internal sealed class ReferenceMatcher
+{
+    private readonly string? _file;
+    private readonly string? _folder;
+    private readonly Dictionary<string, List<string>> _byBaseName = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _used = new(StringComparer.Ordinal);
+
+    private ReferenceMatcher(string? file, string? folder)
+    {
+        _file = file;
+        _folder = folder;
+    }
+
+    public static ReferenceMatcher ForFile(string file) => new(file, null);
+
+    public static ReferenceMatcher ForFolder(string folder, IEnumerable<string> images)
+    {
+        var matcher = new ReferenceMatcher(null, folder);
+        foreach (var image in images)
+        {
+            string name = Path.GetFileNameWithoutExtension(image);
+            if (!matcher._byBaseName.TryGetValue(name, out var list))
+                matcher._byBaseName[name] = list = [];
+            list.Add(image);
+        }
+        return matcher;
+    }
+
+    public ReferenceMatch Match(string image)
+    {
+        if (_file is not null)
+            return new ReferenceMatch(_file);
+        string name = Path.GetFileNameWithoutExtension(image);
+        if (!_byBaseName.TryGetValue(name, out var candidates))
+            return new ReferenceMatch(null, Warning: $"No reference for '{image}': the folder '{_folder}' has no image named '{name}' (with any extension).");
+        if (candidates.Count > 1)
+            return new ReferenceMatch(null, Error: new ErrorRecord(
+                new InvalidOperationException($"{image}: the reference folder '{_folder}' has more than one image named '{name}' ({string.Join(", ", candidates.Select(Path.GetFileName))}); compare with -Reference set to one of them."),
+                "AmbiguousReference", ErrorCategory.InvalidArgument, image));
+        _used.Add(candidates[0]);
+        return new ReferenceMatch(candidates[0]);
+    }
+
+    /// <summary>The reference images no image was matched with (none for a single reference file).</summary>
+    public IEnumerable<string> Unused() =>
+        _byBaseName.Values.SelectMany(c => c).Where(r => !_used.Contains(r)).Order(StringComparer.Ordinal);
+}

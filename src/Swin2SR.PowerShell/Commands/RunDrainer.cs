@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using System.Management.Automation;
+
+namespace Swin2SR.PowerShell.Commands;
+
+/// <summary>
+/// Moves a run's results to its output as they come, with progress at least twice a second, on the calling
+/// thread (the pipeline thread for a cmdlet, which is the only one allowed to write).
+/// </summary>
+internal static class RunDrainer
+{
+    private static readonly TimeSpan s_progressInterval = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Returns when the run is over, or soon after <see cref="IRunOutput.Stopping"/> is set.</summary>
+    public static void Drain(UpscaleRun run, IRunOutput output)
+    {
+        var clock = Stopwatch.StartNew();
+        var progress = new UpscaleProgress(run.Total, run.ModelName, run.JobName);
+        var lastProgress = -s_progressInterval;
+        while (!run.IsComplete)
+        {
+            if (output.Stopping)
+            {
+                run.Cancel();
+                run.WaitForShutdown(TimeSpan.FromSeconds(1.5));
+                return;
+            }
+            while (run.TryTakeNote(out var note))
+                output.Warning(note);
+            var result = run.Next(s_poll, out var error);
+            if (result is not null)
+            {
+                progress.Add(result.Status);
+                if (error is not null)
+                    output.Error(error);
+                else if (result.Status == Swin2SRItemStatus.Skipped)
+                    output.Verbose(result.Error ?? "");
+                foreach (var warning in result.Warnings)
+                    output.Warning(warning);
+                output.Result(result);
+            }
+            if (clock.Elapsed - lastProgress >= s_progressInterval || result is not null)
+            {
+                output.Progress(progress.Record(clock.Elapsed));
+                lastProgress = clock.Elapsed;
+            }
+        }
+        output.Progress(progress.Completed());
+        if (run.StoppedByRequest)
+            output.Warning($"Job '{run.JobName}' was stopped by Stop-Swin2SRJob; Resume-Swin2SRJob '{run.JobName}' continues it.");
+    }
+}

@@ -1,0 +1,91 @@
+using System.Management.Automation;
+using Swin2SR.PowerShell.Jobs;
+
+namespace Swin2SR.PowerShell.Commands;
+
+/// <summary>
+/// What Invoke-Swin2SRUpscale and Resume-Swin2SRJob share: the job store, -AsJob, and draining a run onto the
+/// pipeline thread with progress, Ctrl+C and error records.
+/// </summary>
+public abstract class UpscaleCommandBase : JobStoreCommandBase, IRunOutput
+{
+    private UpscaleRun? _current;
+    private volatile bool _stopping;
+
+    /// <summary>from=to pairs: where this host sees the paths the job's items were recorded with; default $env:SWIN2SR_PATHMAP.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? PathMap { get; set; }
+
+    [Parameter]
+    public SwitchParameter AsJob { get; set; }
+
+    /// <summary>Auto: every NVIDIA GPU whose CUDA provider loads, else the CPU (with a warning that says why).</summary>
+    [Parameter]
+    [ValidateSet("Auto", "Cpu", "Cuda")]
+    public string Device { get; set; } = "Auto";
+
+    /// <summary>CUDA device ids to use (default: all).</summary>
+    [Parameter]
+    [ValidateRange(0, 63)]
+    public int[]? DeviceId { get; set; }
+
+    private protected DeviceChoice Devices => new(Device, DeviceId);
+
+    /// <summary>Starts a run and either drains it here or hands it to a background job.</summary>
+    private protected void Execute(Func<UpscaleRun> start)
+    {
+        UpscaleRun run;
+        try
+        {
+            run = start();
+        }
+        catch (SetupFailedException e) when (!e.Terminating)
+        {
+            WriteError(e.Record);
+            return;
+        }
+        catch (SetupFailedException e)
+        {
+            ThrowTerminatingError(e.Record);
+            return;
+        }
+        if (AsJob)
+        {
+            var job = new UpscaleBackgroundJob(run, MyInvocation.Line, run.JobName);
+            JobRepository.Add(job);
+            job.StartJob();
+            WriteObject(job);
+            return;
+        }
+        _current = run;
+        try
+        {
+            RunDrainer.Drain(run, this);
+            if (_stopping)
+                throw new PipelineStoppedException();
+        }
+        catch (SetupFailedException e)
+        {
+            ThrowTerminatingError(e.Record);
+        }
+        finally
+        {
+            _current = null;
+            run.Dispose();
+        }
+    }
+
+    protected override void StopProcessing()
+    {
+        _stopping = true;
+        _current?.Cancel();
+    }
+
+    void IRunOutput.Result(Swin2SRUpscaleResult result) => WriteObject(result);
+    void IRunOutput.Error(ErrorRecord error) => WriteError(error);
+    void IRunOutput.Progress(ProgressRecord progress) => WriteProgress(progress);
+    void IRunOutput.Verbose(string message) => WriteVerbose(message);
+    void IRunOutput.Warning(string message) => WriteWarning(message);
+    bool IRunOutput.Stopping => _stopping;
+}

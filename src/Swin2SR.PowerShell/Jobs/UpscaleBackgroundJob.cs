@@ -1,0 +1,92 @@
+using System.Management.Automation;
+using Swin2SR.PowerShell.Commands;
+
+namespace Swin2SR.PowerShell.Jobs;
+
+/// <summary>
+/// -AsJob: the run drains on a background thread into this job's streams, so Get-Job, Receive-Job, Wait-Job and
+/// Stop-Job work as with Start-ThreadJob. The job is also a Swin2SR job in the store, watchable from any session.
+/// </summary>
+public sealed class UpscaleBackgroundJob : Job2, IRunOutput
+{
+    private readonly UpscaleRun _run;
+    private volatile bool _stopping;
+    private Thread? _thread;
+
+    internal UpscaleBackgroundJob(UpscaleRun run, string command, string name)
+        : base(command, name)
+    {
+        _run = run;
+        PSJobTypeName = "Swin2SRJob";
+    }
+
+    public override bool HasMoreData => Output.Count > 0 || Error.Count > 0 || Progress.Count > 0 || Warning.Count > 0 || Verbose.Count > 0;
+    public override string Location => Environment.MachineName;
+    public override string StatusMessage => _run.JobName;
+
+    public override void StartJob()
+    {
+        SetJobState(JobState.Running);
+        _thread = new Thread(Work) { IsBackground = true, Name = $"Swin2SR job {Name}" };
+        _thread.Start();
+    }
+
+    private void Work()
+    {
+        var final = JobState.Completed;
+        try
+        {
+            RunDrainer.Drain(_run, this);
+            if (_stopping)
+                final = JobState.Stopped;
+        }
+        catch (SetupFailedException e)
+        {
+            Error.Add(e.Record);
+            final = JobState.Failed;
+        }
+        catch (Exception e)
+        {
+            // An unhandled exception on a worker thread would end the whole process.
+            Error.Add(new ErrorRecord(e, "JobFailed", ErrorCategory.NotSpecified, Name));
+            final = JobState.Failed;
+        }
+        finally
+        {
+            _run.Dispose();
+        }
+        SetJobState(final);
+    }
+
+    public override void StopJob()
+    {
+        if (IsFinished)
+            return;
+        SetJobState(JobState.Stopping);
+        _stopping = true;
+        _run.Cancel();
+        _thread?.Join();
+    }
+
+    public override void StartJobAsync() => ThreadPool.QueueUserWorkItem(_ => { StartJob(); OnStartJobCompleted(new System.ComponentModel.AsyncCompletedEventArgs(null, false, null)); });
+    public override void StopJobAsync() => ThreadPool.QueueUserWorkItem(_ => { StopJob(); OnStopJobCompleted(new System.ComponentModel.AsyncCompletedEventArgs(null, false, null)); });
+    public override void StopJob(bool force, string reason) => StopJob();
+    public override void StopJobAsync(bool force, string reason) => StopJobAsync();
+    public override void SuspendJob() => throw new NotSupportedException("A Swin2SR job cannot be suspended; stop it and use Resume-Swin2SRJob.");
+    public override void SuspendJobAsync() => SuspendJob();
+    public override void SuspendJob(bool force, string reason) => SuspendJob();
+    public override void SuspendJobAsync(bool force, string reason) => SuspendJob();
+    public override void ResumeJob() => throw new NotSupportedException("Use Resume-Swin2SRJob to continue a stopped Swin2SR job.");
+    public override void ResumeJobAsync() => ResumeJob();
+    public override void UnblockJob() => throw new NotSupportedException("A Swin2SR job never blocks.");
+    public override void UnblockJobAsync() => UnblockJob();
+
+    private bool IsFinished => JobStateInfo.State is JobState.Completed or JobState.Failed or JobState.Stopped;
+
+    void IRunOutput.Result(Swin2SRUpscaleResult result) => Output.Add(PSObject.AsPSObject(result));
+    void IRunOutput.Error(ErrorRecord error) => Error.Add(error);
+    void IRunOutput.Progress(ProgressRecord progress) => Progress.Add(progress);
+    void IRunOutput.Verbose(string message) => Verbose.Add(new VerboseRecord(message));
+    void IRunOutput.Warning(string message) => Warning.Add(new WarningRecord(message));
+    bool IRunOutput.Stopping => _stopping;
+}

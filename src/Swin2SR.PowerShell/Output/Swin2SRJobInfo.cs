@@ -1,0 +1,70 @@
+namespace Swin2SR.PowerShell;
+
+/// <summary>What Get-Swin2SRJob shows for a job (format view: Swin2SR.PowerShell.Format.ps1xml).</summary>
+public sealed class Swin2SRJobInfo
+{
+    public string Name { get; init; } = "";
+    public string State { get; init; } = "";
+    public long Total { get; init; }
+    public long Pending { get; init; }
+    public long Running { get; init; }
+    public long Succeeded { get; init; }
+    public long Failed { get; init; }
+    public long Skipped { get; init; }
+    public double PercentComplete { get; init; }
+    public double ImagesPerSecond { get; init; }
+    public TimeSpan? EstimatedRemaining { get; init; }
+    public DateTime Created { get; init; }
+    public DateTime? Started { get; init; }
+    public DateTime Updated { get; init; }
+    public DateTime? LastFinished { get; init; }
+
+    /// <summary>The live workers, as "host:pid (device, n done, images/s)".</summary>
+    public string[] Workers { get; init; } = [];
+
+    public string Model { get; init; } = "";
+    public string? OutputDirectory { get; init; }
+    public string Store { get; init; } = "";
+
+    public override string ToString() => Name;
+}
+
+/// <summary>An item's place in its job: waiting, leased by a worker, or finished one way or another.</summary>
+public enum Swin2SRJobItemStatus
+{
+    Pending,
+    Running,
+    Succeeded,
+    Failed,
+    Skipped,
+}
+
+/// <summary>One journaled input of a job, as Get-Swin2SRJobItem emits it.</summary>
+public sealed class Swin2SRJobItem
+{
+    public string JobName { get; init; } = "";
+    public string InputPath { get; init; } = "";
+    public string OutputPath { get; init; } = "";
+    public Swin2SRJobItemStatus Status { get; init; }
+    public int Attempts { get; init; }
+    public string? ErrorId { get; init; }
+    public string? Error { get; init; }
+    public DateTime? Started { get; init; }
+    public DateTime? Finished { get; init; }
+    public TimeSpan? Duration { get; init; }
+    public int? InputWidth { get; init; }
+    public int? InputHeight { get; init; }
+    public int? OutputWidth { get; init; }
+    public int? OutputHeight { get; init; }
+    public string? Worker { get; init; }
+
+    /// <summary>The quality gate's measurements, as journaled.</summary>
+    public Swin2SRQualityMetrics? Metrics { get; init; }
+
+    public double? ConsistencyPsnr => Metrics?.ConsistencyPsnr;
+
+    public string Name => System.IO.Path.GetFileName(InputPath);
+    public string Directory => System.IO.Path.GetDirectoryName(InputPath) ?? "";
+
+    public override string ToString() => $"{Status}: {InputPath}";
+}

@@ -1,0 +1,57 @@
+namespace Swin2SR.PowerShell;
+
+/// <summary>Where a model comes from: shipped with the module, installed in the model folder, or only in the catalog.</summary>
+public enum Swin2SRModelSource
+{
+    Embedded,
+    Installed,
+    Available,
+}
+
+/// <summary>What Get-Swin2SRModel and Install-Swin2SRModel write for each model (format view: Swin2SR.PowerShell.Format.ps1xml).</summary>
+public sealed class Swin2SRModelInfo
+{
+    public string Name { get; init; } = "";
+    public Swin2SRModelSource Source { get; init; }
+
+    /// <summary>The enlargement factor; null for a model file whose origin is not recorded.</summary>
+    public int? Scale { get; init; }
+
+    public long? SizeBytes { get; init; }
+
+    /// <summary>The model file, for embedded and installed models.</summary>
+    public string? Path { get; init; }
+
+    public string? Task { get; init; }
+
+    /// <summary>fp32 or fp16.</summary>
+    public string? Precision { get; init; }
+
+    public string? Revision { get; init; }
+
+    /// <summary>The SHA-256 the catalog states (Available) or that was verified at installation (Installed).</summary>
+    public string? Sha256 { get; init; }
+
+    public string? Url { get; init; }
+
+    public string? IntendedUse { get; init; }
+
+    public DateTimeOffset? InstalledAt { get; init; }
+
+    /// <summary>The size in decimal units, as the Hugging Face hub shows it (54.4 MB).</summary>
+    public string? Size => SizeBytes is long bytes ? FormatSize(bytes) : null;
+
+    internal static string FormatSize(double bytes)
+    {
+        string[] units = ["B", "kB", "MB", "GB", "TB"];
+        int unit = 0;
+        while (bytes >= 1000 && unit < units.Length - 1)
+        {
+            bytes /= 1000;
+            unit++;
+        }
+        return unit == 0 ? $"{bytes:0} B" : $"{bytes:0.#} {units[unit]}";
+    }
+
+    public override string ToString() => Name;
+}

@@ -1,0 +1,21 @@
+namespace Swin2SR.PowerShell;
+
+/// <summary>
+/// What the quality gate measured on one output (on Invoke-Swin2SRUpscale's results and Get-Swin2SRJobItem's items).
+/// </summary>
+public sealed class Swin2SRQualityMetrics
+{
+    /// <summary>dB between the input and the output shrunk back by the scale (area filter); Infinity when identical, NaN for a NaN output.</summary>
+    public double ConsistencyPsnr { get; init; }
+
+    /// <summary>NaN or infinite values in the model's output.</summary>
+    public long NonFiniteValues { get; init; }
+
+    /// <summary>Standard deviation of the input's luma, 0-255.</summary>
+    public double InputDeviation { get; init; }
+
+    /// <summary>Standard deviation of the output's luma, 0-255: near 0 means a blank output.</summary>
+    public double OutputDeviation { get; init; }
+
+    public override string ToString() => $"consistency {ConsistencyPsnr:0.0} dB";
+}

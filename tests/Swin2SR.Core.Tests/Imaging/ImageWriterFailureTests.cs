@@ -1,0 +1,83 @@
+using Swin2SR.Core.Imaging;
+using Swin2SR.Core.Tests.Support;
+
+namespace Swin2SR.Core.Tests.Imaging;
+
+/// <summary>Outputs that cannot be written: each a clear error with a stable id, and nothing left behind.</summary>
+public sealed class ImageWriterFailureTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+    private readonly ImageWriter _writer = new(95);
+
+    public void Dispose() => _folder.Dispose();
+
+    private static UpscaledImage Noise(int side)
+    {
+        var random = new Random(side);
+        var planes = new PlanarImage(side, side);
+        for (int i = 0; i < planes.Data.Length; i++)
+            planes.Data[i] = random.NextSingle();
+        return new UpscaledImage(planes, null, ImageTraits.Rgb8("PNG"), null);
+    }
+
+    [TmpfsFact]
+    public void A_read_only_folder_is_OutputNotWritable()
+    {
+        using var readOnly = TmpfsFolder.Mount(1 << 20, readOnly: true);
+        string output = Path.Combine(readOnly.Path, "sub", "out.png");
+        var error = Assert.Throws<ImageInputException>(() => _writer.Write(Noise(8), "PNG", output, CancellationToken.None));
+        Assert.Equal("OutputNotWritable", error.ErrorId);
+        Assert.Equal(ImageErrorKind.WriteFailed, error.Kind);
+        Assert.Contains(output, error.Message);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(readOnly.Path));
+    }
+
+    [TmpfsFact]
+    public void A_full_disk_is_DiskFull_and_leaves_no_partial_file()
+    {
+        using var small = TmpfsFolder.Mount(64 * 1024);
+        string output = Path.Combine(small.Path, "big.png");
+        // 512x512 of noise does not compress: about 780 KB against 64 KB of space.
+        var error = Assert.Throws<ImageInputException>(() => _writer.Write(Noise(512), "PNG", output, CancellationToken.None));
+        Assert.Equal("DiskFull", error.ErrorId);
+        Assert.Contains("no space", error.Reason);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(small.Path));
+        // The disk is usable again for an output that fits.
+        _writer.Write(Noise(8), "PNG", Path.Combine(small.Path, "small.png"), CancellationToken.None);
+        Assert.True(File.Exists(Path.Combine(small.Path, "small.png")));
+    }
+
+    [Fact]
+    public void An_output_path_over_the_platform_limit_is_OutputPathTooLong()
+    {
+        string longName = _folder.File(new string('n', PathLimits.MaxNameLength + 1), "out.png");
+        var error = Assert.Throws<ImageInputException>(() => _writer.Write(Noise(4), "PNG", longName, CancellationToken.None));
+        Assert.Equal("OutputPathTooLong", error.ErrorId);
+
+        string deep = _folder.File([.. Enumerable.Repeat(new string('d', 200), PathLimits.MaxPathLength / 200 + 1), "out.png"]);
+        Assert.Equal("OutputPathTooLong", Assert.Throws<ImageInputException>(() => ImageWriter.CheckPath(deep)).ErrorId);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_folder.Path));
+    }
+
+    [Fact]
+    public void A_name_as_long_as_the_platform_allows_is_written_although_its_temp_name_would_be_longer()
+    {
+        string name = new string('x', PathLimits.MaxNameLength - 4) + ".png";
+        string output = _folder.File(name);
+        _writer.Write(Noise(4), "PNG", output, CancellationToken.None);
+        Assert.Equal([name], Directory.EnumerateFileSystemEntries(_folder.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void Stale_temp_files_of_an_output_are_removed_and_others_are_left()
+    {
+        string output = _folder.File("a.png");
+        string stale = _folder.File(".a.png." + new string('f', 32) + ".tmp");
+        string other = _folder.File(".ab.png." + new string('f', 32) + ".tmp");
+        File.WriteAllText(stale, "left by a killed worker");
+        File.WriteAllText(other, "another output's");
+        ImageWriter.RemoveStaleTemporaryFiles(output);
+        Assert.False(File.Exists(stale));
+        Assert.True(File.Exists(other));
+    }
+}

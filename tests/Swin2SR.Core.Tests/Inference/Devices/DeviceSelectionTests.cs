@@ -1,0 +1,111 @@
+using Swin2SR.Core.Inference;
+using Swin2SR.Core.Inference.Devices;
+using Swin2SR.Core.Tests.Support;
+
+namespace Swin2SR.Core.Tests.Inference.Devices;
+
+/// <summary>
+/// On machines without CUDA (CI, this project's) CUDA must fail with a message that names what is missing, and
+/// Auto must fall back to the CPU with a warning. On a machine where CUDA works the same tests check the sessions.
+/// </summary>
+public sealed class DeviceSelectionTests : IDisposable
+{
+    private static readonly string s_model = RepoPaths.TestModel("boxblur-x2");
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public void Cpu_is_one_session_on_the_cpu_without_warnings()
+    {
+        var opened = new DeviceSelection(DeviceKind.Cpu) { CpuThreads = 1 }.Open(s_model);
+        using var runner = Assert.Single(opened.Runners);
+
+        Assert.Equal("cpu", runner.Device);
+        Assert.Equal(2, runner.Contract.Scale);
+        Assert.Empty(opened.Warnings);
+    }
+
+    [Fact]
+    public void Cpu_threads_leave_the_io_threads_their_cores()
+    {
+        Assert.Equal(Math.Max(1, Environment.ProcessorCount - 1), DeviceSelection.CpuThreadsBeside(1));
+        Assert.Equal(1, DeviceSelection.CpuThreadsBeside(Environment.ProcessorCount + 5));
+    }
+
+    [Fact]
+    public void Cuda_names_the_missing_library_or_runs_on_every_gpu()
+    {
+        string? problem = CudaProvider.Check();
+        var selection = new DeviceSelection(DeviceKind.Cuda);
+
+        if (problem is not null)
+        {
+            var error = Assert.Throws<DeviceUnavailableException>(() => selection.Open(s_model));
+            Assert.True(NamesMissingLibrary(error.Message) || error.Message.Contains("no CUDA execution provider"), error.Message);
+            Assert.Contains("Install", error.Message);
+            return;
+        }
+        var opened = selection.Open(s_model);
+        Assert.NotEmpty(opened.Runners);
+        Assert.All(opened.Runners, r => Assert.StartsWith("cuda:", r.Device));
+        Dispose(opened);
+    }
+
+    [Fact]
+    public void Auto_without_a_gpu_runs_on_the_cpu_and_says_why()
+    {
+        var selection = new DeviceSelection(DeviceKind.Auto) { CpuThreads = 1, FindGpus = () => GpuDiscovery.Find([_folder.File("no-nvml.so")], [_folder.File("no-nvidia-smi")], null) };
+
+        var opened = selection.Open(s_model);
+
+        Assert.Equal("cpu", Assert.Single(opened.Runners).Device);
+        Assert.Contains("no NVIDIA GPU", Assert.Single(opened.Warnings));
+        Dispose(opened);
+    }
+
+    [Fact]
+    public void Auto_with_a_gpu_but_no_cuda_runs_on_the_cpu_and_names_the_missing_library()
+    {
+        if (CudaProvider.Check() is null)
+            return; // CUDA works here: Cuda_names_the_missing_library_or_runs_on_every_gpu checks the sessions
+        var selection = new DeviceSelection(DeviceKind.Auto) { CpuThreads = 1, FindGpus = () => OneGpu() };
+
+        var opened = selection.Open(s_model);
+
+        Assert.Equal("cpu", Assert.Single(opened.Runners).Device);
+        string warning = Assert.Single(opened.Warnings);
+        Assert.True(NamesMissingLibrary(warning), warning);
+        Dispose(opened);
+    }
+
+    [Fact]
+    public void A_gpu_that_does_not_exist_is_an_error_that_lists_those_that_do()
+    {
+        var selection = new DeviceSelection(DeviceKind.Cuda, [0, 3]) { FindGpus = () => OneGpu() };
+
+        var error = Assert.Throws<DeviceUnavailableException>(() => selection.Open(s_model));
+
+        Assert.Equal("cuda:3", error.Device);
+        Assert.Contains("0 (NVIDIA H200)", error.Message);
+    }
+
+    [Fact]
+    public void Device_ids_on_the_cpu_are_a_warning()
+    {
+        var opened = new DeviceSelection(DeviceKind.Cpu, [1]) { CpuThreads = 1 }.Open(s_model);
+
+        Assert.Contains("ignored", Assert.Single(opened.Warnings));
+        Dispose(opened);
+    }
+
+    private static GpuDiscoveryResult OneGpu() => new([new GpuInfo(0, "NVIDIA H200", 150_000_000_000, 149_000_000_000, 0, GpuInfoSource.Nvml)], []);
+
+    private static bool NamesMissingLibrary(string message) => CudaLibraries.Required.Any(l => message.Contains(l.File));
+
+    private static void Dispose(OpenedDevices opened)
+    {
+        foreach (var runner in opened.Runners)
+            runner.Dispose();
+    }
+}

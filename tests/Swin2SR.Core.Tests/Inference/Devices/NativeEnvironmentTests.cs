@@ -1,0 +1,29 @@
+using Swin2SR.Core.Inference.Devices;
+
+namespace Swin2SR.Core.Tests.Inference.Devices;
+
+public sealed class NativeEnvironmentTests
+{
+    [Fact]
+    public void Reads_what_the_process_started_with()
+    {
+        Assert.Equal(Environment.GetEnvironmentVariable("PATH"), NativeEnvironment.Get("PATH"));
+        Assert.Null(NativeEnvironment.Get("SWIN2SR_TEST_" + Guid.NewGuid().ToString("N")));
+    }
+
+    [Fact]
+    public void Sees_what_native_code_sees_not_what_was_set_in_dotnet_only()
+    {
+        string name = "SWIN2SR_TEST_" + Guid.NewGuid().ToString("N");
+        Environment.SetEnvironmentVariable(name, "1");
+        try
+        {
+            // On Linux and macOS .NET keeps the change to itself, so CUDA would not see it either; Windows shares it.
+            Assert.Equal(OperatingSystem.IsWindows() ? "1" : null, NativeEnvironment.Get(name));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(name, null);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+using System.Text.Json;
+using Microsoft.ML.OnnxRuntime;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using Swin2SR.Core.Pipeline;
+using Swin2SR.Core.Tests.Support;
+using Swin2SR.Core.Tiling;
+
+namespace Swin2SR.Core.Tests.Inference;
+
+/// <summary>
+/// The embedded models against what PyTorch computed with the same weights (models/tools/check_export.py and
+/// make_whole_image_reference.py): the ONNX graph itself, then the product's tiled, stitched, encoded output.
+/// </summary>
+public class ReferenceOutputTests
+{
+    private static readonly string ReferenceDir = Path.Combine(RepoPaths.Root, "models", "tools", "reference");
+
+    public static TheoryData<string> SmallReferences() =>
+        new(Directory.EnumerateFiles(ReferenceDir, "swin2sr-*.json").Select(Path.GetFileNameWithoutExtension).OfType<string>().Order());
+
+    [Theory]
+    [MemberData(nameof(SmallReferences))]
+    public void The_onnx_graph_computes_what_pytorch_computed(string name)
+    {
+        using var description = JsonDocument.Parse(File.ReadAllText(Path.Combine(ReferenceDir, name + ".json")));
+        var root = description.RootElement;
+        long[] inShape = root.GetProperty("input_shape").EnumerateArray().Select(e => e.GetInt64()).ToArray();
+        long[] outShape = root.GetProperty("output_shape").EnumerateArray().Select(e => e.GetInt64()).ToArray();
+        var floats = ReadFloats(Path.Combine(ReferenceDir, name + ".bin"));
+        long inLength = inShape.Aggregate(1L, (a, b) => a * b);
+        var input = floats[..(int)inLength];
+        var expected = floats[(int)inLength..];
+
+        using var session = new InferenceSession(Path.Combine(RepoPaths.Root, "models", root.GetProperty("model").GetString()!));
+        using var inputValue = OrtValue.CreateTensorValueFromMemory(input, inShape);
+        using var outputs = session.Run(new RunOptions(), ["pixel_values"], [inputValue], ["reconstruction"]);
+        Assert.Equal(outShape, outputs[0].GetTensorTypeAndShape().Shape);
+        var actual = outputs[0].GetTensorDataAsSpan<float>().ToArray();
+        double maxDiff = actual.Zip(expected, (a, e) => Math.Abs(a - e)).Max();
+        Assert.True(maxDiff < root.GetProperty("tolerance").GetDouble(), $"max |onnx - torch| = {maxDiff:g3}");
+    }
+
+    [Fact]
+    public void The_tiled_product_output_matches_the_whole_image_forward_pass()
+    {
+        const int scale = 2, tile = 48, overlap = 16;
+        using var folder = new TempFolder();
+        string input = Path.Combine(ReferenceDir, "whole-x2-input.png");
+        var options = new UpscaleOptions { TileSize = tile, TileOverlap = overlap, BatchSize = 4, IoThreads = 1, MinConsistencyPsnr = 0 };
+        var result = Assert.Single(PipelineRunner.Run(Path.Combine(RepoPaths.Root, "models", "swin2sr-tiny-x2.onnx"), [input], folder.Path, options));
+        Assert.Equal(UpscaleStatus.Succeeded, result.Status);
+
+        var ours = TestImages.LoadPixels(result.Item.OutputPath, out int width, out int height);
+        var torch = ReadFloats(Path.Combine(ReferenceDir, "whole-x2-output.bin"));
+        var hr = TestImages.LoadPixels(Path.Combine(ReferenceDir, "whole-x2-hr.png"), out _, out _);
+        int plane = width * height;
+        Assert.Equal(3 * plane, torch.Length);
+        var torchBytes = new Rgb24[plane];
+        for (int i = 0; i < plane; i++)
+            torchBytes[i] = new Rgb24(Byte(torch[i]), Byte(torch[plane + i]), Byte(torch[2 * plane + i]));
+
+        double psnrOurs = PsnrY(ours, hr, width, height, scale), psnrTorch = PsnrY(torchBytes, hr, width, height, scale);
+        Assert.True(Math.Abs(psnrOurs - psnrTorch) < 0.05, $"PSNR vs HR: tiled {psnrOurs:0.000} dB, whole image {psnrTorch:0.000} dB");
+
+        // Away from the overlaps where tiles are blended, every value is within 2/255 of the whole-image pass.
+        var seamX = SeamMask(width / scale, tile, overlap, scale);
+        var seamY = SeamMask(height / scale, tile, overlap, scale);
+        double worst = 0;
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+            {
+                if (seamX[x] || seamY[y])
+                    continue;
+                var p = ours[y * width + x];
+                int i = y * width + x;
+                worst = Math.Max(worst, new[] { Math.Abs(p.R / 255.0 - Math.Clamp(torch[i], 0, 1)), Math.Abs(p.G / 255.0 - Math.Clamp(torch[plane + i], 0, 1)), Math.Abs(p.B / 255.0 - Math.Clamp(torch[2 * plane + i], 0, 1)) }.Max());
+            }
+        Assert.True(worst <= 2 / 255.0, $"max difference away from seams: {worst * 255:0.00}/255");
+    }
+
+    /// <summary>Output columns (or rows) that lie in an overlap between two tiles.</summary>
+    private static bool[] SeamMask(int length, int tile, int overlap, int scale)
+    {
+        var axis = TileAxis.Plan(length, tile, TileSizeChooser.OverlapFor(tile, overlap), scale, align: 8);
+        var mask = new bool[length * scale];
+        for (int i = 1; i < axis.Count; i++)
+            for (int x = axis.Starts[i] * scale; x < (axis.Starts[i - 1] + tile) * scale; x++)
+                mask[x] = true;
+        return mask;
+    }
+
+    /// <summary>PSNR on BT.601 luma with a border of <paramref name="border"/> pixels cropped: the SR protocol.</summary>
+    private static double PsnrY(Rgb24[] a, Rgb24[] b, int width, int height, int border)
+    {
+        double sum = 0;
+        int n = 0;
+        for (int y = border; y < height - border; y++)
+            for (int x = border; x < width - border; x++)
+            {
+                double d = Luma(a[y * width + x]) - Luma(b[y * width + x]);
+                sum += d * d;
+                n++;
+            }
+        return 10 * Math.Log10(255.0 * 255.0 / (sum / n));
+    }
+
+    private static double Luma(Rgb24 p) => 16 + (65.481 * p.R + 128.553 * p.G + 24.966 * p.B) / 255.0;
+
+    private static byte Byte(float v) => (byte)Math.Round(Math.Clamp(v, 0f, 1f) * 255f, MidpointRounding.AwayFromZero);
+
+    private static float[] ReadFloats(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var floats = new float[bytes.Length / 4];
+        Buffer.BlockCopy(bytes, 0, floats, 0, bytes.Length);
+        return floats;
+    }
+}

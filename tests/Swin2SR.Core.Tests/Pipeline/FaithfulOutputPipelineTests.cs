@@ -1,0 +1,136 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Gif;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Metadata.Profiles.Exif;
+using SixLabors.ImageSharp.Metadata.Profiles.Icc;
+using SixLabors.ImageSharp.Metadata.Profiles.Iptc;
+using SixLabors.ImageSharp.PixelFormats;
+using Swin2SR.Core.Imaging;
+using Swin2SR.Core.Pipeline;
+using Swin2SR.Core.Tests.Support;
+
+namespace Swin2SR.Core.Tests.Pipeline;
+
+/// <summary>
+/// Whole runs with the exact nearest-neighbour model, so every output pixel is known: bit depth, grayscale,
+/// alpha, orientation and metadata come out as they went in.
+/// </summary>
+public sealed class FaithfulOutputPipelineTests : IDisposable
+{
+    private static readonly string NearestX2 = RepoPaths.TestModel("nearest-x2");
+    private static readonly UpscaleOptions Options = new() { TileSize = 16, TileOverlap = 4, BatchSize = 2, IoThreads = 1 };
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    private UpscaleResult Upscale(string name, Image image, SixLabors.ImageSharp.Formats.IImageEncoder encoder, UpscaleOptions? options = null)
+    {
+        Directory.CreateDirectory(_folder.File("in"));
+        string path = FixtureImages.Save(_folder.File("in", name), image, encoder);
+        var result = Assert.Single(PipelineRunner.Run(NearestX2, [path], _folder.File("out"), options ?? Options, OutputFormat.Same));
+        Assert.True(result.Status == UpscaleStatus.Succeeded, result.Error?.Message);
+        return result;
+    }
+
+    [Fact]
+    public void A_16_bit_png_comes_out_16_bit_with_every_level_kept()
+    {
+        using var image = FixtureImages.Pattern(20, 12, (x, y) => new Rgb48((ushort)(x * 3001 + y), (ushort)(65535 - y * 4999), (ushort)(x * y * 211)));
+        var result = Upscale("deep.png", image, new PngEncoder { BitDepth = PngBitDepth.Bit16 });
+        Assert.Equal(PngBitDepth.Bit16, Image.Identify(result.Item.OutputPath).Metadata.GetPngMetadata().BitDepth);
+        using var output = Image.Load<Rgb48>(result.Item.OutputPath);
+        for (int y = 0; y < 24; y++)
+            for (int x = 0; x < 40; x++)
+                Assert.Equal(image[x / 2, y / 2], output[x, y]);
+    }
+
+    [Fact]
+    public void Grayscale_comes_out_grayscale_in_png_and_jpeg()
+    {
+        using var image = FixtureImages.Pattern(20, 12, (x, y) => new L8((byte)(x * 12 + y)));
+        var png = Upscale("gray.png", image, new PngEncoder { ColorType = PngColorType.Grayscale });
+        Assert.Equal(PngColorType.Grayscale, Image.Identify(png.Item.OutputPath).Metadata.GetPngMetadata().ColorType);
+        using (var output = Image.Load<L8>(png.Item.OutputPath))
+            Assert.Equal(image[7, 5], output[15, 11]);
+        var jpeg = Upscale("gray.jpg", image, new JpegEncoder { ColorType = JpegColorType.Luminance });
+        Assert.Equal(JpegColorType.Luminance, Image.Identify(jpeg.Item.OutputPath).Metadata.GetJpegMetadata().ColorType);
+    }
+
+    [Fact]
+    public void Grayscale_with_alpha_comes_out_as_gray_with_alpha()
+    {
+        using var image = FixtureImages.Pattern(16, 16, (x, y) => new La16((byte)(x * 15), (byte)(y < 8 ? 255 : 0)));
+        var result = Upscale("gray-alpha.png", image, new PngEncoder { ColorType = PngColorType.GrayscaleWithAlpha });
+        Assert.Equal(PngColorType.GrayscaleWithAlpha, Image.Identify(result.Item.OutputPath).Metadata.GetPngMetadata().ColorType);
+        using var output = Image.Load<La16>(result.Item.OutputPath);
+        Assert.Equal(255, output[10, 2].A);
+        Assert.Equal(0, output[10, 30].A);
+        Assert.Equal(5 * 15, output[10, 2].L);
+    }
+
+    [Theory]
+    [InlineData(PngColorType.Palette)]
+    [InlineData(PngColorType.RgbWithAlpha)]
+    public void Transparency_comes_out_as_rgba(PngColorType colorType)
+    {
+        using var image = FixtureImages.Pattern(16, 16, (x, y) => x < 8 ? new Rgba32(0, 0, 0, 0) : new Rgba32(30, 140, 250, 255));
+        var result = Upscale($"{colorType}.png", image, new PngEncoder { ColorType = colorType });
+        Assert.Equal(PngColorType.RgbWithAlpha, Image.Identify(result.Item.OutputPath).Metadata.GetPngMetadata().ColorType);
+        using var output = Image.Load<Rgba32>(result.Item.OutputPath);
+        Assert.Equal(0, output[2, 5].A);
+        Assert.Equal(new Rgba32(30, 140, 250, 255), output[28, 5]);
+    }
+
+    [Fact]
+    public void An_exif_rotated_image_comes_out_upright_with_orientation_1()
+    {
+        // Stored 6x10 with orientation 6 (turn 90 degrees clockwise to view): upright it is 10x6.
+        using var stored = FixtureImages.Pattern(6, 10, FixtureImages.Colour);
+        stored.Metadata.ExifProfile = new ExifProfile();
+        stored.Metadata.ExifProfile.SetValue(ExifTag.Orientation, (ushort)6);
+        var result = Upscale("rotated.png", stored, new PngEncoder());
+        using var output = Image.Load<Rgba32>(result.Item.OutputPath);
+        Assert.Equal((20, 12), (output.Width, output.Height));
+        Assert.Equal((ushort)1, output.Metadata.ExifProfile!.GetValue(ExifTag.Orientation)!.Value);
+        // Upright (x, y) is stored (y, storedHeight - 1 - x).
+        for (int y = 0; y < 6; y++)
+            for (int x = 0; x < 10; x++)
+                Assert.Equal(stored[y, 9 - x], output[2 * x + 1, 2 * y + 1]);
+    }
+
+    [Fact]
+    public void Exif_xmp_iptc_and_the_icc_profile_travel_with_the_dimensions_updated()
+    {
+        var icc = FixtureImages.IccProfile("pipeline profile");
+        using var image = FixtureImages.Pattern(24, 16, FixtureImages.Colour);
+        image.Metadata.ExifProfile = new ExifProfile();
+        image.Metadata.ExifProfile.SetValue(ExifTag.Copyright, "Harbour Photo Ltd");
+        image.Metadata.ExifProfile.SetValue(ExifTag.PixelXDimension, (Number)24u);
+        image.Metadata.IptcProfile = new IptcProfile();
+        image.Metadata.IptcProfile.SetValue(IptcTag.Keywords, "harbour");
+        image.Metadata.XmpProfile = new SixLabors.ImageSharp.Metadata.Profiles.Xmp.XmpProfile(System.Text.Encoding.UTF8.GetBytes(
+            "<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'><rdf:Description xmlns:exif='http://ns.adobe.com/exif/1.0/' exif:PixelXDimension='24'/></rdf:RDF></x:xmpmeta>"));
+        image.Metadata.IccProfile = new IccProfile(icc);
+        var result = Upscale("tagged.jpg", image, new JpegEncoder { Quality = 95 });
+        var metadata = Image.Identify(result.Item.OutputPath).Metadata;
+        Assert.Equal("Harbour Photo Ltd", metadata.ExifProfile!.GetValue(ExifTag.Copyright)!.Value);
+        Assert.Equal(48u, (uint)metadata.ExifProfile.GetValue(ExifTag.PixelXDimension)!.Value);
+        Assert.Equal("harbour", metadata.IptcProfile!.GetValues(IptcTag.Keywords).Single().Value);
+        Assert.Contains("exif:PixelXDimension='48'", System.Text.Encoding.UTF8.GetString(metadata.XmpProfile!.ToByteArray()));
+        Assert.Equal(icc, metadata.IccProfile!.ToByteArray());
+    }
+
+    [Fact]
+    public void An_animated_gif_is_upscaled_from_its_first_frame_with_a_warning()
+    {
+        using var gif = new Image<Rgba32>(8, 8, new Rgba32(250, 10, 10));
+        using (var second = new Image<Rgba32>(8, 8, new Rgba32(10, 10, 250)))
+            gif.Frames.AddFrame(second.Frames.RootFrame);
+        var result = Upscale("anim.gif", gif, new GifEncoder());
+        Assert.Contains(result.Warnings!, w => w.Contains("animated GIF"));
+        Assert.EndsWith(".png", result.Item.OutputPath);
+        using var output = Image.Load<Rgba32>(result.Item.OutputPath);
+        Assert.True(output[7, 7].R > 200 && output[7, 7].B < 50, $"the first frame is red, got {output[7, 7]}");
+    }
+}

@@ -1,0 +1,114 @@
+using Swin2SR.Core.Inference;
+using Swin2SR.Core.Pipeline;
+using Swin2SR.Core.Tests.Support;
+
+namespace Swin2SR.Core.Tests.Pipeline;
+
+/// <summary>
+/// The device scheduler with real sessions: work shared by two CPU workers, a device failing mid-batch, and
+/// out-of-memory answered by smaller batches and tiles. Every case must give the bytes of a plain one-device run.
+/// </summary>
+public class SchedulerTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+    private readonly List<string> _inputs = [];
+    private static readonly string Model = RepoPaths.TestModel("boxblur-x2");
+    // The blur model on noise images is no super-resolution: the quality gate is off here (QualityGateTests cover it).
+    private static readonly UpscaleOptions Options = new() { TileSize = 32, TileOverlap = 8, BatchSize = 4, IoThreads = 1, MaxImagesInFlight = 4, MinConsistencyPsnr = 0 };
+
+    /// <summary>Slower than decoding, as a real model is: tiles queue up, so two devices both get work.</summary>
+    private static readonly TimeSpan DeviceLatency = TimeSpan.FromMilliseconds(30);
+
+    public SchedulerTests()
+    {
+        var random = new Random(5);
+        for (int i = 0; i < 12; i++)
+        {
+            int w = random.Next(20, 90), h = random.Next(20, 90);
+            string path = _folder.File($"in/img{i:D2}.png");
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            TestImages.SavePng(path, TestImages.RandomPixels(random, w, h), w, h);
+            _inputs.Add(path);
+        }
+    }
+
+    public void Dispose() => _folder.Dispose();
+
+    private Dictionary<string, byte[]> Reference()
+    {
+        var results = PipelineRunner.Run(Model, _inputs, _folder.File("reference"), Options);
+        Assert.All(results, r => Assert.Equal(UpscaleStatus.Succeeded, r.Status));
+        return results.ToDictionary(r => Path.GetFileName(r.Item.OutputPath), r => File.ReadAllBytes(r.Item.OutputPath));
+    }
+
+    private List<UpscaleResult> RunOn(IReadOnlyList<ITileRunner> devices, string folder, out List<string> notes) =>
+        PipelineRunner.Run(devices, _inputs, _folder.File(folder), Options, out notes);
+
+    private static void AssertSameBytes(Dictionary<string, byte[]> reference, List<UpscaleResult> results)
+    {
+        Assert.Equal(reference.Count, results.Count);
+        foreach (var r in results)
+        {
+            Assert.True(r.Status == UpscaleStatus.Succeeded, r.Error?.Message);
+            Assert.True(reference[Path.GetFileName(r.Item.OutputPath)].AsSpan().SequenceEqual(File.ReadAllBytes(r.Item.OutputPath)), r.Item.OutputPath);
+        }
+    }
+
+    [Fact]
+    public void Two_workers_share_the_work_and_write_the_same_bytes_as_one()
+    {
+        var reference = Reference();
+        using var a = new ScriptedRunner(Model, "cpu:a", latency: DeviceLatency);
+        using var b = new ScriptedRunner(Model, "cpu:b", latency: DeviceLatency);
+        var results = RunOn([a, b], "two", out _);
+        AssertSameBytes(reference, results);
+        Assert.True(a.Batches > 0 && b.Batches > 0, $"both workers ran batches ({a.Batches}, {b.Batches})");
+    }
+
+    [Fact]
+    public void A_device_failing_mid_batch_hands_its_tiles_to_the_other_and_nothing_is_lost()
+    {
+        var reference = Reference();
+        using var failing = new ScriptedRunner(Model, "cpu:failing", (call, _, _) => call == 3 ? new InvalidOperationException("device lost") : null, DeviceLatency);
+        using var healthy = new ScriptedRunner(Model, "cpu:healthy", latency: DeviceLatency);
+        var results = RunOn([failing, healthy], "fault", out var notes);
+        AssertSameBytes(reference, results);
+        Assert.Equal(2, failing.Batches);
+        Assert.Contains(notes, n => n.Contains("cpu:failing failed") && n.Contains("device lost"));
+    }
+
+    [Fact]
+    public void Out_of_memory_halves_the_batch_and_then_cuts_smaller_tiles_without_losing_a_tile()
+    {
+        var reference = Reference();
+        // A device that can hold two 16x16 tiles at once, but never a 32x32 one.
+        const int budget = 2 * 16 * 16;
+        using var small = new ScriptedRunner(Model, "cpu:small", (_, batch, tile) =>
+            batch * tile * tile > budget ? new DeviceOutOfMemoryException("cpu:small", batch, tile) : null);
+        var results = RunOn([small], "oom", out var notes);
+        AssertSameBytes(reference, results);
+        Assert.All(small.Shapes, s => Assert.True(s.Batch * s.Tile * s.Tile <= budget));
+        Assert.Contains(notes, n => n.Contains("batch size now"));
+        Assert.Contains(notes, n => n.Contains("cut again into 16x16 tiles"));
+    }
+
+    [Fact]
+    public void An_image_fails_only_when_not_even_the_smallest_tile_fits()
+    {
+        using var tiny = new ScriptedRunner(Model, "cpu:tiny", (_, _, _) => new DeviceOutOfMemoryException("cpu:tiny", 1, 16));
+        var results = RunOn([tiny], "none", out _);
+        Assert.Equal(_inputs.Count, results.Count);
+        Assert.All(results, r => Assert.Equal(("OutOfMemory", UpscaleStatus.Failed), (r.Error?.ErrorId, r.Status)));
+        Assert.False(Directory.Exists(_folder.File("none")) && Directory.EnumerateFileSystemEntries(_folder.File("none")).Any(), "nothing was written");
+    }
+
+    [Fact]
+    public async Task When_the_only_device_fails_the_run_stops_promptly_with_the_reason_instead_of_hanging()
+    {
+        using var broken = new ScriptedRunner(Model, "cpu:broken", (call, _, _) => call >= 2 ? new InvalidOperationException("device lost") : null);
+        var run = Task.Run(() => RunOn([broken], "broken", out _));
+        Assert.True(await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(60))) == run, "the run ended instead of waiting on a full queue");
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => run);
+        Assert.Contains("device lost", error.ToString());
+    }
+}

@@ -1,0 +1,45 @@
+using Swin2SR.Core.Inference;
+
+namespace Swin2SR.Core.Tests.Support;
+
+/// <summary>
+/// A real ONNX Runtime session with a fault script in front of it: before each run the script may throw what a
+/// device throws (out of memory, a device failure). Counts the batches it ran.
+/// </summary>
+internal sealed class ScriptedRunner : ITileRunner
+{
+    private readonly TileModel _model;
+    private readonly Func<int, int, int, Exception?> _fault;
+    private readonly TimeSpan _latency;
+    private int _calls;
+
+    /// <param name="fault">(call number, batch, tile) -> the exception to throw instead of running, or null.</param>
+    /// <param name="latency">Added to every batch: a device slower than the decoders, so that work queues up.</param>
+    public ScriptedRunner(string modelPath, string device, Func<int, int, int, Exception?>? fault = null, TimeSpan latency = default)
+    {
+        _model = TileModel.LoadCpu(modelPath, intraOpThreads: 1);
+        _fault = fault ?? ((_, _, _) => null);
+        _latency = latency;
+        Device = device;
+    }
+
+    public ModelContract Contract => _model.Contract;
+    public string Path => _model.Path;
+    public string Device { get; }
+    public int Batches { get; private set; }
+    public List<(int Batch, int Tile)> Shapes { get; } = [];
+
+    public void Run(float[] input, float[] output, int batch, int tile)
+    {
+        if (_fault(++_calls, batch, tile) is { } fault)
+            throw fault;
+        _model.Run(input, output, batch, tile);
+        Thread.Sleep(_latency);
+        Batches++;
+        Shapes.Add((batch, tile));
+    }
+
+    public void Terminate() => _model.Terminate();
+
+    public void Dispose() => _model.Dispose();
+}

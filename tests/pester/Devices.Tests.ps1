@@ -1,0 +1,61 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
+    Import-Module $ModulePath -Force
+}
+
+Describe 'Get-Swin2SRDevice' {
+    BeforeAll {
+        $script:Devices = @(Get-Swin2SRDevice)
+        $script:Cpu = $Devices | Where-Object Kind -eq 'Cpu'
+    }
+
+    It 'lists the CPU last, with the cores this process may use and its memory' {
+        $Cpu | Should -HaveCount 1
+        $Devices[-1].Kind | Should -Be 'Cpu'
+        $Cpu.Cores | Should -Be ([Environment]::ProcessorCount)
+        $Cpu.Name | Should -Not -BeNullOrEmpty
+        $Cpu.TotalMemory | Should -BeGreaterThan 0
+        $Cpu.Usable | Should -BeTrue
+        $Cpu.Reason | Should -BeNullOrEmpty
+    }
+
+    It 'lists the execution providers of the module''s ONNX Runtime, the CPU''s among them' {
+        $Cpu.Providers | Should -Contain 'CPUExecutionProvider'
+        # The GPU package builds CUDA in: offered, whether or not it loads here.
+        $Cpu.Providers | Should -Contain 'CUDAExecutionProvider'
+    }
+
+    It 'gives every GPU it lists a CUDA device id, and a reason when it cannot be used' {
+        $gpus = @($Devices | Where-Object Kind -eq 'Cuda')
+        for ($i = 0; $i -lt $gpus.Count; $i++) {
+            $gpus[$i].Index | Should -Be $i
+            ($gpus[$i].Usable -or $gpus[$i].Reason) | Should -BeTrue
+        }
+    }
+
+    It 'filters by kind' {
+        $cpuOnly = @(Get-Swin2SRDevice -Kind Cpu)
+        $cpuOnly | Should -HaveCount 1
+        $cpuOnly[0].Kind | Should -Be 'Cpu'
+    }
+
+    It 'says with -Verbose how it looked for GPUs' {
+        $verbose = Get-Swin2SRDevice -Kind Cuda -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        if (-not (Get-Swin2SRDevice -Kind Cuda)) {
+            # No GPU listed: the messages say why (no NVML, no nvidia-smi, or CUDA_VISIBLE_DEVICES).
+            $verbose | Should -Not -BeNullOrEmpty
+        }
+    }
+
+    It 'shows devices as a table with the device, memory and whether it is usable' {
+        $table = Get-Swin2SRDevice | Out-String -Width 200
+        $table | Should -Match 'Device\s+Name\s+Free/Total GiB'
+        $table | Should -Match '(?m)^cpu\s'
+    }
+
+    It 'has complete help' {
+        $help = Get-Help Get-Swin2SRDevice -Full
+        $help.Synopsis | Should -Match 'NVIDIA GPUs'
+        (Get-Help Get-Swin2SRDevice -Parameter Kind).Description.Text | Should -Match 'Cuda'
+    }
+}

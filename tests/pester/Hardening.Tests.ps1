@@ -1,0 +1,253 @@
+# Bad, odd and hostile inputs, unwritable outputs, what the outputs keep, alpha, and the quality gate: what a user
+# of Invoke-Swin2SRUpscale sees (error records, results, warnings, the journal). The engine's tests cover each
+# case in depth (tests/Swin2SR.Core.Tests/Imaging and Pipeline); these check that it reaches the user.
+BeforeDiscovery {
+    # Tests run as root, which ignores permissions: a read-only or a small tmpfs stands in for a locked folder or a full disk.
+    $probe = Join-Path ([IO.Path]::GetTempPath()) ("swin2sr-mount-probe-" + [Guid]::NewGuid().ToString('N'))
+    $null = New-Item -ItemType Directory -Path $probe
+    $script:CanMount = $IsLinux -and $(try { & mount -t tmpfs -o size=64k tmpfs $probe 2>$null; $LASTEXITCODE -eq 0 } catch { $false })
+    if ($script:CanMount) { & umount $probe }
+    Remove-Item -LiteralPath $probe
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
+    Import-Module $ModulePath -Force
+    $script:BoxBlurX2 = Join-Path $RepoRoot 'models/test/boxblur-x2.onnx'
+
+    function Save-Image($Image, [string] $Path, $Encoder) {
+        $null = New-Item -ItemType Directory -Force -Path (Split-Path -LiteralPath $Path)
+        try { [SixLabors.ImageSharp.ImageExtensions]::Save($Image, $Path, $Encoder) }
+        finally { $Image.Dispose() }
+        Get-Item -LiteralPath $Path
+    }
+
+    # PNG's CRC-32 (polynomial 0xEDB88320); the u suffix keeps the literals unsigned.
+    function Get-Crc32([byte[]] $Bytes) {
+        [uint32] $crc = 0xFFFFFFFFu
+        foreach ($b in $Bytes) {
+            $crc = $crc -bxor [uint32] $b
+            for ($k = 0; $k -lt 8; $k++) { $crc = if ($crc -band 1u) { 0xEDB88320u -bxor ($crc -shr 1) } else { $crc -shr 1 } }
+        }
+        [uint32] ($crc -bxor 0xFFFFFFFFu)
+    }
+
+    function Set-BigEndian([byte[]] $Bytes, [int] $Offset, [uint32] $Value) {
+        foreach ($i in 0..3) { $Bytes[$Offset + $i] = ($Value -shr (8 * (3 - $i))) -band 0xFF }
+    }
+
+    # A valid small PNG whose header then claims $Side x $Side pixels (its CRC recomputed, so only the size lies).
+    function New-BombPng([string] $Path, [int] $Side) {
+        $bytes = [IO.File]::ReadAllBytes((New-TestImage $Path).FullName)
+        Set-BigEndian $bytes 16 $Side
+        Set-BigEndian $bytes 20 $Side
+        Set-BigEndian $bytes 29 (Get-Crc32 $bytes[12..28])
+        [IO.File]::WriteAllBytes($Path, $bytes)
+        Get-Item -LiteralPath $Path
+    }
+
+    function New-Noise([string] $Path, [int] $Side, [int] $Seed) {
+        $random = [Random]::new($Seed)
+        [byte[]] $pixels = [byte[]]::new(3 * $Side * $Side)
+        $random.NextBytes($pixels)
+        $image = [SixLabors.ImageSharp.Image]::LoadPixelData[SixLabors.ImageSharp.PixelFormats.Rgb24]($pixels, $Side, $Side)
+        Save-Image $image $Path ([SixLabors.ImageSharp.Formats.Png.PngEncoder]::new())
+    }
+
+    function Get-PngMetadata([string] $Path) {
+        [SixLabors.ImageSharp.MetadataExtensions]::GetPngMetadata([SixLabors.ImageSharp.Image]::Identify($Path).Metadata)
+    }
+
+    function Mount-Tmpfs([string] $Path, [string] $Options) {
+        $null = New-Item -ItemType Directory -Force -Path $Path
+        & mount -t tmpfs -o $Options tmpfs $Path
+        if ($LASTEXITCODE -ne 0) { throw "mount -t tmpfs -o $Options failed" }
+        $script:Mounts += , $Path
+    }
+}
+
+Describe 'Invoke-Swin2SRUpscale with hostile input and output' {
+    BeforeEach {
+        $root = New-TestFolder
+        $in = Join-Path $root 'in'
+        $out = Join-Path $root 'out'
+        $store = Join-Path $root 'jobs.db'
+        $script:Mounts = @()
+    }
+    AfterEach {
+        foreach ($mount in $script:Mounts) { & umount $mount }
+        Remove-Item -LiteralPath $root -Recurse -Force -ErrorAction SilentlyContinue
+    }
+
+    Context 'bad inputs' {
+        It 'fails each bad file with its own error id and a message naming it, upscales the rest, and journals the reasons' {
+            $good = New-TestImage (Join-Path $in 'good.png') -Width 30 -Height 20
+            $png = [IO.File]::ReadAllBytes($good.FullName)
+            $jpeg = [IO.File]::ReadAllBytes((New-TestImage (Join-Path $root 'src.jpg') -Width 64 -Height 48).FullName)
+            $tga = Save-Image ([SixLabors.ImageSharp.Image[SixLabors.ImageSharp.PixelFormats.Rgb24]]::new(8, 8)) (Join-Path $in 'old.tga') ([SixLabors.ImageSharp.Formats.Tga.TgaEncoder]::new())
+            [IO.File]::WriteAllBytes((Join-Path $in 'zero.png'), [byte[]]@())
+            [IO.File]::WriteAllBytes((Join-Path $in 'cut.png'), $png[0..([int]($png.Length / 2))])
+            [IO.File]::WriteAllBytes((Join-Path $in 'cut.jpg'), $jpeg[0..([int]($jpeg.Length * 2 / 3))])
+            Set-Content -LiteralPath (Join-Path $in 'notes.jpg') -Value 'quarterly numbers, not a picture'
+            $null = New-BombPng (Join-Path $in 'bomb.png') 100000
+            $expected = @{ 'zero.png' = 'EmptyFile'; 'cut.png' = 'CorruptImage'; 'cut.jpg' = 'CorruptImage'; 'notes.jpg' = 'UnsupportedFormat'
+                'old.tga' = 'UnsupportedFormat'; 'bomb.png' = 'ImageTooLarge' }
+
+            $results = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName bad -JobStore $store -ErrorVariable problems -ErrorAction SilentlyContinue
+
+            ($results | Where-Object Status -eq 'Succeeded').Name | Should -Be 'good.png'
+            $problems | Should -HaveCount $expected.Count
+            foreach ($name in $expected.Keys) {
+                $path = Join-Path $in $name
+                $record = $problems | Where-Object TargetObject -eq $path
+                $record.FullyQualifiedErrorId | Should -BeLike "$($expected[$name]),*"
+                $record.ToString() | Should -BeLike "$path*"
+                ($results | Where-Object InputPath -eq $path).Status | Should -Be 'Failed'
+            }
+            ($problems | Where-Object TargetObject -eq (Join-Path $in 'bomb.png')).ToString() | Should -Match '100000x100000.*-MaxInputMegapixels'
+            @(Get-ChildItem -LiteralPath $out -Recurse -Force -File).Name | Should -Be 'good.png'
+
+            $journal = Get-Swin2SRJobItem bad -JobStore $store -Status Failed
+            $journal | Should -HaveCount $expected.Count
+            foreach ($item in $journal) {
+                $item.ErrorId | Should -Be $expected[$item.Name]
+                $item.Error | Should -BeLike "$($item.InputPath): *"
+            }
+        }
+
+        It 'applies -MaxInputMegapixels and -MaxOutputMegapixels from the header' {
+            $file = New-TestImage (Join-Path $in 'a.png') -Width 40 -Height 30
+            $tooBig = $file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore $store -MaxInputMegapixels 0.001 -ErrorVariable e1 -ErrorAction SilentlyContinue
+            $tooBig.ErrorId | Should -Be 'ImageTooLarge'
+            $e1[0].CategoryInfo.Category | Should -Be 'LimitsExceeded'
+            $outputTooBig = $file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore $store -MaxOutputMegapixels 0.004 -ErrorAction SilentlyContinue
+            $outputTooBig.ErrorId | Should -Be 'OutputTooLarge'
+            ($file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore $store -MaxOutputMegapixels 0.005).Status | Should -Be 'Succeeded'
+        }
+
+        It 'fails an input deleted after it was listed and does the others' {
+            $victim = New-TestImage (Join-Path $in 'a.png')
+            $null = New-TestImage (Join-Path $in 'b.png')
+            # ForEach-Object's -End runs before Invoke-Swin2SRUpscale starts its run: the file is gone by then.
+            $results = Get-ChildItem -LiteralPath $in -File | ForEach-Object -Process { $_ } -End { Remove-Item -LiteralPath $victim.FullName } |
+                Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore $store -ErrorVariable problems -ErrorAction SilentlyContinue
+            ($results | Where-Object Name -eq 'a.png').ErrorId | Should -Be 'InputNotFound'
+            ($results | Where-Object Name -eq 'b.png').Status | Should -Be 'Succeeded'
+            $problems[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        }
+    }
+
+    Context 'outputs that cannot be written' {
+        It 'fails the images whose output folder is read-only, names it, and does the others' -Skip:(-not $CanMount) {
+            $null = New-TestImage (Join-Path $in 'a/one.png')
+            $null = New-TestImage (Join-Path $in 'b/two.png')
+            Mount-Tmpfs (Join-Path $out 'b') 'ro,size=1m'
+            $results = Get-ChildItem -LiteralPath $in -Recurse -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore $store -ErrorVariable problems -ErrorAction SilentlyContinue
+            ($results | Where-Object Name -eq 'one.png').Status | Should -Be 'Succeeded'
+            ($results | Where-Object Name -eq 'two.png').ErrorId | Should -Be 'OutputNotWritable'
+            $problems[0].CategoryInfo.Category | Should -Be 'WriteError'
+            $problems[0].ToString() | Should -Match 'two\.png'
+        }
+
+        It 'fails an image that does not fit on a full disk and leaves no partial or temp file' -Skip:(-not $CanMount) {
+            $null = New-Noise (Join-Path $in 'big.png') 256 1
+            $null = New-TestImage (Join-Path $in 'small.png') -Width 8 -Height 8
+            Mount-Tmpfs $out 'size=64k'
+            $results = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore $store -ErrorAction SilentlyContinue
+            ($results | Where-Object Name -eq 'big.png').ErrorId | Should -Be 'DiskFull'
+            ($results | Where-Object Name -eq 'small.png').Status | Should -Be 'Succeeded'
+            @(Get-ChildItem -LiteralPath $out -Force -File).Name | Should -Be 'small.png'
+        }
+
+        It 'fails an output path over the platform limit before decoding it' {
+            $file = New-TestImage (Join-Path $in 'a.png')
+            $deep = Join-Path $out ('d' * 300)
+            $result = $file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $deep -JobStore $store -ErrorAction SilentlyContinue
+            $result.ErrorId | Should -Be 'OutputPathTooLong'
+            $result.Error | Should -Match 'limit of 255'
+        }
+    }
+
+    Context 'what the output keeps' {
+        It 'keeps 16 bits, grayscale and transparency' {
+            $deep = [SixLabors.ImageSharp.Image[SixLabors.ImageSharp.PixelFormats.Rgb48]]::new(8, 8)
+            $deep[3, 2] = [SixLabors.ImageSharp.PixelFormats.Rgb48]::new(12345, 54321, 777)
+            $null = Save-Image $deep (Join-Path $in 'deep.png') ([SixLabors.ImageSharp.Formats.Png.PngEncoder]@{ BitDepth = 'Bit16' })
+            $gray = [SixLabors.ImageSharp.Image[SixLabors.ImageSharp.PixelFormats.L8]]::new(8, 8)
+            $null = Save-Image $gray (Join-Path $in 'gray.png') ([SixLabors.ImageSharp.Formats.Png.PngEncoder]@{ ColorType = 'Grayscale' })
+            $clear = [SixLabors.ImageSharp.Image[SixLabors.ImageSharp.PixelFormats.Rgba32]]::new(8, 8)
+            $clear[1, 1] = [SixLabors.ImageSharp.PixelFormats.Rgba32]::new(200, 100, 50, 255)
+            $null = Save-Image $clear (Join-Path $in 'clear.png') ([SixLabors.ImageSharp.Formats.Png.PngEncoder]@{ ColorType = 'RgbWithAlpha' })
+
+            $results = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore $store
+            $results.Status | Sort-Object -Unique | Should -Be 'Succeeded'
+            (Get-PngMetadata (Join-Path $out 'deep.png')).BitDepth | Should -Be 'Bit16'
+            $back = [SixLabors.ImageSharp.Image]::Load[SixLabors.ImageSharp.PixelFormats.Rgb48]((Join-Path $out 'deep.png'))
+            try { $back[7, 5].R | Should -Be 12345 } finally { $back.Dispose() }
+            (Get-PngMetadata (Join-Path $out 'gray.png')).ColorType | Should -Be 'Grayscale'
+            (Get-PngMetadata (Join-Path $out 'clear.png')).ColorType | Should -Be 'RgbWithAlpha'
+        }
+
+        It 'upscales the first frame of an animated GIF and warns' {
+            $gif = [SixLabors.ImageSharp.Image[SixLabors.ImageSharp.PixelFormats.Rgba32]]::new(8, 8, [SixLabors.ImageSharp.PixelFormats.Rgba32]::new(250, 0, 0, 255))
+            $second = [SixLabors.ImageSharp.Image[SixLabors.ImageSharp.PixelFormats.Rgba32]]::new(8, 8, [SixLabors.ImageSharp.PixelFormats.Rgba32]::new(0, 0, 250, 255))
+            $null = $gif.Frames.AddFrame($second.Frames.RootFrame)
+            $second.Dispose()
+            $file = Save-Image $gif (Join-Path $in 'anim.gif') ([SixLabors.ImageSharp.Formats.Gif.GifEncoder]::new())
+            $result = $file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore $store -WarningVariable warnings -WarningAction SilentlyContinue
+            $result.Status | Should -Be 'Succeeded'
+            $result.OutputPath | Should -Be (Join-Path $out 'anim.png')
+            $result.Warnings | Should -Match 'animated GIF'
+            @($warnings | Where-Object { "$_" -match ([regex]::Escape($file.FullName) + '.*first frame') }) | Should -HaveCount 1
+        }
+    }
+
+    Context 'alpha' {
+        It 'leaves no dark fringe at a transparent edge in either -AlphaMode' {
+            $disc = [SixLabors.ImageSharp.Image[SixLabors.ImageSharp.PixelFormats.Rgba32]]::new(24, 24)
+            for ($y = 0; $y -lt 24; $y++) { for ($x = 0; $x -lt 24; $x++) {
+                if (($x - 11.5) * ($x - 11.5) + ($y - 11.5) * ($y - 11.5) -le 49) { $disc[$x, $y] = [SixLabors.ImageSharp.PixelFormats.Rgba32]::new(255, 0, 0, 255) }
+            } }
+            $file = Save-Image $disc (Join-Path $in 'disc.png') ([SixLabors.ImageSharp.Formats.Png.PngEncoder]@{ ColorType = 'RgbWithAlpha' })
+            foreach ($mode in 'Bicubic', 'Model') {
+                $result = $file | Invoke-Swin2SRUpscale -Model $BoxBlurX2 -OutputDirectory (Join-Path $out $mode) -JobStore $store -AlphaMode $mode
+                $result.Status | Should -Be 'Succeeded'
+                $image = [SixLabors.ImageSharp.Image]::Load[SixLabors.ImageSharp.PixelFormats.Rgba32]($result.OutputPath)
+                try {
+                    $dark = for ($y = 0; $y -lt 48; $y++) { for ($x = 0; $x -lt 48; $x++) { $p = $image[$x, $y]; if ($p.A -gt 0 -and $p.R -lt 250) { "$mode ($x,$y) $p" } } }
+                    $dark | Should -BeNullOrEmpty
+                }
+                finally { $image.Dispose() }
+            }
+        }
+    }
+
+    Context 'quality gate' {
+        It 'fails an inconsistent output with QualityCheckFailed, keeps it with -KeepRejected and reports ConsistencyPsnr' {
+            # A 3x3 blur of white noise shrinks back to nothing like the noise: far below the default threshold.
+            $noise = New-Noise (Join-Path $in 'noise.png') 32 2
+            $review = Join-Path $root 'review'
+            $result = $noise | Invoke-Swin2SRUpscale -Model $BoxBlurX2 -OutputDirectory $out -JobName gate -JobStore $store -KeepRejected $review -ErrorVariable problems -ErrorAction SilentlyContinue
+            $result.Status | Should -Be 'Failed'
+            $result.ErrorId | Should -Be 'QualityCheckFailed'
+            $result.ConsistencyPsnr | Should -BeLessThan 20
+            $result.Metrics.InputDeviation | Should -BeGreaterThan 30
+            $problems[0].CategoryInfo.Category | Should -Be 'InvalidResult'
+            Test-Path -LiteralPath $result.OutputPath | Should -BeFalse
+            $kept = @(Get-ChildItem -LiteralPath $review -File)
+            $kept | Should -HaveCount 1
+            $result.Error | Should -Match ([regex]::Escape($kept[0].FullName))
+            $item = Get-Swin2SRJobItem gate -JobStore $store
+            $item.ErrorId | Should -Be 'QualityCheckFailed'
+            $item.ConsistencyPsnr | Should -Be $result.ConsistencyPsnr
+        }
+
+        It 'passes a faithful output with its ConsistencyPsnr, and -MinConsistencyPsnr 0 turns the check off' {
+            $noise = New-Noise (Join-Path $in 'noise.png') 32 3
+            ($noise | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore $store).ConsistencyPsnr | Should -BeGreaterThan 100
+            $blurred = $noise | Invoke-Swin2SRUpscale -Model $BoxBlurX2 -OutputDirectory (Join-Path $root 'out2') -JobStore $store -MinConsistencyPsnr 0
+            $blurred.Status | Should -Be 'Succeeded'
+            $blurred.ConsistencyPsnr | Should -BeLessThan 20
+        }
+    }
+}

@@ -1,0 +1,153 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
+    . (Join-Path $PSScriptRoot 'ModelServer.ps1')
+    Import-Module $ModulePath -Force
+
+    # The server's folder: the committed nearest-x2 test model, a corrupted copy, and a catalog pointing at both.
+    $script:Served = New-TestFolder
+    Copy-Item -LiteralPath $NearestX2 -Destination (Join-Path $Served 'nearest-x2.onnx')
+    $bytes = [IO.File]::ReadAllBytes($NearestX2)
+    $bytes[[int]($bytes.Length / 2)] = $bytes[[int]($bytes.Length / 2)] -bxor 0x5A
+    [IO.File]::WriteAllBytes((Join-Path $Served 'corrupt-x2.onnx'), $bytes)
+    $script:NearestSha256 = (Get-FileHash -LiteralPath $NearestX2 -Algorithm SHA256).Hash.ToLowerInvariant()
+    $script:Server = Start-TestModelServer -Root $Served
+
+    function New-Entry([string] $Name, [string] $File) {
+        [ordered]@{
+            name        = $Name
+            url         = "$($Server.Url)/$File"
+            sizeBytes   = (Get-Item -LiteralPath $NearestX2).Length
+            sha256      = $NearestSha256
+            scale       = 2
+            task        = 'test'
+            intendedUse = 'Pester'
+        }
+    }
+    $document = [ordered]@{
+        schema = 1
+        models = @(
+            New-Entry 'test-nearest-x2' 'nearest-x2.onnx'
+            New-Entry 'test-corrupt-x2' 'corrupt-x2.onnx'
+            New-Entry 'test-missing-x2' 'missing.onnx'
+        )
+    }
+    $script:Catalog = Join-Path $Served 'catalog.json'
+    $document | ConvertTo-Json -Depth 5 | Set-Content -LiteralPath $Catalog
+    $script:SavedModelPath = $env:SWIN2SR_MODEL_PATH
+    $script:SavedJobStore = $env:SWIN2SR_JOBSTORE
+}
+
+AfterAll {
+    if ($Server) { Stop-TestModelServer $Server }
+    Remove-Item -LiteralPath $Served -Recurse -Force -ErrorAction SilentlyContinue
+    $env:SWIN2SR_MODEL_PATH = $SavedModelPath
+    $env:SWIN2SR_JOBSTORE = $SavedJobStore
+}
+
+Describe 'Get-Swin2SRModel and Install-Swin2SRModel' {
+    BeforeEach {
+        $root = New-TestFolder
+        $store = Join-Path $root 'models'
+        $env:SWIN2SR_MODEL_PATH = $store
+        $env:SWIN2SR_JOBSTORE = Join-Path $root 'jobs.db'
+    }
+    AfterEach {
+        Remove-Item -LiteralPath $root -Recurse -Force -ErrorAction SilentlyContinue
+    }
+
+    It 'lists the embedded models and the catalog models as available' {
+        $models = Get-Swin2SRModel -Catalog $Catalog
+        $embedded = @(Get-ChildItem -LiteralPath (Join-Path $ModulePath 'models') -Filter *.onnx).BaseName
+        @($models | Where-Object Source -eq Embedded).Name | Should -Be $embedded
+        $available = $models | Where-Object Source -eq Available
+        $available.Name | Should -Be @('test-nearest-x2', 'test-corrupt-x2', 'test-missing-x2')
+        $available[0].Url | Should -Be "$($Server.Url)/nearest-x2.onnx"
+        $available[0].Scale | Should -Be 2
+        $available[0].Sha256 | Should -Be $NearestSha256
+        $available[0].PSObject.TypeNames[0] | Should -Be 'Swin2SR.PowerShell.Swin2SRModelInfo'
+    }
+
+    It 'reads a catalog from an http address and filters names with wildcards' {
+        $models = Get-Swin2SRModel -Name 'test-*-x2' -Catalog "$($Server.Url)/catalog.json"
+        $models.Name | Should -Be @('test-nearest-x2', 'test-corrupt-x2', 'test-missing-x2')
+        Get-Swin2SRModel -Name 'no-such-model' -Catalog $Catalog -ErrorVariable problems -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'ModelNotFound,*'
+    }
+
+    It 'installs nothing with -WhatIf' {
+        Install-Swin2SRModel test-nearest-x2 -Catalog $Catalog -WhatIf | Should -BeNullOrEmpty
+        Test-Path -LiteralPath (Join-Path $store 'test-nearest-x2.onnx') | Should -BeFalse
+    }
+
+    It 'installs a model that Invoke-Swin2SRUpscale then uses by name' {
+        $model = Install-Swin2SRModel test-nearest-x2 -Catalog $Catalog
+        $model.Source | Should -Be 'Installed'
+        $model.Path | Should -Be (Join-Path $store 'test-nearest-x2.onnx')
+        $model.Sha256 | Should -Be $NearestSha256
+        (Get-FileHash -LiteralPath $model.Path -Algorithm SHA256).Hash | Should -Be $NearestSha256.ToUpperInvariant()
+        (Get-Swin2SRModel -Installed).Name | Should -Contain 'test-nearest-x2'
+        (Get-ChildItem -LiteralPath $store -Force -Filter *.part) | Should -BeNullOrEmpty
+
+        $image = New-TestImage (Join-Path $root 'in/a.png') -Width 12 -Height 8
+        $result = $image | Invoke-Swin2SRUpscale -Model test-nearest-x2 -OutputDirectory (Join-Path $root 'out')
+        $result.Status | Should -Be 'Succeeded'
+        $result.Model | Should -Be 'test-nearest-x2'
+        (Get-TestImageSize $result.OutputPath).Width | Should -Be 24
+    }
+
+    It 'takes models from Get-Swin2SRModel on the pipeline and leaves installed ones alone without -Force' {
+        $first = Get-Swin2SRModel test-nearest-x2 -Catalog $Catalog | Install-Swin2SRModel -Catalog $Catalog
+        $written = (Get-Item -LiteralPath $first.Path).LastWriteTimeUtc
+        Start-Sleep -Milliseconds 50
+        $again = Install-Swin2SRModel test-nearest-x2 -Catalog $Catalog -Verbose 4>&1
+        ($again | Where-Object { $_ -is [Management.Automation.VerboseRecord] }).Message | Should -Match 'already installed'
+        (Get-Item -LiteralPath $first.Path).LastWriteTimeUtc | Should -Be $written
+        $forced = Install-Swin2SRModel test-nearest-x2 -Catalog $Catalog -Force
+        (Get-Item -LiteralPath $forced.Path).LastWriteTimeUtc | Should -BeGreaterThan $written
+    }
+
+    It 'refuses a file whose SHA-256 does not match and leaves nothing behind' {
+        $result = Install-Swin2SRModel test-corrupt-x2 -Catalog $Catalog -ErrorVariable problems -ErrorAction SilentlyContinue
+        $result | Should -BeNullOrEmpty
+        $problems | Should -HaveCount 1
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'ModelHashMismatch,*'
+        $problems[0].CategoryInfo.Category | Should -Be 'SecurityError'
+        $problems[0].TargetObject | Should -Be 'test-corrupt-x2'
+        $problems[0].ToString() | Should -Match $NearestSha256
+        @(Get-ChildItem -LiteralPath $store -Force -ErrorAction SilentlyContinue) | Should -HaveCount 0
+    }
+
+    It 'reports a missing file, an unknown name and an unreachable server, and goes on with the other names' {
+        $installed = Install-Swin2SRModel test-missing-x2, no-such-model, test-nearest-x2 -Catalog $Catalog -ErrorVariable problems -ErrorAction SilentlyContinue
+        $installed.Name | Should -Be 'test-nearest-x2'
+        $problems | Should -HaveCount 2
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'ModelFileNotFound,*'
+        $problems[1].FullyQualifiedErrorId | Should -BeLike 'ModelNotInCatalog,*'
+
+        $closed = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+        $closed.Start(); $port = $closed.LocalEndpoint.Port; $closed.Stop()
+        $offline = Join-Path $root 'offline.json'
+        (Get-Content -Raw -LiteralPath $Catalog).Replace($Server.Url, "http://127.0.0.1:$port") | Set-Content -LiteralPath $offline
+        Install-Swin2SRModel test-missing-x2 -Catalog $offline -ErrorVariable unreachable -ErrorAction SilentlyContinue
+        $unreachable[0].FullyQualifiedErrorId | Should -BeLike 'ModelServerUnreachable,*'
+        $unreachable[0].CategoryInfo.Category | Should -Be 'ConnectionError'
+    }
+
+    It 'says how to install a catalog model that Invoke-Swin2SRUpscale is asked for' {
+        $image = New-TestImage (Join-Path $root 'in/a.png')
+        { $image | Invoke-Swin2SRUpscale -Model classical-x4 -OutputDirectory (Join-Path $root 'out') } |
+            Should -Throw -ExpectedMessage '*not installed: run Install-Swin2SRModel classical-x4*'
+    }
+
+    It 'stops with CatalogInvalid for a catalog that is not valid' {
+        $bad = Join-Path $root 'bad.json'
+        '{ "schema": 1, "models": [ { "name": "x", "url": "ftp://x/y", "scale": 2 } ] }' | Set-Content -LiteralPath $bad
+        { Install-Swin2SRModel x -Catalog $bad } | Should -Throw -ErrorId 'CatalogInvalid*'
+    }
+
+    It 'completes catalog names for -Name' {
+        $line = 'Install-Swin2SRModel classical-x'
+        $names = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
+        $names | Should -Be @('classical-x2', 'classical-x2-fp16', 'classical-x4', 'classical-x4-fp16')
+    }
+}

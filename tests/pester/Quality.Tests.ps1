@@ -1,0 +1,195 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
+    Import-Module $ModulePath -Force
+
+    # Pixels as a flat [byte[]] (R, G, B per pixel, row by row), so that the tests know every value they compare.
+    function New-Pixels([int] $Width, [int] $Height, [int] $Seed, [int] $Low = 0, [int] $High = 255) {
+        $random = [Random]::new($Seed)
+        [byte[]] $pixels = foreach ($i in 1..(3 * $Width * $Height)) { $random.Next($Low, $High + 1) }
+        , $pixels
+    }
+
+    function Save-Pixels([string] $Path, [byte[]] $Pixels, [int] $Width, [int] $Height) {
+        $null = New-Item -ItemType Directory -Force -Path (Split-Path -LiteralPath $Path)
+        $image = [SixLabors.ImageSharp.Image]::LoadPixelData[SixLabors.ImageSharp.PixelFormats.Rgb24]($Pixels, $Width, $Height)
+        try { [SixLabors.ImageSharp.ImageExtensions]::SaveAsPng($image, $Path) }
+        finally { $image.Dispose() }
+        Get-Item -LiteralPath $Path
+    }
+
+    # The top-left block of an image's pixels.
+    function Select-Block([byte[]] $Pixels, [int] $Width, [int] $BlockWidth, [int] $BlockHeight) {
+        [byte[]] $block = foreach ($y in 0..($BlockHeight - 1)) { $Pixels[(3 * $y * $Width)..(3 * ($y * $Width + $BlockWidth) - 1)] }
+        , $block
+    }
+
+    # The protocol written out independently: Y = 16 + (65.481 R + 128.553 G + 24.966 B) / 255 on 8-bit values, the
+    # border cut from each side, MSE, 10 log10(255^2 / MSE); and the same over the R, G, B values.
+    function Get-ExpectedPsnr([byte[]] $A, [byte[]] $B, [int] $Width, [int] $Height, [int] $Border) {
+        $sumY = 0.0; $sumRgb = 0.0; $count = 0
+        for ($y = $Border; $y -lt $Height - $Border; $y++) {
+            for ($x = $Border; $x -lt $Width - $Border; $x++) {
+                $i = 3 * ($y * $Width + $x)
+                $ya = 16 + (65.481 * $A[$i] + 128.553 * $A[$i + 1] + 24.966 * $A[$i + 2]) / 255
+                $yb = 16 + (65.481 * $B[$i] + 128.553 * $B[$i + 1] + 24.966 * $B[$i + 2]) / 255
+                $sumY += ($ya - $yb) * ($ya - $yb)
+                foreach ($c in 0..2) { $sumRgb += ([double] $A[$i + $c] - $B[$i + $c]) * ([double] $A[$i + $c] - $B[$i + $c]) }
+                $count++
+            }
+        }
+        [pscustomobject]@{
+            PsnrY   = 10 * [Math]::Log10(65025 / ($sumY / $count))
+            PsnrRgb = 10 * [Math]::Log10(65025 / ($sumRgb / (3 * $count)))
+        }
+    }
+}
+
+Describe 'Measure-Swin2SRQuality' {
+    BeforeEach {
+        $root = New-TestFolder
+    }
+    AfterEach {
+        Remove-Item -LiteralPath $root -Recurse -Force -ErrorAction SilentlyContinue
+    }
+
+    Context 'scores' {
+        It 'scores identical files as Infinity and SSIM 1, and says what it compared' {
+            $pixels = New-Pixels 24 16 1
+            $a = Save-Pixels (Join-Path $root 'a.png') $pixels 24 16
+            $b = Save-Pixels (Join-Path $root 'b.png') $pixels 24 16
+            $result = Measure-Swin2SRQuality -Reference $a.FullName -Path $b.FullName
+            $result.PsnrY | Should -Be ([double]::PositiveInfinity)
+            $result.PsnrRgb | Should -Be ([double]::PositiveInfinity)
+            $result.SsimY | Should -Be 1.0
+            $result.Reference | Should -Be $a.FullName
+            $result.Path | Should -Be $b.FullName
+            $result.Name | Should -Be 'b.png'
+            @($result.Width, $result.Height, $result.Border) | Should -Be @(24, 16, 0)
+        }
+
+        It 'scores a copy five levels brighter at 20 log10(255^2 / (219 * 5)) on Y and 10 log10(2601) on RGB' {
+            # Every Y moves by 219 * 5 / 255 (the three weights sum to 219); every R, G, B value by 5.
+            $pixels = New-Pixels 20 20 2 -Low 10 -High 240
+            [byte[]] $brighter = foreach ($v in $pixels) { $v + 5 }
+            $reference = Save-Pixels (Join-Path $root 'ref.png') $pixels 20 20
+            $image = Save-Pixels (Join-Path $root 'img.png') $brighter 20 20
+            $result = Measure-Swin2SRQuality $reference.FullName $image.FullName -Border 3
+            [Math]::Abs($result.PsnrY - 20 * [Math]::Log10(65025 / 1095)) | Should -BeLessThan 1e-4
+            [Math]::Abs($result.PsnrRgb - 10 * [Math]::Log10(2601)) | Should -BeLessThan 1e-4
+            $result.SsimY | Should -BeLessThan 1
+            $result.Border | Should -Be 3
+        }
+
+        It 'agrees with the protocol computed independently on random images, border included' {
+            $a = New-Pixels 24 18 3
+            $b = New-Pixels 24 18 4
+            $reference = Save-Pixels (Join-Path $root 'ref.png') $a 24 18
+            $image = Save-Pixels (Join-Path $root 'img.png') $b 24 18
+            foreach ($border in 0, 2) {
+                $expected = Get-ExpectedPsnr $a $b 24 18 $border
+                $result = Measure-Swin2SRQuality -Reference $reference.FullName -Path $image.FullName -Border $border
+                [Math]::Abs($result.PsnrY - $expected.PsnrY) | Should -BeLessThan 1e-4
+                [Math]::Abs($result.PsnrRgb - $expected.PsnrRgb) | Should -BeLessThan 1e-4
+                $result.SsimY | Should -BeLessThan 0.2 -Because 'two independent random images are barely similar'
+            }
+        }
+
+        It 'with -Scale compares a reference up to scale-1 pixels larger on its common top-left block, border = scale' {
+            $pixels = New-Pixels 35 27 5
+            $reference = Save-Pixels (Join-Path $root 'hr.png') $pixels 35 27
+            $image = Save-Pixels (Join-Path $root 'sr.png') (Select-Block $pixels 35 32 24) 32 24
+            $result = Measure-Swin2SRQuality -Reference $reference.FullName -Path $image.FullName -Scale 4
+            $result.PsnrY | Should -Be ([double]::PositiveInfinity)
+            @($result.Width, $result.Height, $result.Border) | Should -Be @(32, 24, 4)
+        }
+    }
+
+    Context 'folders and pipeline input' {
+        It 'pairs two folders by base name and warns about what has no partner on either side' {
+            $a = New-Pixels 16 16 6
+            $b = New-Pixels 16 16 7 -Low 0 -High 250
+            [byte[]] $b5 = foreach ($v in $b) { $v + 5 }
+            $null = Save-Pixels (Join-Path $root 'hr/a.png') $a 16 16
+            $null = Save-Pixels (Join-Path $root 'hr/b.bmp') $b 16 16
+            $null = Save-Pixels (Join-Path $root 'hr/c.png') (New-Pixels 16 16 8) 16 16
+            $null = Save-Pixels (Join-Path $root 'sr/a.png') $a 16 16
+            $null = Save-Pixels (Join-Path $root 'sr/B.png') $b5 16 16
+            $null = Save-Pixels (Join-Path $root 'sr/d.png') (New-Pixels 16 16 9) 16 16
+            $results = Measure-Swin2SRQuality -Reference (Join-Path $root 'hr') -Path (Join-Path $root 'sr') -WarningVariable warnings -WarningAction SilentlyContinue
+            $results | Should -HaveCount 2
+            ($results | Where-Object Name -eq 'a.png').PsnrY | Should -Be ([double]::PositiveInfinity)
+            # Base names match whatever the extension and the case.
+            $upper = $results | Where-Object Name -eq 'B.png'
+            [IO.Path]::GetFileName($upper.Reference) | Should -Be 'b.bmp'
+            [Math]::Abs($upper.PsnrRgb - 10 * [Math]::Log10(2601)) | Should -BeLessThan 1e-4
+            $warnings | Should -HaveCount 2
+            $warnings[0].Message | Should -BeLike "*d.png*"
+            $warnings[1].Message | Should -BeLike "*c.png*"
+        }
+
+        It 'takes Get-ChildItem output, names with wildcard characters included' {
+            $pixels = New-Pixels 16 16 10
+            foreach ($name in 'x [1].png', "it's.png") {
+                $null = Save-Pixels (Join-Path $root "hr/$name") $pixels 16 16
+                $null = Save-Pixels (Join-Path $root "sr/$name") $pixels 16 16
+            }
+            $results = Get-ChildItem -LiteralPath (Join-Path $root 'sr') -File | Measure-Swin2SRQuality -Reference (Join-Path $root 'hr')
+            $results | Should -HaveCount 2
+            $results.PsnrY | Sort-Object -Unique | Should -Be ([double]::PositiveInfinity)
+        }
+
+        It 'shows a table with the scores' {
+            $pixels = New-Pixels 16 16 11
+            $file = Save-Pixels (Join-Path $root 'a.png') $pixels 16 16
+            $text = Measure-Swin2SRQuality $file.FullName $file.FullName | Format-Table | Out-String
+            $text | Should -Match 'PSNR\(Y\) dB\s+SSIM\(Y\)\s+PSNR\(RGB\) dB\s+Size\s+Border'
+            $text | Should -Match 'a\.png\s+Infinity\s+1\.0000\s+Infinity\s+16x16\s+0'
+        }
+    }
+
+    Context 'bad input' {
+        It 'gives an error record per bad file, naming it, and measures the rest' {
+            $pixels = New-Pixels 16 16 12
+            $reference = Save-Pixels (Join-Path $root 'hr/a.png') $pixels 16 16
+            $good = Save-Pixels (Join-Path $root 'sr/good.png') $pixels 16 16
+            $wide = Save-Pixels (Join-Path $root 'sr/wide.png') (New-Pixels 20 16 13) 20 16
+            $text = Join-Path $root 'sr/text.png'
+            Set-Content -LiteralPath $text -Value 'not an image'
+            $missing = Join-Path $root 'sr/missing.png'
+            $results = Measure-Swin2SRQuality -Reference $reference.FullName -Path $good.FullName, $wide.FullName, $text, $missing `
+                -ErrorVariable problems -ErrorAction SilentlyContinue
+            $results.Name | Should -Be 'good.png'
+            $problems | Should -HaveCount 3
+            $byId = @{}
+            foreach ($p in $problems) { $byId[$p.FullyQualifiedErrorId.Split(',')[0]] = $p }
+            @($byId.Keys | Sort-Object) | Should -Be @('PathNotFound', 'SizeMismatch', 'UnsupportedFormat')
+            $byId['SizeMismatch'].TargetObject | Should -Be $wide.FullName
+            $byId['SizeMismatch'].Exception.Message | Should -BeLike "*20x16*16x16*"
+            $byId['SizeMismatch'].CategoryInfo.Category | Should -Be 'InvalidData'
+            $byId['UnsupportedFormat'].TargetObject | Should -Be $text
+        }
+
+        It 'refuses images left smaller than the SSIM window once the border is cut' {
+            $pixels = New-Pixels 14 14 14
+            $file = Save-Pixels (Join-Path $root 'a.png') $pixels 14 14
+            (Measure-Swin2SRQuality $file.FullName $file.FullName -Border 1).PsnrY | Should -Be ([double]::PositiveInfinity)
+            $result = Measure-Swin2SRQuality $file.FullName $file.FullName -Border 2 -ErrorVariable problems -ErrorAction SilentlyContinue
+            $result | Should -BeNullOrEmpty
+            $problems[0].FullyQualifiedErrorId | Should -BeLike 'ImageTooSmall,*'
+            $problems[0].Exception.Message | Should -BeLike '*10x10*11x11*'
+        }
+
+        It 'stops with a terminating error when the reference does not exist' {
+            $file = Save-Pixels (Join-Path $root 'a.png') (New-Pixels 16 16 15) 16 16
+            { Measure-Swin2SRQuality -Reference (Join-Path $root 'nope') -Path $file.FullName -ErrorAction Stop } |
+                Should -Throw -ErrorId 'PathNotFound,Swin2SR.PowerShell.Commands.MeasureSwin2SRQualityCommand'
+        }
+
+        It 'stops when the reference folder holds no images' {
+            $file = Save-Pixels (Join-Path $root 'a.png') (New-Pixels 16 16 16) 16 16
+            $empty = New-Item -ItemType Directory (Join-Path $root 'empty')
+            { Measure-Swin2SRQuality -Reference $empty.FullName -Path $file.FullName } |
+                Should -Throw -ErrorId 'NoReferenceImages,Swin2SR.PowerShell.Commands.MeasureSwin2SRQualityCommand'
+        }
+    }
+}
