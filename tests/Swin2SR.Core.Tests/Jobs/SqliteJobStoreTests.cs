@@ -28,20 +28,6 @@ public sealed class SqliteJobStoreTests : JobStoreContractTests, IDisposable
 
     // Belongs in JobStoreContractTests once the PostgreSQL store keeps metrics too.
     [Fact]
-    public void Quality_metrics_are_kept_with_the_outcome_and_read_back()
-    {
-        using var store = OpenStore();
-        long job = store.CreateOrUpdateJob("m", Options).Id;
-        store.AddItems(job, Items(2), redoDone: false);
-        var claimed = store.Claim(job, "w", 2, Soon);
-        const string metrics = "{\"ConsistencyPsnr\":41.5,\"NonFiniteValues\":0}";
-        store.Complete("w", [new ItemOutcome(claimed[0].Id, ItemStatus.Succeeded, null, null, 1, 1, 1, 2, 2, metrics), Succeeded(claimed[1].Id)]);
-        var items = store.Items(job, null);
-        Assert.Equal(metrics, items.Single(i => i.Id == claimed[0].Id).Metrics);
-        Assert.Null(items.Single(i => i.Id == claimed[1].Id).Metrics);
-    }
-
-    [Fact]
     public void A_store_locked_by_another_process_fails_clearly_after_the_busy_timeout()
     {
         using (var setup = new SqliteJobStore(_path))

@@ -200,9 +200,10 @@ public sealed class PostgresJobStore : IJobStore
         WITH done AS (
             UPDATE swin2sr.items i SET status = o.status, lease_owner = NULL, lease_expires_ms = NULL, claim_token = NULL, open_claims = 0,
                 error_id = o.error_id, error_message = o.error_message, finished_ms = swin2sr.now_ms(), duration_ms = o.duration_ms,
-                input_width = o.iw, input_height = o.ih, output_width = o.ow, output_height = o.oh, ever_written = i.ever_written OR o.status = 2
-            FROM unnest($2::bigint[], $3::smallint[], $4::text[], $5::text[], $6::bigint[], $7::integer[], $8::integer[], $9::integer[], $10::integer[])
-                AS o(id, status, error_id, error_message, duration_ms, iw, ih, ow, oh)
+                input_width = o.iw, input_height = o.ih, output_width = o.ow, output_height = o.oh, metrics = o.metrics,
+                ever_written = i.ever_written OR o.status = 2
+            FROM unnest($2::bigint[], $3::smallint[], $4::text[], $5::text[], $6::bigint[], $7::integer[], $8::integer[], $9::integer[], $10::integer[], $11::text[])
+                AS o(id, status, error_id, error_message, duration_ms, iw, ih, ow, oh, metrics)
             WHERE i.id = o.id AND i.lease_owner = $1 AND i.status = 1
             RETURNING 1),
         counted AS (SELECT count(*) AS n FROM done),
@@ -219,7 +220,8 @@ public sealed class PostgresJobStore : IJobStore
         outcomes.Select(o => o.InputWidth).ToArray(),
         outcomes.Select(o => o.InputHeight).ToArray(),
         outcomes.Select(o => o.OutputWidth).ToArray(),
-        outcomes.Select(o => o.OutputHeight).ToArray()).Single());
+        outcomes.Select(o => o.OutputHeight).ToArray(),
+        outcomes.Select(o => o.Metrics).ToArray()).Single());
 
     public void RequestStop(long jobId) => Run((c, _) => Execute(c, null, "UPDATE swin2sr.jobs SET stop_requested = true WHERE id = $1", jobId));
 
@@ -244,14 +246,14 @@ public sealed class PostgresJobStore : IJobStore
 
     public IReadOnlyList<ItemRecord> Items(long jobId, IReadOnlyCollection<ItemStatus>? statuses) => Run((c, _) => Query(c, null, """
         SELECT i.id, j.name, i.input_path, i.output_path, i.status, i.attempts, i.error_id, i.error_message, i.started_ms, i.finished_ms,
-               i.duration_ms, i.input_width, i.input_height, i.output_width, i.output_height, i.lease_owner
+               i.duration_ms, i.input_width, i.input_height, i.output_width, i.output_height, i.lease_owner, i.metrics
         FROM swin2sr.items i JOIN swin2sr.jobs j ON j.id = i.job_id
         WHERE i.job_id = $1 AND ($2::smallint[] IS NULL OR i.status = ANY($2))
         ORDER BY i.id
         """,
         r => new ItemRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), (ItemStatus)r.GetInt16(4), r.GetInt32(5),
             NullableString(r, 6), NullableString(r, 7), NullableTime(r, 8), NullableTime(r, 9), r.IsDBNull(10) ? null : r.GetInt64(10),
-            NullableInt(r, 11), NullableInt(r, 12), NullableInt(r, 13), NullableInt(r, 14), NullableString(r, 15)),
+            NullableInt(r, 11), NullableInt(r, 12), NullableInt(r, 13), NullableInt(r, 14), NullableString(r, 15), NullableString(r, 16)),
         jobId, statuses is { Count: > 0 } ? statuses.Select(s => (short)s).ToArray() : null));
 
     public void RemoveJob(long jobId) => Run((c, _) => Execute(c, null, "DELETE FROM swin2sr.jobs WHERE id = $1", jobId));

@@ -50,6 +50,7 @@ internal static class PostgresSchema
             input_height integer,
             output_width integer,
             output_height integer,
+            metrics text,
             UNIQUE (job_id, input_path)
         );
         CREATE INDEX items_pending ON swin2sr.items (job_id, id) WHERE status = 0;
