@@ -107,6 +107,7 @@ def parse_args():
     parser.add_argument("--heads", type=int, default=4)
     parser.add_argument("--mlp-ratio", type=float, default=2.0)
     parser.add_argument("--num-feat", type=int, default=32)
+    parser.add_argument("--init", help="checkpoint to continue from (its architecture wins); the log is appended to")
     return parser.parse_args()
 
 
@@ -118,14 +119,19 @@ def main():
     config = Swin2SRConfig(scale=args.scale, embed_dim=args.embed_dim,
                            depths=tuple(int(d) for d in args.depths.split(",")), num_heads=args.heads,
                            mlp_ratio=args.mlp_ratio, num_feat=args.num_feat)
-    model = Swin2SR(config).train()
+    if args.init:
+        model, _ = export.load_checkpoint(args.init)
+        config = model.config
+        model.train()
+    else:
+        model = Swin2SR(config).train()
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr, betas=(0.9, 0.99))
 
     name = pathlib.Path(args.out).stem
     (TOOLS_DIR / "logs").mkdir(exist_ok=True)
     (TOOLS_DIR / "checkpoints").mkdir(exist_ok=True)
     checkpoint_path = TOOLS_DIR / "checkpoints" / f"{name}.pt"
-    log_file = open(TOOLS_DIR / "logs" / f"train-x{args.scale}.log", "w", buffering=1)
+    log_file = open(TOOLS_DIR / "logs" / f"train-x{args.scale}.log", "a" if args.init else "w", buffering=1)
 
     def log(message):
         line = f"[{time.strftime('%H:%M:%S')}] {message}"
