@@ -107,12 +107,12 @@ internal static class DeviceThroughputBenchmark
             try
             {
                 for (int i = 0; i < warmup; i++)
-                    runner.Run(input, output, batch, size);
+                    runner.Run(input, output, batch, size, Precision.Fp32);
                 warm.SignalAndWait();
                 measuring = true;
                 while (DateTime.UtcNow.Ticks < Volatile.Read(ref stopTicks))
                 {
-                    runner.Run(input, output, batch, size);
+                    runner.Run(input, output, batch, size, Precision.Fp32);
                     Interlocked.Add(ref images, batch);
                     Interlocked.Increment(ref batchesRun);
                 }

@@ -61,13 +61,13 @@ internal static class EngineBenchmark
         for (int i = 0; i < input.Length; i++)
             input[i] = (i % 251) / 250f;
         var output = new float[input.Length * model.Contract.Scale * model.Contract.Scale];
-        model.Run(input, output, batch, tile);
+        model.Run(input, output, batch, tile, Precision.Fp32);
         var clock = Stopwatch.StartNew();
         int done = 0;
         while (done < tiles)
         {
             int n = Math.Min(batch, tiles - done);
-            model.Run(input, output, n, tile);
+            model.Run(input, output, n, tile, Precision.Fp32);
             done += n;
         }
         return done / clock.Elapsed.TotalSeconds;

@@ -114,6 +114,28 @@ Describe 'Invoke-Swin2SRUpscale' {
         }
     }
 
+    Context 'precision and scheduling' {
+        It 'runs the embedded model in fp16 with -Precision Fp16, within 40 dB of fp32, and says so on each result' {
+            $file = New-TestImage (Join-Path $in 'a.png') -Width 40 -Height 32
+            # Noise is no photo: the quality gate (tested elsewhere) would reject both.
+            $half = $file | Invoke-Swin2SRUpscale -Scale 2 -Device Cpu -Precision Fp16 -MinConsistencyPsnr 0 -OutputDirectory (Join-Path $out 'fp16')
+            $full = $file | Invoke-Swin2SRUpscale -Scale 2 -Device Cpu -MinConsistencyPsnr 0 -OutputDirectory (Join-Path $out 'fp32')
+            $half.Status, $full.Status | Should -Be @('Succeeded', 'Succeeded')
+            $half.Precision, $full.Precision | Should -Be @('Fp16', 'Fp32')
+            $quality = Measure-Swin2SRQuality -Reference $full.OutputPath -Path $half.OutputPath
+            $quality.PsnrRgb | Should -BeGreaterThan 40
+            $quality.PsnrRgb | Should -BeLessThan 100 # not the same bytes: the fp16 rewrite did run
+        }
+
+        It 'reports with -Verbose the share of computed pixels that were padding or overlap' {
+            $file = New-TestImage (Join-Path $in 'a.png') -Width 40 -Height 24
+            $verbose = $file | Invoke-Swin2SRUpscale -Model $NearestX4 -OutputDirectory $out -TileSize 16 -TileOverlap 4 -Verbose 4>&1 |
+                Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+            # 40x24 in 16-pixel tiles with 4 of overlap: 4x2 tiles of 256 pixels compute 2048 pixels for 960.
+            ($verbose.Message -match 'Tiling overhead') | Should -Be 'Tiling overhead: 53.1% of the pixels the model computed were padding or tile overlap.'
+        }
+    }
+
     Context 'bad input' {
         It 'writes an error record for a corrupt file and upscales the rest' {
             $good = 1..2 | ForEach-Object { New-TestImage (Join-Path $in "good$_.png") -Seed $_ }

@@ -24,12 +24,18 @@ public sealed class ImageLoader
     public ImageLoader(ImageLimits limits) => _limits = limits;
 
     /// <summary>Checks the file as <see cref="Load"/> does, short of decoding: the format and the upright size.</summary>
-    public (int Width, int Height, string FormatName) Identify(string path, int scale)
+    public (int Width, int Height, string FormatName) Identify(string path, int scale) => Identify(ReadAll(path), path, scale);
+
+    /// <summary><see cref="Identify(string, int)"/> for bytes already read (<see cref="Read"/>).</summary>
+    public (int Width, int Height, string FormatName) Identify(byte[] data, string path, int scale)
     {
-        var (info, format) = Inspect(ReadAll(path), path, scale);
+        var (info, format) = Inspect(data, path, scale);
         var (w, h) = Orientation.UprightSize(info.Width, info.Height, info.Metadata.ExifProfile);
         return (w, h, format.Name);
     }
+
+    /// <summary>The file's bytes, within the input size limit, for <see cref="Identify(byte[], string, int)"/> and <see cref="Decode"/>.</summary>
+    public byte[] Read(string path) => ReadAll(path);
 
     public LoadedImage Load(string path, int scale) => Decode(ReadAll(path), path, scale);
 

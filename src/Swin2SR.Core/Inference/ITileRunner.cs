@@ -13,9 +13,15 @@ public interface ITileRunner : IDisposable
     /// <summary>The device, as shown to users: "cpu", "cuda:0", ...</summary>
     string Device { get; }
 
+    /// <summary>The precision the runner was opened in; it runs Fp32 too (a redo after an fp16 output failed).</summary>
+    Precision Precision { get; }
+
     /// <summary>Runs [batch,3,tile,tile] from the start of <paramref name="input"/> into the start of <paramref name="output"/>.</summary>
     /// <exception cref="DeviceOutOfMemoryException">The device could not allocate what the batch needs.</exception>
-    void Run(float[] input, float[] output, int batch, int tile);
+    void Run(float[] input, float[] output, int batch, int tile, Precision precision);
+
+    /// <summary>The device's memory now (free and total), for sizing batches; null where it cannot be read (the CPU).</summary>
+    DeviceMemory? Memory();
 
     /// <summary>Makes a run in progress on another thread return early (Ctrl+C).</summary>
     void Terminate();

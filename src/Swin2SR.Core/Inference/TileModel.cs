@@ -1,24 +1,30 @@
+using System.Globalization;
 using Microsoft.ML.OnnxRuntime;
 using Swin2SR.Core.Inference.Devices;
+using Swin2SR.Core.Inference.Float16;
 
 namespace Swin2SR.Core.Inference;
 
 /// <summary>
-/// One ONNX Runtime session and what it needs to run batches of square tiles. A session belongs to one
-/// device worker; <see cref="Run"/> is not called concurrently.
+/// One model on one device and what it needs to run batches of square tiles: a session in the run's precision,
+/// and for an fp16 run a float32 session made on first need (an image redone after its fp16 output failed the
+/// quality gate). A runner belongs to one device worker; <see cref="Run"/> is not called concurrently.
 /// </summary>
 public sealed class TileModel : ITileRunner
 {
     private readonly InferenceSession _session;
+    private readonly Lazy<InferenceSession>? _float32Session;
     private readonly RunOptions _runOptions = new();
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
 
-    private TileModel(string path, InferenceSession session, ModelContract contract)
+    private TileModel(string path, InferenceSession session, ModelContract contract, Precision precision, Func<InferenceSession> openFloat32)
     {
         Path = path;
         _session = session;
         Contract = contract;
+        Precision = precision;
+        _float32Session = precision == Precision.Fp32 ? null : new Lazy<InferenceSession>(openFloat32);
         _inputNames = [contract.InputName];
         _outputNames = [contract.OutputName];
     }
@@ -27,10 +33,14 @@ public sealed class TileModel : ITileRunner
     public ModelContract Contract { get; }
     public string Device { get; private init; } = "cpu";
     public int Scale => Contract.Scale;
+    public Precision Precision { get; }
+
+    /// <summary>Why the precision asked for could not be used (the model runs in fp32 instead); null when it is used.</summary>
+    public string? PrecisionNote { get; private init; }
 
     /// <param name="cache">Where optimized graphs are kept between starts; null: optimize at every start.</param>
-    public static TileModel LoadCpu(string path, int intraOpThreads, OptimizedGraphCache? cache = null) =>
-        Load(path, "cpu", cache, () => new SessionOptions
+    public static TileModel LoadCpu(string path, int intraOpThreads, OptimizedGraphCache? cache = null, Precision precision = Precision.Fp32) =>
+        Load(path, "cpu", cache, precision, () => new SessionOptions
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
@@ -39,26 +49,35 @@ public sealed class TileModel : ITileRunner
         });
 
     /// <exception cref="DeviceUnavailableException">The CUDA provider cannot load; the message names the missing libraries.</exception>
-    public static TileModel LoadCuda(string path, int deviceId, CudaSettings settings, OptimizedGraphCache? cache = null) =>
-        Load(path, $"cuda:{deviceId}", cache, () => CudaProvider.CreateSessionOptions(deviceId, settings));
+    public static TileModel LoadCuda(string path, int deviceId, CudaSettings settings, OptimizedGraphCache? cache = null, Precision precision = Precision.Fp32) =>
+        Load(path, $"cuda:{deviceId}", cache, precision, () => CudaProvider.CreateSessionOptions(deviceId, settings));
 
-    private static TileModel Load(string path, string device, OptimizedGraphCache? cache, Func<SessionOptions> createOptions)
+    private static TileModel Load(string path, string device, OptimizedGraphCache? cache, Precision precision, Func<SessionOptions> createOptions)
     {
         if (!File.Exists(path))
             throw new ModelLoadException(path, "the file does not exist");
+        InferenceSession Open(string file) => OpenSession(file, path, device, cache, createOptions);
+        string? note = null;
         InferenceSession session;
+        if (precision == Precision.Fp16)
+        {
+            try
+            {
+                session = Open(Float16Models.Prepare(path, cache));
+            }
+            catch (Exception e) when (e is NotSupportedException or ModelLoadException or IOException or UnauthorizedAccessException)
+            {
+                note = $"fp16 is not available for {System.IO.Path.GetFileName(path)} on {device}: {e.Message}; it runs in fp32.";
+                (precision, session) = (Precision.Fp32, Open(path));
+            }
+        }
+        else
+        {
+            session = Open(path);
+        }
         try
         {
-            // Graphs are cached per device kind ("cuda" of "cuda:1"): every GPU of a kind runs the same optimized graph.
-            session = cache?.Open(path, device.Split(':')[0], createOptions) ?? OptimizedGraphCache.CreateSession(path, createOptions);
-        }
-        catch (OnnxRuntimeException e)
-        {
-            throw new ModelLoadException(path, $"ONNX Runtime cannot load it on {device} ({e.Message})", e);
-        }
-        try
-        {
-            return new TileModel(path, session, ModelContract.Read(session, path)) { Device = device };
+            return new TileModel(path, session, ModelContract.Read(session, path), precision, () => Open(path)) { Device = device, PrecisionNote = note };
         }
         catch
         {
@@ -67,12 +86,27 @@ public sealed class TileModel : ITileRunner
         }
     }
 
+    private static InferenceSession OpenSession(string file, string modelPath, string device, OptimizedGraphCache? cache, Func<SessionOptions> createOptions)
+    {
+        try
+        {
+            // Graphs are cached per device kind ("cuda" of "cuda:1"): every GPU of a kind runs the same optimized graph.
+            return cache?.Open(file, device.Split(':')[0], createOptions) ?? OptimizedGraphCache.CreateSession(file, createOptions);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new ModelLoadException(modelPath, $"ONNX Runtime cannot load it on {device} ({e.Message})", e);
+        }
+    }
+
     /// <summary>
     /// Runs <paramref name="batch"/> tiles of <paramref name="tile"/> x <paramref name="tile"/> from the start of
-    /// <paramref name="input"/> ([B,3,T,T]) into the start of <paramref name="output"/> ([B,3,sT,sT]).
+    /// <paramref name="input"/> ([B,3,T,T]) into the start of <paramref name="output"/> ([B,3,sT,sT]), in
+    /// <paramref name="precision"/> (fp32 on a runner opened in fp16 uses its float32 session).
     /// </summary>
-    public void Run(float[] input, float[] output, int batch, int tile)
+    public void Run(float[] input, float[] output, int batch, int tile, Precision precision)
     {
+        var session = precision == Precision.Fp32 && _float32Session is not null ? _float32Session.Value : _session;
         int outTile = tile * Scale;
         long inLength = (long)batch * 3 * tile * tile;
         long outLength = (long)batch * 3 * outTile * outTile;
@@ -80,7 +114,7 @@ public sealed class TileModel : ITileRunner
         using var outputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, output.AsMemory(0, (int)outLength), [batch, 3, outTile, outTile]);
         try
         {
-            _session.Run(_runOptions, _inputNames, [inputValue], _outputNames, [outputValue]);
+            session.Run(_runOptions, _inputNames, [inputValue], _outputNames, [outputValue]);
         }
         catch (Exception e) when (DeviceOutOfMemoryException.IsOutOfMemory(e))
         {
@@ -91,9 +125,21 @@ public sealed class TileModel : ITileRunner
     /// <summary>Makes a <see cref="Run"/> in progress on another thread return early (Ctrl+C).</summary>
     public void Terminate() => _runOptions.Terminate = true;
 
+    /// <summary>A GPU's free and total memory from the driver (NVML, else nvidia-smi); null on the CPU or when the driver does not say.</summary>
+    public DeviceMemory? Memory()
+    {
+        if (!Device.StartsWith("cuda:", StringComparison.Ordinal))
+            return null;
+        int id = int.Parse(Device.AsSpan(5), CultureInfo.InvariantCulture);
+        var gpu = GpuDiscovery.Find().Gpus.FirstOrDefault(g => g.CudaDevice == id);
+        return gpu is { FreeBytes: long free, TotalBytes: long total } ? new DeviceMemory(free, total) : null;
+    }
+
     public void Dispose()
     {
         _session.Dispose();
+        if (_float32Session is { IsValueCreated: true })
+            _float32Session.Value.Dispose();
         _runOptions.Dispose();
     }
 }

@@ -20,7 +20,7 @@ public sealed record JobOptions
     public int Quality { get; init; } = Pipeline.UpscaleOptions.DefaultQuality;
     public int TileSize { get; init; }
     public int TileOverlap { get; init; } = Pipeline.UpscaleOptions.DefaultTileOverlap;
-    public int BatchSize { get; init; } = Pipeline.UpscaleOptions.DefaultBatchSize;
+    public int BatchSize { get; init; } = Pipeline.UpscaleOptions.AutomaticBatchSize;
     public bool Force { get; init; }
     public double MaxInputMegapixels { get; init; } = Imaging.ImageLimits.DefaultMaxInputMegapixels;
     public double MaxOutputMegapixels { get; init; } = Imaging.ImageLimits.DefaultMaxOutputMegapixels;

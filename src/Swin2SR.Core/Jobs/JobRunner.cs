@@ -61,6 +61,13 @@ public sealed class JobRunner
         return _pipeline is { } pipeline && pipeline.TryTakeNote(out note);
     }
 
+    /// <summary>What is worth a verbose line (batch sizes chosen, the tiling overhead at the end).</summary>
+    public bool TryTakeDetail(out string detail)
+    {
+        detail = "";
+        return _pipeline is { } pipeline && pipeline.TryTakeDetail(out detail);
+    }
+
     /// <param name="alreadyDone">Results to report first (inputs the journal says are done), before any work.</param>
     /// <param name="paths">Where this host sees the items' files (shared storage mounted elsewhere than where the job was created).</param>
     public static JobRunner Start(IJobStore store, JobRecord job, IReadOnlyList<ITileRunner> devices, IEnumerable<UpscaleResult> alreadyDone,

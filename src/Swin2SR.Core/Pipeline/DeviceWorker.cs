@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.ML.OnnxRuntime;
 using Swin2SR.Core.Inference;
@@ -14,14 +15,19 @@ internal interface IWorkerHost
     /// <summary>The model failed on these images for a reason other than memory.</summary>
     void Failed(ImageWork work, string errorId, string reason, Exception e);
 
+    /// <summary>Something the user should be warned of (smaller batches or tiles after out-of-memory, a failed device).</summary>
     void Note(string message);
+
+    /// <summary>Something worth a verbose line (the batch size chosen).</summary>
+    void Detail(string message);
 
     void Computed(long pixels);
 }
 
 /// <summary>
-/// One device: pulls tiles of any images from the shared queue, packs those of one shape into a batch, runs it
-/// and stitches the outputs. A faster device simply comes back for work more often. On out-of-memory it halves
+/// One device: pulls tiles of any images from the shared queue, packs those of one shape and precision into a
+/// batch (sized per shape by a <see cref="BatchSizer"/> unless the batch size is fixed), runs it and stitches
+/// the outputs. A faster device simply comes back for work more often. On out-of-memory it halves
 /// its batch and retries the same tiles; at one tile per batch it cuts the image again with smaller tiles; only
 /// below the smallest tile does the image fail. No tile is lost or stitched twice.
 /// </summary>
@@ -31,32 +37,37 @@ internal sealed class DeviceWorker
     private readonly IWorkerHost _host;
     private readonly int _window;
     private readonly int _overlap;
-    private readonly Dictionary<int, LinkedList<TileWork>> _stash = [];
+    private readonly Dictionary<(int Size, Precision Precision), LinkedList<TileWork>> _stash = [];
+    private readonly Dictionary<(int Size, Precision Precision), BatchSizer> _sizers = [];
+    private readonly int? _fixedBatch;
     private int _stashed;
-    private int _batchLimit;
     private float[] _input = [];
     private float[] _output = [];
 
+    /// <param name="batchSize">Tiles per batch; 0: found per shape from throughput and free memory.</param>
     public DeviceWorker(ITileRunner runner, IWorkerHost host, int batchSize, int overlap)
     {
         _runner = runner;
         _host = host;
         _window = runner.Contract.Window;
         _overlap = overlap;
-        _batchLimit = runner.Contract.FixedBatch ?? batchSize;
+        _fixedBatch = runner.Contract.FixedBatch ?? (batchSize > 0 ? batchSize : null);
     }
 
-    /// <param name="orphans">Tiles handed back by a failed device: taken before new ones.</param>
+    /// <summary>The largest batch an automatic search tries.</summary>
+    public const int MaxAutomaticBatch = 256;
+
+    /// <param name="tiles">Completes when no image is left that could need a tile run (again).</param>
     /// <exception cref="DeviceFailedException">The device failed; it carries every tile this worker held.</exception>
-    public async Task RunAsync(ChannelReader<TileWork> tiles, ChannelReader<TileWork> orphans, CancellationToken cancellation)
+    public async Task RunAsync(ChannelReader<TileWork> tiles, CancellationToken cancellation)
     {
         while (true)
         {
-            if (_stashed == 0 && !orphans.TryPeek(out _) && !await tiles.WaitToReadAsync(cancellation).ConfigureAwait(false) && !orphans.TryPeek(out _))
+            if (_stashed == 0 && !await tiles.WaitToReadAsync(cancellation).ConfigureAwait(false))
                 return;
             // Take what is ready (never wait for a full batch: that could stall on images held in flight), but
             // no more than two batches, so other devices get their share.
-            while (_stashed < 2 * _batchLimit && (orphans.TryRead(out var next) || tiles.TryRead(out next)))
+            while (_stashed < 2 * LargestLimit() && tiles.TryRead(out var next))
                 Stash(next, last: true);
             var batch = TakeBatch();
             if (batch.Count == 0)
@@ -76,8 +87,8 @@ internal sealed class DeviceWorker
     {
         if (tile.IsStale)
             return;
-        if (!_stash.TryGetValue(tile.Size, out var queue))
-            _stash[tile.Size] = queue = new LinkedList<TileWork>();
+        if (!_stash.TryGetValue(tile.BatchKey, out var queue))
+            _stash[tile.BatchKey] = queue = new LinkedList<TileWork>();
         if (last)
             queue.AddLast(tile);
         else
@@ -85,12 +96,13 @@ internal sealed class DeviceWorker
         _stashed++;
     }
 
-    /// <summary>The shape with the most tiles waiting, up to the batch limit; stale tiles are dropped on the way.</summary>
+    /// <summary>The shape (and precision) with the most tiles waiting, up to the batch limit; stale tiles are dropped on the way.</summary>
     private List<TileWork> TakeBatch()
     {
-        var batch = new List<TileWork>(_batchLimit);
-        var queue = _stash.Values.MaxBy(q => q.Count);
-        while (queue is not null && batch.Count < _batchLimit && queue.First is { } first)
+        var (key, queue) = _stash.MaxBy(q => q.Value.Count);
+        int limit = queue is null ? 0 : Sizer(key).Limit;
+        var batch = new List<TileWork>(limit);
+        while (queue is not null && batch.Count < limit && queue.First is { } first)
         {
             queue.RemoveFirst();
             _stashed--;
@@ -114,9 +126,12 @@ internal sealed class DeviceWorker
             var t = batch[k];
             TileReader.Read(t.Image.Input!, t.Plan, t.Index, _input.AsSpan(k * inLength, inLength));
         }
+        var sizer = Sizer(batch[0].BatchKey);
+        long? freeBefore = sizer.FreeBytesBeforeWarmUp();
+        long started = Stopwatch.GetTimestamp();
         try
         {
-            _runner.Run(_input, _output, runBatch, tile);
+            _runner.Run(_input, _output, runBatch, tile, batch[0].Precision);
         }
         catch (DeviceOutOfMemoryException e)
         {
@@ -130,6 +145,7 @@ internal sealed class DeviceWorker
             return;
         }
         cancellation.ThrowIfCancellationRequested();
+        Observe(sizer, batch[0].BatchKey, batch.Count, Stopwatch.GetElapsedTime(started).TotalSeconds, freeBefore);
         _host.Computed((long)batch.Count * tile * tile);
         for (int k = 0; k < batch.Count; k++)
         {
@@ -144,8 +160,9 @@ internal sealed class DeviceWorker
         int tile = batch[0].Size;
         if (batch.Count > 1 && _runner.Contract.FixedBatch is null)
         {
-            _batchLimit = Math.Max(1, batch.Count / 2);
-            _host.Note($"{_runner.Device}: out of memory with {batch.Count} tiles of {tile}x{tile}; batch size now {_batchLimit}.");
+            var sizer = Sizer(batch[0].BatchKey);
+            sizer.OutOfMemory(batch.Count);
+            _host.Note($"{_runner.Device}: out of memory with {batch.Count} tiles of {tile}x{tile}; batch size now {sizer.Limit}.");
             for (int k = batch.Count - 1; k >= 0; k--)
                 Stash(batch[k], last: false);
             return;
@@ -163,6 +180,30 @@ internal sealed class DeviceWorker
                 Stash(t, last: false);
         }
     }
+
+    private BatchSizer Sizer((int Size, Precision Precision) key)
+    {
+        if (!_sizers.TryGetValue(key, out var sizer))
+        {
+            _sizers[key] = sizer = _fixedBatch is int batch
+                ? BatchSizer.Fixed(batch)
+                : new BatchSizer(MaxAutomaticBatch, _runner.Memory);
+        }
+        return sizer;
+    }
+
+    /// <summary>Takes a batch's time into the sizer of its shape, and logs the size once it is chosen.</summary>
+    private void Observe(BatchSizer sizer, (int Size, Precision Precision) key, int batch, double seconds, long? freeBefore)
+    {
+        if (sizer.Settled)
+            return;
+        sizer.Observe(batch, seconds, freeBefore);
+        if (sizer.Settled)
+            _host.Detail($"{_runner.Device}: batches of {sizer.Limit} tiles of {key.Size}x{key.Size} ({key.Precision}): {sizer.Reason}.");
+    }
+
+    /// <summary>The largest batch of any shape: how many tiles to hold so a full batch can be packed.</summary>
+    private int LargestLimit() => _sizers.Count == 0 ? _fixedBatch ?? 1 : _sizers.Values.Max(s => s.Limit);
 
     private static void Ensure(ref float[] buffer, int length)
     {

@@ -18,6 +18,7 @@ internal sealed record FinishedImage(UpscaledImage Image, QualityMetrics Metrics
             : work.AlphaPart is { } part ? MeanOfChannels(part.Canvas.Output)
             : BicubicResize.Upscale(source.Alpha, work.InputWidth, work.InputHeight, scale);
         var warnings = source.Warnings.ToList();
+        warnings.AddRange(work.Redos.Select(r => $"{r.Change}: the quality gate rejected the earlier output ({r.Failure})"));
         if (alpha is not null && !OutputEncoding.HoldsAlpha(work.Item.OutputFormat))
             warnings.Add($"{work.Item.OutputFormat} output has no transparency: the alpha channel is dropped");
         return new FinishedImage(new UpscaledImage(output, alpha, source.Traits, source.Metadata), metrics, warnings);

@@ -1,4 +1,5 @@
 using Swin2SR.Core.Imaging;
+using Swin2SR.Core.Inference;
 using Swin2SR.Core.Tiling;
 
 namespace Swin2SR.Core.Pipeline;
@@ -6,9 +7,10 @@ namespace Swin2SR.Core.Pipeline;
 /// <summary>An image in flight: decoded, cut into tiles, its output filling as tiles come back.</summary>
 internal sealed class ImageWork
 {
-    public ImageWork(UpscaleItem item, PlanarImage input, TilePlan plan, long startedAt)
+    public ImageWork(UpscaleItem item, PlanarImage input, TilePlan plan, long startedAt, Precision precision)
     {
         Item = item;
+        Precision = precision;
         Input = input;
         InputWidth = input.Width;
         InputHeight = input.Height;
@@ -19,14 +21,23 @@ internal sealed class ImageWork
 
     public UpscaleItem Item { get; }
 
-    /// <summary>Kept until the output is complete: a device out of memory may need to cut the image again.</summary>
+    /// <summary>Kept until the output is written: a device out of memory, or the quality gate, may need the image run again.</summary>
     public PlanarImage? Input { get; set; }
 
     public TilePlan Plan { get; private set; }
     public StitchCanvas Canvas { get; private set; }
 
-    /// <summary>Bumped when the image is cut again with smaller tiles; tiles of an older cut are dropped.</summary>
+    /// <summary>Bumped when the image is cut again; tiles of an older cut are dropped.</summary>
     public int Generation { get; private set; }
+
+    /// <summary>The arithmetic its tiles run in: the run's, until a failed fp16 output is redone in fp32.</summary>
+    public Precision Precision { get; private set; }
+
+    /// <summary>How the image was run again after the quality gate rejected an output ("redone in fp32"), for the result.</summary>
+    public List<(string Change, string Failure)> Redos { get; } = [];
+
+    /// <summary>A redo has widened the overlap already: the policy widens it once.</summary>
+    public bool OverlapWidened { get; private set; }
 
     public long StartedAt { get; }
     public int InputWidth { get; }
@@ -34,6 +45,9 @@ internal sealed class ImageWork
 
     /// <summary>Set once when the image fails mid-flight; its remaining tiles are then dropped.</summary>
     public bool Failed { get; set; }
+
+    /// <summary>What the image holds against the run's memory budget, given back when it leaves.</summary>
+    public long ReservedBytes { get; init; }
 
     /// <summary>The decoded source: alpha, traits, metadata and warnings, for the quality gate and the writer.</summary>
     public LoadedImage? Source { get; init; }
@@ -50,7 +64,7 @@ internal sealed class ImageWork
     /// <summary>Adds the alpha part (same size and plan as the colour): the image is complete once both are.</summary>
     public ImageWork AddAlphaPart(PlanarImage alphaAsGray)
     {
-        AlphaPart = new ImageWork(Item, alphaAsGray, Plan, StartedAt) { _owner = this };
+        AlphaPart = new ImageWork(Item, alphaAsGray, Plan, StartedAt, Precision) { _owner = this };
         _partsLeft = 2;
         return AlphaPart;
     }
@@ -60,14 +74,31 @@ internal sealed class ImageWork
 
     public IEnumerable<TileWork> Tiles()
     {
-        var (plan, canvas, generation) = (Plan, Canvas, Generation);
-        return Enumerable.Range(0, plan.Count).Select(i => new TileWork(this, i, generation, plan, canvas));
+        var (plan, canvas, generation, precision) = (Plan, Canvas, Generation, Precision);
+        return Enumerable.Range(0, plan.Count).Select(i => new TileWork(this, i, generation, plan, canvas, precision));
     }
 
-    /// <summary>Starts the image over with a smaller tile (after an out-of-memory at batch size one).</summary>
-    public IEnumerable<TileWork> Retile(int tile, int overlap)
+    /// <summary>Starts this part over with another tile size (after an out-of-memory at batch size one).</summary>
+    public IEnumerable<TileWork> Retile(int tile, int overlap) => Recut(tile, overlap, Precision);
+
+    /// <summary>
+    /// Starts the whole image over (colour and alpha part) in another precision or with another overlap, after its
+    /// output failed the quality gate; returns the tiles of every part.
+    /// </summary>
+    public IEnumerable<TileWork> Redo(int overlap, Precision precision)
+    {
+        OverlapWidened |= overlap > Plan.Overlap;
+        _partsLeft = AlphaPart is null ? 1 : 2;
+        var tiles = Recut(Plan.Tile, overlap, precision).ToList();
+        if (AlphaPart is { } alpha)
+            tiles.AddRange(alpha.Recut(Plan.Tile, overlap, precision));
+        return tiles;
+    }
+
+    private IEnumerable<TileWork> Recut(int tile, int overlap, Precision precision)
     {
         Generation++;
+        Precision = precision;
         Plan = new TilePlan(InputWidth, InputHeight, tile, overlap, Plan.Scale, Plan.Align);
         Canvas = new StitchCanvas(Plan, InputWidth, InputHeight);
         return Tiles();
@@ -78,8 +109,11 @@ internal sealed class ImageWork
 /// One tile of one cut of an image, the unit the batcher packs into [B,3,T,T]. It carries the plan and canvas of
 /// its cut, so a tile of a cut abandoned meanwhile lands harmlessly on the abandoned canvas.
 /// </summary>
-internal readonly record struct TileWork(ImageWork Image, int Index, int Generation, TilePlan Plan, StitchCanvas Canvas)
+internal readonly record struct TileWork(ImageWork Image, int Index, int Generation, TilePlan Plan, StitchCanvas Canvas, Precision Precision)
 {
     public bool IsStale => Image.Failed || Image.Generation != Generation;
     public int Size => Plan.Tile;
+
+    /// <summary>Tiles of one shape and one precision run together in a batch.</summary>
+    public (int Size, Precision Precision) BatchKey => (Plan.Tile, Precision);
 }

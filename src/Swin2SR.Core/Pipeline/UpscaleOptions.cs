@@ -7,7 +7,8 @@ public sealed record UpscaleOptions
 {
     public const int DefaultTileSize = 128;
     public const int DefaultTileOverlap = 16;
-    public const int DefaultBatchSize = 4;
+    /// <summary>The batch size that means "found per device and tile shape" (see BatchSizer).</summary>
+    public const int AutomaticBatchSize = 0;
     public const int DefaultQuality = 95;
 
     /// <summary>Input tile edge in pixels; a multiple of the model's window. 0 takes the default (or the model's fixed size).</summary>
@@ -16,7 +17,8 @@ public sealed record UpscaleOptions
     /// <summary>Overlap between neighbouring tiles, in input pixels; at most half the tile.</summary>
     public int TileOverlap { get; init; } = DefaultTileOverlap;
 
-    public int BatchSize { get; init; } = DefaultBatchSize;
+    /// <summary>Tiles per inference call; <see cref="AutomaticBatchSize"/> finds it from throughput and free memory.</summary>
+    public int BatchSize { get; init; } = AutomaticBatchSize;
     public int Quality { get; init; } = DefaultQuality;
     public bool Force { get; init; }
     public ImageLimits Limits { get; init; } = ImageLimits.Default;
@@ -37,4 +39,7 @@ public sealed record UpscaleOptions
 
     /// <summary>Images decoded but not yet written: bounds memory whatever the number of inputs.</summary>
     public int MaxImagesInFlight { get; init; } = 8;
+
+    /// <summary>Bytes those images may hold at once (see <see cref="MemoryBudget.ImageBytes"/>): bounds memory whatever their size.</summary>
+    public long MaxBytesInFlight { get; init; } = MemoryBudget.DefaultLimitBytes();
 }

@@ -26,15 +26,22 @@ public sealed class UpscalePipeline : IWorkerHost
     private readonly ImageWriter _writer;
     private readonly RejectedOutputs _rejected;
     private readonly SemaphoreSlim _inFlight;
+    private readonly MemoryBudget _memory;
     private readonly ChannelReader<UpscaleItem> _items;
-    private readonly Channel<TileWork> _tiles;
-    private readonly Channel<TileWork> _orphans = Channel.CreateUnbounded<TileWork>();
+    // Unbounded: the in-flight limit bounds what it can hold. Besides new images' tiles it takes those of a failed
+    // device and of images redone after the quality gate, so it completes only when decoding has finished and no
+    // image is left in flight.
+    private readonly Channel<TileWork> _tiles = Channel.CreateUnbounded<TileWork>();
     private readonly Channel<ImageWork> _stitched;
     private readonly Channel<UpscaleResult> _results = Channel.CreateUnbounded<UpscaleResult>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentQueue<string> _notes = new();
+    private readonly ConcurrentQueue<string> _details = new();
+    private readonly Precision _precision;
     private long _computedPixels;
     private long _imagePixels;
     private int _liveDevices;
+    private int _imagesInFlight;
+    private volatile bool _decodingFinished;
 
     private UpscalePipeline(IReadOnlyList<ITileRunner> devices, ChannelReader<UpscaleItem> items, UpscaleOptions options)
     {
@@ -54,7 +61,9 @@ public sealed class UpscalePipeline : IWorkerHost
         _writer = new ImageWriter(options.Quality);
         _rejected = new RejectedOutputs(_writer, options.KeepRejectedDirectory);
         _inFlight = new SemaphoreSlim(options.MaxImagesInFlight);
-        _tiles = Channel.CreateBounded<TileWork>(new BoundedChannelOptions(Math.Max(2 * options.BatchSize * devices.Count, 8)));
+        _memory = new MemoryBudget(options.MaxBytesInFlight);
+        // Fp16 only where every device runs it: an image's tiles may go to any device.
+        _precision = devices.All(d => d.Precision == Precision.Fp16) ? Precision.Fp16 : Precision.Fp32;
         _stitched = Channel.CreateBounded<ImageWork>(new BoundedChannelOptions(options.MaxImagesInFlight));
     }
 
@@ -67,6 +76,9 @@ public sealed class UpscalePipeline : IWorkerHost
 
     /// <summary>What the scheduler had to adapt (smaller batches or tiles, a failed device), for the log.</summary>
     public bool TryTakeNote(out string note) => _notes.TryDequeue(out note!);
+
+    /// <summary>What is worth a verbose line: the batch sizes chosen, the share of tiling overhead at the end.</summary>
+    public bool TryTakeDetail(out string detail) => _details.TryDequeue(out detail!);
 
     /// <summary>The share of computed pixels that were padding or overlap rather than image: the cost of tiling.</summary>
     public double TilingOverhead
@@ -103,10 +115,19 @@ public sealed class UpscalePipeline : IWorkerHost
         _liveDevices = _devices.Count;
         try
         {
-            var decoders = StartStage(_options.IoThreads, _ => DecodeAsync(stop.Token), _tiles.Writer, stop);
+            var decoders = StartStage<TileWork>(_options.IoThreads, _ => DecodeAsync(stop.Token), null, stop);
+            _ = decoders.ContinueWith(t =>
+            {
+                if (t.IsFaulted)
+                    _tiles.Writer.TryComplete(t.Exception);
+                _decodingFinished = true;
+                CompleteTilesWhenIdle();
+            }, TaskScheduler.Default);
             var inference = StartStage(_devices.Count, i => InferAsync(_devices[i], stop.Token), _stitched.Writer, stop, decoders);
             var encoders = StartStage<UpscaleResult>(_options.IoThreads, _ => EncodeAsync(stop.Token), null, stop, inference);
             await encoders.ConfigureAwait(false);
+            if (Interlocked.Read(ref _computedPixels) > 0)
+                _details.Enqueue($"Tiling overhead: {TilingOverhead * 100:0.0}% of the pixels the model computed were padding or tile overlap.");
             _results.Writer.TryComplete();
         }
         catch (Exception e)
@@ -157,23 +178,29 @@ public sealed class UpscalePipeline : IWorkerHost
             // A worker killed mid-write leaves its hidden temp file; whoever owns the item now clears it.
             ImageWriter.RemoveStaleTemporaryFiles(item.OutputPath);
             await _inFlight.WaitAsync(cancellation).ConfigureAwait(false);
+            Interlocked.Increment(ref _imagesInFlight);
             long started = Stopwatch.GetTimestamp();
+            long reserved = 0;
             ImageWork work;
             try
             {
                 // An output that cannot exist on this platform fails before the costly part.
                 ImageWriter.CheckPath(item.OutputPath);
-                var loaded = _loader.Load(item.InputPath, _scale);
+                byte[] data = _loader.Read(item.InputPath);
+                var (width, height, _) = _loader.Identify(data, item.InputPath, _scale);
+                reserved = MemoryBudget.ImageBytes(width, height, _scale);
+                await _memory.WaitAsync(reserved, cancellation).ConfigureAwait(false);
+                var loaded = _loader.Decode(data, item.InputPath, _scale);
                 var pixels = loaded.Pixels;
                 int tile = TileSizeChooser.Choose(pixels.Width, pixels.Height, _tileSizes, _geometry.Overlap, _window);
                 var plan = new TilePlan(pixels.Width, pixels.Height, tile, TileSizeChooser.OverlapFor(tile, _geometry.Overlap), _scale, _window);
-                work = new ImageWork(item, pixels, plan, started) { Source = loaded };
+                work = new ImageWork(item, pixels, plan, started, _precision) { Source = loaded, ReservedBytes = reserved };
                 if (loaded.Alpha is not null && _options.AlphaMode == AlphaMode.Model)
                     work.AddAlphaPart(FinishedImage.GrayPlanes(loaded.Alpha, pixels.Width, pixels.Height));
             }
             catch (ImageInputException e)
             {
-                _inFlight.Release();
+                ReleaseImage(reserved);
                 Report(Failed(item, e, started));
                 continue;
             }
@@ -192,7 +219,7 @@ public sealed class UpscalePipeline : IWorkerHost
         var worker = new DeviceWorker(device, this, _options.BatchSize, _geometry.Overlap);
         try
         {
-            await worker.RunAsync(_tiles.Reader, _orphans.Reader, cancellation).ConfigureAwait(false);
+            await worker.RunAsync(_tiles.Reader, cancellation).ConfigureAwait(false);
             Interlocked.Decrement(ref _liveDevices);
         }
         catch (DeviceFailedException e)
@@ -202,7 +229,7 @@ public sealed class UpscalePipeline : IWorkerHost
             foreach (var tile in e.Unfinished.Where(t => !t.IsStale))
             {
                 if (others)
-                    _orphans.Writer.TryWrite(tile);
+                    _tiles.Writer.TryWrite(tile);
                 else
                     Failed(tile.Image, "DeviceFailed", $"every device failed ({e.InnerException?.Message})", e);
             }
@@ -227,12 +254,30 @@ public sealed class UpscalePipeline : IWorkerHost
             work.Failed = true;
             work.AlphaPart?.Failed = true;
         }
-        _inFlight.Release();
+        ReleaseImage(work.ReservedBytes);
         var error = new ImageInputException(errorId, ImageErrorKind.InferenceFailed, work.Item.InputPath, reason, e);
         Report(Failed(work.Item, error, work.StartedAt));
     }
 
+    /// <summary>An image has left the pipeline (written, rejected or failed): room for the next.</summary>
+    private void ReleaseImage(long reservedBytes)
+    {
+        _memory.Release(reservedBytes);
+        _inFlight.Release();
+        if (Interlocked.Decrement(ref _imagesInFlight) == 0)
+            CompleteTilesWhenIdle();
+    }
+
+    /// <summary>No more tiles can come once decoding has finished and every image has left: the devices may stop.</summary>
+    private void CompleteTilesWhenIdle()
+    {
+        if (_decodingFinished && Volatile.Read(ref _imagesInFlight) == 0)
+            _tiles.Writer.TryComplete();
+    }
+
     void IWorkerHost.Note(string message) => Note(message);
+
+    void IWorkerHost.Detail(string message) => _details.Enqueue(message);
 
     private void Note(string message) => _notes.Enqueue(message);
 
@@ -247,9 +292,12 @@ public sealed class UpscalePipeline : IWorkerHost
             {
                 var finished = FinishedImage.From(work, _scale);
                 metrics = finished.Metrics;
-                work.Input = null;
                 if (QualityGate.FindFailure(finished.Metrics, _options.MinConsistencyPsnr) is { } failure)
-                    throw _rejected.Reject(finished.Image, work.Item, failure, cancellation);
+                {
+                    if (TryRedo(work, failure))
+                        continue;
+                    throw _rejected.Reject(finished.Image, work.Item, failure + Redone(work), cancellation);
+                }
                 _writer.Write(finished.Image, work.Item.OutputFormat, work.Item.OutputPath, cancellation);
                 Report(Succeeded(work, finished));
             }
@@ -257,19 +305,32 @@ public sealed class UpscalePipeline : IWorkerHost
             {
                 Report(Failed(work.Item, e, work.StartedAt, metrics));
             }
-            finally
-            {
-                _inFlight.Release();
-            }
+            work.Input = null;
+            ReleaseImage(work.ReservedBytes);
         }
     }
+
+    /// <summary>Runs a rejected image again as the retry policy says; false when the policy has nothing left to try.</summary>
+    private bool TryRedo(ImageWork work, string failure)
+    {
+        var plan = work.Plan;
+        if (QualityRetry.Next(work.Precision, plan.Tile, plan.Overlap, plan.Count, work.OverlapWidened, _window) is not { } redo)
+            return false;
+        work.Redos.Add((redo.Change, failure));
+        Interlocked.Add(ref _imagePixels, (long)work.InputWidth * work.InputHeight * (work.AlphaPart is null ? 1 : 2));
+        foreach (var tile in work.Redo(redo.Overlap, redo.Precision))
+            _tiles.Writer.TryWrite(tile);
+        return true;
+    }
+
+    private static string Redone(ImageWork work) => work.Redos.Count == 0 ? "" : $", also when {string.Join(" and ", work.Redos.Select(r => r.Change))}";
 
     private void Report(UpscaleResult result) => _results.Writer.TryWrite(result);
 
     private UpscaleResult Succeeded(ImageWork work, FinishedImage finished) => new(
         work.Item, UpscaleStatus.Succeeded, work.InputWidth, work.InputHeight,
         work.Canvas.Output.Width, work.Canvas.Output.Height, _scale, _modelName, Stopwatch.GetElapsedTime(work.StartedAt), null,
-        finished.Metrics, finished.Warnings);
+        finished.Metrics, finished.Warnings, work.Precision);
 
     private UpscaleResult Failed(UpscaleItem item, ImageInputException e, long started, QualityMetrics? metrics = null) => new(
         item, UpscaleStatus.Failed, 0, 0, 0, 0, _scale, _modelName, Stopwatch.GetElapsedTime(started),

@@ -9,7 +9,8 @@ public enum UpscaleStatus
 
 /// <summary>The outcome of one input, reported once.</summary>
 /// <param name="Metrics">The quality gate's measurements, for every image that reached it (passed or rejected).</param>
-/// <param name="Warnings">What the user should know about a success (an animation cut to its first frame, a dropped alpha).</param>
+/// <param name="Warnings">What the user should know about a success (an animation cut to its first frame, a dropped alpha, a redo).</param>
+/// <param name="Precision">The arithmetic the written output was computed in (Fp32 after an fp16 output was redone).</param>
 public sealed record UpscaleResult(
     UpscaleItem Item,
     UpscaleStatus Status,
@@ -22,7 +23,8 @@ public sealed record UpscaleResult(
     TimeSpan Duration,
     UpscaleError? Error,
     Quality.QualityMetrics? Metrics = null,
-    IReadOnlyList<string>? Warnings = null);
+    IReadOnlyList<string>? Warnings = null,
+    Inference.Precision Precision = Inference.Precision.Fp32);
 
 /// <summary>Why an input failed or was skipped: a stable id, a kind the host maps to its categories, a message naming the file.</summary>
 public sealed record UpscaleError(string ErrorId, Imaging.ImageErrorKind Kind, string Message, Exception? Exception);

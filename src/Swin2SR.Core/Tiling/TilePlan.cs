@@ -10,12 +10,14 @@ public sealed class TilePlan
         Rows = TileAxis.Plan(height, tile, overlap, scale, align);
         Align = align;
         Tile = tile;
+        Overlap = overlap;
         Scale = scale;
     }
 
     public TileAxis Columns { get; }
     public TileAxis Rows { get; }
     public int Tile { get; }
+    public int Overlap { get; }
     public int Align { get; }
     public int Scale { get; }
     public int Count => Columns.Count * Rows.Count;

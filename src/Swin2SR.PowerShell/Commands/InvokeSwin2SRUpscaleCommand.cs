@@ -57,9 +57,10 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
     [ValidateRange(0, 1024)]
     public int TileOverlap { get; set; } = 16;
 
+    /// <summary>Unset: found per device and tile shape from throughput and free memory.</summary>
     [Parameter]
     [ValidateRange(1, 256)]
-    public int BatchSize { get; set; } = 4;
+    public int BatchSize { get; set; }
 
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -124,7 +125,8 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
         string jobName = JobName ?? UpscaleRun.NewJobName();
         if (JobName is null)
             WriteInformation(new HostInformationMessage { Message = $"Swin2SR job '{jobName}' (Get-Swin2SRJob '{jobName}' shows it; Resume-Swin2SRJob '{jobName}' continues it)." }, ["PSHOST"]);
-        var settings = new UpscaleSettings(Format, Quality, TileSize, TileOverlap, BatchSize, Force)
+        int batchSize = MyInvocation.BoundParameters.ContainsKey(nameof(BatchSize)) ? BatchSize : Core.Pipeline.UpscaleOptions.AutomaticBatchSize;
+        var settings = new UpscaleSettings(Format, Quality, TileSize, TileOverlap, batchSize, Force)
         {
             MaxInputMegapixels = Bound(nameof(MaxInputMegapixels), MaxInputMegapixels),
             MaxOutputMegapixels = Bound(nameof(MaxOutputMegapixels), MaxOutputMegapixels),

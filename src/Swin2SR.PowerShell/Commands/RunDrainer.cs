@@ -26,8 +26,7 @@ internal static class RunDrainer
                 run.WaitForShutdown(TimeSpan.FromSeconds(1.5));
                 return;
             }
-            while (run.TryTakeNote(out var note))
-                output.Warning(note);
+            PassOnNotes(run, output);
             var result = run.Next(s_poll, out var error);
             if (result is not null)
             {
@@ -46,8 +45,17 @@ internal static class RunDrainer
                 lastProgress = clock.Elapsed;
             }
         }
+        PassOnNotes(run, output);
         output.Progress(progress.Completed());
         if (run.StoppedByRequest)
             output.Warning($"Job '{run.JobName}' was stopped by Stop-Swin2SRJob; Resume-Swin2SRJob '{run.JobName}' continues it.");
+    }
+
+    private static void PassOnNotes(UpscaleRun run, IRunOutput output)
+    {
+        while (run.TryTakeNote(out var note))
+            output.Warning(note);
+        while (run.TryTakeDetail(out var detail))
+            output.Verbose(detail);
     }
 }

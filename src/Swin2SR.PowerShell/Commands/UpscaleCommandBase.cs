@@ -30,7 +30,12 @@ public abstract class UpscaleCommandBase : JobStoreCommandBase, IRunOutput
     [ValidateRange(0, 63)]
     public int[]? DeviceId { get; set; }
 
-    private protected DeviceChoice Devices => new(Device, DeviceId);
+    /// <summary>Fp16: the model rewritten in half precision (faster on GPUs); an image whose fp16 output fails the quality gate is redone in Fp32.</summary>
+    [Parameter]
+    [ValidateSet("Fp32", "Fp16")]
+    public string Precision { get; set; } = "Fp32";
+
+    private protected DeviceChoice Devices => new(Device, DeviceId, Enum.Parse<Core.Inference.Precision>(Precision, ignoreCase: true));
 
     /// <summary>Starts a run and either drains it here or hands it to a background job.</summary>
     private protected void Execute(Func<UpscaleRun> start)

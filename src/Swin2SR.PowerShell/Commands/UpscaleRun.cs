@@ -182,6 +182,7 @@ internal sealed class UpscaleRun : IDisposable
         {
             CpuThreads = DeviceSelection.CpuThreadsBeside(2 * new UpscaleOptions().IoThreads),
             Cache = OptimizedGraphCache.TryDefault(),
+            Precision = choice.Precision,
         };
         try
         {
@@ -262,6 +263,8 @@ internal sealed class UpscaleRun : IDisposable
     /// <summary>How the devices were chosen, then what the scheduler adapted (smaller batches or tiles, a failed device): warnings.</summary>
     public bool TryTakeNote(out string note) => _deviceWarnings.TryDequeue(out note!) || _runner.TryTakeNote(out note);
 
+    public bool TryTakeDetail(out string detail) => _runner.TryTakeDetail(out detail);
+
     /// <summary>Waits for the workers to let go of their files and leases after a cancel (temp files are removed by then).</summary>
     public void WaitForShutdown(TimeSpan timeout)
     {
@@ -287,6 +290,7 @@ internal sealed class UpscaleRun : IDisposable
         OutputHeight = r.OutputHeight,
         Scale = r.Scale,
         Model = r.Model,
+        Precision = r.Precision.ToString(),
         Duration = r.Duration,
         ErrorId = r.Error?.ErrorId,
         Error = r.Error?.Message,
@@ -305,8 +309,8 @@ internal sealed class UpscaleRun : IDisposable
     }
 }
 
-/// <summary>-Device (Auto, Cpu or Cuda) and -DeviceId, as the cmdlet received them.</summary>
-internal sealed record DeviceChoice(string Kind, IReadOnlyList<int>? Ids);
+/// <summary>-Device (Auto, Cpu or Cuda), -DeviceId and -Precision, as the cmdlet received them.</summary>
+internal sealed record DeviceChoice(string Kind, IReadOnlyList<int>? Ids, Precision Precision);
 
 /// <summary>The cmdlet's output-shaping parameters, handed to the engine as one value.</summary>
 internal sealed record UpscaleSettings(string Format, int Quality, int TileSize, int TileOverlap, int BatchSize, bool Force)

@@ -20,6 +20,9 @@ public sealed class Swin2SRUpscaleResult
     public int OutputHeight { get; init; }
     public int Scale { get; init; }
     public string Model { get; init; } = "";
+
+    /// <summary>Fp32 or Fp16: the arithmetic the output was computed in (Fp32 when an fp16 output was redone).</summary>
+    public string Precision { get; init; } = "Fp32";
     public TimeSpan Duration { get; init; }
     public string? ErrorId { get; init; }
     public string? Error { get; init; }

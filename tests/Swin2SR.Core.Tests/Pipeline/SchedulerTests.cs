@@ -55,6 +55,27 @@ public class SchedulerTests : IDisposable
     }
 
     [Fact]
+    public void Batches_sized_automatically_write_the_same_bytes_as_fixed_ones()
+    {
+        var reference = Reference();
+        using var device = new ScriptedRunner(Model, "cpu");
+        var results = PipelineRunner.Run([device], _inputs, _folder.File("automatic"), Options with { BatchSize = UpscaleOptions.AutomaticBatchSize }, out _);
+        AssertSameBytes(reference, results);
+        Assert.Equal(1, device.Shapes[0].Batch); // the search starts at one tile
+    }
+
+    [Fact]
+    public void A_memory_budget_smaller_than_any_image_runs_them_one_at_a_time_to_the_same_bytes()
+    {
+        var reference = Reference();
+        using var device = new ScriptedRunner(Model, "cpu");
+        var results = PipelineRunner.Run([device], _inputs, _folder.File("budget"), Options with { MaxBytesInFlight = 1 }, out _);
+        AssertSameBytes(reference, results);
+        // One image at a time: no two images share a batch, so there is at least one batch per image.
+        Assert.True(device.Shapes.Count >= _inputs.Count);
+    }
+
+    [Fact]
     public void Two_workers_share_the_work_and_write_the_same_bytes_as_one()
     {
         var reference = Reference();

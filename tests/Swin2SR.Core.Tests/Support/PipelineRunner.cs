@@ -13,7 +13,7 @@ internal static class PipelineRunner
         return Run([model], inputs, outputDirectory, options, out _, format);
     }
 
-    /// <summary>Runs on the given devices; <paramref name="notes"/> gets what the scheduler adapted.</summary>
+    /// <summary>Runs on the given devices; <paramref name="notes"/> gets what the scheduler adapted (warnings, then details).</summary>
     public static List<UpscaleResult> Run(IReadOnlyList<ITileRunner> devices, IEnumerable<string> inputs, string outputDirectory, UpscaleOptions options,
         out List<string> notes, OutputFormat format = OutputFormat.Png)
     {
@@ -28,6 +28,8 @@ internal static class PipelineRunner
         notes = [];
         while (pipeline.TryTakeNote(out var note))
             notes.Add(note);
+        while (pipeline.TryTakeDetail(out var detail))
+            notes.Add(detail);
         return results;
     }
 }

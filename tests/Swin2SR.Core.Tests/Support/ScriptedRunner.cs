@@ -24,20 +24,23 @@ internal sealed class ScriptedRunner : ITileRunner
     }
 
     public ModelContract Contract => _model.Contract;
+    public Precision Precision => _model.Precision;
     public string Path => _model.Path;
     public string Device { get; }
     public int Batches { get; private set; }
     public List<(int Batch, int Tile)> Shapes { get; } = [];
 
-    public void Run(float[] input, float[] output, int batch, int tile)
+    public void Run(float[] input, float[] output, int batch, int tile, Precision precision)
     {
         if (_fault(++_calls, batch, tile) is { } fault)
             throw fault;
-        _model.Run(input, output, batch, tile);
+        _model.Run(input, output, batch, tile, precision);
         Thread.Sleep(_latency);
         Batches++;
         Shapes.Add((batch, tile));
     }
+
+    public DeviceMemory? Memory() => _model.Memory();
 
     public void Terminate() => _model.Terminate();
 

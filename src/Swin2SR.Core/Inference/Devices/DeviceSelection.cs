@@ -19,6 +19,9 @@ public sealed record DeviceSelection(DeviceKind Kind, IReadOnlyList<int>? Device
     /// <summary>Where optimized graphs are kept between starts; null: optimize at every start.</summary>
     public OptimizedGraphCache? Cache { get; init; }
 
+    /// <summary>Fp16 runs the model rewritten in half precision where it can be (a warning says when it cannot).</summary>
+    public Precision Precision { get; init; } = Precision.Fp32;
+
     /// <summary>How GPUs are found; tests give a machine of their own.</summary>
     internal Func<GpuDiscoveryResult> FindGpus { get; init; } = GpuDiscovery.Find;
 
@@ -33,12 +36,14 @@ public sealed record DeviceSelection(DeviceKind Kind, IReadOnlyList<int>? Device
         var warnings = new List<string>();
         if (Kind == DeviceKind.Cpu && DeviceIds is { Count: > 0 })
             warnings.Add("Device ids select GPUs; they are ignored on the CPU.");
-        return Kind switch
+        var opened = Kind switch
         {
-            DeviceKind.Cpu => new OpenedDevices([TileModel.LoadCpu(modelPath, CpuThreads, Cache)], warnings),
+            DeviceKind.Cpu => new OpenedDevices([TileModel.LoadCpu(modelPath, CpuThreads, Cache, Precision)], warnings),
             DeviceKind.Cuda => new OpenedDevices(OpenCuda(modelPath), warnings),
             _ => OpenAuto(modelPath, warnings),
         };
+        warnings.AddRange(opened.Runners.OfType<TileModel>().Select(r => r.PrecisionNote).OfType<string>().Distinct());
+        return opened;
     }
 
     private IReadOnlyList<ITileRunner> OpenCuda(string modelPath)
@@ -69,7 +74,7 @@ public sealed record DeviceSelection(DeviceKind Kind, IReadOnlyList<int>? Device
     private OpenedDevices OnCpu(string modelPath, List<string> warnings, string reason)
     {
         warnings.Add($"Running on the CPU, which is much slower than a GPU: {reason}");
-        return new OpenedDevices([TileModel.LoadCpu(modelPath, CpuThreads, Cache)], warnings);
+        return new OpenedDevices([TileModel.LoadCpu(modelPath, CpuThreads, Cache, Precision)], warnings);
     }
 
     /// <summary>The CUDA device ids to open: those asked for (each must exist), else every GPU CUDA sees.</summary>
@@ -100,7 +105,7 @@ public sealed record DeviceSelection(DeviceKind Kind, IReadOnlyList<int>? Device
     {
         try
         {
-            return (TileModel.LoadCuda(modelPath, id, Cuda, Cache), null);
+            return (TileModel.LoadCuda(modelPath, id, Cuda, Cache, Precision), null);
         }
         catch (Exception e) when (e is ModelLoadException or DeviceUnavailableException)
         {

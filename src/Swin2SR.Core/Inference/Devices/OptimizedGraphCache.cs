@@ -63,6 +63,31 @@ public sealed class OptimizedGraphCache
         }
     }
 
+    /// <summary>
+    /// A file made from <paramref name="modelPath"/> by <paramref name="make"/> (a variant of the model, such as its
+    /// fp16 rewrite), kept like an optimized graph: made once per state of the model file, stale ones removed.
+    /// </summary>
+    /// <exception cref="IOException">The folder cannot be written.</exception>
+    internal string Derive(string modelPath, string kind, Func<byte[]> make)
+    {
+        string entry = EntryPath(modelPath, kind);
+        if (File.Exists(entry))
+            return entry;
+        System.IO.Directory.CreateDirectory(Directory);
+        string temporary = $"{entry}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            File.WriteAllBytes(temporary, make());
+            File.Move(temporary, entry, overwrite: true);
+        }
+        finally
+        {
+            TryDelete(temporary);
+        }
+        RemoveStaleEntries(modelPath, kind, entry);
+        return entry;
+    }
+
     internal static InferenceSession CreateSession(string path, Func<SessionOptions> createOptions)
     {
         using var options = createOptions();

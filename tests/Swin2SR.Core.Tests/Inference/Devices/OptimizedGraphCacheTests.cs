@@ -129,7 +129,7 @@ public sealed class OptimizedGraphCacheTests : IDisposable
         var output = new float[Batch * 3 * Tile * model.Scale * Tile * model.Scale];
         try
         {
-            model.Run(input, output, Batch, Tile);
+            model.Run(input, output, Batch, Tile, Precision.Fp32);
             return output;
         }
         finally
