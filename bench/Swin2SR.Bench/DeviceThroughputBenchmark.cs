@@ -15,13 +15,13 @@ namespace Swin2SR.Bench;
 /// </summary>
 internal static class DeviceThroughputBenchmark
 {
-    /// <summary>Usage: throughput --model M.onnx [--device cuda|cpu|auto] [--ids 0,1] [--size 512] [--batches 1,2,4,8] [--seconds 15] [--warmup 2] [--json F]</summary>
+    /// <summary>Usage: throughput --model M.onnx [--device cuda|cpu|auto] [--precision fp32|fp16] [--ids 0,1] [--size 512] [--batches 1,2,4,8] [--seconds 15] [--warmup 2] [--json F]</summary>
     public static int Run(string[] args)
     {
         var options = BenchOptions.Parse(args);
         if (options.Text("model") is not { } model)
         {
-            Console.Error.WriteLine("usage: Swin2SR.Bench throughput --model M.onnx [--device cuda|cpu|auto] [--ids 0,1] [--size 512] [--batches 1,2,4,8] [--seconds 15] [--warmup 2] [--json results.json]");
+            Console.Error.WriteLine("usage: Swin2SR.Bench throughput --model M.onnx [--device cuda|cpu|auto] [--precision fp32|fp16] [--ids 0,1] [--size 512] [--batches 1,2,4,8] [--seconds 15] [--warmup 2] [--json results.json]");
             return 2;
         }
         var kind = Enum.Parse<DeviceKind>(options.Text("device") ?? "cuda", ignoreCase: true);
@@ -29,6 +29,7 @@ internal static class DeviceThroughputBenchmark
         var batches = options.Ints("batches") ?? [1, 2, 4, 8];
         double seconds = options.Double("seconds", 15);
         int warmup = options.Int("warmup", 2);
+        var precision = Enum.Parse<Precision>(options.Text("precision") ?? "fp32", ignoreCase: true);
 
         PrintMachine();
         var cache = new OptimizedGraphCache(Path.Combine(Path.GetTempPath(), "swin2sr-bench-cache"));
@@ -36,7 +37,7 @@ internal static class DeviceThroughputBenchmark
         OpenedDevices opened;
         try
         {
-            opened = new DeviceSelection(kind, options.Ints("ids")) { CpuThreads = Environment.ProcessorCount, Cache = cache }.Open(model);
+            opened = new DeviceSelection(kind, options.Ints("ids")) { CpuThreads = Environment.ProcessorCount, Cache = cache, Precision = precision }.Open(model);
         }
         catch (DeviceUnavailableException e)
         {
@@ -47,7 +48,7 @@ internal static class DeviceThroughputBenchmark
         foreach (string warning in opened.Warnings)
             Console.WriteLine($"WARNING: {warning}");
         var devices = string.Join(",", opened.Runners.Select(r => r.Device));
-        Console.WriteLine($"sessions on {devices} in {startSeconds:0.0} s; {size}x{size} -> {size * opened.Runners[0].Contract.Scale}x{size * opened.Runners[0].Contract.Scale}");
+        Console.WriteLine($"sessions on {devices} ({opened.Runners[0].Precision}) in {startSeconds:0.0} s; {size}x{size} -> {size * opened.Runners[0].Contract.Scale}x{size * opened.Runners[0].Contract.Scale}");
         Console.WriteLine($"{"devices",-12} {"batch",5} {"tile",5} {"images/s",9} {"ms/batch",9} {"GPU busy",9}");
         var rows = new List<Dictionary<string, object?>>();
         try
@@ -69,7 +70,7 @@ internal static class DeviceThroughputBenchmark
         }
         if (options.Text("json") is { } json)
         {
-            var document = new { model, size, kind = kind.ToString(), startSeconds, onnxRuntime = ExecutionProviders.OnnxRuntimeVersion, warnings = opened.Warnings, rows };
+            var document = new { model, size, kind = kind.ToString(), precision = opened.Runners.Count > 0 ? precision.ToString() : null, startSeconds, onnxRuntime = ExecutionProviders.OnnxRuntimeVersion, warnings = opened.Warnings, rows };
             File.WriteAllText(json, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true }));
         }
         return rows.Count > 0 && rows.Any(r => r["outOfMemory"] is false) ? 0 : 1;
@@ -107,12 +108,12 @@ internal static class DeviceThroughputBenchmark
             try
             {
                 for (int i = 0; i < warmup; i++)
-                    runner.Run(input, output, batch, size, Precision.Fp32);
+                    runner.Run(input, output, batch, size, runner.Precision);
                 warm.SignalAndWait();
                 measuring = true;
                 while (DateTime.UtcNow.Ticks < Volatile.Read(ref stopTicks))
                 {
-                    runner.Run(input, output, batch, size, Precision.Fp32);
+                    runner.Run(input, output, batch, size, runner.Precision);
                     Interlocked.Add(ref images, batch);
                     Interlocked.Increment(ref batchesRun);
                 }

@@ -53,6 +53,13 @@ fi
 [ "$status" -eq 0 ] || { echo "FAILED: the ONNX Runtime benchmark exited with $status" >&2; exit "$status"; }
 
 jsons=("$results/ort-$device.json")
+# The fp16 rewrite (-Precision Fp16): a failure here is reported, not fatal; the fp32 row is the reference.
+if "$app/bench/Swin2SR.Bench" throughput --model "$app/models/swin2sr-full-x4.onnx" --device "$device" --precision fp16 \
+    --size "$size" --batches "$batches" --seconds "$seconds" --json "$results/ort-fp16-$device.json" | tee "$results/ort-fp16-$device.txt"; then
+    jsons+=("$results/ort-fp16-$device.json")
+else
+    echo "WARNING: the fp16 run failed (see above)" >&2
+fi
 for arch in $arches; do
     "$python" "$app/torch_baseline.py" --arch "$arch" --device "$device" --size "$size" --batches "$batches" \
         --seconds "$seconds" --json "$results/torch-$arch-$device.json" | tee "$results/torch-$arch-$device.txt"

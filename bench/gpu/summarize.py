@@ -12,7 +12,11 @@ def best(path):
     rows = [r for r in document["rows"] if not r.get("outOfMemory")]
     if not rows:
         return None
-    return max(rows, key=lambda r: r["imagesPerSecond"])
+    row = max(rows, key=lambda r: r["imagesPerSecond"])
+    # ONNX Runtime runs say their precision (fp32 with TF32, or the fp16 rewrite); torch rows name their engine.
+    if document.get("precision"):
+        row = dict(row, devices=f"{row['devices']} {document['precision']}")
+    return row
 
 
 def main(paths):
