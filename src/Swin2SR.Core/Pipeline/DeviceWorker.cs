@@ -28,34 +28,42 @@ internal interface IWorkerHost
 /// One device: pulls tiles of any images from the shared queue, packs those of one shape and precision into a
 /// batch (sized per shape by a <see cref="BatchSizer"/> unless the batch size is fixed), runs it and stitches
 /// the outputs. A faster device simply comes back for work more often. On out-of-memory it halves
-/// its batch and retries the same tiles; at one tile per batch it cuts the image again with smaller tiles; only
+/// its batch and retries the same tiles; at one tile per batch it cuts the image again with the next smaller tile size; only
 /// below the smallest tile does the image fail. No tile is lost or stitched twice.
 /// </summary>
 internal sealed class DeviceWorker
 {
     private readonly ITileRunner _runner;
     private readonly IWorkerHost _host;
-    private readonly int _window;
     private readonly int _overlap;
     private readonly Dictionary<(int Size, Precision Precision), LinkedList<TileWork>> _stash = [];
     private readonly Dictionary<(int Size, Precision Precision), BatchSizer> _sizers = [];
     private readonly int? _fixedBatch;
+    private readonly IReadOnlyList<int> _tileSizes;
     private int _stashed;
     private float[] _input = [];
     private float[] _output = [];
 
     /// <param name="batchSize">Tiles per batch; 0: found per shape from throughput and free memory.</param>
-    public DeviceWorker(ITileRunner runner, IWorkerHost host, int batchSize, int overlap)
+    /// <param name="tileSizes">The run's tile sizes, largest first: an image cut again after out-of-memory takes the next smaller one.</param>
+    public DeviceWorker(ITileRunner runner, IWorkerHost host, int batchSize, int overlap, IReadOnlyList<int> tileSizes)
     {
+        _tileSizes = tileSizes;
         _runner = runner;
         _host = host;
-        _window = runner.Contract.Window;
         _overlap = overlap;
         _fixedBatch = runner.Contract.FixedBatch ?? (batchSize > 0 ? batchSize : null);
     }
 
-    /// <summary>The largest batch an automatic search tries.</summary>
+    /// <summary>The largest batch an automatic search tries on a device that reports its free memory (a GPU).</summary>
     public const int MaxAutomaticBatch = 256;
+
+    /// <summary>
+    /// The largest on a device that cannot say how much memory is free (the CPU): a model cheap enough per tile to
+    /// keep gaining from larger batches would otherwise grow them into gigabytes, and on the CPU real models stop
+    /// gaining after a few tiles anyway.
+    /// </summary>
+    public const int MaxAutomaticBatchWithoutMemoryReading = 8;
 
     /// <param name="tiles">Completes when no image is left that could need a tile run (again).</param>
     /// <exception cref="DeviceFailedException">The device failed; it carries every tile this worker held.</exception>
@@ -167,10 +175,10 @@ internal sealed class DeviceWorker
                 Stash(batch[k], last: false);
             return;
         }
-        int smaller = tile / 2;
+        int smaller = _tileSizes.FirstOrDefault(t => t < tile);
         foreach (var work in batch.Select(t => t.Image).Distinct())
         {
-            if (_runner.Contract.FixedSize is not null || smaller < 2 * _window || smaller % _window != 0)
+            if (_runner.Contract.FixedSize is not null || smaller == 0)
             {
                 _host.Failed(work, "OutOfMemory", $"{_runner.Device} ran out of memory even for one {tile}x{tile} tile", e);
                 continue;
@@ -187,7 +195,7 @@ internal sealed class DeviceWorker
         {
             _sizers[key] = sizer = _fixedBatch is int batch
                 ? BatchSizer.Fixed(batch)
-                : new BatchSizer(MaxAutomaticBatch, _runner.Memory);
+                : new BatchSizer(_runner.Memory() is null ? MaxAutomaticBatchWithoutMemoryReading : MaxAutomaticBatch, _runner.Memory);
         }
         return sizer;
     }

@@ -216,7 +216,7 @@ public sealed class UpscalePipeline : IWorkerHost
     /// </summary>
     private async Task InferAsync(ITileRunner device, CancellationToken cancellation)
     {
-        var worker = new DeviceWorker(device, this, _options.BatchSize, _geometry.Overlap);
+        var worker = new DeviceWorker(device, this, _options.BatchSize, _geometry.Overlap, _tileSizes);
         try
         {
             await worker.RunAsync(_tiles.Reader, cancellation).ConfigureAwait(false);

@@ -3,8 +3,10 @@ namespace Swin2SR.Core.Tiling;
 /// <summary>
 /// Picks, per image, the tile size that computes the fewest pixels. Every tile is padded to a full T x T and
 /// overlaps cost twice, so a 120x120 photo in one 256 tile computes 4.5x its own pixels while 128 tiles compute
-/// about 1.1x. The candidates are a few fixed sizes (the largest allowed and its halves, down to twice the
-/// window), so batches still share a handful of shapes.
+/// about 1.1x. The candidates are a few fixed sizes (the largest allowed, then steps of three quarters and one
+/// half of it, down to twice the window), so batches still share a handful of shapes. The three-quarter steps
+/// matter: on the 25 photos of RealSRSet, halves alone from 256 waste 29.5% of the computed pixels on padding and
+/// overlap, with the three-quarter sizes 20.3% (bench: tiling).
 /// </summary>
 public static class TileSizeChooser
 {
@@ -12,7 +14,12 @@ public static class TileSizeChooser
     {
         var sizes = new List<int>();
         for (int t = maxTile; t >= 2 * window && t % window == 0; t /= 2)
+        {
             sizes.Add(t);
+            int threeQuarters = t * 3 / 4 / window * window;
+            if (threeQuarters > t / 2 && threeQuarters >= 2 * window)
+                sizes.Add(threeQuarters);
+        }
         return sizes.Count > 0 ? sizes : [maxTile];
     }
 

@@ -5,19 +5,20 @@ namespace Swin2SR.Core.Tests.Tiling;
 public class TileSizeChooserTests
 {
     [Fact]
-    public void Candidates_are_the_largest_tile_and_its_halves_down_to_twice_the_window()
+    public void Candidates_are_the_largest_tile_its_halves_and_three_quarters_down_to_twice_the_window()
     {
-        Assert.Equal([256, 128, 64, 32, 16], TileSizeChooser.Candidates(256, 8));
-        Assert.Equal([48, 24], TileSizeChooser.Candidates(48, 8));
+        Assert.Equal([256, 192, 128, 96, 64, 48, 32, 24, 16], TileSizeChooser.Candidates(256, 8));
+        Assert.Equal([48, 32, 24, 16], TileSizeChooser.Candidates(48, 8)); // 36 is no multiple of 8: 32
+        Assert.Equal([128, 96, 64, 48, 32], TileSizeChooser.Candidates(128, 16)); // 24 is below twice the window
     }
 
     [Theory]
     // 120x120: one 256 tile computes 65,536 pixels, one 128 tile 16,384, nine 64 tiles (overlap 16) 36,864.
     [InlineData(120, 120, 128)]
-    // 1000x700: 256 tiles need 5x3 (983,040 px); 128 tiles 9x7 (1,032,192 px); 64 tiles 21x15 (1,290,240 px).
-    [InlineData(1000, 700, 256)]
-    // 2000x20: 124 tiles of 32 (126,976 px) beat 2x249 tiles of 16 (127,488 px) and 42 tiles of 64 (172,032 px).
-    [InlineData(2000, 20, 32)]
+    // 1000x700: 192 tiles need 6x4 (884,736 px); 256 tiles 5x3 (983,040 px); 128 tiles 9x7 (1,032,192 px).
+    [InlineData(1000, 700, 192)]
+    // 2000x20: 166 tiles of 24 (95,616 px) beat 124 of 32 (126,976 px) and 2x249 of 16 (127,488 px).
+    [InlineData(2000, 20, 24)]
     public void The_chosen_tile_computes_the_fewest_pixels(int width, int height, int expected)
     {
         var candidates = TileSizeChooser.Candidates(256, 8);

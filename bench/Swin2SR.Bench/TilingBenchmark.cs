@@ -1,0 +1,39 @@
+using SixLabors.ImageSharp;
+using Swin2SR.Core.Tiling;
+
+namespace Swin2SR.Bench;
+
+/// <summary>
+/// The share of computed pixels that are padding or overlap over a folder of images, as the pipeline plans them
+/// (the figure -Verbose reports after a run), without running a model: the per-image tile choice among the
+/// candidate sizes, the window alignment and the overlap. --candidates tries other sets of tile sizes.
+/// </summary>
+internal static class TilingBenchmark
+{
+    public static int Run(string[] args)
+    {
+        var options = BenchOptions.Parse(args);
+        if (options.Arguments.Count < 1)
+        {
+            Console.Error.WriteLine("usage: tiling <folder> [--tile 128] [--overlap 16] [--window 8] [--candidates 256,192,128,...]");
+            return 2;
+        }
+        int window = options.Int("window", 8);
+        int overlap = options.Int("overlap", 16);
+        var candidates = options.Ints("candidates") ?? TileSizeChooser.Candidates(options.Int("tile", 128), window);
+        long computed = 0, image = 0;
+        var chosen = new Dictionary<int, int>();
+        foreach (string file in Directory.GetFiles(options.Arguments[0]).Order(StringComparer.Ordinal))
+        {
+            var info = Image.Identify(file);
+            int tile = TileSizeChooser.Choose(info.Width, info.Height, candidates, overlap, window);
+            computed += TileSizeChooser.ComputedPixels(info.Width, info.Height, tile, TileSizeChooser.OverlapFor(tile, overlap), window);
+            image += (long)info.Width * info.Height;
+            chosen[tile] = chosen.GetValueOrDefault(tile) + 1;
+        }
+        string sizes = string.Join(", ", chosen.OrderByDescending(p => p.Key).Select(p => $"{p.Key}: {p.Value} images"));
+        Console.WriteLine($"tiling: candidates {string.Join(",", candidates)}, overlap {overlap}, window {window}: " +
+            $"{100.0 * (1 - (double)image / computed):0.0}% of computed pixels are padding or overlap ({sizes})");
+        return 0;
+    }
+}
