@@ -9,6 +9,8 @@ var benchmarks = new Dictionary<string, Func<string[], int>>(StringComparer.Ordi
     ["startup"] = StartupBenchmark.Run,
     ["throughput"] = DeviceThroughputBenchmark.Run,
     ["gate"] = GateCalibration.Run,
+    ["memory"] = MemoryBenchmark.Run,
+    ["tiling"] = TilingBenchmark.Run,
 };
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var benchmark))
 {

@@ -13,6 +13,9 @@ public interface ITileRunner : IDisposable
     /// <summary>The device, as shown to users: "cpu", "cuda:0", ...</summary>
     string Device { get; }
 
+    /// <summary>Cpu or Cuda: a GPU wants few tile shapes (each is tuned, and batches need one shape), a CPU does not.</summary>
+    Devices.DeviceKind Kind { get; }
+
     /// <summary>The precision the runner was opened in; it runs Fp32 too (a redo after an fp16 output failed).</summary>
     Precision Precision { get; }
 

@@ -32,6 +32,7 @@ public sealed class TileModel : ITileRunner
     public string Path { get; }
     public ModelContract Contract { get; }
     public string Device { get; private init; } = "cpu";
+    public DeviceKind Kind { get; private init; } = DeviceKind.Cpu;
     public int Scale => Contract.Scale;
     public Precision Precision { get; }
 
@@ -40,12 +41,19 @@ public sealed class TileModel : ITileRunner
 
     /// <param name="cache">Where optimized graphs are kept between starts; null: optimize at every start.</param>
     public static TileModel LoadCpu(string path, int intraOpThreads, OptimizedGraphCache? cache = null, Precision precision = Precision.Fp32) =>
-        Load(path, "cpu", cache, precision, () => new SessionOptions
+        Load(path, "cpu", cache, precision, () =>
         {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            IntraOpNumThreads = intraOpThreads,
-            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+            var options = new SessionOptions
+            {
+                GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+                ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+                IntraOpNumThreads = intraOpThreads,
+                LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+            };
+            // The intra-op threads get every core; between operators they sleep rather than spin, so the decoders
+            // and encoders that share the cores run when inference waits instead of competing with busy-waiting.
+            options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+            return options;
         });
 
     /// <exception cref="DeviceUnavailableException">The CUDA provider cannot load; the message names the missing libraries.</exception>
@@ -77,7 +85,7 @@ public sealed class TileModel : ITileRunner
         }
         try
         {
-            return new TileModel(path, session, ModelContract.Read(session, path), precision, () => Open(path)) { Device = device, PrecisionNote = note };
+            return new TileModel(path, session, ModelContract.Read(session, path), precision, () => Open(path)) { Device = device, Kind = device == "cpu" ? DeviceKind.Cpu : DeviceKind.Cuda, PrecisionNote = note };
         }
         catch
         {

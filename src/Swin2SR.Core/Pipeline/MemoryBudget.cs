@@ -13,13 +13,18 @@ public sealed class MemoryBudget(long limitBytes)
 
     public long LimitBytes { get; } = Math.Max(1, limitBytes);
 
-    /// <summary>What an image of <paramref name="width"/> x <paramref name="height"/> holds while in flight: its
-    /// float planes and decoded copy, the output canvas and its encoded copy (about 20 bytes per pixel each side).</summary>
+    /// <summary>
+    /// What an image of <paramref name="width"/> x <paramref name="height"/> costs while in flight: on the input side
+    /// its decoded copy and float planes (about 20 bytes a pixel), on the output side the float canvas, the 8- or
+    /// 16-bit copy the encoder takes and the encoder's own buffers (ImageSharp compresses a whole PNG in memory), with
+    /// the large arrays that wait for the garbage collector: measured at about 120 bytes per output pixel for
+    /// 6144x4096 PNG outputs (bench/Measure-Memory.ps1), counted as 100.
+    /// </summary>
     public static long ImageBytes(int width, int height, int scale)
     {
-        const long bytesPerPixel = 20;
+        const long inputBytesPerPixel = 20, outputBytesPerPixel = 100;
         long pixels = (long)width * height;
-        return pixels * bytesPerPixel * (1 + (long)scale * scale);
+        return pixels * (inputBytesPerPixel + outputBytesPerPixel * scale * scale);
     }
 
     /// <summary>A quarter of the memory this process may use, at most 4 GiB: room for the model and the rest.</summary>

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Swin2SR.Core.Imaging;
 using Swin2SR.Core.Inference;
+using Swin2SR.Core.Inference.Devices;
 using Swin2SR.Core.Quality;
 using Swin2SR.Core.Tiling;
 
@@ -56,7 +57,9 @@ public sealed class UpscalePipeline : IWorkerHost
         _window = contract.FixedSize is null ? contract.Window : 1;
         _modelName = Path.GetFileNameWithoutExtension(devices[0].Path);
         _geometry = TileGeometry.Resolve(options, contract);
-        _tileSizes = contract.FixedSize is { } fixedSize ? [fixedSize] : TileSizeChooser.Candidates(_geometry.TileSize, contract.Window);
+        _tileSizes = contract.FixedSize is { } fixedSize ? [fixedSize]
+            : devices.All(d => d.Kind == DeviceKind.Cpu) ? TileSizeChooser.EveryWindowMultiple(_geometry.TileSize, contract.Window)
+            : TileSizeChooser.Candidates(_geometry.TileSize, contract.Window);
         _loader = new ImageLoader(options.Limits);
         _writer = new ImageWriter(options.Quality);
         _rejected = new RejectedOutputs(_writer, options.KeepRejectedDirectory);

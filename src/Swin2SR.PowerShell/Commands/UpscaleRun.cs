@@ -175,12 +175,11 @@ internal sealed class UpscaleRun : IDisposable
         }
     }
 
-    /// <summary>Sessions on the chosen devices (-Device, -DeviceId), leaving cores to the decoders and encoders.</summary>
+    /// <summary>Sessions on the chosen devices (-Device, -DeviceId, -Precision).</summary>
     private static (IReadOnlyList<ITileRunner> Runners, IReadOnlyList<string> Warnings) OpenDevices(string modelPath, DeviceChoice choice)
     {
         var selection = new DeviceSelection(Enum.Parse<DeviceKind>(choice.Kind, ignoreCase: true), choice.Ids)
         {
-            CpuThreads = DeviceSelection.CpuThreadsBeside(2 * new UpscaleOptions().IoThreads),
             Cache = OptimizedGraphCache.TryDefault(),
             Precision = choice.Precision,
         };

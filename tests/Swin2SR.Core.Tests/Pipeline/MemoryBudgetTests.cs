@@ -38,7 +38,7 @@ public sealed class MemoryBudgetTests
     [Fact]
     public void An_image_costs_its_planes_on_both_sides_of_the_scale()
     {
-        Assert.Equal(100L * 50 * 20 * (1 + 16), MemoryBudget.ImageBytes(100, 50, 4));
+        Assert.Equal(100L * 50 * (20 + 100 * 16), MemoryBudget.ImageBytes(100, 50, 4));
         // A 50-megapixel photo at x4 is far beyond what eight of them could share in a default budget.
         Assert.True(MemoryBudget.ImageBytes(8660, 5773, 4) > MemoryBudget.DefaultLimitBytes());
     }

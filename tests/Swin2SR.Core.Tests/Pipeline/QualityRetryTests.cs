@@ -118,6 +118,7 @@ public sealed class QualityRetryTests : IDisposable
         public ModelContract Contract => model.Contract;
         public string Path => model.Path;
         public string Device => model.Device;
+        public DeviceKind Kind => model.Kind;
         public Precision Precision => model.Precision;
 
         public void Run(float[] input, float[] output, int batch, int tile, Precision precision)

@@ -27,6 +27,7 @@ internal sealed class ScriptedRunner : ITileRunner
     public Precision Precision => _model.Precision;
     public string Path => _model.Path;
     public string Device { get; }
+    public Core.Inference.Devices.DeviceKind Kind => _model.Kind;
     public int Batches { get; private set; }
     public List<(int Batch, int Tile)> Shapes { get; } = [];
 

@@ -12,6 +12,16 @@ public class TileSizeChooserTests
         Assert.Equal([128, 96, 64, 48, 32], TileSizeChooser.Candidates(128, 16)); // 24 is below twice the window
     }
 
+    [Fact]
+    public void Cpu_runs_may_take_every_multiple_of_the_window()
+    {
+        Assert.Equal([64, 56, 48, 40, 32, 24, 16], TileSizeChooser.EveryWindowMultiple(64, 8));
+        Assert.Equal([60], TileSizeChooser.EveryWindowMultiple(60, 32)); // below twice the window: the tile as given
+        // 72x72 fits one 72 tile exactly: no padding, where the halves-and-quarters set pads it to 96.
+        Assert.Equal(72, TileSizeChooser.Choose(72, 72, TileSizeChooser.EveryWindowMultiple(256, 8), 16, 8));
+        Assert.Equal(96, TileSizeChooser.Choose(72, 72, TileSizeChooser.Candidates(256, 8), 16, 8));
+    }
+
     [Theory]
     // 120x120: one 256 tile computes 65,536 pixels, one 128 tile 16,384, nine 64 tiles (overlap 16) 36,864.
     [InlineData(120, 120, 128)]

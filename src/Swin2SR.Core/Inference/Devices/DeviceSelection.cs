@@ -11,7 +11,7 @@ public sealed record OpenedDevices(IReadOnlyList<ITileRunner> Runners, IReadOnly
 /// </summary>
 public sealed record DeviceSelection(DeviceKind Kind, IReadOnlyList<int>? DeviceIds = null)
 {
-    /// <summary>ONNX Runtime's intra-op threads on the CPU: the logical cores less those decoding and encoding (see <see cref="CpuThreadsBeside"/>).</summary>
+    /// <summary>ONNX Runtime's intra-op threads on the CPU: every logical core (they do not spin, see <see cref="TileModel.LoadCpu"/>).</summary>
     public int CpuThreads { get; init; } = Environment.ProcessorCount;
 
     public CudaSettings Cuda { get; init; } = CudaSettings.Default;
@@ -24,9 +24,6 @@ public sealed record DeviceSelection(DeviceKind Kind, IReadOnlyList<int>? Device
 
     /// <summary>How GPUs are found; tests give a machine of their own.</summary>
     internal Func<GpuDiscoveryResult> FindGpus { get; init; } = GpuDiscovery.Find;
-
-    /// <summary>Intra-op threads that leave <paramref name="ioThreads"/> cores to the decoders and encoders, so nothing is oversubscribed.</summary>
-    public static int CpuThreadsBeside(int ioThreads) => Math.Max(1, Environment.ProcessorCount - ioThreads);
 
     /// <summary>Sessions for <paramref name="modelPath"/> on the selected devices; the caller disposes the runners.</summary>
     /// <exception cref="DeviceUnavailableException">Cuda was asked for and cannot be used.</exception>

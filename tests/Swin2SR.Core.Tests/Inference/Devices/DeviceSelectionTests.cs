@@ -27,10 +27,11 @@ public sealed class DeviceSelectionTests : IDisposable
     }
 
     [Fact]
-    public void Cpu_threads_leave_the_io_threads_their_cores()
+    public void The_cpu_session_gets_every_core()
     {
-        Assert.Equal(Math.Max(1, Environment.ProcessorCount - 1), DeviceSelection.CpuThreadsBeside(1));
-        Assert.Equal(1, DeviceSelection.CpuThreadsBeside(Environment.ProcessorCount + 5));
+        Assert.Equal(Environment.ProcessorCount, new DeviceSelection(DeviceKind.Cpu).CpuThreads);
+        using var runner = Assert.Single(new DeviceSelection(DeviceKind.Cpu).Open(s_model).Runners);
+        Assert.Equal(DeviceKind.Cpu, runner.Kind);
     }
 
     [Fact]
