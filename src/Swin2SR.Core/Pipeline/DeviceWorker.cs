@@ -27,8 +27,8 @@ internal interface IWorkerHost
 /// <summary>
 /// One device: pulls tiles of any images from the shared queue, packs those of one shape and precision into a
 /// batch (sized per shape by a <see cref="BatchSizer"/> unless the batch size is fixed), runs it and stitches
-/// the outputs. A faster device simply comes back for work more often. On out-of-memory it halves
-/// its batch and retries the same tiles; at one tile per batch it cuts the image again with the next smaller tile size; only
+/// the outputs. A faster device simply comes back for work more often. On out-of-memory it halves its batch and
+/// retries the same tiles; at one tile per batch it cuts the image again with the next smaller tile size; only
 /// below the smallest tile does the image fail. No tile is lost or stitched twice.
 /// </summary>
 internal sealed class DeviceWorker
