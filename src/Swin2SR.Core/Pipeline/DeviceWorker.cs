@@ -107,10 +107,13 @@ internal sealed class DeviceWorker
     /// <summary>The shape (and precision) with the most tiles waiting, up to the batch limit; stale tiles are dropped on the way.</summary>
     private List<TileWork> TakeBatch()
     {
+        // Another worker may have taken the tile this one woke up for.
+        if (_stashed == 0)
+            return [];
         var (key, queue) = _stash.MaxBy(q => q.Value.Count);
-        int limit = queue is null ? 0 : Sizer(key).Limit;
+        int limit = Sizer(key).Limit;
         var batch = new List<TileWork>(limit);
-        while (queue is not null && batch.Count < limit && queue.First is { } first)
+        while (batch.Count < limit && queue.First is { } first)
         {
             queue.RemoveFirst();
             _stashed--;
