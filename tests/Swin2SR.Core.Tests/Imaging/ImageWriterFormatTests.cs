@@ -38,6 +38,20 @@ public sealed class ImageWriterFormatTests : IDisposable
     }
 
     [Fact]
+    public void Png_is_deflated_at_a_fast_level_and_reads_back_exactly()
+    {
+        var planes = Planes(64, 48, (c, x, y) => (x * 3 + y * 5 + c * 40) % 256 / 255f);
+        string path = Write("fast.png", new UpscaledImage(planes, null, new ImageTraits("PNG", 8, false, false), null), "PNG");
+        byte[] bytes = File.ReadAllBytes(path);
+        int idat = bytes.AsSpan().IndexOf("IDAT"u8);
+        Assert.True(idat > 0, "the PNG has an IDAT chunk");
+        // The zlib header's FLEVEL (top two bits of its second byte): 1 is "fast", zlib levels 2-5; the default level 6 writes 2.
+        Assert.Equal(1, bytes[idat + 5] >> 6);
+        using var back = Image.Load<Rgb24>(path);
+        Assert.Equal((byte)((10 * 3 + 7 * 5 + 40) % 256), back[10, 7].G);
+    }
+
+    [Fact]
     public void A_16_bit_source_is_written_as_16_bit_png_without_losing_a_level()
     {
         var planes = Planes(7, 3, (c, x, y) => (c * 20011 + x * 7919 + y * 104) % 65536 / 65535f);
