@@ -7,7 +7,7 @@ namespace Swin2SR.Bench;
 
 /// <summary>
 /// Images per second of whole images through the model on the selected devices (the GPU benchmark: 512x512 in,
-/// 2048x2048 out with a full-size x4 Swin2SR). Each device runs batches of --size x --size images on its own thread
+/// 2048x2048 out with a full-size x4 Swin2SR). Each device lane runs batches of --size x --size images on its own thread
 /// for --seconds, after warm-up runs (cuDNN's exhaustive search tunes each new shape on its first run); the GPUs'
 /// busy share is sampled through NVML meanwhile. One line per batch size, and a JSON file with every figure.
 /// Prints the providers and the devices first, and exits with 3 when -device cuda cannot be used, so a remote run
@@ -15,13 +15,13 @@ namespace Swin2SR.Bench;
 /// </summary>
 internal static class DeviceThroughputBenchmark
 {
-    /// <summary>Usage: throughput --model M.onnx [--device cuda|cpu|auto] [--precision fp32|fp16] [--ids 0,1] [--size 512] [--batches 1,2,4,8] [--seconds 15] [--warmup 2] [--json F]</summary>
+    /// <summary>Usage: throughput --model M.onnx [--device cuda|cpu|auto] [--precision fp32|fp16] [--ids 0,1] [--cores N] [--lanes N] [--size 512] [--batches 1,2,4,8] [--seconds 15] [--warmup 2] [--json F]</summary>
     public static int Run(string[] args)
     {
         var options = BenchOptions.Parse(args);
         if (options.Text("model") is not { } model)
         {
-            Console.Error.WriteLine("usage: Swin2SR.Bench throughput --model M.onnx [--device cuda|cpu|auto] [--precision fp32|fp16] [--ids 0,1] [--size 512] [--batches 1,2,4,8] [--seconds 15] [--warmup 2] [--json results.json]");
+            Console.Error.WriteLine("usage: Swin2SR.Bench throughput --model M.onnx [--device cuda|cpu|auto] [--precision fp32|fp16] [--ids 0,1] [--cores N] [--lanes N] [--size 512] [--batches 1,2,4,8] [--seconds 15] [--warmup 2] [--json results.json]");
             return 2;
         }
         var kind = Enum.Parse<DeviceKind>(options.Text("device") ?? "cuda", ignoreCase: true);
@@ -37,7 +37,7 @@ internal static class DeviceThroughputBenchmark
         OpenedDevices opened;
         try
         {
-            opened = new DeviceSelection(kind, options.Ints("ids")) { CpuThreads = Environment.ProcessorCount, Cache = cache, Precision = precision }.Open(model);
+            opened = new DeviceSelection(kind, options.Ints("ids")) { CpuCores = options.Int("cores", Environment.ProcessorCount), CpuLanes = options.Text("lanes") is null ? null : options.Int("lanes", 1), Cache = cache, Precision = precision }.Open(model);
         }
         catch (DeviceUnavailableException e)
         {
@@ -96,8 +96,10 @@ internal static class DeviceThroughputBenchmark
         long stopTicks = long.MaxValue; // set once every device is warm
         bool outOfMemory = false;
         using var sampler = new GpuBusySampler();
-        var warm = new Barrier(runners.Count + 1);
-        var threads = runners.Select(runner => new Thread(() =>
+        // A thread per lane: a GPU has one, the CPU one per core it runs tiles on.
+        var lanes = runners.SelectMany(runner => Enumerable.Repeat(runner, runner.Lanes)).ToList();
+        var warm = new Barrier(lanes.Count + 1);
+        var threads = lanes.Select(runner => new Thread(() =>
         {
             var input = new float[batch * 3 * size * size];
             var random = new Random(1);

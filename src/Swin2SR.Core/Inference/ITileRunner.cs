@@ -1,7 +1,7 @@
 namespace Swin2SR.Core.Inference;
 
 /// <summary>
-/// Runs batches of square tiles on one device. A device worker owns one runner and never calls it concurrently.
+/// Runs batches of square tiles on one device, for <see cref="Lanes"/> device workers at once.
 /// </summary>
 public interface ITileRunner : IDisposable
 {
@@ -15,6 +15,12 @@ public interface ITileRunner : IDisposable
 
     /// <summary>Cpu or Cuda: a GPU wants few tile shapes (each is tuned, and batches need one shape), a CPU does not.</summary>
     Devices.DeviceKind Kind { get; }
+
+    /// <summary>
+    /// How many device workers call <see cref="Run"/> at once: one per GPU; on the CPU several, each running its
+    /// batches on its own core (see <see cref="TileModel.CpuLanes"/>).
+    /// </summary>
+    int Lanes => 1;
 
     /// <summary>The precision the runner was opened in; it runs Fp32 too (a redo after an fp16 output failed).</summary>
     Precision Precision { get; }

@@ -9,8 +9,8 @@ namespace Swin2SR.Core.Pipeline;
 /// <summary>What a device worker hands back to its pipeline.</summary>
 internal interface IWorkerHost
 {
-    /// <summary>The last tile of an image has been stitched.</summary>
-    ValueTask CompletedAsync(ImageWork work, CancellationToken cancellation);
+    /// <summary>The last tile of an image has been stitched; blocks while the encoders' queue is full.</summary>
+    void Completed(ImageWork work, CancellationToken cancellation);
 
     /// <summary>The model failed on these images for a reason other than memory.</summary>
     void Failed(ImageWork work, string errorId, string reason, Exception e);
@@ -65,13 +65,17 @@ internal sealed class DeviceWorker
     /// </summary>
     public const int MaxAutomaticBatchWithoutMemoryReading = 8;
 
+    /// <summary>
+    /// Runs batches until no tile can come any more. It blocks (on the device, and while waiting for tiles), so it
+    /// runs on a thread of its own: on the thread pool it would hold a thread the decoders and encoders need.
+    /// </summary>
     /// <param name="tiles">Completes when no image is left that could need a tile run (again).</param>
     /// <exception cref="DeviceFailedException">The device failed; it carries every tile this worker held.</exception>
-    public async Task RunAsync(ChannelReader<TileWork> tiles, CancellationToken cancellation)
+    public void Run(ChannelReader<TileWork> tiles, CancellationToken cancellation)
     {
         while (true)
         {
-            if (_stashed == 0 && !await tiles.WaitToReadAsync(cancellation).ConfigureAwait(false))
+            if (_stashed == 0 && !tiles.WaitToReadAsync(cancellation).AsTask().GetAwaiter().GetResult())
                 return;
             // Take what is ready (never wait for a full batch: that could stall on images held in flight), but
             // no more than two batches, so other devices get their share.
@@ -82,7 +86,7 @@ internal sealed class DeviceWorker
                 continue;
             try
             {
-                await RunBatchAsync(batch, cancellation).ConfigureAwait(false);
+                RunBatch(batch, cancellation);
             }
             catch (Exception e) when (e is not (OperationCanceledException or DeviceFailedException) && !cancellation.IsCancellationRequested)
             {
@@ -123,7 +127,7 @@ internal sealed class DeviceWorker
         return batch;
     }
 
-    private async Task RunBatchAsync(List<TileWork> batch, CancellationToken cancellation)
+    private void RunBatch(List<TileWork> batch, CancellationToken cancellation)
     {
         int tile = batch[0].Size;
         int inLength = 3 * tile * tile;
@@ -162,7 +166,7 @@ internal sealed class DeviceWorker
         {
             var t = batch[k];
             if (!t.IsStale && t.Canvas.Add(t.Index, _output.AsSpan(k * outLength, outLength)) && !t.IsStale)
-                await _host.CompletedAsync(t.Image, cancellation).ConfigureAwait(false);
+                _host.Completed(t.Image, cancellation);
         }
     }
 

@@ -33,10 +33,12 @@ public sealed record UpscaleOptions
     /// <summary>Where outputs that fail the quality gate are written for review; null: they are discarded.</summary>
     public string? KeepRejectedDirectory { get; init; }
 
-    /// <summary>Decoder and encoder threads each; inference gets the rest of the cores.</summary>
-    public int IoThreads { get; init; } = Math.Max(1, Environment.ProcessorCount / 4);
-
-    public int InferenceThreads { get; init; } = Environment.ProcessorCount;
+    /// <summary>
+    /// Decoder and encoder threads each. They share the cores with inference, whose threads sleep while they work;
+    /// at least two, so that a large image being encoded does not hold up the small ones behind it, and the last
+    /// outputs of a run are encoded side by side once inference has finished.
+    /// </summary>
+    public int IoThreads { get; init; } = Math.Max(2, Environment.ProcessorCount / 4);
 
     /// <summary>Images decoded but not yet written: bounds memory whatever the number of inputs.</summary>
     public int MaxImagesInFlight { get; init; } = 8;

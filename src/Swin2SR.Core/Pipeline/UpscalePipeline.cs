@@ -40,7 +40,7 @@ public sealed class UpscalePipeline : IWorkerHost
     private readonly Precision _precision;
     private long _computedPixels;
     private long _imagePixels;
-    private int _liveDevices;
+    private int _liveWorkers;
     private int _imagesInFlight;
     private volatile bool _decodingFinished;
 
@@ -115,7 +115,9 @@ public sealed class UpscalePipeline : IWorkerHost
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var terminations = _devices.Select(d => stop.Token.Register(d.Terminate)).ToList();
-        _liveDevices = _devices.Count;
+        // A worker per lane: a GPU has one, the CPU one per core it runs tiles on.
+        var workers = _devices.SelectMany(d => Enumerable.Repeat(d, d.Lanes)).ToList();
+        _liveWorkers = workers.Count;
         try
         {
             var decoders = StartStage<TileWork>(_options.IoThreads, _ => DecodeAsync(stop.Token), null, stop);
@@ -126,7 +128,7 @@ public sealed class UpscalePipeline : IWorkerHost
                 _decodingFinished = true;
                 CompleteTilesWhenIdle();
             }, TaskScheduler.Default);
-            var inference = StartStage(_devices.Count, i => InferAsync(_devices[i], stop.Token), _stitched.Writer, stop, decoders);
+            var inference = StartStage(workers.Count, i => OnOwnThread(() => Infer(workers[i], stop.Token)), _stitched.Writer, stop, decoders);
             var encoders = StartStage<UpscaleResult>(_options.IoThreads, _ => EncodeAsync(stop.Token), null, stop, inference);
             await encoders.ConfigureAwait(false);
             if (Interlocked.Read(ref _computedPixels) > 0)
@@ -214,21 +216,21 @@ public sealed class UpscalePipeline : IWorkerHost
     }
 
     /// <summary>
-    /// One device's worker. If the device itself fails (not the model, not memory), its tiles go to the other
-    /// devices; when it was the last one, the images it held fail instead of being lost.
+    /// One worker of a device. If the device itself fails (not the model, not memory), the worker's tiles go to the
+    /// other workers; when it was the last one, the images it held fail instead of being lost.
     /// </summary>
-    private async Task InferAsync(ITileRunner device, CancellationToken cancellation)
+    private void Infer(ITileRunner device, CancellationToken cancellation)
     {
         var worker = new DeviceWorker(device, this, _options.BatchSize, _geometry.Overlap, _tileSizes);
         try
         {
-            await worker.RunAsync(_tiles.Reader, cancellation).ConfigureAwait(false);
-            Interlocked.Decrement(ref _liveDevices);
+            worker.Run(_tiles.Reader, cancellation);
+            Interlocked.Decrement(ref _liveWorkers);
         }
         catch (DeviceFailedException e)
         {
-            bool others = Interlocked.Decrement(ref _liveDevices) > 0;
-            Note($"{device.Device} failed ({e.InnerException?.Message}); " + (others ? "its tiles go to the other devices." : "no device is left."));
+            bool others = Interlocked.Decrement(ref _liveWorkers) > 0;
+            Note($"{device.Device} failed ({e.InnerException?.Message}); " + (others ? "its tiles go to the other workers." : "no device is left."));
             foreach (var tile in e.Unfinished.Where(t => !t.IsStale))
             {
                 if (others)
@@ -242,8 +244,15 @@ public sealed class UpscalePipeline : IWorkerHost
     }
 
     /// <summary>The input stays until the encoder has checked the output against it; an alpha part waits for its image.</summary>
-    ValueTask IWorkerHost.CompletedAsync(ImageWork work, CancellationToken cancellation) =>
-        work.CompletePart() ? _stitched.Writer.WriteAsync(work.Whole, cancellation) : ValueTask.CompletedTask;
+    void IWorkerHost.Completed(ImageWork work, CancellationToken cancellation)
+    {
+        if (work.CompletePart() && !_stitched.Writer.TryWrite(work.Whole))
+            _stitched.Writer.WriteAsync(work.Whole, cancellation).AsTask().GetAwaiter().GetResult();
+    }
+
+    /// <summary>Work that blocks a thread for its whole life (a device worker) gets a thread of its own, off the pool.</summary>
+    private static Task OnOwnThread(Action work) =>
+        Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     void IWorkerHost.Failed(ImageWork work, string errorId, string reason, Exception e) => Failed(work, errorId, reason, e);
 

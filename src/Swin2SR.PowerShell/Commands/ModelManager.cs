@@ -117,7 +117,7 @@ internal sealed class ModelManager : IDisposable
     {
         try
         {
-            using var model = TileModel.LoadCpu(path, intraOpThreads: 1);
+            using var model = TileModel.LoadCpu(path, cores: 1);
             return model.Scale;
         }
         catch (ModelLoadException)

@@ -36,7 +36,7 @@ public sealed class Float16ConverterTests : IDisposable
     public void An_fp16_runner_agrees_with_fp32_within_half_precision_and_runs_fp32_on_request()
     {
         var cache = new OptimizedGraphCache(_folder.File("cache"));
-        using var model = TileModel.LoadCpu(TinyX2, intraOpThreads: 1, cache, Precision.Fp16);
+        using var model = TileModel.LoadCpu(TinyX2, cores: 1, cache, Precision.Fp16);
         Assert.Equal(Precision.Fp16, model.Precision);
         Assert.Null(model.PrecisionNote);
         const int tile = 32;
@@ -79,7 +79,7 @@ public sealed class Float16ConverterTests : IDisposable
         var model = ScaleModel();
         File.WriteAllBytes(path, model.ToByteArray());
 
-        using var runner = TileModel.LoadCpu(path, intraOpThreads: 1, new OptimizedGraphCache(_folder.File("cache")), Precision.Fp16);
+        using var runner = TileModel.LoadCpu(path, cores: 1, new OptimizedGraphCache(_folder.File("cache")), Precision.Fp16);
         Assert.Equal(Precision.Fp32, runner.Precision);
         Assert.Contains("external data", runner.PrecisionNote);
         Assert.Contains("runs in fp32", runner.PrecisionNote);

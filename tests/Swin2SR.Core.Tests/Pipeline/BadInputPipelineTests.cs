@@ -105,7 +105,7 @@ public sealed class BadInputPipelineTests : IDisposable
         return results;
     }
 
-    private static Swin2SR.Core.Inference.TileModel TileModel(string path) => Swin2SR.Core.Inference.TileModel.LoadCpu(path, intraOpThreads: 1);
+    private static Swin2SR.Core.Inference.TileModel TileModel(string path) => Swin2SR.Core.Inference.TileModel.LoadCpu(path, cores: 1);
 
     [Fact]
     public async Task The_journal_holds_each_failure_with_its_reason_and_each_success_with_its_metrics()

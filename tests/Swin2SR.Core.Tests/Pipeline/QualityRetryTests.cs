@@ -28,7 +28,7 @@ public sealed class QualityRetryTests : IDisposable
     private static UpscaleOptions Options => new() { TileSize = 16, TileOverlap = 4, BatchSize = 2, IoThreads = 1 };
 
     private TileModel Fp16(string model) =>
-        TileModel.LoadCpu(RepoPaths.TestModel(model), intraOpThreads: 1, new OptimizedGraphCache(_folder.File("cache")), Precision.Fp16);
+        TileModel.LoadCpu(RepoPaths.TestModel(model), cores: 1, new OptimizedGraphCache(_folder.File("cache")), Precision.Fp16);
 
     [Fact]
     public void A_sound_fp16_output_is_written_as_fp16()

@@ -87,6 +87,17 @@ public class SchedulerTests : IDisposable
     }
 
     [Fact]
+    public void The_lanes_of_one_cpu_session_run_batches_at_once_and_write_the_same_bytes_as_one()
+    {
+        var reference = Reference();
+        using var device = new ScriptedRunner(Model, "cpu", latency: DeviceLatency, cores: 2);
+        var results = RunOn([device], "lanes", out _);
+        AssertSameBytes(reference, results);
+        Assert.Equal(2, device.Lanes);
+        Assert.Equal(2, device.MostAtOnce);
+    }
+
+    [Fact]
     public void A_device_failing_mid_batch_hands_its_tiles_to_the_other_and_nothing_is_lost()
     {
         var reference = Reference();

@@ -9,7 +9,7 @@ internal static class PipelineRunner
 {
     public static List<UpscaleResult> Run(string modelPath, IEnumerable<string> inputs, string outputDirectory, UpscaleOptions options, OutputFormat format = OutputFormat.Png)
     {
-        using var model = TileModel.LoadCpu(modelPath, intraOpThreads: 1);
+        using var model = TileModel.LoadCpu(modelPath, cores: 1);
         return Run([model], inputs, outputDirectory, options, out _, format);
     }
 

@@ -4,7 +4,7 @@ namespace Swin2SR.Core.Tests.Support;
 
 /// <summary>
 /// A real ONNX Runtime session with a fault script in front of it: before each run the script may throw what a
-/// device throws (out of memory, a device failure). Counts the batches it ran.
+/// device throws (out of memory, a device failure). Counts the batches it ran, and how many ran at once.
 /// </summary>
 internal sealed class ScriptedRunner : ITileRunner
 {
@@ -12,12 +12,15 @@ internal sealed class ScriptedRunner : ITileRunner
     private readonly Func<int, int, int, Exception?> _fault;
     private readonly TimeSpan _latency;
     private int _calls;
+    private int _running;
+    private int _batches;
 
     /// <param name="fault">(call number, batch, tile) -> the exception to throw instead of running, or null.</param>
     /// <param name="latency">Added to every batch: a device slower than the decoders, so that work queues up.</param>
-    public ScriptedRunner(string modelPath, string device, Func<int, int, int, Exception?>? fault = null, TimeSpan latency = default)
+    /// <param name="cores">The CPU cores of the session: as many lanes (workers running batches at once).</param>
+    public ScriptedRunner(string modelPath, string device, Func<int, int, int, Exception?>? fault = null, TimeSpan latency = default, int cores = 1)
     {
-        _model = TileModel.LoadCpu(modelPath, intraOpThreads: 1);
+        _model = TileModel.LoadCpu(modelPath, cores);
         _fault = fault ?? ((_, _, _) => null);
         _latency = latency;
         Device = device;
@@ -28,17 +31,32 @@ internal sealed class ScriptedRunner : ITileRunner
     public string Path => _model.Path;
     public string Device { get; }
     public Core.Inference.Devices.DeviceKind Kind => _model.Kind;
-    public int Batches { get; private set; }
+    public int Lanes => _model.Lanes;
+    public int Batches => _batches;
     public List<(int Batch, int Tile)> Shapes { get; } = [];
+
+    /// <summary>The most batches that were running at the same moment.</summary>
+    public int MostAtOnce { get; private set; }
 
     public void Run(float[] input, float[] output, int batch, int tile, Precision precision)
     {
-        if (_fault(++_calls, batch, tile) is { } fault)
+        if (_fault(Interlocked.Increment(ref _calls), batch, tile) is { } fault)
             throw fault;
-        _model.Run(input, output, batch, tile, precision);
-        Thread.Sleep(_latency);
-        Batches++;
-        Shapes.Add((batch, tile));
+        int running = Interlocked.Increment(ref _running);
+        lock (Shapes)
+            MostAtOnce = Math.Max(MostAtOnce, running);
+        try
+        {
+            _model.Run(input, output, batch, tile, precision);
+            Thread.Sleep(_latency);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _running);
+        }
+        Interlocked.Increment(ref _batches);
+        lock (Shapes)
+            Shapes.Add((batch, tile));
     }
 
     public DeviceMemory? Memory() => _model.Memory();

@@ -5,14 +5,17 @@ public sealed record OpenedDevices(IReadOnlyList<ITileRunner> Runners, IReadOnly
 
 /// <summary>
 /// Which devices a run uses (-Device, -DeviceId) and how their sessions are made; <see cref="Open"/> makes one
-/// runner per device. Cpu: one session using <see cref="CpuThreads"/> threads. Cuda: one session per GPU (every
+/// runner per device. Cpu: one session on <see cref="CpuCores"/> cores, run by a worker per core (its lanes). Cuda: one session per GPU (every
 /// GPU CUDA sees, unless ids are given), or a <see cref="DeviceUnavailableException"/> that names the missing
 /// libraries. Auto: every GPU whose session loads, else the CPU, with a warning that says why.
 /// </summary>
 public sealed record DeviceSelection(DeviceKind Kind, IReadOnlyList<int>? DeviceIds = null)
 {
-    /// <summary>ONNX Runtime's intra-op threads on the CPU: every logical core (they do not spin, see <see cref="TileModel.LoadCpu"/>).</summary>
-    public int CpuThreads { get; init; } = Environment.ProcessorCount;
+    /// <summary>The cores inference uses on the CPU: every logical core (see <see cref="TileModel.LoadCpu"/>).</summary>
+    public int CpuCores { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Workers running tiles at once on the CPU; null: one per core (<see cref="TileModel.CpuLanes"/>).</summary>
+    public int? CpuLanes { get; init; }
 
     public CudaSettings Cuda { get; init; } = CudaSettings.Default;
 
@@ -35,7 +38,7 @@ public sealed record DeviceSelection(DeviceKind Kind, IReadOnlyList<int>? Device
             warnings.Add("Device ids select GPUs; they are ignored on the CPU.");
         var opened = Kind switch
         {
-            DeviceKind.Cpu => new OpenedDevices([TileModel.LoadCpu(modelPath, CpuThreads, Cache, Precision)], warnings),
+            DeviceKind.Cpu => new OpenedDevices([TileModel.LoadCpu(modelPath, CpuCores, Cache, Precision, CpuLanes)], warnings),
             DeviceKind.Cuda => new OpenedDevices(OpenCuda(modelPath), warnings),
             _ => OpenAuto(modelPath, warnings),
         };
@@ -71,7 +74,7 @@ public sealed record DeviceSelection(DeviceKind Kind, IReadOnlyList<int>? Device
     private OpenedDevices OnCpu(string modelPath, List<string> warnings, string reason)
     {
         warnings.Add($"Running on the CPU, which is much slower than a GPU: {reason}");
-        return new OpenedDevices([TileModel.LoadCpu(modelPath, CpuThreads, Cache, Precision)], warnings);
+        return new OpenedDevices([TileModel.LoadCpu(modelPath, CpuCores, Cache, Precision, CpuLanes)], warnings);
     }
 
     /// <summary>The CUDA device ids to open: those asked for (each must exist), else every GPU CUDA sees.</summary>

@@ -18,7 +18,7 @@ public sealed class DeviceSelectionTests : IDisposable
     [Fact]
     public void Cpu_is_one_session_on_the_cpu_without_warnings()
     {
-        var opened = new DeviceSelection(DeviceKind.Cpu) { CpuThreads = 1 }.Open(s_model);
+        var opened = new DeviceSelection(DeviceKind.Cpu) { CpuCores = 1 }.Open(s_model);
         using var runner = Assert.Single(opened.Runners);
 
         Assert.Equal("cpu", runner.Device);
@@ -27,12 +27,21 @@ public sealed class DeviceSelectionTests : IDisposable
     }
 
     [Fact]
-    public void The_cpu_session_gets_every_core()
+    public void The_cpu_session_gets_every_core_with_a_lane_per_core_up_to_the_limit()
     {
-        Assert.Equal(Environment.ProcessorCount, new DeviceSelection(DeviceKind.Cpu).CpuThreads);
+        Assert.Equal(Environment.ProcessorCount, new DeviceSelection(DeviceKind.Cpu).CpuCores);
         using var runner = Assert.Single(new DeviceSelection(DeviceKind.Cpu).Open(s_model).Runners);
         Assert.Equal(DeviceKind.Cpu, runner.Kind);
+        Assert.Equal(Math.Min(Environment.ProcessorCount, TileModel.MaxCpuLanes), runner.Lanes);
     }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 2)]
+    [InlineData(8, 8)]
+    [InlineData(64, 8)]
+    public void Cpu_lanes_follow_the_cores_up_to_the_limit(int cores, int lanes) =>
+        Assert.Equal(lanes, TileModel.CpuLanes(cores));
 
     [Fact]
     public void Cuda_names_the_missing_library_or_runs_on_every_gpu()
@@ -56,7 +65,7 @@ public sealed class DeviceSelectionTests : IDisposable
     [Fact]
     public void Auto_without_a_gpu_runs_on_the_cpu_and_says_why()
     {
-        var selection = new DeviceSelection(DeviceKind.Auto) { CpuThreads = 1, FindGpus = () => GpuDiscovery.Find([_folder.File("no-nvml.so")], [_folder.File("no-nvidia-smi")], null) };
+        var selection = new DeviceSelection(DeviceKind.Auto) { CpuCores = 1, FindGpus = () => GpuDiscovery.Find([_folder.File("no-nvml.so")], [_folder.File("no-nvidia-smi")], null) };
 
         var opened = selection.Open(s_model);
 
@@ -70,7 +79,7 @@ public sealed class DeviceSelectionTests : IDisposable
     {
         if (CudaProvider.Check() is null)
             return; // CUDA works here: Cuda_names_the_missing_library_or_runs_on_every_gpu checks the sessions
-        var selection = new DeviceSelection(DeviceKind.Auto) { CpuThreads = 1, FindGpus = () => OneGpu() };
+        var selection = new DeviceSelection(DeviceKind.Auto) { CpuCores = 1, FindGpus = () => OneGpu() };
 
         var opened = selection.Open(s_model);
 
@@ -94,7 +103,7 @@ public sealed class DeviceSelectionTests : IDisposable
     [Fact]
     public void Device_ids_on_the_cpu_are_a_warning()
     {
-        var opened = new DeviceSelection(DeviceKind.Cpu, [1]) { CpuThreads = 1 }.Open(s_model);
+        var opened = new DeviceSelection(DeviceKind.Cpu, [1]) { CpuCores = 1 }.Open(s_model);
 
         Assert.Contains("ignored", Assert.Single(opened.Warnings));
         Dispose(opened);
