@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.ML.OnnxRuntime;
 using Swin2SR.Core.Inference.Devices;
 using Swin2SR.Core.Inference.Float16;
@@ -18,6 +17,8 @@ public sealed class TileModel : ITileRunner
     private readonly RunOptions _runOptions = new();
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
+    // Opened on the first reading (the batch sizer's), kept for the runner's life.
+    private Lazy<GpuMemoryReader>? _gpuMemory;
 
     private TileModel(string path, InferenceSession session, ModelContract contract, Precision precision, Func<InferenceSession> openFloat32)
     {
@@ -77,8 +78,12 @@ public sealed class TileModel : ITileRunner
     }
 
     /// <exception cref="DeviceUnavailableException">The CUDA provider cannot load; the message names the missing libraries.</exception>
-    public static TileModel LoadCuda(string path, int deviceId, CudaSettings settings, OptimizedGraphCache? cache = null, Precision precision = Precision.Fp32) =>
-        Load(path, $"cuda:{deviceId}", lanes: 1, cache, precision, () => CudaProvider.CreateSessionOptions(deviceId, settings));
+    public static TileModel LoadCuda(string path, int deviceId, CudaSettings settings, OptimizedGraphCache? cache = null, Precision precision = Precision.Fp32)
+    {
+        var model = Load(path, $"cuda:{deviceId}", lanes: 1, cache, precision, () => CudaProvider.CreateSessionOptions(deviceId, settings));
+        model._gpuMemory = new Lazy<GpuMemoryReader>(() => new GpuMemoryReader(deviceId));
+        return model;
+    }
 
     private static TileModel Load(string path, string device, int lanes, OptimizedGraphCache? cache, Precision precision, Func<SessionOptions> createOptions)
     {
@@ -154,14 +159,7 @@ public sealed class TileModel : ITileRunner
     public void Terminate() => _runOptions.Terminate = true;
 
     /// <summary>A GPU's free and total memory from the driver (NVML, else nvidia-smi); null on the CPU or when the driver does not say.</summary>
-    public DeviceMemory? Memory()
-    {
-        if (!Device.StartsWith("cuda:", StringComparison.Ordinal))
-            return null;
-        int id = int.Parse(Device.AsSpan(5), CultureInfo.InvariantCulture);
-        var gpu = GpuDiscovery.Find().Gpus.FirstOrDefault(g => g.CudaDevice == id);
-        return gpu is { FreeBytes: long free, TotalBytes: long total } ? new DeviceMemory(free, total) : null;
-    }
+    public DeviceMemory? Memory() => _gpuMemory?.Value.Read();
 
     public void Dispose()
     {
@@ -169,5 +167,7 @@ public sealed class TileModel : ITileRunner
         if (_float32Session is { IsValueCreated: true })
             _float32Session.Value.Dispose();
         _runOptions.Dispose();
+        if (_gpuMemory is { IsValueCreated: true })
+            _gpuMemory.Value.Dispose();
     }
 }

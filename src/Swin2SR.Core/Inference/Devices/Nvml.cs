@@ -111,6 +111,64 @@ public static unsafe class Nvml
         }
     }
 
+    /// <summary>
+    /// An NVML session kept open on one GPU (driver index <paramref name="index"/>) to read its memory again and again:
+    /// starting NVML each time would cost tens of milliseconds around every batch the batch sizer tries. Null when
+    /// NVML cannot be loaded, started or asked for that GPU.
+    /// </summary>
+    public static MemoryReader? TryOpenMemoryReader(IReadOnlyList<string> libraryNames, int index)
+    {
+        IntPtr library = IntPtr.Zero;
+        if (!libraryNames.Any(name => NativeLibrary.TryLoad(name, out library)))
+            return null;
+        if (TryExport(library, "nvmlInit_v2", out var init) && TryExport(library, "nvmlShutdown", out var shutdown)
+            && TryExport(library, "nvmlDeviceGetHandleByIndex_v2", out var getHandle) && TryExport(library, "nvmlDeviceGetMemoryInfo", out var getMemory)
+            && ((delegate* unmanaged<int>)init)() == Success)
+        {
+            IntPtr device = IntPtr.Zero;
+            if (((delegate* unmanaged<uint, IntPtr*, int>)getHandle)((uint)index, &device) == Success)
+                return new MemoryReader(library, device, getMemory, shutdown);
+            ((delegate* unmanaged<int>)shutdown)();
+        }
+        NativeLibrary.Free(library);
+        return null;
+    }
+
+    /// <summary>One GPU's memory through an open NVML session; <see cref="Dispose"/> shuts the session.</summary>
+    public sealed class MemoryReader : IDisposable
+    {
+        private readonly IntPtr _library;
+        private readonly IntPtr _device;
+        private readonly delegate* unmanaged<IntPtr, Memory*, int> _getMemory;
+        private readonly delegate* unmanaged<int> _shutdown;
+        private int _disposed;
+
+        internal MemoryReader(IntPtr library, IntPtr device, IntPtr getMemory, IntPtr shutdown)
+        {
+            _library = library;
+            _device = device;
+            _getMemory = (delegate* unmanaged<IntPtr, Memory*, int>)getMemory;
+            _shutdown = (delegate* unmanaged<int>)shutdown;
+        }
+
+        /// <summary>Free and total memory now; null when NVML does not answer (or the reader is closed).</summary>
+        public DeviceMemory? Read()
+        {
+            Memory memory;
+            return Volatile.Read(ref _disposed) == 0 && _getMemory(_device, &memory) == Success
+                ? new DeviceMemory((long)memory.Free, (long)memory.Total)
+                : null;
+        }
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) != 0)
+                return;
+            _shutdown();
+            NativeLibrary.Free(_library);
+        }
+    }
+
     private static bool TryExport(IntPtr library, string name, out IntPtr address) => NativeLibrary.TryGetExport(library, name, out address);
 
     private static string Describe(delegate* unmanaged<int, byte*> errorString, int status) =>

@@ -59,7 +59,17 @@ public sealed class DeviceSelectionTests : IDisposable
         var opened = selection.Open(s_model);
         Assert.NotEmpty(opened.Runners);
         Assert.All(opened.Runners, r => Assert.StartsWith("cuda:", r.Device));
+        // The batch sizer reads each GPU's memory again and again through one open NVML session.
+        Assert.All(opened.Runners, r => Assert.All(new[] { r.Memory(), r.Memory() }, m => Assert.True(m is { FreeBytes: > 0 } && m.FreeBytes <= m.TotalBytes, $"{r.Device}: {m}")));
         Dispose(opened);
+    }
+
+    [Fact]
+    public void Without_nvml_a_gpu_memory_reader_is_not_opened_and_the_cpu_reports_no_memory()
+    {
+        Assert.Null(Nvml.TryOpenMemoryReader([_folder.File("no-nvml.so")], 0));
+        using var cpu = TileModel.LoadCpu(s_model, cores: 1);
+        Assert.Null(cpu.Memory());
     }
 
     [Fact]
