@@ -24,25 +24,28 @@ public sealed class ImageLoader
     public ImageLoader(ImageLimits limits) => _limits = limits;
 
     /// <summary>Checks the file as <see cref="Load"/> does, short of decoding: the format and the upright size.</summary>
-    public (int Width, int Height, string FormatName) Identify(string path, int scale) => Identify(ReadAll(path), path, scale);
+    public ImageHeader Identify(string path, int scale) => Identify(ReadAll(path), path, scale);
 
     /// <summary><see cref="Identify(string, int)"/> for bytes already read (<see cref="Read"/>).</summary>
-    public (int Width, int Height, string FormatName) Identify(byte[] data, string path, int scale)
+    public ImageHeader Identify(byte[] data, string path, int scale)
     {
         var (info, format) = Inspect(data, path, scale);
         var (w, h) = Orientation.UprightSize(info.Width, info.Height, info.Metadata.ExifProfile);
-        return (w, h, format.Name);
+        return new ImageHeader(w, h, format.Name) { Format = format };
     }
 
-    /// <summary>The file's bytes, within the input size limit, for <see cref="Identify(byte[], string, int)"/> and <see cref="Decode"/>.</summary>
+    /// <summary>The file's bytes, within the input size limit, for <see cref="Identify(byte[], string, int)"/> and <see cref="Decode(byte[], string, ImageHeader)"/>.</summary>
     public byte[] Read(string path) => ReadAll(path);
 
     public LoadedImage Load(string path, int scale) => Decode(ReadAll(path), path, scale);
 
-    /// <summary>Decodes bytes already read (<paramref name="path"/> names them in errors).</summary>
-    public LoadedImage Decode(byte[] data, string path, int scale)
+    /// <summary>Decodes bytes already read (<see cref="Read"/>).</summary>
+    public LoadedImage Decode(byte[] data, string path, int scale) => Decode(data, path, Identify(data, path, scale));
+
+    /// <summary>Decodes bytes already read and identified, without reading their header again (<paramref name="path"/> names them in errors).</summary>
+    public LoadedImage Decode(byte[] data, string path, ImageHeader header)
     {
-        var (_, format) = Inspect(data, path, scale);
+        var format = header.Format;
         bool serialised = format.Name == "Webp" && WebpStructure.UsesLosslessCoding(data);
         if (serialised)
             _losslessWebp.Wait();

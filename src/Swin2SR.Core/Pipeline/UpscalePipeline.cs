@@ -192,10 +192,10 @@ public sealed class UpscalePipeline : IWorkerHost
                 // An output that cannot exist on this platform fails before the costly part.
                 ImageWriter.CheckPath(item.OutputPath);
                 byte[] data = _loader.Read(item.InputPath);
-                var (width, height, _) = _loader.Identify(data, item.InputPath, _scale);
-                reserved = MemoryBudget.ImageBytes(width, height, _scale);
+                var header = _loader.Identify(data, item.InputPath, _scale);
+                reserved = MemoryBudget.ImageBytes(header.Width, header.Height, _scale);
                 await _memory.WaitAsync(reserved, cancellation).ConfigureAwait(false);
-                var loaded = _loader.Decode(data, item.InputPath, _scale);
+                var loaded = _loader.Decode(data, item.InputPath, header);
                 var pixels = loaded.Pixels;
                 int tile = TileSizeChooser.Choose(pixels.Width, pixels.Height, _tileSizes, _geometry.Overlap, _window);
                 var plan = new TilePlan(pixels.Width, pixels.Height, tile, TileSizeChooser.OverlapFor(tile, _geometry.Overlap), _scale, _window);

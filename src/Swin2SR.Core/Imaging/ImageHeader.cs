@@ -1,0 +1,12 @@
+using SixLabors.ImageSharp.Formats;
+
+namespace Swin2SR.Core.Imaging;
+
+/// <summary>
+/// An input's format and upright size from its header, checked against the limits (<see cref="ImageLoader.Identify(byte[], string, int)"/>);
+/// decoding takes it back so that the header is read, and a JPEG's structure scanned, once.
+/// </summary>
+public sealed record ImageHeader(int Width, int Height, string FormatName)
+{
+    internal IImageFormat Format { get; init; } = null!;
+}
