@@ -8,6 +8,7 @@
 # No network at run time except `npm ci` (npm registry), which installs the pinned package-lock.json.
 #
 # Usage: bash bench/peers/run-peers.sh [all|tiny|full|scaling]     (from anywhere in the clone)
+# Rounds: SET5_ROUNDS (3), ROUNDS (2, RealSRSet), FULL_ROUNDS (2), SCALING_REPEAT (2).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
@@ -41,7 +42,7 @@ peers() { /usr/bin/python3 "$HERE/peers.py" --module "$MODULE" --work "$WORK/wor
 # Callers pass --label first: its value ($2) names the log.
 if [[ $WHAT == all || $WHAT == tiny ]]; then
   peers --label tiny-set5 --input "$WORK/set5" --onnx "$WORK/tiny-x4.onnx" --checkpoint "$WORK/tiny-x4.pt" \
-        --rounds 3 --product-tiles 0,128
+        --rounds "${SET5_ROUNDS:-3}" --product-tiles 0,128
   peers --label tiny-realsr8 --input "$WORK/realsr8" --onnx "$WORK/tiny-x4.onnx" --checkpoint "$WORK/tiny-x4.pt" \
         --rounds "$ROUNDS" --product-tiles 0,128
 fi
