@@ -37,6 +37,8 @@ public sealed class UpscalePipeline : IWorkerHost
     private readonly Channel<UpscaleResult> _results = Channel.CreateUnbounded<UpscaleResult>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentQueue<string> _notes = new();
     private readonly ConcurrentQueue<string> _details = new();
+    // The lanes of one device learn the same things (a batch size, a smaller batch after out-of-memory): said once.
+    private readonly ConcurrentDictionary<string, bool> _said = new();
     private readonly Precision _precision;
     private long _computedPixels;
     private long _imagePixels;
@@ -289,9 +291,17 @@ public sealed class UpscalePipeline : IWorkerHost
 
     void IWorkerHost.Note(string message) => Note(message);
 
-    void IWorkerHost.Detail(string message) => _details.Enqueue(message);
+    void IWorkerHost.Detail(string message)
+    {
+        if (_said.TryAdd(message, true))
+            _details.Enqueue(message);
+    }
 
-    private void Note(string message) => _notes.Enqueue(message);
+    private void Note(string message)
+    {
+        if (_said.TryAdd(message, true))
+            _notes.Enqueue(message);
+    }
 
     void IWorkerHost.Computed(long pixels) => Interlocked.Add(ref _computedPixels, pixels);
 

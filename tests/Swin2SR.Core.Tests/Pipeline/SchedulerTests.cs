@@ -98,6 +98,20 @@ public class SchedulerTests : IDisposable
     }
 
     [Fact]
+    public void What_the_lanes_of_a_device_both_learn_is_said_once()
+    {
+        var reference = Reference();
+        // Two 16x16 tiles fit at once, a batch of four 32x32 never: each lane halves its batch, and says so.
+        const int budget = 2 * 16 * 16;
+        using var device = new ScriptedRunner(Model, "cpu", (_, batch, tile) =>
+            batch * tile * tile > budget ? new DeviceOutOfMemoryException("cpu", batch, tile) : null, DeviceLatency, cores: 2);
+        var results = RunOn([device], "lanes-oom", out var notes);
+        AssertSameBytes(reference, results);
+        Assert.Contains(notes, n => n.Contains("batch size now"));
+        Assert.Equal(notes.Distinct(), notes);
+    }
+
+    [Fact]
     public void A_device_failing_mid_batch_hands_its_tiles_to_the_other_and_nothing_is_lost()
     {
         var reference = Reference();
