@@ -78,8 +78,8 @@ internal sealed class DeviceWorker
             if (_stashed == 0 && !tiles.WaitToReadAsync(cancellation).AsTask().GetAwaiter().GetResult())
                 return;
             // Take what is ready (never wait for a full batch: that could stall on images held in flight), but
-            // no more than two batches, so other devices get their share.
-            while (_stashed < 2 * LargestLimit() && tiles.TryRead(out var next))
+            // no more than two batches, so other workers get their share.
+            while (_stashed < HoldLimit() && tiles.TryRead(out var next))
                 Stash(next, last: true);
             var batch = TakeBatch();
             if (batch.Count == 0)
@@ -215,6 +215,17 @@ internal sealed class DeviceWorker
         sizer.Observe(batch, seconds, freeBefore);
         if (sizer.Settled)
             _host.Detail($"{_runner.Device}: batches of {sizer.Limit} tiles of {key.Size}x{key.Size} ({key.Precision}): {sizer.Reason}.");
+    }
+
+    /// <summary>
+    /// Tiles to hold: two batches, so that one of a single shape can be packed from mixed shapes. A worker running
+    /// one tile at a time (a CPU lane) has no batch to pack and holds one: a second tile held while it runs the
+    /// first is one another lane, idle at the end of a run, cannot take (a second or more with a large model).
+    /// </summary>
+    private int HoldLimit()
+    {
+        int largest = LargestLimit();
+        return largest == 1 ? 1 : 2 * largest;
     }
 
     /// <summary>The largest batch of any shape: how many tiles to hold so a full batch can be packed.</summary>
