@@ -11,6 +11,8 @@ var benchmarks = new Dictionary<string, Func<string[], int>>(StringComparer.Ordi
     ["gate"] = GateCalibration.Run,
     ["memory"] = MemoryBenchmark.Run,
     ["tiling"] = TilingBenchmark.Run,
+    ["png"] = PngEncodeBenchmark.Run,
+    ["pagefault"] = PageFaultBenchmark.Run,
 };
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var benchmark))
 {

@@ -95,7 +95,7 @@ internal static class StartupBenchmark
                 times[i].Add(clock.Elapsed.TotalMilliseconds);
             }
         }
-        return actions.Select((a, i) => (a.Name, Median(times[i]))).ToList();
+        return actions.Select((a, i) => (a.Name, Statistics.Median(times[i]))).ToList();
     }
 
     private static InferenceSession CreateRaw(string model, int threads, GraphOptimizationLevel level)
@@ -119,11 +119,5 @@ internal static class StartupBenchmark
         }
         RunOnce();
         return RunOnce;
-    }
-
-    private static double Median(List<double> values)
-    {
-        values.Sort();
-        return values[values.Count / 2];
     }
 }

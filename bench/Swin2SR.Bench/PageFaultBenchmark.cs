@@ -1,0 +1,39 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace Swin2SR.Bench;
+
+/// <summary>
+/// What memory fresh from the operating system costs to touch on this machine, per 4 KiB page, against touching it
+/// again. Every ONNX Runtime session grows its arena from fresh memory, so on a virtual machine where a page fault
+/// is slow this is a fixed cost of every run that no pipeline can hide.
+/// </summary>
+internal static class PageFaultBenchmark
+{
+    /// <summary>Usage: pagefault [--mib 1024]</summary>
+    public static unsafe int Run(string[] args)
+    {
+        var options = BenchOptions.Parse(args);
+        nuint bytes = (nuint)options.Int("mib", 1024) << 20;
+        const int page = 4096;
+        byte* memory = (byte*)NativeMemory.Alloc(bytes);
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            for (nuint i = 0; i < bytes; i += page)
+                memory[i] = 1;
+            double fresh = clock.Elapsed.TotalMilliseconds;
+            clock.Restart();
+            for (nuint i = 0; i < bytes; i += page)
+                memory[i] = 2;
+            double again = clock.Elapsed.TotalMilliseconds;
+            double pages = bytes / page;
+            Console.WriteLine($"{bytes >> 20} MiB fresh: {fresh:0} ms ({fresh * 1000 / pages:0.00} us a page); touched again: {again:0} ms");
+            return 0;
+        }
+        finally
+        {
+            NativeMemory.Free(memory);
+        }
+    }
+}
