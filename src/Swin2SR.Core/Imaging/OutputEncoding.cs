@@ -65,9 +65,9 @@ internal static class OutputEncoding
                     _ => PngColorType.Rgb,
                 },
                 BitDepth = deep ? PngBitDepth.Bit16 : PngBitDepth.Bit8,
-                // ImageSharp's deflate at its default level 6 costs 3.5x the time of level 3 for 4-9% smaller files
-                // (RealSRSet outputs: 195 vs 56 ms for 545 vs 569 KB); at the outputs' sizes the encoders would
-                // otherwise hold up the devices. Still 40% smaller than an unfiltered level-6 PNG (sharp's default).
+                // ImageSharp's deflate at its default level 6 costs 3.3-3.5x the time of level 3 for 4-9% smaller
+                // files (docs/benchmarks.md, "PNG encoding"); at the outputs' sizes the encoders would otherwise hold
+                // up the devices.
                 CompressionLevel = PngCompressionLevel.Level3,
             },
         };
