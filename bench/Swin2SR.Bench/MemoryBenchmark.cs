@@ -31,7 +31,7 @@ internal static class MemoryBenchmark
             {
                 Force = true,
                 MinConsistencyPsnr = 0, // generated noise is no photo; the gate's cost stays in
-                MaxImagesInFlight = options.Int("in-flight", 8),
+                MaxImagesInFlight = options.Int("in-flight", UpscaleOptions.DefaultImagesInFlight),
                 MaxBytesInFlight = budgetMib == 0 ? long.MaxValue : (long)budgetMib << 20,
             };
             var clock = Stopwatch.StartNew();

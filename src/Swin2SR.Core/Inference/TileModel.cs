@@ -46,7 +46,8 @@ public sealed class TileModel : ITileRunner
     /// <summary>
     /// CPU workers for <paramref name="cores"/> cores: one per core, at most <see cref="MaxCpuLanes"/>. Tiles run side by
     /// side on single cores go faster than one tile at a time spread over every core (ONNX Runtime's threads wait for
-    /// each other at every operator): 1.34x (tiny model, 256x256 tiles) and 1.39x (full size, 64x64) on two cores.
+    /// each other at every operator): 1.26x (tiny model, 256x256 tiles) and 1.34-1.37x (full size, 64x64) the tiles
+    /// per second on two cores (docs/benchmarks.md, "CPU: a worker per core").
     /// </summary>
     public static int CpuLanes(int cores) => Math.Clamp(cores, 1, MaxCpuLanes);
 

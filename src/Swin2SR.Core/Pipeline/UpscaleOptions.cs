@@ -40,8 +40,14 @@ public sealed record UpscaleOptions
     /// </summary>
     public int IoThreads { get; init; } = Math.Max(2, Environment.ProcessorCount / 4);
 
-    /// <summary>Images decoded but not yet written: bounds memory whatever the number of inputs.</summary>
-    public int MaxImagesInFlight { get; init; } = 8;
+    /// <summary>
+    /// Images decoded but not yet written: bounds memory whatever the number of inputs. Null: 8, or two per device
+    /// worker where there are more than four (a CPU with many lanes), so that every worker has a tile while others
+    /// are decoded and encoded.
+    /// </summary>
+    public int? MaxImagesInFlight { get; init; }
+
+    public const int DefaultImagesInFlight = 8;
 
     /// <summary>Bytes those images may hold at once (see <see cref="MemoryBudget.ImageBytes"/>): bounds memory whatever their size.</summary>
     public long MaxBytesInFlight { get; init; } = MemoryBudget.DefaultLimitBytes();

@@ -65,11 +65,12 @@ public sealed class UpscalePipeline : IWorkerHost
         _loader = new ImageLoader(options.Limits);
         _writer = new ImageWriter(options.Quality);
         _rejected = new RejectedOutputs(_writer, options.KeepRejectedDirectory);
-        _inFlight = new SemaphoreSlim(options.MaxImagesInFlight);
+        int inFlight = options.MaxImagesInFlight ?? Math.Max(UpscaleOptions.DefaultImagesInFlight, 2 * devices.Sum(d => d.Lanes));
+        _inFlight = new SemaphoreSlim(inFlight);
         _memory = new MemoryBudget(options.MaxBytesInFlight);
         // Fp16 only where every device runs it: an image's tiles may go to any device.
         _precision = devices.All(d => d.Precision == Precision.Fp16) ? Precision.Fp16 : Precision.Fp32;
-        _stitched = Channel.CreateBounded<ImageWork>(new BoundedChannelOptions(options.MaxImagesInFlight));
+        _stitched = Channel.CreateBounded<ImageWork>(new BoundedChannelOptions(inFlight));
     }
 
     public ChannelReader<UpscaleResult> Results => _results.Reader;

@@ -5,9 +5,10 @@ public sealed record OpenedDevices(IReadOnlyList<ITileRunner> Runners, IReadOnly
 
 /// <summary>
 /// Which devices a run uses (-Device, -DeviceId) and how their sessions are made; <see cref="Open"/> makes one
-/// runner per device. Cpu: one session on <see cref="CpuCores"/> cores, run by a worker per core (its lanes). Cuda: one session per GPU (every
-/// GPU CUDA sees, unless ids are given), or a <see cref="DeviceUnavailableException"/> that names the missing
-/// libraries. Auto: every GPU whose session loads, else the CPU, with a warning that says why.
+/// runner per device. Cpu: one session on <see cref="CpuCores"/> cores, run by a worker per core (its lanes).
+/// Cuda: one session per GPU (every GPU CUDA sees, unless ids are given), or a
+/// <see cref="DeviceUnavailableException"/> that names the missing libraries. Auto: every GPU whose session loads,
+/// else the CPU, with a warning that says why.
 /// </summary>
 public sealed record DeviceSelection(DeviceKind Kind, IReadOnlyList<int>? DeviceIds = null)
 {
