@@ -27,6 +27,9 @@ public sealed class MemoryBudget(long limitBytes)
         return pixels * (inputBytesPerPixel + outputBytesPerPixel * scale * scale);
     }
 
+    /// <summary>An image that held an eighth of the budget or more: worth a full garbage collection once it has left.</summary>
+    public bool IsLarge(long bytes) => bytes >= LimitBytes / 8;
+
     /// <summary>A quarter of the memory this process may use, at most 4 GiB: room for the model and the rest.</summary>
     public static long DefaultLimitBytes() => Math.Min(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4, 4L << 30);
 

@@ -4,6 +4,13 @@ namespace Swin2SR.Core.Tests.Pipeline;
 
 public sealed class MemoryBudgetTests
 {
+    [Theory]
+    [InlineData(800, 100, true)]
+    [InlineData(800, 99, false)]
+    [InlineData(long.MaxValue, 10L << 30, false)] // no budget: the collector keeps its own pace
+    public void An_image_of_an_eighth_of_the_budget_or_more_is_large(long limit, long bytes, bool large) =>
+        Assert.Equal(large, new MemoryBudget(limit).IsLarge(bytes));
+
     [Fact]
     public async Task Images_wait_until_their_bytes_fit_and_are_admitted_in_order()
     {
