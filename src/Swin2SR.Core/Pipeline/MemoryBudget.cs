@@ -18,7 +18,8 @@ public sealed class MemoryBudget(long limitBytes)
     /// its decoded copy and float planes (about 20 bytes a pixel), on the output side the float canvas, the 8- or
     /// 16-bit copy the encoder takes and the encoder's own buffers (ImageSharp compresses a whole PNG in memory), with
     /// the large arrays that wait for the garbage collector: measured at about 120 bytes per output pixel for
-    /// 6144x4096 PNG outputs (bench/Measure-Memory.ps1), counted as 100.
+    /// 6144x4096 PNG outputs (bench/Measure-Memory.ps1), counted as 100. Since a full collection follows each large
+    /// image (<see cref="IsLarge"/>) one such image peaks nearer 15; the 100 is left as headroom, unmeasured below.
     /// </summary>
     public static long ImageBytes(int width, int height, int scale)
     {
