@@ -203,7 +203,7 @@ Describe 'Invoke-Swin2SRUpscale' {
         }
 
         It 'stops within two seconds on Ctrl+C and leaves no temp or partial file' {
-            1..40 | ForEach-Object { $null = New-TestImage (Join-Path $in "c$_.png") -Width 64 -Height 64 -Seed $_ }
+            1..80 | ForEach-Object { $null = New-TestImage (Join-Path $in "c$_.png") -Width 128 -Height 128 -Seed $_ }
             $ps = [powershell]::Create()
             try {
                 # Tiny tiles and batches make the run long enough to interrupt mid-way.
@@ -218,9 +218,9 @@ Describe 'Invoke-Swin2SRUpscale' {
                 $clock.Elapsed.TotalSeconds | Should -BeLessThan 2
                 $async.IsCompleted | Should -BeTrue
                 $written = @(Get-ChildItem -LiteralPath $out -File)
-                $written.Count | Should -BeLessThan 40
+                $written.Count | Should -BeLessThan 80
                 Get-LeftoverTempFile $out | Should -BeNullOrEmpty
-                foreach ($file in $written) { (Get-TestImageSize $file.FullName).Width | Should -Be 256 }
+                foreach ($file in $written) { (Get-TestImageSize $file.FullName).Width | Should -Be 512 }
             }
             finally { $ps.Dispose() }
         }

@@ -159,7 +159,8 @@ Describe 'Jobs' {
 
     Context 'across processes' {
         It 'shows a running job from another process and stops it from here' {
-            $null = New-TestImageSet $in 150 -Width 48 -Height 48
+            # Tiny tiles make each image hundreds of runs: the job is still running when it is stopped.
+            $null = New-TestImageSet $in 150 -Width 128 -Height 128
             $worker = Start-ChildPwsh (Get-WorkerCommand $store "Get-ChildItem -LiteralPath '$in' -File | Invoke-Swin2SRUpscale -Model '$NearestX4' -OutputDirectory '$out' -JobName watched -TileSize 8 -TileOverlap 0 -BatchSize 1")
             try {
                 Wait-Until { (Get-Swin2SRJob watched -ErrorAction SilentlyContinue).Succeeded -ge 5 }
