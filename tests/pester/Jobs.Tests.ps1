@@ -207,7 +207,7 @@ Describe 'Jobs' {
 
         It 'survives SIGKILL at random moments: every output exactly once, byte-equal to an uninterrupted run' {
             $count = 300
-            $null = New-TestImageSet $in $count -Width 24 -Height 24
+            $null = New-TestImageSet $in $count -Width 48 -Height 48
             $reference = Join-Path $root 'reference'
             # Tiny tiles and batches make each image take many inference calls: the run lasts long enough to kill.
             $null = Get-ChildItem -LiteralPath $in -File |
