@@ -44,23 +44,33 @@ public sealed class TileModel : ITileRunner
     public string? PrecisionNote { get; private init; }
 
     /// <summary>
-    /// CPU workers for <paramref name="cores"/> cores: one per core, at most <see cref="MaxCpuLanes"/>. Tiles run side by
-    /// side on single cores go faster than one tile at a time spread over every core (ONNX Runtime's threads wait for
-    /// each other at every operator): 1.26x (tiny model, 256x256 tiles) and 1.34-1.37x (full size, 64x64) the tiles
-    /// per second on two cores (docs/benchmarks.md, "CPU: a worker per core").
+    /// CPU workers for <paramref name="cores"/> cores: one per core, at most <see cref="MaxCpuLanes"/> and one per
+    /// <see cref="BytesPerCpuLane"/> of <paramref name="memoryBytes"/>. Tiles run side by side on single cores go
+    /// faster than one tile at a time spread over every core (ONNX Runtime's threads wait for each other at every
+    /// operator): 1.26x (tiny model, 256x256 tiles) and 1.34-1.37x (full size, 64x64) the tiles per second on two
+    /// cores (docs/benchmarks.md, "CPU: a worker per core").
     /// </summary>
-    public static int CpuLanes(int cores) => Math.Clamp(cores, 1, MaxCpuLanes);
+    /// <param name="memoryBytes">The memory this process may use.</param>
+    public static int CpuLanes(int cores, long memoryBytes) =>
+        (int)Math.Clamp(Math.Min(cores, memoryBytes / BytesPerCpuLane), 1, MaxCpuLanes);
 
-    /// <summary>Concurrent runs hold their activations at once (about 0.5 GB each for a full-size model's 128x128 tile): a bound on memory.</summary>
+    /// <summary>Concurrent runs hold their activations at once: a bound on memory however many cores there are.</summary>
     public const int MaxCpuLanes = 8;
 
-    /// <param name="cores">The cores inference may use: <see cref="CpuLanes"/> workers run tiles at once, and the session's
-    /// intra-op pool holds the cores beyond those workers' own threads (none when there is a worker per core).</param>
+    /// <summary>
+    /// Memory for each lane: a full-size model's 256x256 tile holds 2 GB of activations while it runs, and the
+    /// images in flight, the runtime and the rest of the machine need as much again.
+    /// </summary>
+    public const long BytesPerCpuLane = 4L << 30;
+
+    /// <param name="cores">The cores inference may use: <see cref="CpuLanes"/> workers (for the memory this process may
+    /// use) run tiles at once, and the session's intra-op pool holds the cores beyond those workers' own threads
+    /// (none when there is a worker per core).</param>
     /// <param name="cache">Where optimized graphs are kept between starts; null: optimize at every start.</param>
     /// <param name="lanes">Workers running tiles at once, when not <see cref="CpuLanes"/> (benchmarks compare the two ways of using the cores).</param>
     public static TileModel LoadCpu(string path, int cores, OptimizedGraphCache? cache = null, Precision precision = Precision.Fp32, int? lanes = null)
     {
-        int workers = Math.Clamp(lanes ?? CpuLanes(cores), 1, cores);
+        int workers = Math.Clamp(lanes ?? CpuLanes(cores, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes), 1, cores);
         return Load(path, "cpu", workers, cache, precision, () =>
         {
             var options = new SessionOptions

@@ -17,10 +17,10 @@ internal sealed class ScriptedRunner : ITileRunner
 
     /// <param name="fault">(call number, batch, tile) -> the exception to throw instead of running, or null.</param>
     /// <param name="latency">Added to every batch: a device slower than the decoders, so that work queues up.</param>
-    /// <param name="cores">The CPU cores of the session: as many lanes (workers running batches at once).</param>
+    /// <param name="cores">The CPU cores of the session, and as many lanes (workers running batches at once) whatever the memory.</param>
     public ScriptedRunner(string modelPath, string device, Func<int, int, int, Exception?>? fault = null, TimeSpan latency = default, int cores = 1)
     {
-        _model = TileModel.LoadCpu(modelPath, cores);
+        _model = TileModel.LoadCpu(modelPath, cores, lanes: cores);
         _fault = fault ?? ((_, _, _) => null);
         _latency = latency;
         Device = device;

@@ -15,7 +15,7 @@ public sealed record DeviceSelection(DeviceKind Kind, IReadOnlyList<int>? Device
     /// <summary>The cores inference uses on the CPU: every logical core (see <see cref="TileModel.LoadCpu"/>).</summary>
     public int CpuCores { get; init; } = Environment.ProcessorCount;
 
-    /// <summary>Workers running tiles at once on the CPU; null: one per core (<see cref="TileModel.CpuLanes"/>).</summary>
+    /// <summary>Workers running tiles at once on the CPU; null: one per core as memory allows (<see cref="TileModel.CpuLanes"/>).</summary>
     public int? CpuLanes { get; init; }
 
     public CudaSettings Cuda { get; init; } = CudaSettings.Default;

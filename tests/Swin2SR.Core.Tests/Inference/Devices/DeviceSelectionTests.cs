@@ -32,16 +32,18 @@ public sealed class DeviceSelectionTests : IDisposable
         Assert.Equal(Environment.ProcessorCount, new DeviceSelection(DeviceKind.Cpu).CpuCores);
         using var runner = Assert.Single(new DeviceSelection(DeviceKind.Cpu).Open(s_model).Runners);
         Assert.Equal(DeviceKind.Cpu, runner.Kind);
-        Assert.Equal(Math.Min(Environment.ProcessorCount, TileModel.MaxCpuLanes), runner.Lanes);
+        Assert.Equal(TileModel.CpuLanes(Environment.ProcessorCount, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes), runner.Lanes);
     }
 
     [Theory]
-    [InlineData(1, 1)]
-    [InlineData(2, 2)]
-    [InlineData(8, 8)]
-    [InlineData(64, 8)]
-    public void Cpu_lanes_follow_the_cores_up_to_the_limit(int cores, int lanes) =>
-        Assert.Equal(lanes, TileModel.CpuLanes(cores));
+    [InlineData(1, 64, 1)]
+    [InlineData(2, 64, 2)]
+    [InlineData(8, 64, 8)]
+    [InlineData(64, 512, 8)]  // at most 8 however many cores
+    [InlineData(8, 16, 4)]    // a lane per 4 GiB
+    [InlineData(16, 2, 1)]    // at least one
+    public void Cpu_lanes_follow_the_cores_within_the_memory_and_the_limit(int cores, long memoryGiB, int lanes) =>
+        Assert.Equal(lanes, TileModel.CpuLanes(cores, memoryGiB << 30));
 
     [Fact]
     public void Cuda_names_the_missing_library_or_runs_on_every_gpu()
