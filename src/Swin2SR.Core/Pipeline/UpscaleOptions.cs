@@ -34,16 +34,16 @@ public sealed record UpscaleOptions
     public string? KeepRejectedDirectory { get; init; }
 
     /// <summary>
-    /// Decoder and encoder threads each. They share the cores with inference, whose threads sleep while they work;
+    /// Decoder threads, and encoder threads where the CPU runs the model too (where only GPUs do, the encoders take
+    /// every other core: see StageSizes). They share the cores with inference, whose threads sleep while they work;
     /// at least two, so that a large image being encoded does not hold up the small ones behind it, and the last
     /// outputs of a run are encoded side by side once inference has finished.
     /// </summary>
     public int IoThreads { get; init; } = Math.Max(2, Environment.ProcessorCount / 4);
 
     /// <summary>
-    /// Images decoded but not yet written: bounds memory whatever the number of inputs. Null: 8, or two per device
-    /// worker where there are more than four (a CPU with many lanes), so that every worker has a tile while others
-    /// are decoded and encoded.
+    /// Images decoded but not yet written: bounds memory whatever the number of inputs. Null: two per device worker
+    /// and one per encoder, at least 8 (see StageSizes).
     /// </summary>
     public int? MaxImagesInFlight { get; init; }
 

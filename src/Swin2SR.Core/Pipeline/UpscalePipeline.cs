@@ -40,6 +40,7 @@ public sealed class UpscalePipeline : IWorkerHost
     // The lanes of one device learn the same things (a batch size, a smaller batch after out-of-memory): said once.
     private readonly ConcurrentDictionary<string, bool> _said = new();
     private readonly Precision _precision;
+    private readonly int _encoders;
     private long _computedPixels;
     private long _imagePixels;
     private int _liveWorkers;
@@ -65,7 +66,8 @@ public sealed class UpscalePipeline : IWorkerHost
         _loader = new ImageLoader(options.Limits);
         _writer = new ImageWriter(options.Quality);
         _rejected = new RejectedOutputs(_writer, options.KeepRejectedDirectory);
-        int inFlight = options.MaxImagesInFlight ?? Math.Max(UpscaleOptions.DefaultImagesInFlight, 2 * devices.Sum(d => d.Lanes));
+        _encoders = StageSizes.Encoders(devices, options.IoThreads, Environment.ProcessorCount);
+        int inFlight = StageSizes.ImagesInFlight(options.MaxImagesInFlight, devices.Sum(d => d.Lanes), _encoders);
         _inFlight = new SemaphoreSlim(inFlight);
         _memory = new MemoryBudget(options.MaxBytesInFlight);
         // Fp16 only where every device runs it: an image's tiles may go to any device.
@@ -132,7 +134,7 @@ public sealed class UpscalePipeline : IWorkerHost
                 CompleteTilesWhenIdle();
             }, TaskScheduler.Default);
             var inference = StartStage(workers.Count, i => OnOwnThread(() => Infer(workers[i], stop.Token)), _stitched.Writer, stop, decoders);
-            var encoders = StartStage<UpscaleResult>(_options.IoThreads, _ => EncodeAsync(stop.Token), null, stop, inference);
+            var encoders = StartStage<UpscaleResult>(_encoders, _ => EncodeAsync(stop.Token), null, stop, inference);
             await encoders.ConfigureAwait(false);
             if (Interlocked.Read(ref _computedPixels) > 0)
                 _details.Enqueue($"Tiling overhead: {TilingOverhead * 100:0.0}% of the pixels the model computed were padding or tile overlap.");
