@@ -68,6 +68,8 @@ public sealed class UpscalePipeline : IWorkerHost
         _rejected = new RejectedOutputs(_writer, options.KeepRejectedDirectory);
         _encoders = StageSizes.Encoders(devices, options.IoThreads, Environment.ProcessorCount);
         int inFlight = StageSizes.ImagesInFlight(options.MaxImagesInFlight, devices.Sum(d => d.Lanes), _encoders);
+        string devicesUsed = string.Join(", ", devices.Select(d => d.Lanes > 1 ? $"{d.Device} ({d.Lanes} workers, a core each)" : d.Device));
+        _details.Enqueue($"Running on {devicesUsed}; {options.IoThreads} decoders, {_encoders} encoders, up to {inFlight} images in flight.");
         _inFlight = new SemaphoreSlim(inFlight);
         _memory = new MemoryBudget(options.MaxBytesInFlight);
         // Fp16 only where every device runs it: an image's tiles may go to any device.

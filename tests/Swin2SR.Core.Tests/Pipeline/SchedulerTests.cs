@@ -91,10 +91,11 @@ public class SchedulerTests : IDisposable
     {
         var reference = Reference();
         using var device = new ScriptedRunner(Model, "cpu", latency: DeviceLatency, cores: 2);
-        var results = RunOn([device], "lanes", out _);
+        var results = RunOn([device], "lanes", out var notes);
         AssertSameBytes(reference, results);
         Assert.Equal(2, device.Lanes);
         Assert.Equal(2, device.MostAtOnce);
+        Assert.Contains("Running on cpu (2 workers, a core each); 1 decoders, 1 encoders, up to 4 images in flight.", notes);
     }
 
     [Fact]
