@@ -79,7 +79,8 @@ internal sealed class DeviceWorker
                 return;
             // Take what is ready (never wait for a full batch: that could stall on images held in flight), but
             // no more than two batches, so other workers get their share.
-            while (_stashed < HoldLimit() && tiles.TryRead(out var next))
+            int hold = HoldLimit();
+            while (_stashed < hold && tiles.TryRead(out var next))
                 Stash(next, last: true);
             var batch = TakeBatch();
             if (batch.Count == 0)

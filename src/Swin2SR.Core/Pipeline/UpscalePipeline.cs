@@ -40,6 +40,7 @@ public sealed class UpscalePipeline : IWorkerHost
     // The lanes of one device learn the same things (a batch size, a smaller batch after out-of-memory): said once.
     private readonly ConcurrentDictionary<string, bool> _said = new();
     private readonly Precision _precision;
+    private readonly IReadOnlyList<ITileRunner> _workers;
     private readonly int _encoders;
     private long _computedPixels;
     private long _imagePixels;
@@ -66,8 +67,10 @@ public sealed class UpscalePipeline : IWorkerHost
         _loader = new ImageLoader(options.Limits);
         _writer = new ImageWriter(options.Quality);
         _rejected = new RejectedOutputs(_writer, options.KeepRejectedDirectory);
+        // A worker per lane: a GPU has one, the CPU one per core it runs tiles on.
+        _workers = devices.SelectMany(d => Enumerable.Repeat(d, d.Lanes)).ToList();
         _encoders = StageSizes.Encoders(devices, options.IoThreads, Environment.ProcessorCount);
-        int inFlight = StageSizes.ImagesInFlight(options.MaxImagesInFlight, devices.Sum(d => d.Lanes), _encoders);
+        int inFlight = StageSizes.ImagesInFlight(options.MaxImagesInFlight, _workers.Count, _encoders);
         string devicesUsed = string.Join(", ", devices.Select(d => d.Lanes > 1 ? $"{d.Device} ({d.Lanes} workers, a core each)" : d.Device));
         _details.Enqueue($"Running on {devicesUsed}; {options.IoThreads} decoders, {_encoders} encoders, up to {inFlight} images in flight.");
         _inFlight = new SemaphoreSlim(inFlight);
@@ -122,9 +125,7 @@ public sealed class UpscalePipeline : IWorkerHost
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var terminations = _devices.Select(d => stop.Token.Register(d.Terminate)).ToList();
-        // A worker per lane: a GPU has one, the CPU one per core it runs tiles on.
-        var workers = _devices.SelectMany(d => Enumerable.Repeat(d, d.Lanes)).ToList();
-        _liveWorkers = workers.Count;
+        _liveWorkers = _workers.Count;
         try
         {
             var decoders = StartStage<TileWork>(_options.IoThreads, _ => DecodeAsync(stop.Token), null, stop);
@@ -135,7 +136,7 @@ public sealed class UpscalePipeline : IWorkerHost
                 _decodingFinished = true;
                 CompleteTilesWhenIdle();
             }, TaskScheduler.Default);
-            var inference = StartStage(workers.Count, i => OnOwnThread(() => Infer(workers[i], stop.Token)), _stitched.Writer, stop, decoders);
+            var inference = StartStage(_workers.Count, i => OnOwnThread(() => Infer(_workers[i], stop.Token)), _stitched.Writer, stop, decoders);
             var encoders = StartStage<UpscaleResult>(_encoders, _ => EncodeAsync(stop.Token), null, stop, inference);
             await encoders.ConfigureAwait(false);
             if (Interlocked.Read(ref _computedPixels) > 0)

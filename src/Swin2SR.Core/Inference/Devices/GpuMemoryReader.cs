@@ -14,7 +14,7 @@ internal sealed class GpuMemoryReader : IDisposable
     public GpuMemoryReader(int cudaDevice)
     {
         _cudaDevice = cudaDevice;
-        var gpu = GpuDiscovery.Find().Gpus.FirstOrDefault(g => g.CudaDevice == cudaDevice);
+        var gpu = Find(cudaDevice);
         _source = gpu?.Source;
         if (gpu is { Source: GpuInfoSource.Nvml })
             _nvml = Nvml.TryOpenMemoryReader(Nvml.DefaultLibraryNames, gpu.Index);
@@ -26,9 +26,10 @@ internal sealed class GpuMemoryReader : IDisposable
             return _nvml.Read();
         if (_source is null)
             return null;
-        var gpu = GpuDiscovery.Find().Gpus.FirstOrDefault(g => g.CudaDevice == _cudaDevice);
-        return gpu is { FreeBytes: long free, TotalBytes: long total } ? new DeviceMemory(free, total) : null;
+        return Find(_cudaDevice) is { FreeBytes: long free, TotalBytes: long total } ? new DeviceMemory(free, total) : null;
     }
+
+    private static GpuInfo? Find(int cudaDevice) => GpuDiscovery.Find().Gpus.FirstOrDefault(g => g.CudaDevice == cudaDevice);
 
     public void Dispose() => _nvml?.Dispose();
 }
