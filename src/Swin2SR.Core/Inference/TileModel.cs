@@ -1,4 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
+using Swin2SR.Core.Inference.CpuMemory;
 using Swin2SR.Core.Inference.Devices;
 using Swin2SR.Core.Inference.Float16;
 
@@ -14,19 +15,21 @@ public sealed class TileModel : ITileRunner
 {
     private readonly InferenceSession _session;
     private readonly Lazy<InferenceSession>? _float32Session;
+    private readonly Lazy<InferenceSession>? _largeRunSession;
     private readonly RunOptions _runOptions = new();
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
     // Opened on the first reading (the batch sizer's), kept for the runner's life.
     private Lazy<GpuMemoryReader>? _gpuMemory;
 
-    private TileModel(string path, InferenceSession session, ModelContract contract, Precision precision, Func<InferenceSession> openFloat32)
+    private TileModel(string path, InferenceSession session, ModelContract contract, Precision precision, Func<InferenceSession> openFloat32, Func<InferenceSession>? openLargeRun)
     {
         Path = path;
         _session = session;
         Contract = contract;
         Precision = precision;
         _float32Session = precision == Precision.Fp32 ? null : new Lazy<InferenceSession>(openFloat32);
+        _largeRunSession = openLargeRun is null ? null : new Lazy<InferenceSession>(openLargeRun);
         _inputNames = [contract.InputName];
         _outputNames = [contract.OutputName];
     }
@@ -39,6 +42,12 @@ public sealed class TileModel : ITileRunner
     public Precision Precision { get; }
 
     public int Lanes { get; private init; } = 1;
+
+    /// <summary>
+    /// On the CPU where its tensors are on huge pages (Linux), the largest run, in tiles x tile pixels, that computes
+    /// there (<see cref="HugePageRunLimit"/>); null where they are not.
+    /// </summary>
+    public long? HugePageRunPixels { get; private init; }
 
     /// <summary>Why the precision asked for could not be used (the model runs in fp32 instead); null when it is used.</summary>
     public string? PrecisionNote { get; private init; }
@@ -68,10 +77,14 @@ public sealed class TileModel : ITileRunner
     /// (none when there is a worker per core).</param>
     /// <param name="cache">Where optimized graphs are kept between starts; null: optimize at every start.</param>
     /// <param name="lanes">Workers running tiles at once, when not <see cref="CpuLanes"/> (benchmarks compare the two ways of using the cores).</param>
-    public static TileModel LoadCpu(string path, int cores, OptimizedGraphCache? cache = null, Precision precision = Precision.Fp32, int? lanes = null)
+    /// <param name="memoryBytes">The memory this process may use, when not what the garbage collector says (for
+    /// <see cref="CpuLanes"/> and <see cref="HugePageRunLimit"/>).</param>
+    public static TileModel LoadCpu(string path, int cores, OptimizedGraphCache? cache = null, Precision precision = Precision.Fp32, int? lanes = null, long? memoryBytes = null)
     {
-        int workers = Math.Clamp(lanes ?? CpuLanes(cores, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes), 1, cores);
-        return Load(path, "cpu", workers, cache, precision, () =>
+        long memory = memoryBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        int workers = Math.Clamp(lanes ?? CpuLanes(cores, memory), 1, cores);
+        bool hugePages = HugePageAllocator.TryEnable(out _);
+        return Load(path, "cpu", workers, cache, precision, hugePages ? HugePageRunLimit(memory) : null, useHugePages =>
         {
             var options = new SessionOptions
             {
@@ -84,44 +97,69 @@ public sealed class TileModel : ITileRunner
             // Between operators the intra-op threads sleep rather than spin, so the decoders and encoders that share
             // the cores run when inference waits instead of competing with busy-waiting.
             options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+            if (useHugePages)
+                options.AddSessionConfigEntry("session.use_env_allocators", "1");
             return options;
         });
     }
 
+    /// <summary>
+    /// The largest run (tiles x tile pixels in) that computes in <see cref="HugePageAllocator"/>'s memory, for
+    /// <paramref name="memoryBytes"/> this process may use: a quarter of it at the activations of the largest
+    /// Swin2SR models (<see cref="BytesPerCpuLane"/>'s 2 GB for a 256x256 tile, 32 KiB per pixel). That allocator
+    /// cannot report a failure (ONNX Runtime ends the process when an allocator returns nothing), so a larger run,
+    /// which a -TileSize or -BatchSize beyond the defaults can ask for, goes to a session on ONNX Runtime's own arena,
+    /// whose failures come back as errors the scheduler answers with a smaller batch or tile.
+    /// </summary>
+    internal static long HugePageRunLimit(long memoryBytes) => memoryBytes / 4 / ActivationBytesPerPixel;
+
+    private const long ActivationBytesPerPixel = 32L << 10;
+
     /// <exception cref="DeviceUnavailableException">The CUDA provider cannot load; the message names the missing libraries.</exception>
     public static TileModel LoadCuda(string path, int deviceId, CudaSettings settings, OptimizedGraphCache? cache = null, Precision precision = Precision.Fp32)
     {
-        var model = Load(path, $"cuda:{deviceId}", lanes: 1, cache, precision, () => CudaProvider.CreateSessionOptions(deviceId, settings));
+        var model = Load(path, $"cuda:{deviceId}", lanes: 1, cache, precision, hugePageRunPixels: null, _ => CudaProvider.CreateSessionOptions(deviceId, settings));
         model._gpuMemory = new Lazy<GpuMemoryReader>(() => new GpuMemoryReader(deviceId));
         return model;
     }
 
-    private static TileModel Load(string path, string device, int lanes, OptimizedGraphCache? cache, Precision precision, Func<SessionOptions> createOptions)
+    /// <param name="hugePageRunPixels">Where the CPU's tensors are on huge pages: the largest run that computes there.</param>
+    /// <param name="createOptions">The session options; the argument says whether the session computes in
+    /// <see cref="HugePageAllocator"/>'s memory.</param>
+    private static TileModel Load(string path, string device, int lanes, OptimizedGraphCache? cache, Precision precision, long? hugePageRunPixels, Func<bool, SessionOptions> createOptions)
     {
         if (!File.Exists(path))
             throw new ModelLoadException(path, "the file does not exist");
-        InferenceSession Open(string file) => OpenSession(file, path, device, cache, createOptions);
+        bool hugePages = hugePageRunPixels is not null;
+        InferenceSession Open(string file, bool useHugePages = false) => OpenSession(file, path, device, cache, () => createOptions(useHugePages));
         string? note = null;
-        InferenceSession session;
+        string file = path;
+        InferenceSession? session = null;
         if (precision == Precision.Fp16)
         {
             try
             {
-                session = Open(Float16Models.Prepare(path, cache));
+                file = Float16Models.Prepare(path, cache);
+                session = Open(file, hugePages);
             }
             catch (Exception e) when (e is NotSupportedException or ModelLoadException or IOException or UnauthorizedAccessException)
             {
                 note = $"fp16 is not available for {System.IO.Path.GetFileName(path)} on {device}: {e.Message}; it runs in fp32.";
-                (precision, session) = (Precision.Fp32, Open(path));
+                (precision, file) = (Precision.Fp32, path);
             }
         }
-        else
-        {
-            session = Open(path);
-        }
+        session ??= Open(file, hugePages);
         try
         {
-            return new TileModel(path, session, ModelContract.Read(session, path), precision, () => Open(path)) { Device = device, Kind = device == "cpu" ? DeviceKind.Cpu : DeviceKind.Cuda, Lanes = lanes, PrecisionNote = note };
+            // The float32 session only redoes images whose fp16 output failed: rare, and of any size, so on the arena.
+            return new TileModel(path, session, ModelContract.Read(session, path), precision, () => Open(path), hugePages ? () => Open(file) : null)
+            {
+                Device = device,
+                Kind = device == "cpu" ? DeviceKind.Cpu : DeviceKind.Cuda,
+                Lanes = lanes,
+                PrecisionNote = note,
+                HugePageRunPixels = hugePageRunPixels,
+            };
         }
         catch
         {
@@ -150,7 +188,9 @@ public sealed class TileModel : ITileRunner
     /// </summary>
     public void Run(float[] input, float[] output, int batch, int tile, Precision precision)
     {
-        var session = precision == Precision.Fp32 && _float32Session is not null ? _float32Session.Value : _session;
+        var session = precision == Precision.Fp32 && _float32Session is not null ? _float32Session.Value
+            : (long)batch * tile * tile > HugePageRunPixels && _largeRunSession is not null ? _largeRunSession.Value
+            : _session;
         int outTile = tile * Scale;
         long inLength = (long)batch * 3 * tile * tile;
         long outLength = (long)batch * 3 * outTile * outTile;
@@ -177,8 +217,12 @@ public sealed class TileModel : ITileRunner
         _session.Dispose();
         if (_float32Session is { IsValueCreated: true })
             _float32Session.Value.Dispose();
+        if (_largeRunSession is { IsValueCreated: true })
+            _largeRunSession.Value.Dispose();
         _runOptions.Dispose();
         if (_gpuMemory is { IsValueCreated: true })
             _gpuMemory.Value.Dispose();
+        if (Kind == DeviceKind.Cpu)
+            HugePageAllocator.ReleaseFree();
     }
 }
