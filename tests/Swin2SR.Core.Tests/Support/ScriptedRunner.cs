@@ -35,6 +35,9 @@ internal sealed class ScriptedRunner : ITileRunner
     public int Batches => _batches;
     public List<(int Batch, int Tile)> Shapes { get; } = [];
 
+    /// <summary>Per batch, in the order they ran, the first input value of each of its tiles (on flat images: which image).</summary>
+    public List<float[]> FirstValues { get; } = [];
+
     /// <summary>The most batches that were running at the same moment.</summary>
     public int MostAtOnce { get; private set; }
 
@@ -55,8 +58,12 @@ internal sealed class ScriptedRunner : ITileRunner
             Interlocked.Decrement(ref _running);
         }
         Interlocked.Increment(ref _batches);
+        var firstValues = Enumerable.Range(0, batch).Select(i => input[i * 3 * tile * tile]).ToArray();
         lock (Shapes)
+        {
             Shapes.Add((batch, tile));
+            FirstValues.Add(firstValues);
+        }
     }
 
     public DeviceMemory? Memory() => _model.Memory();
