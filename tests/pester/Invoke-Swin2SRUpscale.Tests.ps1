@@ -134,6 +134,24 @@ Describe 'Invoke-Swin2SRUpscale' {
             # 40x24 in 16-pixel tiles with 4 of overlap: 4x2 tiles of 256 pixels compute 2048 pixels for 960.
             ($verbose.Message -match 'Tiling overhead') | Should -Be 'Tiling overhead: 53.1% of the pixels the model computed were padding or tile overlap.'
         }
+
+        It 'says with -Verbose what memory the CPU computes in, and $env:SWIN2SR_HUGE_PAGES = 0 keeps ONNX Runtime''s arena' {
+            $file = New-TestImage (Join-Path $in 'a.png') -Width 24 -Height 16
+            # The choice is made once per process: each setting gets a fresh child.
+            $command = "Import-Module '$ModulePath'; (Get-Item -LiteralPath '$($file.FullName)' | Invoke-Swin2SRUpscale -Model '$NearestX2' -Device Cpu " +
+                "-OutputDirectory '$out' -Force -Verbose 4>&1 | Where-Object { `$_ -is [Management.Automation.VerboseRecord] }).Message -match '^CPU tensors'"
+            $default = Invoke-ChildPwsh -Command $command | Where-Object { $_ -like 'CPU tensors*' }
+            $env:SWIN2SR_HUGE_PAGES = '0'
+            try { $switchedOff = Invoke-ChildPwsh -Command $command | Where-Object { $_ -like 'CPU tensors*' } }
+            finally { Remove-Item Env:SWIN2SR_HUGE_PAGES }
+            if ($IsLinux) {
+                $default | Should -Be 'CPU tensors on transparent huge pages, kept from run to run.'
+                $switchedOff | Should -Be "CPU tensors on ONNX Runtime's arena: SWIN2SR_HUGE_PAGES is 0."
+            }
+            else {
+                $default, $switchedOff | Should -Be @("CPU tensors on ONNX Runtime's arena: huge pages are asked for on Linux only.") * 2
+            }
+        }
     }
 
     Context 'bad input' {

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Swin2SR.Core.Imaging;
 using Swin2SR.Core.Inference;
+using Swin2SR.Core.Inference.CpuMemory;
 using Swin2SR.Core.Inference.Devices;
 using Swin2SR.Core.Quality;
 using Swin2SR.Core.Tiling;
@@ -73,6 +74,10 @@ public sealed class UpscalePipeline : IWorkerHost
         int inFlight = StageSizes.ImagesInFlight(options.MaxImagesInFlight, _workers.Count, _encoders);
         string devicesUsed = string.Join(", ", devices.Select(d => d.Lanes > 1 ? $"{d.Device} ({d.Lanes} workers, a core each)" : d.Device));
         _details.Enqueue($"Running on {devicesUsed}; {options.IoThreads} decoders, {_encoders} encoders, up to {inFlight} images in flight.");
+        if (devices.Any(d => d.Kind == DeviceKind.Cpu))
+            _details.Enqueue(HugePageAllocator.TryEnable(out string? why)
+                ? "CPU tensors on transparent huge pages, kept from run to run."
+                : $"CPU tensors on ONNX Runtime's arena: {why}.");
         _inFlight = new SemaphoreSlim(inFlight);
         _memory = new MemoryBudget(options.MaxBytesInFlight);
         // Fp16 only where every device runs it: an image's tiles may go to any device.
