@@ -9,8 +9,10 @@ namespace Swin2SR.Core.Inference.CpuMemory;
 /// going back to the operating system. ONNX Runtime's own arena takes small pages from the C heap, and each
 /// session starts a new arena: every run of the cmdlet faulted its activations in again, 4 KiB at a time (37,500
 /// faults, about 0.45 s of a 0.9 s run on Set5's thumbnails on the build machine). Registered once per process with
-/// ONNX Runtime's environment; a session uses it with <c>session.use_env_allocators</c>. Elsewhere (Windows, macOS,
-/// a runtime without the entry point) sessions keep ONNX Runtime's arena.
+/// ONNX Runtime's environment; a session uses it with <c>session.use_env_allocators</c>. Where
+/// <see cref="HugePageMappings.WhyNot"/> says so (not Linux, strict overcommit, a limited address space,
+/// SWIN2SR_HUGE_PAGES=0), and for runs beyond <see cref="TileModel.HugePageRunLimit"/>, sessions keep ONNX
+/// Runtime's arena: this allocator cannot report a failure.
 /// </summary>
 public static unsafe class HugePageAllocator
 {

@@ -4,8 +4,9 @@ namespace Swin2SR.Core.Inference.CpuMemory;
 
 /// <summary>
 /// Anonymous memory from Linux, 2 MiB aligned and marked for transparent huge pages (madvise mode, the default of
-/// most distributions, only backs marked memory with them): one fault then maps 2 MiB instead of 4 KiB. On the build machine (a virtual machine) a 4 KiB fault costs about 12 us, and 256 MiB took
-/// 0.80 s in small pages against 0.02 s in huge ones (docs/benchmarks.md, "CPU: tensors on huge pages").
+/// most distributions, only backs marked memory with them): one fault then maps 2 MiB instead of 4 KiB. On the build
+/// machine (a virtual machine) a 4 KiB fault costs about 12 us: 1 GiB took 3.3 s to touch in small pages, 66 ms in
+/// huge ones (docs/benchmarks.md, "CPU: tensors on huge pages").
 /// </summary>
 internal static unsafe class HugePageMappings
 {
