@@ -145,7 +145,7 @@ Describe 'Invoke-Swin2SRUpscale' {
             try { $switchedOff = Invoke-ChildPwsh -Command $command | Where-Object { $_ -like 'CPU tensors*' } }
             finally { Remove-Item Env:SWIN2SR_HUGE_PAGES }
             if ($IsLinux) {
-                $default | Should -Be 'CPU tensors on transparent huge pages, kept from run to run.'
+                $default | Should -Be 'CPU tensors on transparent huge pages, reused from tile to tile.'
                 $switchedOff | Should -Be "CPU tensors on ONNX Runtime's arena: SWIN2SR_HUGE_PAGES is 0."
             }
             else {

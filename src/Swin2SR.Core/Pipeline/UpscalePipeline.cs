@@ -76,7 +76,7 @@ public sealed class UpscalePipeline : IWorkerHost
         _details.Enqueue($"Running on {devicesUsed}; {options.IoThreads} decoders, {_encoders} encoders, up to {inFlight} images in flight.");
         if (devices.Any(d => d.Kind == DeviceKind.Cpu))
             _details.Enqueue(HugePageAllocator.TryEnable(out string? why)
-                ? "CPU tensors on transparent huge pages, kept from run to run."
+                ? "CPU tensors on transparent huge pages, reused from tile to tile."
                 : $"CPU tensors on ONNX Runtime's arena: {why}.");
         _inFlight = new SemaphoreSlim(inFlight);
         _memory = new MemoryBudget(options.MaxBytesInFlight);
