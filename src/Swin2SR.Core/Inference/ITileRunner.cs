@@ -22,6 +22,15 @@ public interface ITileRunner : IDisposable
     /// </summary>
     int Lanes => 1;
 
+    /// <summary>
+    /// The largest run, in tiles x tile pixels in, that the device takes without being asked: automatic batches stay
+    /// within it. The CPU's: a quarter of the memory at the largest Swin2SR models' activations; where its tensors
+    /// are on huge pages, a larger run (asked for with -TileSize or -BatchSize) computes on ONNX Runtime's own arena,
+    /// whose allocation failures come back as errors the scheduler answers with a smaller batch or tile (a huge-page
+    /// allocator cannot report one: ONNX Runtime ends the process). Null on a GPU, whose free memory decides.
+    /// </summary>
+    long? RunPixelLimit => null;
+
     /// <summary>The precision the runner was opened in; it runs Fp32 too (a redo after an fp16 output failed).</summary>
     Precision Precision { get; }
 

@@ -43,11 +43,10 @@ public sealed class TileModel : ITileRunner
 
     public int Lanes { get; private init; } = 1;
 
-    /// <summary>
-    /// On the CPU where its tensors are on huge pages (Linux), the largest run, in tiles x tile pixels, that computes
-    /// there (<see cref="HugePageRunLimit"/>); null where they are not.
-    /// </summary>
-    public long? HugePageRunPixels { get; private init; }
+    public long? RunPixelLimit { get; private init; }
+
+    /// <summary>Whether this CPU session computes in <see cref="HugePageAllocator"/>'s memory (runs up to <see cref="RunPixelLimit"/>).</summary>
+    public bool HugePages { get; private init; }
 
     /// <summary>Why the precision asked for could not be used (the model runs in fp32 instead); null when it is used.</summary>
     public string? PrecisionNote { get; private init; }
@@ -78,13 +77,13 @@ public sealed class TileModel : ITileRunner
     /// <param name="cache">Where optimized graphs are kept between starts; null: optimize at every start.</param>
     /// <param name="lanes">Workers running tiles at once, when not <see cref="CpuLanes"/> (benchmarks compare the two ways of using the cores).</param>
     /// <param name="memoryBytes">The memory this process may use, when not what the garbage collector says (for
-    /// <see cref="CpuLanes"/> and <see cref="HugePageRunLimit"/>).</param>
+    /// <see cref="CpuLanes"/> and <see cref="RunPixelLimitFor"/>).</param>
     public static TileModel LoadCpu(string path, int cores, OptimizedGraphCache? cache = null, Precision precision = Precision.Fp32, int? lanes = null, long? memoryBytes = null)
     {
         long memory = memoryBytes ?? GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         int workers = Math.Clamp(lanes ?? CpuLanes(cores, memory), 1, cores);
         bool hugePages = HugePageAllocator.TryEnable(out _);
-        return Load(path, "cpu", workers, cache, precision, hugePages ? HugePageRunLimit(memory) : null, useHugePages =>
+        return Load(path, "cpu", workers, cache, precision, RunPixelLimitFor(memory), hugePages, useHugePages =>
         {
             var options = new SessionOptions
             {
@@ -104,33 +103,28 @@ public sealed class TileModel : ITileRunner
     }
 
     /// <summary>
-    /// The largest run (tiles x tile pixels in) that computes in <see cref="HugePageAllocator"/>'s memory, for
-    /// <paramref name="memoryBytes"/> this process may use: a quarter of it at the activations of the largest
-    /// Swin2SR models (<see cref="BytesPerCpuLane"/>'s 2 GB for a 256x256 tile, 32 KiB per pixel). That allocator
-    /// cannot report a failure (ONNX Runtime ends the process when an allocator returns nothing), so a larger run,
-    /// which a -TileSize or -BatchSize beyond the defaults can ask for, goes to a session on ONNX Runtime's own arena,
-    /// whose failures come back as errors the scheduler answers with a smaller batch or tile.
+    /// The CPU's <see cref="RunPixelLimit"/> for <paramref name="memoryBytes"/> this process may use: a quarter of it
+    /// at the activations of the largest Swin2SR models (<see cref="BytesPerCpuLane"/>'s 2 GB for a 256x256 tile,
+    /// 32 KiB per pixel).
     /// </summary>
-    internal static long HugePageRunLimit(long memoryBytes) => memoryBytes / 4 / ActivationBytesPerPixel;
+    internal static long RunPixelLimitFor(long memoryBytes) => memoryBytes / 4 / ActivationBytesPerPixel;
 
     private const long ActivationBytesPerPixel = 32L << 10;
 
     /// <exception cref="DeviceUnavailableException">The CUDA provider cannot load; the message names the missing libraries.</exception>
     public static TileModel LoadCuda(string path, int deviceId, CudaSettings settings, OptimizedGraphCache? cache = null, Precision precision = Precision.Fp32)
     {
-        var model = Load(path, $"cuda:{deviceId}", lanes: 1, cache, precision, hugePageRunPixels: null, _ => CudaProvider.CreateSessionOptions(deviceId, settings));
+        var model = Load(path, $"cuda:{deviceId}", lanes: 1, cache, precision, runPixelLimit: null, hugePages: false, _ => CudaProvider.CreateSessionOptions(deviceId, settings));
         model._gpuMemory = new Lazy<GpuMemoryReader>(() => new GpuMemoryReader(deviceId));
         return model;
     }
 
-    /// <param name="hugePageRunPixels">Where the CPU's tensors are on huge pages: the largest run that computes there.</param>
     /// <param name="createOptions">The session options; the argument says whether the session computes in
     /// <see cref="HugePageAllocator"/>'s memory.</param>
-    private static TileModel Load(string path, string device, int lanes, OptimizedGraphCache? cache, Precision precision, long? hugePageRunPixels, Func<bool, SessionOptions> createOptions)
+    private static TileModel Load(string path, string device, int lanes, OptimizedGraphCache? cache, Precision precision, long? runPixelLimit, bool hugePages, Func<bool, SessionOptions> createOptions)
     {
         if (!File.Exists(path))
             throw new ModelLoadException(path, "the file does not exist");
-        bool hugePages = hugePageRunPixels is not null;
         InferenceSession Open(string file, bool useHugePages = false) => OpenSession(file, path, device, cache, () => createOptions(useHugePages));
         string? note = null;
         string file = path;
@@ -158,7 +152,8 @@ public sealed class TileModel : ITileRunner
                 Kind = device == "cpu" ? DeviceKind.Cpu : DeviceKind.Cuda,
                 Lanes = lanes,
                 PrecisionNote = note,
-                HugePageRunPixels = hugePageRunPixels,
+                RunPixelLimit = runPixelLimit,
+                HugePages = hugePages,
             };
         }
         catch
@@ -189,7 +184,7 @@ public sealed class TileModel : ITileRunner
     public void Run(float[] input, float[] output, int batch, int tile, Precision precision)
     {
         var session = precision == Precision.Fp32 && _float32Session is not null ? _float32Session.Value
-            : (long)batch * tile * tile > HugePageRunPixels && _largeRunSession is not null ? _largeRunSession.Value
+            : (long)batch * tile * tile > RunPixelLimit && _largeRunSession is not null ? _largeRunSession.Value
             : _session;
         int outTile = tile * Scale;
         long inLength = (long)batch * 3 * tile * tile;

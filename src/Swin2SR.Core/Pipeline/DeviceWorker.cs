@@ -61,7 +61,7 @@ internal sealed class DeviceWorker
     /// <summary>
     /// The largest on a device that cannot say how much memory is free (the CPU): a model cheap enough per tile to
     /// keep gaining from larger batches would otherwise grow them into gigabytes, and on the CPU real models stop
-    /// gaining after a few tiles anyway.
+    /// gaining after a few tiles anyway. Large tiles lower it further, to the runner's <see cref="ITileRunner.RunPixelLimit"/>.
     /// </summary>
     public const int MaxAutomaticBatchWithoutMemoryReading = 8;
 
@@ -201,9 +201,10 @@ internal sealed class DeviceWorker
     {
         if (!_sizers.TryGetValue(key, out var sizer))
         {
-            _sizers[key] = sizer = _fixedBatch is int batch
-                ? BatchSizer.Fixed(batch)
-                : new BatchSizer(_runner.Memory() is null ? MaxAutomaticBatchWithoutMemoryReading : MaxAutomaticBatch, _runner.Memory);
+            int largest = _runner.Memory() is null ? MaxAutomaticBatchWithoutMemoryReading : MaxAutomaticBatch;
+            if (_runner.RunPixelLimit is long pixels)
+                largest = (int)Math.Clamp(pixels / ((long)key.Size * key.Size), 1, largest);
+            _sizers[key] = sizer = _fixedBatch is int batch ? BatchSizer.Fixed(batch) : new BatchSizer(largest, _runner.Memory);
         }
         return sizer;
     }

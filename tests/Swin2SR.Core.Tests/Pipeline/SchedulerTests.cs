@@ -65,6 +65,35 @@ public class SchedulerTests : IDisposable
     }
 
     [Fact]
+    public void Automatic_batches_on_the_cpu_stay_within_a_quarter_of_its_memory()
+    {
+        // Images of one size (one tile shape, one batch search), on a device that takes 30 ms a batch whatever its
+        // size: a larger batch is always faster per tile, so the search grows as far as it may.
+        var random = new Random(11);
+        var inputs = new List<string>();
+        for (int i = 0; i < 16; i++)
+        {
+            string path = _folder.File($"same/img{i:D2}.png");
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            TestImages.SavePng(path, TestImages.RandomPixels(random, 64, 64), 64, 64);
+            inputs.Add(path);
+        }
+        const long pixels = 2 * 32 * 32; // two 32x32 tiles a run, at 32 KiB a pixel for a quarter of the memory
+        using var roomy = new ScriptedRunner(Model, "cpu", latency: DeviceLatency);
+        using var tight = new ScriptedRunner(Model, "cpu", latency: DeviceLatency, memoryBytes: 4 * (32L << 10) * pixels);
+        var automatic = Options with { BatchSize = UpscaleOptions.AutomaticBatchSize };
+
+        var wide = PipelineRunner.Run([roomy], inputs, _folder.File("same-roomy"), automatic, out _);
+        var narrow = PipelineRunner.Run([tight], inputs, _folder.File("same-tight"), automatic, out _);
+
+        Assert.Equal(pixels, tight.RunPixelLimit);
+        Assert.Contains(roomy.Shapes, s => (long)s.Batch * s.Tile * s.Tile > pixels);
+        Assert.All(tight.Shapes, s => Assert.True((long)s.Batch * s.Tile * s.Tile <= pixels, $"a batch of {s.Batch} tiles of {s.Tile}x{s.Tile}"));
+        foreach (var (a, b) in wide.OrderBy(r => r.Item.InputPath).Zip(narrow.OrderBy(r => r.Item.InputPath)))
+            Assert.Equal(File.ReadAllBytes(a.Item.OutputPath), File.ReadAllBytes(b.Item.OutputPath));
+    }
+
+    [Fact]
     public void Batches_mix_the_tiles_of_several_images_but_a_memory_budget_smaller_than_any_image_lets_one_in_at_a_time()
     {
         // Flat images of distinct greys, two tiles each: a tile's first input value says which image it is from.

@@ -18,9 +18,10 @@ internal sealed class ScriptedRunner : ITileRunner
     /// <param name="fault">(call number, batch, tile) -> the exception to throw instead of running, or null.</param>
     /// <param name="latency">Added to every batch: a device slower than the decoders, so that work queues up.</param>
     /// <param name="cores">The CPU cores of the session, and as many lanes (workers running batches at once) whatever the memory.</param>
-    public ScriptedRunner(string modelPath, string device, Func<int, int, int, Exception?>? fault = null, TimeSpan latency = default, int cores = 1)
+    /// <param name="memoryBytes">The memory the session takes the process to have, when not what it has.</param>
+    public ScriptedRunner(string modelPath, string device, Func<int, int, int, Exception?>? fault = null, TimeSpan latency = default, int cores = 1, long? memoryBytes = null)
     {
-        _model = TileModel.LoadCpu(modelPath, cores, lanes: cores);
+        _model = TileModel.LoadCpu(modelPath, cores, lanes: cores, memoryBytes: memoryBytes);
         _fault = fault ?? ((_, _, _) => null);
         _latency = latency;
         Device = device;
@@ -32,6 +33,7 @@ internal sealed class ScriptedRunner : ITileRunner
     public string Device { get; }
     public Core.Inference.Devices.DeviceKind Kind => _model.Kind;
     public int Lanes => _model.Lanes;
+    public long? RunPixelLimit => _model.RunPixelLimit;
     public int Batches => _batches;
     public List<(int Batch, int Tile)> Shapes { get; } = [];
 

@@ -11,7 +11,7 @@ namespace Swin2SR.Core.Inference.CpuMemory;
 /// faults, about 0.45 s of a 0.9 s run on Set5's thumbnails on the build machine). Registered once per process with
 /// ONNX Runtime's environment; a session uses it with <c>session.use_env_allocators</c>. Where
 /// <see cref="HugePageMappings.WhyNot"/> says so (not Linux, strict overcommit, a limited address space,
-/// SWIN2SR_HUGE_PAGES=0), and for runs beyond <see cref="TileModel.HugePageRunLimit"/>, sessions keep ONNX
+/// SWIN2SR_HUGE_PAGES=0), and for runs beyond <see cref="ITileRunner.RunPixelLimit"/>, sessions keep ONNX
 /// Runtime's arena: this allocator cannot report a failure.
 /// </summary>
 public static unsafe class HugePageAllocator

@@ -24,7 +24,8 @@ public sealed class HugePageAllocatorTests
         var expected = ComputeOnTheArena(input, 1);
         using (var model = TileModel.LoadCpu(ModelPath, cores: 1, memoryBytes: MemoryForOneTile))
         {
-            Assert.Equal(Tile * Tile, model.HugePageRunPixels);
+            Assert.True(model.HugePages);
+            Assert.Equal(Tile * Tile, model.RunPixelLimit);
             var output = new float[expected.Length];
             var before = HugePageAllocator.Statistics();
             model.Run(input, output, 1, Tile, Precision.Fp32);
