@@ -20,8 +20,6 @@ internal interface IWorkerHost
 
     /// <summary>Something worth a verbose line (the batch size chosen).</summary>
     void Detail(string message);
-
-    void Computed(long pixels);
 }
 
 /// <summary>
@@ -162,7 +160,6 @@ internal sealed class DeviceWorker
         }
         cancellation.ThrowIfCancellationRequested();
         Observe(sizer, batch[0].BatchKey, batch.Count, Stopwatch.GetElapsedTime(started).TotalSeconds, freeBefore);
-        _host.Computed((long)batch.Count * tile * tile);
         for (int k = 0; k < batch.Count; k++)
         {
             var t = batch[k];

@@ -222,7 +222,6 @@ public sealed class UpscalePipeline : IWorkerHost
                 Report(Failed(item, e, started));
                 continue;
             }
-            Interlocked.Add(ref _imagePixels, (long)work.InputWidth * work.InputHeight * (work.AlphaPart is null ? 1 : 2));
             foreach (var tile in work.AlphaPart is { } alpha ? work.Tiles().Concat(alpha.Tiles()) : work.Tiles())
                 await _tiles.Writer.WriteAsync(tile, cancellation).ConfigureAwait(false);
         }
@@ -256,9 +255,15 @@ public sealed class UpscalePipeline : IWorkerHost
         }
     }
 
-    /// <summary>The input stays until the encoder has checked the output against it; an alpha part waits for its image.</summary>
+    /// <summary>
+    /// The input stays until the encoder has checked the output against it; an alpha part waits for its image. The
+    /// tiling overhead counts each part (and each pass of a redone one) as its last tile comes: an image that fails
+    /// before then has computed only some of its tiles, against all of its pixels.
+    /// </summary>
     void IWorkerHost.Completed(ImageWork work, CancellationToken cancellation)
     {
+        Interlocked.Add(ref _imagePixels, (long)work.InputWidth * work.InputHeight);
+        Interlocked.Add(ref _computedPixels, (long)work.Plan.Count * work.Plan.Tile * work.Plan.Tile);
         if (work.CompletePart() && !_stitched.Writer.TryWrite(work.Whole))
             _stitched.Writer.WriteAsync(work.Whole, cancellation).AsTask().GetAwaiter().GetResult();
     }
@@ -319,7 +324,6 @@ public sealed class UpscalePipeline : IWorkerHost
             _notes.Enqueue(message);
     }
 
-    void IWorkerHost.Computed(long pixels) => Interlocked.Add(ref _computedPixels, pixels);
 
     private async Task EncodeAsync(CancellationToken cancellation)
     {
@@ -355,7 +359,6 @@ public sealed class UpscalePipeline : IWorkerHost
         if (QualityRetry.Next(work.Precision, plan.Tile, plan.Overlap, plan.Count, work.OverlapWidened, _window) is not { } redo)
             return false;
         work.Redos.Add((redo.Change, failure));
-        Interlocked.Add(ref _imagePixels, (long)work.InputWidth * work.InputHeight * (work.AlphaPart is null ? 1 : 2));
         foreach (var tile in work.Redo(redo.Overlap, redo.Precision))
             _tiles.Writer.TryWrite(tile);
         return true;

@@ -1,3 +1,4 @@
+using Microsoft.ML.OnnxRuntime;
 using Swin2SR.Core.Inference;
 using Swin2SR.Core.Pipeline;
 using Swin2SR.Core.Tests.Support;
@@ -158,6 +159,29 @@ public class SchedulerTests : IDisposable
         AssertSameBytes(reference, results);
         Assert.Contains(notes, n => n.Contains("batch size now"));
         Assert.Equal(notes.Distinct(), notes);
+    }
+
+    [Fact]
+    public void The_tiling_overhead_counts_only_images_whose_tiles_were_all_computed()
+    {
+        // The model fails on every 32x32 tile (a real ONNX Runtime error: a 4-channel input): the larger images fail
+        // with none of their tiles computed, the smaller ones, cut into smaller tiles, are written.
+        var modelError = ModelError();
+        using var failing = new ScriptedRunner(Model, "cpu", (_, _, tile) => tile == 32 ? modelError : null, DeviceLatency);
+        var results = RunOn([failing], "overhead", out var notes);
+
+        Assert.Contains(results, r => r.Status == UpscaleStatus.Succeeded);
+        Assert.Contains(results, r => r.Status == UpscaleStatus.Failed);
+        string overhead = Assert.Single(notes, n => n.StartsWith("Tiling overhead: "));
+        double percent = double.Parse(overhead["Tiling overhead: ".Length..overhead.IndexOf('%')], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(percent, 0, 100);
+    }
+
+    private static OnnxRuntimeException ModelError()
+    {
+        using var session = new InferenceSession(Model);
+        using var wrong = OrtValue.CreateTensorValueFromMemory(new float[4 * 8 * 8], [1, 4, 8, 8]);
+        return Assert.Throws<OnnxRuntimeException>(() => session.Run(new RunOptions(), [session.InputNames[0]], [wrong], [session.OutputNames[0]]).Dispose());
     }
 
     [Fact]
