@@ -16,9 +16,13 @@ public sealed class DeviceOutOfMemoryException : Exception
     public int Batch { get; }
     public int Tile { get; }
 
-    /// <summary>The messages of the BFC arena, cuBLAS, cuDNN and CUDA itself for an allocation failure.</summary>
+    /// <summary>
+    /// The messages of the BFC arena, cuBLAS, cuDNN and CUDA itself for an allocation failure, and of a CPU kernel
+    /// whose own allocation failed (<c>std::bad_alloc</c>, seen under a limited address space).
+    /// </summary>
     public static bool IsOutOfMemory(Exception e) =>
         e.Message.Contains("Failed to allocate memory", StringComparison.OrdinalIgnoreCase)
+        || e.Message.Contains("bad_alloc", StringComparison.Ordinal)
         || e.Message.Contains("ALLOC_FAILED", StringComparison.OrdinalIgnoreCase)
         || e.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase)
         || e is OutOfMemoryException;

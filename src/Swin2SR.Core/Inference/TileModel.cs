@@ -91,7 +91,9 @@ public sealed class TileModel : ITileRunner
                 ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
                 // The calling thread counts as one of a run's intra-op threads.
                 IntraOpNumThreads = cores - workers + 1,
-                LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+                // A failed kernel comes back as an exception, which the product reports (or answers: out of memory means a
+                // smaller batch); ONNX Runtime would also print it to the console, in red, at level ERROR.
+                LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL,
             };
             // Between operators the intra-op threads sleep rather than spin, so the decoders and encoders that share
             // the cores run when inference waits instead of competing with busy-waiting.
