@@ -55,6 +55,14 @@ public class SchedulerTests : IDisposable
         }
     }
 
+    /// <summary>Two runs of the same inputs wrote the same bytes for each.</summary>
+    private static void AssertSameOutputs(List<UpscaleResult> first, List<UpscaleResult> second)
+    {
+        Assert.Equal(first.Count, second.Count);
+        foreach (var (a, b) in first.OrderBy(r => r.Item.InputPath).Zip(second.OrderBy(r => r.Item.InputPath)))
+            Assert.Equal(File.ReadAllBytes(a.Item.OutputPath), File.ReadAllBytes(b.Item.OutputPath));
+    }
+
     [Fact]
     public void Batches_sized_automatically_write_the_same_bytes_as_fixed_ones()
     {
@@ -90,8 +98,7 @@ public class SchedulerTests : IDisposable
         Assert.Equal(pixels, tight.RunPixelLimit);
         Assert.Contains(roomy.Shapes, s => (long)s.Batch * s.Tile * s.Tile > pixels);
         Assert.All(tight.Shapes, s => Assert.True((long)s.Batch * s.Tile * s.Tile <= pixels, $"a batch of {s.Batch} tiles of {s.Tile}x{s.Tile}"));
-        foreach (var (a, b) in wide.OrderBy(r => r.Item.InputPath).Zip(narrow.OrderBy(r => r.Item.InputPath)))
-            Assert.Equal(File.ReadAllBytes(a.Item.OutputPath), File.ReadAllBytes(b.Item.OutputPath));
+        AssertSameOutputs(wide, narrow);
     }
 
     [Fact]
@@ -120,8 +127,7 @@ public class SchedulerTests : IDisposable
         var imageOrder = budgeted.FirstValues.SelectMany(batch => batch).ToList();
         int changes = imageOrder.Zip(imageOrder.Skip(1)).Count(pair => pair.First != pair.Second);
         Assert.Equal(inputs.Count - 1, changes);
-        foreach (var (a, b) in mixed.OrderBy(r => r.Item.InputPath).Zip(oneByOne.OrderBy(r => r.Item.InputPath)))
-            Assert.Equal(File.ReadAllBytes(a.Item.OutputPath), File.ReadAllBytes(b.Item.OutputPath));
+        AssertSameOutputs(mixed, oneByOne);
     }
 
     [Fact]
