@@ -114,7 +114,9 @@ public class SchedulerTests : IDisposable
             TestImages.SavePng(path, Enumerable.Repeat(new SixLabors.ImageSharp.PixelFormats.Rgb24(grey, grey, grey), 56 * 24).ToArray(), 56, 24);
             inputs.Add(path);
         }
-        using var unlimited = new ScriptedRunner(Model, "cpu", latency: DeviceLatency);
+        // The first batch takes half a second, as a device warming up does: by then every image allowed in flight is
+        // decoded and its tiles queued, however slowly a fresh process decodes its first images.
+        using var unlimited = new ScriptedRunner(Model, "cpu", (call, _, _) => { if (call == 1) Thread.Sleep(500); return null; }, DeviceLatency);
         using var budgeted = new ScriptedRunner(Model, "cpu", latency: DeviceLatency);
 
         var mixed = PipelineRunner.Run([unlimited], inputs, _folder.File("flat-mixed"), Options, out _);
