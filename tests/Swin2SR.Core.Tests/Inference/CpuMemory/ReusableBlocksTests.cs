@@ -17,8 +17,7 @@ public sealed class ReusableBlocksTests
         var small = Map(4 * MiB);
         var middle = Map(8 * MiB);
         var large = Map(16 * MiB);
-        foreach (var block in new[] { small, middle, large })
-            Assert.True(_blocks.TryReturn(block.Address));
+        Return(small, middle, large);
 
         Assert.True(_blocks.TryTake(5 * MiB, out nint address));
         Assert.Equal(middle.Address, address);
@@ -32,8 +31,7 @@ public sealed class ReusableBlocksTests
     {
         var activations = Map(150 * MiB);
         var small = Map(4 * MiB);
-        _blocks.TryReturn(activations.Address);
-        _blocks.TryReturn(small.Address);
+        Return(activations, small);
 
         Assert.False(_blocks.TryTake(5 * MiB, out _));
         // Up to twice the request, or a huge page more, is lent.
@@ -55,12 +53,11 @@ public sealed class ReusableBlocksTests
     {
         var first = Map(10 * MiB);
         var second = Map(10 * MiB);
-        _blocks.TryReturn(first.Address);
-        _blocks.TryReturn(second.Address);
+        Return(first, second);
         Assert.Empty(_unmapped); // 20 MiB free, 20 MiB was in use at once
 
         var larger = Map(30 * MiB); // a larger run: nothing free fits it
-        _blocks.TryReturn(larger.Address);
+        Return(larger);
 
         Assert.Equal([first, second], _unmapped);
         Assert.Equal(30 * MiB, _blocks.FreeBytes);
@@ -72,7 +69,7 @@ public sealed class ReusableBlocksTests
     {
         var held = Map(6 * MiB);
         var returned = Map(8 * MiB);
-        _blocks.TryReturn(returned.Address);
+        Return(returned);
 
         _blocks.ReleaseFree();
 
@@ -81,6 +78,12 @@ public sealed class ReusableBlocksTests
         Assert.Equal(6 * MiB, _blocks.InUseBytes);
         Assert.Equal(6 * MiB, _blocks.PeakInUseBytes);
         Assert.True(_blocks.TryReturn(held.Address));
+    }
+
+    private void Return(params MappedBlock[] blocks)
+    {
+        foreach (var block in blocks)
+            Assert.True(_blocks.TryReturn(block.Address));
     }
 
     private MappedBlock Map(long size)
