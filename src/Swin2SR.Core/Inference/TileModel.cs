@@ -91,9 +91,7 @@ public sealed class TileModel : ITileRunner
                 ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
                 // The calling thread counts as one of a run's intra-op threads.
                 IntraOpNumThreads = cores - workers + 1,
-                // A failed kernel comes back as an exception, which the product reports (or answers: out of memory means a
-                // smaller batch); ONNX Runtime would also print it to the console, in red, at level ERROR.
-                LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL,
+                LogSeverityLevel = SessionLogLevel,
             };
             // Between operators the intra-op threads sleep rather than spin, so the decoders and encoders that share
             // the cores run when inference waits instead of competing with busy-waiting.
@@ -103,6 +101,12 @@ public sealed class TileModel : ITileRunner
             return options;
         });
     }
+
+    /// <summary>
+    /// What a session prints to the console: a failed kernel comes back as an exception, which the product reports
+    /// (or answers: out of memory means a smaller batch); at level ERROR ONNX Runtime would also print it, in red.
+    /// </summary>
+    internal const OrtLoggingLevel SessionLogLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
 
     /// <summary>
     /// The CPU's <see cref="RunPixelLimit"/> for <paramref name="memoryBytes"/> this process may use: a quarter of it

@@ -38,9 +38,7 @@ public static class CudaProvider
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             // The GPU computes; CPU threads would only spin beside it.
             IntraOpNumThreads = 1,
-            // A failed kernel comes back as an exception, which the product reports (or answers: out of memory means a
-            // smaller batch); ONNX Runtime would also print it to the console, in red, at level ERROR.
-            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL,
+            LogSeverityLevel = TileModel.SessionLogLevel,
         };
         try
         {
