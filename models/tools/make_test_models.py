@@ -81,6 +81,16 @@ def build_boxblur_x2():
                       "Per-channel 3x3 box mean over a reflect-padded input, then exact nearest x2.")
 
 
+def build_invert_x2():
+    """A broken model on purpose, for the quality gate's tests: its output is the negative of the picture (as wrong
+    as an export that expects another value range or channel order), so it shrinks back to nothing like its input."""
+    one = numpy_helper.from_array(np.array(1.0, dtype=np.float32), "invert_one")
+    invert = helper.make_node("Sub", [one.name, "pixel_values"], ["inverted"], name="invert_sub")
+    up_nodes, up_inits = nearest_upscale_nodes("inverted", "reconstruction", 2, "nearest")
+    return make_model("invert-x2", [invert] + up_nodes, [one] + up_inits, 2,
+                      "The negative of the input, then exact nearest x2: out[b,c,y,x] = 1 - in[b,c,y//2,x//2].")
+
+
 def expected_nearest(x, scale):
     return x.repeat(scale, axis=2).repeat(scale, axis=3)
 
@@ -118,6 +128,7 @@ def main():
         (build_nearest(2), lambda x: expected_nearest(x, 2), True),
         (build_nearest(4), lambda x: expected_nearest(x, 4), True),
         (build_boxblur_x2(), expected_boxblur_x2, False),
+        (build_invert_x2(), lambda x: expected_nearest(1 - x, 2), False),
     ]
     for model, expected_fn, exact in builds:
         path = out_dir / f"{model.graph.name}.onnx"

@@ -14,6 +14,7 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'TestSupport.ps1')
     Import-Module $ModulePath -Force
     $script:BoxBlurX2 = Join-Path $RepoRoot 'models/test/boxblur-x2.onnx'
+    $script:InvertX2 = Join-Path $RepoRoot 'models/test/invert-x2.onnx'
 
     function Save-Image($Image, [string] $Path, $Encoder) {
         $null = New-Item -ItemType Directory -Force -Path (Split-Path -LiteralPath $Path)
@@ -50,6 +51,20 @@ BeforeAll {
         $random = [Random]::new($Seed)
         [byte[]] $pixels = [byte[]]::new(3 * $Side * $Side)
         $random.NextBytes($pixels)
+        $image = [SixLabors.ImageSharp.Image]::LoadPixelData[SixLabors.ImageSharp.PixelFormats.Rgb24]($pixels, $Side, $Side)
+        Save-Image $image $Path ([SixLabors.ImageSharp.Formats.Png.PngEncoder]::new())
+    }
+
+    # Red rises left to right, green top to bottom, blue is noise: content at every scale, so a broken output
+    # (its negative) is far from it even in the quality gate's 4x4 blocks, where pure noise averages to grey.
+    function New-Gradients([string] $Path, [int] $Side, [int] $Seed) {
+        $random = [Random]::new($Seed)
+        [byte[]] $pixels = [byte[]]::new(3 * $Side * $Side)
+        $random.NextBytes($pixels)
+        for ($i = 0; $i -lt $Side * $Side; $i++) {
+            $pixels[3 * $i] = [byte] [Math]::Floor(255 * ($i % $Side) / ($Side - 1))
+            $pixels[3 * $i + 1] = [byte] [Math]::Floor(255 * [Math]::Floor($i / $Side) / ($Side - 1))
+        }
         $image = [SixLabors.ImageSharp.Image]::LoadPixelData[SixLabors.ImageSharp.PixelFormats.Rgb24]($pixels, $Side, $Side)
         Save-Image $image $Path ([SixLabors.ImageSharp.Formats.Png.PngEncoder]::new())
     }
@@ -224,10 +239,10 @@ Describe 'Invoke-Swin2SRUpscale with hostile input and output' {
 
     Context 'quality gate' {
         It 'fails an inconsistent output with QualityCheckFailed, keeps it with -KeepRejected and reports ConsistencyPsnr' {
-            # A 3x3 blur of white noise shrinks back to nothing like the noise: far below the default threshold.
-            $noise = New-Noise (Join-Path $in 'noise.png') 32 2
+            # A model broken on purpose (its output is the picture's negative): far below the default threshold.
+            $picture = New-Gradients (Join-Path $in 'picture.png') 32 2
             $review = Join-Path $root 'review'
-            $result = $noise | Invoke-Swin2SRUpscale -Model $BoxBlurX2 -OutputDirectory $out -JobName gate -JobStore $store -KeepRejected $review -ErrorVariable problems -ErrorAction SilentlyContinue
+            $result = $picture | Invoke-Swin2SRUpscale -Model $InvertX2 -OutputDirectory $out -JobName gate -JobStore $store -KeepRejected $review -ErrorVariable problems -ErrorAction SilentlyContinue
             $result.Status | Should -Be 'Failed'
             $result.ErrorId | Should -Be 'QualityCheckFailed'
             $result.ConsistencyPsnr | Should -BeLessThan 20
@@ -243,11 +258,29 @@ Describe 'Invoke-Swin2SRUpscale with hostile input and output' {
         }
 
         It 'passes a faithful output with its ConsistencyPsnr, and -MinConsistencyPsnr 0 turns the check off' {
-            $noise = New-Noise (Join-Path $in 'noise.png') 32 3
-            ($noise | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore $store).ConsistencyPsnr | Should -BeGreaterThan 100
-            $blurred = $noise | Invoke-Swin2SRUpscale -Model $BoxBlurX2 -OutputDirectory (Join-Path $root 'out2') -JobStore $store -MinConsistencyPsnr 0
+            $picture = New-Gradients (Join-Path $in 'picture.png') 32 3
+            ($picture | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore $store).ConsistencyPsnr | Should -BeGreaterThan 100
+            $inverted = $picture | Invoke-Swin2SRUpscale -Model $InvertX2 -OutputDirectory (Join-Path $root 'out2') -JobStore $store -MinConsistencyPsnr 0
+            $inverted.Status | Should -Be 'Succeeded'
+            $inverted.ConsistencyPsnr | Should -BeLessThan 20
+        }
+
+        It 'passes a model that smooths away noise finer than its 4x4 blocks (a denoiser, a blur)' {
+            # Pixel by pixel, a 3x3 blur of white noise is about 11 dB from it: refused by any per-pixel check.
+            $noise = New-Noise (Join-Path $in 'noise.png') 32 4
+            $blurred = $noise | Invoke-Swin2SRUpscale -Model $BoxBlurX2 -OutputDirectory (Join-Path $root 'out3') -JobStore $store
             $blurred.Status | Should -Be 'Succeeded'
-            $blurred.ConsistencyPsnr | Should -BeLessThan 20
+            $blurred.ConsistencyPsnr | Should -BeGreaterThan 20
+            Test-Path -LiteralPath $blurred.OutputPath | Should -BeTrue
+        }
+
+        It 'passes the embedded default model''s upscale of pure noise (film grain, halftone, sensor noise)' {
+            # Pixel by pixel this scored 16.6 dB and was refused: no model reproduces noise, and none should.
+            $noise = New-Noise (Join-Path $in 'grain.png') 48 5
+            $result = $noise | Invoke-Swin2SRUpscale -OutputDirectory (Join-Path $root 'out4') -JobStore $store
+            $result.Status | Should -Be 'Succeeded'
+            $result.ConsistencyPsnr | Should -BeGreaterThan 24
+            $result.OutputWidth | Should -Be 192
         }
     }
 }

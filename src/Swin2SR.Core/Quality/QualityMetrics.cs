@@ -7,9 +7,9 @@ namespace Swin2SR.Core.Quality;
 /// What the quality gate measured on one output; journaled as JSON with the item.
 /// </summary>
 /// <param name="ConsistencyPsnr">
-/// PSNR (dB, 0-255 RGB) between the input and the output shrunk back by the scale with an area filter: a
-/// faithful upscale shrinks back to (nearly) its input; +Infinity when exactly; NaN when the output had
-/// non-finite values.
+/// PSNR (dB, 0-255 RGB) between the input and the output, both averaged over blocks of 4x4 input pixels (area
+/// filter, see <see cref="QualityGate.ComparisonBlock"/>): a faithful upscale keeps its input's block means;
+/// +Infinity when exactly; NaN when the output had non-finite values.
 /// </param>
 /// <param name="NonFiniteValues">NaN or infinite values in the model's output (an fp16 overflow, a broken model).</param>
 /// <param name="InputDeviation">Standard deviation of the input's luma (0-255): 0 for a flat image.</param>

@@ -17,11 +17,11 @@ public sealed class QualityRetryTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private string Noise(string name, int size)
+    private string Picture(string name, int size)
     {
         Directory.CreateDirectory(_folder.File("in"));
         string path = _folder.File("in", name);
-        TestImages.SavePng(path, TestImages.RandomPixels(new Random(size), size, size), size, size);
+        TestImages.SavePng(path, TestImages.GradientsAndNoise(new Random(size), size, size), size, size);
         return path;
     }
 
@@ -33,7 +33,7 @@ public sealed class QualityRetryTests : IDisposable
     [Fact]
     public void A_sound_fp16_output_is_written_as_fp16()
     {
-        string input = Noise("noise.png", 40);
+        string input = Picture("picture.png", 40);
         using var model = Fp16("nearest-x2");
         var result = Assert.Single(PipelineRunner.Run([model], [input], _folder.File("out"), Options, out _));
         Assert.Equal(UpscaleStatus.Succeeded, result.Status);
@@ -47,7 +47,7 @@ public sealed class QualityRetryTests : IDisposable
     [Fact]
     public void An_fp16_output_with_NaN_is_redone_in_fp32_and_written_as_fp32()
     {
-        string input = Noise("noise.png", 40);
+        string input = Picture("picture.png", 40);
         using var model = Fp16("nearest-x2");
         var runner = new NaNInFp16(model);
         var result = Assert.Single(PipelineRunner.Run([runner], [input], _folder.File("out"), Options, out _));
@@ -65,9 +65,9 @@ public sealed class QualityRetryTests : IDisposable
     [Fact]
     public void A_rejected_image_of_several_tiles_is_redone_with_a_wider_overlap_before_it_fails()
     {
-        // A 3x3 blur of noise never passes: both attempts are made, then the image fails, nothing written.
-        string input = Noise("noise.png", 24);
-        using var runner = new ScriptedRunner(RepoPaths.TestModel("boxblur-x2"), "cpu");
+        // The negative of a picture never passes: both attempts are made, then the image fails, nothing written.
+        string input = Picture("picture.png", 24);
+        using var runner = new ScriptedRunner(RepoPaths.TestModel("invert-x2"), "cpu");
         var result = Assert.Single(PipelineRunner.Run([runner], [input], _folder.File("out"), Options, out _));
 
         Assert.Equal(UpscaleStatus.Failed, result.Status);
@@ -81,8 +81,8 @@ public sealed class QualityRetryTests : IDisposable
     [Fact]
     public void A_rejected_image_of_one_tile_fails_without_a_redo()
     {
-        string input = Noise("small.png", 16);
-        using var runner = new ScriptedRunner(RepoPaths.TestModel("boxblur-x2"), "cpu");
+        string input = Picture("small.png", 16);
+        using var runner = new ScriptedRunner(RepoPaths.TestModel("invert-x2"), "cpu");
         var result = Assert.Single(PipelineRunner.Run([runner], [input], _folder.File("out"), Options, out _));
 
         Assert.Equal("QualityCheckFailed", result.Error!.ErrorId);

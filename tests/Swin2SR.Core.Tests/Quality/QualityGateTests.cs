@@ -25,12 +25,77 @@ public sealed class QualityGateTests
     }
 
     [Fact]
-    public void Area_downscaling_averages_each_block()
+    public void Area_downscaling_averages_each_block_and_leaves_out_the_partial_ones()
     {
-        var image = new PlanarImage(4, 2);
-        new float[] { 0f, 1f, 0.5f, 0.5f, 1f, 0f, 0.25f, 0.75f }.CopyTo(image.Plane(0));
-        var small = AreaDownscale.Shrink(image, 2);
+        var image = new PlanarImage(5, 3);
+        new float[] { 0f, 1f, 0.5f, 0.5f, 9f, 1f, 0f, 0.25f, 0.75f, 9f, 9f, 9f, 9f, 9f, 9f }.CopyTo(image.Plane(0));
+        var small = AreaDownscale.Shrink(image, 2, 2);
+        Assert.Equal((2, 1), (small.Width, small.Height));
         Assert.Equal([0.5f, 0.5f], small.Plane(0).ToArray());
+
+        var columns = AreaDownscale.Shrink(image, 1, 3);
+        // Values are clamped to [0,1] as the written output will be: the 9s count as 1.
+        Assert.Equal([2 / 3f, 2 / 3f, 1.75f / 3, 2.25f / 3, 1f], columns.Plane(0).ToArray());
+        Assert.Throws<ArgumentException>(() => AreaDownscale.Shrink(image, 6, 1));
+    }
+
+    /// <summary>A smooth picture: a diagonal gradient in each channel, with a different slope per channel.</summary>
+    private static PlanarImage Smooth(int width, int height)
+    {
+        var image = new PlanarImage(width, height);
+        for (int c = 0; c < 3; c++)
+            for (int y = 0; y < height; y++)
+                for (int x = 0; x < width; x++)
+                    image[c, y, x] = 0.2f + 0.6f * (x * (c + 1) + y) / ((width + height) * (c + 1));
+        return image;
+    }
+
+    [Fact]
+    public void A_perfect_cleanup_of_a_noisy_input_passes_though_it_differs_from_the_noise_pixel_by_pixel()
+    {
+        // What a denoising model should give: the clean picture, upscaled. The input is that picture with heavy
+        // noise (uniform, +-0.25: a standard deviation of 37 levels), which no faithful output reproduces.
+        var clean = Smooth(64, 48);
+        var noisy = new PlanarImage(64, 48);
+        var random = new Random(6);
+        for (int i = 0; i < noisy.Data.Length; i++)
+            noisy.Data[i] = Math.Clamp(clean.Data[i] + (random.NextSingle() - 0.5f) / 2, 0f, 1f);
+
+        var metrics = QualityGate.Measure(noisy, Nearest(clean, 4), 4);
+
+        double pixelByPixel = Psnr.ComputeRgb(noisy, AreaDownscale.Shrink(Nearest(clean, 4), 4, 4), 0, 0, 64, 48);
+        Assert.InRange(pixelByPixel, 0, QualityGate.DefaultMinConsistencyPsnr - 3);
+        Assert.InRange(metrics.ConsistencyPsnr, QualityGate.DefaultMinConsistencyPsnr + 3, double.PositiveInfinity);
+        Assert.Null(QualityGate.FindFailure(metrics, QualityGate.DefaultMinConsistencyPsnr));
+    }
+
+    [Fact]
+    public void One_broken_tile_of_a_faithful_output_fails()
+    {
+        var input = Smooth(64, 64);
+        var output = Nearest(input, 2);
+        for (int c = 0; c < 3; c++)
+            for (int y = 32; y < 96; y++)
+                for (int x = 32; x < 96; x++)
+                    output[c, y, x] = 0;
+        var metrics = QualityGate.Measure(input, output, 2);
+        Assert.Contains("-MinConsistencyPsnr", QualityGate.FindFailure(metrics, QualityGate.DefaultMinConsistencyPsnr));
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(1, 7)]
+    [InlineData(9, 2)]
+    [InlineData(3, 3)]
+    public void An_image_narrower_than_a_block_is_compared_in_blocks_as_wide_as_it_is(int width, int height)
+    {
+        var input = Textured(width, height, 7);
+        Assert.InRange(QualityGate.Measure(input, Nearest(input, 4), 4).ConsistencyPsnr, 100, double.PositiveInfinity);
+        var inverted = Nearest(input, 4);
+        for (int i = 0; i < inverted.Data.Length; i++)
+            inverted.Data[i] = 1 - inverted.Data[i];
+        // Uniform noise and its negative in blocks of at most 4x4: far apart, whatever the block.
+        Assert.InRange(QualityGate.Measure(input, inverted, 4).ConsistencyPsnr, 0, QualityGate.DefaultMinConsistencyPsnr);
     }
 
     [Fact]
@@ -72,11 +137,15 @@ public sealed class QualityGateTests
     [Fact]
     public void An_output_that_does_not_shrink_back_to_its_input_fails_the_consistency_check()
     {
-        var input = Textured(16, 16, 4);
-        var other = Nearest(Textured(16, 16, 5), 2);
-        var metrics = QualityGate.Measure(input, other, 2);
-        // Two independent uniform noises: MSE = 2 * 255^2 / 12, PSNR = 10 log10(6) = 7.8 dB, give or take sampling.
-        Assert.InRange(metrics.ConsistencyPsnr, 6.5, 9.5);
+        // The picture mirrored left to right: right tones and colours, in the wrong places.
+        var input = Smooth(32, 16);
+        var mirrored = new PlanarImage(32, 16);
+        for (int c = 0; c < 3; c++)
+            for (int y = 0; y < 16; y++)
+                for (int x = 0; x < 32; x++)
+                    mirrored[c, y, x] = input[c, y, 31 - x];
+        var metrics = QualityGate.Measure(input, Nearest(mirrored, 2), 2);
+        Assert.InRange(metrics.ConsistencyPsnr, 0, QualityGate.DefaultMinConsistencyPsnr - 3);
         Assert.Contains("-MinConsistencyPsnr", QualityGate.FindFailure(metrics, QualityGate.DefaultMinConsistencyPsnr));
     }
 

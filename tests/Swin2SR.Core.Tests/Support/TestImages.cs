@@ -18,6 +18,23 @@ internal static class TestImages
         return pixels;
     }
 
+    /// <summary>
+    /// A picture with content at every scale: red rises left to right, green top to bottom, blue is noise. Broken
+    /// outputs (its negative) are far from it even in coarse blocks, where pure noise would average to grey.
+    /// </summary>
+    public static Rgb24[] GradientsAndNoise(Random random, int width, int height)
+    {
+        var pixels = RandomPixels(random, width, height);
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+            {
+                ref var pixel = ref pixels[y * width + x];
+                pixel.R = (byte)(255 * x / Math.Max(1, width - 1));
+                pixel.G = (byte)(255 * y / Math.Max(1, height - 1));
+            }
+        return pixels;
+    }
+
     public static void SavePng(string path, Rgb24[] pixels, int width, int height)
     {
         using var image = Image.LoadPixelData<Rgb24>(pixels, width, height);

@@ -79,7 +79,7 @@ public class TilingExactnessTests
             TestImages.SavePng(path, pixels, w, h);
             originals[path] = (pixels, w, h);
         }
-        // A 3x3 blur of white noise shrinks back to nothing like the noise: the quality gate would (rightly) reject it.
+        // The gate is off: this test is about exact pixels, and a blur of a noise image a few pixels wide can fall under it.
         var options = new UpscaleOptions { TileSize = tile, TileOverlap = overlap, BatchSize = batch, IoThreads = 2, MaxImagesInFlight = 3, MinConsistencyPsnr = 0 };
         var results = PipelineRunner.Run(RepoPaths.TestModel(model), originals.Keys, folder.File("out"), options);
 
