@@ -81,6 +81,9 @@ public sealed class ImageLoader
         var format = Image.DetectFormat(SupportedFormats.Configuration, data) ?? throw Unsupported(path);
         if (FindDamage(format, data) is { } damage)
             throw new ImageInputException("CorruptImage", ImageErrorKind.InvalidData, path, damage);
+        if (format.Name == "Webp" && WebpStructure.IsAnimated(data))
+            throw new ImageInputException("UnsupportedFormat", ImageErrorKind.NotSupported, path,
+                "it is an animated WebP, which this decoder (ImageSharp 2.1) cannot read; save a frame of it as a still image");
         var info = IdentifyHeader(data, path);
         CheckLimits(path, info.Width, info.Height, scale);
         return (info, format);
@@ -94,10 +97,15 @@ public sealed class ImageLoader
         _ => null,
     };
 
-    private static IReadOnlyList<string> Warnings(IImageFormat format, byte[] data) =>
-        format.Name == "GIF" && GifFrames.IsAnimated(data)
-            ? ["it is an animated GIF: only its first frame is upscaled"]
-            : [];
+    /// <summary>What decoding the first frame or page leaves out (the decoders are set to read only that).</summary>
+    private static IReadOnlyList<string> Warnings(IImageFormat format, byte[] data) => format.Name switch
+    {
+        "GIF" when GifFrames.IsAnimated(data) => ["it is an animated GIF: only its first frame is upscaled"],
+        "PNG" when PngChunks.IsAnimated(data) => ["it is an animated PNG: only its first frame is upscaled"],
+        "TIFF" when TiffPages.Count(data) is > 1 and var pages =>
+            [$"it is a TIFF of {pages}{(pages >= TiffPages.MaxCounted ? " or more" : "")} pages: only its first page is upscaled"],
+        _ => [],
+    };
 
     private byte[] ReadAll(string path)
     {

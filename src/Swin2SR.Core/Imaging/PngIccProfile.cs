@@ -9,8 +9,6 @@ namespace Swin2SR.Core.Imaging;
 /// </summary>
 internal static class PngIccProfile
 {
-    private static readonly byte[] s_signature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
-
     /// <summary>Where the first chunk after IHDR starts: the signature, then IHDR's length, type, 13 bytes of data and CRC.</summary>
     public const int AfterHeader = 8 + 4 + 4 + 13 + 4;
 
@@ -18,23 +16,8 @@ internal static class PngIccProfile
     private const int MaxProfileLength = 16 << 20;
 
     /// <summary>The embedded profile, or null when there is none or it cannot be read (a damaged profile is dropped, not fatal).</summary>
-    public static byte[]? Read(ReadOnlySpan<byte> png)
-    {
-        if (png.Length < AfterHeader || !png[..8].SequenceEqual(s_signature))
-            return null;
-        int p = 8;
-        while (p + 12 <= png.Length)
-        {
-            uint length = BinaryPrimitives.ReadUInt32BigEndian(png.Slice(p, 4));
-            var type = png.Slice(p + 4, 4);
-            if (length > png.Length - p - 12 || type.SequenceEqual("IDAT"u8))
-                return null;
-            if (type.SequenceEqual("iCCP"u8))
-                return Inflate(png.Slice(p + 8, (int)length));
-            p += 12 + (int)length;
-        }
-        return null;
-    }
+    public static byte[]? Read(ReadOnlySpan<byte> png) =>
+        PngChunks.FindBeforeImageData(png, "iCCP"u8) is { } chunk ? Inflate(png[chunk]) : null;
 
     /// <summary>Profile name (1-79 bytes), NUL, compression method 0, then the zlib stream.</summary>
     private static byte[]? Inflate(ReadOnlySpan<byte> chunk)

@@ -44,6 +44,9 @@ internal static class WebpStructure
         return false;
     }
 
+    /// <summary>An animation (ANIM and ANMF chunks). Call only on data <see cref="FindDamage"/> accepted.</summary>
+    public static bool IsAnimated(ReadOnlySpan<byte> data) => Chunks(data, out _).Exists(chunk => chunk.Name is "ANIM" or "ANMF");
+
     private static long DeclaredEnd(ReadOnlySpan<byte> data) => BinaryPrimitives.ReadUInt32LittleEndian(data[4..8]) + 8L;
 
     /// <summary>The chunks within the declared RIFF length; <paramref name="overrun"/> is the first one that runs past it.</summary>

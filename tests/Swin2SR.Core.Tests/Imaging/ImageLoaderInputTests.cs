@@ -4,8 +4,10 @@ using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Pbm;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Formats.Tga;
+using SixLabors.ImageSharp.Formats.Tiff;
 using SixLabors.ImageSharp.Formats.Webp;
 using SixLabors.ImageSharp.PixelFormats;
+using System.Buffers.Binary;
 using Swin2SR.Core.Imaging;
 using Swin2SR.Core.Tests.Support;
 
@@ -180,6 +182,92 @@ public sealed class ImageLoaderInputTests : IDisposable
 
         using var still = new Image<Rgba32>(8, 8, new Rgba32(0, 255, 0));
         Assert.Empty(_loader.Load(FixtureImages.Save(_folder.File("still.gif"), still, new GifEncoder()), 2).Warnings);
+    }
+
+    /// <summary>
+    /// A TIFF of <paramref name="pages"/> pages: ImageSharp 2.1 writes one, so its directory (IFD) is copied to the
+    /// end again and again, each copy chained to the one before (they share the first page's pixels).
+    /// </summary>
+    private static byte[] MultiPageTiff(Image image, int pages)
+    {
+        var file = new List<byte>(Valid(image, new TiffEncoder()));
+        var bytes = file.ToArray();
+        int first = (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(4));
+        int length = 2 + 12 * BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(first));
+        var directory = bytes.AsSpan(first, length).ToArray();
+        int link = first + length;
+        for (int page = 1; page < pages; page++)
+        {
+            int copy = file.Count + (file.Count & 1);
+            while (file.Count < copy)
+                file.Add(0);
+            var chain = file.ToArray();
+            BinaryPrimitives.WriteUInt32LittleEndian(chain.AsSpan(link), (uint)copy);
+            file = [.. chain, .. directory, 0, 0, 0, 0];
+            link = copy + length;
+        }
+        return [.. file];
+    }
+
+    [Fact]
+    public void A_multi_page_tiff_loads_its_first_page_with_a_warning_that_counts_the_pages()
+    {
+        using var image = FixtureImages.Pattern(6, 4, FixtureImages.Colour);
+        string path = _folder.File("scan.tif");
+        File.WriteAllBytes(path, MultiPageTiff(image, 3));
+        var loaded = _loader.Load(path, 2);
+        Assert.Equal((6, 4), (loaded.Pixels.Width, loaded.Pixels.Height));
+        Assert.Equal(FixtureImages.Colour(5, 3).G / 255f, loaded.Pixels[1, 3, 5], 5);
+        Assert.Equal("it is a TIFF of 3 pages: only its first page is upscaled", Assert.Single(loaded.Warnings));
+
+        File.WriteAllBytes(path, MultiPageTiff(image, 1));
+        Assert.Empty(_loader.Load(path, 2).Warnings);
+    }
+
+    [Fact]
+    public void A_tiff_whose_pages_chain_in_a_loop_is_counted_once_per_page_and_refused_as_CorruptImage()
+    {
+        using var image = FixtureImages.Pattern(6, 4, FixtureImages.Colour);
+        var bytes = MultiPageTiff(image, 2);
+        // The second page's "next" points back to the first.
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4), BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(4)));
+        Assert.Equal(2, TiffPages.Count(bytes));
+        Assert.Equal("CorruptImage", Refused("loop.tif", bytes).ErrorId);
+    }
+
+    [Fact]
+    public void An_animated_png_loads_its_first_frame_with_a_warning()
+    {
+        using var image = FixtureImages.Pattern(6, 4, FixtureImages.Colour);
+        var png = Valid(image, new PngEncoder());
+        // acTL (2 frames, looping forever) right after IHDR, as APNG writers put it; ImageSharp shows the still image.
+        byte[] typeAndData = [.. "acTL"u8, 0, 0, 0, 2, 0, 0, 0, 0];
+        var chunk = new byte[4 + typeAndData.Length + 4];
+        BinaryPrimitives.WriteUInt32BigEndian(chunk, 8);
+        typeAndData.CopyTo(chunk, 4);
+        BinaryPrimitives.WriteUInt32BigEndian(chunk.AsSpan(4 + typeAndData.Length), Crc32.Compute(typeAndData));
+        const int afterHeader = 8 + 25;
+        string path = _folder.File("anim.png");
+        File.WriteAllBytes(path, [.. png[..afterHeader], .. chunk, .. png[afterHeader..]]);
+        var loaded = _loader.Load(path, 2);
+        Assert.Equal(FixtureImages.Colour(2, 1).B / 255f, loaded.Pixels[2, 1, 2], 5);
+        Assert.Equal("it is an animated PNG: only its first frame is upscaled", Assert.Single(loaded.Warnings));
+        Assert.Empty(_loader.Load(FixtureImages.Save(_folder.File("still.png"), image, new PngEncoder()), 2).Warnings);
+    }
+
+    [Fact]
+    public void An_animated_webp_is_UnsupportedFormat_not_CorruptImage()
+    {
+        using var image = FixtureImages.Pattern(6, 4, FixtureImages.Colour);
+        var webp = Valid(image, new WebpEncoder { FileFormat = WebpFileFormatType.Lossless });
+        // An ANIM chunk (background colour, loop count) after the image: what makes ImageSharp 2.1 give up.
+        byte[] anim = [.. "ANIM"u8, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+        var file = (byte[])[.. webp, .. anim];
+        BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(4), (uint)(file.Length - 8));
+        var error = Refused("anim.webp", file);
+        Assert.Equal("UnsupportedFormat", error.ErrorId);
+        Assert.Equal(ImageErrorKind.NotSupported, error.Kind);
+        Assert.Contains("animated WebP", error.Reason);
     }
 
     [Theory]
