@@ -61,6 +61,38 @@ Describe 'Invoke-Swin2SRUpscale' {
             Test-Path -LiteralPath $result.OutputPath | Should -BeTrue
         }
 
+        It 'leaves out the outputs of earlier runs when a recursive listing picks them up again' {
+            $null = New-TestImage (Join-Path $in 'photo.png')
+            $null = New-TestImage (Join-Path $in 'sub/item.png')
+            $first = Get-ChildItem -LiteralPath $in -Recurse -File | Invoke-Swin2SRUpscale -Model $NearestX2 -JobName nightly
+            $first.Status | Should -Be @('Succeeded', 'Succeeded')
+            # The next night the listing holds the outputs too: they are left out, with one warning, not upscaled again.
+            $second = Get-ChildItem -LiteralPath $in -Recurse -File | Invoke-Swin2SRUpscale -Model $NearestX2 -JobName nightly -WarningVariable warned -WarningAction SilentlyContinue
+            $second.Status | Should -Be @('Skipped', 'Skipped')
+            $second.InputPath | Should -Not -Match 'enhanced'
+            @($warned | Where-Object { "$_" -match 'Left out 2 file\(s\) in .enhanced. folders' }) | Should -HaveCount 1
+            Get-ChildItem -LiteralPath $in -Recurse -Directory -Filter enhanced | ForEach-Object { Test-Path -LiteralPath (Join-Path $_.FullName 'enhanced') } | Should -Not -Contain $true
+            # The same holds for an output folder inside the listed tree.
+            $inner = Join-Path $in 'out'
+            $null = Get-ChildItem -LiteralPath $in -Recurse -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $inner -JobName inner
+            $again = Get-ChildItem -LiteralPath $in -Recurse -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $inner -JobName inner -WarningAction SilentlyContinue
+            $again.InputPath | Should -Not -Match '/out/'
+            Test-Path -LiteralPath (Join-Path $inner 'out') | Should -BeFalse
+        }
+
+        It 'warns before a run when two inputs would share one output, and writes it once' {
+            $null = New-TestImage (Join-Path $in 'photo.png') -Seed 1
+            $null = New-TestImage (Join-Path $in 'photo.bmp') -Seed 2
+            $results = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -Format Png `
+                -WarningVariable warned -WarningAction SilentlyContinue -ErrorVariable problems -ErrorAction SilentlyContinue
+            @($warned | Where-Object { "$_" -match 'would be written to the same file' -and "$_" -match 'photo\.bmp' -and "$_" -match 'photo\.png' }) | Should -HaveCount 1
+            @($results | Where-Object Status -eq 'Succeeded') | Should -HaveCount 1
+            $refused = @($results | Where-Object Status -ne 'Succeeded')
+            $refused | Should -HaveCount 1
+            $refused[0].ErrorId | Should -BeIn @('OutputCollision', 'OutputExists')
+            @(Get-ChildItem -LiteralPath $out -File).Name | Should -Be @('photo.png')
+        }
+
         It 'reports a path that does not exist and goes on with the rest' {
             $file = New-TestImage (Join-Path $in 'real.png')
             $results = Invoke-Swin2SRUpscale -Path (Join-Path $in 'missing.png'), $file.FullName -Model $NearestX2 -OutputDirectory $out -ErrorVariable problems -ErrorAction SilentlyContinue

@@ -31,7 +31,12 @@ public sealed class ImageWriter
             throw new ImageInputException("OutputPathTooLong", ImageErrorKind.WriteFailed, outputPath, excess);
     }
 
-    public void Write(UpscaledImage upscaled, string formatName, string outputPath, CancellationToken cancellation)
+    /// <param name="replaceExisting">
+    /// False when the output did not exist as the run began (or must not be overwritten): a file that appears
+    /// there meanwhile, from another input with the same output name, is kept and this write fails with
+    /// OutputCollision, so that no output silently replaces another.
+    /// </param>
+    public void Write(UpscaledImage upscaled, string formatName, string outputPath, CancellationToken cancellation, bool replaceExisting = true)
     {
         CheckPath(outputPath);
         var (image, encoder) = OutputEncoding.Prepare(upscaled, formatName, _quality);
@@ -47,7 +52,11 @@ public sealed class ImageWriter
                     stream.Flush(flushToDisk: true);
                 }
                 cancellation.ThrowIfCancellationRequested();
-                File.Move(temp, outputPath, overwrite: true);
+                File.Move(temp, outputPath, overwrite: replaceExisting);
+            }
+            catch (IOException e) when (!replaceExisting && File.Exists(outputPath))
+            {
+                throw OutputFailure.Collision(e, outputPath);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -24,6 +24,12 @@ internal static class OutputFailure
         _ => new("OutputWriteFailed", ImageErrorKind.WriteFailed, outputPath, $"the output cannot be written ({e.Message})", e),
     };
 
+    public static ImageInputException Collision(Exception e, string outputPath) =>
+        new("OutputCollision", ImageErrorKind.WriteFailed, outputPath,
+            "another file was written to this output while the image was upscaled, most likely the output of another input " +
+            "with the same name (photo.jpg and photo.png with -Format Png); it was kept, not overwritten. Rename one input, " +
+            "or use -Format Same so that each output keeps its input's extension", e);
+
     private static ImageInputException NotWritable(Exception e, string outputPath) =>
         new("OutputNotWritable", ImageErrorKind.WriteFailed, outputPath, $"the output folder cannot be written to ({e.Message})", e);
 }

@@ -14,7 +14,7 @@ public static class JobPlanner
     {
         var existing = store.FindJob(jobName);
         string? root = options.OutputDirectory is null ? null
-            : existing?.Options.OutputRoot is { } recorded && recorded.Length > 0 && AllUnder(inputs, recorded) ? recorded
+            : existing?.Options.OutputRoot is { } recorded && recorded.Length > 0 && inputs.All(i => OutputPlanner.IsUnder(i, recorded)) ? recorded
             : OutputPlanner.CommonDirectory(inputs.Select(Path.GetFullPath).ToList());
         var recordedOptions = options with { OutputRoot = root };
         var job = store.CreateOrUpdateJob(jobName, recordedOptions);
@@ -36,11 +36,4 @@ public static class JobPlanner
     public static UpscaleResult AlreadyDoneResult(UpscaleItem item, string jobName, string modelPath, int scale) => new(
         item, UpscaleStatus.Skipped, 0, 0, 0, 0, scale, Path.GetFileNameWithoutExtension(modelPath), TimeSpan.Zero,
         new UpscaleError("AlreadyDone", ImageErrorKind.WriteFailed, $"{item.InputPath} was already upscaled by job '{jobName}' with the same options and is unchanged", null));
-
-    private static bool AllUnder(IReadOnlyList<string> inputs, string root)
-    {
-        string prefix = Path.TrimEndingDirectorySeparator(root) + Path.DirectorySeparatorChar;
-        var comparison = OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
-        return inputs.All(i => Path.GetFullPath(i).StartsWith(prefix, comparison));
-    }
 }

@@ -31,6 +31,37 @@ public static class OutputPlanner
         return items;
     }
 
+    /// <summary>
+    /// Separates the inputs that are outputs of earlier runs: files inside <paramref name="outputDirectory"/>, or,
+    /// without one, files in an <c>enhanced</c> folder. A recursive listing of a folder that holds its own outputs
+    /// (the nightly <c>Get-ChildItem -Recurse | Invoke-Swin2SRUpscale</c>) would otherwise upscale every output
+    /// again the next night, into enhanced/enhanced, each time 16 times larger.
+    /// </summary>
+    public static (IReadOnlyList<string> Inputs, IReadOnlyList<string> EarlierOutputs) SetAsideEarlierOutputs(
+        IEnumerable<string> inputPaths, string? outputDirectory)
+    {
+        bool IsEarlierOutput(string input) => outputDirectory is null
+            ? PathComparer.Equals(Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(input))), DefaultFolderName)
+            : IsUnder(input, outputDirectory);
+        var inputs = new List<string>();
+        var earlierOutputs = new List<string>();
+        foreach (var input in inputPaths)
+            (IsEarlierOutput(input) ? earlierOutputs : inputs).Add(input);
+        return (inputs, earlierOutputs);
+    }
+
+    /// <summary>True when <paramref name="path"/> lies inside <paramref name="folder"/> (at any depth).</summary>
+    public static bool IsUnder(string path, string folder)
+    {
+        string full = Path.GetFullPath(folder);
+        string prefix = Path.EndsInDirectorySeparator(full) ? full : full + Path.DirectorySeparatorChar;
+        return Path.GetFullPath(path).StartsWith(prefix, OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+    }
+
+    /// <summary>Outputs that more than one input would be written to (photo.jpg and photo.png, both as PNG).</summary>
+    public static IEnumerable<IGrouping<string, UpscaleItem>> SharedOutputs(IEnumerable<UpscaleItem> items) =>
+        items.GroupBy(item => item.OutputPath, PathComparer).Where(group => group.Skip(1).Any());
+
     /// <summary>The deepest folder that contains every input.</summary>
     public static string CommonDirectory(IReadOnlyList<string> fullPaths)
     {

@@ -340,7 +340,7 @@ public sealed class UpscalePipeline : IWorkerHost
                         continue;
                     throw _rejected.Reject(finished.Image, work.Item, failure + Redone(work), cancellation);
                 }
-                _writer.Write(finished.Image, work.Item.OutputFormat, work.Item.OutputPath, cancellation);
+                _writer.Write(finished.Image, work.Item.OutputFormat, work.Item.OutputPath, cancellation, replaceExisting: work.Item.MayOverwrite || _options.Force);
                 Report(Succeeded(work, finished));
             }
             catch (ImageInputException e)

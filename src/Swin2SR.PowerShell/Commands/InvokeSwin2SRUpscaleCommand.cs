@@ -119,7 +119,8 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
             return;
         }
         string? outputDirectory = OutputDirectory is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutputDirectory);
-        var approved = Approve(modelPath, outputDirectory);
+        var inputs = InputScreening.LeaveOutEarlierOutputs(_inputs, outputDirectory, WriteWarning, WriteVerbose);
+        var approved = Approve(modelPath, inputs, outputDirectory);
         if (approved.Count == 0)
             return;
         string jobName = JobName ?? UpscaleRun.NewJobName();
@@ -153,14 +154,14 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
     private double? Bound(string name, double value) => MyInvocation.BoundParameters.ContainsKey(name) ? value : null;
 
     /// <summary>-WhatIf and -Confirm: one question per output file; only the approved inputs run.</summary>
-    private List<string> Approve(string modelPath, string? outputDirectory)
+    private List<string> Approve(string modelPath, IReadOnlyList<string> inputs, string? outputDirectory)
     {
         string model = System.IO.Path.GetFileNameWithoutExtension(modelPath);
         var approved = new List<string>();
-        foreach (var (input, output) in UpscaleRun.Plan(_inputs, outputDirectory, Format))
+        foreach (var item in InputScreening.Plan(inputs, outputDirectory, Format, WriteWarning))
         {
-            if (ShouldProcess(output, $"Upscale '{input}' with model '{model}'"))
-                approved.Add(input);
+            if (ShouldProcess(item.OutputPath, $"Upscale '{item.InputPath}' with model '{model}'"))
+                approved.Add(item.InputPath);
         }
         return approved;
     }

@@ -56,10 +56,6 @@ internal sealed class UpscaleRun : IDisposable
 
     public static string NewJobName() => JobNames.Generate();
 
-    public static IReadOnlyList<(string Input, string Output)> Plan(IEnumerable<string> inputs, string? outputDirectory, string format) =>
-        OutputPlanner.Plan(inputs, outputDirectory, Enum.Parse<OutputFormat>(format, ignoreCase: true))
-            .Select(i => (i.InputPath, i.OutputPath)).ToList();
-
     /// <summary>Invoke: adds the inputs to the job (creating it if new) and starts working on its pending items.</summary>
     public static UpscaleRun StartInvoke(JobStoreTarget target, string jobName, string modelPath, IReadOnlyList<string> inputs, string? outputDirectory, UpscaleSettings settings,
         string[]? pathMap, DeviceChoice devices)

@@ -60,6 +60,24 @@ public sealed class ImageWriterFailureTests : IDisposable
     }
 
     [Fact]
+    public void A_file_that_appeared_at_an_output_not_to_be_replaced_is_kept_and_the_write_is_OutputCollision()
+    {
+        string output = _folder.File("photo.png");
+        _writer.Write(Noise(4), "PNG", output, CancellationToken.None, replaceExisting: false);
+        var first = File.ReadAllBytes(output);
+
+        var error = Assert.Throws<ImageInputException>(() => _writer.Write(Noise(6), "PNG", output, CancellationToken.None, replaceExisting: false));
+        Assert.Equal("OutputCollision", error.ErrorId);
+        Assert.Equal(ImageErrorKind.WriteFailed, error.Kind);
+        Assert.Contains("-Format Same", error.Reason);
+        Assert.Equal(first, File.ReadAllBytes(output));
+        Assert.Equal(["photo.png"], Directory.EnumerateFileSystemEntries(_folder.Path).Select(Path.GetFileName));
+
+        _writer.Write(Noise(6), "PNG", output, CancellationToken.None);
+        Assert.NotEqual(first, File.ReadAllBytes(output));
+    }
+
+    [Fact]
     public void A_name_as_long_as_the_platform_allows_is_written_although_its_temp_name_would_be_longer()
     {
         string name = new string('x', PathLimits.MaxNameLength - 4) + ".png";

@@ -1,0 +1,39 @@
+using Swin2SR.Core.Imaging;
+using Swin2SR.Core.Pipeline;
+
+namespace Swin2SR.PowerShell.Commands;
+
+/// <summary>
+/// What Invoke-Swin2SRUpscale settles about its inputs before anything runs, and says as warnings: outputs of
+/// earlier runs are left out, and inputs that would share one output are named.
+/// </summary>
+internal static class InputScreening
+{
+    public static IReadOnlyList<string> LeaveOutEarlierOutputs(IReadOnlyList<string> inputs, string? outputDirectory, Action<string> warn, Action<string> verbose)
+    {
+        var (kept, earlierOutputs) = OutputPlanner.SetAsideEarlierOutputs(inputs, outputDirectory);
+        foreach (var path in earlierOutputs)
+            verbose($"Left out {path}: it is in an output folder.");
+        if (earlierOutputs.Count > 0)
+        {
+            warn(outputDirectory is null
+                ? $"Left out {earlierOutputs.Count} file(s) in '{OutputPlanner.DefaultFolderName}' folders, such as {earlierOutputs[0]}: " +
+                  "outputs are written there when -OutputDirectory is not given, so these are outputs of earlier runs, not inputs. " +
+                  "To upscale them, give -OutputDirectory."
+                : $"Left out {earlierOutputs.Count} file(s) inside the output folder {outputDirectory}, such as {earlierOutputs[0]}: " +
+                  "they are outputs of earlier runs, not inputs.");
+        }
+        return kept;
+    }
+
+    public static IReadOnlyList<UpscaleItem> Plan(IReadOnlyList<string> inputs, string? outputDirectory, string format, Action<string> warn)
+    {
+        var items = OutputPlanner.Plan(inputs, outputDirectory, Enum.Parse<OutputFormat>(format, ignoreCase: true));
+        foreach (var shared in OutputPlanner.SharedOutputs(items))
+        {
+            warn($"{string.Join(" and ", shared.Select(item => item.InputPath))} would be written to the same file, {shared.Key}: " +
+                 "only one can be written: the others fail with OutputCollision (or, once it exists, are skipped as OutputExists). Use -Format Same (each output keeps its input's extension), or rename them.");
+        }
+        return items;
+    }
+}
