@@ -222,6 +222,13 @@ Describe 'Invoke-Swin2SRUpscale' {
             { $file | Invoke-Swin2SRUpscale -Model 'no-such-model' -OutputDirectory $out } | Should -Throw -ErrorId 'ModelNotFound*'
         }
 
+        It 'fails the whole run, writing nothing, when -OutputDirectory is a file' {
+            $file = New-TestImage (Join-Path $in 'a.png')
+            $taken = New-Item -ItemType File -Path (Join-Path $root 'taken.png')
+            { $file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $taken.FullName } | Should -Throw -ErrorId 'OutputDirectoryIsFile*'
+            (Get-Item -LiteralPath $taken.FullName).Length | Should -Be 0
+        }
+
         It 'refuses an overlap over half the tile' {
             $file = New-TestImage (Join-Path $in 'a.png')
             { $file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -TileSize 32 -TileOverlap 20 } | Should -Throw -ErrorId 'InvalidTiling*'

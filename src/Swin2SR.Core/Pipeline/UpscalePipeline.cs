@@ -286,7 +286,7 @@ public sealed class UpscalePipeline : IWorkerHost
         }
         ReleaseImage(work.ReservedBytes);
         var error = new ImageInputException(errorId, ImageErrorKind.InferenceFailed, work.Item.InputPath, reason, e);
-        Report(Failed(work.Item, error, work.StartedAt));
+        Report(Failed(work, error));
     }
 
     /// <summary>An image has left the pipeline (written, rejected or failed): room for the next.</summary>
@@ -345,7 +345,7 @@ public sealed class UpscalePipeline : IWorkerHost
             }
             catch (ImageInputException e)
             {
-                Report(Failed(work.Item, e, work.StartedAt, metrics));
+                Report(Failed(work, e, metrics));
             }
             work.Input = null;
             ReleaseImage(work.ReservedBytes);
@@ -373,9 +373,13 @@ public sealed class UpscalePipeline : IWorkerHost
         work.Canvas.Output.Width, work.Canvas.Output.Height, _scale, _modelName, Stopwatch.GetElapsedTime(work.StartedAt), null,
         finished.Metrics, finished.Warnings, work.Precision);
 
-    private UpscaleResult Failed(UpscaleItem item, ImageInputException e, long started, QualityMetrics? metrics = null) => new(
-        item, UpscaleStatus.Failed, 0, 0, 0, 0, _scale, _modelName, Stopwatch.GetElapsedTime(started),
+    private UpscaleResult Failed(UpscaleItem item, ImageInputException e, long started, QualityMetrics? metrics = null, int inputWidth = 0, int inputHeight = 0) => new(
+        item, UpscaleStatus.Failed, inputWidth, inputHeight, 0, 0, _scale, _modelName, Stopwatch.GetElapsedTime(started),
         new UpscaleError(e.ErrorId, e.Kind, e.Message, e), metrics);
+
+    /// <summary>An image that failed after it was decoded: its size is known, and reported with the failure.</summary>
+    private UpscaleResult Failed(ImageWork work, ImageInputException e, QualityMetrics? metrics = null) =>
+        Failed(work.Item, e, work.StartedAt, metrics, work.InputWidth, work.InputHeight);
 
     private UpscaleResult Skipped(UpscaleItem item)
     {

@@ -119,6 +119,12 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
             return;
         }
         string? outputDirectory = OutputDirectory is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutputDirectory);
+        if (outputDirectory is not null && File.Exists(outputDirectory))
+        {
+            // Every output would fail alike: a setup problem, not one per image.
+            ThrowTerminatingError(new ErrorRecord(new IOException($"-OutputDirectory {outputDirectory} is a file, not a folder."),
+                "OutputDirectoryIsFile", ErrorCategory.InvalidArgument, outputDirectory));
+        }
         var inputs = InputScreening.LeaveOutEarlierOutputs(_inputs, outputDirectory, WriteWarning, WriteVerbose);
         var approved = Approve(modelPath, inputs, outputDirectory);
         if (approved.Count == 0)

@@ -39,6 +39,8 @@ public sealed class QualityGatePipelineTests : IDisposable
         Assert.Equal(UpscaleStatus.Failed, result.Status);
         Assert.Equal("QualityCheckFailed", result.Error!.ErrorId);
         Assert.StartsWith(input + ": ", result.Error.Message);
+        // It was decoded: its size is reported with the failure (nothing was written: no output size).
+        Assert.Equal((24, 24, 0, 0), (result.InputWidth, result.InputHeight, result.OutputWidth, result.OutputHeight));
         Assert.InRange(result.Metrics!.ConsistencyPsnr, 5, QualityGate.DefaultMinConsistencyPsnr);
         Assert.False(File.Exists(result.Item.OutputPath));
         Assert.False(Directory.Exists(_folder.File("out")) && Directory.EnumerateFileSystemEntries(_folder.File("out")).Any());
