@@ -156,7 +156,9 @@ public sealed class ImageLoader
     /// </summary>
     private static ImageInputException Corrupt(string path, string formatName, Exception e)
     {
-        bool described = e is ImageFormatException or InvalidImageContentException or NotSupportedException or EndOfStreamException;
+        if (e is NotSupportedException)
+            return UnsupportedVariant(path, formatName, e);
+        bool described = e is ImageFormatException or InvalidImageContentException or EndOfStreamException;
         string detail = described ? e.Message : $"{e.GetType().Name}: {e.Message}";
         return new ImageInputException("CorruptImage", ImageErrorKind.InvalidData, path, $"the {formatName} data is damaged or truncated ({detail})", e);
     }
@@ -168,6 +170,10 @@ public sealed class ImageLoader
         {
             info = Image.Identify(SupportedFormats.Configuration, new MemoryStream(data, writable: false));
         }
+        catch (NotSupportedException e)
+        {
+            throw UnsupportedVariant(path, "image", e);
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             throw new ImageInputException("CorruptImage", ImageErrorKind.InvalidData, path, $"the image header is damaged ({e.Message})", e);
@@ -178,6 +184,10 @@ public sealed class ImageLoader
             throw new ImageInputException("CorruptImage", ImageErrorKind.InvalidData, path, $"the header gives an impossible size {info.Width}x{info.Height}");
         return info;
     }
+
+    /// <summary>ImageSharp says NotSupported for a variant it cannot decode (a CMYK TIFF, say): the file may well be sound.</summary>
+    private static ImageInputException UnsupportedVariant(string path, string formatName, Exception e) =>
+        new("UnsupportedFormat", ImageErrorKind.NotSupported, path, $"this kind of {formatName} cannot be decoded ({e.Message})", e);
 
     private static ImageInputException Unsupported(string path) =>
         new("UnsupportedFormat", ImageErrorKind.NotSupported, path, "not a supported image (PNG, JPEG, WebP, BMP, TIFF or GIF expected)");

@@ -225,6 +225,23 @@ public sealed class ImageLoaderInputTests : IDisposable
     }
 
     [Fact]
+    public void A_cmyk_tiff_is_UnsupportedFormat_not_CorruptImage()
+    {
+        using var image = FixtureImages.Pattern(6, 4, FixtureImages.Colour);
+        var bytes = Valid(image, new TiffEncoder());
+        // PhotometricInterpretation (tag 262) set to 5, Separated: CMYK, which ImageSharp 2.1 does not decode.
+        int directory = (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(4));
+        int entries = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(directory));
+        int photometric = Enumerable.Range(0, entries).Select(i => directory + 2 + 12 * i)
+            .Single(entry => BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(entry)) == 262);
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(photometric + 8), 5);
+        var error = Refused("cmyk.tif", bytes);
+        Assert.Equal("UnsupportedFormat", error.ErrorId);
+        Assert.Equal(ImageErrorKind.NotSupported, error.Kind);
+        Assert.Contains("cannot be decoded", error.Reason);
+    }
+
+    [Fact]
     public void A_tiff_whose_pages_chain_in_a_loop_is_counted_once_per_page_and_refused_as_CorruptImage()
     {
         using var image = FixtureImages.Pattern(6, 4, FixtureImages.Colour);
