@@ -127,6 +127,22 @@ Describe 'Measure-Swin2SRQuality' {
             $warnings[1].Message | Should -BeLike "*c.png*"
         }
 
+        It 'pairs outputs named after low-resolution dataset files (babyx4, 0001_x2) with their originals' {
+            $a = New-Pixels 16 16 10
+            $b = New-Pixels 16 16 11
+            $null = Save-Pixels (Join-Path $root 'hr/baby.png') $a 16 16
+            $null = Save-Pixels (Join-Path $root 'hr/0001.png') $b 16 16
+            $null = Save-Pixels (Join-Path $root 'sr/babyx4.png') $a 16 16
+            $null = Save-Pixels (Join-Path $root 'sr/0001_x2.png') $b 16 16
+            $null = Save-Pixels (Join-Path $root 'sr/birdx4.png') $b 16 16
+            $results = Measure-Swin2SRQuality -Reference (Join-Path $root 'hr') -Path (Join-Path $root 'sr') -WarningVariable warnings -WarningAction SilentlyContinue
+            $results | Should -HaveCount 2
+            $results | ForEach-Object { [IO.Path]::GetFileNameWithoutExtension($_.Reference) } | Sort-Object | Should -Be @('0001', 'baby')
+            $results.PsnrY | Should -Be @([double]::PositiveInfinity, [double]::PositiveInfinity)
+            $warnings | Should -HaveCount 1
+            $warnings[0].Message | Should -BeLike "*'birdx4' or 'bird'*"
+        }
+
         It 'takes Get-ChildItem output, names with wildcard characters included' {
             $pixels = New-Pixels 16 16 10
             foreach ($name in 'x [1].png', "it's.png") {

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using System.Text.RegularExpressions;
 
 namespace Swin2SR.PowerShell.Commands;
 
@@ -8,11 +9,15 @@ internal sealed record ReferenceMatch(string? Reference, string? Warning = null,
 /// <summary>
 /// Pairs each image with its reference: one reference file for every image, or, for a reference folder, the image in
 /// it with the same base name (the name without its extension, case-insensitive), so that out/baby.png is compared
-/// with HR/baby.png and a JPEG with the PNG it came from. Remembers which references were used, so that the caller
-/// can report those no image matched.
+/// with HR/baby.png and a JPEG with the PNG it came from. A name with no such partner may end in the scale, as the
+/// super-resolution datasets name their low-resolution images (DIV2K's 0001x4.png, Set5's babyx4.png, and the
+/// outputs made from them): then the name without it is tried. Remembers which references were used, so that the
+/// caller can report those no image matched.
 /// </summary>
 internal sealed class ReferenceMatcher
 {
+    private static readonly Regex s_scaleSuffix = new(@"^(?<name>.+?)[_-]?x\d{1,2}$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
     private readonly string? _file;
     private readonly string? _folder;
     private readonly Dictionary<string, List<string>> _byBaseName = new(StringComparer.OrdinalIgnoreCase);
@@ -44,8 +49,12 @@ internal sealed class ReferenceMatcher
         if (_file is not null)
             return new ReferenceMatch(_file);
         string name = Path.GetFileNameWithoutExtension(image);
-        if (!_byBaseName.TryGetValue(name, out var candidates))
-            return new ReferenceMatch(null, Warning: $"No reference for '{image}': the folder '{_folder}' has no image named '{name}' (with any extension).");
+        string? original = s_scaleSuffix.Match(name) is { Success: true } marked ? marked.Groups["name"].Value : null;
+        if (!_byBaseName.TryGetValue(name, out var candidates) && (original is null || !_byBaseName.TryGetValue(original, out candidates)))
+        {
+            string names = original is null ? $"'{name}'" : $"'{name}' or '{original}'";
+            return new ReferenceMatch(null, Warning: $"No reference for '{image}': the folder '{_folder}' has no image named {names} (with any extension).");
+        }
         if (candidates.Count > 1)
             return new ReferenceMatch(null, Error: new ErrorRecord(
                 new InvalidOperationException($"{image}: the reference folder '{_folder}' has more than one image named '{name}' ({string.Join(", ", candidates.Select(Path.GetFileName))}); compare with -Reference set to one of them."),
