@@ -78,12 +78,13 @@ public sealed class ImageLoader
     {
         if (data.Length == 0)
             throw Empty(path);
-        var format = Image.DetectFormat(SupportedFormats.Configuration, data) ?? throw Unsupported(path);
+        if (UnsupportedKinds.CameraRaw(path) is { } raw)
+            throw Unsupported(path, raw);
+        var format = Image.DetectFormat(SupportedFormats.Configuration, data) ?? throw Unsupported(path, UnsupportedKinds.Describe(data));
         if (FindDamage(format, data) is { } damage)
             throw new ImageInputException("CorruptImage", ImageErrorKind.InvalidData, path, damage);
         if (format.Name == "Webp" && WebpStructure.IsAnimated(data))
-            throw new ImageInputException("UnsupportedFormat", ImageErrorKind.NotSupported, path,
-                "it is an animated WebP, which this decoder (ImageSharp 2.1) cannot read; save a frame of it as a still image");
+            throw Unsupported(path, "it is an animated WebP, which this decoder (ImageSharp 2.1) cannot read; save a frame of it as a still image");
         var info = IdentifyHeader(data, path);
         CheckLimits(path, info.Width, info.Height, scale);
         return (info, format);
@@ -179,7 +180,7 @@ public sealed class ImageLoader
             throw new ImageInputException("CorruptImage", ImageErrorKind.InvalidData, path, $"the image header is damaged ({e.Message})", e);
         }
         if (info is null)
-            throw Unsupported(path);
+            throw Unsupported(path, UnsupportedKinds.Generic);
         if (info.Width <= 0 || info.Height <= 0)
             throw new ImageInputException("CorruptImage", ImageErrorKind.InvalidData, path, $"the header gives an impossible size {info.Width}x{info.Height}");
         return info;
@@ -189,8 +190,8 @@ public sealed class ImageLoader
     private static ImageInputException UnsupportedVariant(string path, string formatName, Exception e) =>
         new("UnsupportedFormat", ImageErrorKind.NotSupported, path, $"this kind of {formatName} cannot be decoded ({e.Message})", e);
 
-    private static ImageInputException Unsupported(string path) =>
-        new("UnsupportedFormat", ImageErrorKind.NotSupported, path, "not a supported image (PNG, JPEG, WebP, BMP, TIFF or GIF expected)");
+    private static ImageInputException Unsupported(string path, string reason) =>
+        new("UnsupportedFormat", ImageErrorKind.NotSupported, path, reason);
 
     private void CheckLimits(string path, int width, int height, int scale)
     {

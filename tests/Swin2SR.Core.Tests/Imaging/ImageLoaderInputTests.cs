@@ -224,6 +224,33 @@ public sealed class ImageLoaderInputTests : IDisposable
         Assert.Empty(_loader.Load(path, 2).Warnings);
     }
 
+    [Theory]
+    [InlineData("photo.heic", "\0\0\0\u0018ftypheic\0\0\0\0mif1heic", "HEIC/HEIF")]
+    [InlineData("photo.avif", "\0\0\0\u001cftypavif\0\0\0\0avifmif1miaf", "AVIF")]
+    [InlineData("photo.jxl", "\xff\x0a\xfa\x7f\x01\x90", "JPEG XL")]
+    [InlineData("layers.psd", "8BPS\0\x01\0\0\0\0\0\0", "Photoshop")]
+    [InlineData("scan.pdf", "%PDF-1.7\n%\xe2\xe3", "PDF")]
+    [InlineData("logo.svg", "\n<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>", "SVG")]
+    [InlineData("notes.png", "hello", "PNG, JPEG, WebP, BMP, TIFF or GIF expected")]
+    public void A_kind_of_file_people_often_bring_is_named_in_the_UnsupportedFormat_reason(string name, string content, string named)
+    {
+        var error = Refused(name, content.Select(c => (byte)c).ToArray());
+        Assert.Equal("UnsupportedFormat", error.ErrorId);
+        Assert.Contains(named, error.Reason);
+    }
+
+    [Theory]
+    [InlineData("IMG_0001.CR2")]
+    [InlineData("DSC_0001.nef")]
+    [InlineData("photo.dng")]
+    public void A_camera_raw_file_is_refused_although_a_tiff_decoder_would_read_its_preview(string name)
+    {
+        using var image = FixtureImages.Pattern(6, 4, FixtureImages.Colour);
+        var error = Refused(name, Valid(image, new TiffEncoder()));
+        Assert.Equal("UnsupportedFormat", error.ErrorId);
+        Assert.Contains("camera raw", error.Reason);
+    }
+
     [Fact]
     public void A_cmyk_tiff_is_UnsupportedFormat_not_CorruptImage()
     {

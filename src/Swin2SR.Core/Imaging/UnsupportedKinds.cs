@@ -1,0 +1,59 @@
+namespace Swin2SR.Core.Imaging;
+
+/// <summary>
+/// Names the kinds of file people most often bring that the decoders cannot read, so that the error says what the
+/// file is and what to do, not only that it is not a supported image.
+/// </summary>
+internal static class UnsupportedKinds
+{
+    /// <summary>Camera raw files are TIFF inside, but the image a TIFF decoder finds there is the small preview.</summary>
+    private static readonly HashSet<string> s_cameraRawExtensions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ".3fr", ".arw", ".cr2", ".cr3", ".crw", ".dng", ".erf", ".iiq", ".kdc", ".mef", ".mos", ".mrw", ".nef", ".nrw",
+        ".orf", ".pef", ".raf", ".raw", ".rw2", ".rwl", ".sr2", ".srf", ".srw", ".x3f",
+    };
+
+    private static readonly byte[][] s_heifBrands = [.. new[] { "heic", "heix", "hevc", "hevx", "heim", "heis", "mif1", "msf1" }.Select(System.Text.Encoding.ASCII.GetBytes)];
+
+    public const string Generic = "not a supported image (PNG, JPEG, WebP, BMP, TIFF or GIF expected)";
+
+    /// <summary>Why a camera raw file is refused, by its extension; null for other files.</summary>
+    public static string? CameraRaw(string path) =>
+        s_cameraRawExtensions.Contains(Path.GetExtension(path))
+            ? "it is a camera raw file: what a decoder finds in it is the small embedded preview, not the photo; develop it to TIFF, PNG or JPEG first"
+            : null;
+
+    /// <summary>What a file that no supported decoder recognised is, in words, with what to do; <see cref="Generic"/> when unknown.</summary>
+    public static string Describe(ReadOnlySpan<byte> data)
+    {
+        if (data.Length >= 12 && data[4..8].SequenceEqual("ftyp"u8))
+        {
+            // An ISO media file: its ftyp box, a few dozen bytes, names the brands it follows (AVIF files list mif1 too).
+            var brands = data[8..Math.Min(data.Length, 64)];
+            if (brands.IndexOf("avif"u8) >= 0 || brands.IndexOf("avis"u8) >= 0)
+                return "it is an AVIF image, which this module cannot read; convert it to PNG, JPEG or WebP first";
+            foreach (var brand in s_heifBrands)
+            {
+                if (brands.IndexOf(brand) >= 0)
+                    return "it is a HEIC/HEIF image (as iPhones save photos), which this module cannot read; convert it to JPEG or PNG first";
+            }
+        }
+        if (data.StartsWith((ReadOnlySpan<byte>)[0xFF, 0x0A]) || data.StartsWith((ReadOnlySpan<byte>)[0, 0, 0, 0x0C, (byte)'J', (byte)'X', (byte)'L', (byte)' ']))
+            return "it is a JPEG XL image, which this module cannot read; convert it to PNG or JPEG first";
+        if (data.StartsWith("8BPS"u8))
+            return "it is a Photoshop document (PSD); export it as PNG or TIFF first";
+        if (data.StartsWith("%PDF-"u8))
+            return "it is a PDF document, not an image; export its pages as PNG or TIFF first";
+        if (IsSvg(data))
+            return "it is an SVG drawing: it has no pixels to upscale; render it at the size you need instead";
+        return Generic;
+    }
+
+    /// <summary>XML text whose first kilobyte opens an svg element.</summary>
+    private static bool IsSvg(ReadOnlySpan<byte> data)
+    {
+        var head = data[..Math.Min(data.Length, 1024)];
+        var text = head.TrimStart((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF, (byte)' ', (byte)'\t', (byte)'\r', (byte)'\n']);
+        return text.StartsWith("<"u8) && head.IndexOf("<svg"u8) >= 0;
+    }
+}
