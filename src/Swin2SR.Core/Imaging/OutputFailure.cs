@@ -26,9 +26,9 @@ internal static class OutputFailure
 
     public static ImageInputException Collision(Exception e, string outputPath) =>
         new("OutputCollision", ImageErrorKind.WriteFailed, outputPath,
-            "another file was written to this output while the image was upscaled, most likely the output of another input " +
-            "with the same name (photo.jpg and photo.png with -Format Png); it was kept, not overwritten. Rename one input, " +
-            "or use -Format Same so that each output keeps its input's extension", e);
+            "another file was written to this output while the image was upscaled: the output of another input with the same " +
+            "name (photo.jpg and photo.png with -Format Png), or of another run writing to the same folder. It was kept, not " +
+            "overwritten; rename one input, or use -Format Same so that each output keeps its input's extension", e);
 
     private static ImageInputException NotWritable(Exception e, string outputPath) =>
         new("OutputNotWritable", ImageErrorKind.WriteFailed, outputPath, $"the output folder cannot be written to ({e.Message})", e);
