@@ -8,8 +8,9 @@ namespace Swin2SR.Core.Quality;
 /// </summary>
 /// <param name="ConsistencyPsnr">
 /// PSNR (dB, 0-255 RGB) between the input and the output, both averaged over blocks of 4x4 input pixels (area
-/// filter, see <see cref="QualityGate.ComparisonBlock"/>): a faithful upscale keeps its input's block means;
-/// +Infinity when exactly; NaN when the output had non-finite values.
+/// filter), in the region of about 64x64 input pixels where they differ most (<see cref="BlockConsistency"/>): a
+/// faithful upscale keeps its input's block means everywhere; +Infinity when exactly; NaN when the output had
+/// non-finite values.
 /// </param>
 /// <param name="NonFiniteValues">NaN or infinite values in the model's output (an fp16 overflow, a broken model).</param>
 /// <param name="InputDeviation">Standard deviation of the input's luma (0-255): 0 for a flat image.</param>

@@ -5,7 +5,7 @@ namespace Swin2SR.PowerShell;
 /// </summary>
 public sealed class Swin2SRQualityMetrics
 {
-    /// <summary>dB between the input and the output, both averaged over blocks of 4x4 input pixels; Infinity when identical, NaN for a NaN output.</summary>
+    /// <summary>dB between the input and the output, both averaged over blocks of 4x4 input pixels, in their worst region of about 64x64 input pixels; Infinity when identical, NaN for a NaN output.</summary>
     public double ConsistencyPsnr { get; init; }
 
     /// <summary>NaN or infinite values in the model's output.</summary>

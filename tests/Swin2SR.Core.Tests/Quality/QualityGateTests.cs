@@ -82,6 +82,23 @@ public sealed class QualityGateTests
         Assert.Contains("-MinConsistencyPsnr", QualityGate.FindFailure(metrics, QualityGate.DefaultMinConsistencyPsnr));
     }
 
+    [Fact]
+    public void One_broken_tile_of_a_large_image_fails_although_the_image_as_a_whole_is_close()
+    {
+        var input = Smooth(512, 384);
+        var output = Nearest(input, 2);
+        for (int c = 0; c < 3; c++)
+            for (int y = 256; y < 384; y++)
+                for (int x = 512; x < 640; x++)
+                    output[c, y, x] = 0;
+        // Over the whole image the black 64x64-pixel tile weighs 1/48: about 23 dB, above the threshold.
+        var shrunk = AreaDownscale.Shrink(output, 2, 2);
+        Assert.InRange(Psnr.ComputeRgb(input, shrunk, 0, 0, 512, 384), QualityGate.DefaultMinConsistencyPsnr + 1, 30);
+        var metrics = QualityGate.Measure(input, output, 2);
+        Assert.InRange(metrics.ConsistencyPsnr, 0, 10);
+        Assert.NotNull(QualityGate.FindFailure(metrics, QualityGate.DefaultMinConsistencyPsnr));
+    }
+
     [Theory]
     [InlineData(1, 1)]
     [InlineData(1, 7)]
