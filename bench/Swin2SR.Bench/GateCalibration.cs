@@ -54,8 +54,8 @@ internal static class GateCalibration
         {
             Console.WriteLine($"Consistency PSNR (dB) over the {images.Count} images of {Path.GetFileName(args[0])}:");
             Console.WriteLine();
-            Console.WriteLine("| model | outputs | min | median | max | lowest | pixel by pixel: min | median |");
-            Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
+            Console.WriteLine("| model | outputs | min | median | max | lowest | pixel by pixel: min | median | contrast ratio: min | max |");
+            Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
             foreach (string model in args[1..])
             {
                 var (scale, outputs) = Upscale(model, images, Path.Combine(folder, Path.GetFileNameWithoutExtension(model)));
@@ -83,20 +83,23 @@ internal static class GateCalibration
         }
     }
 
-    private sealed record Measured(double Psnr, double PixelByPixel, string Image);
+    private sealed record Measured(double Psnr, double PixelByPixel, double ContrastRatio, string Image);
 
-    private static Measured Measure(PlanarImage input, PlanarImage output, int scale, string image) => new(
-        QualityGate.Measure(input, output, scale).ConsistencyPsnr,
-        Psnr.ComputeRgb(input, AreaDownscale.Shrink(output, scale, scale), 0, 0, input.Width, input.Height),
-        image);
+    private static Measured Measure(PlanarImage input, PlanarImage output, int scale, string image)
+    {
+        var metrics = QualityGate.Measure(input, output, scale);
+        return new(metrics.ConsistencyPsnr, Psnr.ComputeRgb(input, AreaDownscale.Shrink(output, scale, scale), 0, 0, input.Width, input.Height),
+            metrics.ContrastRatio, image);
+    }
 
     private static void Row(string model, string outputs, List<Measured> values)
     {
         var sorted = values.OrderBy(v => v.Psnr).ToList();
         var pixelByPixel = values.Select(v => v.PixelByPixel).Order().ToList();
+        var contrast = values.Select(v => v.ContrastRatio).Where(double.IsFinite).Order().ToList();
         var lowest = string.Join(", ", sorted.Take(3).Select(v => $"{v.Image} {v.Psnr:0.0}"));
         Console.WriteLine($"| {model} | {outputs} | {sorted[0].Psnr:0.0} | {sorted[values.Count / 2].Psnr:0.0} | {sorted[^1].Psnr:0.0} | {lowest} " +
-            $"| {pixelByPixel[0]:0.0} | {pixelByPixel[values.Count / 2]:0.0} |");
+            $"| {pixelByPixel[0]:0.0} | {pixelByPixel[values.Count / 2]:0.0} | {contrast.FirstOrDefault(double.NaN):0.00} | {contrast.LastOrDefault(double.NaN):0.00} |");
     }
 
     /// <summary>Gaussian noise of <paramref name="sigma"/> levels (0-255) in every channel, rounded to 8 bits as a file would hold it.</summary>

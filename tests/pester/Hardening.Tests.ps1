@@ -259,7 +259,9 @@ Describe 'Invoke-Swin2SRUpscale with hostile input and output' {
 
         It 'passes a faithful output with its ConsistencyPsnr, and -MinConsistencyPsnr 0 turns the check off' {
             $picture = New-Gradients (Join-Path $in 'picture.png') 32 3
-            ($picture | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore $store).ConsistencyPsnr | Should -BeGreaterThan 100
+            $faithful = $picture | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore $store
+            $faithful.ConsistencyPsnr | Should -BeGreaterThan 100
+            [Math]::Abs($faithful.Metrics.ContrastRatio - 1) | Should -BeLessThan 1e-4
             $inverted = $picture | Invoke-Swin2SRUpscale -Model $InvertX2 -OutputDirectory (Join-Path $root 'out2') -JobStore $store -MinConsistencyPsnr 0
             $inverted.Status | Should -Be 'Succeeded'
             $inverted.ConsistencyPsnr | Should -BeLessThan 20

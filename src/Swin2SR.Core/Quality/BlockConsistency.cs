@@ -5,7 +5,8 @@ namespace Swin2SR.Core.Quality;
 /// <summary>
 /// How well an output agrees with its input (<see cref="QualityMetrics.ConsistencyPsnr"/>): both are averaged over
 /// blocks of <see cref="Block"/> x <see cref="Block"/> input pixels, and compared region by region, about
-/// <see cref="Region"/> input pixels square; the worst region's PSNR counts.
+/// <see cref="Region"/> input pixels square; the worst region's PSNR counts. The contrast of the two block images
+/// is compared too (<see cref="QualityMetrics.ContrastRatio"/>).
 /// </summary>
 /// <remarks>
 /// Blocks, not pixels: a model may rightly drop what is finer than a block (it denoises, removes JPEG blocks,
@@ -21,7 +22,8 @@ public static class BlockConsistency
 
     public const int Region = 64;
 
-    public static double Measure(PlanarImage input, PlanarImage output, int scale)
+    /// <returns>The worst region's PSNR, and the ratio of the output's luma deviation to the input's (NaN for an input too flat to tell).</returns>
+    public static (double Psnr, double ContrastRatio) Measure(PlanarImage input, PlanarImage output, int scale)
     {
         // A side shorter than a block is averaged whole.
         int blockX = Math.Min(Block, input.Width), blockY = Math.Min(Block, input.Height);
@@ -31,7 +33,9 @@ public static class BlockConsistency
         foreach (var (y, height) in Spans(coarseInput.Height))
             foreach (var (x, width) in Spans(coarseInput.Width))
                 worst = Math.Min(worst, Psnr.ComputeRgb(coarseInput, coarseOutput, x, y, width, height));
-        return worst;
+        double inputContrast = LumaChannel.Deviation(coarseInput);
+        double contrast = inputContrast >= QualityGate.ContentDeviation ? LumaChannel.Deviation(coarseOutput) / inputContrast : double.NaN;
+        return (worst, contrast);
     }
 
     /// <summary>

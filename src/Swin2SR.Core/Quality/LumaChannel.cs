@@ -34,4 +34,21 @@ public static class LumaChannel
         }
         return new SamplePlane(width, height, values);
     }
+
+    /// <summary>Standard deviation of the luma on a 0-255 scale, values clamped to [0,1] first, in one pass (Welford's update, stable for large images).</summary>
+    public static double Deviation(PlanarImage image)
+    {
+        var r = image.Plane(0);
+        var g = image.Plane(1);
+        var b = image.Plane(2);
+        double mean = 0, m2 = 0;
+        for (int i = 0; i < r.Length; i++)
+        {
+            double y = FromRgb(Math.Clamp(r[i], 0f, 1f), Math.Clamp(g[i], 0f, 1f), Math.Clamp(b[i], 0f, 1f));
+            double delta = y - mean;
+            mean += delta / (i + 1);
+            m2 += delta * (y - mean);
+        }
+        return Math.Sqrt(m2 / r.Length);
+    }
 }

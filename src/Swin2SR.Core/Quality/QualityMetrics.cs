@@ -15,7 +15,11 @@ namespace Swin2SR.Core.Quality;
 /// <param name="NonFiniteValues">NaN or infinite values in the model's output (an fp16 overflow, a broken model).</param>
 /// <param name="InputDeviation">Standard deviation of the input's luma (0-255): 0 for a flat image.</param>
 /// <param name="OutputDeviation">The same for the output: near 0 with a textured input means a blank output.</param>
-public sealed record QualityMetrics(double ConsistencyPsnr, long NonFiniteValues, double InputDeviation, double OutputDeviation)
+/// <param name="ContrastRatio">
+/// The output's luma deviation over the input's, both averaged over blocks of 4x4 input pixels: about 1 for a
+/// faithful output, 0.5 for a washed-out or half-bright one; NaN for an input too flat to tell, or a NaN output.
+/// </param>
+public sealed record QualityMetrics(double ConsistencyPsnr, long NonFiniteValues, double InputDeviation, double OutputDeviation, double ContrastRatio = double.NaN)
 {
     private static readonly JsonSerializerOptions s_json = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 

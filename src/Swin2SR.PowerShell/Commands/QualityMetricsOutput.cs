@@ -11,6 +11,7 @@ internal static class QualityMetricsOutput
         NonFiniteValues = metrics.NonFiniteValues,
         InputDeviation = metrics.InputDeviation,
         OutputDeviation = metrics.OutputDeviation,
+        ContrastRatio = metrics.ContrastRatio,
     };
 
     /// <summary>From the journal's JSON column.</summary>

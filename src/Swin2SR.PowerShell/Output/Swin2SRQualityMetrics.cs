@@ -17,5 +17,8 @@ public sealed class Swin2SRQualityMetrics
     /// <summary>Standard deviation of the output's luma, 0-255: near 0 means a blank output.</summary>
     public double OutputDeviation { get; init; }
 
+    /// <summary>The output's contrast over the input's, in 4x4-pixel blocks: about 1 when faithful, 0.5 when washed out; NaN for a flat input.</summary>
+    public double ContrastRatio { get; init; }
+
     public override string ToString() => $"consistency {ConsistencyPsnr:0.0} dB";
 }

@@ -167,12 +167,48 @@ public sealed class QualityGateTests
     }
 
     [Fact]
+    public void A_washed_out_output_of_a_soft_picture_fails_on_contrast_though_its_blocks_are_close()
+    {
+        // Tones between 0.4 and 0.6: washing out (0.25 + v/2) moves no block mean by more than 0.05.
+        var input = Smooth(64, 48);
+        for (int i = 0; i < input.Data.Length; i++)
+            input.Data[i] = 0.4f + (input.Data[i] - 0.2f) / 3;
+        var washed = Nearest(input, 2);
+        for (int i = 0; i < washed.Data.Length; i++)
+            washed.Data[i] = 0.25f + washed.Data[i] / 2;
+
+        var metrics = QualityGate.Measure(input, washed, 2);
+
+        Assert.InRange(metrics.ConsistencyPsnr, QualityGate.DefaultMinConsistencyPsnr + 3, 60);
+        Assert.Equal(0.5, metrics.ContrastRatio, 2);
+        Assert.Contains("contrast is 0.50 times", QualityGate.FindFailure(metrics, QualityGate.DefaultMinConsistencyPsnr));
+        Assert.Null(QualityGate.FindFailure(metrics, 0));
+        Assert.Equal(1, QualityGate.Measure(input, Nearest(input, 2), 2).ContrastRatio, 3);
+    }
+
+    [Fact]
+    public void A_flat_input_has_no_contrast_ratio_and_passes_whatever_the_flat_output()
+    {
+        var flat = new PlanarImage(16, 16);
+        flat.Data.AsSpan().Fill(0.5f);
+        var brighter = new PlanarImage(32, 32);
+        brighter.Data.AsSpan().Fill(0.52f);
+        var metrics = QualityGate.Measure(flat, brighter, 2);
+        Assert.True(double.IsNaN(metrics.ContrastRatio));
+        Assert.Null(QualityGate.FindFailure(metrics, QualityGate.DefaultMinConsistencyPsnr));
+    }
+
+    [Fact]
     public void Metrics_round_trip_through_json_with_infinity_and_nan()
     {
-        var metrics = new QualityMetrics(double.PositiveInfinity, 0, 12.5, 12.25);
+        var metrics = new QualityMetrics(double.PositiveInfinity, 0, 12.5, 12.25, 0.98);
         Assert.Equal(metrics, QualityMetrics.FromJson(metrics.ToJson()));
         var broken = QualityMetrics.FromJson(new QualityMetrics(double.NaN, 3, 1, double.NaN).ToJson())!;
         Assert.True(double.IsNaN(broken.ConsistencyPsnr));
         Assert.Null(QualityMetrics.FromJson("not json"));
+        // Journals written before the contrast ratio existed read as "not measured".
+        var older = QualityMetrics.FromJson("""{"ConsistencyPsnr":41.5,"NonFiniteValues":0,"InputDeviation":30,"OutputDeviation":29}""")!;
+        Assert.Equal(41.5, older.ConsistencyPsnr);
+        Assert.True(double.IsNaN(older.ContrastRatio));
     }
 }
