@@ -31,6 +31,18 @@ public sealed class ImageWriter
             throw new ImageInputException("OutputPathTooLong", ImageErrorKind.WriteFailed, outputPath, excess);
     }
 
+    /// <summary>
+    /// Fails at once (OutputTooLarge) when an output of <paramref name="width"/> x <paramref name="height"/> is
+    /// larger than <paramref name="formatName"/> can hold: its encoder would write a wrong size without a word.
+    /// </summary>
+    /// <param name="path">The file the error names: the input, when checked before it is upscaled.</param>
+    public static void CheckSize(string formatName, int width, int height, string path)
+    {
+        if (OutputFormats.MaxSide(formatName) is { } maxSide && Math.Max(width, height) > maxSide)
+            throw new ImageInputException("OutputTooLarge", ImageErrorKind.LimitExceeded, path,
+                $"the output would be {width}x{height}, and {formatName} holds at most {maxSide} pixels a side; use -Format Png for this image");
+    }
+
     /// <param name="replaceExisting">
     /// False when the output did not exist as the run began (or must not be overwritten): a file that appears
     /// there meanwhile, from another input with the same output name, is kept and this write fails with
@@ -39,6 +51,7 @@ public sealed class ImageWriter
     public void Write(UpscaledImage upscaled, string formatName, string outputPath, CancellationToken cancellation, bool replaceExisting = true)
     {
         CheckPath(outputPath);
+        CheckSize(formatName, upscaled.Pixels.Width, upscaled.Pixels.Height, outputPath);
         var (image, encoder) = OutputEncoding.Prepare(upscaled, formatName, _quality);
         using (image)
         {

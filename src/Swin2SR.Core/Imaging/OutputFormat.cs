@@ -35,6 +35,17 @@ internal static class OutputFormats
     };
 
     /// <summary>
+    /// The longest side a format can hold, or null for no limit that an output within -MaxOutputMegapixels reaches:
+    /// WebP stores width and height in 14 bits, JPEG in 16. Past that, the encoders write a wrong size silently.
+    /// </summary>
+    public static int? MaxSide(string formatName) => formatName switch
+    {
+        "Webp" => 16383,
+        "JPEG" => 65535,
+        _ => null,
+    };
+
+    /// <summary>
     /// The file extension written for a resolved format; an input of that format keeps its own spelling (.jpeg
     /// stays .jpeg), anything else gets the format's usual one (a GIF becomes a .png).
     /// </summary>

@@ -206,6 +206,7 @@ public sealed class UpscalePipeline : IWorkerHost
                 ImageWriter.CheckPath(item.OutputPath);
                 byte[] data = _loader.Read(item.InputPath);
                 var header = _loader.Identify(data, item.InputPath, _scale);
+                ImageWriter.CheckSize(item.OutputFormat, header.Width * _scale, header.Height * _scale, item.InputPath);
                 reserved = MemoryBudget.ImageBytes(header.Width, header.Height, _scale);
                 await _memory.WaitAsync(reserved, cancellation).ConfigureAwait(false);
                 var loaded = _loader.Decode(data, item.InputPath, header);

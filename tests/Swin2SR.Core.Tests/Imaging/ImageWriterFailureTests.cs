@@ -77,6 +77,18 @@ public sealed class ImageWriterFailureTests : IDisposable
         Assert.NotEqual(first, File.ReadAllBytes(output));
     }
 
+    [Theory]
+    [InlineData("Webp", 16383)]
+    [InlineData("JPEG", 65535)]
+    public void A_format_refuses_a_side_longer_than_its_header_can_state_and_png_takes_it(string format, int maxSide)
+    {
+        ImageWriter.CheckSize(format, maxSide, 2, "in.png");
+        var error = Assert.Throws<ImageInputException>(() => ImageWriter.CheckSize(format, 2, maxSide + 1, "in.png"));
+        Assert.Equal("OutputTooLarge", error.ErrorId);
+        Assert.Contains($"2x{maxSide + 1}", error.Reason);
+        ImageWriter.CheckSize("PNG", 2, maxSide + 1, "in.png");
+    }
+
     [Fact]
     public void A_name_as_long_as_the_platform_allows_is_written_although_its_temp_name_would_be_longer()
     {

@@ -191,4 +191,23 @@ public sealed class BadInputPipelineTests : IDisposable
         Assert.Equal(UpscaleStatus.Succeeded, results.Single(r => r.Item.InputPath == fine).Status);
         AssertNothingLeftBut(_folder.File("out"), ["fine.webp"]);
     }
+
+    [Fact]
+    public void An_output_wider_than_webp_can_hold_fails_before_it_is_upscaled_and_png_takes_it()
+    {
+        // x2 of 8200 pixels is 16400, past WebP's 14-bit width: its encoder would write a 16-pixel-wide header.
+        string wide = Input("wide.png", Png(8200, 2));
+        string fine = Input("fine.png", Png(8, 8));
+        var results = RunItems(OutputPlanner.Plan([wide, fine], _folder.File("out"), OutputFormat.Webp));
+        var failed = results.Single(r => r.Item.InputPath == wide);
+        Assert.Equal("OutputTooLarge", failed.Error!.ErrorId);
+        Assert.Equal(ImageErrorKind.LimitExceeded, failed.Error.Kind);
+        Assert.StartsWith(wide + ": the output would be 16400x4, and Webp holds at most 16383", failed.Error.Message);
+        Assert.Equal(UpscaleStatus.Succeeded, results.Single(r => r.Item.InputPath == fine).Status);
+        AssertNothingLeftBut(_folder.File("out"), ["fine.webp"]);
+
+        var png = Assert.Single(RunItems(OutputPlanner.Plan([wide], _folder.File("png"), OutputFormat.Png)));
+        Assert.Equal(UpscaleStatus.Succeeded, png.Status);
+        Assert.Equal(16400, SixLabors.ImageSharp.Image.Identify(png.Item.OutputPath).Width);
+    }
 }
