@@ -11,7 +11,9 @@ public static class OutputPlanner
 {
     public const string DefaultFolderName = "enhanced";
 
-    private static StringComparer PathComparer => OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
+    private static StringComparison PathComparison => OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+
+    private static StringComparer PathComparer => StringComparer.FromComparison(PathComparison);
 
     /// <param name="root">The folder mirrored into <paramref name="outputDirectory"/>; by default the inputs' common folder.</param>
     public static IReadOnlyList<UpscaleItem> Plan(IEnumerable<string> inputPaths, string? outputDirectory, OutputFormat format, string? root = null)
@@ -55,7 +57,7 @@ public static class OutputPlanner
     {
         string full = Path.GetFullPath(folder);
         string prefix = Path.EndsInDirectorySeparator(full) ? full : full + Path.DirectorySeparatorChar;
-        return Path.GetFullPath(path).StartsWith(prefix, OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+        return Path.GetFullPath(path).StartsWith(prefix, PathComparison);
     }
 
     /// <summary>Outputs that more than one input would be written to (photo.jpg and photo.png, both as PNG).</summary>
