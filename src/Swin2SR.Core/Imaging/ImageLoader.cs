@@ -90,10 +90,14 @@ public sealed class ImageLoader
         return (info, format);
     }
 
-    /// <summary>Damage the decoders would not report: truncation (grey or garbage pixels), chunk sizes past the end (huge allocations).</summary>
+    /// <summary>
+    /// Damage the decoders would not report: truncation (grey or garbage pixels), chunk sizes past the end (huge
+    /// allocations), compressed metadata that inflates to gigabytes.
+    /// </summary>
     private static string? FindDamage(IImageFormat format, byte[] data) => format.Name switch
     {
         "JPEG" => JpegStructure.FindDamage(data),
+        "PNG" => PngTextLimit.FindExcess(data),
         "Webp" => WebpStructure.FindDamage(data),
         _ => null,
     };

@@ -17,7 +17,7 @@ internal static class PngIccProfile
 
     /// <summary>The embedded profile, or null when there is none or it cannot be read (a damaged profile is dropped, not fatal).</summary>
     public static byte[]? Read(ReadOnlySpan<byte> png) =>
-        PngChunks.FindBeforeImageData(png, "iCCP"u8) is { } chunk ? Inflate(png[chunk]) : null;
+        PngChunks.FindBeforeImageData(png, "iCCP") is { } chunk ? Inflate(png[chunk]) : null;
 
     /// <summary>Profile name (1-79 bytes), NUL, compression method 0, then the zlib stream.</summary>
     private static byte[]? Inflate(ReadOnlySpan<byte> chunk)

@@ -251,6 +251,54 @@ public sealed class ImageLoaderInputTests : IDisposable
         Assert.Contains("camera raw", error.Reason);
     }
 
+    /// <summary>A PNG with one more chunk, of <paramref name="type"/> and <paramref name="data"/>, right after IHDR.</summary>
+    private static byte[] WithChunk(byte[] png, string type, byte[] data)
+    {
+        byte[] typeAndData = [.. System.Text.Encoding.ASCII.GetBytes(type), .. data];
+        var chunk = new byte[4 + typeAndData.Length + 4];
+        BinaryPrimitives.WriteUInt32BigEndian(chunk, (uint)data.Length);
+        typeAndData.CopyTo(chunk, 4);
+        BinaryPrimitives.WriteUInt32BigEndian(chunk.AsSpan(4 + typeAndData.Length), Crc32.Compute(typeAndData));
+        return [.. png[..PngIccProfile.AfterHeader], .. chunk, .. png[PngIccProfile.AfterHeader..]];
+    }
+
+    private static byte[] Deflated(int zeros)
+    {
+        using var stream = new MemoryStream();
+        using (var deflater = new System.IO.Compression.ZLibStream(stream, System.IO.Compression.CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            var block = new byte[1 << 20];
+            for (int left = zeros; left > 0; left -= block.Length)
+                deflater.Write(block, 0, Math.Min(block.Length, left));
+        }
+        return stream.ToArray();
+    }
+
+    [Theory]
+    [InlineData("zTXt")]
+    [InlineData("iTXt")]
+    public void A_png_whose_compressed_text_inflates_to_a_bomb_is_refused_before_decoding(string type)
+    {
+        using var image = FixtureImages.Pattern(8, 8, FixtureImages.Colour);
+        var png = Valid(image, new PngEncoder());
+        // 64 MB of zeros in about 64 KB: four times the limit, in a file of the size of a small photo.
+        byte[] header = type == "zTXt" ? [.. "Comment"u8, 0, 0] : [.. "XML:com.adobe.xmp"u8, 0, 1, 0, 0, 0];
+        var bomb = WithChunk(png, type, [.. header, .. Deflated(64 << 20)]);
+        Assert.InRange(bomb.Length, 1, 256 << 10);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var error = Refused("bomb.png", bomb);
+        Assert.Equal("CorruptImage", error.ErrorId);
+        Assert.Contains("decompression bomb", error.Reason);
+        Assert.InRange(GC.GetAllocatedBytesForCurrentThread() - before, 0, 8 << 20);
+
+        // Real metadata, compressed too, is read as before.
+        var small = WithChunk(png, type, [.. header, .. Deflated(64 << 10)]);
+        string path = _folder.File("small.png");
+        File.WriteAllBytes(path, small);
+        Assert.Equal((8, 8), (_loader.Load(path, 2).Pixels.Width, _loader.Load(path, 2).Pixels.Height));
+    }
+
     [Fact]
     public void A_cmyk_tiff_is_UnsupportedFormat_not_CorruptImage()
     {
