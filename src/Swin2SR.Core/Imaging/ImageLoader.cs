@@ -30,7 +30,7 @@ public sealed class ImageLoader
     public ImageHeader Identify(byte[] data, string path, int scale)
     {
         var (info, format) = Inspect(data, path, scale);
-        var (w, h) = Orientation.UprightSize(info.Width, info.Height, info.Metadata.ExifProfile);
+        var (w, h) = Orientation.UprightSize(info.Width, info.Height, DamagedExif.Readable(info.Metadata.ExifProfile));
         return new ImageHeader(w, h, format.Name) { Format = format };
     }
 
@@ -52,6 +52,9 @@ public sealed class ImageLoader
         try
         {
             using var image = Image.Load<Rgba64>(SupportedFormats.Configuration, data);
+            bool exifDropped = image.Metadata.ExifProfile is { } exif && DamagedExif.Readable(exif) is null;
+            if (exifDropped)
+                image.Metadata.ExifProfile = null;
             image.Mutate(x => x.AutoOrient());
             var (pixels, alpha) = ToPlanar(image);
             if (alpha is not null)
@@ -60,7 +63,8 @@ public sealed class ImageLoader
             var metadata = image.Metadata.DeepClone();
             if (format.Name == "PNG" && PngIccProfile.Read(data) is { } icc)
                 metadata.IccProfile = new IccProfile(icc);
-            return new LoadedImage(pixels, alpha, traits, metadata, Warnings(format, data));
+            var warnings = Warnings(format, data);
+            return new LoadedImage(pixels, alpha, traits, metadata, exifDropped ? [.. warnings, DamagedExif.Warning] : warnings);
         }
         catch (Exception e) when (e is not (ImageInputException or OperationCanceledException))
         {
@@ -98,6 +102,7 @@ public sealed class ImageLoader
     {
         "JPEG" => JpegStructure.FindDamage(data),
         "PNG" => PngTextLimit.FindExcess(data),
+        "BMP" => BmpStructure.FindDamage(data),
         "Webp" => WebpStructure.FindDamage(data),
         _ => null,
     };

@@ -150,8 +150,13 @@ public sealed class UpscalePipeline : IWorkerHost
         }
         catch (Exception e)
         {
-            _results.Writer.TryComplete(e);
-            throw;
+            // Once a stage fails the others stop with cancellations, and the first of those to surface must not
+            // pass for the cause: a run that failed would end as if it had been stopped, silently. (Seen: an
+            // exception that escaped the loader in a job's run came out as TaskCanceledException, and the job ended
+            // "Interrupted" with every item pending and nothing said.)
+            var failure = _firstFault ?? e;
+            _results.Writer.TryComplete(failure);
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         }
         finally
         {
@@ -159,16 +164,31 @@ public sealed class UpscalePipeline : IWorkerHost
         }
     }
 
+    /// <summary>The first failure of a stage that was not a cancellation, kept so that it is what the run reports.</summary>
+    private Exception? _firstFault;
+
+    private void NoteFault(Task faulted)
+    {
+        if (faulted.Exception?.GetBaseException() is { } e and not OperationCanceledException)
+            Interlocked.CompareExchange(ref _firstFault, e, null);
+    }
+
     /// <summary>
     /// Runs <paramref name="workers"/> copies of a stage after <paramref name="upstream"/> is running; completes the
     /// stage's output channel when all have finished, and on a fault stops the whole run.
     /// </summary>
-    private static async Task StartStage<T>(int workers, Func<int, Task> work, ChannelWriter<T>? output, CancellationTokenSource stop, Task? upstream = null)
+    private async Task StartStage<T>(int workers, Func<int, Task> work, ChannelWriter<T>? output, CancellationTokenSource stop, Task? upstream = null)
     {
         var tasks = Enumerable.Range(0, workers).Select(i => Task.Run(() => work(i))).ToList();
         // A fault stops the run at once: waiting for the other stages first could wait forever on a full channel.
         foreach (var task in tasks)
-            _ = task.ContinueWith(_ => stop.Cancel(), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        {
+            _ = task.ContinueWith(faulted =>
+            {
+                NoteFault(faulted);
+                stop.Cancel();
+            }, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        }
         if (upstream is not null)
             tasks.Add(upstream);
         try
@@ -217,10 +237,11 @@ public sealed class UpscalePipeline : IWorkerHost
                 if (loaded.Alpha is not null && _options.AlphaMode == AlphaMode.Model)
                     work.AddAlphaPart(FinishedImage.GrayPlanes(loaded.Alpha, pixels.Width, pixels.Height));
             }
-            catch (ImageInputException e)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
+                // Anything the loader did not foresee fails this image, not the run.
                 ReleaseImage(reserved);
-                Report(Failed(item, e, started));
+                Report(Failed(item, e as ImageInputException ?? Unforeseen("InputUnreadable", ImageErrorKind.InvalidData, item.InputPath, "it could not be read", e), started));
                 continue;
             }
             foreach (var tile in work.AlphaPart is { } alpha ? work.Tiles().Concat(alpha.Tiles()) : work.Tiles())
@@ -344,9 +365,9 @@ public sealed class UpscalePipeline : IWorkerHost
                 _writer.Write(finished.Image, work.Item.OutputFormat, work.Item.OutputPath, cancellation, replaceExisting: work.Item.MayOverwrite || _options.Force);
                 Report(Succeeded(work, finished));
             }
-            catch (ImageInputException e)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                Report(Failed(work, e, metrics));
+                Report(Failed(work, e as ImageInputException ?? Unforeseen("OutputWriteFailed", ImageErrorKind.WriteFailed, work.Item.OutputPath, "the output could not be made", e), metrics));
             }
             work.Input = null;
             ReleaseImage(work.ReservedBytes);
@@ -377,6 +398,10 @@ public sealed class UpscalePipeline : IWorkerHost
     private UpscaleResult Failed(UpscaleItem item, ImageInputException e, long started, QualityMetrics? metrics = null, int inputWidth = 0, int inputHeight = 0) => new(
         item, UpscaleStatus.Failed, inputWidth, inputHeight, 0, 0, _scale, _modelName, Stopwatch.GetElapsedTime(started),
         new UpscaleError(e.ErrorId, e.Kind, e.Message, e), metrics);
+
+    /// <summary>A failure no handler foresaw (a decoder's or our own surprise), as an error of this image alone, its type named.</summary>
+    private static ImageInputException Unforeseen(string errorId, ImageErrorKind kind, string path, string what, Exception e) =>
+        new(errorId, kind, path, $"{what} ({e.GetType().Name}: {e.Message})", e);
 
     /// <summary>An image that failed after it was decoded: its size is known, and reported with the failure.</summary>
     private UpscaleResult Failed(ImageWork work, ImageInputException e, QualityMetrics? metrics = null) =>

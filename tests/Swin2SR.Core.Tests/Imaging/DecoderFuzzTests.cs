@@ -1,7 +1,11 @@
 using System.Diagnostics;
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Bmp;
+using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Formats.Tiff;
+using SixLabors.ImageSharp.Formats.Tiff.Constants;
 using SixLabors.ImageSharp.Formats.Webp;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.PixelFormats;
@@ -12,7 +16,7 @@ using Xunit.Abstractions;
 namespace Swin2SR.Core.Tests.Imaging;
 
 /// <summary>
-/// Mutated PNG, JPEG and WebP files through the engine's decode path: every case must end decoded or as an
+/// Mutated PNG, JPEG, WebP, TIFF, BMP and GIF files through the engine's decode path: every case must end decoded or as an
 /// <see cref="ImageInputException"/>, within a time limit and a memory bound. A fixed seed makes failures
 /// reproducible; SWIN2SR_FUZZ_CASES and SWIN2SR_FUZZ_SEED run a longer campaign by hand (docs/fuzzing.md),
 /// and SWIN2SR_FUZZ_OUT keeps the files that failed.
@@ -122,6 +126,13 @@ public sealed class DecoderFuzzTests(ITestOutputHelper log)
             ("lossy.webp", FixtureImages.Encode(colour, new WebpEncoder { Quality = 75 })),
             ("lossless.webp", FixtureImages.Encode(translucent, new WebpEncoder { FileFormat = WebpFileFormatType.Lossless })),
             ("alpha-lossy.webp", FixtureImages.Encode(translucent, new WebpEncoder { FileFormat = WebpFileFormatType.Lossy, UseAlphaCompression = true })),
+            ("lzw.tif", FixtureImages.Encode(colour, new TiffEncoder { Compression = TiffCompression.Lzw })),
+            ("deflate-predictor.tif", FixtureImages.Encode(colour, new TiffEncoder { Compression = TiffCompression.Deflate, HorizontalPredictor = TiffPredictor.Horizontal })),
+            ("packbits-gray.tif", FixtureImages.Encode(colour, new TiffEncoder { Compression = TiffCompression.PackBits, BitsPerPixel = TiffBitsPerPixel.Bit8 })),
+            ("rgb.bmp", FixtureImages.Encode(colour, new BmpEncoder { BitsPerPixel = BmpBitsPerPixel.Pixel24 })),
+            ("palette.bmp", FixtureImages.Encode(colour, new BmpEncoder { BitsPerPixel = BmpBitsPerPixel.Pixel8 })),
+            ("rgba.bmp", FixtureImages.Encode(translucent, new BmpEncoder { BitsPerPixel = BmpBitsPerPixel.Pixel32, SupportTransparency = true })),
+            ("still.gif", FixtureImages.Encode(translucent, new GifEncoder())),
         ];
     }
 }

@@ -300,6 +300,33 @@ public sealed class ImageLoaderInputTests : IDisposable
     }
 
     [Fact]
+    public void A_damaged_exif_profile_is_dropped_with_a_warning_and_the_image_decodes()
+    {
+        using var image = FixtureImages.Pattern(6, 4, FixtureImages.Colour);
+        image.Metadata.ExifProfile = new SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifProfile();
+        image.Metadata.ExifProfile.SetValue(SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifTag.Orientation, (ushort)6);
+        image.Metadata.ExifProfile.SetValue(SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifTag.Artist, new string('a', 40));
+        var jpeg = Valid(image, new JpegEncoder());
+        // The Artist entry (tag 0x013B, ASCII, little-endian TIFF) claims 4 billion characters at offset 16 MB, as a
+        // fuzzed file did: ImageSharp throws ArgumentOutOfRangeException on the first value read, wherever that is.
+        int entry = jpeg.AsSpan().IndexOf((ReadOnlySpan<byte>)[0x3B, 0x01, 0x02, 0x00]);
+        Assert.True(entry > 0);
+        BinaryPrimitives.WriteUInt32LittleEndian(jpeg.AsSpan(entry + 4), 0xFF000005);
+        BinaryPrimitives.WriteUInt32LittleEndian(jpeg.AsSpan(entry + 8), 0xFFFFFF);
+        string path = _folder.File("damaged-exif.jpg");
+        File.WriteAllBytes(path, jpeg);
+
+        var header = _loader.Identify(path, 2);
+        var loaded = _loader.Load(path, 2);
+
+        // Without the profile there is no orientation 6: the image stays 6x4, as identified.
+        Assert.Equal((6, 4), (header.Width, header.Height));
+        Assert.Equal((6, 4), (loaded.Pixels.Width, loaded.Pixels.Height));
+        Assert.Null(loaded.Metadata!.ExifProfile);
+        Assert.Equal(DamagedExif.Warning, Assert.Single(loaded.Warnings));
+    }
+
+    [Fact]
     public void A_cmyk_tiff_is_UnsupportedFormat_not_CorruptImage()
     {
         using var image = FixtureImages.Pattern(6, 4, FixtureImages.Colour);

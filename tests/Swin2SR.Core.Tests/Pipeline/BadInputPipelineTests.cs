@@ -210,4 +210,45 @@ public sealed class BadInputPipelineTests : IDisposable
         Assert.Equal(UpscaleStatus.Succeeded, png.Status);
         Assert.Equal(16400, SixLabors.ImageSharp.Image.Identify(png.Item.OutputPath).Width);
     }
+
+    [Fact]
+    public void A_failure_the_loader_did_not_foresee_fails_that_image_and_the_run_goes_on()
+    {
+        // A NUL in a path makes FileStream throw ArgumentException, which no decode handler expects.
+        string good = Input("good.png", Png(8, 8));
+        string odd = _folder.File("in", "odd\0name.png");
+        var items = new List<UpscaleItem>
+        {
+            new(odd, _folder.File("out", "odd.png"), "PNG"),
+            new(good, _folder.File("out", "good.png"), "PNG"),
+        };
+        var results = RunItems(items);
+        var failed = results.Single(r => r.Item.InputPath == odd);
+        Assert.Equal(UpscaleStatus.Failed, failed.Status);
+        Assert.Equal("InputUnreadable", failed.Error!.ErrorId);
+        Assert.Contains("ArgumentException", failed.Error.Message);
+        Assert.Equal(UpscaleStatus.Succeeded, results.Single(r => r.Item.InputPath == good).Status);
+    }
+
+    [Fact]
+    public async Task A_run_whose_item_source_fails_ends_with_that_failure_not_as_if_stopped()
+    {
+        // The stages stop with cancellations once one fails: what the run reports must be the cause, or a job would
+        // end as if it had been stopped, its items left pending and nothing said.
+        var items = System.Threading.Channels.Channel.CreateUnbounded<UpscaleItem>();
+        using var model = TileModel(NearestX2);
+        var pipeline = UpscalePipeline.Start([model], items.Reader, Options, CancellationToken.None);
+        await Task.Delay(300);
+        var cause = new IOException("the job store went away");
+        items.Writer.TryComplete(cause);
+
+        var reported = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await foreach (var _ in pipeline.Results.ReadAllAsync())
+            {
+            }
+        });
+        Assert.Same(cause, reported);
+        Assert.Same(cause, await Assert.ThrowsAnyAsync<Exception>(() => pipeline.Completion));
+    }
 }
