@@ -80,6 +80,15 @@ Describe 'Invoke-Swin2SRUpscale' {
             Test-Path -LiteralPath (Join-Path $inner 'out') | Should -BeFalse
         }
 
+        It 'never writes an output over its own input, even with -Force' {
+            $file = New-TestImage (Join-Path $in 'photo.png')
+            $before = [IO.File]::ReadAllBytes($file.FullName)
+            $result = $file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $in -Force -WarningVariable warned -WarningAction SilentlyContinue
+            $result | Should -BeNullOrEmpty
+            @($warned | Where-Object { "$_" -match 'would be replaced by their own outputs' }) | Should -HaveCount 1
+            [IO.File]::ReadAllBytes($file.FullName) | Should -Be $before
+        }
+
         It 'warns before a run when two inputs would share one output, and writes it once' {
             $null = New-TestImage (Join-Path $in 'photo.png') -Seed 1
             $null = New-TestImage (Join-Path $in 'photo.bmp') -Seed 2

@@ -21,7 +21,8 @@ internal static class InputScreening
                   "outputs are written there when -OutputDirectory is not given, so these are outputs of earlier runs, not inputs. " +
                   "To upscale them, give -OutputDirectory."
                 : $"Left out {earlierOutputs.Count} file(s) inside the output folder {outputDirectory}, such as {earlierOutputs[0]}: " +
-                  "they are outputs of earlier runs, not inputs.");
+                  "files there are taken for outputs of earlier runs (or would be replaced by their own outputs), not inputs. " +
+                  "To upscale them, give an -OutputDirectory outside the folders you upscale.");
         }
         return kept;
     }
