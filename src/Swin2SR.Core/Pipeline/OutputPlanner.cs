@@ -35,16 +35,19 @@ public static class OutputPlanner
 
     /// <summary>
     /// Separates the inputs that are outputs of earlier runs: files inside <paramref name="outputDirectory"/>, or,
-    /// without one, files in an <c>enhanced</c> folder. A recursive listing of a folder that holds its own outputs
-    /// (the nightly <c>Get-ChildItem -Recurse | Invoke-Swin2SRUpscale</c>) would otherwise upscale every output
-    /// again the next night, into enhanced/enhanced, each time 16 times larger.
+    /// without one, files in an <c>enhanced</c> folder; and files inside <paramref name="rejectedDirectory"/>
+    /// (-KeepRejected). A recursive listing of a folder that holds its own outputs (the nightly
+    /// <c>Get-ChildItem -Recurse | Invoke-Swin2SRUpscale</c>) would otherwise upscale every output again the next
+    /// night, into enhanced/enhanced, each time 16 times larger.
     /// </summary>
     public static (IReadOnlyList<string> Inputs, IReadOnlyList<string> EarlierOutputs) SetAsideEarlierOutputs(
-        IEnumerable<string> inputPaths, string? outputDirectory)
+        IEnumerable<string> inputPaths, string? outputDirectory, string? rejectedDirectory = null)
     {
-        bool IsEarlierOutput(string input) => outputDirectory is null
-            ? PathComparer.Equals(Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(input))), DefaultFolderName)
-            : IsUnder(input, outputDirectory);
+        bool IsEarlierOutput(string input) =>
+            (outputDirectory is null
+                ? PathComparer.Equals(Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(input))), DefaultFolderName)
+                : IsUnder(input, outputDirectory))
+            || (rejectedDirectory is not null && IsUnder(input, rejectedDirectory));
         var inputs = new List<string>();
         var earlierOutputs = new List<string>();
         foreach (var input in inputPaths)

@@ -9,23 +9,26 @@ namespace Swin2SR.PowerShell.Commands;
 /// </summary>
 internal static class InputScreening
 {
-    public static IReadOnlyList<string> LeaveOutEarlierOutputs(IReadOnlyList<string> inputs, string? outputDirectory, Action<string> warn, Action<string> verbose)
+    public static IReadOnlyList<string> LeaveOutEarlierOutputs(IReadOnlyList<string> inputs, string? outputDirectory, string? rejectedDirectory,
+        Action<string> warn, Action<string> verbose)
     {
-        var (kept, earlierOutputs) = OutputPlanner.SetAsideEarlierOutputs(inputs, outputDirectory);
+        var (kept, earlierOutputs) = OutputPlanner.SetAsideEarlierOutputs(inputs, outputDirectory, rejectedDirectory);
         foreach (var path in earlierOutputs)
             verbose($"Left out {path}: it is in an output folder.");
         if (earlierOutputs.Count > 0)
-        {
-            warn(outputDirectory is null
-                ? $"Left out {earlierOutputs.Count} file(s) in '{OutputPlanner.DefaultFolderName}' folders, such as {earlierOutputs[0]}: " +
-                  "outputs are written there when -OutputDirectory is not given, so these are outputs of earlier runs, not inputs. " +
-                  "To upscale them, give -OutputDirectory."
-                : $"Left out {earlierOutputs.Count} file(s) inside the output folder {outputDirectory}, such as {earlierOutputs[0]}: " +
-                  "files there are taken for outputs of earlier runs (or would be replaced by their own outputs), not inputs. " +
-                  "To upscale them, give an -OutputDirectory outside the folders you upscale.");
-        }
+            warn($"Left out {earlierOutputs.Count} file(s) {WhereOutputsGo(outputDirectory, rejectedDirectory)}, such as {earlierOutputs[0]}: {Why(outputDirectory)}");
         return kept;
     }
+
+    private static string WhereOutputsGo(string? outputDirectory, string? rejectedDirectory) =>
+        (outputDirectory is null ? $"in '{OutputPlanner.DefaultFolderName}' folders" : $"inside the output folder {outputDirectory}")
+        + (rejectedDirectory is null ? "" : $" or the -KeepRejected folder {rejectedDirectory}");
+
+    private static string Why(string? outputDirectory) => outputDirectory is null
+        ? "outputs are written there when -OutputDirectory is not given, so these are outputs of earlier runs, not inputs. " +
+          "To upscale them, give -OutputDirectory."
+        : "files there are taken for outputs of earlier runs (or would be replaced by their own outputs), not inputs. " +
+          "To upscale them, give an -OutputDirectory outside the folders you upscale.";
 
     public static IReadOnlyList<UpscaleItem> Plan(IReadOnlyList<string> inputs, string? outputDirectory, string format, Action<string> warn)
     {

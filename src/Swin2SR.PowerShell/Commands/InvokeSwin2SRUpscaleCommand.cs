@@ -125,7 +125,8 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
             ThrowTerminatingError(new ErrorRecord(new IOException($"-OutputDirectory {outputDirectory} is a file, not a folder."),
                 "OutputDirectoryIsFile", ErrorCategory.InvalidArgument, outputDirectory));
         }
-        var inputs = InputScreening.LeaveOutEarlierOutputs(_inputs, outputDirectory, WriteWarning, WriteVerbose);
+        string? rejectedDirectory = KeepRejected is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(KeepRejected);
+        var inputs = InputScreening.LeaveOutEarlierOutputs(_inputs, outputDirectory, rejectedDirectory, WriteWarning, WriteVerbose);
         var approved = Approve(modelPath, inputs, outputDirectory);
         if (approved.Count == 0)
             return;
@@ -139,7 +140,7 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
             MaxOutputMegapixels = Bound(nameof(MaxOutputMegapixels), MaxOutputMegapixels),
             AlphaMode = AlphaMode,
             MinConsistencyPsnr = Bound(nameof(MinConsistencyPsnr), MinConsistencyPsnr),
-            KeepRejected = KeepRejected is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(KeepRejected),
+            KeepRejected = rejectedDirectory,
         };
         if (QueueOnly)
         {

@@ -45,6 +45,18 @@ public sealed class OutputPlannerTests : IDisposable
     }
 
     [Fact]
+    public void Files_kept_for_review_by_KeepRejected_are_earlier_outputs_too()
+    {
+        string shop = _folder.File("shop");
+        string review = Path.Combine(shop, "review");
+        string[] inputs = [Path.Combine(shop, "a.png"), Path.Combine(review, "a-1f2e.png")];
+        var (kept, earlier) = OutputPlanner.SetAsideEarlierOutputs(inputs, _folder.File("out"), review);
+        Assert.Equal([inputs[0]], kept);
+        Assert.Equal([inputs[1]], earlier);
+        Assert.Equal(2, OutputPlanner.SetAsideEarlierOutputs(inputs, _folder.File("out")).Inputs.Count);
+    }
+
+    [Fact]
     public void A_path_is_under_a_folder_only_below_a_separator_and_the_root_holds_everything()
     {
         Assert.True(OutputPlanner.IsUnder("/srv/out/x.png", "/srv/out"));
