@@ -25,24 +25,9 @@ internal static class PngIccProfile
         int nul = chunk.IndexOf((byte)0);
         if (nul < 1 || nul + 2 > chunk.Length || chunk[nul + 1] != 0)
             return null;
-        try
-        {
-            using var inflater = new ZLibStream(new MemoryStream(chunk[(nul + 2)..].ToArray()), CompressionMode.Decompress);
-            using var profile = new MemoryStream();
-            var buffer = new byte[81920];
-            int read;
-            while ((read = inflater.Read(buffer)) > 0)
-            {
-                if (profile.Length + read > MaxProfileLength)
-                    return null;
-                profile.Write(buffer, 0, read);
-            }
-            return profile.Length > 0 ? profile.ToArray() : null;
-        }
-        catch (InvalidDataException)
-        {
-            return null;
-        }
+        using var profile = new MemoryStream();
+        var (length, whole) = BoundedInflate.Run(new MemoryStream(chunk[(nul + 2)..].ToArray()), MaxProfileLength, profile);
+        return whole && length is > 0 and <= MaxProfileLength ? profile.ToArray() : null;
     }
 
     /// <summary>A complete iCCP chunk (length, type, data, CRC) carrying <paramref name="profile"/>.</summary>

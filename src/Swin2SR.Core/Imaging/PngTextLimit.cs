@@ -1,5 +1,3 @@
-using System.IO.Compression;
-
 namespace Swin2SR.Core.Imaging;
 
 /// <summary>
@@ -20,7 +18,9 @@ internal static class PngTextLimit
         {
             if (CompressedText(png, chunk) is not { } compressed)
                 continue;
-            budget -= Inflated(png, compressed, budget);
+            var (offset, length) = compressed.GetOffsetAndLength(png.Length);
+            // A broken stream counts what it inflated before it broke: the decoder would inflate that much too.
+            budget -= BoundedInflate.Run(new MemoryStream(png, offset, length, writable: false), budget).Length;
             if (budget < 0)
                 return $"its compressed text metadata ({chunk.Type}) inflates to more than {MaxInflatedBytes >> 20} MB (a decompression bomb)";
         }
@@ -46,23 +46,4 @@ internal static class PngTextLimit
         return translatedEnd < 0 ? null : new Range(offset + language + languageEnd + 1 + translatedEnd + 1, offset + length);
     }
 
-    /// <summary>How many bytes the zlib stream inflates to, counting no further than just past <paramref name="limit"/>.</summary>
-    private static long Inflated(byte[] png, Range compressed, long limit)
-    {
-        var (offset, length) = compressed.GetOffsetAndLength(png.Length);
-        using var inflater = new ZLibStream(new MemoryStream(png, offset, length, writable: false), CompressionMode.Decompress);
-        var buffer = new byte[1 << 16];
-        long total = 0;
-        try
-        {
-            int read;
-            while (total <= limit && (read = inflater.Read(buffer)) > 0)
-                total += read;
-        }
-        catch (InvalidDataException)
-        {
-            // A broken stream inflates to what it holds; the decoder reports the damage, if it matters.
-        }
-        return total;
-    }
 }
