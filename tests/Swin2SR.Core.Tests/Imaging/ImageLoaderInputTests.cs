@@ -360,14 +360,8 @@ public sealed class ImageLoaderInputTests : IDisposable
         using var image = FixtureImages.Pattern(6, 4, FixtureImages.Colour);
         var png = Valid(image, new PngEncoder());
         // acTL (2 frames, looping forever) right after IHDR, as APNG writers put it; ImageSharp shows the still image.
-        byte[] typeAndData = [.. "acTL"u8, 0, 0, 0, 2, 0, 0, 0, 0];
-        var chunk = new byte[4 + typeAndData.Length + 4];
-        BinaryPrimitives.WriteUInt32BigEndian(chunk, 8);
-        typeAndData.CopyTo(chunk, 4);
-        BinaryPrimitives.WriteUInt32BigEndian(chunk.AsSpan(4 + typeAndData.Length), Crc32.Compute(typeAndData));
-        const int afterHeader = 8 + 25;
         string path = _folder.File("anim.png");
-        File.WriteAllBytes(path, [.. png[..afterHeader], .. chunk, .. png[afterHeader..]]);
+        File.WriteAllBytes(path, WithChunk(png, "acTL", [0, 0, 0, 2, 0, 0, 0, 0]));
         var loaded = _loader.Load(path, 2);
         Assert.Equal(FixtureImages.Colour(2, 1).B / 255f, loaded.Pixels[2, 1, 2], 5);
         Assert.Equal("it is an animated PNG: only its first frame is upscaled", Assert.Single(loaded.Warnings));

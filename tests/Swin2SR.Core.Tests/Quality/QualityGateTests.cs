@@ -69,15 +69,21 @@ public sealed class QualityGateTests
         Assert.Null(QualityGate.FindFailure(metrics, QualityGate.DefaultMinConsistencyPsnr));
     }
 
+    /// <summary>A black <paramref name="side"/> x <paramref name="side"/> square at (x0, y0): a tile the model broke.</summary>
+    private static void Blacken(PlanarImage image, int x0, int y0, int side)
+    {
+        for (int c = 0; c < 3; c++)
+            for (int y = y0; y < y0 + side; y++)
+                for (int x = x0; x < x0 + side; x++)
+                    image[c, y, x] = 0;
+    }
+
     [Fact]
     public void One_broken_tile_of_a_faithful_output_fails()
     {
         var input = Smooth(64, 64);
         var output = Nearest(input, 2);
-        for (int c = 0; c < 3; c++)
-            for (int y = 32; y < 96; y++)
-                for (int x = 32; x < 96; x++)
-                    output[c, y, x] = 0;
+        Blacken(output, 32, 32, 64);
         var metrics = QualityGate.Measure(input, output, 2);
         Assert.Contains("-MinConsistencyPsnr", QualityGate.FindFailure(metrics, QualityGate.DefaultMinConsistencyPsnr));
     }
@@ -87,10 +93,7 @@ public sealed class QualityGateTests
     {
         var input = Smooth(512, 384);
         var output = Nearest(input, 2);
-        for (int c = 0; c < 3; c++)
-            for (int y = 256; y < 384; y++)
-                for (int x = 512; x < 640; x++)
-                    output[c, y, x] = 0;
+        Blacken(output, 512, 256, 128);
         // Over the whole image the black 64x64-pixel tile weighs 1/48: about 23 dB, above the threshold.
         var shrunk = AreaDownscale.Shrink(output, 2, 2);
         Assert.InRange(Psnr.ComputeRgb(input, shrunk, 0, 0, 512, 384), QualityGate.DefaultMinConsistencyPsnr + 1, 30);
