@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.Channels;
 using Swin2SR.Core.Inference;
@@ -8,7 +9,7 @@ namespace Swin2SR.Core.Jobs;
 /// <summary>
 /// Runs a job's pending items through the pipeline as one worker: claims items under a lease as the pipeline
 /// has room, keeps the leases alive, commits each outcome to the journal before handing it on, and stops when
-/// the job runs dry, on Ctrl+C, or when a Stop is requested from any session. Several runners (in several
+/// the job runs dry (and no other worker holds items it might leave behind), on Ctrl+C, or when a Stop is requested from any session. Several runners (in several
 /// processes or on several hosts) may work on one job at once; the store's claims keep them apart.
 /// </summary>
 public sealed class JobRunner
@@ -30,7 +31,14 @@ public sealed class JobRunner
     private readonly Channel<UpscaleResult> _results = Channel.CreateUnbounded<UpscaleResult>(new UnboundedChannelOptions { SingleWriter = true, SingleReader = true });
     private readonly CancellationTokenSource _stop;
 
+    private readonly ConcurrentQueue<string> _details = new();
     private UpscalePipeline? _pipeline;
+    // Leases this worker holds: items claimed and not yet committed. The pipeline alone does not bound them: it
+    // frees its room when an image is written, and its outcome may then wait for the journal (a store slow to
+    // answer, a process still starting up: seen 104 items claimed with none committed). Bounded here, a worker
+    // claims no further ahead of its journal than it needs to stay busy, so others get their share and a worker
+    // that dies leaves only that many leases to take over.
+    private SemaphoreSlim? _leases;
 
     private JobRunner(IJobStore store, JobRecord job, IReadOnlyList<ITileRunner> devices, UpscaleOptions options, TimeSpan leaseDuration, PathMap paths, CancellationToken cancellation)
     {
@@ -54,6 +62,13 @@ public sealed class JobRunner
 
     public string WorkerId => _worker.Id;
 
+    /// <summary>
+    /// The most items this worker leases at once: what its pipeline holds, the claimed channel's items, the claim
+    /// being handed over, and a journal batch of outcomes waiting for their commit, which keeps the pipeline busy
+    /// while the journal keeps up.
+    /// </summary>
+    internal int LeaseLimit { get; private set; }
+
     /// <summary>What the scheduler had to adapt during the run (smaller batches or tiles, a failed device).</summary>
     public bool TryTakeNote(out string note)
     {
@@ -61,9 +76,11 @@ public sealed class JobRunner
         return _pipeline is { } pipeline && pipeline.TryTakeNote(out note);
     }
 
-    /// <summary>What is worth a verbose line (batch sizes chosen, the tiling overhead at the end).</summary>
+    /// <summary>What is worth a verbose line (batch sizes chosen, the tiling overhead at the end, waiting for other workers).</summary>
     public bool TryTakeDetail(out string detail)
     {
+        if (_details.TryDequeue(out detail!))
+            return true;
         detail = "";
         return _pipeline is { } pipeline && pipeline.TryTakeDetail(out detail);
     }
@@ -90,6 +107,8 @@ public sealed class JobRunner
             _store.RegisterWorker(_job.Id, _worker);
             registered = true;
             var pipeline = _pipeline = UpscalePipeline.Start(_devices, _claimed.Reader, _options, token);
+            LeaseLimit = pipeline.ItemsHeld + 2 * ClaimBatch + JournalBatch;
+            _leases = new SemaphoreSlim(LeaseLimit);
             feeder = Task.Run(() => FeedAsync(token));
             watcher = Task.Run(() => WatchAsync(token));
             await JournalAsync(pipeline).ConfigureAwait(false);
@@ -114,20 +133,39 @@ public sealed class JobRunner
             if (registered)
                 _store.UnregisterWorker(_job.Id, _worker.Id);
             _stop.Dispose();
+            _leases?.Dispose();
         }
     }
 
-    /// <summary>Claims a few items at a time, only as fast as the pipeline takes them, so other workers get their share.</summary>
+    /// <summary>
+    /// Claims a few items at a time, only as fast as the pipeline takes them and within the lease limit, so other
+    /// workers get their share. With nothing left to claim it stays while other workers hold items: one that dies
+    /// leaves them to whoever is still running, not to the next Resume.
+    /// </summary>
     private async Task FeedAsync(CancellationToken token)
     {
         try
         {
+            bool standingBy = false;
             while (!token.IsCancellationRequested)
             {
+                for (int i = 0; i < ClaimBatch; i++)
+                    await _leases!.WaitAsync(token).ConfigureAwait(false);
                 RecoverDeadLocalWorkers();
                 var claimed = _store.Claim(_job.Id, _worker.Id, ClaimBatch, DateTimeOffset.UtcNow + _leaseDuration);
+                if (claimed.Count < ClaimBatch)
+                    _leases!.Release(ClaimBatch - claimed.Count);
                 if (claimed.Count == 0)
-                    break;
+                {
+                    int heldByOthers = ItemsHeldByOthers();
+                    if (heldByOthers == 0)
+                        break;
+                    if (!standingBy)
+                        _details.Enqueue($"Nothing left to claim; staying until the other workers finish the {heldByOthers} items they hold, to take over any that one leaves behind.");
+                    standingBy = true;
+                    await Task.Delay(StopPollInterval, token).ConfigureAwait(false);
+                    continue;
+                }
                 foreach (var c in claimed)
                     await _claimed.Writer.WriteAsync(new UpscaleItem(_paths.Map(c.InputPath), _paths.Map(c.OutputPath), c.OutputFormat, c.Id, c.MayOverwrite), token).ConfigureAwait(false);
             }
@@ -137,6 +175,8 @@ public sealed class JobRunner
             _claimed.Writer.TryComplete();
         }
     }
+
+    private int ItemsHeldByOthers() => _store.Items(_job.Id, [ItemStatus.Running]).Count(i => i.LeaseOwner != _worker.Id);
 
     /// <summary>A worker on this host whose process is gone (killed, crashed, rebooted) cannot finish: free its items now.</summary>
     private void RecoverDeadLocalWorkers()
@@ -204,6 +244,7 @@ public sealed class JobRunner
         if (batch.Count == 0)
             return;
         _store.Complete(_worker.Id, batch.Select(ToOutcome).ToList());
+        _leases!.Release(batch.Count);
         foreach (var result in batch)
             _results.Writer.TryWrite(result);
         batch.Clear();

@@ -79,6 +79,8 @@ public sealed class UpscalePipeline : IWorkerHost
                 ? "CPU tensors on transparent huge pages, reused from tile to tile."
                 : $"CPU tensors on ONNX Runtime's arena: {why}.");
         _inFlight = new SemaphoreSlim(inFlight);
+        // Each decoder takes its next item before it waits for room in flight.
+        ItemsHeld = inFlight + options.IoThreads;
         _memory = new MemoryBudget(options.MaxBytesInFlight);
         // Fp16 only where every device runs it: an image's tiles may go to any device.
         _precision = devices.All(d => d.Precision == Precision.Fp16) ? Precision.Fp16 : Precision.Fp32;
@@ -86,6 +88,9 @@ public sealed class UpscalePipeline : IWorkerHost
     }
 
     public ChannelReader<UpscaleResult> Results => _results.Reader;
+
+    /// <summary>How many items the run takes from its input before it waits for one to leave.</summary>
+    public int ItemsHeld { get; }
 
     /// <summary>Completes when every stage has stopped; faults only on a bug or a broken setup, never on a bad image.</summary>
     public Task Completion { get; private set; } = Task.CompletedTask;

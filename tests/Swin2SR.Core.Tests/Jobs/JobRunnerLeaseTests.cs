@@ -1,0 +1,134 @@
+using Npgsql;
+using Swin2SR.Core.Inference;
+using Swin2SR.Core.Jobs;
+using Swin2SR.Core.Jobs.Postgres;
+using Swin2SR.Core.Pipeline;
+using Swin2SR.Core.Tests.Support;
+
+namespace Swin2SR.Core.Tests.Jobs;
+
+/// <summary>
+/// How a worker leases items on a shared store: no more at once than its limit, however slowly its commits go
+/// through, and with nothing left to claim it stays to take over what another worker abandons.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class JobRunnerLeaseTests : IDisposable
+{
+    private static readonly string NearestX2 = RepoPaths.TestModel("nearest-x2");
+    private readonly string _connectionString;
+    private readonly TempFolder _folder = new();
+
+    public JobRunnerLeaseTests(PostgresServer server) => _connectionString = server.CreateDatabase();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task A_worker_whose_commits_wait_claims_no_more_than_its_lease_limit_and_finishes_once_they_go_through()
+    {
+        const int count = 400;
+        var inputs = Inputs(count);
+        using var store = new PostgresJobStore(_connectionString);
+        var (job, _, _) = JobPlanner.AddInputs(store, "lagging", Options, inputs);
+        using var model = TileModel.LoadCpu(NearestX2, cores: 1);
+
+        using var stop = new CancellationTokenSource();
+        var runner = JobRunner.Start(store, job, [model], [], stop.Token);
+        try
+        {
+            // A commit credits the worker's row, so while another transaction holds that row every commit waits
+            // (claims do not touch it), as behind a slow or contended server.
+            await using var blocker = new NpgsqlConnection(_connectionString);
+            await blocker.OpenAsync();
+            await using var hold = await blocker.BeginTransactionAsync();
+            await LockWorkerRow(blocker, hold, runner.WorkerId);
+
+            int limit = runner.LeaseLimit;
+            Assert.InRange(limit, 1, count / 2);
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            // Claims come 8 at a time, so they stop within 8 of the limit.
+            while (Running(store, job.Id) < limit - 7 && DateTime.UtcNow < deadline)
+                await Task.Delay(50);
+            await Task.Delay(1000);
+            int held = Running(store, job.Id);
+            Assert.InRange(held, limit - 7, limit);
+            await Task.Delay(500);
+            Assert.Equal(held, Running(store, job.Id));
+            Assert.True(store.Items(job.Id, [ItemStatus.Pending]).Count >= count - limit, "what the worker did not claim is left for others");
+
+            await hold.RollbackAsync();
+            await foreach (var _ in runner.Results.ReadAllAsync())
+            {
+            }
+            await runner.Completion;
+        }
+        finally
+        {
+            // The model is disposed after this: the run must be over first, even when an assertion failed.
+            stop.Cancel();
+            await runner.Completion.ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+        var items = store.Items(job.Id, null);
+        Assert.All(items, i => Assert.Equal((ItemStatus.Succeeded, 1), (i.Status, i.Attempts)));
+        Assert.Equal(count, items.Count);
+    }
+
+    [Fact]
+    public async Task A_worker_with_nothing_left_to_claim_stays_until_it_has_taken_over_what_another_worker_abandoned()
+    {
+        var inputs = Inputs(12);
+        using var store = new PostgresJobStore(_connectionString);
+        var (job, _, _) = JobPlanner.AddInputs(store, "abandoned", Options, inputs);
+        // A worker on another host holds four items whose lease lapses in a few seconds, as when it loses the
+        // network: its heartbeat is fresh, so only the lapse of its lease frees them.
+        var now = DateTimeOffset.UtcNow;
+        var absent = new WorkerRecord("elsewhere:4242:0badf00d", "elsewhere", 4242, 0, "cpu", now, now, 0);
+        store.RegisterWorker(job.Id, absent);
+        var abandoned = store.Claim(job.Id, absent.Id, 4, now.AddSeconds(4)).Select(c => c.Id).ToHashSet();
+        Assert.Equal(4, abandoned.Count);
+        using var model = TileModel.LoadCpu(NearestX2, cores: 1);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        // The other eight take well under the lease's four seconds, so the runner runs dry while the four are held.
+        var runner = JobRunner.Start(store, job, [model], [], stop.Token);
+        var results = new List<UpscaleResult>();
+        await foreach (var result in runner.Results.ReadAllAsync())
+            results.Add(result);
+        await runner.Completion;
+
+        Assert.False(stop.IsCancellationRequested, "the runner finished on its own");
+        Assert.Equal(inputs.Count, results.Count);
+        Assert.Equal(inputs.Order(), results.Select(r => r.Item.InputPath).Order());
+        Assert.All(results, r => Assert.Equal(UpscaleStatus.Succeeded, r.Status));
+        var items = store.Items(job.Id, null);
+        Assert.All(items, i => Assert.Equal((ItemStatus.Succeeded, abandoned.Contains(i.Id) ? 2 : 1), (i.Status, i.Attempts)));
+        var details = new List<string>();
+        while (runner.TryTakeDetail(out var detail))
+            details.Add(detail);
+        Assert.Contains(details, d => d.Contains("staying until the other workers finish the 4 items they hold"));
+    }
+
+    private JobOptions Options => new() { ModelPath = NearestX2, OutputDirectory = _folder.File("out"), TileSize = 16, TileOverlap = 0 };
+
+    private List<string> Inputs(int count) => Enumerable.Range(0, count).Select(i =>
+    {
+        string path = _folder.File("in", $"{i:D4}.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        TestImages.SavePng(path, TestImages.RandomPixels(new Random(i), 16, 16), 16, 16);
+        return path;
+    }).ToList();
+
+    private static int Running(IJobStore store, long jobId) => store.Items(jobId, [ItemStatus.Running]).Count;
+
+    /// <summary>Locks the worker's row in <paramref name="tx"/>, once the worker has registered it.</summary>
+    private static async Task LockWorkerRow(NpgsqlConnection connection, NpgsqlTransaction tx, string workerId)
+    {
+        await using var command = new NpgsqlCommand("SELECT id FROM swin2sr.workers WHERE id = $1 FOR UPDATE", connection, tx);
+        command.Parameters.Add(new NpgsqlParameter { Value = workerId });
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await command.ExecuteScalarAsync() is null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the worker registered itself");
+            await Task.Delay(10);
+        }
+    }
+}
