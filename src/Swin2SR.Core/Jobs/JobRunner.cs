@@ -9,13 +9,14 @@ namespace Swin2SR.Core.Jobs;
 /// <summary>
 /// Runs a job's pending items through the pipeline as one worker: claims items under a lease as the pipeline
 /// has room, keeps the leases alive, commits each outcome to the journal before handing it on, and stops when
-/// the job runs dry (and no other worker holds items it might leave behind), on Ctrl+C, or when a Stop is requested from any session. Several runners (in several
-/// processes or on several hosts) may work on one job at once; the store's claims keep them apart.
+/// the job runs dry (and no other worker holds items it might leave behind), on Ctrl+C, or when a Stop is
+/// requested from any session. Several runners (in several processes or on several hosts) may work on one job at
+/// once; the store's claims keep them apart.
 /// </summary>
 public sealed class JobRunner
 {
     public static readonly TimeSpan DefaultLeaseDuration = TimeSpan.FromSeconds(60);
-    private const int ClaimBatch = 8;
+    internal const int ClaimBatch = 8;
     private const int JournalBatch = 64;
     private static readonly TimeSpan JournalLatency = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan StopPollInterval = TimeSpan.FromSeconds(1);
@@ -33,12 +34,6 @@ public sealed class JobRunner
 
     private readonly ConcurrentQueue<string> _details = new();
     private UpscalePipeline? _pipeline;
-    // Leases this worker holds: items claimed and not yet committed. The pipeline alone does not bound them: it
-    // frees its room when an image is written, and its outcome may then wait for the journal (a store slow to
-    // answer, a process still starting up: seen 104 items claimed with none committed). Bounded here, a worker
-    // claims no further ahead of its journal than it needs to stay busy, so others get their share and a worker
-    // that dies leaves only that many leases to take over.
-    private SemaphoreSlim? _leases;
 
     private JobRunner(IJobStore store, JobRecord job, IReadOnlyList<ITileRunner> devices, UpscaleOptions options, TimeSpan leaseDuration, PathMap paths, CancellationToken cancellation)
     {
@@ -101,6 +96,7 @@ public sealed class JobRunner
     {
         var token = _stop.Token;
         Task feeder = Task.CompletedTask, watcher = Task.CompletedTask;
+        SemaphoreSlim? leases = null;
         bool registered = false;
         try
         {
@@ -108,10 +104,15 @@ public sealed class JobRunner
             registered = true;
             var pipeline = _pipeline = UpscalePipeline.Start(_devices, _claimed.Reader, _options, token);
             LeaseLimit = pipeline.ItemsHeld + 2 * ClaimBatch + JournalBatch;
-            _leases = new SemaphoreSlim(LeaseLimit);
-            feeder = Task.Run(() => FeedAsync(token));
+            // Leases this worker holds: items claimed and not yet committed. The pipeline alone does not bound
+            // them: it frees its room when an image is written, and its outcome may then wait for the journal (a
+            // store slow to answer, a process still starting up: seen 104 items claimed with none committed).
+            // Bounded here, a worker claims no further ahead of its journal than it needs to stay busy, so others
+            // get their share and a worker that dies leaves only that many leases to take over.
+            leases = new SemaphoreSlim(LeaseLimit);
+            feeder = Task.Run(() => FeedAsync(leases, token));
             watcher = Task.Run(() => WatchAsync(token));
-            await JournalAsync(pipeline).ConfigureAwait(false);
+            await JournalAsync(pipeline, leases).ConfigureAwait(false);
             await feeder.ConfigureAwait(false);
             _results.Writer.TryComplete();
         }
@@ -133,7 +134,7 @@ public sealed class JobRunner
             if (registered)
                 _store.UnregisterWorker(_job.Id, _worker.Id);
             _stop.Dispose();
-            _leases?.Dispose();
+            leases?.Dispose();
         }
     }
 
@@ -142,7 +143,7 @@ public sealed class JobRunner
     /// workers get their share. With nothing left to claim it stays while other workers hold items: one that dies
     /// leaves them to whoever is still running, not to the next Resume.
     /// </summary>
-    private async Task FeedAsync(CancellationToken token)
+    private async Task FeedAsync(SemaphoreSlim leases, CancellationToken token)
     {
         try
         {
@@ -150,11 +151,11 @@ public sealed class JobRunner
             while (!token.IsCancellationRequested)
             {
                 for (int i = 0; i < ClaimBatch; i++)
-                    await _leases!.WaitAsync(token).ConfigureAwait(false);
+                    await leases.WaitAsync(token).ConfigureAwait(false);
                 RecoverDeadLocalWorkers();
                 var claimed = _store.Claim(_job.Id, _worker.Id, ClaimBatch, DateTimeOffset.UtcNow + _leaseDuration);
                 if (claimed.Count < ClaimBatch)
-                    _leases!.Release(ClaimBatch - claimed.Count);
+                    leases.Release(ClaimBatch - claimed.Count);
                 if (claimed.Count == 0)
                 {
                     int heldByOthers = ItemsHeldByOthers();
@@ -211,7 +212,7 @@ public sealed class JobRunner
     }
 
     /// <summary>Commits outcomes in small batches (one transaction each) and only then reports them.</summary>
-    private async Task JournalAsync(UpscalePipeline pipeline)
+    private async Task JournalAsync(UpscalePipeline pipeline, SemaphoreSlim leases)
     {
         var reader = pipeline.Results;
         var batch = new List<UpscaleResult>(JournalBatch);
@@ -225,9 +226,9 @@ public sealed class JobRunner
                 else if (!await WaitBriefly(reader, JournalLatency - deadline.Elapsed).ConfigureAwait(false))
                     break;
             }
-            Commit(batch);
+            Commit(batch, leases);
         }
-        Commit(batch);
+        Commit(batch, leases);
         await pipeline.Completion.ConfigureAwait(false);
     }
 
@@ -239,12 +240,12 @@ public sealed class JobRunner
         return await Task.WhenAny(waiting, Task.Delay(timeout)).ConfigureAwait(false) == waiting && await waiting.ConfigureAwait(false);
     }
 
-    private void Commit(List<UpscaleResult> batch)
+    private void Commit(List<UpscaleResult> batch, SemaphoreSlim leases)
     {
         if (batch.Count == 0)
             return;
         _store.Complete(_worker.Id, batch.Select(ToOutcome).ToList());
-        _leases!.Release(batch.Count);
+        leases.Release(batch.Count);
         foreach (var result in batch)
             _results.Writer.TryWrite(result);
         batch.Clear();
