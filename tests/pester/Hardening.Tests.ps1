@@ -107,8 +107,17 @@ Describe 'Invoke-Swin2SRUpscale with hostile input and output' {
             $null = New-BombPng (Join-Path $in 'bomb.png') 100000
             $expected = @{ 'zero.png' = 'EmptyFile'; 'cut.png' = 'CorruptImage'; 'cut.jpg' = 'CorruptImage'; 'notes.jpg' = 'UnsupportedFormat'
                 'old.tga' = 'UnsupportedFormat'; 'bomb.png' = 'ImageTooLarge' }
+            if ($IsLinux) {
+                # Opening a named pipe waits for a writer: were it opened, this writer would end the wait after a
+                # minute, and the test would fail instead of hanging.
+                $pipe = Join-Path $in 'pipe.png'
+                mkfifo $pipe
+                $expected['pipe.png'] = 'NotAFile'
+                $release = Start-ThreadJob { Start-Sleep 60; [IO.File]::OpenWrite($using:pipe).Dispose() }
+            }
 
             $results = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName bad -JobStore $store -ErrorVariable problems -ErrorAction SilentlyContinue
+            if ($release) { Remove-Job $release -Force }
 
             ($results | Where-Object Status -eq 'Succeeded').Name | Should -Be 'good.png'
             $problems | Should -HaveCount $expected.Count
@@ -120,6 +129,11 @@ Describe 'Invoke-Swin2SRUpscale with hostile input and output' {
                 ($results | Where-Object InputPath -eq $path).Status | Should -Be 'Failed'
             }
             ($problems | Where-Object TargetObject -eq (Join-Path $in 'bomb.png')).ToString() | Should -Match '100000x100000.*-MaxInputMegapixels'
+            if ($IsLinux) {
+                $record = $problems | Where-Object TargetObject -eq $pipe
+                $record.ToString() | Should -Be "${pipe}: it is a named pipe (FIFO), not a regular file: only image files can be upscaled"
+                $record.CategoryInfo.Category | Should -Be 'InvalidType'
+            }
             @(Get-ChildItem -LiteralPath $out -Recurse -Force -File).Name | Should -Be 'good.png'
 
             $journal = Get-Swin2SRJobItem bad -JobStore $store -Status Failed

@@ -140,9 +140,15 @@ public sealed class ImageLoader
 
     private static FileStream Open(string path)
     {
+        if (SpecialFiles.Describe(path) is { } kind)
+            throw NotAFile(path, kind);
         try
         {
-            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            if (stream.CanSeek)
+                return stream;
+            stream.Dispose();
+            throw NotAFile(path, "a pipe or a device");
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -156,6 +162,9 @@ public sealed class ImageLoader
 
     private static ImageInputException Unreadable(string path, Exception e) =>
         new("InputUnreadable", ImageErrorKind.InvalidData, path, $"the file cannot be read ({e.Message})", e);
+
+    private static ImageInputException NotAFile(string path, string kind) =>
+        new("NotAFile", ImageErrorKind.NotSupported, path, $"it is {kind}, not a regular file: only image files can be upscaled");
 
     private static ImageInputException Empty(string path) =>
         new("EmptyFile", ImageErrorKind.InvalidData, path, "the file is empty (0 bytes)");

@@ -41,6 +41,36 @@ public sealed class ImageLoaderInputTests : IDisposable
         Assert.Contains("empty", error.Reason);
     }
 
+    [LinuxFact]
+    public void A_named_pipe_is_NotAFile_at_once_instead_of_waiting_for_a_writer()
+    {
+        string path = _folder.File("pipe.png");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path]))
+            mkfifo.WaitForExit();
+        var load = Task.Run(() => _loader.Load(path, scale: 2));
+        bool finished = ((IAsyncResult)load).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(10));
+        if (!finished)
+            using (File.OpenWrite(path)) { } // a writer releases the reader stuck in open(2), so the test host can end
+        Assert.True(finished, "the loader is still waiting for something to write to the pipe");
+        var error = Assert.IsType<ImageInputException>(load.Exception?.InnerException);
+        Assert.Equal("NotAFile", error.ErrorId);
+        Assert.Equal(ImageErrorKind.NotSupported, error.Kind);
+        Assert.Equal($"{path}: it is a named pipe (FIFO), not a regular file: only image files can be upscaled", error.Message);
+    }
+
+    [LinuxFact]
+    public void A_device_and_a_folder_are_NotAFile_and_a_link_to_an_image_is_the_image()
+    {
+        Assert.Contains("a character device", Assert.Throws<ImageInputException>(() => _loader.Load("/dev/zero", 2)).Reason);
+        Assert.Equal("NotAFile", Assert.Throws<ImageInputException>(() => _loader.Load(_folder.Path, 2)).ErrorId);
+        using var image = FixtureImages.Pattern(12, 8, FixtureImages.Colour);
+        string target = _folder.File("photo.png");
+        File.WriteAllBytes(target, Valid(image, new PngEncoder()));
+        string link = _folder.File("link.png");
+        File.CreateSymbolicLink(link, target);
+        Assert.Equal(12, _loader.Load(link, 2).Pixels.Width);
+    }
+
     [Fact]
     public void A_truncated_png_is_CorruptImage()
     {

@@ -1,0 +1,56 @@
+using System.Runtime.InteropServices;
+
+namespace Swin2SR.Core.Imaging;
+
+/// <summary>
+/// Tells a path that names something other than a regular file: opening a named pipe waits until something writes
+/// to it (a whole run would hang on one), and a device such as /dev/zero reads without end. .NET gives no file type
+/// on Linux (FileAttributes says Normal for a pipe, a device and a file alike), so this asks the kernel with statx,
+/// whose buffer has one layout on every Linux architecture. Elsewhere, or with a libc that lacks statx, it knows
+/// nothing, and <see cref="ImageLoader"/> still refuses a stream that cannot seek once it is open.
+/// </summary>
+internal static unsafe class SpecialFiles
+{
+    private const int CurrentDirectory = -100; // AT_FDCWD
+    private const uint TypeField = 0x1;        // STATX_TYPE
+    private const int FileTypeMask = 0xF000;   // S_IFMT
+
+    [StructLayout(LayoutKind.Explicit, Size = 256)]
+    private struct StatxBuffer
+    {
+        [FieldOffset(0)] public uint Mask;
+        [FieldOffset(28)] public ushort Mode;
+    }
+
+    private static readonly IntPtr Statx = OperatingSystem.IsLinux()
+        && NativeLibrary.TryGetExport(NativeLibrary.GetMainProgramHandle(), "statx", out IntPtr statx) ? statx : IntPtr.Zero;
+
+    /// <summary>What the path is ("a named pipe (FIFO)"), or null for a regular file, a missing one, or when it cannot be told.</summary>
+    public static string? Describe(string path)
+    {
+        if (Statx == IntPtr.Zero)
+            return null;
+        StatxBuffer buffer = default;
+        IntPtr pathUtf8 = Marshal.StringToCoTaskMemUTF8(path);
+        try
+        {
+            // Without AT_SYMLINK_NOFOLLOW: a link to an image is that image.
+            int status = ((delegate* unmanaged<int, IntPtr, int, uint, StatxBuffer*, int>)Statx)(CurrentDirectory, pathUtf8, 0, TypeField, &buffer);
+            if (status != 0 || (buffer.Mask & TypeField) == 0)
+                return null;
+        }
+        finally
+        {
+            Marshal.FreeCoTaskMem(pathUtf8);
+        }
+        return (buffer.Mode & FileTypeMask) switch
+        {
+            0x1000 => "a named pipe (FIFO)",
+            0x2000 => "a character device",
+            0x4000 => "a folder",
+            0x6000 => "a block device",
+            0xC000 => "a socket",
+            _ => null,
+        };
+    }
+}
