@@ -152,6 +152,12 @@ Describe 'Invoke-Swin2SRUpscale with hostile input and output' {
             $outputTooBig = $file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore $store -MaxOutputMegapixels 0.004 -ErrorAction SilentlyContinue
             $outputTooBig.ErrorId | Should -Be 'OutputTooLarge'
             ($file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore $store -MaxOutputMegapixels 0.005).Status | Should -Be 'Succeeded'
+
+            # Limits raised as far as they go still leave an output that no array could hold: refused, not crashed.
+            $mural = New-BombPng (Join-Path $in 'mural.png') 14000
+            $huge = $mural | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore $store -MaxInputMegapixels 1000 -MaxOutputMegapixels 100000 -ErrorVariable e2 -ErrorAction SilentlyContinue
+            $huge.ErrorId | Should -Be 'OutputTooLarge'
+            $e2[0].ToString() | Should -BeLike "$($mural.FullName): the x2 output would be 784 megapixels, more than one image can hold in memory*"
         }
 
         It 'fails an input deleted after it was listed and does the others' {

@@ -221,6 +221,9 @@ public sealed class ImageLoader
         if (outputMegapixels > _limits.MaxOutputMegapixels)
             throw new ImageInputException("OutputTooLarge", ImageErrorKind.LimitExceeded, path,
                 $"the x{scale} output would be {outputMegapixels:0.#} megapixels, over the limit of {_limits.MaxOutputMegapixels:0.#} (-MaxOutputMegapixels)");
+        long inputPixels = (long)width * height;
+        if (ImageMemory.WhyNot(inputPixels, inputPixels * scale * scale, scale, _limits.MemoryBytes) is { } reason)
+            throw new ImageInputException(scale > 1 ? "OutputTooLarge" : "ImageTooLarge", ImageErrorKind.LimitExceeded, path, reason);
     }
 
     /// <summary>Colour planes in [0,1], and the alpha plane only if some pixel is not fully opaque.</summary>

@@ -190,6 +190,31 @@ public sealed class ImageLoaderInputTests : IDisposable
     }
 
     [Fact]
+    public void An_output_that_needs_more_memory_than_the_process_has_is_OutputTooLarge_before_decoding()
+    {
+        // 1000x1000 x2: 4 megapixels out, about 111 MB at its peak; the process is given 64 MiB.
+        var loader = new ImageLoader(ImageLimits.Default with { MemoryBytes = 64 << 20 });
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var error = Refused("poster.png", FixtureImages.PngClaiming(1000, 1000), loader);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 4 << 20);
+        Assert.Equal("OutputTooLarge", error.ErrorId);
+        Assert.Equal(ImageErrorKind.LimitExceeded, error.Kind);
+        Assert.Equal("upscaling it x2 to 4 megapixels needs about 111 MB of memory, more than the 58 MB this process can give one image"
+            + " (90% of 64 MB): run it on a machine with more memory, or with a smaller -Scale", error.Reason);
+        Assert.Equal(1000, new ImageLoader(ImageLimits.Default with { MemoryBytes = 1L << 30 }).Identify(FixtureImages.PngClaiming(1000, 1000), "poster.png", 2).Width);
+    }
+
+    [Fact]
+    public void An_output_larger_than_one_array_can_hold_is_OutputTooLarge_whatever_the_limits_allow()
+    {
+        // 14000x14000 x2 = 784 megapixels: three floats a pixel is more than a .NET array holds.
+        var loader = new ImageLoader(new ImageLimits(MaxInputMegapixels: 1000, MaxOutputMegapixels: 100_000) { MemoryBytes = long.MaxValue / 64 });
+        var error = Refused("mural.png", FixtureImages.PngClaiming(14000, 14000), loader);
+        Assert.Equal("OutputTooLarge", error.ErrorId);
+        Assert.StartsWith("the x2 output would be 784 megapixels, more than one image can hold in memory (715.8 megapixels", error.Reason);
+    }
+
+    [Fact]
     public void A_file_deleted_after_it_was_listed_is_InputNotFound()
     {
         string path = _folder.File("gone.png");

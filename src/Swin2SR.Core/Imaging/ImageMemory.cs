@@ -1,0 +1,47 @@
+namespace Swin2SR.Core.Imaging;
+
+/// <summary>
+/// Whether one image can be upscaled in the memory this process has, told from its header. An image that cannot is
+/// better refused than tried: the kernel's out-of-memory killer would end the whole run, every image in flight with
+/// it, and the next scheduled run would take the same image first and die again.
+/// </summary>
+public static class ImageMemory
+{
+    /// <summary>
+    /// The peak an image adds while it is decoded, upscaled and written, per pixel: on the input side its 16-bit
+    /// decode and float planes, on the output side the float canvas, the encoder's copy and its buffers. Measured alone
+    /// at 16-18 bytes per output pixel for 96-megapixel PNG and JPEG outputs of noise (peak RSS over a run of an 8x8
+    /// image), and 26 for a 384-megapixel JPEG beside another image; counted as 24.
+    /// </summary>
+    private const long InputBytesPerPixel = 20, OutputBytesPerPixel = 24;
+
+    /// <summary>The share of the process's memory one image may need: the model, the runtime and the system need the rest.</summary>
+    private const double UsableShare = 0.9;
+
+    /// <summary>Colour planes are float arrays of three values a pixel, and a .NET array holds at most <see cref="Array.MaxLength"/>.</summary>
+    public static long MaxPlanarPixels => Array.MaxLength / 3;
+
+    /// <summary>The memory this process may use: the machine's, or its container's limit (what the garbage collector sees).</summary>
+    public static long ProcessMemoryBytes() => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+
+    public static long PeakBytes(long inputPixels, long outputPixels) => inputPixels * InputBytesPerPixel + outputPixels * OutputBytesPerPixel;
+
+    /// <summary>Why an image of this size cannot be done here, or null when it can.</summary>
+    public static string? WhyNot(long inputPixels, long outputPixels, int scale, long processMemoryBytes)
+    {
+        long largest = Math.Max(inputPixels, outputPixels);
+        if (largest > MaxPlanarPixels)
+            return $"{(outputPixels >= inputPixels ? $"the x{scale} output" : "the image")} would be {largest / 1e6:0.#} megapixels, "
+                + $"more than one image can hold in memory ({MaxPlanarPixels / 1e6:0.#} megapixels: a colour plane is one .NET array)";
+        long needed = PeakBytes(inputPixels, outputPixels);
+        long usable = (long)(processMemoryBytes * UsableShare);
+        if (needed > usable)
+            return (scale > 1 ? $"upscaling it x{scale} to {outputPixels / 1e6:0.#} megapixels" : $"reading its {inputPixels / 1e6:0.#} megapixels")
+                + $" needs about {Gigabytes(needed)} of memory, more than the {Gigabytes(usable)} this process can give one image"
+                + $" ({UsableShare * 100:0}% of {Gigabytes(processMemoryBytes)}): run it on a machine with more memory"
+                + (scale > 1 ? ", or with a smaller -Scale" : "");
+        return null;
+    }
+
+    private static string Gigabytes(long bytes) => bytes < 1L << 30 ? $"{bytes / (double)(1 << 20):0} MB" : $"{bytes / (double)(1L << 30):0.#} GB";
+}
