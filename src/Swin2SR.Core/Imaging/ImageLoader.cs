@@ -96,7 +96,7 @@ public sealed class ImageLoader
 
     /// <summary>
     /// Damage the decoders would not report: truncation (grey or garbage pixels), chunk sizes past the end (huge
-    /// allocations), compressed metadata that inflates to gigabytes.
+    /// allocations), compressed metadata that inflates to gigabytes, a directory the decoder would read without end.
     /// </summary>
     private static string? FindDamage(IImageFormat format, byte[] data) => format.Name switch
     {
@@ -104,6 +104,7 @@ public sealed class ImageLoader
         "PNG" => PngTextLimit.FindExcess(data),
         "BMP" => BmpStructure.FindDamage(data),
         "Webp" => WebpStructure.FindDamage(data),
+        "TIFF" => TiffStructure.FindDamage(data),
         _ => null,
     };
 
@@ -112,8 +113,8 @@ public sealed class ImageLoader
     {
         "GIF" when GifFrames.IsAnimated(data) => ["it is an animated GIF: only its first frame is upscaled"],
         "PNG" when PngChunks.IsAnimated(data) => ["it is an animated PNG: only its first frame is upscaled"],
-        "TIFF" when TiffPages.Count(data) is > 1 and var pages =>
-            [$"it is a TIFF of {pages}{(pages >= TiffPages.MaxCounted ? " or more" : "")} pages: only its first page is upscaled"],
+        "TIFF" when TiffStructure.Count(data) is > 1 and var pages =>
+            [$"it is a TIFF of {pages}{(pages >= TiffStructure.MaxCounted ? " or more" : "")} pages: only its first page is upscaled"],
         _ => [],
     };
 

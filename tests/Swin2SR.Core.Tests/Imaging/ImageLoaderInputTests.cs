@@ -405,8 +405,44 @@ public sealed class ImageLoaderInputTests : IDisposable
         var bytes = MultiPageTiff(image, 2);
         // The second page's "next" points back to the first.
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4), BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(4)));
-        Assert.Equal(2, TiffPages.Count(bytes));
+        Assert.Equal(2, TiffStructure.Count(bytes));
         Assert.Equal("CorruptImage", Refused("loop.tif", bytes).ErrorId);
+    }
+
+    /// <summary>A little-endian BigTIFF whose directories, at bytes 16, 64, ..., hold one ImageWidth entry each, the last claiming <paramref name="lastCount"/> entries.</summary>
+    private static byte[] BigTiff(int directories, ulong lastCount)
+    {
+        var bytes = new byte[16 + 48 * directories];
+        "II"u8.CopyTo(bytes);
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(2), 43);
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(4), 8);
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(8), 16);
+        for (int i = 0; i < directories; i++)
+        {
+            var ifd = bytes.AsSpan(16 + 48 * i);
+            BinaryPrimitives.WriteUInt64LittleEndian(ifd, i == directories - 1 ? lastCount : 1);
+            BinaryPrimitives.WriteUInt16LittleEndian(ifd[8..], 256);   // ImageWidth
+            BinaryPrimitives.WriteUInt16LittleEndian(ifd[10..], 4);    // LONG
+            BinaryPrimitives.WriteUInt64LittleEndian(ifd[12..], 1);
+            BinaryPrimitives.WriteUInt64LittleEndian(ifd[20..], 16);
+            BinaryPrimitives.WriteUInt64LittleEndian(ifd[28..], i == directories - 1 ? 0UL : (ulong)(16 + 48 * (i + 1)));
+        }
+        return bytes;
+    }
+
+    [Fact]
+    public void A_bigtiff_directory_claiming_more_entries_than_the_file_holds_is_CorruptImage_at_once()
+    {
+        var bytes = BigTiff(2, lastCount: 1UL << 40);
+        string path = _folder.File("endless.tif");
+        File.WriteAllBytes(path, bytes);
+        var load = Task.Run(() => _loader.Load(path, 2));
+        Assert.True(((IAsyncResult)load).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(10)), "the decoder is still reading the directory's entries");
+        var error = Assert.IsType<ImageInputException>(load.Exception?.InnerException);
+        Assert.Equal("CorruptImage", error.ErrorId);
+        Assert.Equal("the BigTIFF directory at byte 64 claims 1099511627776 entries, more than the 112-byte file holds", error.Reason);
+        Assert.Equal(2, TiffStructure.Count(bytes));
+        Assert.Equal(3, TiffStructure.Count(BigTiff(3, lastCount: 1)));
     }
 
     [Fact]
