@@ -12,12 +12,12 @@ public sealed record ImageLimits(double MaxInputMegapixels, double MaxOutputMega
     /// <summary>100 MP in (a 12k x 8k scan), 400 MP out: generous for photos, far below what exhausts a host.</summary>
     public static ImageLimits Default { get; } = new(DefaultMaxInputMegapixels, DefaultMaxOutputMegapixels);
 
+    /// <summary>The memory one image must fit in (<see cref="ImageMemory"/>); tests set less than the machine has.</summary>
+    public long MemoryBytes { get; init; } = ImageMemory.ProcessMemoryBytes();
+
     /// <summary>
     /// The largest file an image within the pixel limit can need: 16 bytes a pixel (uncompressed 32-bit float
     /// RGBA TIFF, the widest layout we read) plus 64 MiB of metadata. A bigger file is refused before it is read.
     /// </summary>
-    /// <summary>The memory one image must fit in (<see cref="ImageMemory"/>); tests set less than the machine has.</summary>
-    public long MemoryBytes { get; init; } = ImageMemory.ProcessMemoryBytes();
-
     public long MaxInputBytes => (long)Math.Min(Array.MaxLength, MaxInputMegapixels * 1e6 * 16 + (64 << 20));
 }

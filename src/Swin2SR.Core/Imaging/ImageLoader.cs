@@ -222,8 +222,7 @@ public sealed class ImageLoader
         if (outputMegapixels > _limits.MaxOutputMegapixels)
             throw new ImageInputException("OutputTooLarge", ImageErrorKind.LimitExceeded, path,
                 $"the x{scale} output would be {outputMegapixels:0.#} megapixels, over the limit of {_limits.MaxOutputMegapixels:0.#} (-MaxOutputMegapixels)");
-        long inputPixels = (long)width * height;
-        if (ImageMemory.WhyNot(inputPixels, inputPixels * scale * scale, scale, _limits.MemoryBytes) is { } reason)
+        if (ImageMemory.WhyNot(width, height, scale, _limits.MemoryBytes) is { } reason)
             throw new ImageInputException(scale > 1 ? "OutputTooLarge" : "ImageTooLarge", ImageErrorKind.LimitExceeded, path, reason);
     }
 

@@ -5,7 +5,7 @@ namespace Swin2SR.Core.Imaging;
 /// better refused than tried: the kernel's out-of-memory killer would end the whole run, every image in flight with
 /// it, and the next scheduled run would take the same image first and die again.
 /// </summary>
-public static class ImageMemory
+internal static class ImageMemory
 {
     /// <summary>
     /// The peak an image adds while it is decoded, upscaled and written, per pixel: on the input side its 16-bit
@@ -19,21 +19,20 @@ public static class ImageMemory
     private const double UsableShare = 0.9;
 
     /// <summary>Colour planes are float arrays of three values a pixel, and a .NET array holds at most <see cref="Array.MaxLength"/>.</summary>
-    public static long MaxPlanarPixels => Array.MaxLength / 3;
+    private static readonly long MaxPlanarPixels = Array.MaxLength / 3;
 
     /// <summary>The memory this process may use: the machine's, or its container's limit (what the garbage collector sees).</summary>
     public static long ProcessMemoryBytes() => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
 
-    public static long PeakBytes(long inputPixels, long outputPixels) => inputPixels * InputBytesPerPixel + outputPixels * OutputBytesPerPixel;
-
-    /// <summary>Why an image of this size cannot be done here, or null when it can.</summary>
-    public static string? WhyNot(long inputPixels, long outputPixels, int scale, long processMemoryBytes)
+    /// <summary>Why an image of <paramref name="width"/> x <paramref name="height"/> cannot be upscaled x<paramref name="scale"/> here, or null when it can.</summary>
+    public static string? WhyNot(int width, int height, int scale, long processMemoryBytes)
     {
+        long inputPixels = (long)width * height, outputPixels = inputPixels * scale * scale;
         long largest = Math.Max(inputPixels, outputPixels);
         if (largest > MaxPlanarPixels)
             return $"{(outputPixels >= inputPixels ? $"the x{scale} output" : "the image")} would be {largest / 1e6:0.#} megapixels, "
                 + $"more than one image can hold in memory ({MaxPlanarPixels / 1e6:0.#} megapixels: a colour plane is one .NET array)";
-        long needed = PeakBytes(inputPixels, outputPixels);
+        long needed = inputPixels * InputBytesPerPixel + outputPixels * OutputBytesPerPixel;
         long usable = (long)(processMemoryBytes * UsableShare);
         if (needed > usable)
             return (scale > 1 ? $"upscaling it x{scale} to {outputPixels / 1e6:0.#} megapixels" : $"reading its {inputPixels / 1e6:0.#} megapixels")

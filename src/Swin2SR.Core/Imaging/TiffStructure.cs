@@ -35,8 +35,8 @@ internal static class TiffStructure
             return 0;
         var layout = Read(data[2..], 2, littleEndian) switch
         {
-            ClassicTiffVersion => new Layout(CountBytes: 2, EntryBytes: 12, OffsetBytes: 4, FirstIfdAt: 4),
-            BigTiffVersion => new Layout(CountBytes: 8, EntryBytes: 20, OffsetBytes: 8, FirstIfdAt: 8),
+            ClassicTiffVersion => new Layout(IsBigTiff: false, CountBytes: 2, EntryBytes: 12, OffsetBytes: 4, FirstIfdAt: 4),
+            BigTiffVersion => new Layout(IsBigTiff: true, CountBytes: 8, EntryBytes: 20, OffsetBytes: 8, FirstIfdAt: 8),
             _ => (Layout?)null,
         };
         if (layout is not { } l || data.Length < l.FirstIfdAt + l.OffsetBytes)
@@ -51,7 +51,8 @@ internal static class TiffStructure
             ulong room = ((ulong)data.Length - offset - (ulong)l.CountBytes) / (ulong)l.EntryBytes;
             if (entries > room)
             {
-                if (l.CountBytes == 8)
+                // ImageSharp stops a classic directory's 16-bit count at the end of the file; only a BigTIFF's runs on.
+                if (l.IsBigTiff)
                     damage = $"the BigTIFF directory at byte {offset} claims {entries} entries, more than the {data.Length}-byte file holds";
                 break;
             }
@@ -63,7 +64,7 @@ internal static class TiffStructure
         return pages;
     }
 
-    private readonly record struct Layout(int CountBytes, int EntryBytes, int OffsetBytes, int FirstIfdAt);
+    private readonly record struct Layout(bool IsBigTiff, int CountBytes, int EntryBytes, int OffsetBytes, int FirstIfdAt);
 
     private static ulong Read(ReadOnlySpan<byte> data, int bytes, bool littleEndian) => (bytes, littleEndian) switch
     {
