@@ -205,6 +205,44 @@ Describe 'Jobs' {
             finally { $workers | Where-Object { -not $_.HasExited } | ForEach-Object { $_.Kill() } }
         }
 
+        It 'gives up an image that its worker was lost on three times, as WorkerLost, so the job finishes; -RetryFailed tries it again' {
+            $null = New-TestImageSet $in 4
+            # Stands in for an image that crashes its worker: with the real model it is in hand for seconds, long
+            # enough to kill the worker then, as a native crash in a decoder or in ONNX Runtime would end it.
+            $poison = New-TestImage (Join-Path $in 'poison.png') -Width 600 -Height 600
+            $model = Join-Path $RepoRoot 'models/swin2sr-tiny-x4.onnx'
+            $first = "Get-ChildItem -LiteralPath '$in' -File | Invoke-Swin2SRUpscale -JobName poison -Model '$model' -OutputDirectory '$out' -MinConsistencyPsnr 0"
+            foreach ($loss in 1..3) {
+                $worker = Start-ChildPwsh (Get-WorkerCommand $store ($(if ($loss -eq 1) { $first } else { 'Resume-Swin2SRJob poison' })))
+                # The worker takes every core: at a lower priority it leaves this process enough to watch and kill it.
+                $worker.PriorityClass = 'BelowNormal'
+                try {
+                    Wait-Until { $worker.HasExited -or (Get-Swin2SRJobItem poison -Status Running -ErrorAction Ignore | Where-Object { $_.InputPath -eq $poison.FullName -and $_.Worker -match ":$($worker.Id):" }) }
+                    # The child's output is read only once it has exited: reading it sooner waits for the child to end.
+                    if ($worker.HasExited) { throw "Loss $loss must land while the image is in hand, but the worker ended: $($worker.StdOut.Result) $($worker.StdErr.Result)" }
+                }
+                finally { $worker.Kill(); $worker.WaitForExit() }
+            }
+
+            $results = Resume-Swin2SRJob poison -ErrorVariable failures -ErrorAction SilentlyContinue
+            $failures | Should -HaveCount 1
+            $failures[0].FullyQualifiedErrorId | Should -Match '^WorkerLost'
+            $failures[0].CategoryInfo.Category | Should -Be 'OperationStopped'
+            $failures[0].TargetObject | Should -Be $poison.FullName
+            $failures[0].ToString() | Should -Match 'poison\.png.*3 times.*-RetryFailed'
+            ($results | Where-Object InputPath -eq $poison.FullName).ErrorId | Should -Be 'WorkerLost'
+            $job = Get-Swin2SRJob poison
+            $job.State | Should -Be 'CompletedWithErrors'
+            ($job.Succeeded, $job.Failed) | Should -Be @(4, 1)
+            Test-Path -LiteralPath (Join-Path $out 'poison.png') | Should -BeFalse
+            Get-LeftoverTempFile $out | Should -BeNullOrEmpty
+
+            $retried = Resume-Swin2SRJob poison -RetryFailed
+            $retried.Status | Should -Be 'Succeeded'
+            (Get-TestImageSize (Join-Path $out 'poison.png')).Width | Should -Be 2400
+            (Get-Swin2SRJob poison).State | Should -Be 'Completed'
+        }
+
         It 'survives SIGKILL at random moments: every output exactly once, byte-equal to an uninterrupted run' {
             $count = 300
             $null = New-TestImageSet $in $count -Width 48 -Height 48

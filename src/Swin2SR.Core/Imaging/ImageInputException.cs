@@ -30,4 +30,6 @@ public enum ImageErrorKind
     LimitExceeded,
     WriteFailed,
     InferenceFailed,
+    /// <summary>Its worker ended (crashed, was killed) every time it held the image: the cause is unknown.</summary>
+    WorkerLost,
 }

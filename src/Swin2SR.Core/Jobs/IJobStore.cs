@@ -24,7 +24,7 @@ public interface IJobStore : IDisposable
     /// </summary>
     AddItemsResult AddItems(long jobId, IReadOnlyList<NewItem> items, bool redoDone);
 
-    /// <summary>Failed items go back to Pending (Resume -RetryFailed).</summary>
+    /// <summary>Failed items go back to Pending (Resume -RetryFailed), their lost leases forgiven.</summary>
     int RequeueFailed(long jobId);
 
     void RegisterWorker(long jobId, WorkerRecord worker);
@@ -40,8 +40,15 @@ public interface IJobStore : IDisposable
     /// <summary>Makes the leases of these (dead) workers expire now, so their items can be claimed.</summary>
     void ExpireWorkers(long jobId, IReadOnlyCollection<string> workerIds);
 
-    /// <summary>Leases up to <paramref name="max"/> Pending items, or Running ones whose lease expired.</summary>
+    /// <summary>Leases up to <paramref name="max"/> Pending items that no worker has lost.</summary>
     IReadOnlyList<ClaimedItem> Claim(long jobId, string workerId, int max, DateTimeOffset leaseUntil);
+
+    /// <summary>
+    /// Leases one suspect, the first by id, or none: a Running item whose lease expired (taking it over counts a lost
+    /// lease), or a Pending one that was lost before. A worker claims one only when it holds nothing else, and runs it
+    /// alone, so that a crash counts only against the image that caused it.
+    /// </summary>
+    ClaimedItem? ClaimSuspect(long jobId, string workerId, DateTimeOffset leaseUntil);
 
     /// <summary>Commits outcomes; returns how many were still leased by this worker (the others were taken over).</summary>
     int Complete(string workerId, IReadOnlyList<ItemOutcome> outcomes);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.Channels;
+using Swin2SR.Core.Imaging;
 using Swin2SR.Core.Inference;
 using Swin2SR.Core.Pipeline;
 
@@ -17,6 +18,8 @@ public sealed class JobRunner
 {
     public static readonly TimeSpan DefaultLeaseDuration = TimeSpan.FromSeconds(60);
     internal const int ClaimBatch = 8;
+    /// <summary>How often a worker may be lost on an item before the item fails as WorkerLost instead of running again.</summary>
+    public const int MaxLostLeases = 3;
     private const int JournalBatch = 64;
     private static readonly TimeSpan JournalLatency = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan StopPollInterval = TimeSpan.FromSeconds(1);
@@ -33,7 +36,11 @@ public sealed class JobRunner
     private readonly CancellationTokenSource _stop;
 
     private readonly ConcurrentQueue<string> _details = new();
+    private readonly ConcurrentQueue<string> _notes = new();
     private UpscalePipeline? _pipeline;
+    // Items handed to the pipeline whose outcomes are not committed yet: none, before a suspect runs alone.
+    private int _uncommitted;
+    private bool _warnedOfSuspects;
 
     private JobRunner(IJobStore store, JobRecord job, IReadOnlyList<ITileRunner> devices, UpscaleOptions options, TimeSpan leaseDuration, PathMap paths, CancellationToken cancellation)
     {
@@ -64,9 +71,11 @@ public sealed class JobRunner
     /// </summary>
     internal int LeaseLimit { get; private set; }
 
-    /// <summary>What the scheduler had to adapt during the run (smaller batches or tiles, a failed device).</summary>
+    /// <summary>What the scheduler had to adapt during the run (smaller batches or tiles, a failed device, images a lost worker left).</summary>
     public bool TryTakeNote(out string note)
     {
+        if (_notes.TryDequeue(out note!))
+            return true;
         note = "";
         return _pipeline is { } pipeline && pipeline.TryTakeNote(out note);
     }
@@ -110,7 +119,7 @@ public sealed class JobRunner
             // Bounded here, a worker claims no further ahead of its journal than it needs to stay busy, so others
             // get their share and a worker that dies leaves only that many leases to take over.
             leases = new SemaphoreSlim(LeaseLimit);
-            feeder = Task.Run(() => FeedAsync(leases, token));
+            feeder = Task.Run(() => FeedAsync(pipeline, leases, token));
             watcher = Task.Run(() => WatchAsync(token));
             await JournalAsync(pipeline, leases).ConfigureAwait(false);
             await feeder.ConfigureAwait(false);
@@ -140,10 +149,11 @@ public sealed class JobRunner
 
     /// <summary>
     /// Claims a few items at a time, only as fast as the pipeline takes them and within the lease limit, so other
-    /// workers get their share. With nothing left to claim it stays while other workers hold items: one that dies
-    /// leaves them to whoever is still running, not to the next Resume.
+    /// workers get their share. When no fresh item is left it takes over suspects (items a worker lost), one at a
+    /// time. With nothing left to claim it stays while other workers hold items: one that dies leaves them to
+    /// whoever is still running, not to the next Resume.
     /// </summary>
-    private async Task FeedAsync(SemaphoreSlim leases, CancellationToken token)
+    private async Task FeedAsync(UpscalePipeline pipeline, SemaphoreSlim leases, CancellationToken token)
     {
         try
         {
@@ -153,28 +163,81 @@ public sealed class JobRunner
                 for (int i = 0; i < ClaimBatch; i++)
                     await leases.WaitAsync(token).ConfigureAwait(false);
                 RecoverDeadLocalWorkers();
-                var claimed = _store.Claim(_job.Id, _worker.Id, ClaimBatch, DateTimeOffset.UtcNow + _leaseDuration);
+                var claimed = _store.Claim(_job.Id, _worker.Id, ClaimBatch, LeaseUntil);
                 if (claimed.Count < ClaimBatch)
                     leases.Release(ClaimBatch - claimed.Count);
-                if (claimed.Count == 0)
-                {
-                    int heldByOthers = ItemsHeldByOthers();
-                    if (heldByOthers == 0)
-                        break;
-                    if (!standingBy)
-                        _details.Enqueue($"Nothing left to claim; staying until the other workers finish the {heldByOthers} items they hold, to take over any that one leaves behind.");
-                    standingBy = true;
-                    await Task.Delay(StopPollInterval, token).ConfigureAwait(false);
-                    continue;
-                }
                 foreach (var c in claimed)
-                    await _claimed.Writer.WriteAsync(new UpscaleItem(_paths.Map(c.InputPath), _paths.Map(c.OutputPath), c.OutputFormat, c.Id, c.MayOverwrite), token).ConfigureAwait(false);
+                    await HandOverAsync(ToItem(c), token).ConfigureAwait(false);
+                if (claimed.Count > 0 || await TakeOverSuspectAsync(pipeline, leases, token).ConfigureAwait(false))
+                    continue;
+                int heldByOthers = ItemsHeldByOthers();
+                if (heldByOthers == 0)
+                    break;
+                if (!standingBy)
+                    _details.Enqueue($"Nothing left to claim; staying until the other workers finish the {heldByOthers} items they hold, to take over any that one leaves behind.");
+                standingBy = true;
+                await Task.Delay(StopPollInterval, token).ConfigureAwait(false);
             }
         }
         finally
         {
             _claimed.Writer.TryComplete();
         }
+    }
+
+    private DateTimeOffset LeaseUntil => DateTimeOffset.UtcNow + _leaseDuration;
+
+    private UpscaleItem ToItem(ClaimedItem c) => new(_paths.Map(c.InputPath), _paths.Map(c.OutputPath), c.OutputFormat, c.Id, c.MayOverwrite);
+
+    private async Task HandOverAsync(UpscaleItem item, CancellationToken token)
+    {
+        Interlocked.Increment(ref _uncommitted);
+        await _claimed.Writer.WriteAsync(item, token).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs one item that a worker lost, alone: once everything before it is committed, and nothing else until its
+    /// own outcome is. Should this worker crash on it, the loss then counts against that image only, not against
+    /// whatever else was in flight. After <see cref="MaxLostLeases"/> losses it is failed as WorkerLost unrun, so that
+    /// an image that crashes every worker cannot keep a job (or a whole fleet) from ever finishing.
+    /// </summary>
+    /// <returns>False when there was none to take over.</returns>
+    private async Task<bool> TakeOverSuspectAsync(UpscalePipeline pipeline, SemaphoreSlim leases, CancellationToken token)
+    {
+        await UntilCommittedAsync(token).ConfigureAwait(false);
+        await leases.WaitAsync(token).ConfigureAwait(false);
+        if (_store.ClaimSuspect(_job.Id, _worker.Id, LeaseUntil) is not { } suspect)
+        {
+            leases.Release();
+            return false;
+        }
+        var item = ToItem(suspect);
+        if (suspect.LostLeases >= MaxLostLeases)
+        {
+            Interlocked.Increment(ref _uncommitted);
+            pipeline.ReportUnprocessed(item, WorkerLost(item.InputPath, suspect.LostLeases));
+            return true;
+        }
+        if (!_warnedOfSuspects)
+            _notes.Enqueue("Taking over images that a worker left unfinished when it ended (crashed, killed, or its host lost): each runs alone, "
+                + $"and one whose worker is lost {MaxLostLeases} times fails as WorkerLost. Other workers' logs, or the system log, tell why they ended.");
+        _warnedOfSuspects = true;
+        _details.Enqueue($"Running '{item.InputPath}' alone: its worker was lost {suspect.LostLeases} time(s).");
+        await HandOverAsync(item, token).ConfigureAwait(false);
+        await UntilCommittedAsync(token).ConfigureAwait(false);
+        return true;
+    }
+
+    private static ImageInputException WorkerLost(string path, int losses) => new("WorkerLost", ImageErrorKind.WorkerLost, path,
+        $"the worker processing this image ended without finishing it {losses} times (its process crashed or was killed; after the first "
+        + "time it was the only image in hand), so it is left out for the job to finish. Check that the image opens in another tool, "
+        + "then try it again with Resume-Swin2SRJob -RetryFailed.");
+
+    // Polled: commits come in batches, a journal latency apart at most, so a few milliseconds of delay cost nothing.
+    private async Task UntilCommittedAsync(CancellationToken token)
+    {
+        while (Volatile.Read(ref _uncommitted) > 0)
+            await Task.Delay(10, token).ConfigureAwait(false);
     }
 
     private int ItemsHeldByOthers() => _store.Items(_job.Id, [ItemStatus.Running]).Count(i => i.LeaseOwner != _worker.Id);
@@ -245,6 +308,7 @@ public sealed class JobRunner
         if (batch.Count == 0)
             return;
         _store.Complete(_worker.Id, batch.Select(ToOutcome).ToList());
+        Interlocked.Add(ref _uncommitted, -batch.Count);
         leases.Release(batch.Count);
         foreach (var result in batch)
             _results.Writer.TryWrite(result);

@@ -395,6 +395,9 @@ public sealed class UpscalePipeline : IWorkerHost
 
     private void Report(UpscaleResult result) => _results.Writer.TryWrite(result);
 
+    /// <summary>Reports an item as failed without running it (the caller judged it not worth a try), with the others.</summary>
+    public void ReportUnprocessed(UpscaleItem item, ImageInputException reason) => Report(Failed(item, reason, Stopwatch.GetTimestamp()));
+
     private UpscaleResult Succeeded(ImageWork work, FinishedImage finished) => new(
         work.Item, UpscaleStatus.Succeeded, work.InputWidth, work.InputHeight,
         work.Canvas.Output.Width, work.Canvas.Output.Height, _scale, _modelName, Stopwatch.GetElapsedTime(work.StartedAt), null,

@@ -13,6 +13,7 @@ internal static class ImageErrorCategories
         ImageErrorKind.LimitExceeded => ErrorCategory.LimitsExceeded,
         ImageErrorKind.WriteFailed => ErrorCategory.WriteError,
         ImageErrorKind.InferenceFailed => ErrorCategory.InvalidResult,
+        ImageErrorKind.WorkerLost => ErrorCategory.OperationStopped,
         _ => ErrorCategory.InvalidData,
     };
 }

@@ -71,9 +71,11 @@ public abstract class JobStoreContractTests
         long job = store.CreateOrUpdateJob("j", Options).Id;
         store.AddItems(job, Items(1), redoDone: false);
         var first = Assert.Single(store.Claim(job, "slow", 1, DateTimeOffset.UtcNow.AddSeconds(-1)));
-        var second = Assert.Single(store.Claim(job, "fast", 1, Soon));
+        Assert.Empty(store.Claim(job, "fast", 1, Soon));
+        var second = store.ClaimSuspect(job, "fast", Soon);
+        Assert.NotNull(second);
         Assert.Equal(first.Id, second.Id);
-        Assert.Equal(2, second.Attempts);
+        Assert.Equal((2, 0, 1), (second.Attempts, first.LostLeases, second.LostLeases));
         Assert.True(second.MayOverwrite, "a second attempt may replace what the first one wrote");
         Assert.Equal(0, store.Complete("slow", [new ItemOutcome(first.Id, ItemStatus.Failed, "X", "late", 1, 0, 0, 0, 0)]));
         Assert.Equal(1, store.Complete("fast", [Succeeded(second.Id)]));
@@ -97,8 +99,9 @@ public abstract class JobStoreContractTests
             Thread.Sleep(lease / 3);
             a.Heartbeat(job, "beating", DateTimeOffset.UtcNow + lease);
         }
-        // Twice the lease has passed: only the silent worker's items are free.
-        var taken = b.Claim(job, "rescuer", 8, Soon);
+        // Twice the lease has passed: only the silent worker's items are free, one claim each.
+        Assert.Empty(b.Claim(job, "rescuer", 8, Soon));
+        var taken = ClaimEverySuspect(b, job, "rescuer");
         Assert.Equal(silent.Select(c => c.Id).Order(), taken.Select(c => c.Id).Order());
         Assert.All(taken, c => Assert.Equal(2, c.Attempts));
         Assert.Equal(2, a.Complete("beating", beating.Select(c => Succeeded(c.Id)).ToList()));
@@ -119,7 +122,86 @@ public abstract class JobStoreContractTests
         Assert.Single(store.Claim(job, "alive", 8, Soon));
         store.ExpireWorkers(job, ["dead"]);
         Assert.Equal(["alive"], store.Workers(job).Select(w => w.Id));
-        Assert.Equal(held.Select(c => c.Id), store.Claim(job, "alive", 8, Soon).Select(c => c.Id));
+        Assert.Equal(held.Select(c => c.Id), ClaimEverySuspect(store, job, "alive").Select(c => c.Id));
+    }
+
+    private static List<ClaimedItem> ClaimEverySuspect(IJobStore store, long job, string worker)
+    {
+        var claimed = new List<ClaimedItem>();
+        while (store.ClaimSuspect(job, worker, Soon) is { } suspect)
+            claimed.Add(suspect);
+        return claimed;
+    }
+
+    [Fact]
+    public void Items_a_worker_lost_go_out_after_the_fresh_ones_one_per_claim_in_order_each_takeover_counted()
+    {
+        using var store = OpenStore();
+        long job = store.CreateOrUpdateJob("j", Options).Id;
+        store.AddItems(job, Items(5), redoDone: false);
+        var lost = store.Claim(job, "crashed", 3, Soon);
+        store.ExpireWorkers(job, ["crashed"]);
+
+        var fresh = store.Claim(job, "next", 8, Soon);
+        Assert.Equal(2, fresh.Count);
+        Assert.All(fresh, c => Assert.Equal(0, c.LostLeases));
+        Assert.DoesNotContain(fresh, c => lost.Any(l => l.Id == c.Id));
+        store.Complete("next", fresh.Select(c => Succeeded(c.Id)).ToList());
+        Assert.Empty(store.Claim(job, "next", 8, Soon));
+        var first = store.ClaimSuspect(job, "next", Soon);
+        Assert.Equal((lost[0].Id, 1, 2), (first!.Id, first.LostLeases, first.Attempts));
+
+        // Ctrl+C hands it back cleanly: still a suspect, its count unchanged. The two not yet taken over follow it.
+        store.UnregisterWorker(job, "next");
+        Assert.Equal(ItemStatus.Pending, store.Items(job, null).Single(i => i.Id == first.Id).Status);
+        Assert.Empty(store.Claim(job, "again", 8, Soon));
+        var suspects = ClaimEverySuspect(store, job, "again");
+        Assert.Equal(lost.Select(l => l.Id), suspects.Select(c => c.Id));
+        Assert.All(suspects, c => Assert.Equal(1, c.LostLeases));
+    }
+
+    [Fact]
+    public void Every_further_loss_adds_to_the_count_and_a_retry_or_a_changed_input_forgives_them()
+    {
+        using var store = OpenStore();
+        long job = store.CreateOrUpdateJob("j", Options).Id;
+        var items = Items(2);
+        store.AddItems(job, items, redoDone: false);
+        var held = store.Claim(job, "w0", 2, Soon);
+        for (int loss = 1; loss <= 3; loss++)
+        {
+            store.ExpireWorkers(job, [$"w{loss - 1}"]);
+            var taken = ClaimEverySuspect(store, job, $"w{loss}");
+            Assert.Equal(held.Select(h => (h.Id, loss)), taken.Select(t => (t.Id, t.LostLeases)));
+        }
+        store.Complete("w3", held.Select(h => new ItemOutcome(h.Id, ItemStatus.Failed, "WorkerLost", "lost", 0, 0, 0, 0, 0)).ToList());
+        Assert.Null(store.ClaimSuspect(job, "w4", Soon));
+
+        Assert.Equal(1, store.AddItems(job, [items[0] with { InputLength = 12345 }], redoDone: false).Requeued);
+        Assert.Equal(1, store.RequeueFailed(job));
+        var fresh = store.Claim(job, "w4", 8, Soon);
+        Assert.Equal(held.Select(h => (h.Id, 0)), fresh.Select(c => (c.Id, c.LostLeases)));
+    }
+
+    /// <summary>
+    /// Makes this test's store as the first schema version left it (a module from before lost leases were counted):
+    /// job "old" with two items, the first Pending, the second Running under a lease that has expired.
+    /// </summary>
+    protected abstract void CreateVersionOneStore();
+
+    [Fact]
+    public void A_store_from_the_first_schema_is_upgraded_with_its_items_and_a_lease_lost_under_it_counts()
+    {
+        CreateVersionOneStore();
+        using var store = OpenStore();
+        var job = store.FindJob("old");
+        Assert.NotNull(job);
+        var items = store.Items(job.Id, null);
+        Assert.Equal([ItemStatus.Pending, ItemStatus.Running], items.Select(i => i.Status));
+        var fresh = Assert.Single(store.Claim(job.Id, "w", 8, Soon));
+        Assert.Equal((items[0].Id, 0), (fresh.Id, fresh.LostLeases));
+        var suspect = store.ClaimSuspect(job.Id, "w", Soon);
+        Assert.Equal((items[1].Id, 1), (suspect!.Id, suspect.LostLeases));
     }
 
     [Fact]

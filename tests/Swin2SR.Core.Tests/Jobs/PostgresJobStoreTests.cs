@@ -32,6 +32,18 @@ public sealed class PostgresJobStoreTests : JobStoreContractTests, IDisposable
 
     protected override void SetSchemaVersion(int version) => Execute($"INSERT INTO swin2sr.schema_version (version) VALUES ({version})");
 
+    protected override void CreateVersionOneStore() => Execute($"""
+        CREATE SCHEMA swin2sr;
+        CREATE TABLE swin2sr.schema_version (version integer NOT NULL);
+        {PostgresSchema.Migrations[0]}
+        INSERT INTO swin2sr.schema_version (version) VALUES (1);
+        INSERT INTO swin2sr.jobs (name, options, created_ms, updated_ms) VALUES ('old', '{Options.ToJson()}', 0, 0);
+        INSERT INTO swin2sr.items (job_id, input_path, output_path, output_format, input_length, input_mtime_ms, options_hash, status)
+            SELECT id, '/in/a.png', '/out/a.png', 'PNG', 1, 1, 'h', 0 FROM swin2sr.jobs;
+        INSERT INTO swin2sr.items (job_id, input_path, output_path, output_format, input_length, input_mtime_ms, options_hash, status, attempts, open_claims, lease_owner, lease_expires_ms)
+            SELECT id, '/in/b.png', '/out/b.png', 'PNG', 1, 1, 'h', 1, 1, 1, 'gone:1:0', 0 FROM swin2sr.jobs;
+        """);
+
     private string Database => new NpgsqlConnectionStringBuilder(_connectionString).Database!;
 
     /// <summary>The test database, reached as the password role with no password of its own yet.</summary>
@@ -166,6 +178,7 @@ public sealed class PostgresJobStoreTests : JobStoreContractTests, IDisposable
 
         var rest = Assert.Single(store.Claim(job, "rescuer", 8, Soon));
         Assert.NotEqual(held.Id, rest.Id);
+        Assert.Null(store.ClaimSuspect(job, "rescuer", Soon));
         var remote = Assert.Single(store.Workers(job));
         Assert.InRange((DateTimeOffset.UtcNow - remote.Heartbeat).TotalSeconds, -5, 5);
         Assert.True(WorkerIdentity.IsAlive(remote, JobRunner.DefaultLeaseDuration), "a worker that just sent a heartbeat is alive");

@@ -26,6 +26,24 @@ public sealed class SqliteJobStoreTests : JobStoreContractTests, IDisposable
         command.ExecuteNonQuery();
     }
 
+    protected override void CreateVersionOneStore()
+    {
+        using var connection = new SqliteConnection($"Data Source={_path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            CREATE TABLE schema_info (version INTEGER NOT NULL);
+            {SqliteSchema.Migrations[0]}
+            INSERT INTO schema_info (version) VALUES (1);
+            INSERT INTO jobs (name, options, created_ms, updated_ms) VALUES ('old', '{Options.ToJson()}', 0, 0);
+            INSERT INTO items (job_id, input_path, output_path, output_format, input_length, input_mtime_ms, options_hash, status)
+                VALUES (1, '/in/a.png', '/out/a.png', 'PNG', 1, 1, 'h', 0);
+            INSERT INTO items (job_id, input_path, output_path, output_format, input_length, input_mtime_ms, options_hash, status, attempts, open_claims, lease_owner, lease_expires_ms)
+                VALUES (1, '/in/b.png', '/out/b.png', 'PNG', 1, 1, 'h', 1, 1, 1, 'gone:1:0', 0);
+            """;
+        command.ExecuteNonQuery();
+    }
+
     // Belongs in JobStoreContractTests once the PostgreSQL store keeps metrics too.
     [Fact]
     public void A_store_locked_by_another_process_fails_clearly_after_the_busy_timeout()

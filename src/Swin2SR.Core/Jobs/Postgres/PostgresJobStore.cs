@@ -100,7 +100,7 @@ public sealed class PostgresJobStore : IJobStore
             """, [jobId, .. Columns(insert)]);
         int requeued = Execute(c, tx, """
             UPDATE swin2sr.items i SET output_path = n.output_path, output_format = n.output_format, input_length = n.input_length,
-                input_mtime_ms = n.input_mtime_ms, options_hash = n.options_hash, status = 0, error_id = NULL, error_message = NULL,
+                input_mtime_ms = n.input_mtime_ms, options_hash = n.options_hash, status = 0, error_id = NULL, error_message = NULL, lost_leases = 0,
                 lease_owner = NULL, lease_expires_ms = NULL, claim_token = NULL
             FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::text[])
                 AS n(input_path, output_path, output_format, input_length, input_mtime_ms, options_hash)
@@ -116,7 +116,7 @@ public sealed class PostgresJobStore : IJobStore
     ];
 
     public int RequeueFailed(long jobId) => Run((c, _) =>
-        Execute(c, null, "UPDATE swin2sr.items SET status = 0, error_id = NULL, error_message = NULL WHERE job_id = $1 AND status = 3", jobId));
+        Execute(c, null, "UPDATE swin2sr.items SET status = 0, error_id = NULL, error_message = NULL, lost_leases = 0 WHERE job_id = $1 AND status = 3", jobId));
 
     public void RegisterWorker(long jobId, WorkerRecord worker) => Run((c, _) => Execute(c, null, """
         INSERT INTO swin2sr.workers (id, job_id, host, pid, process_start_ms, device, started_ms, heartbeat_ms)
@@ -158,21 +158,25 @@ public sealed class PostgresJobStore : IJobStore
         DELETE FROM swin2sr.workers WHERE id = ANY($1)
         """, (object)workerIds.ToArray()));
 
-    // Pending items first, then expired leases for what is left of the batch. SKIP LOCKED passes over rows another
-    // worker is claiming right now instead of waiting for its transaction.
-    private const string ClaimSql = """
-        WITH pending AS (
-            SELECT id FROM swin2sr.items WHERE job_id = $1 AND status = 0 ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED),
-        expired AS (
-            SELECT id FROM swin2sr.items WHERE job_id = $1 AND status = 1 AND lease_expires_ms < swin2sr.now_ms()
-            ORDER BY lease_expires_ms LIMIT greatest($3 - (SELECT count(*) FROM pending), 0) FOR UPDATE SKIP LOCKED)
-        UPDATE swin2sr.items i SET status = 1, lease_owner = $2, lease_expires_ms = swin2sr.now_ms() + $4, attempts = i.attempts + 1,
-            open_claims = i.open_claims + 1, started_ms = swin2sr.now_ms(), claim_token = $5
-        WHERE i.id IN (SELECT id FROM pending UNION ALL SELECT id FROM expired)
-        RETURNING i.id, i.input_path, i.output_path, i.output_format, i.attempts, i.ever_written, i.open_claims
+    // SKIP LOCKED passes over rows another worker is claiming right now instead of waiting for its transaction.
+    private const string FreshItems = """
+        SELECT id FROM swin2sr.items WHERE job_id = $1 AND status = 0 AND lost_leases = 0 ORDER BY id LIMIT $5 FOR UPDATE SKIP LOCKED
         """;
 
-    public IReadOnlyList<ClaimedItem> Claim(long jobId, string workerId, int max, DateTimeOffset leaseUntil)
+    private const string FirstSuspect = """
+        SELECT id FROM swin2sr.items
+        WHERE job_id = $1 AND (lost_leases > 0 AND status = 0 OR status = 1 AND lease_expires_ms < swin2sr.now_ms())
+        ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED
+        """;
+
+    public IReadOnlyList<ClaimedItem> Claim(long jobId, string workerId, int max, DateTimeOffset leaseUntil) =>
+        ClaimWhere(FreshItems, jobId, workerId, leaseUntil, max);
+
+    public ClaimedItem? ClaimSuspect(long jobId, string workerId, DateTimeOffset leaseUntil) =>
+        ClaimWhere(FirstSuspect, jobId, workerId, leaseUntil).SingleOrDefault();
+
+    /// <summary>Leases the items <paramref name="which"/> selects; taking over a Running one (its lease expired) counts a lost lease.</summary>
+    private List<ClaimedItem> ClaimWhere(string which, long jobId, string workerId, DateTimeOffset leaseUntil, params object[] parameters)
     {
         long leaseMs = LeaseMs(leaseUntil);
         var token = Guid.NewGuid();
@@ -180,17 +184,23 @@ public sealed class PostgresJobStore : IJobStore
         {
             // A retried claim whose first attempt committed finds those items, rather than leasing more that no one would work on.
             List<ClaimedItem> claimed = retry
-                ? Query(c, null, "SELECT id, input_path, output_path, output_format, attempts, ever_written, open_claims FROM swin2sr.items WHERE lease_owner = $1 AND claim_token = $2 AND status = 1",
+                ? Query(c, null, "SELECT id, input_path, output_path, output_format, attempts, ever_written, open_claims, lost_leases FROM swin2sr.items WHERE lease_owner = $1 AND claim_token = $2 AND status = 1",
                     ReadClaimed, workerId, token)
                 : [];
             if (claimed.Count == 0)
-                claimed = Query(c, null, ClaimSql, ReadClaimed, jobId, workerId, max, leaseMs, token);
+                claimed = Query(c, null, $"""
+                    UPDATE swin2sr.items i SET status = 1, lease_owner = $2, lease_expires_ms = swin2sr.now_ms() + $3, attempts = i.attempts + 1,
+                        open_claims = i.open_claims + 1, started_ms = swin2sr.now_ms(), claim_token = $4,
+                        lost_leases = i.lost_leases + CASE WHEN i.status = 1 THEN 1 ELSE 0 END
+                    WHERE i.id IN ({which})
+                    RETURNING i.id, i.input_path, i.output_path, i.output_format, i.attempts, i.ever_written, i.open_claims, i.lost_leases
+                    """, ReadClaimed, [jobId, workerId, leaseMs, token, .. parameters]);
             return claimed.OrderBy(i => i.Id).ToList();
         });
     }
 
     private static ClaimedItem ReadClaimed(NpgsqlDataReader r) =>
-        new(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4), r.GetBoolean(5) || r.GetInt32(6) > 1);
+        new(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4), r.GetBoolean(5) || r.GetInt32(6) > 1, r.GetInt32(7));
 
     /// <summary>
     /// One statement for the whole batch. Only items still leased by this worker change, so a retry after a commit

@@ -68,6 +68,11 @@ internal static class PostgresSchema
             processed bigint NOT NULL DEFAULT 0
         );
         """,
+        // How often an item's worker ended without an outcome (a crash, a kill) while it held the item.
+        """
+        ALTER TABLE swin2sr.items ADD COLUMN lost_leases integer NOT NULL DEFAULT 0;
+        CREATE INDEX items_suspect ON swin2sr.items (job_id, id) WHERE lost_leases > 0 AND status = 0;
+        """,
     ];
 
     /// <summary>

@@ -97,7 +97,7 @@ public sealed class SqliteJobStore : IJobStore
             """, tx);
         using var requeue = Command("""
             UPDATE items SET output_path = $output, output_format = $format, input_length = $length, input_mtime_ms = $mtime,
-                options_hash = $hash, status = 0, error_id = NULL, error_message = NULL
+                options_hash = $hash, status = 0, error_id = NULL, error_message = NULL, lost_leases = 0
             WHERE job_id = $job AND input_path = $path
             """, tx);
         int added = 0, requeued = 0;
@@ -147,7 +147,7 @@ public sealed class SqliteJobStore : IJobStore
     }
 
     public int RequeueFailed(long jobId) => Locked(() =>
-        Execute("UPDATE items SET status = 0, error_id = NULL, error_message = NULL WHERE job_id = $job AND status = 3", null, ("$job", jobId)));
+        Execute("UPDATE items SET status = 0, error_id = NULL, error_message = NULL, lost_leases = 0 WHERE job_id = $job AND status = 3", null, ("$job", jobId)));
 
     public void RegisterWorker(long jobId, WorkerRecord worker) => Locked(() => Execute("""
         INSERT OR REPLACE INTO workers (id, job_id, host, pid, process_start_ms, device, started_ms, heartbeat_ms)
@@ -193,26 +193,34 @@ public sealed class SqliteJobStore : IJobStore
         return 0;
     });
 
-    // Two index range scans (Pending, then expired leases) rather than one OR, which would scan the whole job.
-    public IReadOnlyList<ClaimedItem> Claim(long jobId, string workerId, int max, DateTimeOffset leaseUntil) => Locked(() =>
+    public IReadOnlyList<ClaimedItem> Claim(long jobId, string workerId, int max, DateTimeOffset leaseUntil) => Locked(() => ClaimWhere(
+        "id IN (SELECT id FROM items WHERE job_id = $job AND status = 0 AND lost_leases = 0 ORDER BY id LIMIT $max)",
+        jobId, workerId, leaseUntil, ("$max", max)));
+
+    // Two index range scans (suspects waiting, then expired leases) rather than one OR, which would scan the whole job.
+    public ClaimedItem? ClaimSuspect(long jobId, string workerId, DateTimeOffset leaseUntil) => Locked(() => ClaimWhere("""
+        id = (SELECT id FROM (
+            SELECT id FROM items WHERE job_id = $job AND lost_leases > 0 AND status = 0
+            UNION ALL
+            SELECT id FROM items WHERE job_id = $job AND status = 1 AND lease_expires_ms < $now)
+        ORDER BY id LIMIT 1)
+        """, jobId, workerId, leaseUntil).SingleOrDefault());
+
+    /// <summary>Leases the items <paramref name="which"/> selects; taking over a Running one (its lease expired) counts a lost lease.</summary>
+    private List<ClaimedItem> ClaimWhere(string which, long jobId, string workerId, DateTimeOffset leaseUntil, params (string Name, object Value)[] parameters)
     {
-        long now = Now();
         using var tx = _connection.BeginTransaction();
-        var claimed = Query("""
+        var claimed = Query($"""
             UPDATE items SET status = 1, lease_owner = $worker, lease_expires_ms = $until, attempts = attempts + 1,
-                open_claims = open_claims + 1, started_ms = $now
-            WHERE id IN (
-                SELECT id FROM (SELECT id FROM items WHERE job_id = $job AND status = 0 ORDER BY id LIMIT $max)
-                UNION ALL
-                SELECT id FROM (SELECT id FROM items WHERE job_id = $job AND status = 1 AND lease_expires_ms < $now ORDER BY id LIMIT $max)
-                LIMIT $max)
-            RETURNING id, input_path, output_path, output_format, attempts, ever_written, open_claims
+                open_claims = open_claims + 1, started_ms = $now, lost_leases = lost_leases + (status = 1)
+            WHERE {which}
+            RETURNING id, input_path, output_path, output_format, attempts, ever_written, open_claims, lost_leases
             """,
-            r => new ClaimedItem(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4), r.GetInt64(5) != 0 || r.GetInt32(6) > 1),
-            tx, ("$worker", workerId), ("$until", leaseUntil.ToUnixTimeMilliseconds()), ("$now", now), ("$job", jobId), ("$max", max));
+            r => new ClaimedItem(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4), r.GetInt64(5) != 0 || r.GetInt32(6) > 1, r.GetInt32(7)),
+            tx, [("$worker", workerId), ("$until", leaseUntil.ToUnixTimeMilliseconds()), ("$now", Now()), ("$job", jobId), .. parameters]);
         tx.Commit();
         return claimed.OrderBy(c => c.Id).ToList();
-    });
+    }
 
     public int Complete(string workerId, IReadOnlyList<ItemOutcome> outcomes) => Locked(() =>
     {

@@ -55,5 +55,10 @@ internal static class SqliteSchema
             processed INTEGER NOT NULL DEFAULT 0
         );
         """,
+        // How often an item's worker ended without an outcome (a crash, a kill) while it held the item.
+        """
+        ALTER TABLE items ADD COLUMN lost_leases INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX items_suspect ON items (job_id, id) WHERE lost_leases > 0 AND status = 0;
+        """,
     ];
 }
