@@ -91,6 +91,9 @@ public sealed class ImageLoader
             throw Unsupported(path, "it is an animated WebP, which this decoder (ImageSharp 2.1) cannot read; save a frame of it as a still image");
         var info = IdentifyHeader(data, path);
         CheckLimits(path, info.Width, info.Height, scale);
+        // Inflating the image data costs as much as the size the header claims: only a size within the limits.
+        if (format.Name == "PNG" && PngImageData.FindDamage(data) is { } cut)
+            throw new ImageInputException("CorruptImage", ImageErrorKind.InvalidData, path, cut);
         return (info, format);
     }
 

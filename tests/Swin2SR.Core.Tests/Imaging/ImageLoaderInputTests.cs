@@ -81,6 +81,62 @@ public sealed class ImageLoaderInputTests : IDisposable
         Assert.Equal(ImageErrorKind.InvalidData, error.Kind);
     }
 
+    /// <summary>
+    /// A PNG cut short, with its image data in 8 KiB chunks as libpng writes it. ImageSharp leaves the rows it never
+    /// received transparent (the run reported such files as successes), and on a cut interlaced PNG it never returns.
+    /// </summary>
+    [Theory]
+    [InlineData(0.3, PngInterlaceMode.None)]
+    [InlineData(0.9, PngInterlaceMode.None)]
+    [InlineData(0.99, PngInterlaceMode.None)]
+    [InlineData(0.5, PngInterlaceMode.Adam7)]
+    public void A_png_cut_short_is_CorruptImage_before_the_decoder_sees_it(double kept, PngInterlaceMode interlace)
+    {
+        using var image = FixtureImages.Pattern(301, 203, (x, y) => new Rgb24((byte)(x * y * 7 ^ x * 13), (byte)(x * x + y * 31), (byte)(y * y ^ x * 3)));
+        var png = FixtureImages.WithImageDataSplit(Valid(image, new PngEncoder { InterlaceMethod = interlace }), 8192);
+        var cut = png[..(int)(png.Length * kept)];
+        if (interlace == PngInterlaceMode.None)
+        {
+            using var lenient = Image.Load<Rgba32>(cut);
+            Assert.Equal(0, lenient[300, 202].A);
+        }
+        string path = _folder.File("cut.png");
+        File.WriteAllBytes(path, cut);
+        var load = Task.Run(() => _loader.Load(path, 2));
+        Assert.True(((IAsyncResult)load).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(10)), "the decoder is still reading the cut file");
+        var error = Assert.IsType<ImageInputException>(load.Exception?.InnerException);
+        Assert.Equal("CorruptImage", error.ErrorId);
+        Assert.Contains("cut short", error.Reason);
+    }
+
+    /// <summary>The size the image data must inflate to follows the header: a whole file of any layout is not refused.</summary>
+    [Theory]
+    [InlineData(PngColorType.Grayscale, PngBitDepth.Bit1)]
+    [InlineData(PngColorType.Grayscale, PngBitDepth.Bit2)]
+    [InlineData(PngColorType.Grayscale, PngBitDepth.Bit4)]
+    [InlineData(PngColorType.Grayscale, PngBitDepth.Bit16)]
+    [InlineData(PngColorType.Palette, PngBitDepth.Bit4)]
+    [InlineData(PngColorType.Palette, PngBitDepth.Bit8)]
+    [InlineData(PngColorType.GrayscaleWithAlpha, PngBitDepth.Bit8)]
+    [InlineData(PngColorType.Rgb, PngBitDepth.Bit16)]
+    [InlineData(PngColorType.RgbWithAlpha, PngBitDepth.Bit8)]
+    [InlineData(PngColorType.RgbWithAlpha, PngBitDepth.Bit16)]
+    public void A_whole_png_of_every_layout_loads_even_without_its_closing_chunk(PngColorType colour, PngBitDepth depth)
+    {
+        using var image = FixtureImages.Pattern(13, 7, FixtureImages.Colour);
+        foreach (var interlace in new[] { PngInterlaceMode.None, PngInterlaceMode.Adam7 })
+        {
+            var png = Valid(image, new PngEncoder { ColorType = colour, BitDepth = depth, InterlaceMethod = interlace });
+            foreach (var bytes in new[] { png, png[..^12] })
+            {
+                string path = _folder.File($"whole-{colour}-{depth}-{interlace}.png");
+                File.WriteAllBytes(path, bytes);
+                var pixels = _loader.Load(path, 2).Pixels;
+                Assert.Equal((13, 7), (pixels.Width, pixels.Height));
+            }
+        }
+    }
+
     [Theory]
     [InlineData(0.9)]
     [InlineData(0.5)]
@@ -201,7 +257,8 @@ public sealed class ImageLoaderInputTests : IDisposable
         Assert.Equal(ImageErrorKind.LimitExceeded, error.Kind);
         Assert.Equal("upscaling it x2 to 4 megapixels needs about 111 MB of memory, more than the 58 MB this process can give one image"
             + " (90% of 64 MB): run it on a machine with more memory, or with a smaller -Scale", error.Reason);
-        Assert.Equal(1000, new ImageLoader(ImageLimits.Default with { MemoryBytes = 1L << 30 }).Identify(FixtureImages.PngClaiming(1000, 1000), "poster.png", 2).Width);
+        using var poster = new Image<Rgb24>(1000, 1000);
+        Assert.Equal(1000, new ImageLoader(ImageLimits.Default with { MemoryBytes = 1L << 30 }).Identify(Valid(poster, new PngEncoder()), "poster.png", 2).Width);
     }
 
     [Fact]

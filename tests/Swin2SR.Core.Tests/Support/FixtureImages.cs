@@ -61,13 +61,44 @@ internal static class FixtureImages
     /// <summary>Inserts a PNG chunk right after IHDR.</summary>
     public static byte[] WithChunk(byte[] png, string type, byte[] data)
     {
+        const int afterHeader = 33;
+        return [.. png[..afterHeader], .. PngChunk(type, data), .. png[afterHeader..]];
+    }
+
+    /// <summary>
+    /// The same PNG with its image data in IDAT chunks of <paramref name="size"/> bytes, as libpng writes them
+    /// (8 KiB); ImageSharp writes one.
+    /// </summary>
+    public static byte[] WithImageDataSplit(byte[] png, int size)
+    {
+        var output = new List<byte>(png[..8]);
+        var data = new List<byte>();
+        for (int p = 8; p + 12 <= png.Length;)
+        {
+            int length = BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(p));
+            string type = System.Text.Encoding.ASCII.GetString(png, p + 4, 4);
+            if (type == "IDAT")
+                data.AddRange(png.AsSpan(p + 8, length).ToArray());
+            else
+            {
+                foreach (var part in data.Chunk(size))
+                    output.AddRange(PngChunk("IDAT", part));
+                data.Clear();
+                output.AddRange(png.AsSpan(p, length + 12).ToArray());
+            }
+            p += length + 12;
+        }
+        return [.. output];
+    }
+
+    private static byte[] PngChunk(string type, byte[] data)
+    {
         var chunk = new byte[12 + data.Length];
         BinaryPrimitives.WriteInt32BigEndian(chunk, data.Length);
         System.Text.Encoding.ASCII.GetBytes(type).CopyTo(chunk, 4);
         data.CopyTo(chunk, 8);
         BinaryPrimitives.WriteUInt32BigEndian(chunk.AsSpan(8 + data.Length), PngCrc(chunk.AsSpan(4, 4 + data.Length)));
-        const int afterHeader = 33;
-        return [.. png[..afterHeader], .. chunk, .. png[afterHeader..]];
+        return chunk;
     }
 
     /// <summary>iCCP chunk data: a name, NUL, compression method 0, the zlib-compressed profile.</summary>
