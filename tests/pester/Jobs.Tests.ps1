@@ -155,6 +155,16 @@ Describe 'Jobs' {
             $received.Status | Sort-Object -Unique | Should -Be 'Succeeded'
             Remove-Job $job
         }
+
+        It 'is removed by Receive-Job -Wait -AutoRemoveJob, as a thread job is' {
+            $null = New-TestImageSet $in 2
+            $job = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName autoremoved -AsJob
+            (Get-Job -Name 'autorem*').Id | Should -Be $job.Id
+            $received = $job | Receive-Job -Wait -AutoRemoveJob -ErrorVariable removeErrors
+            $removeErrors | Should -BeNullOrEmpty
+            $received | Should -HaveCount 2
+            Get-Job -Id $job.Id -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        }
     }
 
     Context 'across processes' {

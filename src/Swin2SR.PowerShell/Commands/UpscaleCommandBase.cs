@@ -58,7 +58,7 @@ public abstract class UpscaleCommandBase : JobStoreCommandBase, IRunOutput
         if (AsJob)
         {
             var job = new UpscaleBackgroundJob(run, MyInvocation.Line, run.JobName);
-            JobRepository.Add(job);
+            UpscaleJobSourceAdapter.Register(JobManager, job);
             job.StartJob();
             WriteObject(job);
             return;
