@@ -129,6 +129,26 @@ Describe 'Jobs' {
             }
             finally { & umount $mount }
         }
+
+        It 'tells a status command within seconds that a PostgreSQL server cannot be reached' {
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            $failure = { Get-Swin2SRJob -JobStore "Host=127.0.0.1;Port=$(Get-ClosedPort);Username=u;Password=pw" } | Should -Throw -ErrorId 'JobStoreUnavailable*' -PassThru
+            $failure.Exception.Message | Should -BeLike '*could not be reached for 5 s*' -Because 'a status command does not wait the minute a run waits'
+            $clock.Elapsed.TotalSeconds | Should -BeLessThan 30
+        }
+
+        It 'fails at once, even for a run, when the PostgreSQL host name does not resolve' {
+            # .invalid never resolves (RFC 6761); -WarningAction Stop would turn a wait for it into the error.
+            $store = 'postgresql://u:pw@db01.invalid/x'
+            { Get-Swin2SRJob -JobStore $store } | Should -Throw -ErrorId 'JobStoreUnavailable*' -ExpectedMessage '*host name does not resolve*'
+            { Resume-Swin2SRJob any -JobStore $store -WarningAction Stop } | Should -Throw -ErrorId 'JobStoreUnavailable*' -ExpectedMessage '*host name does not resolve*'
+        }
+
+        It 'warns that a run waits for a PostgreSQL server that cannot be reached' {
+            # The warning, made an error, ends the run at its first retry instead of a minute later.
+            { Resume-Swin2SRJob any -JobStore "Host=127.0.0.1;Port=$(Get-ClosedPort);Username=u;Password=pw" -WarningAction Stop } |
+                Should -Throw -ExpectedMessage '*cannot be reached*waiting up to 60 s*'
+        }
     }
 
     Context 'scheduled and background runs' {

@@ -95,3 +95,10 @@ function Get-OutputCount([string] $Folder) {
     if (-not (Test-Path -LiteralPath $Folder)) { return 0 }
     @(Get-ChildItem -LiteralPath $Folder -File -Filter *.png).Count
 }
+
+# A port on 127.0.0.1 that nothing listens on: the system hands out a free one, which is closed again at once.
+function Get-ClosedPort {
+    $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+    $listener.Start()
+    try { $listener.LocalEndpoint.Port } finally { $listener.Stop() }
+}

@@ -24,11 +24,12 @@ public static class JobStores
     public static bool IsPostgres(string? location) => PostgresConnectionString.Matches(Resolve(location));
 
     /// <param name="credential">A user name and password for a PostgreSQL store; a SQLite file has no use for one.</param>
-    public static IJobStore Open(string? location, NetworkCredential? credential = null)
+    /// <param name="access">What a PostgreSQL store is opened for (default: a run); a SQLite file has no server to wait for.</param>
+    public static IJobStore Open(string? location, NetworkCredential? credential = null, JobStoreAccess? access = null)
     {
         string resolved = Resolve(location);
         if (PostgresConnectionString.Matches(resolved))
-            return new PostgresJobStore(resolved, credential);
+            return new PostgresJobStore(resolved, credential, access);
         if (credential is not null)
             throw new JobStoreException($"A credential applies to a PostgreSQL job store only; '{resolved}' is a SQLite file.", errorId: "CredentialNotApplicable");
         return new Sqlite.SqliteJobStore(resolved);

@@ -15,7 +15,7 @@ public abstract class JobCommandBase : JobStoreCommandBase
             {
                 try
                 {
-                    _queries = JobStoreQueries.Open(Store);
+                    _queries = JobStoreQueries.OpenToQuery(Store);
                 }
                 catch (SetupFailedException e)
                 {

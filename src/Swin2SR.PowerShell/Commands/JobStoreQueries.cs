@@ -13,7 +13,10 @@ internal sealed class JobStoreQueries : IDisposable
 
     private JobStoreQueries(IJobStore store) => _store = store;
 
-    public static JobStoreQueries Open(JobStoreTarget target) => new(UpscaleRun.OpenStore(target));
+    public static JobStoreQueries Open(JobStoreTarget target, JobStoreAccess access) => new(UpscaleRun.OpenStore(target, access));
+
+    /// <summary>For the status and management commands: a server that cannot be reached is an error within seconds.</summary>
+    public static JobStoreQueries OpenToQuery(JobStoreTarget target) => Open(target, JobStoreAccess.Query);
 
     public string Location => _store.Location;
 

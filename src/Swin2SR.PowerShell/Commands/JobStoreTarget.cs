@@ -9,17 +9,19 @@ namespace Swin2SR.PowerShell.Commands;
 /// from PowerShell's current location (relative paths, PSDrives), a PostgreSQL connection string as given, and the
 /// credential as a NetworkCredential whose password stays a SecureString until the store hands it to the driver.
 /// </summary>
-internal sealed record JobStoreTarget(string? Location, NetworkCredential? Credential)
+/// <param name="Warn">Where a run says that it waits for the store's server: the command's warning stream.</param>
+internal sealed record JobStoreTarget(string? Location, NetworkCredential? Credential, Action<string>? Warn = null)
 {
-    /// <summary>$env:SWIN2SR_JOBSTORE, else the user's default SQLite file.</summary>
-    public static readonly JobStoreTarget Default = new(null, null);
-
     public static JobStoreTarget From(PSCmdlet cmdlet, string? jobStore, PSCredential? credential) => new(
         jobStore is null || JobStores.IsPostgres(jobStore) ? jobStore : cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(jobStore),
-        credential is null || credential == PSCredential.Empty ? null : new NetworkCredential(credential.UserName, credential.Password));
+        credential is null || credential == PSCredential.Empty ? null : new NetworkCredential(credential.UserName, credential.Password),
+        cmdlet.WriteWarning);
 
     /// <summary>What messages and error records may show: a connection string without its password.</summary>
     public string Display => JobStores.Display(Location);
 
-    public IJobStore Open() => JobStores.Open(Location, Credential);
+    /// <summary>For a run: waits up to a minute for a server that cannot be reached, and says so.</summary>
+    public JobStoreAccess RunAccess => JobStoreAccess.Run(Warn);
+
+    public IJobStore Open(JobStoreAccess access) => JobStores.Open(Location, Credential, access);
 }

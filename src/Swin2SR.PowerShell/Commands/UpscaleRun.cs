@@ -74,7 +74,7 @@ internal sealed class UpscaleRun : IDisposable
     /// <summary>Invoke -QueueOnly: records the job and its inputs for workers to Resume (here or on other hosts).</summary>
     public static Swin2SRJobInfo Queue(JobStoreTarget target, string jobName, string modelPath, IReadOnlyList<string> inputs, string? outputDirectory, UpscaleSettings settings)
     {
-        using var queries = JobStoreQueries.Open(target);
+        using var queries = JobStoreQueries.Open(target, target.RunAccess);
         queries.Guard(store => JobPlanner.AddInputs(store, jobName, ToJobOptions(modelPath, outputDirectory, settings), inputs));
         return queries.Summary(jobName);
     }
@@ -104,7 +104,7 @@ internal sealed class UpscaleRun : IDisposable
         var paths = ResolvePathMap(pathMap);
         // The model to load is in the job's record, so the job is read before the run starts.
         JobRecord job;
-        using (var store = OpenStore(target))
+        using (var store = OpenStore(target, target.RunAccess))
             job = FindJob(store, jobName);
         return Start(target, paths, devices, (store, _) =>
         {
@@ -144,7 +144,7 @@ internal sealed class UpscaleRun : IDisposable
 
     private static UpscaleRun Start(JobStoreTarget target, PathMap paths, DeviceChoice choice, Func<IJobStore, ModelContract, (JobRecord Job, IReadOnlyList<UpscaleResult> AlreadyDone, int Total)> prepare, string modelPath)
     {
-        var store = OpenStore(target);
+        var store = OpenStore(target, target.RunAccess);
         IReadOnlyList<ITileRunner> devices = [];
         var cancellation = new CancellationTokenSource();
         try
@@ -194,11 +194,11 @@ internal sealed class UpscaleRun : IDisposable
         }
     }
 
-    internal static IJobStore OpenStore(JobStoreTarget target)
+    internal static IJobStore OpenStore(JobStoreTarget target, JobStoreAccess access)
     {
         try
         {
-            return target.Open();
+            return target.Open(access);
         }
         catch (JobStoreException e)
         {

@@ -13,7 +13,7 @@ public sealed class JobNameCompleter : IArgumentCompleter
     {
         try
         {
-            using var queries = JobStoreQueries.Open(new JobStoreTarget(fakeBoundParameters["JobStore"] as string, null));
+            using var queries = JobStoreQueries.OpenToQuery(new JobStoreTarget(fakeBoundParameters["JobStore"] as string, null));
             return queries.Names(wordToComplete.Trim('\'', '"') + "*")
                 .Select(name => new CompletionResult(name.Contains(' ') ? $"'{name}'" : name, name, CompletionResultType.ParameterValue, name))
                 .ToList();

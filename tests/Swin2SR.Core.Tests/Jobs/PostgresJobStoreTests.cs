@@ -184,22 +184,54 @@ public sealed class PostgresJobStoreTests : JobStoreContractTests, IDisposable
         Assert.True(WorkerIdentity.IsAlive(remote, JobRunner.DefaultLeaseDuration), "a worker that just sent a heartbeat is alive");
     }
 
+    /// <summary>A port on 127.0.0.1 that nothing listens on: the system hands out a free one, closed again at once.</summary>
+    private static int ClosedPort()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
     [Fact]
     public void A_server_that_is_down_fails_clearly_after_retrying_for_the_retry_budget()
     {
-        int closedPort;
-        using (var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            closedPort = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
+        int closedPort = ClosedPort();
         var clock = Stopwatch.StartNew();
-        var error = Assert.Throws<JobStoreException>(() => new PostgresJobStore($"Host=127.0.0.1;Port={closedPort};Username=postgres;Password=pw-secret", retryBudget: TimeSpan.FromSeconds(2)));
+        var error = Assert.Throws<JobStoreException>(() => new PostgresJobStore($"Host=127.0.0.1;Port={closedPort};Username=postgres;Password=pw-secret", access: JobStoreAccess.Run() with { RetryBudget = TimeSpan.FromSeconds(2) }));
         Assert.Equal("JobStoreUnavailable", error.ErrorId);
         Assert.Contains($"Port={closedPort}", error.Message);
         Assert.Contains("could not be reached", error.Message);
         Assert.DoesNotContain("pw-secret", error.Message);
         Assert.InRange(clock.Elapsed.TotalSeconds, 1, 30);
+    }
+
+    [Fact]
+    public void A_run_is_told_once_that_it_waits_for_a_server_that_cannot_be_reached()
+    {
+        var notices = new List<string>();
+        var access = JobStoreAccess.Run(notices.Add) with { RetryBudget = TimeSpan.FromSeconds(2) };
+        Assert.Throws<JobStoreException>(() => new PostgresJobStore($"Host=127.0.0.1;Port={ClosedPort()};Username=postgres;Password=pw-secret", access: access));
+        string notice = Assert.Single(notices);
+        Assert.Contains("waiting up to 2 s", notice);
+        Assert.DoesNotContain("pw-secret", notice);
+    }
+
+    [Fact]
+    public void A_status_query_gives_up_on_a_server_that_is_down_within_seconds_not_a_minute()
+    {
+        var error = Assert.Throws<JobStoreException>(() => new PostgresJobStore($"Host=127.0.0.1;Port={ClosedPort()};Username=postgres", access: JobStoreAccess.Query));
+        Assert.Contains("could not be reached for 5 s", error.Message);
+    }
+
+    [Fact]
+    public void A_host_name_that_does_not_resolve_fails_at_once_even_for_a_run()
+    {
+        var notices = new List<string>();
+        var error = Assert.Throws<JobStoreException>(() => new PostgresJobStore("Host=db01.invalid;Username=postgres;Password=pw-secret", access: JobStoreAccess.Run(notices.Add)));
+        Assert.Empty(notices);
+        Assert.Equal("JobStoreUnavailable", error.ErrorId);
+        Assert.Contains("host name does not resolve", error.Message);
+        Assert.DoesNotContain("pw-secret", error.Message);
     }
 
     [Fact]

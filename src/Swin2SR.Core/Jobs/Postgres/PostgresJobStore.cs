@@ -7,7 +7,8 @@ namespace Swin2SR.Core.Jobs.Postgres;
 /// The job store in a PostgreSQL database, shared by workers on many hosts. Each operation is one short
 /// transaction on a pooled connection (safe from any thread). Claims take a few items with
 /// <c>FOR UPDATE SKIP LOCKED</c>, so workers never wait for each other; leases and every other time are the
-/// server's clock. Transient failures (connection lost, server restarting) are retried for up to a minute, and
+/// server's clock. Transient failures (connection lost, server restarting) are retried for up to a minute for a
+/// run, a few seconds for a status command (<see cref="JobStoreAccess"/>), and
 /// each operation is safe to retry when its commit may have happened without the answer arriving: a claim finds
 /// its own earlier claim by a token, a completion only changes items still leased by that worker, and the others
 /// set values rather than add to them (AddItems, retried so, counts the inputs it had added as neither added nor
@@ -23,12 +24,13 @@ public sealed class PostgresJobStore : IJobStore
 
     /// <param name="connectionString">Npgsql's key=value form or a postgres:// URI.</param>
     /// <param name="credential">User name and password that replace those of the connection string.</param>
-    /// <param name="retryBudget">How long to keep retrying an operation that fails transiently (default 60 s).</param>
-    public PostgresJobStore(string connectionString, NetworkCredential? credential = null, TimeSpan? retryBudget = null)
+    /// <param name="access">How long to retry and who hears of a wait (default: a run's).</param>
+    public PostgresJobStore(string connectionString, NetworkCredential? credential = null, JobStoreAccess? access = null)
     {
         var builder = PostgresConnectionString.Parse(connectionString, credential);
         Location = PostgresConnectionString.Display(builder);
-        _retryBudget = retryBudget ?? TransientRetry.DefaultBudget;
+        access ??= JobStoreAccess.Run();
+        _retryBudget = access.RetryBudget;
         _dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
         // Pooled connections to a server that restarted are all broken: drop them rather than fail on each in turn.
         _retry = new TransientRetry(_retryBudget, _dataSource.Clear);
@@ -38,7 +40,8 @@ public sealed class PostgresJobStore : IJobStore
             {
                 PostgresSchema.Migrate(connection, Location);
                 return 0;
-            });
+            }, firstFailure => access.Waiting?.Invoke(
+                $"The job store '{Location}' cannot be reached ({firstFailure.Message}); waiting up to {_retryBudget.TotalSeconds:0} s for it, as for a server that is restarting."));
         }
         catch
         {
@@ -279,7 +282,7 @@ public sealed class PostgresJobStore : IJobStore
     private static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 
     /// <summary>Runs one operation on a pooled connection, retrying transient failures; failures become clear store errors.</summary>
-    private T Run<T>(Func<NpgsqlConnection, bool, T> operation)
+    private T Run<T>(Func<NpgsqlConnection, bool, T> operation, Action<Exception>? beforeFirstWait = null)
     {
         try
         {
@@ -287,7 +290,7 @@ public sealed class PostgresJobStore : IJobStore
             {
                 using var connection = _dataSource.OpenConnection();
                 return operation(connection, retry);
-            });
+            }, beforeFirstWait);
         }
         catch (NpgsqlException e)
         {
@@ -310,6 +313,8 @@ public sealed class PostgresJobStore : IJobStore
 
     private JobStoreException Describe(NpgsqlException e) => e switch
     {
+        _ when TransientRetry.IsUnknownHost(e) => new JobStoreException(
+            $"The job store '{Location}' cannot be reached: its host name does not resolve ({e.InnerException!.Message}). Check the host of the connection string.", e),
         _ when TransientRetry.IsTransient(e) => new JobStoreException(
             $"The job store '{Location}' could not be reached for {_retryBudget.TotalSeconds:0} s (the server is down, restarting or unreachable): {e.Message}", e),
         PostgresException { SqlState: var state } p when state.StartsWith("28", StringComparison.Ordinal) => new JobStoreException(

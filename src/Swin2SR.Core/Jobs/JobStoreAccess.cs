@@ -1,0 +1,20 @@
+namespace Swin2SR.Core.Jobs;
+
+/// <summary>
+/// What a job store is opened for, which decides how patient it is. A worker rides out a PostgreSQL restart, but
+/// someone checking a job's status at a prompt should hear within seconds that the server cannot be reached.
+/// </summary>
+public sealed record JobStoreAccess
+{
+    /// <summary>How long a PostgreSQL operation (the first connection included) is retried while it fails transiently.</summary>
+    public TimeSpan RetryBudget { get; init; }
+
+    /// <summary>Told, once, that the first connection failed and is being retried: a run should not wait a minute in silence.</summary>
+    public Action<string>? Waiting { get; init; }
+
+    /// <summary>A run (Invoke, Resume): waits up to a minute for a server that is down or restarting.</summary>
+    public static JobStoreAccess Run(Action<string>? waiting = null) => new() { RetryBudget = TimeSpan.FromSeconds(60), Waiting = waiting };
+
+    /// <summary>Reading and managing jobs (status, items, stop, remove): a server that is down is reported within seconds.</summary>
+    public static readonly JobStoreAccess Query = new() { RetryBudget = TimeSpan.FromSeconds(5) };
+}
