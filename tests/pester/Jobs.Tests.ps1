@@ -151,6 +151,23 @@ Describe 'Jobs' {
         }
     }
 
+    Context 'tab completion' {
+        It 'completes job names from the store that -JobStore names' {
+            $other = Join-Path $root 'other.db'
+            $null = New-TestImage (Join-Path $in 'a.png') | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName nightly -JobStore $other
+            $line = "Get-Swin2SRJob -JobStore '$other' -Name nig"
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be 'nightly'
+        }
+
+        It 'creates no store when the one named does not exist' {
+            $null = New-TestImage (Join-Path $in 'a.png') | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName nightly
+            $missing = Join-Path $root 'elsewhere/other.db'
+            $line = "Get-Swin2SRJob -JobStore '$missing' -Name nig"
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Not -Contain 'nightly'
+            Test-Path -LiteralPath (Split-Path $missing) | Should -BeFalse
+        }
+    }
+
     Context 'scheduled and background runs' {
         It 'exits non-zero from a non-interactive run when an item failed, zero when all succeeded' {
             $null = New-TestImage (Join-Path $in 'good.png')

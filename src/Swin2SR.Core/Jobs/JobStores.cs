@@ -24,7 +24,7 @@ public static class JobStores
     public static bool IsPostgres(string? location) => PostgresConnectionString.Matches(Resolve(location));
 
     /// <param name="credential">A user name and password for a PostgreSQL store; a SQLite file has no use for one.</param>
-    /// <param name="access">What a PostgreSQL store is opened for (default: a run); a SQLite file has no server to wait for.</param>
+    /// <param name="access">What the store is opened for (default: a run); a SQLite file heeds only whether it may be created.</param>
     public static IJobStore Open(string? location, NetworkCredential? credential = null, JobStoreAccess? access = null)
     {
         string resolved = Resolve(location);
@@ -32,7 +32,7 @@ public static class JobStores
             return new PostgresJobStore(resolved, credential, access);
         if (credential is not null)
             throw new JobStoreException($"A credential applies to a PostgreSQL job store only; '{resolved}' is a SQLite file.", errorId: "CredentialNotApplicable");
-        return new Sqlite.SqliteJobStore(resolved);
+        return new Sqlite.SqliteJobStore(resolved, createIfMissing: access?.CreateIfMissing ?? true);
     }
 
     /// <summary>The location as it may be shown in messages and error records: a connection string without its password.</summary>

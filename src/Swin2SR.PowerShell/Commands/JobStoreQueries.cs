@@ -18,6 +18,9 @@ internal sealed class JobStoreQueries : IDisposable
     /// <summary>For the status and management commands: a server that cannot be reached is an error within seconds.</summary>
     public static JobStoreQueries OpenToQuery(JobStoreTarget target) => Open(target, JobStoreAccess.Query);
 
+    /// <summary>For tab completion: reads only a store that exists, and never waits for a server.</summary>
+    public static JobStoreQueries OpenExisting(JobStoreTarget target) => Open(target, JobStoreAccess.Completion);
+
     public string Location => _store.Location;
 
     /// <summary>Job names matching a wildcard pattern (every job when null), in creation order.</summary>

@@ -5,7 +5,10 @@ using Swin2SR.PowerShell.Commands;
 
 namespace Swin2SR.PowerShell.Completion;
 
-/// <summary>Tab completion of job names from the job store (-JobStore if already typed, else the default one).</summary>
+/// <summary>
+/// Tab completion of job names from the job store (-JobStore if already typed, else the default one). Completion runs
+/// on every Tab press, so it only reads: a store that does not exist yet is not created, and a server is not waited for.
+/// </summary>
 public sealed class JobNameCompleter : IArgumentCompleter
 {
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
@@ -13,7 +16,7 @@ public sealed class JobNameCompleter : IArgumentCompleter
     {
         try
         {
-            using var queries = JobStoreQueries.OpenToQuery(new JobStoreTarget(fakeBoundParameters["JobStore"] as string, null));
+            using var queries = JobStoreQueries.OpenExisting(new JobStoreTarget(fakeBoundParameters["JobStore"] as string, null));
             return queries.Names(wordToComplete.Trim('\'', '"') + "*")
                 .Select(name => new CompletionResult(name.Contains(' ') ? $"'{name}'" : name, name, CompletionResultType.ParameterValue, name))
                 .ToList();

@@ -224,6 +224,17 @@ public sealed class PostgresJobStoreTests : JobStoreContractTests, IDisposable
     }
 
     [Fact]
+    public void Opened_for_completion_a_database_without_the_schema_gets_none()
+    {
+        using (var store = new PostgresJobStore(_connectionString, access: JobStoreAccess.Completion))
+            Assert.Throws<JobStoreException>(() => store.ListJobs());
+        using var connection = new NpgsqlConnection(_connectionString);
+        connection.Open();
+        using var schemas = new NpgsqlCommand("SELECT count(*) FROM pg_namespace WHERE nspname = 'swin2sr'", connection);
+        Assert.Equal(0L, (long)schemas.ExecuteScalar()!);
+    }
+
+    [Fact]
     public void A_host_name_that_does_not_resolve_fails_at_once_even_for_a_run()
     {
         var notices = new List<string>();

@@ -66,6 +66,24 @@ public sealed class SqliteJobStoreTests : JobStoreContractTests, IDisposable
     }
 
     [Fact]
+    public void Opened_only_if_it_exists_a_missing_store_is_an_error_and_nothing_is_created()
+    {
+        string missing = _folder.File("absent", "jobs.db");
+        var error = Assert.Throws<JobStoreException>(() => new SqliteJobStore(missing, createIfMissing: false));
+        Assert.Equal("JobStoreNotFound", error.ErrorId);
+        Assert.False(Directory.Exists(Path.GetDirectoryName(missing)));
+    }
+
+    [Fact]
+    public void Opened_only_if_it_exists_an_existing_store_is_read()
+    {
+        using (var setup = new SqliteJobStore(_path))
+            setup.CreateOrUpdateJob("j", Options);
+        using var store = new SqliteJobStore(_path, createIfMissing: false);
+        Assert.Equal("j", Assert.Single(store.ListJobs()).Name);
+    }
+
+    [Fact]
     public void A_file_that_is_not_a_database_is_refused_and_left_unchanged()
     {
         var garbage = Enumerable.Range(0, 4096).Select(i => (byte)(i % 251)).ToArray();

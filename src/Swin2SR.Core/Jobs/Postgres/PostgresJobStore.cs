@@ -24,7 +24,7 @@ public sealed class PostgresJobStore : IJobStore
 
     /// <param name="connectionString">Npgsql's key=value form or a postgres:// URI.</param>
     /// <param name="credential">User name and password that replace those of the connection string.</param>
-    /// <param name="access">How long to retry and who hears of a wait (default: a run's).</param>
+    /// <param name="access">How long to retry, whether the schema may be created, who hears of a wait (default: a run's).</param>
     public PostgresJobStore(string connectionString, NetworkCredential? credential = null, JobStoreAccess? access = null)
     {
         var builder = PostgresConnectionString.Parse(connectionString, credential);
@@ -38,7 +38,8 @@ public sealed class PostgresJobStore : IJobStore
         {
             Run((connection, _) =>
             {
-                PostgresSchema.Migrate(connection, Location);
+                if (access.CreateIfMissing)
+                    PostgresSchema.Migrate(connection, Location);
                 return 0;
             }, firstFailure => access.Waiting?.Invoke(
                 $"The job store '{Location}' cannot be reached ({firstFailure.Message}); waiting up to {_retryBudget.TotalSeconds:0} s for it, as for a server that is restarting."));

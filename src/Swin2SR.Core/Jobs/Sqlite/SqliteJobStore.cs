@@ -14,23 +14,33 @@ public sealed class SqliteJobStore : IJobStore
     private readonly object _gate = new();
 
     /// <param name="busyTimeout">How long to wait for another process's write lock before failing (default 30 s).</param>
-    public SqliteJobStore(string path, TimeSpan? busyTimeout = null)
+    /// <param name="createIfMissing">False: only an existing store is opened, as it is (no folder, file or table is created).</param>
+    public SqliteJobStore(string path, TimeSpan? busyTimeout = null, bool createIfMissing = true)
     {
         var timeout = busyTimeout ?? TimeSpan.FromSeconds(30);
         Location = Path.GetFullPath(path);
+        if (!createIfMissing && !File.Exists(Location))
+            throw new JobStoreException($"The job store '{Location}' does not exist.", errorId: "JobStoreNotFound");
         try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(Location)!);
+            if (createIfMissing)
+                Directory.CreateDirectory(Path.GetDirectoryName(Location)!);
             _connection = new SqliteConnection(new SqliteConnectionStringBuilder
             {
                 DataSource = Location,
-                Mode = SqliteOpenMode.ReadWriteCreate,
+                // Without Create, a file deleted since the check above is an error rather than a new, empty store.
+                Mode = createIfMissing ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite,
                 Pooling = false,
                 DefaultTimeout = (int)Math.Ceiling(timeout.TotalSeconds),
             }.ToString());
             _connection.Open();
-            Execute($"PRAGMA busy_timeout = {(long)timeout.TotalMilliseconds}; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
-            Migrate();
+            Execute($"PRAGMA busy_timeout = {(long)timeout.TotalMilliseconds}; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
+            if (createIfMissing)
+            {
+                // WAL is a lasting property of the file: a store opened only to be read keeps the mode it was created with.
+                Execute("PRAGMA journal_mode = WAL;");
+                Migrate();
+            }
         }
         catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
         {
