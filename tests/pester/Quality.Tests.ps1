@@ -124,7 +124,22 @@ Describe 'Measure-Swin2SRQuality' {
             [Math]::Abs($upper.PsnrRgb - 10 * [Math]::Log10(2601)) | Should -BeLessThan 1e-4
             $warnings | Should -HaveCount 2
             $warnings[0].Message | Should -BeLike "*d.png*"
-            $warnings[1].Message | Should -BeLike "*c.png*"
+            $warnings[1].Message | Should -BeLike "*1 of the 3 reference images*: c.png."
+        }
+
+        It 'sums up in one warning the references no input was compared with, and lists each with -Verbose' {
+            $pixels = New-Pixels 16 16 12
+            foreach ($name in 'r01', 'r02', 'r03', 'r04', 'r05', 'r06', 'r07', 'r08') {
+                $null = Save-Pixels (Join-Path $root "hr/$name.png") $pixels 16 16
+            }
+            $image = Save-Pixels (Join-Path $root 'sr/r04.png') $pixels 16 16
+            $result = Measure-Swin2SRQuality -Reference (Join-Path $root 'hr') -Path $image.FullName -WarningVariable warnings -WarningAction SilentlyContinue -Verbose 4>&1
+            $verbose = @($result | Where-Object { $_ -is [Management.Automation.VerboseRecord] })
+            ($result | Where-Object Name -eq 'r04.png').PsnrY | Should -Be ([double]::PositiveInfinity)
+            $warnings | Should -HaveCount 1
+            $warnings[0].Message | Should -BeLike "*7 of the 8 reference images*: r01.png, r02.png, r03.png, r05.png, r06.png and 2 more*-Verbose*"
+            $verbose | Should -HaveCount 7
+            $verbose[-1].Message | Should -BeLike "*$([IO.Path]::DirectorySeparatorChar)r08.png'*"
         }
 
         It 'pairs outputs named after low-resolution dataset files (babyx4, 0001_x2) with their originals' {

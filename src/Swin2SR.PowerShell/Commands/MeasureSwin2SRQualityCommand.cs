@@ -99,8 +99,12 @@ public sealed class MeasureSwin2SRQualityCommand : PSCmdlet
                 WriteObject(result);
         }
         WriteProgress(new ProgressRecord(ProgressId, activity, "Done") { RecordType = ProgressRecordType.Completed });
-        foreach (var unused in _references!.Unused())
-            WriteWarning($"No image was compared with the reference '{unused}': none of the inputs has its name.");
+        if (_references!.Unused() is { } unused)
+        {
+            WriteWarning(unused.Warning);
+            foreach (var line in unused.Details)
+                WriteVerbose(line);
+        }
     }
 
     protected override void StopProcessing() => _stopping = true;

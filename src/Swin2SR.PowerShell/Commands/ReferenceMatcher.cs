@@ -6,6 +6,9 @@ namespace Swin2SR.PowerShell.Commands;
 /// <summary>The reference an image is compared with, or why there is none (a warning, or an error record).</summary>
 internal sealed record ReferenceMatch(string? Reference, string? Warning = null, ErrorRecord? Error = null);
 
+/// <summary>The references no image was compared with: one warning that sums them up, and a verbose line for each.</summary>
+internal sealed record UnusedReferences(string Warning, IReadOnlyList<string> Details);
+
 /// <summary>
 /// Pairs each image with its reference: one reference file for every image, or, for a reference folder, the image in
 /// it with the same base name (the name without its extension, case-insensitive), so that out/baby.png is compared
@@ -16,6 +19,9 @@ internal sealed record ReferenceMatch(string? Reference, string? Warning = null,
 /// </summary>
 internal sealed class ReferenceMatcher
 {
+    /// <summary>How many unused references the warning names; -Verbose lists every one.</summary>
+    private const int NamedUnused = 5;
+
     private static readonly Regex s_scaleSuffix = new(@"^(?<name>.+?)[_-]?x\d{1,2}$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
     private readonly string? _file;
@@ -63,7 +69,21 @@ internal sealed class ReferenceMatcher
         return new ReferenceMatch(candidates[0]);
     }
 
-    /// <summary>The reference images no image was matched with (none for a single reference file).</summary>
-    public IEnumerable<string> Unused() =>
-        _byBaseName.Values.SelectMany(c => c).Where(r => !_used.Contains(r)).Order(StringComparer.Ordinal);
+    /// <summary>
+    /// The reference images no image was matched with, or null when there are none (always for a single reference
+    /// file). One warning names how many and the first few: checking one image against a folder of 10,000
+    /// references must not give 9,999 warnings.
+    /// </summary>
+    public UnusedReferences? Unused()
+    {
+        var all = _byBaseName.Values.SelectMany(c => c).ToList();
+        var unused = all.Where(r => !_used.Contains(r)).Order(StringComparer.Ordinal).ToList();
+        if (unused.Count == 0)
+            return null;
+        string examples = string.Join(", ", unused.Take(NamedUnused).Select(Path.GetFileName));
+        string rest = unused.Count > NamedUnused ? $" and {unused.Count - NamedUnused} more (-Verbose lists them all)" : "";
+        return new UnusedReferences(
+            $"No image was compared with {unused.Count} of the {all.Count} reference images in '{_folder}' (no input has the same name): {examples}{rest}.",
+            unused.Select(r => $"No image was compared with the reference '{r}'.").ToList());
+    }
 }
