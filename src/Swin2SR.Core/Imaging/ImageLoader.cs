@@ -89,6 +89,8 @@ public sealed class ImageLoader
             throw new ImageInputException("CorruptImage", ImageErrorKind.InvalidData, path, damage);
         if (format.Name == "Webp" && WebpStructure.IsAnimated(data))
             throw Unsupported(path, "it is an animated WebP, which this decoder (ImageSharp 2.1) cannot read; save a frame of it as a still image");
+        if (format.Name == "TIFF" && MisdecodedTiff.FindReason(data) is { } misdecoded)
+            throw Unsupported(path, misdecoded);
         var info = IdentifyHeader(data, path);
         CheckLimits(path, info.Width, info.Height, scale);
         // Inflating the image data costs as much as the size the header claims: only a size within the limits.

@@ -4,9 +4,10 @@ namespace Swin2SR.Core.Imaging;
 
 /// <summary>
 /// Follows a TIFF file's chain of image file directories (IFDs), classic or BigTIFF, without decoding any. It counts
-/// the pages (ImageSharp's identify does not, and a scanned document's later pages must not vanish unsaid), and it
+/// the pages (ImageSharp's identify does not, and a scanned document's later pages must not vanish unsaid), it
 /// finds a BigTIFF directory that claims more entries than the file holds: ImageSharp 2.1 reads such a count (64
-/// bits) entry by entry past the end, which never ends for a 216-byte crafted file.
+/// bits) entry by entry past the end, which never ends for a 216-byte crafted file, and it reads the first page's
+/// small numeric tags (the layout the decoder would get wrong, the orientation identify does not report).
 /// </summary>
 internal static class TiffStructure
 {
@@ -25,21 +26,41 @@ internal static class TiffStructure
         return damage;
     }
 
+    /// <summary>
+    /// The value of a SHORT or LONG <paramref name="tag"/> of one value in the first page's directory; null when the
+    /// tag is absent, holds something else, or the directory does not fit the file.
+    /// </summary>
+    public static uint? FirstPageValue(ReadOnlySpan<byte> data, ushort tag)
+    {
+        if (Open(data, out bool littleEndian) is not { } l)
+            return null;
+        ulong offset = Read(data[l.FirstIfdAt..], l.OffsetBytes, littleEndian);
+        if (offset < 8 || offset > (ulong)(data.Length - l.CountBytes))
+            return null;
+        ulong entries = Math.Min(Read(data[(int)offset..], l.CountBytes, littleEndian), ((ulong)data.Length - offset - (ulong)l.CountBytes) / (ulong)l.EntryBytes);
+        for (ulong i = 0; i < entries; i++)
+        {
+            // An entry: tag (2 bytes), type (2), count and value (an offset's width each); a single small value sits in the value field itself.
+            var entry = data.Slice((int)(offset + (ulong)l.CountBytes + i * (ulong)l.EntryBytes), l.EntryBytes);
+            if (Read(entry, 2, littleEndian) != tag || Read(entry[4..], l.OffsetBytes, littleEndian) != 1)
+                continue;
+            var value = entry[(4 + l.OffsetBytes)..];
+            return Read(entry[2..], 2, littleEndian) switch
+            {
+                ShortType => (uint)Read(value, 2, littleEndian),
+                LongType => (uint)Read(value, 4, littleEndian),
+                _ => null,
+            };
+        }
+        return null;
+    }
+
+    private const int ShortType = 3, LongType = 4;
+
     private static int Walk(ReadOnlySpan<byte> data, out string? damage)
     {
         damage = null;
-        if (data.Length < 8)
-            return 0;
-        bool littleEndian = data[..2].SequenceEqual("II"u8);
-        if (!littleEndian && !data[..2].SequenceEqual("MM"u8))
-            return 0;
-        var layout = Read(data[2..], 2, littleEndian) switch
-        {
-            ClassicTiffVersion => new Layout(IsBigTiff: false, CountBytes: 2, EntryBytes: 12, OffsetBytes: 4, FirstIfdAt: 4),
-            BigTiffVersion => new Layout(IsBigTiff: true, CountBytes: 8, EntryBytes: 20, OffsetBytes: 8, FirstIfdAt: 8),
-            _ => (Layout?)null,
-        };
-        if (layout is not { } l || data.Length < l.FirstIfdAt + l.OffsetBytes)
+        if (Open(data, out bool littleEndian) is not { } l)
             return 0;
         ulong offset = Read(data[l.FirstIfdAt..], l.OffsetBytes, littleEndian);
         var visited = new HashSet<ulong>();
@@ -65,6 +86,21 @@ internal static class TiffStructure
     }
 
     private readonly record struct Layout(bool IsBigTiff, int CountBytes, int EntryBytes, int OffsetBytes, int FirstIfdAt);
+
+    /// <summary>The layout the header announces, with its byte order; null for what is not a TIFF or is too short to hold a first offset.</summary>
+    private static Layout? Open(ReadOnlySpan<byte> data, out bool littleEndian)
+    {
+        littleEndian = data.Length >= 8 && data[..2].SequenceEqual("II"u8);
+        if (data.Length < 8 || (!littleEndian && !data[..2].SequenceEqual("MM"u8)))
+            return null;
+        var layout = Read(data[2..], 2, littleEndian) switch
+        {
+            ClassicTiffVersion => new Layout(IsBigTiff: false, CountBytes: 2, EntryBytes: 12, OffsetBytes: 4, FirstIfdAt: 4),
+            BigTiffVersion => new Layout(IsBigTiff: true, CountBytes: 8, EntryBytes: 20, OffsetBytes: 8, FirstIfdAt: 8),
+            _ => (Layout?)null,
+        };
+        return layout is { } l && data.Length >= l.FirstIfdAt + l.OffsetBytes ? l : null;
+    }
 
     private static ulong Read(ReadOnlySpan<byte> data, int bytes, bool littleEndian) => (bytes, littleEndian) switch
     {

@@ -1,0 +1,28 @@
+namespace Swin2SR.Core.Imaging;
+
+/// <summary>
+/// TIFF layouts that ImageSharp 2.1 decodes without an error into wrong pixels, so that they must be refused before
+/// decoding: nothing downstream could tell (the quality gate compares the output with that same wrong decode).
+/// </summary>
+internal static class MisdecodedTiff
+{
+    private const ushort PlanarConfigurationTag = 284, PredictorTag = 317;
+    private const uint Planar = 2, NoPredictor = 1;
+
+    /// <summary>
+    /// Why the first page cannot be decoded right, or null. A predictor stores each sample as its difference from
+    /// the one to its left; ImageSharp 2.1 undoes that on every strip as if it held whole pixels, but a planar TIFF's
+    /// strip holds one channel, so the sums run across the wrong samples (near-black garbage).
+    /// </summary>
+    public static string? FindReason(ReadOnlySpan<byte> data)
+    {
+        if (TiffStructure.FirstPageValue(data, PlanarConfigurationTag) != Planar)
+            return null;
+        uint predictor = TiffStructure.FirstPageValue(data, PredictorTag) ?? NoPredictor;
+        if (predictor == NoPredictor)
+            return null;
+        string kind = predictor == 3 ? "3, floating point" : predictor == 2 ? "2, horizontal differencing" : predictor.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return $"it is a TIFF whose colour channels are stored in separate planes (PlanarConfiguration 2) with a predictor ({kind}), which this decoder (ImageSharp 2.1) reads into wrong pixels; "
+            + "re-save it with contiguous (interleaved) pixel order, for example 'tiffcp -p contig in.tif out.tif' or ImageMagick's '-interlace none'";
+    }
+}

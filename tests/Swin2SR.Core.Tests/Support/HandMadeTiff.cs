@@ -1,0 +1,126 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace Swin2SR.Core.Tests.Support;
+
+/// <summary>
+/// Writes small 8-bit RGB TIFFs in the layouts ImageSharp 2.1 cannot write: colour channels in separate planes
+/// (PlanarConfiguration 2), a horizontal-differencing predictor, either byte order, and extra one-value tags such
+/// as Orientation. Each plane (or the whole contiguous image) is one Deflate-compressed strip.
+/// </summary>
+internal static class HandMadeTiff
+{
+    public const ushort OrientationTag = 274;
+
+    public static byte[] Rgb(int width, int height, Func<int, int, Rgb24> pixel, bool planar, int predictor = 1, bool bigEndian = false,
+        params (ushort Tag, ushort Value)[] extraTags)
+    {
+        var strips = (planar ? [0, 1, 2] : new[] { -1 }).Select(channel => Deflate(Samples(width, height, pixel, channel, predictor == 2))).ToArray();
+        var file = new List<byte>(bigEndian ? "MM"u8.ToArray() : "II"u8.ToArray());
+        file.AddRange(Short(42, bigEndian));
+        file.AddRange(new byte[4]);
+        var stripOffsets = new List<uint>();
+        foreach (var strip in strips)
+        {
+            stripOffsets.Add((uint)file.Count);
+            file.AddRange(strip);
+        }
+        Align(file);
+        uint bitsPerSampleAt = (uint)file.Count;
+        for (int i = 0; i < 3; i++)
+            file.AddRange(Short(8, bigEndian));
+        Align(file);
+        uint offsetsAt = (uint)file.Count;
+        foreach (uint offset in stripOffsets)
+            file.AddRange(Long(offset, bigEndian));
+        uint countsAt = (uint)file.Count;
+        foreach (var strip in strips)
+            file.AddRange(Long((uint)strip.Length, bigEndian));
+        bool oneStrip = strips.Length == 1;
+        var entries = new List<(ushort Tag, ushort Type, uint Count, byte[] Value)>
+        {
+            (256, 3, 1, ShortValue(width, bigEndian)),
+            (257, 3, 1, ShortValue(height, bigEndian)),
+            (258, 3, 3, Long(bitsPerSampleAt, bigEndian)),
+            (259, 3, 1, ShortValue(8, bigEndian)), // Deflate
+            (262, 3, 1, ShortValue(2, bigEndian)), // RGB
+            (273, 4, (uint)strips.Length, oneStrip ? Long(stripOffsets[0], bigEndian) : Long(offsetsAt, bigEndian)),
+            (277, 3, 1, ShortValue(3, bigEndian)),
+            (278, 3, 1, ShortValue(height, bigEndian)),
+            (279, 4, (uint)strips.Length, oneStrip ? Long((uint)strips[0].Length, bigEndian) : Long(countsAt, bigEndian)),
+            (284, 3, 1, ShortValue(planar ? 2 : 1, bigEndian)),
+            (317, 3, 1, ShortValue(predictor, bigEndian)),
+        };
+        entries.AddRange(extraTags.Select(t => (t.Tag, (ushort)3, 1u, ShortValue(t.Value, bigEndian))));
+        Align(file);
+        byte[] firstIfd = Long((uint)file.Count, bigEndian);
+        firstIfd.CopyTo(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(file)[4..]);
+        file.AddRange(Short(entries.Count, bigEndian));
+        foreach (var (tag, type, count, value) in entries.OrderBy(e => e.Tag))
+        {
+            file.AddRange(Short(tag, bigEndian));
+            file.AddRange(Short(type, bigEndian));
+            file.AddRange(Long(count, bigEndian));
+            file.AddRange(value);
+        }
+        file.AddRange(new byte[4]);
+        return [.. file];
+    }
+
+    /// <summary>One channel's rows (or, for <paramref name="channel"/> -1, whole RGB pixels), each sample stored as the difference from the one before it when <paramref name="differenced"/>.</summary>
+    private static byte[] Samples(int width, int height, Func<int, int, Rgb24> pixel, int channel, bool differenced)
+    {
+        int perPixel = channel < 0 ? 3 : 1;
+        var samples = new byte[width * height * perPixel];
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+            {
+                var p = pixel(x, y);
+                byte[] values = channel < 0 ? [p.R, p.G, p.B] : [channel == 0 ? p.R : channel == 1 ? p.G : p.B];
+                values.CopyTo(samples, (y * width + x) * perPixel);
+            }
+        if (differenced)
+            for (int y = 0; y < height; y++)
+                for (int i = width * perPixel - 1; i >= perPixel; i--)
+                    samples[y * width * perPixel + i] -= samples[y * width * perPixel + i - perPixel];
+        return samples;
+    }
+
+    private static byte[] Deflate(byte[] data)
+    {
+        var output = new MemoryStream();
+        using (var z = new ZLibStream(output, CompressionLevel.Optimal, leaveOpen: true))
+            z.Write(data);
+        return output.ToArray();
+    }
+
+    private static void Align(List<byte> file)
+    {
+        if (file.Count % 2 == 1)
+            file.Add(0);
+    }
+
+    private static byte[] Short(int value, bool bigEndian)
+    {
+        var bytes = new byte[2];
+        if (bigEndian)
+            BinaryPrimitives.WriteUInt16BigEndian(bytes, (ushort)value);
+        else
+            BinaryPrimitives.WriteUInt16LittleEndian(bytes, (ushort)value);
+        return bytes;
+    }
+
+    /// <summary>A SHORT in an entry's four-byte value field: first two bytes, whatever the byte order.</summary>
+    private static byte[] ShortValue(int value, bool bigEndian) => [.. Short(value, bigEndian), 0, 0];
+
+    private static byte[] Long(uint value, bool bigEndian)
+    {
+        var bytes = new byte[4];
+        if (bigEndian)
+            BinaryPrimitives.WriteUInt32BigEndian(bytes, value);
+        else
+            BinaryPrimitives.WriteUInt32LittleEndian(bytes, value);
+        return bytes;
+    }
+}
