@@ -2,7 +2,6 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Metadata.Profiles.Icc;
 using SixLabors.ImageSharp.PixelFormats;
-using SixLabors.ImageSharp.Processing;
 
 namespace Swin2SR.Core.Imaging;
 
@@ -11,7 +10,7 @@ namespace Swin2SR.Core.Imaging;
 /// its container is checked against its length (ImageSharp would otherwise allocate what a damaged WebP chunk
 /// header claims, or fill a truncated JPEG with grey); its header is identified and the size limits checked
 /// before any pixel buffer exists; it is decoded at 16 bits per channel (so 16-bit sources keep their
-/// precision), turned upright by its EXIF orientation, and split into colour, alpha and what the writer needs
+/// precision), turned upright by its EXIF (or TIFF) orientation, and split into colour, alpha and what the writer needs
 /// (<see cref="ImageTraits"/>, metadata). Every problem is an <see cref="ImageInputException"/> naming the file.
 /// </summary>
 public sealed class ImageLoader
@@ -30,7 +29,7 @@ public sealed class ImageLoader
     public ImageHeader Identify(byte[] data, string path, int scale)
     {
         var (info, format) = Inspect(data, path, scale);
-        var (w, h) = Orientation.UprightSize(info.Width, info.Height, DamagedExif.Readable(info.Metadata.ExifProfile));
+        var (w, h) = Orientation.UprightSize(info.Width, info.Height, Orientation.Stored(format.Name, data, DamagedExif.Readable(info.Metadata.ExifProfile)));
         return new ImageHeader(w, h, format.Name) { Format = format };
     }
 
@@ -55,7 +54,7 @@ public sealed class ImageLoader
             bool exifDropped = image.Metadata.ExifProfile is { } exif && DamagedExif.Readable(exif) is null;
             if (exifDropped)
                 image.Metadata.ExifProfile = null;
-            image.Mutate(x => x.AutoOrient());
+            Orientation.MakeUpright(image, Orientation.Stored(format.Name, data, image.Metadata.ExifProfile));
             var (pixels, alpha) = ToPlanar(image);
             if (alpha is not null)
                 TransparentColourFill.Fill(pixels, alpha);

@@ -181,36 +181,55 @@ public sealed class ImageLoaderPixelTests : IDisposable
         _ => (h - 1 - y, x),
     };
 
-    [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(4)]
-    [InlineData(5)]
-    [InlineData(6)]
-    [InlineData(7)]
-    [InlineData(8)]
-    public void Every_exif_orientation_comes_out_upright(int orientation)
+    public static TheoryData<int> Orientations => [1, 2, 3, 4, 5, 6, 7, 8];
+
+    private const int UprightWidth = 5, UprightHeight = 3;
+
+    /// <summary>The 5x3 test picture as a file with <paramref name="orientation"/> stores it (3x5 for 5-8).</summary>
+    private static Image<Rgba32> StoredPicture(int orientation)
     {
-        const int w = 5, h = 3;
         bool swapped = orientation >= 5;
-        using var stored = new Image<Rgba32>(swapped ? h : w, swapped ? w : h);
-        for (int y = 0; y < h; y++)
-            for (int x = 0; x < w; x++)
+        var stored = new Image<Rgba32>(swapped ? UprightHeight : UprightWidth, swapped ? UprightWidth : UprightHeight);
+        for (int y = 0; y < UprightHeight; y++)
+            for (int x = 0; x < UprightWidth; x++)
             {
-                var (sx, sy) = Stored(orientation, x, y, w, h);
+                var (sx, sy) = Stored(orientation, x, y, UprightWidth, UprightHeight);
                 stored[sx, sy] = FixtureImages.Colour(x, y);
             }
-        stored.Metadata.ExifProfile = new ExifProfile();
-        stored.Metadata.ExifProfile.SetValue(ExifTag.Orientation, (ushort)orientation);
-        var loaded = Load($"o{orientation}.png", FixtureImages.Encode(stored, new PngEncoder()));
-        Assert.Equal((w, h), (loaded.Pixels.Width, loaded.Pixels.Height));
-        for (int y = 0; y < h; y++)
-            for (int x = 0; x < w; x++)
+        return stored;
+    }
+
+    private static void AssertUpright(LoadedImage loaded)
+    {
+        Assert.Equal((UprightWidth, UprightHeight), (loaded.Pixels.Width, loaded.Pixels.Height));
+        for (int y = 0; y < UprightHeight; y++)
+            for (int x = 0; x < UprightWidth; x++)
             {
                 var expected = FixtureImages.Colour(x, y);
                 AssertPixel(loaded, x, y, (expected.R, expected.G, expected.B), 0.01);
             }
+    }
+
+    [Theory]
+    [MemberData(nameof(Orientations))]
+    public void Every_exif_orientation_comes_out_upright(int orientation)
+    {
+        using var stored = StoredPicture(orientation);
+        stored.Metadata.ExifProfile = new ExifProfile();
+        stored.Metadata.ExifProfile.SetValue(ExifTag.Orientation, (ushort)orientation);
+        AssertUpright(Load($"o{orientation}.png", FixtureImages.Encode(stored, new PngEncoder())));
+    }
+
+    [Theory]
+    [MemberData(nameof(Orientations))]
+    public void Every_tiff_orientation_comes_out_upright_and_is_counted_in_the_identified_size(int orientation)
+    {
+        using var stored = StoredPicture(orientation);
+        var tiff = HandMadeTiff.Rgb(stored.Width, stored.Height, (x, y) => stored[x, y].Rgb, planar: false,
+            extraTags: (HandMadeTiff.OrientationTag, (ushort)orientation));
+        AssertUpright(Load($"o{orientation}.tif", tiff));
+        var header = _loader.Identify(_folder.File($"o{orientation}.tif"), 2);
+        Assert.Equal((UprightWidth, UprightHeight), (header.Width, header.Height));
     }
 
     [Fact]
