@@ -26,10 +26,23 @@ internal static class OutputEncoding
 
     private static bool HoldsGray(string formatName) => formatName is "PNG" or "JPEG" or "TIFF";
 
+    /// <summary>The output's pixels are gray (else RGB).</summary>
+    public static bool WritesGray(ImageTraits traits, string formatName) => traits.IsGray && HoldsGray(formatName);
+
+    /// <summary>
+    /// The colour space of the source's ICC profile when it is not that of the output's pixels (a CMYK JPEG's
+    /// profile on RGB pixels, a gray profile on a WebP, which holds RGB only); null when there is no profile or it
+    /// fits. Such a profile is not written (the caller warns).
+    /// </summary>
+    public static string? MismatchedIccColourSpace(UpscaledImage source, string formatName) =>
+        source.Metadata?.IccProfile?.ToByteArray() is { } icc && !IccColourSpace.Describes(icc, WritesGray(source.Traits, formatName))
+            ? IccColourSpace.Of(icc) ?? "unknown"
+            : null;
+
     public static (Image Image, IImageEncoder Encoder) Prepare(UpscaledImage source, string formatName, int quality)
     {
         bool alpha = source.Alpha is not null && HoldsAlpha(formatName);
-        bool gray = source.Traits.IsGray && HoldsGray(formatName);
+        bool gray = WritesGray(source.Traits, formatName);
         bool deep = source.Traits.BitDepth > 8 && formatName == "PNG";
         Image image = (gray, alpha, deep) switch
         {
@@ -44,6 +57,8 @@ internal static class OutputEncoding
         };
         if (source.Metadata is { } metadata)
             CopyMetadata(OutputMetadata.For(metadata, image.Width, image.Height), image.Metadata);
+        if (MismatchedIccColourSpace(source, formatName) is not null)
+            image.Metadata.IccProfile = null;
         IImageEncoder encoder = formatName switch
         {
             "JPEG" => new JpegEncoder { Quality = quality, ColorType = gray ? JpegColorType.Luminance : JpegColorType.YCbCrRatio444 },

@@ -21,8 +21,15 @@ internal sealed record FinishedImage(UpscaledImage Image, QualityMetrics Metrics
         warnings.AddRange(work.Redos.Select(r => $"{r.Change}: the quality gate rejected the earlier output ({r.Failure})"));
         if (alpha is not null && !OutputEncoding.HoldsAlpha(work.Item.OutputFormat))
             warnings.Add($"{work.Item.OutputFormat} output has no transparency: the alpha channel is dropped");
-        return new FinishedImage(new UpscaledImage(output, alpha, source.Traits, source.Metadata), metrics, warnings);
+        var image = new UpscaledImage(output, alpha, source.Traits, source.Metadata);
+        if (OutputEncoding.MismatchedIccColourSpace(image, work.Item.OutputFormat) is { } space)
+            warnings.Add(IccProfileDropped(space, OutputEncoding.WritesGray(source.Traits, work.Item.OutputFormat) ? "gray" : "RGB"));
+        return new FinishedImage(image, metrics, warnings);
     }
+
+    private static string IccProfileDropped(string profileSpace, string outputPixels) =>
+        $"its ICC profile is for {profileSpace} data but the output holds {outputPixels} pixels: the profile is dropped, and the colours, converted "
+        + "without it (there is no colour management), may differ from what a colour-managed viewer shows for the input";
 
     /// <summary>The model saw the alpha as gray in all three channels; their mean, clamped, is the upscaled alpha.</summary>
     private static float[] MeanOfChannels(PlanarImage gray)

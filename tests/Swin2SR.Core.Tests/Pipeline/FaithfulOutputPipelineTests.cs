@@ -24,11 +24,15 @@ public sealed class FaithfulOutputPipelineTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private UpscaleResult Upscale(string name, Image image, SixLabors.ImageSharp.Formats.IImageEncoder encoder, UpscaleOptions? options = null)
+    private UpscaleResult Upscale(string name, Image image, SixLabors.ImageSharp.Formats.IImageEncoder encoder, UpscaleOptions? options = null) =>
+        Upscale(name, FixtureImages.Encode(image, encoder), OutputFormat.Same, options);
+
+    private UpscaleResult Upscale(string name, byte[] file, OutputFormat format, UpscaleOptions? options = null)
     {
         Directory.CreateDirectory(_folder.File("in"));
-        string path = FixtureImages.Save(_folder.File("in", name), image, encoder);
-        var result = Assert.Single(PipelineRunner.Run(NearestX2, [path], _folder.File("out"), options ?? Options, OutputFormat.Same));
+        string path = _folder.File("in", name);
+        File.WriteAllBytes(path, file);
+        var result = Assert.Single(PipelineRunner.Run(NearestX2, [path], _folder.File("out", format.ToString()), options ?? Options, format));
         Assert.True(result.Status == UpscaleStatus.Succeeded, result.Error?.Message);
         return result;
     }
@@ -119,6 +123,44 @@ public sealed class FaithfulOutputPipelineTests : IDisposable
         Assert.Equal("harbour", metadata.IptcProfile!.GetValues(IptcTag.Keywords).Single().Value);
         Assert.Contains("exif:PixelXDimension='48'", System.Text.Encoding.UTF8.GetString(metadata.XmpProfile!.ToByteArray()));
         Assert.Equal(icc, metadata.IccProfile!.ToByteArray());
+    }
+
+    /// <summary>A JPEG with <paramref name="profile"/> in an APP2 ICC_PROFILE segment (one chunk of one) right after SOI.</summary>
+    private static byte[] WithIccSegment(byte[] jpeg, byte[] profile)
+    {
+        int length = 2 + 14 + profile.Length;
+        byte[] segment = [0xFF, 0xE2, (byte)(length >> 8), (byte)length, .. "ICC_PROFILE\0"u8, 1, 1, .. profile];
+        return [.. jpeg[..2], .. segment, .. jpeg[2..]];
+    }
+
+    [Fact]
+    public void A_cmyk_profile_is_not_written_on_the_rgb_output_and_a_warning_says_the_colours_were_converted_without_it()
+    {
+        // Four flat 8x8 blocks of inverted (Adobe) CMYK ink: cyan, magenta, yellow, none.
+        byte[][] inks = [[0, 255, 255, 255], [255, 0, 255, 255], [255, 255, 0, 255], [255, 255, 255, 255]];
+        var jpeg = WithIccSegment(HandMadeJpeg.Encode(2, 2, 4, (c, r) => inks[r * 2 + c], HandMadeJpeg.AdobeUnknown), FixtureImages.IccProfile("press", "CMYK"));
+        Assert.Equal("CMYK", IccColourSpace.Of(Image.Identify(jpeg).Metadata.IccProfile!.ToByteArray()));
+        var result = Upscale("cmyk.jpg", jpeg, OutputFormat.Same);
+        Assert.Null(Image.Identify(result.Item.OutputPath).Metadata.IccProfile);
+        Assert.Equal("its ICC profile is for CMYK data but the output holds RGB pixels: the profile is dropped, and the colours, converted "
+            + "without it (there is no colour management), may differ from what a colour-managed viewer shows for the input", Assert.Single(result.Warnings!));
+    }
+
+    [Fact]
+    public void A_gray_profile_stays_on_gray_output_and_is_dropped_with_a_warning_from_rgb_webp()
+    {
+        var gray = FixtureImages.IccProfile("gray gamma 2.2", "GRAY");
+        using var image = FixtureImages.Pattern(16, 8, (x, y) => new L8((byte)(x * 15 + y)));
+        image.Metadata.IccProfile = new IccProfile(gray);
+        var jpeg = FixtureImages.Encode(image, new JpegEncoder { ColorType = JpegColorType.Luminance });
+
+        var same = Upscale("gray.jpg", jpeg, OutputFormat.Same);
+        Assert.Equal(gray, Image.Identify(same.Item.OutputPath).Metadata.IccProfile!.ToByteArray());
+        Assert.Empty(same.Warnings!);
+
+        var webp = Upscale("gray.jpg", jpeg, OutputFormat.Webp);
+        Assert.Null(Image.Identify(webp.Item.OutputPath).Metadata.IccProfile);
+        Assert.StartsWith("its ICC profile is for GRAY data but the output holds RGB pixels: the profile is dropped", Assert.Single(webp.Warnings!));
     }
 
     [Fact]

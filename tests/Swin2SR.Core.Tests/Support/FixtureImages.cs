@@ -114,8 +114,9 @@ internal static class FixtureImages
     /// <summary>
     /// A minimal well-formed ICC v2 display profile (header, one 'desc' tag) whose description carries
     /// <paramref name="name"/>, so two profiles differ and a round trip can be compared byte for byte.
+    /// <paramref name="colourSpace"/> is the data colour space signature, four characters ("RGB ", "GRAY", "CMYK").
     /// </summary>
-    public static byte[] IccProfile(string name)
+    public static byte[] IccProfile(string name, string colourSpace = "RGB ")
     {
         var text = System.Text.Encoding.ASCII.GetBytes(name);
         var desc = new List<byte>();
@@ -131,7 +132,7 @@ internal static class FixtureImages
         var profile = new byte[total];
         BigEndian(total).CopyTo(profile, 0);
         BigEndian(0x02100000).CopyTo(profile, 8);
-        "mntrRGB XYZ "u8.ToArray().CopyTo(profile, 12);
+        System.Text.Encoding.ASCII.GetBytes("mntr" + colourSpace + "XYZ ").CopyTo(profile, 12);
         "acsp"u8.ToArray().CopyTo(profile, 36);
         // The D50 illuminant, as every profile states it.
         BigEndian(0x0000F6D6).CopyTo(profile, 68);
