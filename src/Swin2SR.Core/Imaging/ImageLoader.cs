@@ -51,6 +51,8 @@ public sealed class ImageLoader
         try
         {
             using var image = Image.Load<Rgba64>(SupportedFormats.Configuration, data);
+            if (image.Metadata.ExifProfile is not null && ExifThumbnailDirectory.MainImageOnly(format.Name, data) is { } mainImageExif)
+                image.Metadata.ExifProfile = mainImageExif;
             bool exifDropped = image.Metadata.ExifProfile is { } exif && DamagedExif.Readable(exif) is null;
             if (exifDropped)
                 image.Metadata.ExifProfile = null;

@@ -47,6 +47,38 @@ internal static class JpegStructure
         }
     }
 
+    private const byte App1 = 0xE1;
+
+    /// <summary>
+    /// Where the EXIF block (the TIFF structure after the "Exif\0\0" header) of the first APP1 segment that holds one
+    /// lies; null when none comes before the first scan, where metadata belongs, or the segments are damaged.
+    /// </summary>
+    public static Range? FindExif(ReadOnlySpan<byte> data)
+    {
+        int p = 2;
+        while (p + 4 <= data.Length && data[p] == Marker)
+        {
+            byte code = data[p + 1];
+            if (code == Marker)
+            {
+                p++;
+                continue;
+            }
+            if (code is StartOfScan or EndOfImage)
+                return null;
+            int length = data[p + 2] << 8 | data[p + 3];
+            if (length < 2 || p + 2 + length > data.Length)
+                return null;
+            if (code == App1 && data.Slice(p + 4, length - 2).StartsWith(ExifHeader))
+                return new Range(p + 4 + ExifHeader.Length, p + 2 + length);
+            p += 2 + length;
+        }
+        return null;
+    }
+
+    /// <summary>What opens an EXIF block in a JPEG's APP1 segment (and, by some writers, in PNG and WebP too).</summary>
+    public static ReadOnlySpan<byte> ExifHeader => "Exif\0\0"u8;
+
     private const string Truncated = "the JPEG data ends before its end-of-image marker (the file is truncated)";
 
     /// <summary>

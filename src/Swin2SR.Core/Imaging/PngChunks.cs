@@ -35,6 +35,9 @@ internal static class PngChunks
         return chunks;
     }
 
+    /// <summary>Where the data of the first chunk of <paramref name="type"/> lies, wherever it comes (eXIf may follow the image data).</summary>
+    public static Range? Find(ReadOnlySpan<byte> png, string type) => List(png).Find(chunk => chunk.Type == type) is { Type: not null } found ? found.Data : null;
+
     /// <summary>Where the data of the first chunk of <paramref name="type"/> lies, if one comes before the first IDAT.</summary>
     public static Range? FindBeforeImageData(ReadOnlySpan<byte> png, string type)
     {

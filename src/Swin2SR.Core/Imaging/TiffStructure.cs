@@ -57,6 +57,25 @@ internal static class TiffStructure
 
     private const int ShortType = 3, LongType = 4;
 
+    /// <summary>
+    /// A copy of a classic TIFF structure (as an EXIF block is) whose first directory links to no next one; null when
+    /// it links to none already, or the data is not such a structure.
+    /// </summary>
+    public static byte[]? WithoutLaterDirectories(ReadOnlySpan<byte> data)
+    {
+        if (Open(data, out bool littleEndian) is not { IsBigTiff: false } l)
+            return null;
+        ulong offset = Read(data[l.FirstIfdAt..], l.OffsetBytes, littleEndian);
+        if (offset < 8 || offset > (ulong)(data.Length - l.CountBytes))
+            return null;
+        ulong link = offset + (ulong)l.CountBytes + Read(data[(int)offset..], l.CountBytes, littleEndian) * (ulong)l.EntryBytes;
+        if (link + (ulong)l.OffsetBytes > (ulong)data.Length || Read(data[(int)link..], l.OffsetBytes, littleEndian) == 0)
+            return null;
+        var copy = data.ToArray();
+        copy.AsSpan((int)link, l.OffsetBytes).Clear();
+        return copy;
+    }
+
     private static int Walk(ReadOnlySpan<byte> data, out string? damage)
     {
         damage = null;

@@ -44,6 +44,17 @@ internal static class WebpStructure
         return false;
     }
 
+    /// <summary>Where the data of the first chunk named <paramref name="name"/> lies. Call only on data <see cref="FindDamage"/> accepted.</summary>
+    public static Range? FindChunk(ReadOnlySpan<byte> data, string name)
+    {
+        foreach (var chunk in Chunks(data, out _))
+        {
+            if (chunk.Name == name)
+                return new Range((int)chunk.Offset + ChunkHeaderLength, (int)(chunk.Offset + ChunkHeaderLength + chunk.Size));
+        }
+        return null;
+    }
+
     /// <summary>An animation (ANIM and ANMF chunks). Call only on data <see cref="FindDamage"/> accepted.</summary>
     public static bool IsAnimated(ReadOnlySpan<byte> data) => Chunks(data, out _).Exists(chunk => chunk.Name is "ANIM" or "ANMF");
 
