@@ -56,6 +56,7 @@ public sealed class ImageLoader
             bool exifDropped = image.Metadata.ExifProfile is { } exif && DamagedExif.Readable(exif) is null;
             if (exifDropped)
                 image.Metadata.ExifProfile = null;
+            ExifResolution.AdoptWhereContainerIsSilent(format.Name, data, image.Metadata);
             Orientation.MakeUpright(image, Orientation.Stored(format.Name, data, image.Metadata.ExifProfile));
             var (pixels, alpha) = ToPlanar(image);
             if (alpha is not null)

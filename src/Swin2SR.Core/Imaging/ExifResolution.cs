@@ -1,0 +1,37 @@
+using SixLabors.ImageSharp.Metadata;
+using SixLabors.ImageSharp.Metadata.Profiles.Exif;
+
+namespace Swin2SR.Core.Imaging;
+
+/// <summary>
+/// A PNG without a pHYs chunk, and any WebP, states no resolution of its own; ImageSharp then reports its default,
+/// 96 dpi, and its encoders write the image's resolution into the output's EXIF (and a PNG's pHYs): an EXIF that
+/// said 72 dpi came out saying 96. Where the container is silent, the resolution its EXIF states is the image's.
+/// </summary>
+internal static class ExifResolution
+{
+    private const ushort NoUnit = 1, Centimetre = 3;
+
+    public static void AdoptWhereContainerIsSilent(string formatName, ReadOnlySpan<byte> file, ImageMetadata metadata)
+    {
+        bool silent = formatName switch
+        {
+            "PNG" => PngChunks.Find(file, "pHYs") is null,
+            "Webp" => true,
+            _ => false,
+        };
+        if (!silent || metadata.ExifProfile is not { } exif)
+            return;
+        double? x = exif.GetValue(ExifTag.XResolution)?.Value.ToDouble(), y = exif.GetValue(ExifTag.YResolution)?.Value.ToDouble();
+        if (x is not (> 0 and < double.PositiveInfinity) || y is not (> 0 and < double.PositiveInfinity))
+            return;
+        metadata.ResolutionUnits = exif.GetValue(ExifTag.ResolutionUnit)?.Value switch
+        {
+            NoUnit => PixelResolutionUnit.AspectRatio,
+            Centimetre => PixelResolutionUnit.PixelsPerCentimeter,
+            _ => PixelResolutionUnit.PixelsPerInch,
+        };
+        metadata.HorizontalResolution = x.Value;
+        metadata.VerticalResolution = y.Value;
+    }
+}

@@ -1,0 +1,74 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Formats.Webp;
+using SixLabors.ImageSharp.Metadata;
+using SixLabors.ImageSharp.Metadata.Profiles.Exif;
+using Swin2SR.Core.Imaging;
+using Swin2SR.Core.Tests.Support;
+
+namespace Swin2SR.Core.Tests.Imaging;
+
+/// <summary>A file whose container states no resolution keeps the one its EXIF states, instead of ImageSharp's default 96 dpi.</summary>
+public sealed class ExifResolutionTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+    private readonly ImageLoader _loader = new(ImageLimits.Default);
+
+    public void Dispose() => _folder.Dispose();
+
+    /// <summary>A 72-dpi EXIF; the PNG's pHYs chunk, which ImageSharp always writes, cut out.</summary>
+    private static byte[] Carrying72DpiExif(string format)
+    {
+        using var image = FixtureImages.Pattern(8, 6, FixtureImages.Colour);
+        image.Metadata.ExifProfile = new ExifProfile();
+        image.Metadata.ExifProfile.SetValue(ExifTag.XResolution, new Rational(72));
+        image.Metadata.ExifProfile.SetValue(ExifTag.YResolution, new Rational(72));
+        image.Metadata.ExifProfile.SetValue(ExifTag.ResolutionUnit, (ushort)2);
+        // The encoders write the metadata's resolution into the EXIF: it must say 72 for the EXIF to.
+        image.Metadata.HorizontalResolution = image.Metadata.VerticalResolution = 72;
+        if (format == "Webp")
+            return FixtureImages.Encode(image, new WebpEncoder { FileFormat = WebpFileFormatType.Lossless });
+        var png = FixtureImages.Encode(image, new PngEncoder());
+        var phys = PngChunks.Find(png, "pHYs")!.Value;
+        return [.. png[..(phys.Start.Value - 8)], .. png[(phys.End.Value + 4)..]];
+    }
+
+    [Theory]
+    [InlineData("PNG", "72dpi.png")]
+    [InlineData("Webp", "72dpi.webp")]
+    public void An_exif_resolution_without_a_container_resolution_comes_out_unchanged(string format, string name)
+    {
+        string path = _folder.File(name);
+        File.WriteAllBytes(path, Carrying72DpiExif(format));
+        Assert.Equal(96, Image.Identify(path).Metadata.HorizontalResolution);
+        var loaded = _loader.Load(path, 2);
+        string output = _folder.File("out-" + name);
+        new ImageWriter(90).Write(new UpscaledImage(loaded.Pixels, null, loaded.Traits, loaded.Metadata), format, output, CancellationToken.None);
+        var metadata = Image.Identify(output).Metadata;
+        Assert.Equal(72.0, metadata.ExifProfile!.GetValue(ExifTag.XResolution)!.Value.ToDouble());
+        Assert.Equal(72.0, metadata.ExifProfile.GetValue(ExifTag.YResolution)!.Value.ToDouble());
+        Assert.Equal((ushort)2, metadata.ExifProfile.GetValue(ExifTag.ResolutionUnit)!.Value);
+        if (format == "PNG")
+            Assert.Equal(72, HorizontalDpi(metadata));
+    }
+
+    /// <summary>The PNG decoder reports pHYs as it is stored, in pixels per metre.</summary>
+    private static double HorizontalDpi(ImageMetadata metadata) => Math.Round(metadata.ResolutionUnits switch
+    {
+        PixelResolutionUnit.PixelsPerMeter => metadata.HorizontalResolution * 0.0254,
+        PixelResolutionUnit.PixelsPerCentimeter => metadata.HorizontalResolution * 2.54,
+        _ => metadata.HorizontalResolution,
+    });
+
+    [Fact]
+    public void A_png_whose_phys_chunk_states_a_resolution_keeps_that_one()
+    {
+        using var image = FixtureImages.Pattern(8, 6, FixtureImages.Colour);
+        image.Metadata.ExifProfile = new ExifProfile();
+        image.Metadata.ExifProfile.SetValue(ExifTag.XResolution, new Rational(72));
+        image.Metadata.ExifProfile.SetValue(ExifTag.YResolution, new Rational(72));
+        image.Metadata.HorizontalResolution = image.Metadata.VerticalResolution = 300;
+        string path = FixtureImages.Save(_folder.File("300dpi.png"), image, new PngEncoder());
+        Assert.Equal(300, HorizontalDpi(_loader.Load(path, 2).Metadata));
+    }
+}
