@@ -61,7 +61,8 @@ public sealed class ImageLoader
             var (pixels, alpha) = ToPlanar(image);
             if (alpha is not null)
                 TransparentColourFill.Fill(pixels, alpha);
-            var traits = new ImageTraits(format.Name, SourceTraits.BitDepth(image, format), SourceTraits.IsGray(image, format), alpha is not null);
+            var traits = new ImageTraits(format.Name, SourceTraits.BitDepth(image, format), SourceTraits.IsGray(image, format), alpha is not null,
+                IsLosslessWebp: format.Name == "Webp" && WebpStructure.IsLossless(data));
             var metadata = image.Metadata.DeepClone();
             if (format.Name == "PNG" && PngIccProfile.Read(data) is { } icc)
                 metadata.IccProfile = new IccProfile(icc);

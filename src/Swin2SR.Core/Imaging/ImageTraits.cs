@@ -8,7 +8,8 @@ namespace Swin2SR.Core.Imaging;
 /// <param name="BitDepth">Bits per channel of the source: 8, or 16 for 16-bit PNG and TIFF.</param>
 /// <param name="IsGray">The source is stored as grayscale (PNG gray, JPEG luminance, gray TIFF).</param>
 /// <param name="HasAlpha">Some pixel is not fully opaque. An alpha channel that is opaque everywhere carries nothing and is dropped.</param>
-public sealed record ImageTraits(string FormatName, int BitDepth, bool IsGray, bool HasAlpha)
+/// <param name="IsLosslessWebp">The source is a WebP stored losslessly (VP8L): a WebP output of it is lossless too.</param>
+public sealed record ImageTraits(string FormatName, int BitDepth, bool IsGray, bool HasAlpha, bool IsLosslessWebp = false)
 {
     public static ImageTraits Rgb8(string formatName) => new(formatName, 8, false, false);
 }

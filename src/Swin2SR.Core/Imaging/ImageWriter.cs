@@ -84,7 +84,7 @@ public sealed class ImageWriter
 
     /// <summary>
     /// ImageSharp 2.1 writes no ICC profile into PNG or WebP: a PNG gets its iCCP chunk inserted after IHDR on the
-    /// way out; a WebP (small, lossy) is encoded in memory and gets its ICCP chunk before it is written.
+    /// way out; a WebP (compressed, if lossless then about PNG's size) is encoded in memory and gets its ICCP chunk before it is written.
     /// </summary>
     private static void Encode(Image image, SixLabors.ImageSharp.Formats.IImageEncoder encoder, string formatName, Stream stream)
     {

@@ -17,7 +17,7 @@ public sealed record UpscaledImage(PlanarImage Pixels, float[]? Alpha, ImageTrai
 
 /// <summary>
 /// Chooses the pixel type and encoder settings that keep what the source had and the format can hold: 16 bits
-/// (PNG), grayscale (PNG, JPEG, TIFF), alpha (PNG, WebP, BMP). ImageSharp 2.1 writes 8-bit TIFF without alpha
+/// (PNG), grayscale (PNG, JPEG, TIFF), alpha (PNG, WebP, BMP), lossless coding (a lossless WebP's WebP output). ImageSharp 2.1 writes 8-bit TIFF without alpha
 /// only, and JPEG has no alpha: there the alpha is dropped (the caller warns).
 /// </summary>
 internal static class OutputEncoding
@@ -62,6 +62,8 @@ internal static class OutputEncoding
         IImageEncoder encoder = formatName switch
         {
             "JPEG" => new JpegEncoder { Quality = quality, ColorType = gray ? JpegColorType.Luminance : JpegColorType.YCbCrRatio444 },
+            // For lossless coding Quality is the compression effort: the default keeps it as fast as a lossy encode.
+            "Webp" when source.Traits.IsLosslessWebp => new WebpEncoder { FileFormat = WebpFileFormatType.Lossless },
             "Webp" => new WebpEncoder { Quality = quality, FileFormat = WebpFileFormatType.Lossy },
             "BMP" => new BmpEncoder { BitsPerPixel = alpha ? BmpBitsPerPixel.Pixel32 : BmpBitsPerPixel.Pixel24, SupportTransparency = alpha },
             "TIFF" => new TiffEncoder

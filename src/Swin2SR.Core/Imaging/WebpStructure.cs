@@ -55,6 +55,9 @@ internal static class WebpStructure
         return null;
     }
 
+    /// <summary>The image itself is lossless (a VP8L chunk; a lossy one may still have a losslessly coded alpha). Call only on data <see cref="FindDamage"/> accepted.</summary>
+    public static bool IsLossless(ReadOnlySpan<byte> data) => Chunks(data, out _).Exists(chunk => chunk.Name == "VP8L");
+
     /// <summary>An animation (ANIM and ANMF chunks). Call only on data <see cref="FindDamage"/> accepted.</summary>
     public static bool IsAnimated(ReadOnlySpan<byte> data) => Chunks(data, out _).Exists(chunk => chunk.Name is "ANIM" or "ANMF");
 

@@ -2,6 +2,7 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Formats.Webp;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.Metadata.Profiles.Icc;
 using SixLabors.ImageSharp.Metadata.Profiles.Iptc;
@@ -161,6 +162,29 @@ public sealed class FaithfulOutputPipelineTests : IDisposable
         var webp = Upscale("gray.jpg", jpeg, OutputFormat.Webp);
         Assert.Null(Image.Identify(webp.Item.OutputPath).Metadata.IccProfile);
         Assert.StartsWith("its ICC profile is for GRAY data but the output holds RGB pixels: the profile is dropped", Assert.Single(webp.Warnings!));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_lossless_webp_comes_out_lossless_with_every_pixel_exact_and_a_lossy_one_lossy(bool withAlpha)
+    {
+        using var image = FixtureImages.Pattern(20, 12, (x, y) => new Rgba32((byte)(x * 13 + y * 7), (byte)(y * 21), (byte)(x * y * 3 + 40), withAlpha && x < 4 ? (byte)(60 + y) : (byte)255));
+        var lossless = Upscale("lossless.webp", image, new WebpEncoder { FileFormat = WebpFileFormatType.Lossless });
+        byte[] written = File.ReadAllBytes(lossless.Item.OutputPath);
+        Assert.True(written.AsSpan().IndexOf("VP8L"u8) > 0, "the output is not lossless WebP");
+        using (var output = Image.Load<Rgba32>(written))
+            for (int y = 0; y < 24; y++)
+                for (int x = 0; x < 40; x++)
+                {
+                    Assert.Equal(image[x / 2, y / 2].Rgb, output[x, y].Rgb);
+                    // The alpha is upscaled bicubically: exact where it is flat for two input pixels around.
+                    if (x >= 12)
+                        Assert.Equal(image[x / 2, y / 2].A, output[x, y].A);
+                }
+
+        var lossy = Upscale("lossy.webp", image, new WebpEncoder { FileFormat = WebpFileFormatType.Lossy, Quality = 100 });
+        Assert.True(File.ReadAllBytes(lossy.Item.OutputPath).AsSpan().IndexOf("VP8 "u8) > 0, "the output is not lossy WebP");
     }
 
     [Fact]
