@@ -17,12 +17,16 @@ public sealed record UpscaledImage(PlanarImage Pixels, float[]? Alpha, ImageTrai
 
 /// <summary>
 /// Chooses the pixel type and encoder settings that keep what the source had and the format can hold: 16 bits
-/// (PNG), grayscale (PNG, JPEG, TIFF), alpha (PNG, WebP, BMP), lossless coding (a lossless WebP's WebP output). ImageSharp 2.1 writes 8-bit TIFF without alpha
-/// only, and JPEG has no alpha: there the alpha is dropped (the caller warns).
+/// (PNG), grayscale (PNG, JPEG, TIFF), alpha (PNG, WebP, BMP), lossless coding (a lossless WebP's WebP output).
+/// ImageSharp 2.1 writes 8-bit TIFF without alpha only, and JPEG has no alpha: there the alpha is dropped and 16
+/// bits are rounded to 8 (the caller warns).
 /// </summary>
 internal static class OutputEncoding
 {
     public static bool HoldsAlpha(string formatName) => formatName is "PNG" or "Webp" or "BMP";
+
+    /// <summary>Only PNG is written deeper than 8 bits per channel: ImageSharp 2.1's TIFF encoder falls back to 8.</summary>
+    public static bool HoldsSixteenBits(string formatName) => formatName == "PNG";
 
     private static bool HoldsGray(string formatName) => formatName is "PNG" or "JPEG" or "TIFF";
 
@@ -43,7 +47,7 @@ internal static class OutputEncoding
     {
         bool alpha = source.Alpha is not null && HoldsAlpha(formatName);
         bool gray = WritesGray(source.Traits, formatName);
-        bool deep = source.Traits.BitDepth > 8 && formatName == "PNG";
+        bool deep = source.Traits.BitDepth > 8 && HoldsSixteenBits(formatName);
         Image image = (gray, alpha, deep) switch
         {
             (true, true, true) => Build<La32>(source, gray, alpha),

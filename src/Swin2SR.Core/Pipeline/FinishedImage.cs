@@ -21,6 +21,8 @@ internal sealed record FinishedImage(UpscaledImage Image, QualityMetrics Metrics
         warnings.AddRange(work.Redos.Select(r => $"{r.Change}: the quality gate rejected the earlier output ({r.Failure})"));
         if (alpha is not null && !OutputEncoding.HoldsAlpha(work.Item.OutputFormat))
             warnings.Add($"{work.Item.OutputFormat} output has no transparency: the alpha channel is dropped");
+        if (source.Traits.BitDepth > 8 && !OutputEncoding.HoldsSixteenBits(work.Item.OutputFormat))
+            warnings.Add($"{work.Item.OutputFormat} output is written with 8 bits per channel: the input's {source.Traits.BitDepth} bits are rounded to 8 (-Format Png keeps them)");
         var image = new UpscaledImage(output, alpha, source.Traits, source.Metadata);
         if (OutputEncoding.MismatchedIccColourSpace(image, work.Item.OutputFormat) is { } space)
             warnings.Add(IccProfileDropped(space, OutputEncoding.WritesGray(source.Traits, work.Item.OutputFormat) ? "gray" : "RGB"));

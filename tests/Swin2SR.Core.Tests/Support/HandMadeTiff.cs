@@ -5,18 +5,26 @@ using SixLabors.ImageSharp.PixelFormats;
 namespace Swin2SR.Core.Tests.Support;
 
 /// <summary>
-/// Writes small 8-bit RGB TIFFs in the layouts ImageSharp 2.1 cannot write: colour channels in separate planes
-/// (PlanarConfiguration 2), a horizontal-differencing predictor, either byte order, and extra one-value tags such
-/// as Orientation. Each plane (or the whole contiguous image) is one Deflate-compressed strip.
+/// Writes small RGB TIFFs in the layouts ImageSharp 2.1 cannot write: 16 bits per sample, colour channels in
+/// separate planes (PlanarConfiguration 2), a horizontal-differencing predictor, either byte order, and extra
+/// one-value tags such as Orientation. Each plane (or the whole contiguous image) is one Deflate-compressed strip.
 /// </summary>
 internal static class HandMadeTiff
 {
     public const ushort OrientationTag = 274;
 
     public static byte[] Rgb(int width, int height, Func<int, int, Rgb24> pixel, bool planar, int predictor = 1, bool bigEndian = false,
-        params (ushort Tag, ushort Value)[] extraTags)
+        params (ushort Tag, ushort Value)[] extraTags) =>
+        Build(width, height, 8, (x, y) => { var p = pixel(x, y); return [p.R, p.G, p.B]; }, planar, predictor, bigEndian, extraTags);
+
+    /// <summary>16 bits per sample, contiguous, no predictor.</summary>
+    public static byte[] Rgb48(int width, int height, Func<int, int, Rgb48> pixel, bool bigEndian = false) =>
+        Build(width, height, 16, (x, y) => { var p = pixel(x, y); return [p.R, p.G, p.B]; }, planar: false, predictor: 1, bigEndian, []);
+
+    private static byte[] Build(int width, int height, int bits, Func<int, int, ushort[]> pixel, bool planar, int predictor, bool bigEndian,
+        (ushort Tag, ushort Value)[] extraTags)
     {
-        var strips = (planar ? [0, 1, 2] : new[] { -1 }).Select(channel => Deflate(Samples(width, height, pixel, channel, predictor == 2))).ToArray();
+        var strips = (planar ? [0, 1, 2] : new[] { -1 }).Select(channel => Deflate(Samples(width, height, bits, pixel, channel, predictor == 2, bigEndian))).ToArray();
         var file = new List<byte>(bigEndian ? "MM"u8.ToArray() : "II"u8.ToArray());
         file.AddRange(Short(42, bigEndian));
         file.AddRange(new byte[4]);
@@ -29,7 +37,7 @@ internal static class HandMadeTiff
         Align(file);
         uint bitsPerSampleAt = (uint)file.Count;
         for (int i = 0; i < 3; i++)
-            file.AddRange(Short(8, bigEndian));
+            file.AddRange(Short(bits, bigEndian));
         Align(file);
         uint offsetsAt = (uint)file.Count;
         foreach (uint offset in stripOffsets)
@@ -68,23 +76,26 @@ internal static class HandMadeTiff
         return [.. file];
     }
 
-    /// <summary>One channel's rows (or, for <paramref name="channel"/> -1, whole RGB pixels), each sample stored as the difference from the one before it when <paramref name="differenced"/>.</summary>
-    private static byte[] Samples(int width, int height, Func<int, int, Rgb24> pixel, int channel, bool differenced)
+    /// <summary>
+    /// One channel's rows (or, for <paramref name="channel"/> -1, whole RGB pixels) in the file's byte order, each
+    /// sample stored as the difference from the one before it (modulo its range) when <paramref name="differenced"/>.
+    /// </summary>
+    private static byte[] Samples(int width, int height, int bits, Func<int, int, ushort[]> pixel, int channel, bool differenced, bool bigEndian)
     {
-        int perPixel = channel < 0 ? 3 : 1;
-        var samples = new byte[width * height * perPixel];
+        int perPixel = channel < 0 ? 3 : 1, mask = (1 << bits) - 1;
+        var samples = new int[width * height * perPixel];
         for (int y = 0; y < height; y++)
             for (int x = 0; x < width; x++)
             {
                 var p = pixel(x, y);
-                byte[] values = channel < 0 ? [p.R, p.G, p.B] : [channel == 0 ? p.R : channel == 1 ? p.G : p.B];
-                values.CopyTo(samples, (y * width + x) * perPixel);
+                for (int c = 0; c < perPixel; c++)
+                    samples[(y * width + x) * perPixel + c] = p[channel < 0 ? c : channel];
             }
         if (differenced)
             for (int y = 0; y < height; y++)
                 for (int i = width * perPixel - 1; i >= perPixel; i--)
-                    samples[y * width * perPixel + i] -= samples[y * width * perPixel + i - perPixel];
-        return samples;
+                    samples[y * width * perPixel + i] = (samples[y * width * perPixel + i] - samples[y * width * perPixel + i - perPixel]) & mask;
+        return bits == 8 ? [.. samples.Select(v => (byte)v)] : [.. samples.SelectMany(v => Short(v, bigEndian))];
     }
 
     private static byte[] Deflate(byte[] data)
