@@ -30,6 +30,7 @@ public sealed class UpscalePipeline : IWorkerHost
     private readonly SemaphoreSlim _inFlight;
     private readonly MemoryBudget _memory;
     private readonly ChannelReader<UpscaleItem> _items;
+    private readonly OutputOwners _outputOwners = new();
     // Unbounded: the in-flight limit bounds what it can hold. Besides new images' tiles it takes those of a failed
     // device and of images redone after the quality gate, so it completes only when decoding has finished and no
     // image is left in flight.
@@ -213,6 +214,11 @@ public sealed class UpscalePipeline : IWorkerHost
     {
         await foreach (var item in _items.ReadAllAsync(cancellation).ConfigureAwait(false))
         {
+            if (!_outputOwners.TryClaim(item))
+            {
+                Report(Failed(item, OutputFailure.SharedInRun(item.OutputPath), Stopwatch.GetTimestamp()));
+                continue;
+            }
             if (!(item.MayOverwrite || _options.Force) && File.Exists(item.OutputPath))
             {
                 Report(Skipped(item));

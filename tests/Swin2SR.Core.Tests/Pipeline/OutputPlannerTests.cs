@@ -76,15 +76,18 @@ public sealed class OutputPlannerTests : IDisposable
         Assert.Empty(OutputPlanner.SharedOutputs(OutputPlanner.Plan(inputs, _folder.File("out"), OutputFormat.Same)));
     }
 
-    [Fact]
-    public void Two_inputs_with_one_output_write_it_once_and_the_other_fails_with_OutputCollision()
+    /// <summary>With -Force the writer may replace an existing output: the second input replaced the first's, both Succeeded.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Two_inputs_with_one_output_write_it_once_and_the_other_fails_with_OutputCollision(bool force)
     {
         var random = new Random(3);
         string jpg = _folder.File("photo.jpg"), png = _folder.File("photo.png");
         using (var image = Image.LoadPixelData<Rgb24>(TestImages.RandomPixels(random, 12, 10), 12, 10))
             image.SaveAsJpeg(jpg);
         TestImages.SavePng(png, TestImages.RandomPixels(random, 12, 10), 12, 10);
-        var options = new UpscaleOptions { TileSize = 16, TileOverlap = 4, BatchSize = 1, IoThreads = 2, MinConsistencyPsnr = 0 };
+        var options = new UpscaleOptions { TileSize = 16, TileOverlap = 4, BatchSize = 1, IoThreads = 2, MinConsistencyPsnr = 0, Force = force };
         // A slow device: both images are past the "output exists?" check long before either is written.
         using var device = new ScriptedRunner(RepoPaths.TestModel("nearest-x2"), "cpu", latency: TimeSpan.FromMilliseconds(300));
 
