@@ -18,8 +18,8 @@ public sealed record UpscaledImage(PlanarImage Pixels, float[]? Alpha, ImageTrai
 /// <summary>
 /// Chooses the pixel type and encoder settings that keep what the source had and the format can hold: 16 bits
 /// (PNG), grayscale (PNG, JPEG, TIFF), alpha (PNG, WebP, BMP), lossless coding (a lossless WebP's WebP output).
-/// ImageSharp 2.1 writes 8-bit TIFF without alpha only, and JPEG has no alpha: there the alpha is dropped and 16
-/// bits are rounded to 8 (the caller warns).
+/// ImageSharp 2.1 writes 8-bit TIFF without alpha only, and JPEG has no alpha: there transparency is flattened onto
+/// white and 16 bits are rounded to 8 (the caller warns).
 /// </summary>
 internal static class OutputEncoding
 {
@@ -97,7 +97,10 @@ internal static class OutputEncoding
 
     /// <summary>
     /// Fills an image of <typeparamref name="TPixel"/> row by row through ImageSharp's own conversion (which
-    /// clamps to [0,1] and rounds to the nearest level). Gray is the mean of the model's three channels.
+    /// clamps to [0,1] and rounds to the nearest level). Gray is the mean of the model's three channels. An alpha the
+    /// format cannot hold is flattened onto white, as image editors export to JPEG: under transparent pixels lies
+    /// the colour of their nearest visible neighbours (spread there for the model), which would turn a cut-out into a
+    /// solid block.
     /// </summary>
     private static Image<TPixel> Build<TPixel>(UpscaledImage source, bool gray, bool alpha)
         where TPixel : unmanaged, IPixel<TPixel>
@@ -107,7 +110,7 @@ internal static class OutputEncoding
         var r = planar.Data.AsMemory(0, planar.PlaneLength);
         var g = planar.Data.AsMemory(planar.PlaneLength, planar.PlaneLength);
         var b = planar.Data.AsMemory(2 * planar.PlaneLength, planar.PlaneLength);
-        var a = alpha ? source.Alpha : null;
+        var a = source.Alpha;
         image.ProcessPixelRows(rows =>
         {
             var vectors = new Vector4[rows.Width];
@@ -117,10 +120,11 @@ internal static class OutputEncoding
                 for (int x = 0; x < vectors.Length; x++)
                 {
                     int i = offset + x;
-                    float red = r.Span[i], green = g.Span[i], blue = b.Span[i];
+                    var colour = new Vector3(r.Span[i], g.Span[i], b.Span[i]);
                     if (gray)
-                        red = green = blue = (red + green + blue) / 3f;
-                    vectors[x] = new Vector4(red, green, blue, a is null ? 1f : a[i]);
+                        colour = new Vector3((colour.X + colour.Y + colour.Z) / 3f);
+                    float opacity = a is null ? 1f : Math.Clamp(a[i], 0f, 1f);
+                    vectors[x] = alpha ? new Vector4(colour, opacity) : new Vector4(colour * opacity + new Vector3(1f - opacity), 1f);
                 }
                 PixelOperations<TPixel>.Instance.FromVector4Destructive(SupportedFormats.Configuration, vectors, rows.GetRowSpan(y), PixelConversionModifiers.Scale);
             }

@@ -91,9 +91,26 @@ public sealed class ImageWriterFormatTests : IDisposable
             Assert.Equal(new Rgba32(120, 130, 140, 14 * 17), rgba[2, 3]);
         using (var webp = Image.Load<Rgba32>(Write("rgba.webp", new UpscaledImage(planes, alpha, new ImageTraits("Webp", 8, false, true), null), "Webp")))
             Assert.InRange(webp[2, 3].A, 14 * 17 - 3, 14 * 17 + 3);
-        // JPEG has no alpha: the colour is written, opaque.
-        using (var jpeg = Image.Load<Rgba32>(Write("rgba.jpg", new UpscaledImage(planes, alpha, new ImageTraits("PNG", 8, false, true), null), "JPEG")))
-            Assert.Equal(255, jpeg[0, 0].A);
+    }
+
+    /// <summary>
+    /// Under transparent pixels lies the colour of their visible neighbours (spread there for the model): written as
+    /// it is, a red disc on transparency came out a solid red rectangle.
+    /// </summary>
+    [Theory]
+    [InlineData("TIFF", "cutout.tif", 0)]
+    [InlineData("JPEG", "cutout.jpg", 4)]
+    public void Transparency_a_format_cannot_hold_is_flattened_onto_white(string format, string name, int tolerance)
+    {
+        var planes = Planes(8, 8, (c, x, y) => (c == 0 ? 200 : 30) / 255f);
+        var alpha = Enumerable.Range(0, 64).Select(i => (i % 8) switch { < 3 => 0f, 3 or 4 => 0.5f, _ => 1f }).ToArray();
+        using var written = Image.Load<Rgba32>(Write(name, new UpscaledImage(planes, alpha, new ImageTraits("PNG", 8, false, true), null), format));
+        foreach (var (x, expected) in new[] { (1, new Rgba32(255, 255, 255)), (3, new Rgba32(228, 143, 143)), (6, new Rgba32(200, 30, 30)) })
+        {
+            var pixel = written[x, 4];
+            Assert.True(Math.Abs(pixel.R - expected.R) <= tolerance && Math.Abs(pixel.G - expected.G) <= tolerance && Math.Abs(pixel.B - expected.B) <= tolerance && pixel.A == 255,
+                $"x={x}: {pixel}, expected {expected}");
+        }
     }
 
     private static ImageMetadata SourceMetadata(byte[] icc)
