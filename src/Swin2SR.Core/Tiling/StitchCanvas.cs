@@ -33,8 +33,8 @@ public sealed class StitchCanvas
         var (column, row) = _plan.Position(index);
         var wx = _plan.Columns.Weights(column);
         var wy = _plan.Rows.Weights(row);
-        int ox = _plan.Columns.Starts[column] * _plan.Scale;
-        int oy = _plan.Rows.Starts[row] * _plan.Scale;
+        int ox = _plan.Columns.OutputStart(column), leadX = _plan.Columns.OutputLead(column);
+        int oy = _plan.Rows.OutputStart(row), leadY = _plan.Rows.OutputLead(row);
         int outWidth = Output.Width;
         lock (_gate)
         {
@@ -46,7 +46,7 @@ public sealed class StitchCanvas
                 var plane = Output.Plane(c);
                 for (int y = 0; y < wy.Length; y++)
                 {
-                    var source = tileOutput.Slice((c * size + y) * size, wx.Length);
+                    var source = tileOutput.Slice((c * size + leadY + y) * size + leadX, wx.Length);
                     var target = plane.Slice((oy + y) * outWidth + ox, wx.Length);
                     float rowWeight = wy[y];
                     for (int x = 0; x < wx.Length; x++)

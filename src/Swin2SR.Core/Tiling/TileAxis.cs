@@ -6,7 +6,9 @@ namespace Swin2SR.Core.Tiling;
 /// <remarks>
 /// Tiles are spread evenly so that every neighbouring pair overlaps by at least the requested overlap and the
 /// last tile ends exactly at the image edge (no tile hangs over the border unless the image is smaller than a
-/// tile). The blend weight of a tile rises across each overlap it shares with a neighbour: zero over the
+/// tile). An image narrower than the alignment (the model's window) is centred in its tile instead: a model's output
+/// is poorest within a few pixels of a tile's edge (its convolutions pad with zeros there), and such an image is
+/// nothing but edge; a 1x1 image came out a gradient that failed the quality gate. The blend weight of a tile rises across each overlap it shares with a neighbour: zero over the
 /// quarter nearest its own cut edge (where its receptive field saw padding instead of the neighbour's
 /// pixels), a raised-cosine ramp over the middle half, full weight beyond. Weights are then normalised so that
 /// they sum to exactly one at every position: a model whose receptive field is within a quarter of the
@@ -25,7 +27,7 @@ public sealed class TileAxis
 
     private readonly float[][] _weights;
 
-    /// <summary>Start of each tile, in input pixels.</summary>
+    /// <summary>Start of each tile, in input pixels; negative for a centred tile.</summary>
     public IReadOnlyList<int> Starts { get; }
     public int Tile { get; }
     public int Length { get; }
@@ -37,6 +39,12 @@ public sealed class TileAxis
 
     /// <summary>Output positions of tile <paramref name="index"/> that lie inside the image (the rest is padding).</summary>
     public int OutputExtent(int index) => _weights[index].Length;
+
+    /// <summary>Where the image begins in tile <paramref name="index"/>'s output (not at 0 when the tile is centred).</summary>
+    public int OutputLead(int index) => Math.Max(0, -Starts[index]) * Scale;
+
+    /// <summary>Where tile <paramref name="index"/>'s output begins in the image's output.</summary>
+    public int OutputStart(int index) => Math.Max(0, Starts[index]) * Scale;
 
     /// <param name="align">
     /// Tiles start on multiples of this (the model's window) and the image counts as mirrored up to a multiple of
@@ -70,7 +78,7 @@ public sealed class TileAxis
     {
         int count = TilesNeeded(length, tile, overlap, align);
         if (count == 1)
-            return [0];
+            return [length < align ? -((tile - length) / 2) : 0];
         // Spread evenly in whole alignment units; the last tile ends where the padded image ends. Each step is at
         // most ceil(span / (count - 1)) units, which the count makes no longer than the aligned stride.
         long spanUnits = (RoundUp(length, align) - tile) / align;
@@ -87,8 +95,8 @@ public sealed class TileAxis
         var sum = new double[outLength];
         for (int i = 0; i < starts.Length; i++)
         {
-            int outStart = starts[i] * scale;
-            int extent = Math.Min(tile * scale, outLength - outStart);
+            int outStart = Math.Max(0, starts[i]) * scale;
+            int extent = Math.Min((tile - Math.Max(0, -starts[i])) * scale, outLength - outStart);
             var w = new float[extent];
             for (int p = 0; p < extent; p++)
             {
@@ -102,7 +110,7 @@ public sealed class TileAxis
         }
         for (int i = 0; i < starts.Length; i++)
         {
-            int outStart = starts[i] * scale;
+            int outStart = Math.Max(0, starts[i]) * scale;
             var w = weights[i];
             for (int p = 0; p < w.Length; p++)
                 w[p] = (float)(w[p] / sum[outStart + p]);

@@ -13,7 +13,8 @@ internal static class TileReader
         int y0 = plan.Rows.Starts[row];
         int w = image.Width;
         int h = image.Height;
-        int inside = Math.Min(t, w - x0);
+        // Columns read straight from the row; those before or past the image are mirrored one by one.
+        int inside = x0 < 0 ? 0 : Math.Min(t, w - x0);
         for (int c = 0; c < 3; c++)
         {
             var plane = image.Plane(c);
@@ -21,7 +22,8 @@ internal static class TileReader
             {
                 int sourceRow = MirrorIndex.Reflect(y0 + y, h) * w;
                 var target = destination.Slice((c * t + y) * t, t);
-                plane.Slice(sourceRow + x0, inside).CopyTo(target);
+                if (inside > 0)
+                    plane.Slice(sourceRow + x0, inside).CopyTo(target);
                 for (int x = inside; x < t; x++)
                     target[x] = plane[sourceRow + MirrorIndex.Reflect(x0 + x, w)];
             }
