@@ -231,6 +231,25 @@ Describe 'Invoke-Swin2SRUpscale' {
             { $file | Invoke-Swin2SRUpscale -Model 'no-such-model' -OutputDirectory $out } | Should -Throw -ErrorId 'ModelNotFound*'
         }
 
+        It 'takes a -Model path from the current location (relative, a PowerShell drive), and names a folder given as one' {
+            $file = New-TestImage (Join-Path $in 'a.png')
+            $models = New-Item -ItemType Directory -Path (Join-Path $root 'models')
+            Copy-Item -LiteralPath $NearestX2 -Destination (Join-Path $models 'mine.onnx')
+            # The process's folder is elsewhere: a path taken from it would not exist.
+            [IO.Directory]::GetCurrentDirectory() | Should -Not -Be $root
+            Push-Location -LiteralPath $root
+            try {
+                ($file | Invoke-Swin2SRUpscale -Model ./models/mine.onnx -OutputDirectory $out).Status | Should -Be 'Succeeded'
+                $null = New-PSDrive -Name Swin2SRModels -PSProvider FileSystem -Root $models.FullName
+                ($file | Invoke-Swin2SRUpscale -Model Swin2SRModels:/mine.onnx -OutputDirectory $out -Force).Model | Should -Be 'mine'
+                { $file | Invoke-Swin2SRUpscale -Model ./models/ -OutputDirectory $out -Force } | Should -Throw -ExpectedMessage "*$($models.FullName)*is a folder*"
+            }
+            finally {
+                Pop-Location
+                Remove-PSDrive -Name Swin2SRModels -ErrorAction SilentlyContinue
+            }
+        }
+
         It 'fails the whole run, writing nothing, when -OutputDirectory is a file' {
             $file = New-TestImage (Join-Path $in 'a.png')
             $taken = New-Item -ItemType File -Path (Join-Path $root 'taken.png')

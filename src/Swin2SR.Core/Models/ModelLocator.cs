@@ -35,13 +35,20 @@ public sealed class ModelLocator
     /// <summary>Every name -Model takes without a path: embedded and installed models.</summary>
     public IReadOnlyList<string> KnownNames() => EmbeddedNames().Union(InstalledNames()).Order(StringComparer.Ordinal).ToList();
 
+    /// <summary>A value of -Model that names a file (it ends in .onnx or holds a folder separator), not a model name.</summary>
+    public static bool IsPath(string nameOrPath) =>
+        nameOrPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) || nameOrPath.Contains(Path.DirectorySeparatorChar) || nameOrPath.Contains(Path.AltDirectorySeparatorChar);
+
+    /// <param name="nameOrPath">A model name, or a path (<see cref="IsPath"/>); a relative path is taken from the process's current folder, so a caller with a current folder of its own (PowerShell's location) resolves it first.</param>
     public string Resolve(string? nameOrPath, int? scale)
     {
         if (string.IsNullOrWhiteSpace(nameOrPath))
             nameOrPath = DefaultModelName(scale ?? DefaultScale);
-        if (nameOrPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) || nameOrPath.Contains(Path.DirectorySeparatorChar) || nameOrPath.Contains(Path.AltDirectorySeparatorChar))
+        if (IsPath(nameOrPath))
         {
             string full = Path.GetFullPath(nameOrPath);
+            if (Directory.Exists(full))
+                throw new ModelLoadException(full, "it is a folder; give the path of a .onnx file in it, or a model name");
             return File.Exists(full) ? full : throw new ModelLoadException(full, "the file does not exist");
         }
         string embedded = Path.Combine(_embeddedDirectory, nameOrPath + ".onnx");

@@ -111,11 +111,19 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
         string modelPath;
         try
         {
-            modelPath = UpscaleRun.ResolveModel(Model, MyInvocation.BoundParameters.ContainsKey(nameof(Scale)) ? Scale : null);
+            // A path is taken from PowerShell's location (and may use ~ or a drive), not from the process's folder.
+            string? model = Model is not null && Core.Models.ModelLocator.IsPath(Model) ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(Model) : Model;
+            modelPath = UpscaleRun.ResolveModel(model, MyInvocation.BoundParameters.ContainsKey(nameof(Scale)) ? Scale : null);
         }
         catch (SetupFailedException e)
         {
             ThrowTerminatingError(e.Record);
+            return;
+        }
+        catch (SessionStateException e)
+        {
+            // A drive or provider that does not exist (X:\model.onnx).
+            ThrowTerminatingError(new ErrorRecord(e, "ModelNotFound", ErrorCategory.ObjectNotFound, Model));
             return;
         }
         string? outputDirectory = OutputDirectory is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutputDirectory);
