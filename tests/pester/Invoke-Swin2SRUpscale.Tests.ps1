@@ -257,9 +257,15 @@ Describe 'Invoke-Swin2SRUpscale' {
             (Get-Item -LiteralPath $taken.FullName).Length | Should -Be 0
         }
 
-        It 'refuses an overlap over half the tile' {
+        It 'refuses an impossible tiling before the job is touched: a finished job stays finished, no new job is left behind' {
             $file = New-TestImage (Join-Path $in 'a.png')
-            { $file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -TileSize 32 -TileOverlap 20 } | Should -Throw -ErrorId 'InvalidTiling*'
+            $null = $file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName tiled
+            { $file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -TileSize 32 -TileOverlap 20 -JobName tiled } | Should -Throw -ErrorId 'InvalidTiling*'
+            { $file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -TileSize 100 -JobName typo } | Should -Throw -ExpectedMessage '*try 104*'
+            $job = Get-Swin2SRJob tiled
+            ($job.State, $job.Succeeded, $job.Pending) | Should -Be @('Completed', 1, 0)
+            Get-Swin2SRJob typo -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            ($file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName tiled).ErrorId | Should -Be 'AlreadyDone'
         }
     }
 

@@ -61,7 +61,7 @@ internal sealed class UpscaleRun : IDisposable
         string[]? pathMap, DeviceChoice devices)
     {
         var options = ToJobOptions(modelPath, outputDirectory, settings);
-        return Start(target, ResolvePathMap(pathMap), devices, (store, contract) =>
+        return Start(target, ResolvePathMap(pathMap), devices, options, (store, contract) =>
         {
             var (job, alreadyDone, _) = JobPlanner.AddInputs(store, jobName, options, inputs);
             var skipped = alreadyDone.Select(item => JobPlanner.AlreadyDoneResult(item, jobName, modelPath, contract.Scale)).ToList();
@@ -106,7 +106,7 @@ internal sealed class UpscaleRun : IDisposable
         JobRecord job;
         using (var store = OpenStore(target, target.RunAccess))
             job = FindJob(store, jobName);
-        return Start(target, paths, devices, (store, _) =>
+        return Start(target, paths, devices, job.Options, (store, _) =>
         {
             if (retryFailed)
                 store.RequeueFailed(job.Id);
@@ -142,7 +142,9 @@ internal sealed class UpscaleRun : IDisposable
         }
     }
 
-    private static UpscaleRun Start(JobStoreTarget target, PathMap paths, DeviceChoice choice, Func<IJobStore, ModelContract, (JobRecord Job, IReadOnlyList<UpscaleResult> AlreadyDone, int Total)> prepare, string modelPath)
+    /// <param name="options">The options the run will have: an impossible tiling is refused before <paramref name="prepare"/> touches the job.</param>
+    private static UpscaleRun Start(JobStoreTarget target, PathMap paths, DeviceChoice choice, JobOptions options,
+        Func<IJobStore, ModelContract, (JobRecord Job, IReadOnlyList<UpscaleResult> AlreadyDone, int Total)> prepare, string modelPath)
     {
         var store = OpenStore(target, target.RunAccess);
         IReadOnlyList<ITileRunner> devices = [];
@@ -150,9 +152,10 @@ internal sealed class UpscaleRun : IDisposable
         try
         {
             (devices, var warnings) = OpenDevices(modelPath, choice);
+            // An impossible tiling is a setup error, found before the job is changed: a typo in -TileSize must not
+            // requeue a finished job's items under options that can never run.
+            TileGeometry.Resolve(options.ToUpscaleOptions(), devices[0].Contract);
             var (job, alreadyDone, total) = prepare(store, devices[0].Contract);
-            // Refuse an impossible tiling here, as a setup error, rather than from inside the running job.
-            TileGeometry.Resolve(job.Options.ToUpscaleOptions(), devices[0].Contract);
             var runner = JobRunner.Start(store, job, devices, alreadyDone, cancellation.Token, paths: paths);
             return new UpscaleRun(store, devices, runner, cancellation, job.Name, total) { _deviceWarnings = new(warnings) };
         }
