@@ -102,6 +102,18 @@ Describe 'Invoke-Swin2SRUpscale' {
             @(Get-ChildItem -LiteralPath $out -File).Name | Should -Be @('photo.png')
         }
 
+        It 'reports a pattern that matches nothing, and says to use -LiteralPath for a name with brackets' {
+            $file = New-TestImage (Join-Path $in 'a[1].png')
+            $results = Invoke-Swin2SRUpscale -Path (Join-Path $in 'zz*.png'), (Join-Path $in 'a[1].png') -Model $NearestX2 -OutputDirectory $out -ErrorVariable problems -ErrorAction SilentlyContinue
+            $results | Should -BeNullOrEmpty
+            $problems | Should -HaveCount 2
+            $problems.FullyQualifiedErrorId | ForEach-Object { $_ | Should -BeLike 'PathNotFound*' }
+            $problems[0].TargetObject | Should -Be (Join-Path $in 'zz*.png')
+            "$($problems[0])" | Should -Not -Match 'LiteralPath'
+            "$($problems[1])" | Should -Match 'use -LiteralPath'
+            (Invoke-Swin2SRUpscale -LiteralPath $file.FullName -Model $NearestX2 -OutputDirectory $out).Status | Should -Be 'Succeeded'
+        }
+
         It 'reports a path that does not exist and goes on with the rest' {
             $file = New-TestImage (Join-Path $in 'real.png')
             $results = Invoke-Swin2SRUpscale -Path (Join-Path $in 'missing.png'), $file.FullName -Model $NearestX2 -OutputDirectory $out -ErrorVariable problems -ErrorAction SilentlyContinue

@@ -49,6 +49,8 @@ internal static class InputPathResolver
                 var paths = cmdlet.SessionState.Path.GetResolvedProviderPathFromPSPath(path, out var provider);
                 if (!IsFileSystem(provider))
                     error = NotFileSystem(path);
+                else if (paths.Count == 0)
+                    error = NotFound(path, new ItemNotFoundException(NothingMatches(cmdlet, path)));
                 else
                     resolved.AddRange(paths);
             }
@@ -74,6 +76,19 @@ internal static class InputPathResolver
                 yield return (full, null);
             }
         }
+    }
+
+    /// <summary>
+    /// A pattern that matches nothing is an error, not silence: a scheduled run with a mistyped pattern would
+    /// otherwise do nothing and report success. Brackets are wildcards to -Path; a file named with them is found
+    /// with -LiteralPath.
+    /// </summary>
+    private static string NothingMatches(PSCmdlet cmdlet, string path)
+    {
+        string message = $"No file matches '{path}'.";
+        bool existsLiterally = path.IndexOfAny(['[', ']']) >= 0
+            && cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path) is var literal && (File.Exists(literal) || Directory.Exists(literal));
+        return existsLiterally ? $"{message} The brackets in it are wildcards: use -LiteralPath for a file named with them." : message;
     }
 
     private static bool IsFileSystem(ProviderInfo provider) => provider.ImplementingType == typeof(Microsoft.PowerShell.Commands.FileSystemProvider);
