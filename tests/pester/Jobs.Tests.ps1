@@ -23,6 +23,9 @@ Describe 'Jobs' {
             Set-Content -LiteralPath (Join-Path $in 'bad.png') -Value 'garbage'
             $results = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName first -ErrorAction SilentlyContinue
             $results.JobName | Sort-Object -Unique | Should -Be 'first'
+            { Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName 'fir*' } |
+                Should -Throw -ErrorId 'ParameterArgumentValidationError*' -ExpectedMessage '*wildcard*'
+            (Get-Swin2SRJob).Name | Should -Be 'first'
             $job = Get-Swin2SRJob first
             $job.State | Should -Be 'CompletedWithErrors'
             $job.Total | Should -Be 4

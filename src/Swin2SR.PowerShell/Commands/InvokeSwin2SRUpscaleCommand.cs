@@ -91,6 +91,7 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
     /// <summary>The job this run adds its inputs to; without it a new job with a generated name.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ValidateJobName]
     [ArgumentCompleter(typeof(JobNameCompleter))]
     public string? JobName { get; set; }
 

@@ -1,0 +1,18 @@
+using System.Management.Automation;
+
+namespace Swin2SR.PowerShell.Commands;
+
+/// <summary>
+/// A new job's name may not hold wildcard characters: Get-, Stop- and Remove-Swin2SRJob take names as patterns, so a
+/// job named 'night*' could never be addressed alone, and removing it would remove every job whose name starts so.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+internal sealed class ValidateJobNameAttribute : ValidateArgumentsAttribute
+{
+    protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
+    {
+        if (arguments is string name && WildcardPattern.ContainsWildcardCharacters(name))
+            throw new ValidationMetadataException(
+                $"The job name '{name}' holds a wildcard character (* ? [ ]), which the job cmdlets would take as a pattern matching other jobs too. Choose a name without them.");
+    }
+}
