@@ -225,14 +225,17 @@ public sealed class ImageLoader
         double inputMegapixels = (double)width * height / 1e6;
         if (inputMegapixels > _limits.MaxInputMegapixels)
             throw new ImageInputException("ImageTooLarge", ImageErrorKind.LimitExceeded, path,
-                $"{width}x{height} is {inputMegapixels:0.#} megapixels, over the limit of {_limits.MaxInputMegapixels:0.#} (-MaxInputMegapixels)");
+                $"{width}x{height} is {Megapixels(inputMegapixels)} megapixels, over the limit of {Megapixels(_limits.MaxInputMegapixels)} (-MaxInputMegapixels)");
         double outputMegapixels = inputMegapixels * scale * scale;
         if (outputMegapixels > _limits.MaxOutputMegapixels)
             throw new ImageInputException("OutputTooLarge", ImageErrorKind.LimitExceeded, path,
-                $"the x{scale} output would be {outputMegapixels:0.#} megapixels, over the limit of {_limits.MaxOutputMegapixels:0.#} (-MaxOutputMegapixels)");
+                $"the x{scale} output would be {Megapixels(outputMegapixels)} megapixels, over the limit of {Megapixels(_limits.MaxOutputMegapixels)} (-MaxOutputMegapixels)");
         if (ImageMemory.WhyNot(width, height, scale, _limits.MemoryBytes) is { } reason)
             throw new ImageInputException(scale > 1 ? "OutputTooLarge" : "ImageTooLarge", ImageErrorKind.LimitExceeded, path, reason);
     }
+
+    // Three significant digits below 10: a limit of 0.05 and an image of 0.064 megapixels both read "0.1" at one decimal.
+    private static string Megapixels(double value) => value >= 10 ? value.ToString("0.#") : value.ToString("G3");
 
     /// <summary>Colour planes in [0,1], and the alpha plane only if some pixel is not fully opaque.</summary>
     private static (PlanarImage Pixels, float[]? Alpha) ToPlanar(Image<Rgba64> image)

@@ -214,6 +214,18 @@ public sealed class ImageLoaderInputTests : IDisposable
         }
     }
 
+    /// <summary>At one decimal a 179x179 image read "0 megapixels, over the limit of 0", and 0.064 "over the limit of 0.1".</summary>
+    [Fact]
+    public void Limits_below_a_megapixel_are_named_with_their_own_digits()
+    {
+        using var image = new Image<Rgb24>(179, 179);
+        var small = new ImageLoader(new ImageLimits(MaxInputMegapixels: 0.01, MaxOutputMegapixels: 0.05));
+        Assert.Equal("179x179 is 0.032 megapixels, over the limit of 0.01 (-MaxInputMegapixels)", Refused("a.png", Valid(image, new PngEncoder()), small).Reason);
+        using var smaller = new Image<Rgb24>(100, 160);
+        var roomy = new ImageLoader(new ImageLimits(MaxInputMegapixels: 1, MaxOutputMegapixels: 0.05));
+        Assert.Equal("the x2 output would be 0.064 megapixels, over the limit of 0.05 (-MaxOutputMegapixels)", Refused("b.png", Valid(smaller, new PngEncoder()), roomy).Reason);
+    }
+
     // BMP headers cannot claim more than 65535 a side (ImageSharp refuses that as damaged), hence 60000 there.
     [Theory]
     [InlineData("bomb.png", 100_000)]
