@@ -98,6 +98,8 @@ Describe 'Jobs' {
             (Get-Swin2SRJob retry).Failed | Should -Be 1
             Resume-Swin2SRJob retry | Should -BeNullOrEmpty
             $null = New-TestImage $path
+            Resume-Swin2SRJob retry -RetryFailed -WhatIf | Should -BeNullOrEmpty
+            (Get-Swin2SRJob retry).Failed | Should -Be 1 -Because '-WhatIf requeues nothing'
             $retried = Resume-Swin2SRJob retry -RetryFailed
             $retried.Status | Should -Be 'Succeeded'
             (Get-Swin2SRJob retry).State | Should -Be 'Completed'

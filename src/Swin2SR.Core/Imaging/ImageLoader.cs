@@ -215,7 +215,9 @@ public sealed class ImageLoader
 
     /// <summary>ImageSharp says NotSupported for a variant it cannot decode (a CMYK TIFF, say): the file may well be sound.</summary>
     private static ImageInputException UnsupportedVariant(string path, string formatName, Exception e) =>
-        new("UnsupportedFormat", ImageErrorKind.NotSupported, path, $"this kind of {formatName} cannot be decoded ({e.Message})", e);
+        new("UnsupportedFormat", ImageErrorKind.NotSupported, path,
+            $"the file is probably sound, but this kind of {formatName} cannot be decoded ({e.Message.TrimEnd('.')}): "
+            + "convert it to PNG (for example: magick input output.png) and upscale that", e);
 
     private static ImageInputException Unsupported(string path, string reason) =>
         new("UnsupportedFormat", ImageErrorKind.NotSupported, path, reason);

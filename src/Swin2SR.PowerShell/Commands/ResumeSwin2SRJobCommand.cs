@@ -4,7 +4,7 @@ using Swin2SR.PowerShell.Completion;
 namespace Swin2SR.PowerShell.Commands;
 
 /// <summary>Continues jobs with their recorded options: after a crash, a reboot, Ctrl+C or Stop-Swin2SRJob.</summary>
-[Cmdlet(VerbsLifecycle.Resume, "Swin2SRJob")]
+[Cmdlet(VerbsLifecycle.Resume, "Swin2SRJob", SupportsShouldProcess = true)]
 [OutputType(typeof(Swin2SRUpscaleResult))]
 [OutputType(typeof(Jobs.UpscaleBackgroundJob))]
 public sealed class ResumeSwin2SRJobCommand : UpscaleCommandBase
@@ -21,6 +21,9 @@ public sealed class ResumeSwin2SRJobCommand : UpscaleCommandBase
     protected override void ProcessRecord()
     {
         foreach (var name in Name)
-            Execute(() => UpscaleRun.StartResume(Store, name, RetryFailed, PathMap, Devices));
+        {
+            if (ShouldProcess(name, RetryFailed ? "Resume the Swin2SR job, its failed images too" : "Resume the Swin2SR job"))
+                Execute(() => UpscaleRun.StartResume(Store, name, RetryFailed, PathMap, Devices));
+        }
     }
 }

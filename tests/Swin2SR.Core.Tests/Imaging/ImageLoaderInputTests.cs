@@ -465,6 +465,7 @@ public sealed class ImageLoaderInputTests : IDisposable
         Assert.Equal("UnsupportedFormat", error.ErrorId);
         Assert.Equal(ImageErrorKind.NotSupported, error.Kind);
         Assert.Contains("cannot be decoded", error.Reason);
+        Assert.Contains("convert it to PNG", error.Reason);
     }
 
     [Fact]
