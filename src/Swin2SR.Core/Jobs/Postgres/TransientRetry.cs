@@ -19,6 +19,7 @@ internal sealed class TransientRetry
     private readonly TimeSpan _budget;
     private readonly Action _afterFailure;
     private int _retries;
+    private volatile bool _reachedOnce;
 
     /// <param name="afterFailure">Runs after each transient failure, before the wait (the store drops its pooled connections).</param>
     public TransientRetry(TimeSpan budget, Action afterFailure)
@@ -40,9 +41,11 @@ internal sealed class TransientRetry
         {
             try
             {
-                return operation(retry);
+                var result = operation(retry);
+                _reachedOnce = true;
+                return result;
             }
-            catch (Exception e) when (IsTransient(e) && elapsed.Elapsed + delay < _budget)
+            catch (Exception e) when ((IsTransient(e) || _reachedOnce && e is NpgsqlException n && IsUnknownHost(n)) && elapsed.Elapsed + delay < _budget)
             {
                 Interlocked.Increment(ref _retries);
                 _afterFailure();
@@ -58,7 +61,8 @@ internal sealed class TransientRetry
     {
         // 57P01-03: the server is shutting down or starting up; 08: the connection failed; 40001/40P01: a lost race.
         PostgresException p => p.SqlState is "57P01" or "57P02" or "57P03" or "40001" or "40P01" || p.SqlState.StartsWith("08", StringComparison.Ordinal) || p.IsTransient,
-        // Npgsql calls every socket error transient, but a host name that does not exist will not start to.
+        // Npgsql calls every socket error transient, but a host name that never resolved will not start to. (Once the
+        // server was reached, a name that stops resolving is waited out like a restart: a DNS change in a failover.)
         NpgsqlException n when IsUnknownHost(n) => false,
         NpgsqlException n => n.IsTransient || n.InnerException is IOException or SocketException or TimeoutException,
         _ => false,
