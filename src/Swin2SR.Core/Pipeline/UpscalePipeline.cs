@@ -173,9 +173,9 @@ public sealed class UpscalePipeline : IWorkerHost
     /// <summary>The first failure of a stage that was not a cancellation, kept so that it is what the run reports.</summary>
     private Exception? _firstFault;
 
-    private void NoteFault(Task faulted)
+    private void NoteFault(Exception? failure)
     {
-        if (faulted.Exception?.GetBaseException() is { } e and not OperationCanceledException)
+        if (failure?.GetBaseException() is { } e and not OperationCanceledException)
             Interlocked.CompareExchange(ref _firstFault, e, null);
     }
 
@@ -191,7 +191,7 @@ public sealed class UpscalePipeline : IWorkerHost
         {
             _ = task.ContinueWith(faulted =>
             {
-                NoteFault(faulted);
+                NoteFault(faulted.Exception);
                 stop.Cancel();
             }, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         }
@@ -204,6 +204,9 @@ public sealed class UpscalePipeline : IWorkerHost
         }
         catch (Exception e)
         {
+            // Noted before the cancel: the continuation above may not have run yet, and the cancellations this
+            // causes must not be taken for the cause.
+            NoteFault(e);
             output?.TryComplete(e);
             stop.Cancel();
             throw;
