@@ -347,6 +347,22 @@ Describe 'Invoke-Swin2SRUpscale' {
             $shipped | Should -Not -BeNullOrEmpty
             $completion = TabExpansion2 -inputScript 'Invoke-Swin2SRUpscale -Model ' -cursorColumn 'Invoke-Swin2SRUpscale -Model '.Length
             $completion.CompletionMatches.CompletionText | Should -Be ($shipped | Sort-Object)
+            $quoted = "Invoke-Swin2SRUpscale -Model 'swin2sr-tiny-x"
+            (TabExpansion2 -inputScript $quoted -cursorColumn $quoted.Length).CompletionMatches.CompletionText | Should -Be ($shipped | Where-Object { $_ -like 'swin2sr-tiny-x*' } | Sort-Object)
+        }
+
+        It 'completes a -Model path with folders and .onnx files only, from the current location' {
+            $models = New-Item -ItemType Directory -Path (Join-Path $root 'models')
+            $null = New-Item -ItemType Directory -Path (Join-Path $models 'more')
+            Copy-Item -LiteralPath $NearestX2 -Destination (Join-Path $models 'mine.onnx')
+            Set-Content -LiteralPath (Join-Path $models 'notes.txt') -Value 'not a model'
+            Push-Location -LiteralPath $root
+            try {
+                $line = 'Invoke-Swin2SRUpscale -Model ./models/'
+                $texts = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText -replace '\\', '/'
+                $texts | Should -Be @('./models/mine.onnx', './models/more')
+            }
+            finally { Pop-Location }
         }
 
         It 'exports only its cmdlets and requires PowerShell 7.4 Core' {
