@@ -32,10 +32,7 @@ internal static class TiffStructure
     /// </summary>
     public static uint? FirstPageValue(ReadOnlySpan<byte> data, ushort tag)
     {
-        if (Open(data, out bool littleEndian) is not { } l)
-            return null;
-        ulong offset = Read(data[l.FirstIfdAt..], l.OffsetBytes, littleEndian);
-        if (offset < 8 || offset > (ulong)(data.Length - l.CountBytes))
+        if (FirstDirectory(data, out var l, out bool littleEndian) is not { } offset)
             return null;
         ulong entries = Math.Min(Read(data[(int)offset..], l.CountBytes, littleEndian), ((ulong)data.Length - offset - (ulong)l.CountBytes) / (ulong)l.EntryBytes);
         for (ulong i = 0; i < entries; i++)
@@ -63,10 +60,7 @@ internal static class TiffStructure
     /// </summary>
     public static byte[]? WithoutLaterDirectories(ReadOnlySpan<byte> data)
     {
-        if (Open(data, out bool littleEndian) is not { IsBigTiff: false } l)
-            return null;
-        ulong offset = Read(data[l.FirstIfdAt..], l.OffsetBytes, littleEndian);
-        if (offset < 8 || offset > (ulong)(data.Length - l.CountBytes))
+        if (FirstDirectory(data, out var l, out bool littleEndian) is not { } offset || l.IsBigTiff)
             return null;
         ulong link = offset + (ulong)l.CountBytes + Read(data[(int)offset..], l.CountBytes, littleEndian) * (ulong)l.EntryBytes;
         if (link + (ulong)l.OffsetBytes > (ulong)data.Length || Read(data[(int)link..], l.OffsetBytes, littleEndian) == 0)
@@ -79,12 +73,12 @@ internal static class TiffStructure
     private static int Walk(ReadOnlySpan<byte> data, out string? damage)
     {
         damage = null;
-        if (Open(data, out bool littleEndian) is not { } l)
+        if (FirstDirectory(data, out var l, out bool littleEndian) is not { } first)
             return 0;
-        ulong offset = Read(data[l.FirstIfdAt..], l.OffsetBytes, littleEndian);
+        ulong offset = first;
         var visited = new HashSet<ulong>();
         int pages = 0;
-        while (offset >= 8 && offset <= (ulong)(data.Length - l.CountBytes) && pages < MaxCounted && visited.Add(offset))
+        while (Fits(offset, l, data.Length) && pages < MaxCounted && visited.Add(offset))
         {
             pages++;
             ulong entries = Read(data[(int)offset..], l.CountBytes, littleEndian);
@@ -105,6 +99,20 @@ internal static class TiffStructure
     }
 
     private readonly record struct Layout(bool IsBigTiff, int CountBytes, int EntryBytes, int OffsetBytes, int FirstIfdAt);
+
+    /// <summary>Where the first directory starts, if it starts inside the file; null also for what is not a TIFF.</summary>
+    private static ulong? FirstDirectory(ReadOnlySpan<byte> data, out Layout layout, out bool littleEndian)
+    {
+        layout = default;
+        if (Open(data, out littleEndian) is not { } l)
+            return null;
+        layout = l;
+        ulong offset = Read(data[l.FirstIfdAt..], l.OffsetBytes, littleEndian);
+        return Fits(offset, l, data.Length) ? offset : null;
+    }
+
+    /// <summary>A directory's count field lies inside the file, past the header.</summary>
+    private static bool Fits(ulong offset, Layout l, int length) => offset >= 8 && offset <= (ulong)(length - l.CountBytes);
 
     /// <summary>The layout the header announces, with its byte order; null for what is not a TIFF or is too short to hold a first offset.</summary>
     private static Layout? Open(ReadOnlySpan<byte> data, out bool littleEndian)

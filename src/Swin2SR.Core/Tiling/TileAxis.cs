@@ -41,10 +41,15 @@ public sealed class TileAxis
     public int OutputExtent(int index) => _weights[index].Length;
 
     /// <summary>Where the image begins in tile <paramref name="index"/>'s output (not at 0 when the tile is centred).</summary>
-    public int OutputLead(int index) => Math.Max(0, -Starts[index]) * Scale;
+    public int OutputLead(int index) => Lead(Starts[index]) * Scale;
 
     /// <summary>Where tile <paramref name="index"/>'s output begins in the image's output.</summary>
-    public int OutputStart(int index) => Math.Max(0, Starts[index]) * Scale;
+    public int OutputStart(int index) => InImage(Starts[index]) * Scale;
+
+    // A centred tile starts before the image: its first pixels are padding, and it covers the image from 0.
+    private static int Lead(int start) => Math.Max(0, -start);
+
+    private static int InImage(int start) => Math.Max(0, start);
 
     /// <param name="align">
     /// Tiles start on multiples of this (the model's window) and the image counts as mirrored up to a multiple of
@@ -95,8 +100,8 @@ public sealed class TileAxis
         var sum = new double[outLength];
         for (int i = 0; i < starts.Length; i++)
         {
-            int outStart = Math.Max(0, starts[i]) * scale;
-            int extent = Math.Min((tile - Math.Max(0, -starts[i])) * scale, outLength - outStart);
+            int outStart = InImage(starts[i]) * scale;
+            int extent = Math.Min((tile - Lead(starts[i])) * scale, outLength - outStart);
             var w = new float[extent];
             for (int p = 0; p < extent; p++)
             {
@@ -110,7 +115,7 @@ public sealed class TileAxis
         }
         for (int i = 0; i < starts.Length; i++)
         {
-            int outStart = Math.Max(0, starts[i]) * scale;
+            int outStart = InImage(starts[i]) * scale;
             var w = weights[i];
             for (int p = 0; p < w.Length; p++)
                 w[p] = (float)(w[p] / sum[outStart + p]);

@@ -22,8 +22,9 @@ public sealed class ModelNameCompleter : IArgumentCompleter
         return names.Concat(IsPath(word) ? ModelFiles(wordToComplete) : []).ToList();
     }
 
+    // What -Model takes as a path, and the starts of one that hold no separator yet (., ~, a drive's name and colon).
     private static bool IsPath(string word) =>
-        word.StartsWith('.') || word.StartsWith('~') || word.IndexOfAny(['/', '\\', ':']) >= 0;
+        Core.Models.ModelLocator.IsPath(word) || word.StartsWith('.') || word.StartsWith('~') || word.Contains(':');
 
     private static IEnumerable<CompletionResult> ModelFiles(string wordToComplete) =>
         CompletionCompleters.CompleteFilename(wordToComplete).Where(result =>

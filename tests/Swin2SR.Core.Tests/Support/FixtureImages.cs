@@ -5,6 +5,7 @@ using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Bmp;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
+using Swin2SR.Core.Imaging;
 
 namespace Swin2SR.Core.Tests.Support;
 
@@ -71,22 +72,19 @@ internal static class FixtureImages
     /// </summary>
     public static byte[] WithImageDataSplit(byte[] png, int size)
     {
+        var chunks = PngChunks.List(png);
+        var imageData = chunks.Where(c => c.Type == "IDAT").SelectMany(c => png[c.Data]).ToArray();
         var output = new List<byte>(png[..8]);
-        var data = new List<byte>();
-        for (int p = 8; p + 12 <= png.Length;)
+        bool written = false;
+        foreach (var chunk in chunks)
         {
-            int length = BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(p));
-            string type = System.Text.Encoding.ASCII.GetString(png, p + 4, 4);
-            if (type == "IDAT")
-                data.AddRange(png.AsSpan(p + 8, length).ToArray());
-            else
-            {
-                foreach (var part in data.Chunk(size))
+            var (offset, length) = chunk.Data.GetOffsetAndLength(png.Length);
+            if (chunk.Type != "IDAT")
+                output.AddRange(png[(offset - 8)..(offset + length + 4)]); // length, type, data, CRC
+            else if (!written)
+                foreach (var part in imageData.Chunk(size))
                     output.AddRange(PngChunk("IDAT", part));
-                data.Clear();
-                output.AddRange(png.AsSpan(p, length + 12).ToArray());
-            }
-            p += length + 12;
+            written |= chunk.Type == "IDAT";
         }
         return [.. output];
     }

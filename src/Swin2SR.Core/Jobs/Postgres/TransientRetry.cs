@@ -45,7 +45,7 @@ internal sealed class TransientRetry
                 _reachedOnce = true;
                 return result;
             }
-            catch (Exception e) when ((IsTransient(e) || _reachedOnce && e is NpgsqlException n && IsUnknownHost(n)) && elapsed.Elapsed + delay < _budget)
+            catch (Exception e) when (WorthRetrying(e) && elapsed.Elapsed + delay < _budget)
             {
                 Interlocked.Increment(ref _retries);
                 _afterFailure();
@@ -57,12 +57,14 @@ internal sealed class TransientRetry
         }
     }
 
+    // A host name that stops resolving once the server was reached is a DNS change in a failover, waited out like a restart.
+    private bool WorthRetrying(Exception e) => IsTransient(e) || _reachedOnce && e is NpgsqlException n && IsUnknownHost(n);
+
     public static bool IsTransient(Exception e) => e switch
     {
         // 57P01-03: the server is shutting down or starting up; 08: the connection failed; 40001/40P01: a lost race.
         PostgresException p => p.SqlState is "57P01" or "57P02" or "57P03" or "40001" or "40P01" || p.SqlState.StartsWith("08", StringComparison.Ordinal) || p.IsTransient,
-        // Npgsql calls every socket error transient, but a host name that never resolved will not start to. (Once the
-        // server was reached, a name that stops resolving is waited out like a restart: a DNS change in a failover.)
+        // Npgsql calls every socket error transient, but a host name that never resolved will not start to.
         NpgsqlException n when IsUnknownHost(n) => false,
         NpgsqlException n => n.IsTransient || n.InnerException is IOException or SocketException or TimeoutException,
         _ => false,
