@@ -4,9 +4,10 @@ using Swin2SR.Core.Tiling;
 namespace Swin2SR.Bench;
 
 /// <summary>
-/// The share of computed pixels that are padding or overlap over a folder of images, as the pipeline plans them
+/// The share of computed pixels that are padding, edge context or overlap over a folder of images, as the pipeline plans them
 /// (the figure -Verbose reports after a run), without running a model: the per-image tile choice among the
-/// candidate sizes, the window alignment and the overlap. --candidates tries other sets of tile sizes.
+/// candidate sizes, the window alignment and the overlap. --sizes gpu (the default) or cpu picks the pipeline's
+/// set for GPUs or for runs on CPUs only; --candidates tries any other set of tile sizes.
 /// </summary>
 internal static class TilingBenchmark
 {
@@ -15,12 +16,15 @@ internal static class TilingBenchmark
         var options = BenchOptions.Parse(args);
         if (options.Arguments.Count < 1)
         {
-            Console.Error.WriteLine("usage: tiling <folder> [--tile 128] [--overlap 16] [--window 8] [--candidates 256,192,128,...]");
+            Console.Error.WriteLine("usage: tiling <folder> [--tile 256] [--sizes gpu|cpu] [--overlap 16] [--window 8] [--candidates 264,200,136,...]");
             return 2;
         }
         int window = options.Int("window", 8);
         int overlap = options.Int("overlap", 16);
-        var candidates = options.Ints("candidates") ?? TileSizeChooser.Candidates(options.Int("tile", 128), window);
+        int maxTile = options.Int("tile", 256);
+        var candidates = options.Ints("candidates") ?? (options.Text("sizes") == "cpu"
+            ? TileSizeChooser.EveryWindowMultiple(maxTile, window)
+            : TileSizeChooser.Candidates(maxTile, window));
         long computed = 0, image = 0;
         var chosen = new Dictionary<int, int>();
         foreach (string file in Directory.GetFiles(options.Arguments[0]).Order(StringComparer.Ordinal))
@@ -33,7 +37,7 @@ internal static class TilingBenchmark
         }
         string sizes = string.Join(", ", chosen.OrderByDescending(p => p.Key).Select(p => $"{p.Key}: {p.Value} images"));
         Console.WriteLine($"tiling: candidates {string.Join(",", candidates)}, overlap {overlap}, window {window}: " +
-            $"{100.0 * (1 - (double)image / computed):0.0}% of computed pixels are padding or overlap ({sizes})");
+            $"{100.0 * (1 - (double)image / computed):0.0}% of computed pixels are padding, edge context or overlap ({sizes})");
         return 0;
     }
 }

@@ -1,8 +1,9 @@
 """Whole-image reference for the product's tiling: what PyTorch computes for a whole image in one piece.
 
-The C# tests run the same image through the module's pipeline (tiled, stitched, encoded to PNG) and require
-the result to match this reference (PSNR against HR within 0.05 dB, and at most 2/255 apart away from tile
-seams). The image is procedural (gradients, soft discs, fine stripes), so no benchmark data is committed.
+The C# tests run the ONNX graph on the same padded image and require it to match this reference (a larger,
+non-square input than check_export.py's); they then compare the module's tiled, stitched output with the
+graph's whole-image pass. The image is procedural (gradients, soft discs, fine stripes), so no benchmark data
+is committed.
 
     /usr/bin/python3 models/tools/make_whole_image_reference.py
 

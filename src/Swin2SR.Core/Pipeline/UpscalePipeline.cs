@@ -104,7 +104,7 @@ public sealed class UpscalePipeline : IWorkerHost
     /// <summary>What is worth a verbose line: the batch sizes chosen, the share of tiling overhead at the end.</summary>
     public bool TryTakeDetail(out string detail) => _details.TryDequeue(out detail!);
 
-    /// <summary>The share of computed pixels that were padding or overlap rather than image: the cost of tiling.</summary>
+    /// <summary>The share of computed pixels that were padding, edge context or overlap rather than image: the cost of tiling.</summary>
     public double TilingOverhead
     {
         get
@@ -151,7 +151,7 @@ public sealed class UpscalePipeline : IWorkerHost
             var encoders = StartStage<UpscaleResult>(_encoders, _ => EncodeAsync(stop.Token), null, stop, inference);
             await encoders.ConfigureAwait(false);
             if (Interlocked.Read(ref _computedPixels) > 0)
-                _details.Enqueue($"Tiling overhead: {TilingOverhead * 100:0.0}% of the pixels the model computed were padding or tile overlap.");
+                _details.Enqueue($"Tiling overhead: {TilingOverhead * 100:0.0}% of the pixels the model computed were padding, edge context or tile overlap.");
             _results.Writer.TryComplete();
         }
         catch (Exception e)

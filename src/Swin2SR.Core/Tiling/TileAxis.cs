@@ -4,11 +4,14 @@ namespace Swin2SR.Core.Tiling;
 /// Where tiles start along one axis, and how much each tile's output counts at each output position.
 /// </summary>
 /// <remarks>
-/// Tiles are spread evenly so that every neighbouring pair overlaps by at least the requested overlap and the
-/// last tile ends exactly at the image edge (no tile hangs over the border unless the image is smaller than a
-/// tile). An image narrower than the alignment (the model's window) is centred in its tile instead: a model's output
-/// is poorest within a few pixels of a tile's edge (its convolutions pad with zeros there), and such an image is
-/// nothing but edge; a 1x1 image came out a gradient that failed the quality gate. The blend weight of a tile rises across each overlap it shares with a neighbour: zero over the
+/// The image counts as extended by <see cref="Context"/> repeated edge pixels on both sides, then up to a
+/// multiple of the alignment: a model's output is poorest within a few pixels of where its input ends (its
+/// convolutions pad with zeros there). Without that context the embedded model turned the corners of a white
+/// product photo beige, (215,201,191), and a 1x1 image into a gradient; with 2 pixels a flat colour's edges were
+/// still up to 28 levels off, with 4 none. Repeating the edge pixel beat mirroring on Set5 x4 (30.19 against
+/// 30.08 dB PSNR-Y over the whole image; 30.16 dB with neither). A tile of one window has no room for it.
+/// Tiles are spread evenly over that extended axis so that every neighbouring pair overlaps by at least the
+/// requested overlap, the first tile starts where the extension starts and the last ends where it ends. The blend weight of a tile rises across each overlap it shares with a neighbour: zero over the
 /// quarter nearest its own cut edge (where its receptive field saw padding instead of the neighbour's
 /// pixels), a raised-cosine ramp over the middle half, full weight beyond. Weights are then normalised so that
 /// they sum to exactly one at every position: a model whose receptive field is within a quarter of the
@@ -16,9 +19,10 @@ namespace Swin2SR.Core.Tiling;
 /// </remarks>
 public sealed class TileAxis
 {
-    private TileAxis(int[] starts, int tile, int length, int scale, float[][] weights)
+    private TileAxis(int[] starts, int tile, int length, int scale, int context, float[][] weights)
     {
         Starts = starts;
+        Context = context;
         Tile = tile;
         Length = length;
         Scale = scale;
@@ -27,7 +31,13 @@ public sealed class TileAxis
 
     private readonly float[][] _weights;
 
-    /// <summary>Start of each tile, in input pixels; negative for a centred tile.</summary>
+    /// <summary>Input pixels of repeated edge before the image, and at least as many after it, where the tile has room.</summary>
+    public const int EdgeContext = 4;
+
+    /// <summary>The edge context of this axis: <see cref="EdgeContext"/>, or less for tiles too small to hold it.</summary>
+    public int Context { get; }
+
+    /// <summary>Start of each tile, in input pixels; the first is <c>-Context</c>.</summary>
     public IReadOnlyList<int> Starts { get; }
     public int Tile { get; }
     public int Length { get; }
@@ -40,21 +50,21 @@ public sealed class TileAxis
     /// <summary>Output positions of tile <paramref name="index"/> that lie inside the image (the rest is padding).</summary>
     public int OutputExtent(int index) => _weights[index].Length;
 
-    /// <summary>Where the image begins in tile <paramref name="index"/>'s output (not at 0 when the tile is centred).</summary>
+    /// <summary>Where the image begins in tile <paramref name="index"/>'s output (not at 0 for the first tile).</summary>
     public int OutputLead(int index) => Lead(Starts[index]) * Scale;
 
     /// <summary>Where tile <paramref name="index"/>'s output begins in the image's output.</summary>
     public int OutputStart(int index) => InImage(Starts[index]) * Scale;
 
-    // A centred tile starts before the image: its first pixels are padding, and it covers the image from 0.
+    // The first tile starts before the image: its first pixels are edge context, and it covers the image from 0.
     private static int Lead(int start) => Math.Max(0, -start);
 
     private static int InImage(int start) => Math.Max(0, start);
 
     /// <param name="align">
-    /// Tiles start on multiples of this (the model's window) and the image counts as mirrored up to a multiple of
-    /// it, as a whole-image pass pads it: a window-attention model then sees the same windows in every tile as on
-    /// the whole image, so tiling changes its output only near the seams.
+    /// Tiles start on multiples of this (the model's window) from the start of the extended axis, which is itself a
+    /// multiple of it long, as a whole-image pass pads it: a window-attention model then sees the same windows in
+    /// every tile as on the whole extended image, so tiling changes its output only near the seams.
     /// </param>
     public static TileAxis Plan(int length, int tile, int overlap, int scale, int align)
     {
@@ -63,33 +73,43 @@ public sealed class TileAxis
             throw new ArgumentOutOfRangeException(nameof(tile), $"The tile size ({tile}) must be a positive multiple of {align}.");
         if (overlap < 0 || overlap * 2 > tile)
             throw new ArgumentOutOfRangeException(nameof(overlap), $"The overlap ({overlap}) must be between 0 and half the tile size ({tile}).");
-        int[] starts = PlaceTiles(length, tile, overlap, align);
-        return new TileAxis(starts, tile, length, scale, BlendWeights(starts, tile, length, scale));
+        int context = ContextFor(tile, align);
+        int[] starts = PlaceTiles(length, tile, overlap, align, context);
+        return new TileAxis(starts, tile, length, scale, context, BlendWeights(starts, tile, length, scale));
     }
 
     /// <summary>How many tiles cover <paramref name="length"/> with at least <paramref name="overlap"/> between neighbours.</summary>
     public static int TilesNeeded(int length, int tile, int overlap, int align)
     {
-        int padded = RoundUp(length, align);
+        int padded = ExtendedLength(length, align, ContextFor(tile, align));
         return padded <= tile ? 1 : 1 + (int)Math.Ceiling((double)(padded - tile) / AlignedStride(tile, overlap, align));
     }
 
     /// <summary>The longest step between tile starts that keeps the overlap and the alignment.</summary>
     private static int AlignedStride(int tile, int overlap, int align) => Math.Max(align, (tile - overlap) / align * align);
 
+    /// <summary>The image with its edge context on both sides, rounded up to a multiple of the alignment.</summary>
+    private static int ExtendedLength(int length, int align, int context) => RoundUp(length + 2 * context, align);
+
+    /// <summary>
+    /// At most half of what a tile holds beyond one window: then the last tile, which ends where the extended image
+    /// ends, still starts inside the image (a tile of nothing but context would be computed for nothing).
+    /// </summary>
+    private static int ContextFor(int tile, int align) => Math.Clamp((tile - align) / 2, 0, EdgeContext);
+
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
-    private static int[] PlaceTiles(int length, int tile, int overlap, int align)
+    private static int[] PlaceTiles(int length, int tile, int overlap, int align, int context)
     {
         int count = TilesNeeded(length, tile, overlap, align);
         if (count == 1)
-            return [length < align ? -((tile - length) / 2) : 0];
-        // Spread evenly in whole alignment units; the last tile ends where the padded image ends. Each step is at
+            return [-context];
+        // Spread evenly in whole alignment units; the last tile ends where the extended image ends. Each step is at
         // most ceil(span / (count - 1)) units, which the count makes no longer than the aligned stride.
-        long spanUnits = (RoundUp(length, align) - tile) / align;
+        long spanUnits = (ExtendedLength(length, align, context) - tile) / align;
         var starts = new int[count];
         for (int i = 0; i < count; i++)
-            starts[i] = (int)(i * spanUnits / (count - 1)) * align;
+            starts[i] = (int)(i * spanUnits / (count - 1)) * align - context;
         return starts;
     }
 
@@ -106,7 +126,7 @@ public sealed class TileAxis
             for (int p = 0; p < extent; p++)
             {
                 int x = outStart + p;
-                double rise = i == 0 ? 1 : Ramp(x - outStart, (starts[i - 1] + tile) * scale - outStart);
+                double rise = i == 0 ? 1 : Ramp(x - starts[i] * scale, (starts[i - 1] + tile - starts[i]) * scale);
                 double fall = i == starts.Length - 1 ? 1 : 1 - Ramp(x - starts[i + 1] * scale, (starts[i] + tile - starts[i + 1]) * scale);
                 w[p] = (float)(rise * fall);
                 sum[x] += w[p];

@@ -2,7 +2,10 @@ using Swin2SR.Core.Imaging;
 
 namespace Swin2SR.Core.Tiling;
 
-/// <summary>Copies one tile of an image into a [3,T,T] slot of a batch tensor, mirroring past the borders.</summary>
+/// <summary>
+/// Copies one tile of an image into a [3,T,T] slot of a batch tensor. Positions before or past the image repeat
+/// its edge pixel: the edge context of <see cref="TileAxis"/>.
+/// </summary>
 internal static class TileReader
 {
     public static void Read(PlanarImage image, TilePlan plan, int index, Span<float> destination)
@@ -13,19 +16,20 @@ internal static class TileReader
         int y0 = plan.Rows.Starts[row];
         int w = image.Width;
         int h = image.Height;
-        // Columns read straight from the row; those before or past the image are mirrored one by one.
-        int inside = x0 < 0 ? 0 : Math.Min(t, w - x0);
+        // Columns inside the image are copied as one run; those before and after it repeat the edge pixels.
+        int first = Math.Clamp(-x0, 0, t);
+        int from = Math.Clamp(x0, 0, w);
+        int inside = Math.Min(w - from, t - first);
         for (int c = 0; c < 3; c++)
         {
             var plane = image.Plane(c);
             for (int y = 0; y < t; y++)
             {
-                int sourceRow = MirrorIndex.Reflect(y0 + y, h) * w;
+                var source = plane.Slice(Math.Clamp(y0 + y, 0, h - 1) * w, w);
                 var target = destination.Slice((c * t + y) * t, t);
-                if (inside > 0)
-                    plane.Slice(sourceRow + x0, inside).CopyTo(target);
-                for (int x = inside; x < t; x++)
-                    target[x] = plane[sourceRow + MirrorIndex.Reflect(x0 + x, w)];
+                target[..first].Fill(source[0]);
+                source.Slice(from, inside).CopyTo(target.Slice(first, inside));
+                target[(first + inside)..].Fill(source[w - 1]);
             }
         }
     }

@@ -10,7 +10,8 @@ namespace Swin2SR.Core.Tests.Inference;
 
 /// <summary>
 /// The embedded models against what PyTorch computed with the same weights (models/tools/check_export.py and
-/// make_whole_image_reference.py): the ONNX graph itself, then the product's tiled, stitched, encoded output.
+/// make_whole_image_reference.py), then the product's tiled, stitched, encoded output against the graph run on
+/// the whole image.
 /// </summary>
 public class ReferenceOutputTests
 {
@@ -41,10 +42,31 @@ public class ReferenceOutputTests
         Assert.True(maxDiff < root.GetProperty("tolerance").GetDouble(), $"max |onnx - torch| = {maxDiff:g3}");
     }
 
+    /// <summary>
+    /// The whole 90x66 reference image in one piece, mirrored at the bottom and right up to a multiple of the window
+    /// as make_whole_image_reference.py padded it: a larger, non-square input than the small references.
+    /// </summary>
+    [Fact]
+    public void The_onnx_graph_computes_what_pytorch_computed_on_a_whole_image()
+    {
+        var input = TestImages.LoadPixels(Path.Combine(ReferenceDir, "whole-x2-input.png"), out int width, out int height);
+        int paddedWidth = RoundUp(width, 8), paddedHeight = RoundUp(height, 8);
+        var ours = WholeImagePass(input, width, height, paddedWidth, paddedHeight, (x, n) => x < n ? x : 2 * (n - 1) - x, lead: 0);
+        var torch = ReadFloats(Path.Combine(ReferenceDir, "whole-x2-output.bin"));
+        Assert.Equal(torch.Length, ours.Length);
+        double maxDiff = ours.Zip(torch, (a, e) => Math.Abs(a - e)).Max();
+        Assert.True(maxDiff < 1e-3, $"max |onnx - torch| = {maxDiff:g3}");
+    }
+
+    /// <summary>
+    /// The product's tiled, stitched, PNG-encoded output against the same graph run on the whole image in one
+    /// piece, extended as <see cref="TileAxis"/> documents: 4 repeated edge pixels before it, and after it as
+    /// many as make the length a multiple of the window with at least 4.
+    /// </summary>
     [Fact]
     public void The_tiled_product_output_matches_the_whole_image_forward_pass()
     {
-        const int scale = 2, tile = 48, overlap = 16;
+        const int scale = 2, tile = 48, overlap = 16, context = 4;
         using var folder = new TempFolder();
         string input = Path.Combine(ReferenceDir, "whole-x2-input.png");
         var options = new UpscaleOptions { TileSize = tile, TileOverlap = overlap, BatchSize = 4, IoThreads = 1, MinConsistencyPsnr = 0 };
@@ -52,16 +74,18 @@ public class ReferenceOutputTests
         Assert.Equal(UpscaleStatus.Succeeded, result.Status);
 
         var ours = TestImages.LoadPixels(result.Item.OutputPath, out int width, out int height);
-        var torch = ReadFloats(Path.Combine(ReferenceDir, "whole-x2-output.bin"));
+        var lr = TestImages.LoadPixels(input, out int inWidth, out int inHeight);
+        var whole = WholeImagePass(lr, inWidth, inHeight, RoundUp(inWidth + 2 * context, 8), RoundUp(inHeight + 2 * context, 8),
+            (x, n) => Math.Clamp(x, 0, n - 1), context);
         var hr = TestImages.LoadPixels(Path.Combine(ReferenceDir, "whole-x2-hr.png"), out _, out _);
         int plane = width * height;
-        Assert.Equal(3 * plane, torch.Length);
-        var torchBytes = new Rgb24[plane];
+        Assert.Equal(3 * plane, whole.Length);
+        var wholeBytes = new Rgb24[plane];
         for (int i = 0; i < plane; i++)
-            torchBytes[i] = new Rgb24(Byte(torch[i]), Byte(torch[plane + i]), Byte(torch[2 * plane + i]));
+            wholeBytes[i] = new Rgb24(Byte(whole[i]), Byte(whole[plane + i]), Byte(whole[2 * plane + i]));
 
-        double psnrOurs = PsnrY(ours, hr, width, height, scale), psnrTorch = PsnrY(torchBytes, hr, width, height, scale);
-        Assert.True(Math.Abs(psnrOurs - psnrTorch) < 0.05, $"PSNR vs HR: tiled {psnrOurs:0.000} dB, whole image {psnrTorch:0.000} dB");
+        double psnrOurs = PsnrY(ours, hr, width, height, scale), psnrWhole = PsnrY(wholeBytes, hr, width, height, scale);
+        Assert.True(Math.Abs(psnrOurs - psnrWhole) < 0.05, $"PSNR vs HR: tiled {psnrOurs:0.000} dB, whole image {psnrWhole:0.000} dB");
 
         // Away from the overlaps where tiles are blended, every value is within 2/255 of the whole-image pass.
         var seamX = SeamMask(width / scale, tile, overlap, scale);
@@ -74,10 +98,41 @@ public class ReferenceOutputTests
                     continue;
                 var p = ours[y * width + x];
                 int i = y * width + x;
-                worst = Math.Max(worst, new[] { Math.Abs(p.R / 255.0 - Math.Clamp(torch[i], 0, 1)), Math.Abs(p.G / 255.0 - Math.Clamp(torch[plane + i], 0, 1)), Math.Abs(p.B / 255.0 - Math.Clamp(torch[2 * plane + i], 0, 1)) }.Max());
+                worst = Math.Max(worst, new[] { Math.Abs(p.R / 255.0 - Math.Clamp(whole[i], 0, 1)), Math.Abs(p.G / 255.0 - Math.Clamp(whole[plane + i], 0, 1)), Math.Abs(p.B / 255.0 - Math.Clamp(whole[2 * plane + i], 0, 1)) }.Max());
             }
         Assert.True(worst <= 2 / 255.0, $"max difference away from seams: {worst * 255:0.00}/255");
     }
+
+    /// <summary>
+    /// Runs the x2 model once on the image placed at <paramref name="lead"/> in a padded canvas whose outside
+    /// pixels come from <paramref name="outside"/> (an index map), and crops the output to the image.
+    /// </summary>
+    private static float[] WholeImagePass(Rgb24[] pixels, int width, int height, int paddedWidth, int paddedHeight, Func<int, int, int> outside, int lead)
+    {
+        const int scale = 2;
+        var tensor = new float[3 * paddedWidth * paddedHeight];
+        int padded = paddedWidth * paddedHeight;
+        for (int y = 0; y < paddedHeight; y++)
+            for (int x = 0; x < paddedWidth; x++)
+            {
+                var p = pixels[outside(y - lead, height) * width + outside(x - lead, width)];
+                int i = y * paddedWidth + x;
+                (tensor[i], tensor[padded + i], tensor[2 * padded + i]) = (p.R / 255f, p.G / 255f, p.B / 255f);
+            }
+        using var session = new InferenceSession(Path.Combine(RepoPaths.Root, "models", "swin2sr-tiny-x2.onnx"));
+        using var inputValue = OrtValue.CreateTensorValueFromMemory(tensor, [1, 3, paddedHeight, paddedWidth]);
+        using var outputs = session.Run(new RunOptions(), ["pixel_values"], [inputValue], ["reconstruction"]);
+        var output = outputs[0].GetTensorDataAsSpan<float>();
+        int outWidth = width * scale, outHeight = height * scale, paddedOutWidth = paddedWidth * scale, paddedOutPlane = padded * scale * scale;
+        var cropped = new float[3 * outWidth * outHeight];
+        for (int c = 0; c < 3; c++)
+            for (int y = 0; y < outHeight; y++)
+                output.Slice(c * paddedOutPlane + (y + lead * scale) * paddedOutWidth + lead * scale, outWidth)
+                    .CopyTo(cropped.AsSpan((c * outHeight + y) * outWidth, outWidth));
+        return cropped;
+    }
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
     /// <summary>Output columns (or rows) that lie in an overlap between two tiles.</summary>
     private static bool[] SeamMask(int length, int tile, int overlap, int scale)

@@ -84,25 +84,28 @@ public sealed class QualityGatePipelineTests : IDisposable
         Assert.True(File.Exists(result.Item.OutputPath));
     }
     /// <summary>
-    /// The embedded model's output is poorest at a tile's edges (zero-padded convolutions): a 1x1 spacer image, all
-    /// edge, came out a gradient from (68,123,53) to (13,205,12) and failed the gate at 18.6 dB. Centred in its tile
-    /// it comes out flat.
+    /// The embedded model's output is poorest where its input ends (zero-padded convolutions): a 1x1 spacer image, all
+    /// edge, came out a gradient from (68,123,53) to (13,205,12) and failed the gate at 18.6 dB, and the corners of a
+    /// white background came out beige, (215,201,191). With the image's edge pixels repeated around it, both come
+    /// out flat.
     /// </summary>
     [Theory]
-    [InlineData(1, 1)]
-    [InlineData(3, 2)]
-    public void An_image_smaller_than_a_window_passes_the_gate_with_the_embedded_model_and_comes_out_flat(int width, int height)
+    [InlineData(1, 1, 10, 200, 30)]
+    [InlineData(3, 2, 10, 200, 30)]
+    [InlineData(40, 24, 10, 200, 30)]
+    [InlineData(40, 24, 255, 255, 255)]
+    public void A_flat_image_comes_out_flat_to_its_corners_with_the_embedded_model(int width, int height, byte r, byte g, byte b)
     {
         Directory.CreateDirectory(_folder.File("in"));
-        string input = _folder.File("in", "spacer.png");
-        var green = new SixLabors.ImageSharp.PixelFormats.Rgb24(10, 200, 30);
-        TestImages.SavePng(input, Enumerable.Repeat(green, width * height).ToArray(), width, height);
+        string input = _folder.File("in", "flat.png");
+        var colour = new SixLabors.ImageSharp.PixelFormats.Rgb24(r, g, b);
+        TestImages.SavePng(input, Enumerable.Repeat(colour, width * height).ToArray(), width, height);
         var result = Assert.Single(PipelineRunner.Run(Path.Combine(RepoPaths.Root, "models", "swin2sr-tiny-x4.onnx"), [input], _folder.File("out"), Options()));
         Assert.Equal(UpscaleStatus.Succeeded, result.Status);
         var output = TestImages.LoadPixels(result.Item.OutputPath, out int w, out int h);
         Assert.Equal((4 * width, 4 * height), (w, h));
         // Each pixel, not only the block means the gate compares, within the error the gate allows on average.
         double allowed = 255 / Math.Pow(10, QualityGate.DefaultMinConsistencyPsnr / 20);
-        Assert.All(output, p => Assert.True(new[] { p.R - green.R, p.G - green.G, p.B - green.B }.All(d => Math.Abs(d) <= allowed), $"{p} is not the input's green {green}"));
+        Assert.All(output, p => Assert.True(new[] { p.R - colour.R, p.G - colour.G, p.B - colour.B }.All(d => Math.Abs(d) <= allowed), $"{p} is not the input's colour {colour}"));
     }
 }

@@ -17,6 +17,9 @@ public class SchedulerTests : IDisposable
     // The blur model on noise images is no super-resolution: the quality gate is off here (QualityGateTests cover it).
     private static readonly UpscaleOptions Options = new() { TileSize = 32, TileOverlap = 8, BatchSize = 4, IoThreads = 1, MaxImagesInFlight = 4, MinConsistencyPsnr = 0 };
 
+    /// <summary>The tile sizes of <see cref="Options"/> are 40, 32 and 24: each with room for 8 pixels of edge context.</summary>
+    private const int SmallestTile = 24;
+
     /// <summary>Slower than decoding, as a real model is: tiles queue up, so two devices both get work.</summary>
     private static readonly TimeSpan DeviceLatency = TimeSpan.FromMilliseconds(30);
 
@@ -159,8 +162,8 @@ public class SchedulerTests : IDisposable
     public void What_the_lanes_of_a_device_both_learn_is_said_once()
     {
         var reference = Reference();
-        // Two 16x16 tiles fit at once, a batch of four 32x32 never: each lane halves its batch, and says so.
-        const int budget = 2 * 16 * 16;
+        // Two of the smallest tiles fit at once, a batch of four larger ones never: each lane halves its batch, and says so.
+        const int budget = 2 * SmallestTile * SmallestTile;
         using var device = new ScriptedRunner(Model, "cpu", (_, batch, tile) =>
             batch * tile * tile > budget ? new DeviceOutOfMemoryException("cpu", batch, tile) : null, DeviceLatency, cores: 2);
         var results = RunOn([device], "lanes-oom", out var notes);
@@ -208,15 +211,15 @@ public class SchedulerTests : IDisposable
     public void Out_of_memory_halves_the_batch_and_then_cuts_smaller_tiles_without_losing_a_tile()
     {
         var reference = Reference();
-        // A device that can hold two 16x16 tiles at once, but never a 32x32 one.
-        const int budget = 2 * 16 * 16;
+        // A device that can hold two 24x24 tiles at once, one 32x32, but never a 40x40 one.
+        const int budget = 2 * SmallestTile * SmallestTile;
         using var small = new ScriptedRunner(Model, "cpu:small", (_, batch, tile) =>
             batch * tile * tile > budget ? new DeviceOutOfMemoryException("cpu:small", batch, tile) : null);
         var results = RunOn([small], "oom", out var notes);
         AssertSameBytes(reference, results);
         Assert.All(small.Shapes, s => Assert.True(s.Batch * s.Tile * s.Tile <= budget));
         Assert.Contains(notes, n => n.Contains("batch size now"));
-        Assert.Contains(notes, n => n.Contains("cut again into 16x16 tiles"));
+        Assert.Contains(notes, n => n.Contains("cut again into 32x32 tiles"));
     }
 
     [Fact]

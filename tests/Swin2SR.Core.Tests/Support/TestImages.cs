@@ -60,7 +60,10 @@ internal static class TestImages
         return output;
     }
 
-    /// <summary>The closed form of boxblur-x2.onnx: a 3x3 mean with reflect borders, then nearest x2, rounded to 8 bits.</summary>
+    /// <summary>
+    /// What the pipeline makes of boxblur-x2.onnx: a 3x3 mean, then nearest x2, rounded to 8 bits. The model mirrors
+    /// its own borders, but the pipeline gives it the image's edge pixels repeated there (TileAxis.EdgeContext).
+    /// </summary>
     public static Rgb24[] BoxBlurNearest2x(Rgb24[] pixels, int width, int height)
     {
         var blurred = new Rgb24[pixels.Length];
@@ -71,7 +74,7 @@ internal static class TestImages
                 for (int dy = -1; dy <= 1; dy++)
                     for (int dx = -1; dx <= 1; dx++)
                     {
-                        var p = pixels[Reflect(y + dy, height) * width + Reflect(x + dx, width)];
+                        var p = pixels[Math.Clamp(y + dy, 0, height - 1) * width + Math.Clamp(x + dx, 0, width - 1)];
                         r += p.R; g += p.G; b += p.B;
                     }
                 // A sum of nine levels divided by 9 is never exactly half-way, so rounding is unambiguous.
@@ -79,6 +82,4 @@ internal static class TestImages
             }
         return NearestUpscale(blurred, width, height, 2);
     }
-
-    private static int Reflect(int i, int n) => i < 0 ? -i : i >= n ? 2 * (n - 1) - i : i;
 }

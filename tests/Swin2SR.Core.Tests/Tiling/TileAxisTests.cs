@@ -17,6 +17,8 @@ public class TileAxisTests
         }
         data.Add(1, 8, 4, 4, 1);
         data.Add(1, 16, 4, 4, 8);
+        data.Add(1, 8, 2, 4, 8); // one window: no room for context
+        data.Add(13, 8, 0, 2, 8);
         data.Add(129, 128, 16, 2, 8);
         data.Add(241, 128, 16, 2, 8);
         data.Add(5000, 64, 32, 4, 8);
@@ -40,31 +42,45 @@ public class TileAxisTests
             }
         }
         Assert.All(sum, s => Assert.Equal(1.0, s, 5));
-        if (length < align)
-            return; // centred: see A_line_narrower_than_the_window_is_centred_in_its_tile
-        Assert.Equal(0, axis.Starts[0]);
-        Assert.All(axis.Starts, s => Assert.Equal(0, s % align));
-        int padded = (length + align - 1) / align * align;
-        Assert.True(axis.Starts[^1] + tile >= length, "the last tile reaches the end");
-        Assert.True(padded <= tile || axis.Starts[^1] + tile == padded, "a tile hangs over the border only as far as the window padding");
+        int context = axis.Context;
+        Assert.Equal(Math.Min(TileAxis.EdgeContext, (tile - align) / 2), context);
+        Assert.True(axis.Starts[^1] < length, "no tile holds nothing but context");
+        int extended = (length + 2 * context + align - 1) / align * align;
+        Assert.Equal(-context, axis.Starts[0]);
+        Assert.All(axis.Starts, s => Assert.Equal(0, (s + context) % align));
+        Assert.True(extended <= tile || axis.Starts[^1] + tile == extended - context, "the last tile ends where the extended image ends");
         for (int i = 1; i < axis.Count; i++)
             Assert.True(axis.Starts[i - 1] + tile - axis.Starts[i] >= overlap, $"tiles {i - 1} and {i} overlap by at least {overlap}");
     }
 
-    /// <summary>A model's output is poorest near a tile's edges: an image narrower than a window is all edge unless centred.</summary>
+    /// <summary>
+    /// A model's output is poorest near where its input ends (zero-padded convolutions): the image gets edge context
+    /// before it and after it, whether it is a line narrower than a window or longer than a tile.
+    /// </summary>
     [Theory]
-    [InlineData(1, 8, 4)]
-    [InlineData(7, 8, 2)]
+    [InlineData(1, 16, 4)]
+    [InlineData(7, 16, 2)]
+    [InlineData(8, 16, 2)]
     [InlineData(3, 64, 4)]
-    public void A_line_narrower_than_the_window_is_centred_in_its_tile(int length, int tile, int scale)
+    [InlineData(120, 64, 2)]
+    [InlineData(256, 256, 4)]
+    public void The_image_has_edge_context_on_both_sides(int length, int tile, int scale)
     {
-        var axis = TileAxis.Plan(length, tile, 0, scale, align: 8);
-        int lead = (tile - length) / 2;
-        Assert.Equal([-lead], axis.Starts);
-        Assert.Equal((lead * scale, 0, length * scale), (axis.OutputLead(0), axis.OutputStart(0), axis.OutputExtent(0)));
-        Assert.All(axis.Weights(0).ToArray(), w => Assert.Equal(1f, w));
-        var wide = TileAxis.Plan(8, tile, 0, scale, align: 8);
-        Assert.Equal((0, 0), (wide.Starts[0], wide.OutputLead(0)));
+        var axis = TileAxis.Plan(length, tile, TileSizeChooser.OverlapFor(tile, 16), scale, align: 8);
+        Assert.Equal(TileAxis.EdgeContext, axis.Context);
+        Assert.Equal(-TileAxis.EdgeContext, axis.Starts[0]);
+        Assert.Equal((TileAxis.EdgeContext * scale, 0), (axis.OutputLead(0), axis.OutputStart(0)));
+        Assert.True(axis.Starts[^1] + tile - length >= TileAxis.EdgeContext, $"the last tile reaches {axis.Starts[^1] + tile}, at least {TileAxis.EdgeContext} past {length}");
+        Assert.Equal(length * scale, axis.OutputStart(axis.Count - 1) + axis.OutputExtent(axis.Count - 1));
+    }
+
+    /// <summary>A tile of one window (an out-of-memory step down can reach it) has no room for context: no tile is all context.</summary>
+    [Fact]
+    public void A_tile_of_one_window_has_no_edge_context()
+    {
+        var axis = TileAxis.Plan(1, 8, 2, 4, align: 8);
+        Assert.Equal((0, 1), (axis.Context, axis.Count));
+        Assert.Equal([0], axis.Starts);
     }
 
     [Fact]

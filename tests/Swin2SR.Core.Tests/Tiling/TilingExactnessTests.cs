@@ -56,14 +56,15 @@ public class TilingExactnessTests
     {
         using var folder = new TempFolder();
         var random = new Random(3);
-        // 48 = 3 x 16: the tiles abut exactly, with no overlap to hide their cut edges.
-        var pixels = TestImages.RandomPixels(random, 48, 48);
+        // 64 and 4 pixels of edge context a side = 3 x 24 (a tile size of 16 and its context): the tiles abut
+        // exactly, with no overlap to hide their cut edges.
+        var pixels = TestImages.RandomPixels(random, 64, 64);
         string input = folder.File("in.png");
-        TestImages.SavePng(input, pixels, 48, 48);
+        TestImages.SavePng(input, pixels, 64, 64);
         var options = new UpscaleOptions { TileSize = 16, TileOverlap = 0, BatchSize = 2, IoThreads = 1, MinConsistencyPsnr = 0 };
         var result = Assert.Single(PipelineRunner.Run(RepoPaths.TestModel("boxblur-x2"), [input], folder.File("out"), options));
         var actual = TestImages.LoadPixels(result.Item.OutputPath, out _, out _);
-        Assert.NotEqual(TestImages.BoxBlurNearest2x(pixels, 48, 48), actual);
+        Assert.NotEqual(TestImages.BoxBlurNearest2x(pixels, 64, 64), actual);
     }
 
     private static void AssertPipelineMatches(string model, int tile, int overlap, int batch, List<(int W, int H)> sizes, Random random,
