@@ -10,12 +10,14 @@ namespace Swin2SR.Core.Tiling;
 /// product photo beige, (215,201,191), and a 1x1 image into a gradient; with 2 pixels a flat colour's edges were
 /// still up to 28 levels off, with 4 none. Repeating the edge pixel beat mirroring on Set5 x4 (30.19 against
 /// 30.08 dB PSNR-Y over the whole image; 30.16 dB with neither). A tile of one window has no room for it.
+///
 /// Tiles are spread evenly over that extended axis so that every neighbouring pair overlaps by at least the
-/// requested overlap, the first tile starts where the extension starts and the last ends where it ends. The blend weight of a tile rises across each overlap it shares with a neighbour: zero over the
-/// quarter nearest its own cut edge (where its receptive field saw padding instead of the neighbour's
-/// pixels), a raised-cosine ramp over the middle half, full weight beyond. Weights are then normalised so that
-/// they sum to exactly one at every position: a model whose receptive field is within a quarter of the
-/// overlap stitches to the same result as the whole image in one piece, and there is no visible seam.
+/// requested overlap, the first tile starts where the extension starts and the last ends where it ends. The
+/// blend weight of a tile rises across each overlap it shares with a neighbour: zero over the quarter nearest its
+/// own cut edge (where its receptive field saw padding instead of the neighbour's pixels), a raised-cosine ramp
+/// over the middle half, full weight beyond. Weights are then normalised so that they sum to exactly one at every
+/// position: a model whose receptive field is within a quarter of the overlap stitches to the same result as the
+/// whole extended image in one piece, and there is no visible seam.
 /// </remarks>
 public sealed class TileAxis
 {
