@@ -104,6 +104,19 @@ Describe 'Jobs' {
             $retried.Status | Should -Be 'Succeeded'
             (Get-Swin2SRJob retry).State | Should -Be 'Completed'
         }
+
+        It 'resumes the job of piped items once, by their JobName, and the jobs piped from Get-Swin2SRJob' {
+            $null = New-TestImageSet $in 3 | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName items -QueueOnly
+            # -AsJob returns one PowerShell job per resume: three items of one job must resume it once.
+            $background = Get-Swin2SRJobItem items | Resume-Swin2SRJob -AsJob -ErrorVariable problems -ErrorAction SilentlyContinue
+            $problems | Should -BeNullOrEmpty -Because "an item's file name is not a job name"
+            $background | Should -HaveCount 1
+            ($background | Receive-Job -Wait -AutoRemoveJob).Status | Should -Be @('Succeeded', 'Succeeded', 'Succeeded')
+            (Get-Swin2SRJob items).State | Should -Be 'Completed'
+
+            $null = New-TestImageSet (Join-Path $root 'more') 2 | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory (Join-Path $root 'more-out') -JobName jobs -QueueOnly
+            (Get-Swin2SRJob jobs | Resume-Swin2SRJob).Status | Should -Be @('Succeeded', 'Succeeded')
+        }
     }
 
     Context 'setup errors' {

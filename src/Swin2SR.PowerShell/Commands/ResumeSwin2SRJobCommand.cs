@@ -9,10 +9,18 @@ namespace Swin2SR.PowerShell.Commands;
 [OutputType(typeof(Jobs.UpscaleBackgroundJob))]
 public sealed class ResumeSwin2SRJobCommand : UpscaleCommandBase
 {
+    private readonly HashSet<string> _resumed = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Named JobName because PowerShell binds by the parameter's own name before its aliases: job items and upscale
+    /// results have a Name too (their file's), so under -Name they would bind a file name as the job. Get-Swin2SRJob
+    /// output, which has no JobName, binds through the alias.
+    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(JobNameCompleter))]
-    public string[] Name { get; set; } = [];
+    public string[] JobName { get; set; } = [];
 
     /// <summary>Queue the job's failed items again as well.</summary>
     [Parameter]
@@ -20,8 +28,11 @@ public sealed class ResumeSwin2SRJobCommand : UpscaleCommandBase
 
     protected override void ProcessRecord()
     {
-        foreach (var name in Name)
+        foreach (var name in JobName)
         {
+            // Items piped from Get-Swin2SRJobItem name their job once each: the first resume does the job's work.
+            if (!_resumed.Add(name))
+                continue;
             if (ShouldProcess(name, RetryFailed ? "Resume the Swin2SR job, its failed images too" : "Resume the Swin2SR job"))
                 Execute(() => UpscaleRun.StartResume(Store, name, RetryFailed, PathMap, Devices));
         }
