@@ -268,7 +268,10 @@ Describe 'Invoke-Swin2SRUpscale with hostile input and output' {
             $result.ConsistencyPsnr | Should -BeLessThan 20
             $result.Metrics.InputDeviation | Should -BeGreaterThan 30
             $problems[0].CategoryInfo.Category | Should -Be 'InvalidResult'
-            Test-Path -LiteralPath $result.OutputPath | Should -BeFalse
+            $result.OutputPath | Should -BeNullOrEmpty -Because 'the rejected output was not written there'
+            $result.InputWidth, $result.InputHeight | Should -Be @(32, 32) -Because 'the input was read'
+            $result.OutputWidth | Should -BeNullOrEmpty
+            Test-Path -LiteralPath (Join-Path $out 'picture.png') | Should -BeFalse
             $kept = @(Get-ChildItem -LiteralPath $review -File)
             $kept | Should -HaveCount 1
             $result.Error | Should -Match ([regex]::Escape($kept[0].FullName))

@@ -225,6 +225,22 @@ Describe 'Invoke-Swin2SRUpscale' {
             Get-LeftoverTempFile $out | Should -BeNullOrEmpty
         }
 
+        It 'shows a failed image with no output path and its unknown sizes empty, not 0' {
+            $null = New-TestImage (Join-Path $in 'good.png') -Width 13 -Height 5
+            Set-Content -LiteralPath (Join-Path $in 'bad.png') -Value 'garbage'
+            $results = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -ErrorAction SilentlyContinue
+            $failed = $results | Where-Object Status -eq 'Failed'
+            $failed.OutputPath | Should -BeNullOrEmpty -Because 'no file was written'
+            foreach ($size in 'InputWidth', 'InputHeight', 'OutputWidth', 'OutputHeight') {
+                $failed.$size | Should -BeNullOrEmpty -Because "the $size of an image that could not be read is not known"
+            }
+            $list = $failed | Format-List | Out-String
+            $list | Should -Match '(?m)^OutputPath\s*:\s*$'
+            $list | Should -Match '(?m)^InputSize\s*:\s*$'
+            $list | Should -Match '(?m)^OutputSize\s*:\s*$'
+            ($results | Format-Table | Out-String) | Should -Match 'Failed\s+bad\.png\s+nearest-x2'
+        }
+
         It 'reports a text file named .jpg as an unsupported format' {
             Set-Content -LiteralPath (Join-Path (New-Item -ItemType Directory -Force $in) 'notes.jpg') -Value 'not an image'
             $result = Invoke-Swin2SRUpscale -LiteralPath (Join-Path $in 'notes.jpg') -Model $NearestX2 -OutputDirectory $out -ErrorVariable problems -ErrorAction SilentlyContinue

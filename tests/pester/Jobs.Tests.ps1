@@ -36,6 +36,7 @@ Describe 'Jobs' {
             $failed.InputPath | Should -Be (Join-Path $in 'bad.png')
             $failed.ErrorId | Should -Be 'UnsupportedFormat'
             $failed.Error | Should -Match 'bad\.png'
+            $failed.InputWidth | Should -BeNullOrEmpty -Because 'the size of an image that could not be read is not known'
             (Get-Swin2SRJobItem first -Status Succeeded).Attempts | Should -Be @(1, 1, 1)
         }
 

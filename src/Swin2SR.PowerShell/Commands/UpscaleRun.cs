@@ -280,12 +280,13 @@ internal sealed class UpscaleRun : IDisposable
     {
         JobName = JobName,
         InputPath = r.Item.InputPath,
-        OutputPath = r.Item.OutputPath,
+        // The item's planned output is not a file when the image failed; the error says where it went wrong.
+        OutputPath = r.Status == UpscaleStatus.Failed ? null : r.Item.OutputPath,
         Status = (Swin2SRItemStatus)(int)r.Status,
-        InputWidth = r.InputWidth,
-        InputHeight = r.InputHeight,
-        OutputWidth = r.OutputWidth,
-        OutputHeight = r.OutputHeight,
+        InputWidth = KnownSize.Of(r.InputWidth),
+        InputHeight = KnownSize.Of(r.InputHeight),
+        OutputWidth = KnownSize.Of(r.OutputWidth),
+        OutputHeight = KnownSize.Of(r.OutputHeight),
         Scale = r.Scale,
         Model = r.Model,
         Precision = r.Precision.ToString(),

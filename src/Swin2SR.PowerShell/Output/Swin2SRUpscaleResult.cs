@@ -12,12 +12,18 @@ public sealed class Swin2SRUpscaleResult
 {
     public string JobName { get; init; } = "";
     public string InputPath { get; init; } = "";
-    public string OutputPath { get; init; } = "";
+
+    /// <summary>The file written (Succeeded) or already there (Skipped); null for a failure, which wrote nothing.</summary>
+    public string? OutputPath { get; init; }
+
     public Swin2SRItemStatus Status { get; init; }
-    public int InputWidth { get; init; }
-    public int InputHeight { get; init; }
-    public int OutputWidth { get; init; }
-    public int OutputHeight { get; init; }
+
+    /// <summary>Null where not known: the input of a failure that could not be read, or of an input skipped as already done; the output of any failure.</summary>
+    public int? InputWidth { get; init; }
+
+    public int? InputHeight { get; init; }
+    public int? OutputWidth { get; init; }
+    public int? OutputHeight { get; init; }
     public int Scale { get; init; }
     public string Model { get; init; } = "";
 
