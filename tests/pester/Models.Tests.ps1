@@ -145,6 +145,18 @@ Describe 'Get-Swin2SRModel and Install-Swin2SRModel' {
         { Install-Swin2SRModel x -Catalog $bad } | Should -Throw -ErrorId 'CatalogInvalid*'
     }
 
+    It 'stops with ModelFolderUnavailable, naming the file, when a file stands where the model folder must be' {
+        Set-Content -LiteralPath $store -Value 'not a folder'
+        foreach ($folder in $store, (Join-Path $store 'below')) {
+            $env:SWIN2SR_MODEL_PATH = $folder
+            $failure = { Install-Swin2SRModel test-nearest-x2, test-missing-x2 -Catalog $Catalog } | Should -Throw -ErrorId 'ModelFolderUnavailable,*' -PassThru
+            $failure.CategoryInfo.Category | Should -Be 'ResourceUnavailable'
+            $failure.TargetObject | Should -Be $folder
+            $failure.Exception.Message | Should -BeLike "*'$folder'*'$store' is a file*"
+        }
+        Get-Content -LiteralPath $store | Should -Be 'not a folder'
+    }
+
     It 'completes catalog names for -Name' {
         $line = 'Install-Swin2SRModel classical-x'
         $names = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText

@@ -33,6 +33,22 @@ public sealed class ModelStore
         return string.IsNullOrEmpty(data) ? null : System.IO.Path.Combine(data, "Swin2SR", "models");
     }
 
+    /// <summary>
+    /// The file that stands where this folder, or a folder above it, must be; null when there is none. Such a folder
+    /// can never be created, which is no matter of permissions: the model folder itself is unusable.
+    /// </summary>
+    public string? BlockingFile()
+    {
+        for (string? path = Directory; path is not null; path = System.IO.Path.GetDirectoryName(path))
+        {
+            if (File.Exists(path))
+                return path;
+            if (System.IO.Directory.Exists(path))
+                return null;
+        }
+        return null;
+    }
+
     public string ModelPath(string name) => System.IO.Path.Combine(Directory, CheckedName(name) + ModelExtension);
 
     /// <summary>Keyed by the expected digest, so a partial file is only ever resumed towards the same file.</summary>

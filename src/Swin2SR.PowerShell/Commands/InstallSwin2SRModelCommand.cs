@@ -64,12 +64,10 @@ public sealed class InstallSwin2SRModelCommand : PSCmdlet, IDisposable
             WriteError(ModelErrorRecords.NotInCatalog(name, manager.CatalogSource!));
             return null;
         }
-        if (manager.InstallPath(name) is not { } destination)
-        {
-            ThrowTerminatingError(ModelErrorRecords.NoModelFolder());
-            return null;
-        }
-        if (!ShouldProcess(destination, $"Download model '{offered.Name}' ({offered.Size ?? "size unknown"}) from {offered.Url}"))
+        // Every model would fail the same way, so the command stops.
+        if (manager.FolderProblem() is { } unusable)
+            ThrowTerminatingError(unusable);
+        if (!ShouldProcess(manager.InstallPath(name), $"Download model '{offered.Name}' ({offered.Size ?? "size unknown"}) from {offered.Url}"))
             return null;
         return Download(manager, name);
     }

@@ -39,6 +39,10 @@ internal static class ModelErrorRecords
         Record(new InvalidOperationException($"There is no folder to install models into: this account has no local data folder and $env:{ModelStore.EnvironmentVariable} is not set."),
             "ModelFolderUnavailable", ErrorCategory.ResourceUnavailable, null, $"Set $env:{ModelStore.EnvironmentVariable} to a folder for the models.");
 
+    public static ErrorRecord FolderIsFile(string folder, string file) =>
+        Record(new IOException($"The model folder '{folder}' cannot be used: '{file}' is a file, not a folder."),
+            "ModelFolderUnavailable", ErrorCategory.ResourceUnavailable, folder, $"Move the file away, or set $env:{ModelStore.EnvironmentVariable} to a folder for the models.");
+
     private static ErrorRecord Record(Exception e, string id, ErrorCategory category, object? target, string action) =>
         new(e, id, category, target) { ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = action } };
 }

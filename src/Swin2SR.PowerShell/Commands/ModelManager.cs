@@ -86,8 +86,14 @@ internal sealed class ModelManager : IDisposable
     /// <summary>The catalog's entry for <paramref name="name"/>, installed or not; null when the catalog does not offer it.</summary>
     public Swin2SRModelInfo? Offered(string name) => _catalog?.Find(name) is { } entry ? Available(entry) : null;
 
-    /// <summary>Where <paramref name="name"/> is installed to; null when there is no model folder.</summary>
-    public string? InstallPath(string name) => _store?.ModelPath(name.ToLowerInvariant());
+    /// <summary>Why no model can be installed at all (no model folder, or a file in its place); null when the folder can be used.</summary>
+    public ErrorRecord? FolderProblem() =>
+        _store is null ? ModelErrorRecords.NoModelFolder()
+        : _store.BlockingFile() is { } file ? ModelErrorRecords.FolderIsFile(_store.Directory, file)
+        : null;
+
+    /// <summary>Where <paramref name="name"/> is installed to, once <see cref="FolderProblem"/> found none.</summary>
+    public string InstallPath(string name) => _store!.ModelPath(name.ToLowerInvariant());
 
     /// <summary>Starts installing a catalog model on a worker thread.</summary>
     public ModelInstallRun StartInstall(string name, bool force)
