@@ -145,6 +145,17 @@ Describe 'Get-Swin2SRModel and Install-Swin2SRModel' {
         { Install-Swin2SRModel x -Catalog $bad } | Should -Throw -ErrorId 'CatalogInvalid*'
     }
 
+    It 'shows the scale of a model copied into the model folder from its metadata, and none for a file it cannot read' {
+        New-Item -ItemType Directory $store | Out-Null
+        Copy-Item -LiteralPath $NearestX4 -Destination (Join-Path $store 'copied-x4.onnx')
+        Set-Content -LiteralPath (Join-Path $store 'broken.onnx') -Value 'not a model'
+        $copied = Get-Swin2SRModel copied-x4 -Installed
+        $copied.Source | Should -Be 'Installed'
+        $copied.Scale | Should -Be 4
+        ($copied | Format-Table | Out-String) | Should -Match 'copied-x4\s+Installed\s+x4'
+        (Get-Swin2SRModel broken -Installed).Scale | Should -BeNullOrEmpty
+    }
+
     It 'stops with ModelFolderUnavailable, naming the file, when a file stands where the model folder must be' {
         Set-Content -LiteralPath $store -Value 'not a folder'
         foreach ($folder in $store, (Join-Path $store 'below')) {

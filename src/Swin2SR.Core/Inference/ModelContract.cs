@@ -27,10 +27,13 @@ public sealed record ModelContract(string InputName, string OutputName, int Scal
         int window = ReadPositiveInt(metadata, "window_size") ?? DefaultWindow;
         int? fixedSize = FixedSpatialSize(input.Dimensions, modelPath);
         int? fixedBatch = input.Dimensions[0] > 0 ? input.Dimensions[0] : null;
-        int? scale = ReadPositiveInt(metadata, "scale") ?? ScaleFromShapes(input.Dimensions, output.Dimensions);
+        int? scale = ScaleFrom(metadata) ?? ScaleFromShapes(input.Dimensions, output.Dimensions);
         var contract = new ModelContract(inputName, outputName, scale ?? 0, window, fixedSize, fixedBatch);
         return scale is null ? contract with { Scale = ProbeScale(session, contract, modelPath) } : contract;
     }
+
+    /// <summary>The scale a model's metadata states (key "scale"), if it states a usable one.</summary>
+    internal static int? ScaleFrom(IReadOnlyDictionary<string, string> metadata) => ReadPositiveInt(metadata, "scale");
 
     private static int? FixedSpatialSize(int[] dims, string modelPath)
     {

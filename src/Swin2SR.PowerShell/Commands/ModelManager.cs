@@ -136,7 +136,7 @@ internal sealed class ModelManager : IDisposable
     {
         Name = model.Name,
         Source = Swin2SRModelSource.Installed,
-        Scale = model.Entry?.Scale,
+        Scale = model.Scale,
         SizeBytes = model.SizeBytes,
         Path = model.Path,
         Task = model.Entry?.Task,
