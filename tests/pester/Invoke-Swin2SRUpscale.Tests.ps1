@@ -153,6 +153,24 @@ Describe 'Invoke-Swin2SRUpscale' {
             (Get-TestImageSize $result.OutputPath).Width | Should -Be 120
         }
 
+        It 'shows each result''s folder in the default table, however the results of several folders interleave' {
+            $first = New-TestImage (Join-Path $in 'first/a.png')
+            $second = New-TestImage (Join-Path $in 'second/b.png')
+            $third = New-TestImage (Join-Path $in 'first/c.png')
+            $results = $first, $second, $third | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out
+            # Images finish in any order; this is the order that split a folder in two.
+            $interleaved = foreach ($name in 'a.png', 'b.png', 'c.png') { $results | Where-Object Name -eq $name }
+            $lines = ($interleaved | Format-Table | Out-String -Width 250) -split '\r?\n'
+            $lines | Where-Object { $_ -match '^\s*Directory:' } | Should -BeNullOrEmpty -Because 'a group header repeats when its folder comes back'
+            $lines | Where-Object { $_ -match "^Succeeded\s+a\.png\s.*\s$([regex]::Escape((Join-Path $in 'first')))\s*$" } | Should -HaveCount 1
+            $lines | Where-Object { $_ -match "^Succeeded\s+b\.png\s.*\s$([regex]::Escape((Join-Path $in 'second')))\s*$" } | Should -HaveCount 1
+            # Below the current location, the folder is shown relative to it: the part that tells folders apart.
+            Push-Location -LiteralPath $in
+            try { $lines = ($interleaved | Format-Table | Out-String -Width 250) -split '\r?\n' }
+            finally { Pop-Location }
+            $lines | Where-Object { $_ -match '^Succeeded\s+c\.png\s.*\sfirst\s*$' } | Should -HaveCount 1
+        }
+
         It 'returns typed result objects with sizes, scale, model and duration' {
             $file = New-TestImage (Join-Path $in 'a.png') -Width 13 -Height 5
             $result = $file | Invoke-Swin2SRUpscale -Model $NearestX4 -OutputDirectory $out
@@ -238,7 +256,7 @@ Describe 'Invoke-Swin2SRUpscale' {
             $list | Should -Match '(?m)^OutputPath\s*:\s*$'
             $list | Should -Match '(?m)^InputSize\s*:\s*$'
             $list | Should -Match '(?m)^OutputSize\s*:\s*$'
-            ($results | Format-Table | Out-String) | Should -Match 'Failed\s+bad\.png\s+nearest-x2'
+            ($results | Format-Table | Out-String) | Should -Match 'Failed\s+bad\.png\s+\d+\.\d\d\s+UnsupportedFormat'
         }
 
         It 'reports a text file named .jpg as an unsupported format' {
