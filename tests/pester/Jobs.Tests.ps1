@@ -91,6 +91,22 @@ Describe 'Jobs' {
             Test-Path -LiteralPath $result.OutputPath | Should -BeTrue
         }
 
+        It 'stops and removes the job of piped items, once each, and never a job named like an item''s file' {
+            $null = New-TestImageSet $in 3 | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName queued -QueueOnly
+            # A job whose name is an item's file name: binding the items' Name would stop and remove it.
+            $null = New-TestImage (Join-Path $root 'other' 'b.png') | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory (Join-Path $root 'other-out') -JobName img0002.png -QueueOnly
+
+            $stopped = Get-Swin2SRJobItem queued | Stop-Swin2SRJob -PassThru -ErrorVariable problems -ErrorAction SilentlyContinue
+            $problems | Should -BeNullOrEmpty -Because "an item's file name is not a job name"
+            $stopped.Name | Should -Be 'queued' -Because 'three items of one job stop it once'
+            (Get-Swin2SRJob img0002.png).State | Should -Be 'Queued'
+
+            Get-Swin2SRJobItem queued | Remove-Swin2SRJob -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue
+            $problems | Should -BeNullOrEmpty
+            Get-Swin2SRJob queued -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            (Get-Swin2SRJob img0002.png).Total | Should -Be 1
+        }
+
         It 'retries failed items with Resume -RetryFailed' {
             New-Item -ItemType Directory $in -Force | Out-Null
             $path = Join-Path $in 'late.png'

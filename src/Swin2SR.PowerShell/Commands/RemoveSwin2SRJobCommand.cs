@@ -7,10 +7,14 @@ namespace Swin2SR.PowerShell.Commands;
 [Cmdlet(VerbsCommon.Remove, "Swin2SRJob", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 public sealed class RemoveSwin2SRJobCommand : JobCommandBase
 {
+    /// <summary>JobName, not Name, for the reason on Resume-Swin2SRJob's: piped job items name their job in JobName.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name")]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(JobNameCompleter))]
-    public string[] Name { get; set; } = [];
+    public string[] JobName { get; set; } = [];
+
+    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Remove a job even while workers are running it: their outcomes are no longer journaled, and they end when
@@ -21,7 +25,8 @@ public sealed class RemoveSwin2SRJobCommand : JobCommandBase
 
     protected override void ProcessRecord()
     {
-        foreach (var pattern in Name)
+        // The items of one job piped in name it once each: it is asked about and acted on once.
+        foreach (var pattern in JobName.Where(_seen.Add))
             ForEachJob(pattern, name =>
             {
                 var job = Queries.Summary(name);

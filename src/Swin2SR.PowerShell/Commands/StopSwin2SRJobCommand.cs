@@ -11,10 +11,14 @@ namespace Swin2SR.PowerShell.Commands;
 [OutputType(typeof(Swin2SRJobInfo))]
 public sealed class StopSwin2SRJobCommand : JobCommandBase
 {
+    /// <summary>JobName, not Name, for the reason on Resume-Swin2SRJob's: piped job items name their job in JobName.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name")]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(JobNameCompleter))]
-    public string[] Name { get; set; } = [];
+    public string[] JobName { get; set; } = [];
+
+    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
 
     /// <summary>Emit the job after the request, to see its state.</summary>
     [Parameter]
@@ -22,7 +26,8 @@ public sealed class StopSwin2SRJobCommand : JobCommandBase
 
     protected override void ProcessRecord()
     {
-        foreach (var pattern in Name)
+        // The items of one job piped in name it once each: it is asked about and acted on once.
+        foreach (var pattern in JobName.Where(_seen.Add))
             ForEachJob(pattern, name =>
             {
                 if (!ShouldProcess(name, "Stop Swin2SR job"))
