@@ -36,14 +36,22 @@ public abstract class JobStoreContractTests
             setup.AddItems(jobId, Items(2000), redoDone: false);
         }
         var claimedBy = new ConcurrentBag<(long Id, string Worker)>();
+        // Every worker claims once before any goes on: on a loaded machine one thread could otherwise claim all 2000
+        // before the others had opened their stores, and nothing concurrent would be tested.
+        using var everyoneClaimed = new CountdownEvent(4);
         var threads = Enumerable.Range(0, 4).Select(t => new Thread(() =>
         {
             using var store = OpenStore();
             string worker = $"w{t}";
             store.RegisterWorker(jobId, Worker(worker));
-            while (true)
+            for (bool first = true; ; first = false)
             {
                 var claimed = store.Claim(jobId, worker, 8, Soon);
+                if (first)
+                {
+                    everyoneClaimed.Signal();
+                    everyoneClaimed.Wait(TimeSpan.FromSeconds(60));
+                }
                 if (claimed.Count == 0)
                     break;
                 Assert.True(claimed.Count <= 8);
