@@ -52,6 +52,17 @@ Describe 'Jobs' {
             (Get-Swin2SRJob nightly).Total | Should -Be 3
         }
 
+        It 'makes an output again on a rerun when it was deleted since, instead of reporting it AlreadyDone' {
+            $files = New-TestImageSet $in 2
+            $null = $files | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName cleaned
+            Remove-Item -LiteralPath (Join-Path $out $files[0].Name)
+            $rerun = $files | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName cleaned
+            ($rerun | Where-Object InputPath -eq $files[0].FullName).Status | Should -Be 'Succeeded'
+            Test-Path -LiteralPath (Join-Path $out $files[0].Name) | Should -BeTrue
+            ($rerun | Where-Object InputPath -eq $files[1].FullName).ErrorId | Should -Be 'AlreadyDone'
+            (Get-Swin2SRJob cleaned).Succeeded | Should -Be 2
+        }
+
         It 'redoes every item when the options that shape outputs change' {
             $files = New-TestImageSet $in 2
             $null = $files | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName opts

@@ -28,6 +28,14 @@ public static class JobPlanner
                 info.Exists ? new DateTimeOffset(info.LastWriteTimeUtc).ToUnixTimeMilliseconds() : 0, hash);
         }).ToList();
         var added = store.AddItems(job.Id, items, redoDone: options.Force);
+        // Done, but its output is gone (cleaned up, restored from an older backup): made again, not reported done.
+        var outputs = planned.DistinctBy(p => p.InputPath).ToDictionary(p => p.InputPath, p => p.OutputPath);
+        var gone = added.AlreadyDone.Where(i => !File.Exists(outputs[i])).ToHashSet();
+        if (gone.Count > 0)
+        {
+            var redo = store.AddItems(job.Id, items.Where(i => gone.Contains(i.InputPath)).ToList(), redoDone: true);
+            added = added with { Requeued = added.Requeued + redo.Requeued, AlreadyDone = added.AlreadyDone.Where(i => !gone.Contains(i)).ToList() };
+        }
         var doneSet = added.AlreadyDone.ToHashSet();
         return (job, planned.Where(p => doneSet.Contains(p.InputPath)).ToList(), added);
     }
