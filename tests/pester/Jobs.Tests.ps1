@@ -63,6 +63,13 @@ Describe 'Jobs' {
             (Get-Swin2SRJob cleaned).Succeeded | Should -Be 2
         }
 
+        It 'redoes inputs the job already did when -Force is given' {
+            $file = New-TestImage (Join-Path $in 'a.png')
+            $null = Invoke-Swin2SRUpscale -LiteralPath $file.FullName -Model $NearestX2 -OutputDirectory $out -JobName forced
+            (Invoke-Swin2SRUpscale -LiteralPath $file.FullName -Model $NearestX2 -OutputDirectory $out -JobName forced).ErrorId | Should -Be 'AlreadyDone'
+            (Invoke-Swin2SRUpscale -LiteralPath $file.FullName -Model $NearestX2 -OutputDirectory $out -JobName forced -Force).Status | Should -Be 'Succeeded'
+        }
+
         It 'redoes every item when the options that shape outputs change' {
             $files = New-TestImageSet $in 2
             $null = $files | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName opts
