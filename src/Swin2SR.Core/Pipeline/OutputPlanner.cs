@@ -52,7 +52,8 @@ public static class OutputPlanner
         var earlierOutputs = new List<string>();
         foreach (var input in inputPaths)
             (IsEarlierOutput(input) ? earlierOutputs : inputs).Add(input);
-        return (inputs, earlierOutputs);
+        // Counted and named once each, like the inputs Plan keeps (a folder and the files in it name them twice).
+        return (inputs, earlierOutputs.DistinctBy(Path.GetFullPath, PathComparer).ToList());
     }
 
     /// <summary>True when <paramref name="path"/> lies inside <paramref name="folder"/> (at any depth).</summary>

@@ -45,6 +45,18 @@ public sealed class OutputPlannerTests : IDisposable
     }
 
     [Fact]
+    public void An_earlier_output_given_twice_is_set_aside_once()
+    {
+        // Get-ChildItem -Recurse passes the output folder and the files in it: the folder stands for the same files.
+        string shop = _folder.File("shop");
+        string output = Path.Combine(shop, "out");
+        string[] inputs = [Path.Combine(shop, "a.png"), Path.Combine(output, "a.png"), Path.Combine(output, "a.png")];
+        var (kept, earlier) = OutputPlanner.SetAsideEarlierOutputs(inputs, output);
+        Assert.Equal([inputs[0]], kept);
+        Assert.Equal([inputs[1]], earlier);
+    }
+
+    [Fact]
     public void Files_kept_for_review_by_KeepRejected_are_earlier_outputs_too()
     {
         string shop = _folder.File("shop");
