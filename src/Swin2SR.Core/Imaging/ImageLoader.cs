@@ -227,17 +227,21 @@ public sealed class ImageLoader
         double inputMegapixels = (double)width * height / 1e6;
         if (inputMegapixels > _limits.MaxInputMegapixels)
             throw new ImageInputException("ImageTooLarge", ImageErrorKind.LimitExceeded, path,
-                $"{width}x{height} is {Megapixels(inputMegapixels)} megapixels, over the limit of {Megapixels(_limits.MaxInputMegapixels)} (-MaxInputMegapixels)");
+                $"{width}x{height} is {Over(inputMegapixels, _limits.MaxInputMegapixels)} megapixels, over the limit of {Megapixels(_limits.MaxInputMegapixels)} (-MaxInputMegapixels)");
         double outputMegapixels = inputMegapixels * scale * scale;
         if (outputMegapixels > _limits.MaxOutputMegapixels)
             throw new ImageInputException("OutputTooLarge", ImageErrorKind.LimitExceeded, path,
-                $"the x{scale} output would be {Megapixels(outputMegapixels)} megapixels, over the limit of {Megapixels(_limits.MaxOutputMegapixels)} (-MaxOutputMegapixels)");
+                $"the x{scale} output would be {Over(outputMegapixels, _limits.MaxOutputMegapixels)} megapixels, over the limit of {Megapixels(_limits.MaxOutputMegapixels)} (-MaxOutputMegapixels)");
         if (ImageMemory.WhyNot(width, height, scale, _limits.MemoryBytes) is { } reason)
             throw new ImageInputException(scale > 1 ? "OutputTooLarge" : "ImageTooLarge", ImageErrorKind.LimitExceeded, path, reason);
     }
 
     // Three significant digits below 10: a limit of 0.05 and an image of 0.064 megapixels both read "0.1" at one decimal.
     private static string Megapixels(double value) => value >= 10 ? value.ToString("0.#") : value.ToString("G3");
+
+    /// <summary>A value over its limit, with as many digits as it takes not to read as the limit itself.</summary>
+    private static string Over(double value, double limit) =>
+        Megapixels(value) == Megapixels(limit) ? value.ToString("0.######") : Megapixels(value);
 
     /// <summary>Colour planes in [0,1], and the alpha plane only if some pixel is not fully opaque.</summary>
     private static (PlanarImage Pixels, float[]? Alpha) ToPlanar(Image<Rgba64> image)

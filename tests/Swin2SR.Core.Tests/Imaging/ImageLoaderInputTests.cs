@@ -226,6 +226,15 @@ public sealed class ImageLoaderInputTests : IDisposable
         Assert.Equal("the x2 output would be 0.064 megapixels, over the limit of 0.05 (-MaxOutputMegapixels)", Refused("b.png", Valid(smaller, new PngEncoder()), roomy).Reason);
     }
 
+    /// <summary>10001x10000 read "100 megapixels, over the limit of 100": a value just over its limit shows the digits that make it so.</summary>
+    [Fact]
+    public void A_size_just_over_the_limit_is_named_with_the_digits_that_exceed_it()
+    {
+        using var image = new Image<Rgb24>(1001, 1000);
+        var limited = new ImageLoader(new ImageLimits(MaxInputMegapixels: 1, MaxOutputMegapixels: 400));
+        Assert.Equal("1001x1000 is 1.001 megapixels, over the limit of 1 (-MaxInputMegapixels)", Refused("a.png", Valid(image, new PngEncoder()), limited).Reason);
+    }
+
     // BMP headers cannot claim more than 65535 a side (ImageSharp refuses that as damaged), hence 60000 there.
     [Theory]
     [InlineData("bomb.png", 100_000)]
