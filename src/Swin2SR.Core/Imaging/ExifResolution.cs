@@ -6,7 +6,8 @@ namespace Swin2SR.Core.Imaging;
 /// <summary>
 /// A PNG without a pHYs chunk, and any WebP, states no resolution of its own; ImageSharp then reports its default,
 /// 96 dpi, and its encoders write the image's resolution into the output's EXIF (and a PNG's pHYs): an EXIF that
-/// said 72 dpi came out saying 96. Where the container is silent, the resolution its EXIF states is the image's.
+/// said 72 dpi came out saying 96. Where the container is silent, the resolution its EXIF states is the image's;
+/// where the EXIF states none either, the outputs state none (an aspect ratio of 1:1), not 96 dpi.
 /// </summary>
 internal static class ExifResolution
 {
@@ -20,11 +21,16 @@ internal static class ExifResolution
             "Webp" => true,
             _ => false,
         };
-        if (!silent || metadata.ExifProfile is not { } exif)
+        if (!silent)
             return;
-        double? x = exif.GetValue(ExifTag.XResolution)?.Value.ToDouble(), y = exif.GetValue(ExifTag.YResolution)?.Value.ToDouble();
-        if (x is not (> 0 and < double.PositiveInfinity) || y is not (> 0 and < double.PositiveInfinity))
+        var exif = metadata.ExifProfile;
+        double? x = exif?.GetValue(ExifTag.XResolution)?.Value.ToDouble(), y = exif?.GetValue(ExifTag.YResolution)?.Value.ToDouble();
+        if (exif is null || x is not (> 0 and < double.PositiveInfinity) || y is not (> 0 and < double.PositiveInfinity))
+        {
+            metadata.ResolutionUnits = PixelResolutionUnit.AspectRatio;
+            metadata.HorizontalResolution = metadata.VerticalResolution = 1;
             return;
+        }
         metadata.ResolutionUnits = exif.GetValue(ExifTag.ResolutionUnit)?.Value switch
         {
             NoUnit => PixelResolutionUnit.AspectRatio,

@@ -60,6 +60,26 @@ public sealed class ExifResolutionTests : IDisposable
         _ => metadata.HorizontalResolution,
     });
 
+    /// <summary>Nothing stated, nothing invented: the outputs said 96 dpi, ImageSharp's default.</summary>
+    [Theory]
+    [InlineData("PNG", "out.png")]
+    [InlineData("JPEG", "out.jpg")]
+    public void A_png_that_states_no_resolution_comes_out_stating_none(string format, string name)
+    {
+        using var image = FixtureImages.Pattern(8, 6, FixtureImages.Colour);
+        var png = FixtureImages.Encode(image, new PngEncoder());
+        var phys = PngChunks.Find(png, "pHYs")!.Value;
+        string path = _folder.File("silent.png");
+        File.WriteAllBytes(path, [.. png[..(phys.Start.Value - 8)], .. png[(phys.End.Value + 4)..]]);
+        var loaded = _loader.Load(path, 2);
+        string output = _folder.File(name);
+        new ImageWriter(90).Write(new UpscaledImage(loaded.Pixels, null, loaded.Traits, loaded.Metadata), format, output, CancellationToken.None);
+        var metadata = Image.Identify(output).Metadata;
+        Assert.Equal(PixelResolutionUnit.AspectRatio, metadata.ResolutionUnits);
+        Assert.Equal(1, metadata.HorizontalResolution);
+        Assert.Equal(1, metadata.VerticalResolution);
+    }
+
     [Fact]
     public void A_png_whose_phys_chunk_states_a_resolution_keeps_that_one()
     {
