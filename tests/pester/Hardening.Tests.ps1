@@ -194,6 +194,25 @@ Describe 'Invoke-Swin2SRUpscale with hostile input and output' {
             @(Get-ChildItem -LiteralPath $out -Force -File).Name | Should -Be 'small.png'
         }
 
+        It 'stops after three outputs in a row find the disk full, leaving the rest Pending for a Resume once there is room' -Skip:(-not $CanMount) {
+            # 192x192 noise: each x2 output (nearest neighbour, about 150 KB as PNG) is larger than the 64 KB disk.
+            1..100 | ForEach-Object { New-Noise (Join-Path $in ('n{0:D3}.png' -f $_)) 192 $_ }
+            Mount-Tmpfs $out 'size=64k'
+            $results = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore $store -JobName full `
+                -ErrorAction SilentlyContinue -WarningVariable warnings -WarningAction SilentlyContinue
+            @($results | Where-Object ErrorId -eq 'DiskFull').Count | Should -BeGreaterOrEqual 3
+            $warnings.Message | Should -Contain "Job 'full' stopped: 3 outputs in a row found no space left on the disk of '$out', so the images left were not computed for nothing. Free some space, then Resume-Swin2SRJob 'full' -RetryFailed (which also redoes the images that failed for it)."
+            $pending = @(Get-Swin2SRJobItem full -JobStore $store -Status Pending)
+            $pending.Count | Should -BeGreaterThan 0 -Because 'the images not yet computed when the disk was found full wait for a Resume'
+            $pending.Count + $results.Count | Should -Be 100
+
+            & umount $out
+            $script:Mounts = @($script:Mounts | Where-Object { $_ -ne $out })
+            $resumed = Resume-Swin2SRJob full -JobStore $store -RetryFailed
+            $resumed.Status | Sort-Object -Unique | Should -Be 'Succeeded'
+            (Get-Swin2SRJob full -JobStore $store).State | Should -Be 'Completed'
+        }
+
         It 'fails an output path over the platform limit before decoding it' {
             $file = New-TestImage (Join-Path $in 'a.png')
             $deep = Join-Path $out ('d' * 300)

@@ -6,6 +6,8 @@ namespace Swin2SR.Core.Imaging;
 /// </summary>
 internal static class OutputFailure
 {
+    public const string DiskFullId = "DiskFull";
+
     // errno values (Linux and macOS agree on these) and Windows HRESULTs for the same conditions.
     private const int NoSpace = 28;
     private const int ReadOnlyFileSystem = 30;
@@ -19,7 +21,7 @@ internal static class OutputFailure
         PathTooLongException => new("OutputPathTooLong", ImageErrorKind.WriteFailed, outputPath, $"the output path is too long for this platform ({e.Message})", e),
         UnauthorizedAccessException => NotWritable(e, outputPath),
         IOException { HResult: NoSpace or DiskQuota or WindowsDiskFull or WindowsHandleDiskFull } =>
-            new("DiskFull", ImageErrorKind.WriteFailed, outputPath, $"there is no space left for the output ({e.Message}); nothing was written", e),
+            new(DiskFullId, ImageErrorKind.WriteFailed, outputPath, $"there is no space left for the output ({e.Message}); nothing was written", e),
         IOException { HResult: ReadOnlyFileSystem or WindowsWriteProtected } => NotWritable(e, outputPath),
         _ => new("OutputWriteFailed", ImageErrorKind.WriteFailed, outputPath, $"the output cannot be written ({e.Message})", e),
     };

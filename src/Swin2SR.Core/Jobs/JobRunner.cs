@@ -41,6 +41,7 @@ public sealed class JobRunner
     // Items handed to the pipeline whose outcomes are not committed yet: none, before a suspect runs alone.
     private int _uncommitted;
     private bool _warnedOfSuspects;
+    private readonly FullDiskBreaker _fullDisk = new();
 
     private JobRunner(IJobStore store, JobRecord job, IReadOnlyList<ITileRunner> devices, UpscaleOptions options, TimeSpan leaseDuration, PathMap paths, CancellationToken cancellation)
     {
@@ -61,6 +62,12 @@ public sealed class JobRunner
 
     /// <summary>True when the run ended because a Stop was requested for the job.</summary>
     public bool StoppedByRequest { get; private set; }
+
+    /// <summary>
+    /// The output at which the run ended because outputs kept failing for a full disk (<see cref="FullDiskBreaker"/>);
+    /// null when it did not. The items not done go back to Pending, as after a Stop.
+    /// </summary>
+    public string? StoppedForFullDiskAt => _fullDisk.TrippedAt;
 
     public string WorkerId => _worker.Id;
 
@@ -279,17 +286,33 @@ public sealed class JobRunner
     {
         var reader = pipeline.Results;
         var batch = new List<UpscaleResult>(JournalBatch);
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        try
         {
-            var deadline = Stopwatch.StartNew();
-            while (batch.Count < JournalBatch && deadline.Elapsed < JournalLatency)
+            while (await reader.WaitToReadAsync().ConfigureAwait(false))
             {
-                if (reader.TryRead(out var result))
-                    batch.Add(result);
-                else if (!await WaitBriefly(reader, JournalLatency - deadline.Elapsed).ConfigureAwait(false))
-                    break;
+                var deadline = Stopwatch.StartNew();
+                while (batch.Count < JournalBatch && deadline.Elapsed < JournalLatency)
+                {
+                    if (reader.TryRead(out var result))
+                    {
+                        batch.Add(result);
+                        // At once, not at the commit: the images computed meanwhile would be computed for nothing.
+                        if (_fullDisk.Observe(result))
+                            _stop.Cancel();
+                    }
+                    else if (!await WaitBriefly(reader, JournalLatency - deadline.Elapsed).ConfigureAwait(false))
+                        break;
+                }
+                Commit(batch, leases);
             }
+        }
+        catch (Exception) when (_stop.IsCancellationRequested)
+        {
+            // The run stops (a Stop request, Ctrl+C, a full disk): the outcomes already read are still committed and
+            // reported, among them the full disks that stopped it; only the images still in flight go back to Pending.
+            // The pipeline ends with a cancellation, or with what a device's run said when it was terminated.
             Commit(batch, leases);
+            throw;
         }
         Commit(batch, leases);
         await pipeline.Completion.ConfigureAwait(false);

@@ -37,6 +37,7 @@ internal sealed class UpscaleRun : IDisposable
     public string ModelName => Path.GetFileNameWithoutExtension(_devices[0].Path);
     public string StoreLocation => _store.Location;
     public bool StoppedByRequest => _runner.StoppedByRequest;
+    public string? StoppedForFullDiskAt => _runner.StoppedForFullDiskAt;
 
     private static ModelLocator Locator => ModelManager.CreateLocator();
 
