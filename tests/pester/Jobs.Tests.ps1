@@ -109,6 +109,23 @@ Describe 'Jobs' {
             Test-Path -LiteralPath $result.OutputPath | Should -BeTrue
         }
 
+        It 'removes with a job the hidden temp files that killed writes of its unfinished items left, and nothing else' {
+            $null = New-TestImageSet $in 2 | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName killed -QueueOnly
+            $target = (Get-Swin2SRJobItem killed | Select-Object -First 1).OutputPath
+            $folder = Split-Path -LiteralPath $target
+            $null = New-Item -ItemType Directory -Force -Path $folder
+            # What ImageWriter leaves when its process is killed mid-write: ".<name>.<32 hex>.tmp" beside the output.
+            $leftover = Join-Path $folder ('.{0}.{1}.tmp' -f (Split-Path -Leaf $target), ([guid]::NewGuid().ToString('N')))
+            $unrelated = Join-Path $folder ('.someone-else.png.{0}.tmp' -f ([guid]::NewGuid().ToString('N')))
+            $kept = Join-Path $folder 'kept.png'
+            $leftover, $unrelated, $kept | ForEach-Object { Set-Content -LiteralPath $_ -Value 'partial' }
+
+            Remove-Swin2SRJob killed -Confirm:$false
+            Test-Path -LiteralPath $leftover | Should -BeFalse -Because 'a removed job never runs again to clean it up'
+            Test-Path -LiteralPath $unrelated | Should -BeTrue
+            Test-Path -LiteralPath $kept | Should -BeTrue
+        }
+
         It 'stops and removes the job of piped items, once each, and never a job named like an item''s file' {
             $null = New-TestImageSet $in 3 | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName queued -QueueOnly
             # A job whose name is an item's file name: binding the items' Name would stop and remove it.

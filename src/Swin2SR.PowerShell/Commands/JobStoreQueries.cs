@@ -92,7 +92,7 @@ internal sealed class JobStoreQueries : IDisposable
 
     public void RequestStop(string name) => Guard(() => _store.RequestStop(UpscaleRun.FindJob(_store, name).Id));
 
-    public void Remove(string name) => Guard(() => _store.RemoveJob(UpscaleRun.FindJob(_store, name).Id));
+    public void Remove(string name, bool workersRunning) => Guard(() => JobRemoval.Remove(_store, UpscaleRun.FindJob(_store, name).Id, workersRunning));
 
     /// <summary>Runs an operation on the store, turning store failures into setup errors.</summary>
     internal void Guard<T>(Func<IJobStore, T> operation) => Guard(() => operation(_store));

@@ -37,7 +37,7 @@ public sealed class RemoveSwin2SRJobCommand : JobCommandBase
                     return;
                 }
                 if (ShouldProcess(name, $"Remove Swin2SR job ({job.Total} items; outputs are kept)"))
-                    Queries.Remove(name);
+                    Queries.Remove(name, workersRunning: job.Workers.Length > 0);
             });
     }
 }
