@@ -128,6 +128,39 @@ internal sealed class DeviceWorker
 
     private void RunBatch(List<TileWork> batch, CancellationToken cancellation)
     {
+        long started = Stopwatch.GetTimestamp();
+        List<ImageWork> completed;
+        try
+        {
+            try
+            {
+                completed = RunAndStitch(batch, cancellation);
+            }
+            finally
+            {
+                // Whatever came of it (a batch that ran out of memory is tried again, one of a failed device runs
+                // elsewhere), the time was spent on these tiles; and charged before anything reports their images.
+                WorkTime.Share(batch.ConvertAll(t => t.Image.Spent), started);
+            }
+        }
+        catch (DeviceOutOfMemoryException e)
+        {
+            BackOff(batch, e);
+            return;
+        }
+        catch (OnnxRuntimeException e) when (!cancellation.IsCancellationRequested)
+        {
+            foreach (var work in batch.Select(t => t.Image).Distinct())
+                _host.Failed(work, "InferenceFailed", $"the model failed on this image on {_runner.Device} ({e.Message})", e);
+            return;
+        }
+        foreach (var work in completed)
+            _host.Completed(work, cancellation);
+    }
+
+    /// <summary>Runs a batch and stitches its outputs; returns the images whose last tile it was (or their alpha parts).</summary>
+    private List<ImageWork> RunAndStitch(List<TileWork> batch, CancellationToken cancellation)
+    {
         int tile = batch[0].Size;
         int inLength = 3 * tile * tile;
         int scale = _runner.Contract.Scale;
@@ -143,29 +176,19 @@ internal sealed class DeviceWorker
         var sizer = Sizer(batch[0].BatchKey);
         long? freeBefore = sizer.FreeBytesBeforeWarmUp();
         long started = Stopwatch.GetTimestamp();
-        try
-        {
-            _runner.Run(_input, _output, runBatch, tile, batch[0].Precision);
-        }
-        catch (DeviceOutOfMemoryException e)
-        {
-            BackOff(batch, e);
-            return;
-        }
-        catch (OnnxRuntimeException e) when (!cancellation.IsCancellationRequested)
-        {
-            foreach (var work in batch.Select(t => t.Image).Distinct())
-                _host.Failed(work, "InferenceFailed", $"the model failed on this image on {_runner.Device} ({e.Message})", e);
-            return;
-        }
+        _runner.Run(_input, _output, runBatch, tile, batch[0].Precision);
         cancellation.ThrowIfCancellationRequested();
         Observe(sizer, batch[0].BatchKey, batch.Count, Stopwatch.GetElapsedTime(started).TotalSeconds, freeBefore);
+        // Handed on by the caller, once the batch's time is charged: an encoder waiting for room blocks this
+        // thread, and that wait is no image's work.
+        var completed = new List<ImageWork>();
         for (int k = 0; k < batch.Count; k++)
         {
             var t = batch[k];
             if (!t.IsStale && t.Canvas.Add(t.Index, _output.AsSpan(k * outLength, outLength)) && !t.IsStale)
-                _host.Completed(t.Image, cancellation);
+                completed.Add(t.Image);
         }
+        return completed;
     }
 
     private void BackOff(List<TileWork> batch, DeviceOutOfMemoryException e)

@@ -7,14 +7,14 @@ namespace Swin2SR.Core.Pipeline;
 /// <summary>An image in flight: decoded, cut into tiles, its output filling as tiles come back.</summary>
 internal sealed class ImageWork
 {
-    public ImageWork(UpscaleItem item, PlanarImage input, TilePlan plan, long startedAt, Precision precision)
+    public ImageWork(UpscaleItem item, PlanarImage input, TilePlan plan, WorkTime spent, Precision precision)
     {
         Item = item;
         Precision = precision;
         Input = input;
         InputWidth = input.Width;
         InputHeight = input.Height;
-        StartedAt = startedAt;
+        Spent = spent;
         Plan = plan;
         Canvas = new StitchCanvas(plan, input.Width, input.Height);
     }
@@ -39,7 +39,9 @@ internal sealed class ImageWork
     /// <summary>A redo has widened the overlap already: the policy widens it once.</summary>
     public bool OverlapWidened { get; private set; }
 
-    public long StartedAt { get; }
+    /// <summary>The work done on the image so far, its alpha part's included (both parts add to the one clock).</summary>
+    public WorkTime Spent { get; }
+
     public int InputWidth { get; }
     public int InputHeight { get; }
 
@@ -64,7 +66,7 @@ internal sealed class ImageWork
     /// <summary>Adds the alpha part (same size and plan as the colour): the image is complete once both are.</summary>
     public ImageWork AddAlphaPart(PlanarImage alphaAsGray)
     {
-        AlphaPart = new ImageWork(Item, alphaAsGray, Plan, StartedAt, Precision) { _owner = this };
+        AlphaPart = new ImageWork(Item, alphaAsGray, Plan, Spent, Precision) { _owner = this };
         _partsLeft = 2;
         return AlphaPart;
     }

@@ -219,7 +219,7 @@ public sealed class UpscalePipeline : IWorkerHost
         {
             if (!_outputOwners.TryClaim(item))
             {
-                Report(Failed(item, OutputFailure.SharedInRun(item.OutputPath), Stopwatch.GetTimestamp()));
+                Report(Failed(item, OutputFailure.SharedInRun(item.OutputPath), TimeSpan.Zero));
                 continue;
             }
             if (!(item.MayOverwrite || _options.Force) && File.Exists(item.OutputPath))
@@ -231,6 +231,7 @@ public sealed class UpscalePipeline : IWorkerHost
             ImageWriter.RemoveStaleTemporaryFiles(item.OutputPath);
             await _inFlight.WaitAsync(cancellation).ConfigureAwait(false);
             Interlocked.Increment(ref _imagesInFlight);
+            var spent = new WorkTime();
             long started = Stopwatch.GetTimestamp();
             long reserved = 0;
             ImageWork work;
@@ -242,20 +243,25 @@ public sealed class UpscalePipeline : IWorkerHost
                 var header = _loader.Identify(data, item.InputPath, _scale);
                 ImageWriter.CheckSize(item.OutputFormat, header.Width * _scale, header.Height * _scale, item.InputPath);
                 reserved = MemoryBudget.ImageBytes(header.Width, header.Height, _scale);
+                // Waiting for room in memory, behind other images, is no work on this one.
+                spent.AddSince(started);
                 await _memory.WaitAsync(reserved, cancellation).ConfigureAwait(false);
+                started = Stopwatch.GetTimestamp();
                 var loaded = _loader.Decode(data, item.InputPath, header);
                 var pixels = loaded.Pixels;
                 int tile = TileSizeChooser.Choose(pixels.Width, pixels.Height, _tileSizes, _geometry.Overlap, _window);
                 var plan = new TilePlan(pixels.Width, pixels.Height, tile, TileSizeChooser.OverlapFor(tile, _geometry.Overlap), _scale, _window);
-                work = new ImageWork(item, pixels, plan, started, _precision) { Source = loaded, ReservedBytes = reserved };
+                work = new ImageWork(item, pixels, plan, spent, _precision) { Source = loaded, ReservedBytes = reserved };
                 if (loaded.Alpha is not null && _options.AlphaMode == AlphaMode.Model)
                     work.AddAlphaPart(FinishedImage.GrayPlanes(loaded.Alpha, pixels.Width, pixels.Height));
+                spent.AddSince(started);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // Anything the loader did not foresee fails this image, not the run.
+                spent.AddSince(started);
                 ReleaseImage(reserved);
-                Report(Failed(item, e as ImageInputException ?? Unforeseen("InputUnreadable", ImageErrorKind.InvalidData, item.InputPath, "it could not be read", e), started));
+                Report(Failed(item, e as ImageInputException ?? Unforeseen("InputUnreadable", ImageErrorKind.InvalidData, item.InputPath, "it could not be read", e), spent.Total));
                 continue;
             }
             foreach (var tile in work.AlphaPart is { } alpha ? work.Tiles().Concat(alpha.Tiles()) : work.Tiles())
@@ -366,21 +372,26 @@ public sealed class UpscalePipeline : IWorkerHost
         await foreach (var work in _stitched.Reader.ReadAllAsync(cancellation).ConfigureAwait(false))
         {
             QualityMetrics? metrics = null;
+            long started = Stopwatch.GetTimestamp();
             try
             {
                 var finished = FinishedImage.From(work, _scale);
                 metrics = finished.Metrics;
                 if (QualityGate.FindFailure(finished.Metrics, _options.MinConsistencyPsnr) is { } failure)
                 {
+                    // Charged before a redo sends its tiles out: the redone image may be reported before this thread goes on.
+                    started = work.Spent.AddSince(started);
                     if (TryRedo(work, failure))
                         continue;
                     throw _rejected.Reject(finished.Image, work.Item, failure + Redone(work), cancellation);
                 }
                 _writer.Write(finished.Image, work.Item.OutputFormat, work.Item.OutputPath, cancellation, replaceExisting: work.Item.MayOverwrite || _options.Force);
+                work.Spent.AddSince(started);
                 Report(Succeeded(work, finished));
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
+                work.Spent.AddSince(started);
                 Report(Failed(work, e as ImageInputException ?? Unforeseen("OutputWriteFailed", ImageErrorKind.WriteFailed, work.Item.OutputPath, "the output could not be made", e), metrics));
             }
             work.Input = null;
@@ -405,15 +416,15 @@ public sealed class UpscalePipeline : IWorkerHost
     private void Report(UpscaleResult result) => _results.Writer.TryWrite(result);
 
     /// <summary>Reports an item as failed without running it (the caller judged it not worth a try), with the others.</summary>
-    public void ReportUnprocessed(UpscaleItem item, ImageInputException reason) => Report(Failed(item, reason, Stopwatch.GetTimestamp()));
+    public void ReportUnprocessed(UpscaleItem item, ImageInputException reason) => Report(Failed(item, reason, TimeSpan.Zero));
 
     private UpscaleResult Succeeded(ImageWork work, FinishedImage finished) => new(
         work.Item, UpscaleStatus.Succeeded, work.InputWidth, work.InputHeight,
-        work.Canvas.Output.Width, work.Canvas.Output.Height, _scale, _modelName, Stopwatch.GetElapsedTime(work.StartedAt), null,
+        work.Canvas.Output.Width, work.Canvas.Output.Height, _scale, _modelName, work.Spent.Total, null,
         finished.Metrics, finished.Warnings, work.Precision);
 
-    private UpscaleResult Failed(UpscaleItem item, ImageInputException e, long started, QualityMetrics? metrics = null, int inputWidth = 0, int inputHeight = 0) => new(
-        item, UpscaleStatus.Failed, inputWidth, inputHeight, 0, 0, _scale, _modelName, Stopwatch.GetElapsedTime(started),
+    private UpscaleResult Failed(UpscaleItem item, ImageInputException e, TimeSpan duration, QualityMetrics? metrics = null, int inputWidth = 0, int inputHeight = 0) => new(
+        item, UpscaleStatus.Failed, inputWidth, inputHeight, 0, 0, _scale, _modelName, duration,
         new UpscaleError(e.ErrorId, e.Kind, e.Message, e), metrics);
 
     /// <summary>A failure no handler foresaw (a decoder's or our own surprise), as an error of this image alone, its type named.</summary>
@@ -422,7 +433,7 @@ public sealed class UpscalePipeline : IWorkerHost
 
     /// <summary>An image that failed after it was decoded: its size is known, and reported with the failure.</summary>
     private UpscaleResult Failed(ImageWork work, ImageInputException e, QualityMetrics? metrics = null) =>
-        Failed(work.Item, e, work.StartedAt, metrics, work.InputWidth, work.InputHeight);
+        Failed(work.Item, e, work.Spent.Total, metrics, work.InputWidth, work.InputHeight);
 
     private UpscaleResult Skipped(UpscaleItem item)
     {

@@ -8,6 +8,11 @@ public enum UpscaleStatus
 }
 
 /// <summary>The outcome of one input, reported once.</summary>
+/// <param name="Duration">
+/// The work spent on this input (see <see cref="WorkTime"/>): its decode, its tiles' share of the batches they ran in
+/// (tries that ran out of memory included), stitching, quality check and writing; not the time it waited behind
+/// other images. Zero for an input skipped or failed before it was read.
+/// </param>
 /// <param name="Metrics">The quality gate's measurements, for every image that reached it (passed or rejected).</param>
 /// <param name="Warnings">What the user should know about a success (an animation cut to its first frame, a dropped alpha, a redo).</param>
 /// <param name="Precision">The arithmetic the written output was computed in (Fp32 after an fp16 output was redone).</param>
