@@ -51,7 +51,10 @@ public sealed class Swin2SRJobItem
     public string? Error { get; init; }
     public DateTime? Started { get; init; }
     public DateTime? Finished { get; init; }
+
+    /// <summary>The work spent on the image in its last attempt (the result's Duration); Started to Finished also holds its waits.</summary>
     public TimeSpan? Duration { get; init; }
+
     public int? InputWidth { get; init; }
     public int? InputHeight { get; init; }
     public int? OutputWidth { get; init; }

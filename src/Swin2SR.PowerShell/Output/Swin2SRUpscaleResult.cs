@@ -29,7 +29,10 @@ public sealed class Swin2SRUpscaleResult
 
     /// <summary>Fp32 or Fp16: the arithmetic the output was computed in (Fp32 when an fp16 output was redone).</summary>
     public string Precision { get; init; } = "Fp32";
+
+    /// <summary>The work spent on the image (decode, its share of the model's time, quality check, write), not the time it waited behind others.</summary>
     public TimeSpan Duration { get; init; }
+
     public string? ErrorId { get; init; }
     public string? Error { get; init; }
 
