@@ -276,15 +276,18 @@ public sealed class SqliteJobStore : IJobStore
         foreach (var (status, count) in Query("SELECT status, COUNT(*) FROM items WHERE job_id = $job GROUP BY status", r => (r.GetInt32(0), r.GetInt64(1)), ("$job", job.Id)))
             counts[status] = count;
         long now = Now();
-        var (firstStarted, lastFinished, recent) = Query("""
+        var (firstStarted, lastFinished, recent, stretchCount, stretchStarted) = Query("""
+            WITH last AS (SELECT MAX(finished_ms) - $window AS since FROM items WHERE job_id = $job AND status IN (2, 3))
             SELECT MIN(started_ms), MAX(CASE WHEN status IN (2, 3) THEN finished_ms END),
-                   SUM(CASE WHEN status IN (2, 3) AND finished_ms >= $since THEN 1 ELSE 0 END)
+                   SUM(CASE WHEN status IN (2, 3) AND finished_ms >= $since THEN 1 ELSE 0 END),
+                   SUM(CASE WHEN status IN (2, 3) AND finished_ms >= (SELECT since FROM last) THEN 1 ELSE 0 END),
+                   MIN(CASE WHEN status IN (2, 3) AND finished_ms >= (SELECT since FROM last) THEN started_ms END)
             FROM items WHERE job_id = $job
             """,
-            r => (r.IsDBNull(0) ? (long?)null : r.GetInt64(0), r.IsDBNull(1) ? (long?)null : r.GetInt64(1), r.IsDBNull(2) ? 0 : r.GetInt64(2)),
-            ("$job", job.Id), ("$since", now - RateWindowMs)).Single();
+            r => (NullableInt64(r, 0), NullableInt64(r, 1), NullableInt64(r, 2) ?? 0, NullableInt64(r, 3) ?? 0, NullableInt64(r, 4)),
+            ("$job", job.Id), ("$since", now - RateWindowMs), ("$window", RateWindowMs)).Single();
         var workers = WorkersUnlocked(job.Id).Where(isAlive).ToList();
-        return JobSummaries.Build(job, counts, firstStarted, lastFinished, recent, RateWindowMs, now, workers);
+        return JobSummaries.Build(job, counts, firstStarted, lastFinished, recent, (stretchCount, stretchStarted), RateWindowMs, now, workers);
     });
 
     private const long RateWindowMs = 60_000;
@@ -298,7 +301,7 @@ public sealed class SqliteJobStore : IJobStore
             FROM items i JOIN jobs j ON j.id = i.job_id WHERE i.job_id = $job{filter} ORDER BY i.id
             """,
             r => new ItemRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), (ItemStatus)r.GetInt32(4), r.GetInt32(5),
-                NullableString(r, 6), NullableString(r, 7), NullableTime(r, 8), NullableTime(r, 9), r.IsDBNull(10) ? null : r.GetInt64(10),
+                NullableString(r, 6), NullableString(r, 7), NullableTime(r, 8), NullableTime(r, 9), NullableInt64(r, 10),
                 NullableInt(r, 11), NullableInt(r, 12), NullableInt(r, 13), NullableInt(r, 14), NullableString(r, 15), NullableString(r, 16)),
             ("$job", jobId));
     });
@@ -313,6 +316,7 @@ public sealed class SqliteJobStore : IJobStore
 
     private static string? NullableString(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
     private static int? NullableInt(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt32(i);
+    private static long? NullableInt64(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
     private static DateTimeOffset? NullableTime(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : FromMs(r.GetInt64(i));
     private static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
     private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();

@@ -1,0 +1,35 @@
+using Swin2SR.Core.Jobs;
+
+namespace Swin2SR.Core.Tests.Jobs;
+
+public class JobSummariesTests
+{
+    private const long Minute = 60_000, Day = 86_400_000;
+    private static readonly JobRecord Job = new(1, "nightly", new JobOptions { ModelPath = "/m.onnx" }, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, false);
+
+    private static long[] Counts(long succeeded) => [0, 0, succeeded, 0, 0];
+
+    [Fact]
+    public void A_finished_job_run_night_after_night_is_rated_by_its_last_stretch_of_work_not_the_days_between()
+    {
+        // 1,000 images the first night; the second night, 10 more in 20 s, the last of them two days after the first start.
+        long lastFinished = 2 * Day;
+        var summary = JobSummaries.Build(Job, Counts(1010), firstStartedMs: 0, lastFinished, finishedRecently: 0,
+            lastStretch: (10, lastFinished - 20_000), Minute, nowMs: lastFinished + Day, liveWorkers: []);
+        Assert.Equal(JobState.Completed, summary.State);
+        Assert.Equal(0.5, summary.ImagesPerSecond, 6);
+        Assert.Null(summary.EstimatedRemaining);
+    }
+
+    [Fact]
+    public void A_running_job_is_rated_over_the_last_minute()
+    {
+        var worker = new WorkerRecord("w", "host", 1, 0, "cpu", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, 0);
+        long[] counts = [100, 0, 300, 0, 0];
+        var summary = JobSummaries.Build(Job, counts, firstStartedMs: 0, lastFinishedMs: Day, finishedRecently: 30,
+            lastStretch: (30, Day - Minute), Minute, nowMs: Day, liveWorkers: [worker]);
+        Assert.Equal(JobState.Running, summary.State);
+        Assert.Equal(0.5, summary.ImagesPerSecond, 6);
+        Assert.Equal(TimeSpan.FromSeconds(200), summary.EstimatedRemaining);
+    }
+}
