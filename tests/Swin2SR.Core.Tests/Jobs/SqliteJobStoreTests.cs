@@ -84,6 +84,23 @@ public sealed class SqliteJobStoreTests : JobStoreContractTests, IDisposable
     }
 
     [Fact]
+    public async Task Two_connections_opening_a_new_store_at_once_both_open_it()
+    {
+        // Each open upgrades the schema: the second must wait for the first and find its tables, not make them again.
+        for (int attempt = 0; attempt < 40; attempt++)
+        {
+            string path = _folder.File($"new-{attempt}.db");
+            using var start = new Barrier(2);
+            var opens = Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
+            {
+                start.SignalAndWait();
+                new SqliteJobStore(path).Dispose();
+            })).ToArray();
+            await Task.WhenAll(opens);
+        }
+    }
+
+    [Fact]
     public void A_file_that_is_not_a_database_is_refused_and_left_unchanged()
     {
         var garbage = Enumerable.Range(0, 4096).Select(i => (byte)(i % 251)).ToArray();

@@ -62,17 +62,24 @@ public sealed class SqliteJobStore : IJobStore
     private void Migrate()
     {
         Execute("CREATE TABLE IF NOT EXISTS schema_info (version INTEGER NOT NULL)");
-        long version = Scalar<long?>("SELECT MAX(version) FROM schema_info") ?? 0;
+        // A store that is up to date is only read: opening it takes no write lock from the workers.
+        if (SchemaVersion(null) == SqliteSchema.Migrations.Length)
+            return;
+        // BEGIN IMMEDIATE (the default here) waits for another process upgrading the file at this moment, such as a
+        // second worker creating the same new store; read after that wait, the version is its own.
+        using var tx = _connection.BeginTransaction();
+        long version = SchemaVersion(tx);
         if (version > SqliteSchema.Migrations.Length)
             throw new JobStoreException($"The job store '{Location}' has schema version {version}, newer than this module knows ({SqliteSchema.Migrations.Length}): update the module.", errorId: "JobStoreTooNew");
         for (long v = version; v < SqliteSchema.Migrations.Length; v++)
         {
-            using var tx = _connection.BeginTransaction();
             Execute(SqliteSchema.Migrations[v], tx);
             Execute($"INSERT INTO schema_info (version) VALUES ({v + 1})", tx);
-            tx.Commit();
         }
+        tx.Commit();
     }
+
+    private long SchemaVersion(SqliteTransaction? tx) => Scalar<long?>("SELECT MAX(version) FROM schema_info", tx) ?? 0;
 
     public JobRecord CreateOrUpdateJob(string name, JobOptions options) => Locked(() =>
     {
@@ -268,7 +275,7 @@ public sealed class SqliteJobStore : IJobStore
 
     public void RequestStop(long jobId) => Locked(() => Execute("UPDATE jobs SET stop_requested = 1 WHERE id = $job", null, ("$job", jobId)));
 
-    public bool IsStopRequested(long jobId) => Locked(() => Scalar<long?>("SELECT stop_requested FROM jobs WHERE id = $job", ("$job", jobId)) == 1);
+    public bool IsStopRequested(long jobId) => Locked(() => Scalar<long?>("SELECT stop_requested FROM jobs WHERE id = $job", null, ("$job", jobId)) == 1);
 
     public JobSummary Summarize(JobRecord job, Func<WorkerRecord, bool> isAlive) => Locked(() =>
     {
@@ -353,9 +360,9 @@ public sealed class SqliteJobStore : IJobStore
         return command.ExecuteNonQuery();
     }
 
-    private T? Scalar<T>(string sql, params (string Name, object Value)[] parameters)
+    private T? Scalar<T>(string sql, SqliteTransaction? tx, params (string Name, object Value)[] parameters)
     {
-        using var command = Command(sql, null);
+        using var command = Command(sql, tx);
         foreach (var (name, value) in parameters)
             command.Parameters.AddWithValue(name, value);
         var result = command.ExecuteScalar();
