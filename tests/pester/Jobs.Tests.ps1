@@ -173,6 +173,7 @@ Describe 'Jobs' {
 
     Context 'setup errors' {
         It 'names a job that does not exist' {
+            $null = New-TestImage (Join-Path $in 'a.png') | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName other -QueueOnly
             Resume-Swin2SRJob nope -ErrorVariable problems -ErrorAction SilentlyContinue
             $problems[0].FullyQualifiedErrorId | Should -BeLike 'JobNotFound*'
             $problems[0].Exception.Message | Should -Match "nope"
@@ -218,6 +219,58 @@ Describe 'Jobs' {
             # The warning, made an error, ends the run at its first retry instead of a minute later.
             { Resume-Swin2SRJob any -JobStore "Host=127.0.0.1;Port=$(Get-ClosedPort);Username=u;Password=pw" -WarningAction Stop } |
                 Should -Throw -ExpectedMessage '*cannot be reached*waiting up to 60 s*'
+        }
+    }
+
+    Context 'a job store that does not exist' {
+        It 'is not created by a command that reads or acts on jobs: a store named that does not exist is JobStoreNotFound' {
+            $missing = Join-Path $root 'typo/jobs.db'
+            $commands = @(
+                { Get-Swin2SRJob -JobStore $missing }
+                { Get-Swin2SRJob nightly -JobStore $missing }
+                { Get-Swin2SRJobItem nightly -JobStore $missing }
+                { Resume-Swin2SRJob nightly -JobStore $missing }
+                { Stop-Swin2SRJob nightly -JobStore $missing }
+                { Remove-Swin2SRJob nightly -JobStore $missing -Confirm:$false }
+            )
+            foreach ($command in $commands) {
+                $failure = $command | Should -Throw -ErrorId 'JobStoreNotFound*' -PassThru -Because "$command names a store that is likely a typo"
+                $failure.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+                $failure.TargetObject | Should -Be $missing
+            }
+            $env:SWIN2SR_JOBSTORE = $missing
+            { Get-Swin2SRJob } | Should -Throw -ErrorId 'JobStoreNotFound*' -Because '$env:SWIN2SR_JOBSTORE names the store as -JobStore does'
+            Test-Path -LiteralPath (Split-Path $missing) | Should -BeFalse
+        }
+
+        It 'is, when it is the default store before the first run, a store without jobs that only a run creates' -Skip:(-not $IsLinux) {
+            # The default store lives in the user's data folder, which XDG_DATA_HOME moves on Linux.
+            Remove-Item Env:SWIN2SR_JOBSTORE
+            $saved = $env:XDG_DATA_HOME
+            $env:XDG_DATA_HOME = Join-Path $root 'data'
+            $default = Join-Path $root 'data/Swin2SR/jobs.db'
+            try {
+                Get-Swin2SRJob -ErrorVariable problems | Should -BeNullOrEmpty
+                Get-Swin2SRJobItem 'night*' -ErrorVariable +problems | Should -BeNullOrEmpty
+                $problems | Should -BeNullOrEmpty -Because 'someone who has run nothing yet has no jobs, which is no error'
+
+                Get-Swin2SRJob nightly -ErrorVariable missing -ErrorAction SilentlyContinue
+                Get-Swin2SRJobItem nightly -ErrorVariable +missing -ErrorAction SilentlyContinue
+                Resume-Swin2SRJob nightly -ErrorVariable +missing -ErrorAction SilentlyContinue
+                Stop-Swin2SRJob nightly -ErrorVariable +missing -ErrorAction SilentlyContinue
+                Remove-Swin2SRJob nightly -Confirm:$false -ErrorVariable +missing -ErrorAction SilentlyContinue
+                $missing | Should -HaveCount 5
+                foreach ($problem in $missing) {
+                    $problem.FullyQualifiedErrorId | Should -BeLike 'JobNotFound*'
+                    $problem.Exception.Message | Should -BeLike "*'nightly'*'$default' does not exist yet*"
+                }
+                Test-Path -LiteralPath (Join-Path $root 'data') | Should -BeFalse
+
+                $null = New-TestImage (Join-Path $in 'a.png') | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName nightly
+                Test-Path -LiteralPath $default | Should -BeTrue
+                (Get-Swin2SRJob).Name | Should -Be 'nightly'
+            }
+            finally { $env:XDG_DATA_HOME = $saved }
         }
     }
 
@@ -280,7 +333,8 @@ Describe 'Jobs' {
             $null = New-TestImageSet $in 150 -Width 128 -Height 128
             $worker = Start-ChildPwsh (Get-WorkerCommand $store "Get-ChildItem -LiteralPath '$in' -File | Invoke-Swin2SRUpscale -Model '$NearestX4' -OutputDirectory '$out' -JobName watched -TileSize 8 -TileOverlap 0 -BatchSize 1")
             try {
-                Wait-Until { (Get-Swin2SRJob watched -ErrorAction SilentlyContinue).Succeeded -ge 5 }
+                # The worker creates the store: until then there is none to read.
+                Wait-Until { (Test-Path -LiteralPath $store) -and (Get-Swin2SRJob watched -ErrorAction SilentlyContinue).Succeeded -ge 5 }
                 $running = Get-Swin2SRJob watched
                 $running.State | Should -Be 'Running'
                 $running.Workers | Should -HaveCount 1
@@ -334,7 +388,8 @@ Describe 'Jobs' {
                 # The worker takes every core: at a lower priority it leaves this process enough to watch and kill it.
                 $worker.PriorityClass = 'BelowNormal'
                 try {
-                    Wait-Until { $worker.HasExited -or (Get-Swin2SRJobItem poison -Status Running -ErrorAction Ignore | Where-Object { $_.InputPath -eq $poison.FullName -and $_.Worker -match ":$($worker.Id):" }) }
+                    # The first worker creates the store: until then there is none to read.
+                    Wait-Until { $worker.HasExited -or ((Test-Path -LiteralPath $store) -and (Get-Swin2SRJobItem poison -Status Running -ErrorAction Ignore | Where-Object { $_.InputPath -eq $poison.FullName -and $_.Worker -match ":$($worker.Id):" })) }
                     # The child's output is read only once it has exited: reading it sooner waits for the child to end.
                     if ($worker.HasExited) { throw "Loss $loss must land while the image is in hand, but the worker ended: $($worker.StdOut.Result) $($worker.StdErr.Result)" }
                 }

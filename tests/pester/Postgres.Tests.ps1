@@ -149,6 +149,12 @@ Describe 'A job shared through PostgreSQL' {
         (Get-Swin2SRJobItem mapped -JobStore $db.Store).InputPath | Sort-Object | Should -Be ($files.FullName | Sort-Object) -Because 'the job keeps the paths as given'
     }
 
+    It 'reads a database that no run has used yet as a store without jobs, giving it the schema as before' {
+        Get-Swin2SRJob -JobStore $db.Store -ErrorVariable problems | Should -BeNullOrEmpty
+        $problems | Should -BeNullOrEmpty -Because 'a database is not a file: it exists, and the job cmdlets set up its schema'
+        { Stop-Swin2SRJob nightly -JobStore $db.Store -ErrorAction Stop } | Should -Throw -ErrorId 'JobNotFound*'
+    }
+
     It 'logs in with -Credential and never shows the password' {
         $secret = ConvertTo-SecureString $Server.Password -AsPlainText -Force
         $credential = [pscredential]::new($Server.PasswordRole, $secret)

@@ -1,5 +1,6 @@
 using System.Net;
 using Swin2SR.Core.Jobs.Postgres;
+using Swin2SR.Core.Jobs.Sqlite;
 
 namespace Swin2SR.Core.Jobs;
 
@@ -12,27 +13,55 @@ public static class JobStores
 {
     public const string EnvironmentVariable = "SWIN2SR_JOBSTORE";
 
+    // DoNotVerify: naming the default store must not create the data folder; the first run that uses the store does.
     public static string DefaultLocation =>
-        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "Swin2SR", "jobs.db");
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "Swin2SR", "jobs.db");
 
-    public static string Resolve(string? location) =>
+    public static string Resolve(string? location) => Named(location) ?? DefaultLocation;
+
+    /// <summary>The store the command (-JobStore) or the environment names; null when neither does, and the default is used.</summary>
+    private static string? Named(string? location) =>
         !string.IsNullOrWhiteSpace(location) ? location
         : Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment
-        : DefaultLocation;
+        : null;
 
     /// <summary>True when the location is a PostgreSQL connection string rather than a file path.</summary>
     public static bool IsPostgres(string? location) => PostgresConnectionString.Matches(Resolve(location));
 
+    /// <summary>
+    /// Opens the store for a run that records jobs: a SQLite file (and its folder) that does not exist is created.
+    /// </summary>
     /// <param name="credential">A user name and password for a PostgreSQL store; a SQLite file has no use for one.</param>
-    /// <param name="access">What the store is opened for (default: a run); a SQLite file heeds only whether it may be created.</param>
-    public static IJobStore Open(string? location, NetworkCredential? credential = null, JobStoreAccess? access = null)
+    /// <param name="access">What the store is opened for (default: a run).</param>
+    public static IJobStore Open(string? location, NetworkCredential? credential = null, JobStoreAccess? access = null) =>
+        Open(location, credential, access ?? JobStoreAccess.Run(), createIfMissing: true);
+
+    /// <summary>
+    /// Opens a store that exists, to read its jobs or act on them: no file or folder is created. Null when the default
+    /// store does not exist yet: nothing has been run with it, so it has no jobs. A store the user named (-JobStore,
+    /// $env:SWIN2SR_JOBSTORE) that does not exist is an error, JobStoreNotFound, as the name is likely a typo.
+    /// A PostgreSQL store is opened as by <see cref="Open"/>: its database is never created by this module.
+    /// </summary>
+    public static IJobStore? OpenExisting(string? location, NetworkCredential? credential, JobStoreAccess access)
+    {
+        try
+        {
+            return Open(location, credential, access, createIfMissing: false);
+        }
+        catch (JobStoreException e) when (e.ErrorId == SqliteJobStore.NotFoundErrorId && Named(location) is null)
+        {
+            return null;
+        }
+    }
+
+    private static IJobStore Open(string? location, NetworkCredential? credential, JobStoreAccess access, bool createIfMissing)
     {
         string resolved = Resolve(location);
         if (PostgresConnectionString.Matches(resolved))
             return new PostgresJobStore(resolved, credential, access);
         if (credential is not null)
             throw new JobStoreException($"A credential applies to a PostgreSQL job store only; '{resolved}' is a SQLite file.", errorId: "CredentialNotApplicable");
-        return new Sqlite.SqliteJobStore(resolved, createIfMissing: access?.CreateIfMissing ?? true);
+        return new SqliteJobStore(resolved, createIfMissing: createIfMissing, migrate: access.Migrate);
     }
 
     /// <summary>The location as it may be shown in messages and error records: a connection string without its password.</summary>

@@ -9,31 +9,40 @@ namespace Swin2SR.PowerShell.Commands;
 /// </summary>
 internal sealed class JobStoreQueries : IDisposable
 {
-    private readonly IJobStore _store;
+    /// <summary>Null: the default store, which nothing has been run with yet, so it has no jobs.</summary>
+    private readonly IJobStore? _store;
+    private readonly string _location;
 
-    private JobStoreQueries(IJobStore store) => _store = store;
+    private JobStoreQueries(IJobStore? store, string location)
+    {
+        _store = store;
+        _location = store?.Location ?? location;
+    }
 
-    public static JobStoreQueries Open(JobStoreTarget target, JobStoreAccess access) => new(UpscaleRun.OpenStore(target, access));
+    /// <summary>For Invoke -QueueOnly, which records a job: a store that does not exist is created.</summary>
+    public static JobStoreQueries OpenToRecord(JobStoreTarget target) => new(UpscaleRun.OpenStore(target, target.RunAccess), target.Display);
 
     /// <summary>For the status and management commands: a server that cannot be reached is an error within seconds.</summary>
-    public static JobStoreQueries OpenToQuery(JobStoreTarget target) => Open(target, JobStoreAccess.Query);
+    public static JobStoreQueries OpenToQuery(JobStoreTarget target) => OpenExisting(target, JobStoreAccess.Query);
 
-    /// <summary>For tab completion: reads only a store that exists, and never waits for a server.</summary>
-    public static JobStoreQueries OpenExisting(JobStoreTarget target) => Open(target, JobStoreAccess.Completion);
+    /// <summary>For tab completion: reads a store as it is, and never waits for a server.</summary>
+    public static JobStoreQueries OpenToComplete(JobStoreTarget target) => OpenExisting(target, JobStoreAccess.Completion);
 
-    public string Location => _store.Location;
+    /// <summary>Commands that read jobs or act on them never create a store: only a run records jobs.</summary>
+    private static JobStoreQueries OpenExisting(JobStoreTarget target, JobStoreAccess access) => new(UpscaleRun.OpenExistingStore(target, access), target.Display);
 
     /// <summary>Job names matching a wildcard pattern (every job when null), in creation order.</summary>
     public IReadOnlyList<string> Names(string? pattern)
     {
+        if (_store is null)
+            return [];
         var wildcard = new WildcardPattern(pattern ?? "*", WildcardOptions.IgnoreCase);
         return Guard(() => _store.ListJobs().Where(j => wildcard.IsMatch(j.Name)).Select(j => j.Name).ToList());
     }
 
-    public Swin2SRJobInfo Summary(string name) => Guard(() =>
+    public Swin2SRJobInfo Summary(string name) => OnJob(name, (store, job) =>
     {
-        var job = UpscaleRun.FindJob(_store, name);
-        var s = _store.Summarize(job, w => WorkerIdentity.IsAlive(w, JobRunner.DefaultLeaseDuration));
+        var s = store.Summarize(job, w => WorkerIdentity.IsAlive(w, JobRunner.DefaultLeaseDuration));
         return new Swin2SRJobInfo
         {
             Name = job.Name,
@@ -54,7 +63,7 @@ internal sealed class JobStoreQueries : IDisposable
             Workers = s.Workers.Select(DescribeWorker).ToArray(),
             Model = Path.GetFileNameWithoutExtension(job.Options.ModelPath),
             OutputDirectory = job.Options.OutputDirectory,
-            Store = _store.Location,
+            Store = store.Location,
         };
     });
 
@@ -68,7 +77,7 @@ internal sealed class JobStoreQueries : IDisposable
     public IEnumerable<Swin2SRJobItem> Items(string name, IReadOnlyCollection<Swin2SRJobItemStatus>? statuses)
     {
         var wanted = statuses?.Select(s => Enum.Parse<ItemStatus>(s.ToString())).ToList();
-        var records = Guard(() => _store.Items(UpscaleRun.FindJob(_store, name).Id, wanted));
+        var records = OnJob(name, (store, job) => store.Items(job.Id, wanted));
         return records.Select(r => new Swin2SRJobItem
         {
             JobName = r.JobName,
@@ -90,12 +99,23 @@ internal sealed class JobStoreQueries : IDisposable
         });
     }
 
-    public void RequestStop(string name) => Guard(() => _store.RequestStop(UpscaleRun.FindJob(_store, name).Id));
+    public void RequestStop(string name) => OnJob(name, (store, job) => { store.RequestStop(job.Id); return 0; });
 
-    public void Remove(string name, bool workersRunning) => Guard(() => JobRemoval.Remove(_store, UpscaleRun.FindJob(_store, name).Id, workersRunning));
+    public void Remove(string name, bool workersRunning) => OnJob(name, (store, job) => { JobRemoval.Remove(store, job.Id, workersRunning); return 0; });
 
-    /// <summary>Runs an operation on the store, turning store failures into setup errors.</summary>
-    internal void Guard<T>(Func<IJobStore, T> operation) => Guard(() => operation(_store));
+    /// <summary>Adds a run's inputs to the job, creating it if new (Invoke -QueueOnly).</summary>
+    public void Record(string name, JobOptions options, IReadOnlyList<string> inputs) =>
+        Guard(() => JobPlanner.AddInputs(StoreOf(name), name, options, inputs));
+
+    /// <summary>Runs an operation on an existing job; JobNotFound when there is none.</summary>
+    private T OnJob<T>(string name, Func<IJobStore, JobRecord, T> operation) => Guard(() =>
+    {
+        var store = StoreOf(name);
+        return operation(store, UpscaleRun.FindJob(store, name));
+    });
+
+    /// <summary>The store that holds the job named, if any: with no store yet, there is no such job.</summary>
+    private IJobStore StoreOf(string jobName) => _store ?? throw UpscaleRun.JobNotFound(jobName, _location, storeExists: false);
 
     private T Guard<T>(Func<T> query)
     {
@@ -105,11 +125,9 @@ internal sealed class JobStoreQueries : IDisposable
         }
         catch (JobStoreException e)
         {
-            throw UpscaleRun.StoreFailure(e, _store.Location);
+            throw UpscaleRun.StoreFailure(e, _location);
         }
     }
 
-    private void Guard(Action action) => Guard(() => { action(); return 0; });
-
-    public void Dispose() => _store.Dispose();
+    public void Dispose() => _store?.Dispose();
 }

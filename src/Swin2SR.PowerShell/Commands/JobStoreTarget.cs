@@ -24,4 +24,7 @@ internal sealed record JobStoreTarget(string? Location, NetworkCredential? Crede
     public JobStoreAccess RunAccess => JobStoreAccess.Run(Warn);
 
     public IJobStore Open(JobStoreAccess access) => JobStores.Open(Location, Credential, access);
+
+    /// <summary>Never creates a store; null when the default one does not exist yet (see <see cref="JobStores.OpenExisting"/>).</summary>
+    public IJobStore? OpenExisting(JobStoreAccess access) => JobStores.OpenExisting(Location, Credential, access);
 }

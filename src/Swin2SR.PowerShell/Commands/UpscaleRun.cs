@@ -62,7 +62,8 @@ internal sealed class UpscaleRun : IDisposable
         string[]? pathMap, DeviceChoice devices)
     {
         var options = ToJobOptions(modelPath, outputDirectory, settings);
-        return Start(target, ResolvePathMap(pathMap), devices, options, (store, contract) =>
+        var paths = ResolvePathMap(pathMap);
+        return Start(OpenStore(target, target.RunAccess), paths, devices, options, (store, contract) =>
         {
             var (job, alreadyDone, _) = JobPlanner.AddInputs(store, jobName, options, inputs);
             var skipped = alreadyDone.Select(item => JobPlanner.AlreadyDoneResult(item, jobName, modelPath, contract.Scale)).ToList();
@@ -75,8 +76,8 @@ internal sealed class UpscaleRun : IDisposable
     /// <summary>Invoke -QueueOnly: records the job and its inputs for workers to Resume (here or on other hosts).</summary>
     public static Swin2SRJobInfo Queue(JobStoreTarget target, string jobName, string modelPath, IReadOnlyList<string> inputs, string? outputDirectory, UpscaleSettings settings)
     {
-        using var queries = JobStoreQueries.Open(target, target.RunAccess);
-        queries.Guard(store => JobPlanner.AddInputs(store, jobName, ToJobOptions(modelPath, outputDirectory, settings), inputs));
+        using var queries = JobStoreQueries.OpenToRecord(target);
+        queries.Record(jobName, ToJobOptions(modelPath, outputDirectory, settings), inputs);
         return queries.Summary(jobName);
     }
 
@@ -103,11 +104,20 @@ internal sealed class UpscaleRun : IDisposable
     public static UpscaleRun StartResume(JobStoreTarget target, string jobName, bool retryFailed, string[]? pathMap, DeviceChoice devices)
     {
         var paths = ResolvePathMap(pathMap);
-        // The model to load is in the job's record, so the job is read before the run starts.
+        // Resuming needs a job, so a store that does not exist is not created: the job is not found.
+        var opened = OpenExistingStore(target, target.RunAccess) ?? throw JobNotFound(jobName, target.Display, storeExists: false);
         JobRecord job;
-        using (var store = OpenStore(target, target.RunAccess))
-            job = FindJob(store, jobName);
-        return Start(target, paths, devices, job.Options, (store, _) =>
+        try
+        {
+            // The model to load is in the job's record, so the job is read before the run starts.
+            job = FindJob(opened, jobName);
+        }
+        catch
+        {
+            opened.Dispose();
+            throw;
+        }
+        return Start(opened, paths, devices, job.Options, (store, _) =>
         {
             if (retryFailed)
                 store.RequeueFailed(job.Id);
@@ -133,9 +143,7 @@ internal sealed class UpscaleRun : IDisposable
     {
         try
         {
-            return store.FindJob(jobName) ?? throw new SetupFailedException(new ErrorRecord(
-                new ItemNotFoundException($"There is no job named '{jobName}' in the job store '{store.Location}'."), "JobNotFound", ErrorCategory.ObjectNotFound, jobName),
-                terminating: false);
+            return store.FindJob(jobName) ?? throw JobNotFound(jobName, store.Location, storeExists: true);
         }
         catch (JobStoreException e)
         {
@@ -143,11 +151,19 @@ internal sealed class UpscaleRun : IDisposable
         }
     }
 
+    /// <summary>Not terminating: a command given several jobs goes on with the others.</summary>
+    /// <param name="storeExists">False: the default store, which nothing has been run with yet.</param>
+    internal static SetupFailedException JobNotFound(string jobName, string location, bool storeExists) =>
+        new(new ErrorRecord(new ItemNotFoundException(storeExists
+                ? $"There is no job named '{jobName}' in the job store '{location}'."
+                : $"There is no job named '{jobName}': the job store '{location}' does not exist yet, as no job has been run with it."),
+            "JobNotFound", ErrorCategory.ObjectNotFound, jobName), terminating: false);
+
+    /// <param name="store">Opened for the run, which owns it from here on.</param>
     /// <param name="options">The options the run will have: an impossible tiling is refused before <paramref name="prepare"/> touches the job.</param>
-    private static UpscaleRun Start(JobStoreTarget target, PathMap paths, DeviceChoice choice, JobOptions options,
+    private static UpscaleRun Start(IJobStore store, PathMap paths, DeviceChoice choice, JobOptions options,
         Func<IJobStore, ModelContract, (JobRecord Job, IReadOnlyList<UpscaleResult> AlreadyDone, int Total)> prepare, string modelPath)
     {
-        var store = OpenStore(target, target.RunAccess);
         IReadOnlyList<ITileRunner> devices = [];
         var cancellation = new CancellationTokenSource();
         try
@@ -198,11 +214,17 @@ internal sealed class UpscaleRun : IDisposable
         }
     }
 
-    internal static IJobStore OpenStore(JobStoreTarget target, JobStoreAccess access)
+    /// <summary>For a run that records jobs: a store that does not exist is created.</summary>
+    internal static IJobStore OpenStore(JobStoreTarget target, JobStoreAccess access) => Guard(target, () => target.Open(access));
+
+    /// <summary>For a command that needs jobs: no store is created; null when the default store does not exist yet.</summary>
+    internal static IJobStore? OpenExistingStore(JobStoreTarget target, JobStoreAccess access) => Guard(target, () => target.OpenExisting(access));
+
+    private static T Guard<T>(JobStoreTarget target, Func<T> open)
     {
         try
         {
-            return target.Open(access);
+            return open();
         }
         catch (JobStoreException e)
         {
@@ -215,6 +237,7 @@ internal sealed class UpscaleRun : IDisposable
         new(new ErrorRecord(e, e.ErrorId, e.ErrorId switch
         {
             "JobStoreReadOnly" or "JobStoreAccessDenied" => ErrorCategory.PermissionDenied,
+            "JobStoreNotFound" => ErrorCategory.ObjectNotFound,
             "JobStoreInvalid" or "CredentialNotApplicable" => ErrorCategory.InvalidArgument,
             _ => ErrorCategory.ResourceUnavailable,
         }, location));

@@ -84,6 +84,27 @@ public sealed class SqliteJobStoreTests : JobStoreContractTests, IDisposable
     }
 
     [Fact]
+    public void An_older_store_is_upgraded_when_opened_to_query_but_read_as_it_is_for_completion()
+    {
+        CreateVersionOneStore();
+        using (var completion = JobStores.OpenExisting(_path, null, JobStoreAccess.Completion))
+            Assert.Equal("old", Assert.Single(completion!.ListJobs()).Name);
+        Assert.Equal(1, SchemaVersion());
+        using (var query = JobStores.OpenExisting(_path, null, JobStoreAccess.Query))
+            Assert.Equal("old", Assert.Single(query!.ListJobs()).Name);
+        Assert.Equal(SqliteSchema.Migrations.Length, SchemaVersion());
+    }
+
+    private long SchemaVersion()
+    {
+        using var connection = new SqliteConnection($"Data Source={_path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT MAX(version) FROM schema_info";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    [Fact]
     public async Task Two_connections_opening_a_new_store_at_once_both_open_it()
     {
         // Each open upgrades the schema: the second must wait for the first and find its tables, not make them again.

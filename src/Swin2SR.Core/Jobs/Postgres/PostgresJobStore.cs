@@ -38,7 +38,7 @@ public sealed class PostgresJobStore : IJobStore
         {
             Run((connection, _) =>
             {
-                if (access.CreateIfMissing)
+                if (access.Migrate)
                     PostgresSchema.Migrate(connection, Location);
                 return 0;
             }, firstFailure => access.Waiting?.Invoke(

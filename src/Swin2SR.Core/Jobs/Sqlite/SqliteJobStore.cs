@@ -14,13 +14,14 @@ public sealed class SqliteJobStore : IJobStore
     private readonly object _gate = new();
 
     /// <param name="busyTimeout">How long to wait for another process's write lock before failing (default 30 s).</param>
-    /// <param name="createIfMissing">False: only an existing store is opened, as it is (no folder, file or table is created).</param>
-    public SqliteJobStore(string path, TimeSpan? busyTimeout = null, bool createIfMissing = true)
+    /// <param name="createIfMissing">False: a file that does not exist is JobStoreNotFound; no folder or file is created.</param>
+    /// <param name="migrate">False: the file is read as it is (no table is created or upgraded, the journal mode is left).</param>
+    public SqliteJobStore(string path, TimeSpan? busyTimeout = null, bool createIfMissing = true, bool migrate = true)
     {
         var timeout = busyTimeout ?? TimeSpan.FromSeconds(30);
         Location = Path.GetFullPath(path);
         if (!createIfMissing && !File.Exists(Location))
-            throw new JobStoreException($"The job store '{Location}' does not exist.", errorId: "JobStoreNotFound");
+            throw new JobStoreException($"The job store '{Location}' does not exist: check the path (a store is created by the first Invoke-Swin2SRUpscale that uses it).", errorId: NotFoundErrorId);
         try
         {
             if (createIfMissing)
@@ -35,9 +36,9 @@ public sealed class SqliteJobStore : IJobStore
             }.ToString());
             _connection.Open();
             Execute($"PRAGMA busy_timeout = {(long)timeout.TotalMilliseconds}; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
-            if (createIfMissing)
+            if (migrate)
             {
-                // WAL is a lasting property of the file: a store opened only to be read keeps the mode it was created with.
+                // WAL is a lasting property of the file: a store read as it is (tab completion) keeps the mode it was created with.
                 Execute("PRAGMA journal_mode = WAL;");
                 Migrate();
             }
@@ -48,6 +49,9 @@ public sealed class SqliteJobStore : IJobStore
             throw Describe(e);
         }
     }
+
+    /// <summary>The error id of a store that does not exist, opened with createIfMissing false.</summary>
+    public const string NotFoundErrorId = "JobStoreNotFound";
 
     public string Location { get; }
 
@@ -66,7 +70,8 @@ public sealed class SqliteJobStore : IJobStore
         if (SchemaVersion(null) == SqliteSchema.Migrations.Length)
             return;
         // BEGIN IMMEDIATE (the default here) waits for another process upgrading the file at this moment, such as a
-        // second worker creating the same new store; read after that wait, the version is its own.
+        // second worker creating the same new store, or Get-Swin2SRJob opening a store a run has just created; read
+        // after that wait, the version is its own.
         using var tx = _connection.BeginTransaction();
         long version = SchemaVersion(tx);
         if (version > SqliteSchema.Migrations.Length)
