@@ -314,6 +314,25 @@ Describe 'Invoke-Swin2SRUpscale' {
             Get-Swin2SRJob typo -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
             ($file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName tiled).ErrorId | Should -Be 'AlreadyDone'
         }
+        It 'names a generated job only once it exists: not when the tiling or the job store refuses the run' {
+            $file = New-TestImage (Join-Path $in 'a.png')
+            $store = Join-Path $root 'jobs.db'
+            $refused = try { $file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -TileSize 12 -JobStore $store -InformationVariable shown } catch { $_ }
+            $refused.FullyQualifiedErrorId | Should -BeLike 'InvalidTiling*'
+            "$shown" | Should -BeNullOrEmpty -Because 'no job exists to show'
+            $refused.TargetObject | Should -Be 12 -Because 'the error names the value to change'
+            $refused = try { $file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -TileSize 32 -TileOverlap 20 -JobStore $store } catch { $_ }
+            $refused.TargetObject | Should -Be 20
+            Get-Swin2SRJob -JobStore $store | Should -BeNullOrEmpty
+
+            # A store whose folder is a file cannot be made, for a run as for -QueueOnly.
+            $unmakeable = Join-Path (New-Item -ItemType File (Join-Path $root 'not-a-folder')).FullName 'jobs.db'
+            foreach ($queueOnly in $false, $true) {
+                $refused = try { $file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore $unmakeable -QueueOnly:$queueOnly -InformationVariable shown } catch { $_ }
+                $refused.FullyQualifiedErrorId | Should -BeLike 'JobStore*'
+                "$shown" | Should -BeNullOrEmpty -Because "no job exists to show (-QueueOnly:$queueOnly)"
+            }
+        }
     }
 
     Context 'progress and cancellation' {

@@ -9,9 +9,9 @@ public readonly record struct TileGeometry(int TileSize, int Overlap)
     {
         int tile = contract.FixedSize ?? (options.TileSize > 0 ? options.TileSize : UpscaleOptions.DefaultTileSize);
         if (contract.FixedSize is null && tile % contract.Window != 0)
-            throw new ArgumentException($"The tile size {tile} is not a multiple of the model's window ({contract.Window}); try {RoundUp(tile, contract.Window)}.");
+            throw new InvalidTilingException($"The tile size {tile} is not a multiple of the model's window ({contract.Window}); try {RoundUp(tile, contract.Window)}.", tile);
         if (options.TileOverlap < 0 || options.TileOverlap * 2 > tile)
-            throw new ArgumentException($"The tile overlap {options.TileOverlap} must be between 0 and half the tile size ({tile / 2}).");
+            throw new InvalidTilingException($"The tile overlap {options.TileOverlap} must be between 0 and half the tile size ({tile / 2}).", options.TileOverlap);
         return new TileGeometry(tile, options.TileOverlap);
     }
 

@@ -140,8 +140,6 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
         if (approved.Count == 0)
             return;
         string jobName = JobName ?? UpscaleRun.NewJobName();
-        if (JobName is null)
-            WriteInformation(new HostInformationMessage { Message = $"Swin2SR job '{jobName}' (Get-Swin2SRJob '{jobName}' shows it; Resume-Swin2SRJob '{jobName}' continues it)." }, ["PSHOST"]);
         int batchSize = MyInvocation.BoundParameters.ContainsKey(nameof(BatchSize)) ? BatchSize : Core.Pipeline.UpscaleOptions.AutomaticBatchSize;
         var settings = new UpscaleSettings(Format, Quality, TileSize, TileOverlap, batchSize, Force)
         {
@@ -155,7 +153,9 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
         {
             try
             {
-                WriteObject(UpscaleRun.Queue(Store, jobName, modelPath, approved, outputDirectory, settings));
+                var job = UpscaleRun.Queue(Store, jobName, modelPath, approved, outputDirectory, settings);
+                AnnounceGeneratedName(jobName);
+                WriteObject(job);
             }
             catch (SetupFailedException e)
             {
@@ -163,7 +163,17 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
             }
             return;
         }
-        Execute(() => UpscaleRun.StartInvoke(Store, jobName, modelPath, approved, outputDirectory, settings, PathMap, Devices));
+        Execute(() => UpscaleRun.StartInvoke(Store, jobName, modelPath, approved, outputDirectory, settings, PathMap, Devices), AnnounceGeneratedName);
+    }
+
+    /// <summary>
+    /// A name the user did not choose is shown, to find the job again; only once the job exists, as a run that fails
+    /// before it starts leaves no job to show or continue.
+    /// </summary>
+    private void AnnounceGeneratedName(string jobName)
+    {
+        if (JobName is null)
+            WriteInformation(new HostInformationMessage { Message = $"Swin2SR job '{jobName}' (Get-Swin2SRJob '{jobName}' shows it; Resume-Swin2SRJob '{jobName}' continues it)." }, ["PSHOST"]);
     }
 
     /// <summary>The value of a parameter the user gave; null leaves the engine's default.</summary>

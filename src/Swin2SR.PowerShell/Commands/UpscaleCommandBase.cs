@@ -38,7 +38,8 @@ public abstract class UpscaleCommandBase : JobStoreCommandBase, IRunOutput
     private protected DeviceChoice Devices => new(Device, DeviceId, Enum.Parse<Core.Inference.Precision>(Precision, ignoreCase: true));
 
     /// <summary>Starts a run and either drains it here or hands it to a background job.</summary>
-    private protected void Execute(Func<UpscaleRun> start)
+    /// <param name="started">Told the job's name once the run has started, when the job surely exists.</param>
+    private protected void Execute(Func<UpscaleRun> start, Action<string>? started = null)
     {
         UpscaleRun run;
         try
@@ -54,6 +55,16 @@ public abstract class UpscaleCommandBase : JobStoreCommandBase, IRunOutput
         {
             ThrowTerminatingError(e.Record);
             return;
+        }
+        try
+        {
+            started?.Invoke(run.JobName);
+        }
+        catch
+        {
+            // -InformationAction Stop turns a message into an error: the run must not go on unseen.
+            run.Dispose();
+            throw;
         }
         if (AsJob)
         {

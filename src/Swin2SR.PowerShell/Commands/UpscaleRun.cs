@@ -185,7 +185,7 @@ internal sealed class UpscaleRun : IDisposable
             throw e switch
             {
                 JobStoreException s => StoreFailure(s, store.Location),
-                ArgumentException a => new SetupFailedException(new ErrorRecord(a, "InvalidTiling", ErrorCategory.InvalidArgument, null)),
+                InvalidTilingException t => new SetupFailedException(new ErrorRecord(t, "InvalidTiling", ErrorCategory.InvalidArgument, t.Value)),
                 _ => e,
             };
         }
