@@ -126,6 +126,15 @@ Describe 'Jobs' {
             Test-Path -LiteralPath $kept | Should -BeTrue
         }
 
+        It 'says "1 item" and "3 items" when it asks before removing a job' {
+            $null = New-TestImage (Join-Path $in 'a.png') | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName one -QueueOnly
+            $null = New-TestImageSet (Join-Path $root 'more') 3 | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName three -QueueOnly
+            # -WhatIf writes to the host, not to a stream: a child's output shows it.
+            $said = (Invoke-ChildPwsh -Command (Get-WorkerCommand $store 'Remove-Swin2SRJob one, three -WhatIf')) -join "`n"
+            $said | Should -Match '\(1 item; outputs are kept\)'
+            $said | Should -Match '\(3 items; outputs are kept\)'
+        }
+
         It 'stops and removes the job of piped items, once each, and never a job named like an item''s file' {
             $null = New-TestImageSet $in 3 | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName queued -QueueOnly
             # A job whose name is an item's file name: binding the items' Name would stop and remove it.

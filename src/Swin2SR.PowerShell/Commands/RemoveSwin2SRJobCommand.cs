@@ -36,7 +36,7 @@ public sealed class RemoveSwin2SRJobCommand : JobCommandBase
                         "JobIsRunning", ErrorCategory.ResourceBusy, name));
                     return;
                 }
-                if (ShouldProcess(name, $"Remove Swin2SR job ({job.Total} items; outputs are kept)"))
+                if (ShouldProcess(name, $"Remove Swin2SR job ({job.Total} {(job.Total == 1 ? "item" : "items")}; outputs are kept)"))
                     Queries.Remove(name, workersRunning: job.Workers.Length > 0);
             });
     }
