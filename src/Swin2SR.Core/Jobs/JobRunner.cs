@@ -181,7 +181,7 @@ public sealed class JobRunner
                 if (heldByOthers == 0)
                     break;
                 if (!standingBy)
-                    _details.Enqueue($"Nothing left to claim; staying until the other workers finish the {heldByOthers} items they hold, to take over any that one leaves behind.");
+                    _details.Enqueue($"Nothing left to claim; staying until the other workers finish the {heldByOthers} {(heldByOthers == 1 ? "item" : "items")} they hold, to take over any that one leaves behind.");
                 standingBy = true;
                 await Task.Delay(StopPollInterval, token).ConfigureAwait(false);
             }
