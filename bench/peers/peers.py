@@ -4,7 +4,9 @@ Each peer is one long-lived worker process (started once, so process start-up is
 timed run loads the model and then decodes, upscales and writes every image as PNG (so model load is included
 for all alike). One untimed warm-up run per worker on the smallest image (JIT, first allocations), then --rounds
 rounds in the order A, B, C, A, B, C... so that noise from other load on the machine falls on every peer.
-Agreement: PSNR (RGB, 8-bit, whole image) of each peer's last outputs against the product's (first tile size).
+Agreement: PSNR (RGB, 8-bit) of each peer's last outputs against the product's (first tile size), over the whole
+image and inside a border of 4 input pixels: there the product gives the model the image's edge repeated around it,
+and the peers pad with zeros (top, left) and mirror (bottom, right), so the outputs differ by design.
 
 Usage: peers.py --input DIR --onnx MODEL.onnx (--checkpoint CKPT.pt | --full-size) --module out/Swin2SR.PowerShell
                 --work DIR --label NAME [--rounds 2] [--product-tiles 128,256] [--tile 128 --overlap 16 --batch 4]
@@ -63,11 +65,18 @@ class Worker:
         self.process.wait(timeout=60)
 
 
-def psnr(a, b):
+EDGE_CONTEXT = 4  # input pixels: TileAxis.EdgeContext
+
+
+def psnr(a, b, source=None):
+    """PSNR of two outputs; with their input, only inside a border of EDGE_CONTEXT input pixels."""
     a = np.asarray(Image.open(a).convert("RGB"), dtype=np.float64)
     b = np.asarray(Image.open(b).convert("RGB"), dtype=np.float64)
     if a.shape != b.shape:
         return float("nan")
+    if source is not None:
+        border = EDGE_CONTEXT * a.shape[1] // Image.open(source).width
+        a, b = a[border:-border, border:-border], b[border:-border, border:-border]
     mse = np.mean((a - b) ** 2)
     return float("inf") if mse == 0 else 10 * np.log10(255 ** 2 / mse)
 
@@ -139,20 +148,24 @@ def main():
         # Ratio per round (product and peer ran back to back), then the median over rounds.
         ratio = statistics.median(a["imagesPerSecond"] / b["imagesPerSecond"]
                                   for a, b in zip(runs[product], runs[w.name]))
-        scores = [psnr(work / "out" / product / (f.stem + ".png"), work / "out" / w.name / (f.stem + ".png"))
-                  for f in files] if w.name != product else []
+        pairs = [(work / "out" / product / (f.stem + ".png"), work / "out" / w.name / (f.stem + ".png"), f)
+                 for f in files] if w.name != product else []
+        scores = [psnr(ours, theirs) for ours, theirs, _ in pairs]
+        inside = [psnr(ours, theirs, source) for ours, theirs, source in pairs]
         rows.append({"peer": w.name, "imagesPerSecond": statistics.median(ips), "runs": runs[w.name],
                      "productSpeedup": ratio, "psnrMin": min(scores) if scores else None,
-                     "psnrMean": statistics.mean(scores) if scores else None, "psnr": scores})
+                     "psnrMean": statistics.mean(scores) if scores else None, "psnr": scores,
+                     "psnrInsideMin": min(inside) if inside else None, "psnrInside": inside})
     (work / "results.json").write_text(json.dumps({"label": args.label, "images": [f.name for f in files],
                                                    "args": {k: str(v) for k, v in vars(args).items()},
                                                    "rows": rows}, indent=2))
     print(f"\n{args.label}: {len(files)} images from {args.input}")
-    print("| peer | images/s (median) | product-t%d speed-up | PSNR vs product min / mean (dB) |" % tiles[0])
-    print("|---|---|---|---|")
+    print("| peer | images/s (median) | product-t%d speed-up | PSNR vs product min / mean (dB) | min inside the border |" % tiles[0])
+    print("|---|---|---|---|---|")
     for row in rows:
         match = "-" if row["psnrMin"] is None else f"{row['psnrMin']:.1f} / {row['psnrMean']:.1f}"
-        print(f"| {row['peer']} | {row['imagesPerSecond']:.3f} | {row['productSpeedup']:.2f}x | {match} |")
+        inside = "-" if row["psnrInsideMin"] is None else f"{row['psnrInsideMin']:.1f}"
+        print(f"| {row['peer']} | {row['imagesPerSecond']:.3f} | {row['productSpeedup']:.2f}x | {match} | {inside} |")
 
 
 if __name__ == "__main__":
