@@ -202,9 +202,10 @@ Describe 'Invoke-Swin2SRUpscale' {
             $file = New-TestImage (Join-Path $in 'a.png') -Width 40 -Height 24
             $verbose = $file | Invoke-Swin2SRUpscale -Model $NearestX4 -OutputDirectory $out -TileSize 16 -TileOverlap 4 -Verbose 4>&1 |
                 Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
-            # 40x24 and 4 pixels of edge context a side (48x32) in tiles of 16 and room for the context (24), with 4 of
-            # overlap: 3x2 tiles of 576 pixels compute 3456 pixels for 960.
-            ($verbose.Message -match 'Tiling overhead') | Should -Be 'Tiling overhead: 72.2% of the pixels the model computed were padding, edge context or tile overlap.'
+            # 40x24 with its edge context (a window of 8 before, then up to a multiple of 8 with at least 4 after: 56x40)
+            # in tiles of 16 and room for the context (32), with 4 of overlap: 2x2 tiles of 1024 pixels compute 4096
+            # pixels for 960.
+            ($verbose.Message -match 'Tiling overhead') | Should -Be 'Tiling overhead: 76.6% of the pixels the model computed were padding, edge context or tile overlap.'
         }
 
         It 'says with -Verbose what memory the CPU computes in, and $env:SWIN2SR_HUGE_PAGES = 0 keeps ONNX Runtime''s arena' {

@@ -4,12 +4,16 @@ namespace Swin2SR.Core.Tiling;
 /// Where tiles start along one axis, and how much each tile's output counts at each output position.
 /// </summary>
 /// <remarks>
-/// The image counts as extended by <see cref="Context"/> repeated edge pixels on both sides, then up to a
-/// multiple of the alignment: a model's output is poorest within a few pixels of where its input ends (its
-/// convolutions pad with zeros there). Without that context the embedded model turned the corners of a white
-/// product photo beige, (215,201,191), and a 1x1 image into a gradient; with 2 pixels a flat colour's edges were
-/// still up to 28 levels off, with 4 none. Repeating the edge pixel beat mirroring on Set5 x4 (30.19 against
-/// 30.08 dB PSNR-Y over the whole image; 30.16 dB with neither). A tile of one window has no room for it.
+/// The image counts as extended by repeated edge pixels: at least <see cref="Context"/> on each side, before it as
+/// many as make a whole window (<see cref="LeadContext"/>), after it up to a multiple of the window. A model's
+/// output is poorest within a few pixels of where its input ends (its convolutions pad with zeros there): without
+/// that context the embedded model turned the corners of a white product photo beige, (215,201,191), and a 1x1
+/// image into a gradient; with 2 pixels a flat colour's edges were still up to 28 levels off, with 4 none.
+/// Repeating the edge pixel beat mirroring on Set5 x4 (30.19 against 30.08 dB PSNR-Y over the whole image; 30.16
+/// dB with neither). A whole window before the image keeps the model's windows where a whole-image pass without
+/// context has them (the reference implementations pad only after the image): away from the borders the output is
+/// theirs, where 4 pixels shifted every window and a random-weight model's output by 36 dB. A tile of one window
+/// has no room for context.
 ///
 /// Tiles are spread evenly over that extended axis so that every neighbouring pair overlaps by at least the
 /// requested overlap, the first tile starts where the extension starts and the last ends where it ends. The
@@ -33,13 +37,16 @@ public sealed class TileAxis
 
     private readonly float[][] _weights;
 
-    /// <summary>Input pixels of repeated edge before the image, and at least as many after it, where the tile has room.</summary>
+    /// <summary>Input pixels of repeated edge at least on each side of the image, where the tile has room.</summary>
     public const int EdgeContext = 4;
 
-    /// <summary>The edge context of this axis: <see cref="EdgeContext"/>, or less for tiles too small to hold it.</summary>
+    /// <summary>The least edge context of this axis: <see cref="EdgeContext"/>, or less for tiles too small to hold it.</summary>
     public int Context { get; }
 
-    /// <summary>Start of each tile, in input pixels; the first is <c>-Context</c>.</summary>
+    /// <summary>The edge context before the image: <see cref="Context"/> rounded up to a whole window.</summary>
+    public int LeadContext => Starts.Count > 0 ? -Starts[0] : 0;
+
+    /// <summary>Start of each tile, in input pixels; the first is <c>-LeadContext</c>.</summary>
     public IReadOnlyList<int> Starts { get; }
     public int Tile { get; }
     public int Length { get; }
@@ -64,9 +71,9 @@ public sealed class TileAxis
     private static int InImage(int start) => Math.Max(0, start);
 
     /// <param name="align">
-    /// Tiles start on multiples of this (the model's window) from the start of the extended axis, which is itself a
+    /// Tiles start on multiples of this (the model's window) from the start of the image, and the extended axis is a
     /// multiple of it long, as a whole-image pass pads it: a window-attention model then sees the same windows in
-    /// every tile as on the whole extended image, so tiling changes its output only near the seams.
+    /// every tile as on the whole image, so tiling changes its output only near the seams.
     /// </param>
     public static TileAxis Plan(int length, int tile, int overlap, int scale, int align)
     {
@@ -90,8 +97,15 @@ public sealed class TileAxis
     /// <summary>The longest step between tile starts that keeps the overlap and the alignment.</summary>
     private static int AlignedStride(int tile, int overlap, int align) => Math.Max(align, (tile - overlap) / align * align);
 
-    /// <summary>The image with its edge context on both sides, rounded up to a multiple of the alignment.</summary>
-    private static int ExtendedLength(int length, int align, int context) => RoundUp(length + 2 * context, align);
+    /// <summary>The image with its edge context: a lead of whole windows, and after it up to a multiple of the alignment.</summary>
+    private static int ExtendedLength(int length, int align, int context) => RoundUp(context, align) + RoundUp(length + context, align);
+
+    /// <summary>
+    /// How much longer than an image whose length is a multiple of the window its extended axis is: what a tile needs
+    /// beyond such an image's size to hold it whole (272 for 256, with a window of 8). -TileSize counts
+    /// image pixels: every tile size gets this added, so an image of exactly that size is still one tile.
+    /// </summary>
+    public static int ContextRoom(int align) => 2 * RoundUp(EdgeContext, align);
 
     /// <summary>
     /// At most half of what a tile holds beyond one window: then the last tile, which ends where the extended image
@@ -104,14 +118,15 @@ public sealed class TileAxis
     private static int[] PlaceTiles(int length, int tile, int overlap, int align, int context)
     {
         int count = TilesNeeded(length, tile, overlap, align);
+        int lead = RoundUp(context, align);
         if (count == 1)
-            return [-context];
+            return [-lead];
         // Spread evenly in whole alignment units; the last tile ends where the extended image ends. Each step is at
         // most ceil(span / (count - 1)) units, which the count makes no longer than the aligned stride.
         long spanUnits = (ExtendedLength(length, align, context) - tile) / align;
         var starts = new int[count];
         for (int i = 0; i < count; i++)
-            starts[i] = (int)(i * spanUnits / (count - 1)) * align - context;
+            starts[i] = (int)(i * spanUnits / (count - 1)) * align - lead;
         return starts;
     }
 

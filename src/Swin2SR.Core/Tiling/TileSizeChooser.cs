@@ -4,7 +4,7 @@ namespace Swin2SR.Core.Tiling;
 /// Picks, per image, the tile size that computes the fewest pixels. Every tile is padded to a full T x T and
 /// overlaps cost twice, so a 120x120 photo in one 256 tile computes 4.5x its own pixels while 128 tiles compute
 /// about 1.1x. The candidates are a few fixed sizes (the largest allowed, then steps of three quarters and one
-/// half of it, down to twice the window, each with <see cref="ContextRoom"/> added), so batches still share a
+/// half of it, down to twice the window, each with <see cref="TileAxis.ContextRoom"/> added), so batches still share a
 /// handful of shapes. The three-quarter steps matter: on the 25 photos of RealSRSet, halves alone from 256
 /// wasted 29.5% of the computed pixels on padding and overlap, with the three-quarter sizes 20.3% (bench: tiling;
 /// before edge context). That is for GPUs; runs on CPUs alone take <see cref="EveryWindowMultiple"/>.
@@ -14,15 +14,15 @@ public static class TileSizeChooser
     /// <summary>
     /// Every multiple of the window from the largest tile down to twice the window: for a run on CPUs only, where
     /// a tile shape costs nothing to add (no kernel tuning, and a CPU gains little from batching), so each image
-    /// can take the size that fits it best. On RealSRSet that leaves 12% of the computed pixels to padding, edge
-    /// context and overlap, against 24% with <see cref="Candidates"/>; on Set5's small x4 inputs 22% against 36%.
+    /// can take the size that fits it best. On RealSRSet that leaves 15% of the computed pixels to padding, edge
+    /// context and overlap, against 25% with <see cref="Candidates"/>; on Set5's small x4 inputs 33% against 45%.
     /// </summary>
     public static IReadOnlyList<int> EveryWindowMultiple(int maxTile, int window)
     {
         var sizes = new List<int>();
         for (int t = maxTile / window * window; t >= 2 * window; t -= window)
-            sizes.Add(t + ContextRoom(window));
-        return sizes.Count > 0 ? sizes : [maxTile];
+            sizes.Add(t + TileAxis.ContextRoom(window));
+        return sizes.Count > 0 ? sizes : [maxTile + TileAxis.ContextRoom(window)];
     }
 
     public static IReadOnlyList<int> Candidates(int maxTile, int window)
@@ -30,21 +30,13 @@ public static class TileSizeChooser
         var sizes = new List<int>();
         for (int t = maxTile; t >= 2 * window && t % window == 0; t /= 2)
         {
-            sizes.Add(t + ContextRoom(window));
+            sizes.Add(t + TileAxis.ContextRoom(window));
             int threeQuarters = t * 3 / 4 / window * window;
             if (threeQuarters > t / 2 && threeQuarters >= 2 * window)
-                sizes.Add(threeQuarters + ContextRoom(window));
+                sizes.Add(threeQuarters + TileAxis.ContextRoom(window));
         }
-        return sizes.Count > 0 ? sizes : [maxTile];
+        return sizes.Count > 0 ? sizes : [maxTile + TileAxis.ContextRoom(window)];
     }
-
-    /// <summary>
-    /// What a tile holds beyond <c>-TileSize</c> image pixels: the edge context on both sides (<see cref="TileAxis"/>),
-    /// rounded up to the window. Without it, images of the most common sizes (256, 512, ...) would no longer fit
-    /// tiles of those sizes once their context is added: on RealSRSet, padding, context and overlap took 35% of
-    /// the computed pixels with 256, 192, ... and 24% with 264, 200, ...
-    /// </summary>
-    public static int ContextRoom(int window) => (2 * TileAxis.EdgeContext + window - 1) / window * window;
 
     /// <summary>The overlap used with a tile size: the requested one, at most half the tile.</summary>
     public static int OverlapFor(int tile, int overlap) => Math.Min(overlap, tile / 2);

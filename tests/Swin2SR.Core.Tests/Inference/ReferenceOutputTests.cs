@@ -60,13 +60,15 @@ public class ReferenceOutputTests
 
     /// <summary>
     /// The product's tiled, stitched, PNG-encoded output against the same graph run on the whole image in one
-    /// piece, extended as <see cref="TileAxis"/> documents: 4 repeated edge pixels before it, and after it as
-    /// many as make the length a multiple of the window with at least 4.
+    /// piece, extended as <see cref="TileAxis"/> documents: a window (8) of repeated edge pixels before it, and after
+    /// it as many as make the length a multiple of the window with at least 4; and, away from the borders, against
+    /// PyTorch's pass over the image padded only after it, as the reference implementations pad it: the windows
+    /// are the same.
     /// </summary>
     [Fact]
     public void The_tiled_product_output_matches_the_whole_image_forward_pass()
     {
-        const int scale = 2, tile = 48, overlap = 16, context = 4;
+        const int scale = 2, tile = 48, overlap = 16, lead = 8, context = 4;
         using var folder = new TempFolder();
         string input = Path.Combine(ReferenceDir, "whole-x2-input.png");
         var options = new UpscaleOptions { TileSize = tile, TileOverlap = overlap, BatchSize = 4, IoThreads = 1, MinConsistencyPsnr = 0 };
@@ -75,8 +77,8 @@ public class ReferenceOutputTests
 
         var ours = TestImages.LoadPixels(result.Item.OutputPath, out int width, out int height);
         var lr = TestImages.LoadPixels(input, out int inWidth, out int inHeight);
-        var whole = WholeImagePass(lr, inWidth, inHeight, RoundUp(inWidth + 2 * context, 8), RoundUp(inHeight + 2 * context, 8),
-            (x, n) => Math.Clamp(x, 0, n - 1), context);
+        var whole = WholeImagePass(lr, inWidth, inHeight, lead + RoundUp(inWidth + context, 8), lead + RoundUp(inHeight + context, 8),
+            (x, n) => Math.Clamp(x, 0, n - 1), lead);
         var hr = TestImages.LoadPixels(Path.Combine(ReferenceDir, "whole-x2-hr.png"), out _, out _);
         int plane = width * height;
         Assert.Equal(3 * plane, whole.Length);
@@ -90,17 +92,32 @@ public class ReferenceOutputTests
         // Away from the overlaps where tiles are blended, every value is within 2/255 of the whole-image pass.
         var seamX = SeamMask(width / scale, tile, overlap, scale);
         var seamY = SeamMask(height / scale, tile, overlap, scale);
+        double worst = WorstDifference(ours, whole, width, height, (x, y) => !seamX[x] && !seamY[y]);
+        Assert.True(worst <= 2 / 255.0, $"max difference away from seams: {worst * 255:0.00}/255");
+
+        // Two windows (16 input pixels) in from every border, the context changes nothing: PyTorch's pass agrees too.
+        var torch = ReadFloats(Path.Combine(ReferenceDir, "whole-x2-output.bin"));
+        int border = 16 * scale;
+        double worstTorch = WorstDifference(ours, torch, width, height,
+            (x, y) => !seamX[x] && !seamY[y] && x >= border && y >= border && x < width - border && y < height - border);
+        Assert.True(worstTorch <= 2 / 255.0, $"max difference from PyTorch's pass inside the borders: {worstTorch * 255:0.00}/255");
+    }
+
+    /// <summary>The largest difference between 8-bit pixels and an NCHW float image (clamped to [0, 1]), where <paramref name="counts"/> says.</summary>
+    private static double WorstDifference(Rgb24[] ours, float[] reference, int width, int height, Func<int, int, bool> counts)
+    {
+        int plane = width * height;
         double worst = 0;
         for (int y = 0; y < height; y++)
             for (int x = 0; x < width; x++)
             {
-                if (seamX[x] || seamY[y])
+                if (!counts(x, y))
                     continue;
                 var p = ours[y * width + x];
                 int i = y * width + x;
-                worst = Math.Max(worst, new[] { Math.Abs(p.R / 255.0 - Math.Clamp(whole[i], 0, 1)), Math.Abs(p.G / 255.0 - Math.Clamp(whole[plane + i], 0, 1)), Math.Abs(p.B / 255.0 - Math.Clamp(whole[2 * plane + i], 0, 1)) }.Max());
+                worst = Math.Max(worst, new[] { Math.Abs(p.R / 255.0 - Math.Clamp(reference[i], 0, 1)), Math.Abs(p.G / 255.0 - Math.Clamp(reference[plane + i], 0, 1)), Math.Abs(p.B / 255.0 - Math.Clamp(reference[2 * plane + i], 0, 1)) }.Max());
             }
-        Assert.True(worst <= 2 / 255.0, $"max difference away from seams: {worst * 255:0.00}/255");
+        return worst;
     }
 
     /// <summary>

@@ -21,13 +21,14 @@ public sealed class JobRunnerSuspectTests : IDisposable
     [Fact]
     public async Task Lost_items_run_alone_after_the_fresh_ones_and_one_lost_three_times_fails_as_WorkerLost_unrun()
     {
-        // Flat images of distinct greys, three tiles each (batches of two straddle images): a tile's first input value says which image it is from.
+        // Flat images of distinct greys, three tiles each (84x16 and its edge context, 96x32, in tiles of 16 and room for
+        // the context, 32; batches of two straddle images): a tile's first input value says which image it is from.
         var greys = Enumerable.Range(0, 8).Select(i => (byte)(20 + 25 * i)).ToArray();
         var inputs = greys.Select((grey, i) =>
         {
             string path = _folder.File("in", $"img{i}.png");
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            TestImages.SavePng(path, Enumerable.Repeat(new Rgb24(grey, grey, grey), 48 * 16).ToArray(), 48, 16);
+            TestImages.SavePng(path, Enumerable.Repeat(new Rgb24(grey, grey, grey), 84 * 16).ToArray(), 84, 16);
             return path;
         }).ToList();
         using var store = new SqliteJobStore(_folder.File("jobs.db"));

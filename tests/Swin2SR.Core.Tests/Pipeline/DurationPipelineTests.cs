@@ -35,10 +35,10 @@ public class DurationPipelineTests : IDisposable
         var random = new Random(3);
         var inputs = Enumerable.Range(0, Images).Select(i =>
         {
-            // 40x40: one tile each, of a size with a smaller one to cut it into again.
+            // 24x24: one tile each (40, with its edge context), of a size with a smaller one (32) to cut it into again.
             string path = _folder.File($"in/img{i:D2}.png");
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            TestImages.SavePng(path, TestImages.RandomPixels(random, 40, 40), 40, 40);
+            TestImages.SavePng(path, TestImages.RandomPixels(random, 24, 24), 24, 24);
             return path;
         }).ToList();
         // The warm-up batch ends out of memory: its image is cut again and run once more, and the lost try counts too.

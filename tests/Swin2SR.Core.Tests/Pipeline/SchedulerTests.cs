@@ -17,8 +17,8 @@ public class SchedulerTests : IDisposable
     // The blur model on noise images is no super-resolution: the quality gate is off here (QualityGateTests cover it).
     private static readonly UpscaleOptions Options = new() { TileSize = 32, TileOverlap = 8, BatchSize = 4, IoThreads = 1, MaxImagesInFlight = 4, MinConsistencyPsnr = 0 };
 
-    /// <summary>The tile sizes of <see cref="Options"/> are 40, 32 and 24: each with room for 8 pixels of edge context.</summary>
-    private const int SmallestTile = 24;
+    /// <summary>The tile sizes of <see cref="Options"/> are 48, 40 and 32: each with room for 16 pixels of edge context.</summary>
+    private const int SmallestTile = 32;
 
     /// <summary>Slower than decoding, as a real model is: tiles queue up, so two devices both get work.</summary>
     private static readonly TimeSpan DeviceLatency = TimeSpan.FromMilliseconds(30);
@@ -90,7 +90,9 @@ public class SchedulerTests : IDisposable
             TestImages.SavePng(path, TestImages.RandomPixels(random, 64, 64), 64, 64);
             inputs.Add(path);
         }
-        const long pixels = 2 * 32 * 32; // two 32x32 tiles a run, at 32 KiB a pixel for a quarter of the memory
+        // Two 48x48 tiles a run (a 64x64 image and its edge context, 80x80, is cut in 2x2 of them), at 32 KiB a pixel
+        // for a quarter of the memory.
+        const long pixels = 2 * 48 * 48;
         using var roomy = new ScriptedRunner(Model, "cpu", latency: DeviceLatency);
         using var tight = new ScriptedRunner(Model, "cpu", latency: DeviceLatency, memoryBytes: 4 * (32L << 10) * pixels);
         var automatic = Options with { BatchSize = UpscaleOptions.AutomaticBatchSize };
@@ -211,7 +213,7 @@ public class SchedulerTests : IDisposable
     public void Out_of_memory_halves_the_batch_and_then_cuts_smaller_tiles_without_losing_a_tile()
     {
         var reference = Reference();
-        // A device that can hold two 24x24 tiles at once, one 32x32, but never a 40x40 one.
+        // A device that can hold two 32x32 tiles at once, one 40x40, but never a 48x48 one.
         const int budget = 2 * SmallestTile * SmallestTile;
         using var small = new ScriptedRunner(Model, "cpu:small", (_, batch, tile) =>
             batch * tile * tile > budget ? new DeviceOutOfMemoryException("cpu:small", batch, tile) : null);
@@ -219,7 +221,7 @@ public class SchedulerTests : IDisposable
         AssertSameBytes(reference, results);
         Assert.All(small.Shapes, s => Assert.True(s.Batch * s.Tile * s.Tile <= budget));
         Assert.Contains(notes, n => n.Contains("batch size now"));
-        Assert.Contains(notes, n => n.Contains("cut again into 32x32 tiles"));
+        Assert.Contains(notes, n => n.Contains("cut again into 40x40 tiles"));
     }
 
     [Fact]

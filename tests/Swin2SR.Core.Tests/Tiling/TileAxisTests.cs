@@ -42,20 +42,24 @@ public class TileAxisTests
             }
         }
         Assert.All(sum, s => Assert.Equal(1.0, s, 5));
-        int context = axis.Context;
+        int context = axis.Context, lead = axis.LeadContext;
         Assert.Equal(Math.Min(TileAxis.EdgeContext, (tile - align) / 2), context);
+        Assert.Equal(RoundUp(context, align), lead);
         Assert.True(axis.Starts[^1] < length, "no tile holds nothing but context");
-        int extended = (length + 2 * context + align - 1) / align * align;
-        Assert.Equal(-context, axis.Starts[0]);
-        Assert.All(axis.Starts, s => Assert.Equal(0, (s + context) % align));
-        Assert.True(extended <= tile || axis.Starts[^1] + tile == extended - context, "the last tile ends where the extended image ends");
+        Assert.True(axis.Starts[0] + tile > 0, "no tile holds nothing but context");
+        int end = RoundUp(length + context, align);
+        Assert.All(axis.Starts, s => Assert.Equal(0, s % align)); // the windows of a pass over the image from 0
+        Assert.True(lead + end <= tile || axis.Starts[^1] + tile == end, "the last tile ends where the extended image ends");
         for (int i = 1; i < axis.Count; i++)
             Assert.True(axis.Starts[i - 1] + tile - axis.Starts[i] >= overlap, $"tiles {i - 1} and {i} overlap by at least {overlap}");
     }
 
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
     /// <summary>
     /// A model's output is poorest near where its input ends (zero-padded convolutions): the image gets edge context
-    /// before it and after it, whether it is a line narrower than a window or longer than a tile.
+    /// before it (a whole window) and after it (at least 4 pixels), whether it is a line narrower than a window or
+    /// longer than a tile.
     /// </summary>
     [Theory]
     [InlineData(1, 16, 4)]
@@ -67,9 +71,9 @@ public class TileAxisTests
     public void The_image_has_edge_context_on_both_sides(int length, int tile, int scale)
     {
         var axis = TileAxis.Plan(length, tile, TileSizeChooser.OverlapFor(tile, 16), scale, align: 8);
-        Assert.Equal(TileAxis.EdgeContext, axis.Context);
-        Assert.Equal(-TileAxis.EdgeContext, axis.Starts[0]);
-        Assert.Equal((TileAxis.EdgeContext * scale, 0), (axis.OutputLead(0), axis.OutputStart(0)));
+        Assert.Equal((TileAxis.EdgeContext, 8), (axis.Context, axis.LeadContext));
+        Assert.Equal(-8, axis.Starts[0]);
+        Assert.Equal((8 * scale, 0), (axis.OutputLead(0), axis.OutputStart(0)));
         Assert.True(axis.Starts[^1] + tile - length >= TileAxis.EdgeContext, $"the last tile reaches {axis.Starts[^1] + tile}, at least {TileAxis.EdgeContext} past {length}");
         Assert.Equal(length * scale, axis.OutputStart(axis.Count - 1) + axis.OutputExtent(axis.Count - 1));
     }

@@ -7,30 +7,32 @@ public class TileSizeChooserTests
     [Fact]
     public void Candidates_are_the_largest_tile_its_halves_and_three_quarters_down_to_twice_the_window()
     {
-        // Each with room for 4 pixels of edge context a side, rounded up to the window: 8, or 16 for a window of 16.
-        Assert.Equal([264, 200, 136, 104, 72, 56, 40, 32, 24], TileSizeChooser.Candidates(256, 8));
-        Assert.Equal([56, 40, 32, 24], TileSizeChooser.Candidates(48, 8)); // 36 is no multiple of 8: 32
-        Assert.Equal([144, 112, 80, 64, 48], TileSizeChooser.Candidates(128, 16)); // 24 is below twice the window
+        // Each with room for the edge context, a window on each side: 16, or 32 for a window of 16.
+        Assert.Equal([272, 208, 144, 112, 80, 64, 48, 40, 32], TileSizeChooser.Candidates(256, 8));
+        Assert.Equal([64, 48, 40, 32], TileSizeChooser.Candidates(48, 8)); // 36 is no multiple of 8: 32
+        Assert.Equal([160, 128, 96, 80, 64], TileSizeChooser.Candidates(128, 16)); // 24 is below twice the window
     }
 
     [Fact]
     public void Cpu_runs_may_take_every_multiple_of_the_window()
     {
-        Assert.Equal([72, 64, 56, 48, 40, 32, 24], TileSizeChooser.EveryWindowMultiple(64, 8));
-        Assert.Equal([24], TileSizeChooser.EveryWindowMultiple(24, 16)); // below twice the window: the tile as given
-        // 72x72 and its edge context (80x80) fit one 80 tile exactly, where the halves-and-quarters set pads it to 104.
-        Assert.Equal(80, TileSizeChooser.Choose(72, 72, TileSizeChooser.EveryWindowMultiple(256, 8), 16, 8));
-        Assert.Equal(104, TileSizeChooser.Choose(72, 72, TileSizeChooser.Candidates(256, 8), 16, 8));
+        Assert.Equal([80, 72, 64, 56, 48, 40, 32], TileSizeChooser.EveryWindowMultiple(64, 8));
+        // Below twice the window: the tile as given and room for the context (-TileSize 8 had no room, so no context and no overlap).
+        Assert.Equal([24], TileSizeChooser.EveryWindowMultiple(8, 8));
+        Assert.Equal([24], TileSizeChooser.Candidates(8, 8));
+        // 72x72 and its edge context (8 before, 8 after: 88x88) fit one 88 tile exactly, where the halves-and-quarters
+        // set pads it to 112.
+        Assert.Equal(88, TileSizeChooser.Choose(72, 72, TileSizeChooser.EveryWindowMultiple(256, 8), 16, 8));
+        Assert.Equal(112, TileSizeChooser.Choose(72, 72, TileSizeChooser.Candidates(256, 8), 16, 8));
     }
 
     [Theory]
-    // Each size with its edge context of 4 pixels a side. 120x120: one 264 tile computes 69,696 pixels, one 136
-    // tile 18,496, four 72 tiles (overlap 16) 20,736.
-    [InlineData(120, 120, 136)]
-    // 1000x700: 264 tiles need 4x3 (836,352 px); 200 tiles 6x4 (960,000 px); 136 tiles 9x6 (998,784 px).
-    [InlineData(1000, 700, 264)]
-    // 2000x20: 125 tiles of 32 (128,000 px) beat 83 of 40 (132,800 px) and 2x167 of 24 (192,384 px: 28 rows
-    // with the context do not fit in 24).
+    // Each size with its edge context of 4 pixels a side (align 1 here). 120x120: one 144 tile computes 20,736
+    // pixels, four 80 tiles (overlap 16) 25,600, one 272 tile 73,984.
+    [InlineData(120, 120, 144)]
+    // 1000x700: 272 tiles need 4x3 (887,808 px); 144 tiles 8x6 (995,328 px); 208 tiles 6x4 (1,038,336 px).
+    [InlineData(1000, 700, 272)]
+    // 2000x20: 125 tiles of 32 (128,000 px) beat 83 of 40 (132,800 px) and 63 of 48 (145,152 px).
     [InlineData(2000, 20, 32)]
     public void The_chosen_tile_computes_the_fewest_pixels(int width, int height, int expected)
     {

@@ -56,15 +56,15 @@ public class TilingExactnessTests
     {
         using var folder = new TempFolder();
         var random = new Random(3);
-        // 64 and 4 pixels of edge context a side = 3 x 24 (a tile size of 16 and its context): the tiles abut
-        // exactly, with no overlap to hide their cut edges.
-        var pixels = TestImages.RandomPixels(random, 64, 64);
+        // 84, a window of edge context before it and 4 after = 3 x 32 (a tile size of 16 and room for the context):
+        // the tiles abut exactly, with no overlap to hide their cut edges.
+        var pixels = TestImages.RandomPixels(random, 84, 84);
         string input = folder.File("in.png");
-        TestImages.SavePng(input, pixels, 64, 64);
+        TestImages.SavePng(input, pixels, 84, 84);
         var options = new UpscaleOptions { TileSize = 16, TileOverlap = 0, BatchSize = 2, IoThreads = 1, MinConsistencyPsnr = 0 };
         var result = Assert.Single(PipelineRunner.Run(RepoPaths.TestModel("boxblur-x2"), [input], folder.File("out"), options));
         var actual = TestImages.LoadPixels(result.Item.OutputPath, out _, out _);
-        Assert.NotEqual(TestImages.BoxBlurNearest2x(pixels, 64, 64), actual);
+        Assert.NotEqual(TestImages.BoxBlurNearest2x(pixels, 84, 84), actual);
     }
 
     private static void AssertPipelineMatches(string model, int tile, int overlap, int batch, List<(int W, int H)> sizes, Random random,
