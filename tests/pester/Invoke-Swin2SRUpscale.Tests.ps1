@@ -114,6 +114,18 @@ Describe 'Invoke-Swin2SRUpscale' {
             (Invoke-Swin2SRUpscale -LiteralPath $file.FullName -Model $NearestX2 -OutputDirectory $out).Status | Should -Be 'Succeeded'
         }
 
+        It 'takes its own results and job items again by their InputPath, to redo the failures' {
+            $file = New-TestImage (Join-Path $in 'photo [1].png')
+            $first = $file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName first
+            # Without a binding by InputPath the result's text ("Succeeded: /path") was taken as a -Path: DriveNotFound.
+            $again = $first | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory (Join-Path $root 'again') -JobName again
+            $again.Status | Should -Be 'Succeeded'
+            $again.InputPath | Should -Be $file.FullName
+            $items = Get-Swin2SRJobItem first | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory (Join-Path $root 'items') -JobName items
+            $items.Status | Should -Be 'Succeeded'
+            $items.InputPath | Should -Be $file.FullName
+        }
+
         It 'reports a path that does not exist and goes on with the rest' {
             $file = New-TestImage (Join-Path $in 'real.png')
             $results = Invoke-Swin2SRUpscale -Path (Join-Path $in 'missing.png'), $file.FullName -Model $NearestX2 -OutputDirectory $out -ErrorVariable problems -ErrorAction SilentlyContinue

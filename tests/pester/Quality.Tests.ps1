@@ -169,6 +169,17 @@ Describe 'Measure-Swin2SRQuality' {
             $results.PsnrY | Sort-Object -Unique | Should -Be ([double]::PositiveInfinity)
         }
 
+        It 'measures the outputs of Invoke-Swin2SRUpscale piped to it, by their OutputPath' {
+            $pixels = New-Pixels 16 16 13
+            $input1 = Save-Pixels (Join-Path $root 'in/a [1].png') $pixels 16 16
+            $upscaled = $input1 | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory (Join-Path $root 'sr')
+            Copy-Item -LiteralPath $upscaled.OutputPath -Destination (Join-Path $root 'ref.png')
+            # Without a binding by OutputPath the result's text ("Succeeded: /path") was taken as a -Path: DriveNotFound.
+            $result = $upscaled | Measure-Swin2SRQuality -Reference (Join-Path $root 'ref.png')
+            $result.Path | Should -Be $upscaled.OutputPath
+            $result.PsnrY | Should -Be ([double]::PositiveInfinity)
+        }
+
         It 'shows a table with the scores' {
             $pixels = New-Pixels 16 16 11
             $file = Save-Pixels (Join-Path $root 'a.png') $pixels 16 16

@@ -24,8 +24,9 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = [];
 
+    // InputPath: this cmdlet's results and Get-Swin2SRJobItem's items bind by it (their text, "Failed: <path>", is no path).
     [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP")]
+    [Alias("PSPath", "LP", "InputPath")]
     [ValidateNotNullOrEmpty]
     public string[] LiteralPath { get; set; } = [];
 

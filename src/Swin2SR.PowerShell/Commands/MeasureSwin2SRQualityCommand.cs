@@ -30,8 +30,9 @@ public sealed class MeasureSwin2SRQualityCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = [];
 
+    // OutputPath: Invoke-Swin2SRUpscale's results and Get-Swin2SRJobItem's items bind by it (their text is no path).
     [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP")]
+    [Alias("PSPath", "LP", "OutputPath")]
     [ValidateNotNullOrEmpty]
     public string[] LiteralPath { get; set; } = [];
 
