@@ -98,6 +98,20 @@ Describe 'Jobs' {
             (Get-Swin2SRJob $result.JobName).State | Should -Be 'Completed'
         }
 
+        It 'names the -JobStore it was given in the commands it shows, so that they find the job' {
+            $file = New-TestImage (Join-Path $in 'a.png')
+            $other = Join-Path $root "other's.db"
+            $result = $file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore $other -InformationVariable shown
+            # Without -JobStore in it, the hint's Get-Swin2SRJob looked in $env:SWIN2SR_JOBSTORE: JobNotFound.
+            "$shown" -match "\((Get-Swin2SRJob .+) shows it; (Resume-Swin2SRJob .+) continues it\)" | Should -BeTrue
+            (Invoke-Expression $Matches[1]).Name | Should -Be $result.JobName
+            $Matches[2] | Should -BeLike "* -JobStore '*other''s.db'"
+            # The store the command finds by itself is not named.
+            $again = $file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory (Join-Path $root 'again') -InformationVariable plain
+            "$plain" | Should -Not -Match 'JobStore'
+            (Get-Swin2SRJob $again.JobName).State | Should -Be 'Completed'
+        }
+
         It 'removes a job with -Confirm:$false, keeps it with -WhatIf, and leaves the outputs' {
             $file = New-TestImage (Join-Path $in 'a.png')
             $result = $file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName gone

@@ -174,7 +174,10 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
     private void AnnounceGeneratedName(string jobName)
     {
         if (JobName is null)
-            WriteInformation(new HostInformationMessage { Message = $"Swin2SR job '{jobName}' (Get-Swin2SRJob '{jobName}' shows it; Resume-Swin2SRJob '{jobName}' continues it)." }, ["PSHOST"]);
+        {
+            string store = Store.Argument;
+            WriteInformation(new HostInformationMessage { Message = $"Swin2SR job '{jobName}' (Get-Swin2SRJob '{jobName}'{store} shows it; Resume-Swin2SRJob '{jobName}'{store} continues it)." }, ["PSHOST"]);
+        }
     }
 
     /// <summary>The value of a parameter the user gave; null leaves the engine's default.</summary>

@@ -20,6 +20,12 @@ internal sealed record JobStoreTarget(string? Location, NetworkCredential? Crede
     /// <summary>What messages and error records may show: a connection string without its password.</summary>
     public string Display => JobStores.Display(Location);
 
+    /// <summary>
+    /// " -JobStore '...'" for the commands a message tells the user to type, when the command was given -JobStore:
+    /// without it they would look in $env:SWIN2SR_JOBSTORE or the default store. Empty otherwise.
+    /// </summary>
+    public string Argument => Location is null ? "" : $" -JobStore '{Display.Replace("'", "''")}'";
+
     /// <summary>For a run: waits up to a minute for a server that cannot be reached, and says so.</summary>
     public JobStoreAccess RunAccess => JobStoreAccess.Run(Warn);
 

@@ -45,6 +45,7 @@ public abstract class UpscaleCommandBase : JobStoreCommandBase, IRunOutput
         try
         {
             run = start();
+            run.StoreArgument = Store.Argument;
         }
         catch (SetupFailedException e) when (!e.Terminating)
         {

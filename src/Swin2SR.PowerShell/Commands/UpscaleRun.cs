@@ -36,6 +36,9 @@ internal sealed class UpscaleRun : IDisposable
     public int Total { get; }
     public string ModelName => Path.GetFileNameWithoutExtension(_devices[0].Path);
     public string StoreLocation => _store.Location;
+
+    /// <summary>What the commands in the run's messages add to find its job: see <see cref="JobStoreTarget.Argument"/>.</summary>
+    public string StoreArgument { get; set; } = "";
     public bool StoppedByRequest => _runner.StoppedByRequest;
     public string? StoppedForFullDiskAt => _runner.StoppedForFullDiskAt;
 
