@@ -39,7 +39,7 @@ public sealed class ModelInstaller : IDisposable
         _store.DeleteOtherParts(entry.Name, part.Path);
         try
         {
-            await DownloadAsync(entry, expected, part, progress, cancellation).ConfigureAwait(false);
+            await DownloadAsync(entry, expected, part, force, progress, cancellation).ConfigureAwait(false);
             long size = Verify(entry, expected, part);
             var verified = entry with
             {
@@ -83,7 +83,7 @@ public sealed class ModelInstaller : IDisposable
         return new ExpectedFile(published.Sha256, entry.SizeBytes ?? published.SizeBytes, published.Commit, $"{entry.Url.Host} (X-Linked-Etag)");
     }
 
-    private async Task DownloadAsync(CatalogEntry entry, ExpectedFile expected, PartialDownload part, Action<DownloadProgress>? progress, CancellationToken cancellation)
+    private async Task DownloadAsync(CatalogEntry entry, ExpectedFile expected, PartialDownload part, bool force, Action<DownloadProgress>? progress, CancellationToken cancellation)
     {
         var meter = new TransferMeter();
         for (int attempt = 0; ; attempt++)
@@ -97,7 +97,7 @@ public sealed class ModelInstaller : IDisposable
             {
                 if (attempt >= _options.MaxRetries)
                     throw new ModelInstallException(ModelInstallError.ConnectionDropped, entry.Name,
-                        $"{e.Reason}, and it still failed after {_options.MaxRetries} resume(s); the {part.Length} byte(s) received are kept in '{part.Path}' and the next Install-Swin2SRModel {entry.Name} resumes from there", e);
+                        $"{e.Reason}, and it still failed after {_options.MaxRetries} resume(s); the {part.Length} byte(s) received are kept in '{part.Path}' and the next Install-Swin2SRModel {entry.Name}{(force ? " -Force" : "")} resumes from there", e);
                 await Task.Delay(_options.RetryDelay * (attempt + 1), cancellation).ConfigureAwait(false);
             }
         }

@@ -97,6 +97,24 @@ public sealed class ModelInstallerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_broken_reinstall_says_to_resume_it_with_Force()
+    {
+        _server.Serve("/m.onnx", new ServedFile(Payload));
+        await Install(Entry("/m.onnx"));
+        _server.Serve("/m.onnx", new ServedFile(Payload) { Drops = 100, DropAfterBytes = 100 });
+
+        var error = await Assert.ThrowsAsync<ModelInstallException>(() => Install(Entry("/m.onnx"), force: true));
+
+        // Without -Force the model is installed, so the command the message named returned it and left the partial file.
+        Assert.Equal(ModelInstallError.ConnectionDropped, error.Error);
+        Assert.Contains($"the next Install-Swin2SRModel {Name} -Force resumes", error.Message);
+        _server.Serve("/m.onnx", new ServedFile(Payload));
+        await Install(Entry("/m.onnx"), force: true);
+        Assert.Equal("bytes=300-", _server.Requests[^1].Range);
+        Assert.Equal([Name + ".json", Name + ".onnx"], StoreFiles());
+    }
+
+    [Fact]
     public async Task A_missing_file_is_reported_as_not_found()
     {
         var error = await Assert.ThrowsAsync<ModelInstallException>(() => Install(Entry("/missing.onnx")));
