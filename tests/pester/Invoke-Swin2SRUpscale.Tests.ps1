@@ -210,6 +210,15 @@ Describe 'Invoke-Swin2SRUpscale' {
             $quality.PsnrRgb | Should -BeLessThan 100 # not the same bytes: the fp16 rewrite did run
         }
 
+        It 'warns that -Scale is ignored when -Model upscales by another factor, and not when they agree' {
+            $file = New-TestImage (Join-Path $in 'a.png') -Width 8 -Height 8
+            $result = $file | Invoke-Swin2SRUpscale -Model $NearestX4 -Scale 2 -OutputDirectory $out -MinConsistencyPsnr 0 -WarningVariable warned -WarningAction SilentlyContinue
+            ($result.OutputWidth, $result.OutputHeight) | Should -Be @(32, 32)
+            $warned.Message | Should -Contain "-Scale 2 is ignored: the model 'nearest-x4' upscales 4x, and its outputs are 4 times the size of their inputs."
+            $null = $file | Invoke-Swin2SRUpscale -Model $NearestX4 -Scale 4 -OutputDirectory (Join-Path $out 'agree') -MinConsistencyPsnr 0 -WarningVariable agreed -WarningAction SilentlyContinue
+            $agreed.Message | Where-Object { $_ -like '*-Scale*' } | Should -BeNullOrEmpty
+        }
+
         It 'reports with -Verbose the share of computed pixels that were padding, edge context or overlap' {
             $file = New-TestImage (Join-Path $in 'a.png') -Width 40 -Height 24
             $verbose = $file | Invoke-Swin2SRUpscale -Model $NearestX4 -OutputDirectory $out -TileSize 16 -TileOverlap 4 -Verbose 4>&1 |

@@ -164,7 +164,18 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
             }
             return;
         }
-        Execute(() => UpscaleRun.StartInvoke(Store, jobName, modelPath, approved, outputDirectory, settings, PathMap, Devices), AnnounceGeneratedName);
+        Execute(() => UpscaleRun.StartInvoke(Store, jobName, modelPath, approved, outputDirectory, settings, PathMap, Devices), run =>
+        {
+            AnnounceGeneratedName(run.JobName);
+            WarnOfIgnoredScale(run);
+        });
+    }
+
+    /// <summary>-Model decides the scale: a -Scale that disagrees is said to be ignored, not silently overruled.</summary>
+    private void WarnOfIgnoredScale(UpscaleRun run)
+    {
+        if (Model is not null && MyInvocation.BoundParameters.ContainsKey(nameof(Scale)) && Scale != run.Scale)
+            WriteWarning($"-Scale {Scale} is ignored: the model '{run.ModelName}' upscales {run.Scale}x, and its outputs are {run.Scale} times the size of their inputs.");
     }
 
     /// <summary>

@@ -38,8 +38,8 @@ public abstract class UpscaleCommandBase : JobStoreCommandBase, IRunOutput
     private protected DeviceChoice Devices => new(Device, DeviceId, Enum.Parse<Core.Inference.Precision>(Precision, ignoreCase: true));
 
     /// <summary>Starts a run and either drains it here or hands it to a background job.</summary>
-    /// <param name="started">Told the job's name once the run has started, when the job surely exists.</param>
-    private protected void Execute(Func<UpscaleRun> start, Action<string>? started = null)
+    /// <param name="started">Told of the run once it has started, when its job surely exists.</param>
+    private protected void Execute(Func<UpscaleRun> start, Action<UpscaleRun>? started = null)
     {
         UpscaleRun run;
         try
@@ -59,7 +59,7 @@ public abstract class UpscaleCommandBase : JobStoreCommandBase, IRunOutput
         }
         try
         {
-            started?.Invoke(run.JobName);
+            started?.Invoke(run);
         }
         catch
         {

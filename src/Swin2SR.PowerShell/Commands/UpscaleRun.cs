@@ -35,6 +35,7 @@ internal sealed class UpscaleRun : IDisposable
     public string JobName { get; }
     public int Total { get; }
     public string ModelName => Path.GetFileNameWithoutExtension(_devices[0].Path);
+    public int Scale => _devices[0].Contract.Scale;
     public string StoreLocation => _store.Location;
 
     /// <summary>What the commands in the run's messages add to find its job: see <see cref="JobStoreTarget.Argument"/>.</summary>
