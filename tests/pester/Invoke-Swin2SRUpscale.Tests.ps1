@@ -143,6 +143,18 @@ Describe 'Invoke-Swin2SRUpscale' {
             Test-Path -LiteralPath $out | Should -BeFalse
         }
 
+        It 'says with -WhatIf which inputs it would upscale and which it would skip for an existing output' {
+            $null = New-TestImage (Join-Path $in 'a.png')
+            $null = New-TestImage (Join-Path $in 'b.png')
+            $null = Get-Item -LiteralPath (Join-Path $in 'a.png') | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -MinConsistencyPsnr 0
+            # What if: goes to the host, not to a stream: a child's output shows it.
+            $said = (Invoke-ChildPwsh -Command "Import-Module '$ModulePath'; `$env:SWIN2SR_JOBSTORE = '$(Join-Path $root 'jobs.db')'; Get-ChildItem -LiteralPath '$in' -File | Invoke-Swin2SRUpscale -Model '$NearestX2' -OutputDirectory '$out' -WhatIf") -join "`n"
+            $said | Should -Match "Skip '[^']*a\.png': its output exists \(-Force replaces it\)"
+            $said | Should -Match "Upscale '[^']*b\.png' with model 'nearest-x2'"
+            $forced = (Invoke-ChildPwsh -Command "Import-Module '$ModulePath'; `$env:SWIN2SR_JOBSTORE = '$(Join-Path $root 'jobs.db')'; Get-ChildItem -LiteralPath '$in' -File | Invoke-Swin2SRUpscale -Model '$NearestX2' -OutputDirectory '$out' -WhatIf -Force") -join "`n"
+            $forced | Should -Match "Upscale '[^']*a\.png' with model 'nearest-x2'"
+        }
+
         It 'skips an existing output unless -Force is given' {
             $file = New-TestImage (Join-Path $in 'a.png')
             $first = $file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out

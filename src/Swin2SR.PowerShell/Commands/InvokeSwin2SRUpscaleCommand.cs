@@ -194,14 +194,20 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
     /// <summary>The value of a parameter the user gave; null leaves the engine's default.</summary>
     private double? Bound(string name, double value) => MyInvocation.BoundParameters.ContainsKey(name) ? value : null;
 
-    /// <summary>-WhatIf and -Confirm: one question per output file; only the approved inputs run.</summary>
+    /// <summary>
+    /// -WhatIf and -Confirm: one question per output file; only the approved inputs run. An output that exists is
+    /// said to be skipped, as the run would skip it, unless -Force replaces it.
+    /// </summary>
     private List<string> Approve(string modelPath, IReadOnlyList<string> inputs, string? outputDirectory)
     {
         string model = System.IO.Path.GetFileNameWithoutExtension(modelPath);
         var approved = new List<string>();
         foreach (var item in InputScreening.Plan(inputs, outputDirectory, Format, WriteWarning))
         {
-            if (ShouldProcess(item.OutputPath, $"Upscale '{item.InputPath}' with model '{model}'"))
+            string action = !Force && File.Exists(item.OutputPath)
+                ? $"Skip '{item.InputPath}': its output exists (-Force replaces it)"
+                : $"Upscale '{item.InputPath}' with model '{model}'";
+            if (ShouldProcess(item.OutputPath, action))
                 approved.Add(item.InputPath);
         }
         return approved;
