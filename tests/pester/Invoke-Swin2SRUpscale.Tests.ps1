@@ -307,9 +307,12 @@ Describe 'Invoke-Swin2SRUpscale' {
                 Should -Throw -ErrorId 'EmptyFile,Swin2SR.PowerShell.Commands.InvokeSwin2SRUpscaleCommand'
         }
 
-        It 'fails the whole run with a clear error when the model does not exist' {
+        It 'fails the whole run with a clear error when the model does not exist, saying how to find one' {
             $file = New-TestImage (Join-Path $in 'a.png')
-            { $file | Invoke-Swin2SRUpscale -Model 'no-such-model' -OutputDirectory $out } | Should -Throw -ErrorId 'ModelNotFound*'
+            $failure = { $file | Invoke-Swin2SRUpscale -Model 'no-such-model' -OutputDirectory $out } | Should -Throw -ErrorId 'ModelNotFound*' -PassThru
+            $failure.ErrorDetails.RecommendedAction | Should -Match 'Get-Swin2SRModel lists the models by name'
+            $failure = { $file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -TileSize 12 } | Should -Throw -ErrorId 'InvalidTiling*' -PassThru
+            $failure.ErrorDetails.RecommendedAction | Should -Match 'Get-Help Invoke-Swin2SRUpscale -Parameter TileSize'
         }
 
         It 'takes a -Model path from the current location (relative, a PowerShell drive), and names a folder given as one' {

@@ -260,6 +260,7 @@ Describe 'Jobs' {
                 $failure = $command | Should -Throw -ErrorId 'JobStoreNotFound*' -PassThru -Because "$command names a store that is likely a typo"
                 $failure.CategoryInfo.Category | Should -Be 'ObjectNotFound'
                 $failure.TargetObject | Should -Be $missing
+                $failure.ErrorDetails.RecommendedAction | Should -Match 'Invoke-Swin2SRUpscale creates a store on its first run' 
             }
             $env:SWIN2SR_JOBSTORE = $missing
             { Get-Swin2SRJob } | Should -Throw -ErrorId 'JobStoreNotFound*' -Because '$env:SWIN2SR_JOBSTORE names the store as -JobStore does'

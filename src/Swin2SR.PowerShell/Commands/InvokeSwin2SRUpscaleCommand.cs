@@ -125,7 +125,7 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
         catch (SessionStateException e)
         {
             // A drive or provider that does not exist (X:\model.onnx).
-            ThrowTerminatingError(new ErrorRecord(e, "ModelNotFound", ErrorCategory.ObjectNotFound, Model));
+            ThrowTerminatingError(UpscaleRun.ModelNotFound(e, Model));
             return;
         }
         string? outputDirectory = OutputDirectory is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutputDirectory);

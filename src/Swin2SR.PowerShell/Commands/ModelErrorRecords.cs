@@ -44,5 +44,5 @@ internal static class ModelErrorRecords
             "ModelFolderUnavailable", ErrorCategory.ResourceUnavailable, folder, $"Move the file away, or set $env:{ModelStore.EnvironmentVariable} to a folder for the models.");
 
     private static ErrorRecord Record(Exception e, string id, ErrorCategory category, object? target, string action) =>
-        new(e, id, category, target) { ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = action } };
+        ErrorRecords.WithAction(e, id, category, target, action);
 }

@@ -55,9 +55,12 @@ internal sealed class UpscaleRun : IDisposable
         }
         catch (ModelLoadException e)
         {
-            throw new SetupFailedException(new ErrorRecord(e, "ModelNotFound", ErrorCategory.ObjectNotFound, model));
+            throw new SetupFailedException(ModelNotFound(e, model));
         }
     }
+
+    internal static ErrorRecord ModelNotFound(Exception e, string? model) => ErrorRecords.WithAction(e, "ModelNotFound", ErrorCategory.ObjectNotFound, model,
+        "Get-Swin2SRModel lists the models by name and Install-Swin2SRModel installs one; -Model also takes the path of an .onnx file.");
 
     public static string NewJobName() => JobNames.Generate();
 
@@ -189,7 +192,8 @@ internal sealed class UpscaleRun : IDisposable
             throw e switch
             {
                 JobStoreException s => StoreFailure(s, store.Location),
-                InvalidTilingException t => new SetupFailedException(new ErrorRecord(t, "InvalidTiling", ErrorCategory.InvalidArgument, t.Value)),
+                InvalidTilingException t => new SetupFailedException(ErrorRecords.WithAction(t, "InvalidTiling", ErrorCategory.InvalidArgument, t.Value,
+                    "Get-Help Invoke-Swin2SRUpscale -Parameter TileSize, TileOverlap says which values a model takes.")),
                 _ => e,
             };
         }
@@ -210,11 +214,13 @@ internal sealed class UpscaleRun : IDisposable
         }
         catch (ModelLoadException e)
         {
-            throw new SetupFailedException(new ErrorRecord(e, "ModelLoadFailed", ErrorCategory.InvalidData, modelPath));
+            throw new SetupFailedException(ErrorRecords.WithAction(e, "ModelLoadFailed", ErrorCategory.InvalidData, modelPath,
+                "Give a whole ONNX export of a Swin2SR-style model: input [batch, 3, height, width], output [batch, 3, scale*height, scale*width]."));
         }
         catch (DeviceUnavailableException e)
         {
-            throw new SetupFailedException(new ErrorRecord(e, "DeviceUnavailable", ErrorCategory.ResourceUnavailable, choice.Kind));
+            throw new SetupFailedException(ErrorRecords.WithAction(e, "DeviceUnavailable", ErrorCategory.ResourceUnavailable, choice.Kind,
+                "Get-Swin2SRDevice says which GPUs can be used and why not; -Device Cpu (or Auto) runs on the CPU."));
         }
     }
 
@@ -238,13 +244,22 @@ internal sealed class UpscaleRun : IDisposable
 
     /// <param name="location">The store as it may be shown: never with a password.</param>
     internal static SetupFailedException StoreFailure(JobStoreException e, string location) =>
-        new(new ErrorRecord(e, e.ErrorId, e.ErrorId switch
+        new(StoreErrorRecord(e, location));
+
+    private static ErrorRecord StoreErrorRecord(JobStoreException e, string location)
+    {
+        var (category, action) = e.ErrorId switch
         {
-            "JobStoreReadOnly" or "JobStoreAccessDenied" => ErrorCategory.PermissionDenied,
-            "JobStoreNotFound" => ErrorCategory.ObjectNotFound,
-            "JobStoreInvalid" or "CredentialNotApplicable" => ErrorCategory.InvalidArgument,
-            _ => ErrorCategory.ResourceUnavailable,
-        }, location));
+            "JobStoreReadOnly" or "JobStoreAccessDenied" => (ErrorCategory.PermissionDenied, "Check the permissions of the store (for a file, of its folder too), or give -JobStore another one."),
+            "JobStoreNotFound" => (ErrorCategory.ObjectNotFound, "Check the path; Invoke-Swin2SRUpscale creates a store on its first run."),
+            "JobStoreInvalid" or "CredentialNotApplicable" => (ErrorCategory.InvalidArgument, "Give -JobStore a file path or a PostgreSQL connection string (Host=...;Database=...;Username=...)."),
+            "JobStoreCorrupt" => (ErrorCategory.ResourceUnavailable, "Move the file away (a new store starts empty) or restore it from a backup."),
+            "JobStoreLocked" => (ErrorCategory.ResourceUnavailable, "Another process holds the store: try again, or give this run a -JobStore of its own."),
+            "JobStoreTooNew" => (ErrorCategory.ResourceUnavailable, "Update the module: a newer version wrote this store."),
+            _ => (ErrorCategory.ResourceUnavailable, "Check that the server runs and can be reached from here (docs/several-machines.md)."),
+        };
+        return ErrorRecords.WithAction(e, e.ErrorId, category, location, action);
+    }
 
     /// <summary>Waits up to <paramref name="timeout"/> for the next result; null when none came (or the run is over).</summary>
     public Swin2SRUpscaleResult? Next(TimeSpan timeout, out ErrorRecord? error)
