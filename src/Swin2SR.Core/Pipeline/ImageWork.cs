@@ -101,7 +101,7 @@ internal sealed class ImageWork
     {
         Generation++;
         Precision = precision;
-        Plan = new TilePlan(InputWidth, InputHeight, tile, overlap, Plan.Scale, Plan.Align);
+        Plan = new TilePlan(InputWidth, InputHeight, tile, overlap, Plan.Scale, Plan.Align, Plan.EdgeContext);
         Canvas = new StitchCanvas(Plan, InputWidth, InputHeight);
         return Tiles();
     }

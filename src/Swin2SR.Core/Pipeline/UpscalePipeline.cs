@@ -23,6 +23,7 @@ public sealed class UpscalePipeline : IWorkerHost
     private readonly IReadOnlyList<int> _tileSizes;
     private readonly int _scale;
     private readonly int _window;
+    private readonly int _edgeContext;
     private readonly string _modelName;
     private readonly ImageLoader _loader;
     private readonly ImageWriter _writer;
@@ -59,8 +60,10 @@ public sealed class UpscalePipeline : IWorkerHost
         _options = options;
         var contract = devices[0].Contract;
         _scale = contract.Scale;
-        // A model with a fixed input size is fed whole tiles of that size: there is no window grid to keep.
+        // A model with a fixed input size is fed whole tiles of that size: there is no window grid to keep, and no
+        // edge context either (its window is unknown, and an image of exactly its size would take 2x2 tiles).
         _window = contract.FixedSize is null ? contract.Window : 1;
+        _edgeContext = contract.FixedSize is null ? TileAxis.EdgeContext : 0;
         _modelName = Path.GetFileNameWithoutExtension(devices[0].Path);
         _geometry = TileGeometry.Resolve(options, contract);
         _tileSizes = contract.FixedSize is { } fixedSize ? [fixedSize]
@@ -249,8 +252,8 @@ public sealed class UpscalePipeline : IWorkerHost
                 started = Stopwatch.GetTimestamp();
                 var loaded = _loader.Decode(data, item.InputPath, header);
                 var pixels = loaded.Pixels;
-                int tile = TileSizeChooser.Choose(pixels.Width, pixels.Height, _tileSizes, _geometry.Overlap, _window);
-                var plan = new TilePlan(pixels.Width, pixels.Height, tile, TileSizeChooser.OverlapFor(tile, _geometry.Overlap), _scale, _window);
+                int tile = TileSizeChooser.Choose(pixels.Width, pixels.Height, _tileSizes, _geometry.Overlap, _window, _edgeContext);
+                var plan = new TilePlan(pixels.Width, pixels.Height, tile, TileSizeChooser.OverlapFor(tile, _geometry.Overlap), _scale, _window, _edgeContext);
                 work = new ImageWork(item, pixels, plan, spent, _precision) { Source = loaded, ReservedBytes = reserved };
                 if (loaded.Alpha is not null && _options.AlphaMode == AlphaMode.Model)
                     work.AddAlphaPart(FinishedImage.GrayPlanes(loaded.Alpha, pixels.Width, pixels.Height));

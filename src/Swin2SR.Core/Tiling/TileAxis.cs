@@ -75,22 +75,24 @@ public sealed class TileAxis
     /// multiple of it long, as a whole-image pass pads it: a window-attention model then sees the same windows in
     /// every tile as on the whole image, so tiling changes its output only near the seams.
     /// </param>
-    public static TileAxis Plan(int length, int tile, int overlap, int scale, int align)
+    /// <param name="edgeContext">The least edge context: <see cref="EdgeContext"/>, or 0 for a model with a fixed input
+    /// size, whose window is unknown and whose one tile size has no room to spare.</param>
+    public static TileAxis Plan(int length, int tile, int overlap, int scale, int align, int edgeContext = EdgeContext)
     {
         if (length <= 0) throw new ArgumentOutOfRangeException(nameof(length));
         if (tile <= 0 || align <= 0 || tile % align != 0)
             throw new ArgumentOutOfRangeException(nameof(tile), $"The tile size ({tile}) must be a positive multiple of {align}.");
         if (overlap < 0 || overlap * 2 > tile)
             throw new ArgumentOutOfRangeException(nameof(overlap), $"The overlap ({overlap}) must be between 0 and half the tile size ({tile}).");
-        int context = ContextFor(tile, align);
+        int context = ContextFor(tile, align, edgeContext);
         int[] starts = PlaceTiles(length, tile, overlap, align, context);
         return new TileAxis(starts, tile, length, scale, context, BlendWeights(starts, tile, length, scale));
     }
 
     /// <summary>How many tiles cover <paramref name="length"/> with at least <paramref name="overlap"/> between neighbours.</summary>
-    public static int TilesNeeded(int length, int tile, int overlap, int align)
+    public static int TilesNeeded(int length, int tile, int overlap, int align, int edgeContext = EdgeContext)
     {
-        int padded = ExtendedLength(length, align, ContextFor(tile, align));
+        int padded = ExtendedLength(length, align, ContextFor(tile, align, edgeContext));
         return padded <= tile ? 1 : 1 + (int)Math.Ceiling((double)(padded - tile) / AlignedStride(tile, overlap, align));
     }
 
@@ -111,13 +113,13 @@ public sealed class TileAxis
     /// At most half of what a tile holds beyond one window: then the last tile, which ends where the extended image
     /// ends, still starts inside the image (a tile of nothing but context would be computed for nothing).
     /// </summary>
-    private static int ContextFor(int tile, int align) => Math.Clamp((tile - align) / 2, 0, EdgeContext);
+    private static int ContextFor(int tile, int align, int edgeContext) => Math.Clamp((tile - align) / 2, 0, edgeContext);
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
     private static int[] PlaceTiles(int length, int tile, int overlap, int align, int context)
     {
-        int count = TilesNeeded(length, tile, overlap, align);
+        int count = TilesNeeded(length, tile, overlap, align, context);
         int lead = RoundUp(context, align);
         if (count == 1)
             return [-lead];

@@ -4,11 +4,13 @@ namespace Swin2SR.Core.Tiling;
 public sealed class TilePlan
 {
     /// <param name="align">Tile starts fall on multiples of this: the model's window (see <see cref="TileAxis.Plan"/>).</param>
-    public TilePlan(int width, int height, int tile, int overlap, int scale, int align)
+    /// <param name="edgeContext">The least edge context (see <see cref="TileAxis.Plan"/>).</param>
+    public TilePlan(int width, int height, int tile, int overlap, int scale, int align, int edgeContext = TileAxis.EdgeContext)
     {
-        Columns = TileAxis.Plan(width, tile, overlap, scale, align);
-        Rows = TileAxis.Plan(height, tile, overlap, scale, align);
+        Columns = TileAxis.Plan(width, tile, overlap, scale, align, edgeContext);
+        Rows = TileAxis.Plan(height, tile, overlap, scale, align, edgeContext);
         Align = align;
+        EdgeContext = edgeContext;
         Tile = tile;
         Overlap = overlap;
         Scale = scale;
@@ -17,6 +19,7 @@ public sealed class TilePlan
     public TileAxis Columns { get; }
     public TileAxis Rows { get; }
     public int Tile { get; }
+    public int EdgeContext { get; }
     public int Overlap { get; }
     public int Align { get; }
     public int Scale { get; }

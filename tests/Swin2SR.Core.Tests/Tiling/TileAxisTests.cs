@@ -78,7 +78,7 @@ public class TileAxisTests
         Assert.Equal(length * scale, axis.OutputStart(axis.Count - 1) + axis.OutputExtent(axis.Count - 1));
     }
 
-    /// <summary>A tile of one window (an out-of-memory step down can reach it) has no room for context: no tile is all context.</summary>
+    /// <summary>A tile of one window has no room for context (the pipeline plans none that small; the axis still never plans a tile of nothing but context).</summary>
     [Fact]
     public void A_tile_of_one_window_has_no_edge_context()
     {
