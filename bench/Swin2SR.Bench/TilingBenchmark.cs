@@ -16,7 +16,7 @@ internal static class TilingBenchmark
         var options = BenchOptions.Parse(args);
         if (options.Arguments.Count < 1)
         {
-            Console.Error.WriteLine("usage: tiling <folder> [--tile 256] [--sizes gpu|cpu] [--overlap 16] [--window 8] [--candidates 264,200,136,...]");
+            Console.Error.WriteLine("usage: tiling <folder> [--tile 256] [--sizes gpu|cpu] [--overlap 16] [--window 8] [--candidates 272,208,144,...]");
             return 2;
         }
         int window = options.Int("window", 8);

@@ -201,7 +201,7 @@ Describe 'Invoke-Swin2SRUpscale with hostile input and output' {
             $results = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore $store -JobName full `
                 -ErrorAction SilentlyContinue -WarningVariable warnings -WarningAction SilentlyContinue
             @($results | Where-Object ErrorId -eq 'DiskFull').Count | Should -BeGreaterOrEqual 3
-            $warnings.Message | Should -Contain "Job 'full' stopped: 3 outputs in a row found no space left on the disk of '$out', so the images left were not computed for nothing. Free some space, then Resume-Swin2SRJob 'full' -JobStore '$store' -RetryFailed (which also redoes the images that failed for it)."
+            $warnings.Message | Should -Contain "Job 'full' stopped: 3 outputs in a row found no space left on the disk of '$out', and the run stopped rather than compute images only to fail writing them. Free some space, then Resume-Swin2SRJob 'full' -JobStore '$store' -RetryFailed (which also redoes the images that failed for it)."
             $pending = @(Get-Swin2SRJobItem full -JobStore $store -Status Pending)
             $pending.Count | Should -BeGreaterThan 0 -Because 'the images not yet computed when the disk was found full wait for a Resume'
             $pending.Count + $results.Count | Should -Be 100

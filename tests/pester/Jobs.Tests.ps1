@@ -149,6 +149,14 @@ Describe 'Jobs' {
             $said | Should -Match '\(3 items; outputs are kept\)'
         }
 
+        It 'lists the items of the job of piped results, once' {
+            $results = New-TestImageSet $in 3 | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName listed
+            $items = $results | Get-Swin2SRJobItem -ErrorVariable problems -ErrorAction SilentlyContinue
+            $problems | Should -BeNullOrEmpty -Because "a result's file name is not a job name"
+            $items | Should -HaveCount 3 -Because 'three results of one job list its three items once'
+            $items.JobName | Sort-Object -Unique | Should -Be 'listed'
+        }
+
         It 'stops and removes the job of piped items, once each, and never a job named like an item''s file' {
             $null = New-TestImageSet $in 3 | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName queued -QueueOnly
             # A job whose name is an item's file name: binding the items' Name would stop and remove it.
@@ -163,6 +171,10 @@ Describe 'Jobs' {
             $problems | Should -BeNullOrEmpty
             Get-Swin2SRJob queued -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
             (Get-Swin2SRJob img0002.png).Total | Should -Be 1
+
+            Remove-Swin2SRJob 'img*', 'img0002.png' -Confirm:$false -ErrorVariable overlapping -ErrorAction SilentlyContinue
+            $overlapping | Should -BeNullOrEmpty -Because 'a job that two patterns match is removed once, not then missed'
+            Get-Swin2SRJob img0002.png -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         }
 
         It 'retries failed items with Resume -RetryFailed' {

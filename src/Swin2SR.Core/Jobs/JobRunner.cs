@@ -306,7 +306,7 @@ public sealed class JobRunner
                 Commit(batch, leases);
             }
         }
-        catch (Exception) when (_stop.IsCancellationRequested)
+        catch (Exception e) when (_stop.IsCancellationRequested && e is not JobStoreException)
         {
             // The run stops (a Stop request, Ctrl+C, a full disk): the outcomes already read are still committed and
             // reported, among them the full disks that stopped it; only the images still in flight go back to Pending.

@@ -22,9 +22,11 @@ internal static class JobSummaries
             (false, false, > 0) => JobState.Interrupted,
             _ => failed > 0 ? JobState.CompletedWithErrors : JobState.Completed,
         };
-        // While running: the rate over the last minute (or since the start, if younger). Afterwards: over the last
-        // stretch of work, the items finished within a minute of the last one since the first of them started; over
-        // the whole job, a job run night after night counted the days between runs (0.03 images/s).
+        // While running: the rate over the last minute (or since the start, if younger). Afterwards: the same over the
+        // last stretch of work, the items finished within a minute of the last one, over that minute or, if the
+        // stretch was shorter, since the first of them started; over the whole job, a job run night after night
+        // counted the days between runs (0.03 images/s). (Their starts are claims: an item waits in hand before it
+        // runs, so from the first start alone slow images would look slower still.)
         double rate = 0;
         if (working && firstStartedMs is { } first)
         {
@@ -33,7 +35,7 @@ internal static class JobSummaries
         }
         else if (lastStretch.StartedMs is { } start && lastFinishedMs is { } end && end > start)
         {
-            rate = lastStretch.Count / ((end - start) / 1000.0);
+            rate = lastStretch.Count / (Math.Min(rateWindowMs, end - start) / 1000.0);
         }
         TimeSpan? remaining = working && rate > 0 ? TimeSpan.FromSeconds((pending + running) / rate) : null;
         return new JobSummary(job, state, total, pending, running, counts[(int)ItemStatus.Succeeded], failed, counts[(int)ItemStatus.Skipped],

@@ -139,7 +139,8 @@ internal sealed class DeviceWorker
             finally
             {
                 // Whatever came of it (a batch that ran out of memory is tried again, one of a failed device runs
-                // elsewhere), the time was spent on these tiles; and charged before anything reports their images.
+                // elsewhere), the time was spent on these tiles; and charged before this worker reports their images (another
+                // worker stitching an image's last tile may report it before this share lands: a batch's worth at most).
                 WorkTime.Share(batch.ConvertAll(t => t.Image.Spent), started);
             }
         }

@@ -8,19 +8,26 @@ namespace Swin2SR.PowerShell.Commands;
 [OutputType(typeof(Swin2SRJobItem))]
 public sealed class GetSwin2SRJobItemCommand : JobCommandBase
 {
+    /// <summary>JobName, not Name, for the reason on Resume-Swin2SRJob's: piped results name their job in JobName.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name")]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(JobNameCompleter))]
-    public string[] Name { get; set; } = [];
+    public string[] JobName { get; set; } = [];
+
+    private readonly HashSet<string> _patterns = new(StringComparer.Ordinal), _jobs = new(StringComparer.Ordinal);
 
     [Parameter]
     public Swin2SRJobItemStatus[]? Status { get; set; }
 
     protected override void ProcessRecord()
     {
-        foreach (var pattern in Name)
+        // The results of one run piped in name its job once each: its items are listed once.
+        foreach (var pattern in JobName.Where(_patterns.Add))
             ForEachJob(pattern, name =>
             {
+                if (!_jobs.Add(name))
+                    return;
                 foreach (var item in Queries.Items(name, Status))
                     WriteObject(item);
             });

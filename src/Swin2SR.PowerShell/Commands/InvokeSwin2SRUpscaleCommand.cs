@@ -196,7 +196,8 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
 
     /// <summary>
     /// -WhatIf and -Confirm: one question per output file; only the approved inputs run. An output that exists is
-    /// said to be skipped, as the run would skip it, unless -Force replaces it.
+    /// said to be skipped, as the run would skip it, unless -Force replaces it; with -JobName, unless the job redoes
+    /// its own output of an input changed since (which only the run, not this question, looks up).
     /// </summary>
     private List<string> Approve(string modelPath, IReadOnlyList<string> inputs, string? outputDirectory)
     {
@@ -204,9 +205,9 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
         var approved = new List<string>();
         foreach (var item in InputScreening.Plan(inputs, outputDirectory, Format, WriteWarning))
         {
-            string action = !Force && File.Exists(item.OutputPath)
-                ? $"Skip '{item.InputPath}': its output exists (-Force replaces it)"
-                : $"Upscale '{item.InputPath}' with model '{model}'";
+            string action = (Force || !File.Exists(item.OutputPath)) ? $"Upscale '{item.InputPath}' with model '{model}'"
+                : JobName is null ? $"Skip '{item.InputPath}': its output exists (-Force replaces it)"
+                : $"Skip '{item.InputPath}' unless job '{JobName}' made its output from an older version of it: its output exists (-Force replaces it)";
             if (ShouldProcess(item.OutputPath, action))
                 approved.Add(item.InputPath);
         }

@@ -14,7 +14,7 @@ public sealed class RemoveSwin2SRJobCommand : JobCommandBase
     [ArgumentCompleter(typeof(JobNameCompleter))]
     public string[] JobName { get; set; } = [];
 
-    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _patterns = new(StringComparer.Ordinal), _jobs = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Remove a job even while workers are running it: their outcomes are no longer journaled, and they end when
@@ -25,10 +25,13 @@ public sealed class RemoveSwin2SRJobCommand : JobCommandBase
 
     protected override void ProcessRecord()
     {
-        // The items of one job piped in name it once each: it is asked about and acted on once.
-        foreach (var pattern in JobName.Where(_seen.Add))
+        // The items of one job piped in name it once each, and patterns may overlap ('night*', 'nightly'): each job
+        // is asked about and acted on once.
+        foreach (var pattern in JobName.Where(_patterns.Add))
             ForEachJob(pattern, name =>
             {
+                if (!_jobs.Add(name))
+                    return;
                 var job = Queries.Summary(name);
                 if (job.Workers.Length > 0 && !Force)
                 {

@@ -51,7 +51,7 @@ internal static class RunDrainer
             output.Warning($"Job '{run.JobName}' was stopped by Stop-Swin2SRJob; Resume-Swin2SRJob '{run.JobName}'{run.StoreArgument} continues it.");
         if (run.StoppedForFullDiskAt is { } fullAt)
             output.Warning($"Job '{run.JobName}' stopped: {Core.Jobs.FullDiskBreaker.Limit} outputs in a row found no space left on the disk of " +
-                $"'{Path.GetDirectoryName(fullAt)}', so the images left were not computed for nothing. Free some space, then " +
+                $"'{Path.GetDirectoryName(fullAt)}', and the run stopped rather than compute images only to fail writing them. Free some space, then " +
                 $"Resume-Swin2SRJob '{run.JobName}'{run.StoreArgument} -RetryFailed (which also redoes the images that failed for it).");
     }
 

@@ -256,7 +256,8 @@ internal sealed class UpscaleRun : IDisposable
             "JobStoreCorrupt" => (ErrorCategory.ResourceUnavailable, "Move the file away (a new store starts empty) or restore it from a backup."),
             "JobStoreLocked" => (ErrorCategory.ResourceUnavailable, "Another process holds the store: try again, or give this run a -JobStore of its own."),
             "JobStoreTooNew" => (ErrorCategory.ResourceUnavailable, "Update the module: a newer version wrote this store."),
-            _ => (ErrorCategory.ResourceUnavailable, "Check that the server runs and can be reached from here (docs/several-machines.md)."),
+            "JobStoreUnavailable" => (ErrorCategory.ResourceUnavailable, "Check that the server runs and can be reached from here (docs/several-machines.md)."),
+            _ => (ErrorCategory.ResourceUnavailable, "The message says what the store answered; $Error[0].Exception.InnerException has the details."),
         };
         return ErrorRecords.WithAction(e, e.ErrorId, category, location, action);
     }
