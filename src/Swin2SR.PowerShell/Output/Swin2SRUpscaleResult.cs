@@ -44,8 +44,15 @@ public sealed class Swin2SRUpscaleResult
     /// <summary>What to know about a success (an animated GIF cut to its first frame, an alpha channel the format cannot hold).</summary>
     public string[] Warnings { get; init; } = [];
 
+    /// <summary>"WxH" where known, as the views show it, so that a report can select, sort or export it by that name too.</summary>
+    public string? InputSize => Size(InputWidth, InputHeight);
+
+    public string? OutputSize => Size(OutputWidth, OutputHeight);
+
     public string Name => System.IO.Path.GetFileName(InputPath);
     public string Directory => System.IO.Path.GetDirectoryName(InputPath) ?? "";
 
     public override string ToString() => $"{Status}: {InputPath}";
+
+    private static string? Size(int? width, int? height) => width is { } w && height is { } h ? $"{w}x{h}" : null;
 }
