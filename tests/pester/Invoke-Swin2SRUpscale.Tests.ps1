@@ -153,6 +153,8 @@ Describe 'Invoke-Swin2SRUpscale' {
             $said | Should -Match "Upscale '[^']*b\.png' with model 'nearest-x2'"
             $forced = (Invoke-ChildPwsh -Command "Import-Module '$ModulePath'; `$env:SWIN2SR_JOBSTORE = '$(Join-Path $root 'jobs.db')'; Get-ChildItem -LiteralPath '$in' -File | Invoke-Swin2SRUpscale -Model '$NearestX2' -OutputDirectory '$out' -WhatIf -Force") -join "`n"
             $forced | Should -Match "Upscale '[^']*a\.png' with model 'nearest-x2'"
+            $named = (Invoke-ChildPwsh -Command "Import-Module '$ModulePath'; `$env:SWIN2SR_JOBSTORE = '$(Join-Path $root 'jobs.db')'; Get-ChildItem -LiteralPath '$in' -File | Invoke-Swin2SRUpscale -Model '$NearestX2' -OutputDirectory '$out' -WhatIf -JobName nightly") -join "`n"
+            $named | Should -Match "Skip '[^']*a\.png' unless job 'nightly' made its output from an older version of it"
         }
 
         It 'skips an existing output unless -Force is given' {
