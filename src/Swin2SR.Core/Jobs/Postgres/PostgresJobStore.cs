@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using Npgsql;
 
@@ -290,6 +291,7 @@ public sealed class PostgresJobStore : IJobStore
     /// <summary>Runs one operation on a pooled connection, retrying transient failures; failures become clear store errors.</summary>
     private T Run<T>(Func<NpgsqlConnection, bool, T> operation, Action<Exception>? beforeFirstWait = null)
     {
+        var trying = Stopwatch.StartNew();
         try
         {
             return _retry.Run(retry =>
@@ -300,7 +302,7 @@ public sealed class PostgresJobStore : IJobStore
         }
         catch (NpgsqlException e)
         {
-            throw Describe(e);
+            throw Describe(e, trying.Elapsed);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -317,12 +319,13 @@ public sealed class PostgresJobStore : IJobStore
         return result;
     });
 
-    private JobStoreException Describe(NpgsqlException e) => e switch
+    /// <param name="tried">How long it was tried: the retries stop before the budget when the next wait would pass it.</param>
+    private JobStoreException Describe(NpgsqlException e, TimeSpan tried) => e switch
     {
         _ when TransientRetry.IsUnknownHost(e) => new JobStoreException(
             $"The job store '{Location}' cannot be reached: its host name does not resolve ({e.InnerException!.Message}). Check the host of the connection string.", e),
         _ when TransientRetry.IsTransient(e) => new JobStoreException(
-            $"The job store '{Location}' could not be reached for {_retryBudget.TotalSeconds:0} s (the server is down, restarting or unreachable): {e.Message}", e),
+            $"The job store '{Location}' could not be reached: tried for {tried.TotalSeconds:0.0} s, of up to {_retryBudget.TotalSeconds:0} s (the server is down, restarting or unreachable): {e.Message}", e),
         PostgresException { SqlState: var state } p when state.StartsWith("28", StringComparison.Ordinal) => new JobStoreException(
             $"The job store '{Location}' refused the login: {p.MessageText}. Give the password with -Credential, in the connection string, or in a pgpass file.", e, "JobStoreAccessDenied"),
         PostgresException { SqlState: "42501" } p => new JobStoreException(
