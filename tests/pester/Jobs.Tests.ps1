@@ -149,6 +149,19 @@ Describe 'Jobs' {
             $said | Should -Match '\(3 items; outputs are kept\)'
         }
 
+        It 'keeps the outputs it made in place when a later run''s inputs widen the folder it mirrors, and does not redo them' {
+            $null = New-TestImage (Join-Path $in 'b' 'sub' 'x.png')
+            $null = New-TestImage (Join-Path $in 'b' 'y.png') -Seed 2
+            $first = Get-ChildItem -LiteralPath $in -Recurse -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName grow
+            ($first.OutputPath | Sort-Object) | Should -Be @((Join-Path $out 'sub' 'x.png'), (Join-Path $out 'y.png'))
+            $null = New-TestImage (Join-Path $in 'a' 'new.png') -Seed 3
+
+            $second = Get-ChildItem -LiteralPath $in -Recurse -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName grow
+            ($second | Where-Object Name -ne 'new.png').ErrorId | Should -Be @('AlreadyDone', 'AlreadyDone') -Because 'unchanged inputs are not done again'
+            ($second | Where-Object Name -eq 'new.png').OutputPath | Should -Be (Join-Path $out 'a' 'new.png')
+            Test-Path -LiteralPath (Join-Path $out 'b') | Should -BeFalse -Because 'no second copy of the outputs already made'
+        }
+
         It 'lists the items of the job of piped results, once' {
             $results = New-TestImageSet $in 3 | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName listed
             $items = $results | Get-Swin2SRJobItem -ErrorVariable problems -ErrorAction SilentlyContinue

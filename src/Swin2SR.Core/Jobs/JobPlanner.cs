@@ -19,6 +19,8 @@ public static class JobPlanner
         var recordedOptions = options with { OutputRoot = root };
         var job = store.CreateOrUpdateJob(jobName, recordedOptions);
         var planned = OutputPlanner.Plan(inputs, options.OutputDirectory, Enum.Parse<OutputFormat>(options.Format, ignoreCase: true), root);
+        if (existing?.Options.OutputRoot is { Length: > 0 } previousRoot && previousRoot != root)
+            planned = KeepDoneOutputsInPlace(store, job.Id, planned);
         string hash = recordedOptions.OutputHash();
         var items = planned.Select(p =>
         {
@@ -38,6 +40,18 @@ public static class JobPlanner
         }
         var doneSet = added.AlreadyDone.ToHashSet();
         return (job, planned.Where(p => doneSet.Contains(p.InputPath)).ToList(), added);
+    }
+
+    /// <summary>
+    /// New inputs outside the job's folder widened the root its structure is mirrored from, which moves every planned
+    /// output (E:\enhanced\sub\x.jpg becomes E:\enhanced\b\sub\x.jpg): an input already done keeps the output it
+    /// has, instead of being done again into the new place (a nightly job would redo everything the night a new
+    /// folder appeared, and keep both copies). Only the new inputs take the wider layout.
+    /// </summary>
+    private static IReadOnlyList<UpscaleItem> KeepDoneOutputsInPlace(IJobStore store, long jobId, IReadOnlyList<UpscaleItem> planned)
+    {
+        var made = store.Items(jobId, [ItemStatus.Succeeded]).ToDictionary(i => i.InputPath, i => i.OutputPath);
+        return planned.Select(p => made.TryGetValue(p.InputPath, out var output) && File.Exists(output) ? p with { OutputPath = output } : p).ToList();
     }
 
     /// <summary>The result reported for an input the journal says is done: Skipped, with the reason.</summary>
