@@ -162,6 +162,13 @@ Describe 'Jobs' {
             Test-Path -LiteralPath (Join-Path $out 'b') | Should -BeFalse -Because 'no second copy of the outputs already made'
         }
 
+        It 'says when a resumed job has nothing left to do' {
+            $null = New-TestImage (Join-Path $in 'a.png') | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName finished
+            $results = Resume-Swin2SRJob finished -WarningVariable said -WarningAction SilentlyContinue
+            $results | Should -BeNullOrEmpty
+            $said.Message | Should -Contain "Job 'finished' has nothing left to do: no image is pending (-RetryFailed also redoes the ones that failed)."
+        }
+
         It 'lists the items of the job of piped results, once' {
             $results = New-TestImageSet $in 3 | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName listed
             $items = $results | Get-Swin2SRJobItem -ErrorVariable problems -ErrorAction SilentlyContinue

@@ -34,7 +34,16 @@ public sealed class ResumeSwin2SRJobCommand : UpscaleCommandBase
             if (!_resumed.Add(name))
                 continue;
             if (ShouldProcess(name, RetryFailed ? "Resume the Swin2SR job, its failed images too" : "Resume the Swin2SR job"))
-                Execute(() => UpscaleRun.StartResume(Store, name, RetryFailed, PathMap, Devices));
+                Execute(() => UpscaleRun.StartResume(Store, name, RetryFailed, PathMap, Devices), SayIfNothingIsLeft);
         }
+    }
+
+    /// <summary>A resume of a finished job writes no results: it says so, rather than end without a word.</summary>
+    private void SayIfNothingIsLeft(UpscaleRun run)
+    {
+        if (run.Total == 0)
+            WriteWarning(RetryFailed
+                ? $"Job '{run.JobName}' has nothing left to do: no image is pending or failed."
+                : $"Job '{run.JobName}' has nothing left to do: no image is pending (-RetryFailed also redoes the ones that failed).");
     }
 }
