@@ -162,6 +162,16 @@ Describe 'Jobs' {
             Test-Path -LiteralPath (Join-Path $out 'b') | Should -BeFalse -Because 'no second copy of the outputs already made'
         }
 
+        It 'says how the device was chosen once when several jobs are resumed in one pipeline' {
+            $null = New-TestImage (Join-Path $in 'a.png') | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName first -QueueOnly
+            $null = New-TestImage (Join-Path $in 'b.png') -Seed 2 | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName second -QueueOnly
+            # -Device Auto on a machine without a GPU says why it runs on the CPU: once, not once per job.
+            $results = 'first', 'second' | Resume-Swin2SRJob -WarningVariable said -WarningAction SilentlyContinue
+            $results.Status | Should -Be @('Succeeded', 'Succeeded')
+            @($said.Message | Where-Object { $_ -like 'Running on the CPU*' }).Count | Should -Be 1
+            @($said.Message | Group-Object | Where-Object Count -gt 1) | Should -BeNullOrEmpty -Because 'no warning is repeated for the second job'
+        }
+
         It 'says when a resumed job has nothing left to do' {
             $null = New-TestImage (Join-Path $in 'a.png') | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName finished
             $results = Resume-Swin2SRJob finished -WarningVariable said -WarningAction SilentlyContinue

@@ -39,6 +39,8 @@ public abstract class UpscaleCommandBase : JobStoreCommandBase, IRunOutput
 
     /// <summary>Starts a run and either drains it here or hands it to a background job.</summary>
     /// <param name="started">Told of the run once it has started, when its job surely exists.</param>
+    private readonly HashSet<string> _deviceWarningsShown = new(StringComparer.Ordinal);
+
     private protected void Execute(Func<UpscaleRun> start, Action<UpscaleRun>? started = null)
     {
         UpscaleRun run;
@@ -46,6 +48,7 @@ public abstract class UpscaleCommandBase : JobStoreCommandBase, IRunOutput
         {
             run = start();
             run.StoreArgument = Store.Argument;
+            run.LeaveOutDeviceWarningsShown(_deviceWarningsShown);
         }
         catch (SetupFailedException e) when (!e.Terminating)
         {

@@ -302,6 +302,12 @@ internal sealed class UpscaleRun : IDisposable
 
     private Queue<string> _deviceWarnings = new();
 
+    /// <summary>
+    /// Leaves out the device warnings a command already showed for an earlier run (several jobs resumed in one
+    /// pipeline each said "Running on the CPU ..."), and records the rest as shown.
+    /// </summary>
+    public void LeaveOutDeviceWarningsShown(HashSet<string> shown) => _deviceWarnings = new(_deviceWarnings.Where(shown.Add));
+
     /// <summary>How the devices were chosen, then what the scheduler adapted (smaller batches or tiles, a failed device): warnings.</summary>
     public bool TryTakeNote(out string note) => _deviceWarnings.TryDequeue(out note!) || _runner.TryTakeNote(out note);
 
