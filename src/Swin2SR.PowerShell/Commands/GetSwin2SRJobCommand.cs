@@ -15,7 +15,6 @@ public sealed class GetSwin2SRJobCommand : JobCommandBase
 
     protected override void ProcessRecord()
     {
-        foreach (var pattern in Name ?? ["*"])
-            ForEachJob(pattern, name => WriteObject(Queries.Summary(name)));
+        ForEachJob(Name ?? ["*"], name => WriteObject(Queries.Summary(name)));
     }
 }

@@ -15,21 +15,15 @@ public sealed class GetSwin2SRJobItemCommand : JobCommandBase
     [ArgumentCompleter(typeof(JobNameCompleter))]
     public string[] JobName { get; set; } = [];
 
-    private readonly HashSet<string> _patterns = new(StringComparer.Ordinal), _jobs = new(StringComparer.Ordinal);
-
     [Parameter]
     public Swin2SRJobItemStatus[]? Status { get; set; }
 
     protected override void ProcessRecord()
     {
-        // The results of one run piped in name its job once each: its items are listed once.
-        foreach (var pattern in JobName.Where(_patterns.Add))
-            ForEachJob(pattern, name =>
-            {
-                if (!_jobs.Add(name))
-                    return;
-                foreach (var item in Queries.Items(name, Status))
-                    WriteObject(item);
-            });
+        ForEachJob(JobName, name =>
+        {
+            foreach (var item in Queries.Items(name, Status))
+                WriteObject(item);
+        });
     }
 }

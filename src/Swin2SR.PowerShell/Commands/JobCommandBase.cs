@@ -26,19 +26,27 @@ public abstract class JobCommandBase : JobStoreCommandBase
         }
     }
 
-    /// <summary>Runs one per-job action; a job that does not exist (or a store error) is an error record, not the end.</summary>
-    private protected void ForEachJob(string pattern, Action<string> action)
+    private readonly HashSet<string> _patternsSeen = new(StringComparer.Ordinal), _jobsSeen = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Runs one per-job action for each job the patterns name, once per job in the whole command: the items or
+    /// results of one job piped in name it once each, and patterns may overlap ('night*', 'nightly'). A job that
+    /// does not exist (or a store error) is an error record, not the end.
+    /// </summary>
+    private protected void ForEachJob(IEnumerable<string> patterns, Action<string> action)
     {
-        IReadOnlyList<string> names;
-        try
+        foreach (var pattern in patterns.Where(_patternsSeen.Add))
         {
-            names = WildcardPattern.ContainsWildcardCharacters(pattern) ? Queries.Names(pattern) : [pattern];
-            foreach (var name in names)
-                action(name);
-        }
-        catch (SetupFailedException e)
-        {
-            WriteError(e.Record);
+            try
+            {
+                var names = WildcardPattern.ContainsWildcardCharacters(pattern) ? Queries.Names(pattern) : [pattern];
+                foreach (var name in names.Where(_jobsSeen.Add))
+                    action(name);
+            }
+            catch (SetupFailedException e)
+            {
+                WriteError(e.Record);
+            }
         }
     }
 

@@ -14,8 +14,6 @@ public sealed class RemoveSwin2SRJobCommand : JobCommandBase
     [ArgumentCompleter(typeof(JobNameCompleter))]
     public string[] JobName { get; set; } = [];
 
-    private readonly HashSet<string> _patterns = new(StringComparer.Ordinal), _jobs = new(StringComparer.Ordinal);
-
     /// <summary>
     /// Remove a job even while workers are running it: their outcomes are no longer journaled, and they end when
     /// their next claim finds nothing.
@@ -25,22 +23,17 @@ public sealed class RemoveSwin2SRJobCommand : JobCommandBase
 
     protected override void ProcessRecord()
     {
-        // The items of one job piped in name it once each, and patterns may overlap ('night*', 'nightly'): each job
-        // is asked about and acted on once.
-        foreach (var pattern in JobName.Where(_patterns.Add))
-            ForEachJob(pattern, name =>
+        ForEachJob(JobName, name =>
+        {
+            var job = Queries.Summary(name);
+            if (job.Workers.Length > 0 && !Force)
             {
-                if (!_jobs.Add(name))
-                    return;
-                var job = Queries.Summary(name);
-                if (job.Workers.Length > 0 && !Force)
-                {
-                    WriteError(new ErrorRecord(new InvalidOperationException($"Job '{name}' is running ({string.Join(", ", job.Workers)}); stop it first, or use -Force."),
-                        "JobIsRunning", ErrorCategory.ResourceBusy, name));
-                    return;
-                }
-                if (ShouldProcess(name, $"Remove Swin2SR job ({job.Total} {(job.Total == 1 ? "item" : "items")}; outputs are kept)"))
-                    Queries.Remove(name, workersRunning: job.Workers.Length > 0);
-            });
+                WriteError(new ErrorRecord(new InvalidOperationException($"Job '{name}' is running ({string.Join(", ", job.Workers)}); stop it first, or use -Force."),
+                    "JobIsRunning", ErrorCategory.ResourceBusy, name));
+                return;
+            }
+            if (ShouldProcess(name, $"Remove Swin2SR job ({job.Total} {(job.Total == 1 ? "item" : "items")}; outputs are kept)"))
+                Queries.Remove(name, workersRunning: job.Workers.Length > 0);
+        });
     }
 }

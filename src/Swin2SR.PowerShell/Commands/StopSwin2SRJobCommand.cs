@@ -18,26 +18,19 @@ public sealed class StopSwin2SRJobCommand : JobCommandBase
     [ArgumentCompleter(typeof(JobNameCompleter))]
     public string[] JobName { get; set; } = [];
 
-    private readonly HashSet<string> _patterns = new(StringComparer.Ordinal), _jobs = new(StringComparer.Ordinal);
-
     /// <summary>Emit the job after the request, to see its state.</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
     protected override void ProcessRecord()
     {
-        // The items of one job piped in name it once each, and patterns may overlap ('night*', 'nightly'): each job
-        // is asked about and acted on once.
-        foreach (var pattern in JobName.Where(_patterns.Add))
-            ForEachJob(pattern, name =>
-            {
-                if (!_jobs.Add(name))
-                    return;
-                if (!ShouldProcess(name, "Stop Swin2SR job"))
-                    return;
-                Queries.RequestStop(name);
-                if (PassThru)
-                    WriteObject(Queries.Summary(name));
-            });
+        ForEachJob(JobName, name =>
+        {
+            if (!ShouldProcess(name, "Stop Swin2SR job"))
+                return;
+            Queries.RequestStop(name);
+            if (PassThru)
+                WriteObject(Queries.Summary(name));
+        });
     }
 }
