@@ -19,30 +19,27 @@ internal static class ModelErrorRecords
             ModelInstallError.WriteFailed => ("ModelWriteFailed", ErrorCategory.WriteError, $"Check the permissions of the model folder, or set $env:{ModelStore.EnvironmentVariable}."),
             _ => ("ModelDownloadFailed", ErrorCategory.InvalidResult, "Try again later."),
         };
-        return Record(e, id, category, e.Model, action);
+        return ErrorRecords.WithAction(e, id, category, e.Model, action);
     }
 
     public static ErrorRecord NotInCatalog(string name, string catalog) =>
-        Record(new ItemNotFoundException($"Model '{name}' is not in the catalog '{catalog}'."), "ModelNotInCatalog", ErrorCategory.ObjectNotFound, name,
+        ErrorRecords.WithAction(new ItemNotFoundException($"Model '{name}' is not in the catalog '{catalog}'."), "ModelNotInCatalog", ErrorCategory.ObjectNotFound, name,
             "Get-Swin2SRModel lists the models that can be installed.");
 
     public static ErrorRecord NotFound(string name) =>
-        Record(new ItemNotFoundException($"No model matches '{name}'."), "ModelNotFound", ErrorCategory.ObjectNotFound, name,
+        ErrorRecords.WithAction(new ItemNotFoundException($"No model matches '{name}'."), "ModelNotFound", ErrorCategory.ObjectNotFound, name,
             "Get-Swin2SRModel without -Name lists every model.");
 
     public static ErrorRecord Catalog(ModelCatalogException e) =>
         e.Unreadable
-            ? Record(e, "CatalogUnavailable", ErrorCategory.ReadError, e.CatalogSource, "Check the path or address given to -Catalog.")
-            : Record(e, "CatalogInvalid", ErrorCategory.InvalidData, e.CatalogSource, "Correct the catalog file.");
+            ? ErrorRecords.WithAction(e, "CatalogUnavailable", ErrorCategory.ReadError, e.CatalogSource, "Check the path or address given to -Catalog.")
+            : ErrorRecords.WithAction(e, "CatalogInvalid", ErrorCategory.InvalidData, e.CatalogSource, "Correct the catalog file.");
 
     public static ErrorRecord NoModelFolder() =>
-        Record(new InvalidOperationException($"There is no folder to install models into: this account has no local data folder and $env:{ModelStore.EnvironmentVariable} is not set."),
+        ErrorRecords.WithAction(new InvalidOperationException($"There is no folder to install models into: this account has no local data folder and $env:{ModelStore.EnvironmentVariable} is not set."),
             "ModelFolderUnavailable", ErrorCategory.ResourceUnavailable, null, $"Set $env:{ModelStore.EnvironmentVariable} to a folder for the models.");
 
     public static ErrorRecord FolderIsFile(string folder, string file) =>
-        Record(new IOException($"The model folder '{folder}' cannot be used: '{file}' is a file, not a folder."),
+        ErrorRecords.WithAction(new IOException($"The model folder '{folder}' cannot be used: '{file}' is a file, not a folder."),
             "ModelFolderUnavailable", ErrorCategory.ResourceUnavailable, folder, $"Move the file away, or set $env:{ModelStore.EnvironmentVariable} to a folder for the models.");
-
-    private static ErrorRecord Record(Exception e, string id, ErrorCategory category, object? target, string action) =>
-        ErrorRecords.WithAction(e, id, category, target, action);
 }
