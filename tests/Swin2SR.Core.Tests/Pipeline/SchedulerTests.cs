@@ -2,6 +2,7 @@ using Microsoft.ML.OnnxRuntime;
 using Swin2SR.Core.Inference;
 using Swin2SR.Core.Pipeline;
 using Swin2SR.Core.Tests.Support;
+using Swin2SR.Core.Tiling;
 
 namespace Swin2SR.Core.Tests.Pipeline;
 
@@ -17,8 +18,10 @@ public class SchedulerTests : IDisposable
     // The blur model on noise images is no super-resolution: the quality gate is off here (QualityGateTests cover it).
     private static readonly UpscaleOptions Options = new() { TileSize = 32, TileOverlap = 8, BatchSize = 4, IoThreads = 1, MaxImagesInFlight = 4, MinConsistencyPsnr = 0 };
 
-    /// <summary>The tile sizes of <see cref="Options"/> are 48, 40 and 32: each with room for 16 pixels of edge context.</summary>
-    private const int SmallestTile = 32;
+    /// <summary>The tile sizes a CPU run of <see cref="Options"/> takes, largest first (48, 40, 32: with room for the edge context).</summary>
+    private static readonly IReadOnlyList<int> TileSizes = TileSizeChooser.EveryWindowMultiple(Options.TileSize, 8);
+
+    private static int SmallestTile => TileSizes[^1];
 
     /// <summary>Slower than decoding, as a real model is: tiles queue up, so two devices both get work.</summary>
     private static readonly TimeSpan DeviceLatency = TimeSpan.FromMilliseconds(30);
@@ -165,7 +168,7 @@ public class SchedulerTests : IDisposable
     {
         var reference = Reference();
         // Two of the smallest tiles fit at once, a batch of four larger ones never: each lane halves its batch, and says so.
-        const int budget = 2 * SmallestTile * SmallestTile;
+        int budget = 2 * SmallestTile * SmallestTile;
         using var device = new ScriptedRunner(Model, "cpu", (_, batch, tile) =>
             batch * tile * tile > budget ? new DeviceOutOfMemoryException("cpu", batch, tile) : null, DeviceLatency, cores: 2);
         var results = RunOn([device], "lanes-oom", out var notes);
@@ -213,15 +216,16 @@ public class SchedulerTests : IDisposable
     public void Out_of_memory_halves_the_batch_and_then_cuts_smaller_tiles_without_losing_a_tile()
     {
         var reference = Reference();
-        // A device that can hold two 32x32 tiles at once, one 40x40, but never a 48x48 one.
-        const int budget = 2 * SmallestTile * SmallestTile;
+        // A device that can hold two of the smallest tiles at once, one of the next size, but never one of the largest.
+        int budget = 2 * SmallestTile * SmallestTile;
+        Assert.True(TileSizes.Count == 3 && TileSizes[1] * TileSizes[1] <= budget && TileSizes[0] * TileSizes[0] > budget, string.Join(",", TileSizes));
         using var small = new ScriptedRunner(Model, "cpu:small", (_, batch, tile) =>
             batch * tile * tile > budget ? new DeviceOutOfMemoryException("cpu:small", batch, tile) : null);
         var results = RunOn([small], "oom", out var notes);
         AssertSameBytes(reference, results);
         Assert.All(small.Shapes, s => Assert.True(s.Batch * s.Tile * s.Tile <= budget));
         Assert.Contains(notes, n => n.Contains("batch size now"));
-        Assert.Contains(notes, n => n.Contains("cut again into 40x40 tiles"));
+        Assert.Contains(notes, n => n.Contains($"cut again into {TileSizes[1]}x{TileSizes[1]} tiles"));
     }
 
     [Fact]
