@@ -108,6 +108,40 @@ Describe 'A job shared through PostgreSQL' {
         finally { $workers | Where-Object { -not $_.HasExited } | ForEach-Object { $_.Kill() } }
     }
 
+    It 'shares a small job with a worker that starts after the first one has claimed all of it' {
+        $count = 24
+        $null = New-TestImageSet $in $count -Width 96 -Height 96
+        $null = Get-ChildItem -LiteralPath $in -File |
+            Invoke-Swin2SRUpscale -Model $NearestX4 -OutputDirectory $out -JobName small -JobStore $db.Store -QueueOnly -TileSize 8 -TileOverlap 0 -BatchSize 1
+        $countOf = { param($name) Join-Path $root "$name.count" }
+        $first = Start-Worker $db.Store "@(Resume-Swin2SRJob small).Count | Set-Content '$(& $countOf first)'"
+        $late = $null
+        try {
+            # Frozen once it works, the first worker holds the whole job: what it has begun, and the rest queued.
+            Wait-Until { @(Get-Swin2SRJobItem small -Status Pending -JobStore $db.Store | Where-Object { -not $_.Worker }).Count -eq 0 } -TimeoutSeconds 120
+            & kill -STOP $first.Id
+            $items = Get-Swin2SRJobItem small -JobStore $db.Store
+            $queued = @($items | Where-Object { $_.Status -eq 'Pending' -and $_.Worker })
+            $queued.Count | Should -BeGreaterThan 2
+
+            $late = Start-Worker $db.Store "@(Resume-Swin2SRJob small).Count | Set-Content '$(& $countOf late)'"
+            # The late worker takes half of that queue again and again, down to one image, while the first sleeps.
+            Wait-Until { @(Get-Swin2SRJobItem small -Status Pending -JobStore $db.Store | Where-Object Worker -like "*:$($first.Id):*").Count -le 1 } -TimeoutSeconds 120
+            & kill -CONT $first.Id
+
+            foreach ($w in $first, $late) { $w.WaitForExit(240000) | Should -BeTrue }
+            @($first.ExitCode, $late.ExitCode) | Should -Be @(0, 0) -Because "$($first.StdErr.Result) $($late.StdErr.Result)"
+            $done = @{ first = [int](Get-Content (& $countOf first)); late = [int](Get-Content (& $countOf late)) }
+            $done.late | Should -BeGreaterOrEqual ([Math]::Floor($queued.Count / 2)) -Because 'the late worker took over at least the first half it was offered'
+            $done.first + $done.late | Should -Be $count -Because 'each image was reported by one worker only'
+            $items = Get-Swin2SRJobItem small -JobStore $db.Store
+            $items.Status | Sort-Object -Unique | Should -Be 'Succeeded'
+            $items.Attempts | Sort-Object -Unique | Should -Be 1
+            Get-OutputCount $out | Should -Be $count
+        }
+        finally { $first, $late | Where-Object { $_ -and -not $_.HasExited } | ForEach-Object { & kill -CONT $_.Id; $_.Kill() } }
+    }
+
     It 'keeps working through a database restart: workers pause, reconnect and lose nothing' {
         $count = 200
         $null = New-TestImageSet $in $count -Width 24 -Height 24

@@ -40,15 +40,35 @@ public interface IJobStore : IDisposable
     /// <summary>Makes the leases of these (dead) workers expire now, so their items can be claimed.</summary>
     void ExpireWorkers(long jobId, IReadOnlyCollection<string> workerIds);
 
-    /// <summary>Leases up to <paramref name="max"/> Pending items that no worker has lost.</summary>
+    /// <summary>
+    /// Leases up to <paramref name="max"/> items, first by id: Pending ones that no worker has lost, and queued ones
+    /// (claimed, never begun) whose worker's lease expired. A claimed item is only queued until <see cref="TryBegin"/>.
+    /// </summary>
     IReadOnlyList<ClaimedItem> Claim(long jobId, string workerId, int max, DateTimeOffset leaseUntil);
 
     /// <summary>
-    /// Leases one suspect, the first by id, or none: a Running item whose lease expired (taking it over counts a lost
-    /// lease), or a Pending one that was lost before. A worker claims one only when it holds nothing else, and runs it
-    /// alone, so that a crash counts only against the image that caused it.
+    /// Marks a leased item begun: its worker starts on it now. A worker lost after this counts a lost lease against
+    /// the item; one lost before loses nothing. Repeatable; false when the item is no longer this worker's (another
+    /// took it over, <see cref="StealQueued"/>), and then the caller must leave it alone.
+    /// </summary>
+    bool TryBegin(string workerId, long itemId);
+
+    /// <summary>
+    /// Leases items that another live worker has queued and not begun, so that a worker with nothing to claim shares
+    /// a small job: the last half of the longest such queue (what its owner would reach last), at most
+    /// <paramref name="max"/>; nothing from a queue of one.
+    /// </summary>
+    IReadOnlyList<ClaimedItem> StealQueued(long jobId, string workerId, int max, DateTimeOffset leaseUntil);
+
+    /// <summary>
+    /// Leases one suspect, the first by id, or none: a Running item begun under a lease that expired (taking it over
+    /// counts a lost lease), or a Pending one that was lost before. A worker claims one only when it holds nothing
+    /// else, and runs it alone, so that a crash counts only against the image that caused it.
     /// </summary>
     ClaimedItem? ClaimSuspect(long jobId, string workerId, DateTimeOffset leaseUntil);
+
+    /// <summary>How many items workers other than this one hold, begun or queued.</summary>
+    int ItemsHeldByOthers(long jobId, string workerId);
 
     /// <summary>Commits outcomes; returns how many were still leased by this worker (the others were taken over).</summary>
     int Complete(string workerId, IReadOnlyList<ItemOutcome> outcomes);
@@ -57,8 +77,10 @@ public interface IJobStore : IDisposable
 
     bool IsStopRequested(long jobId);
 
+    /// <summary>Counts and rates; an item a worker has queued and not begun counts as Pending.</summary>
     JobSummary Summarize(JobRecord job, Func<WorkerRecord, bool> isAlive);
 
+    /// <summary>The items, first by id; one a worker has queued and not begun is Pending, with that worker as its lease owner.</summary>
     IReadOnlyList<ItemRecord> Items(long jobId, IReadOnlyCollection<ItemStatus>? statuses);
 
     void RemoveJob(long jobId);

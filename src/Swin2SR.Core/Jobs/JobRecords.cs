@@ -8,14 +8,14 @@ public sealed record NewItem(string InputPath, string OutputPath, string OutputF
 
 /// <summary>An item claimed by a worker: it holds the lease until it reports the outcome.</summary>
 /// <param name="MayOverwrite">
-/// The job wrote this output before, or an earlier claim of this item ended without an outcome (a worker killed
-/// between renaming its output into place and committing): an existing file is then the job's own to replace.
+/// The job wrote this output before, or an earlier attempt that began this item ended without an outcome (a worker
+/// killed between renaming its output into place and committing): an existing file is then the job's own to replace.
 /// </param>
 /// <param name="LostLeases">
-/// How often a worker ended (crashed, was killed) while holding this item, counted when another takes it over. Above
-/// zero the item is a suspect (<see cref="IJobStore.ClaimSuspect"/>).
+/// How often a worker ended (crashed, was killed) while working on this item, counted when another takes it over.
+/// Above zero the item is a suspect (<see cref="IJobStore.ClaimSuspect"/>).
 /// </param>
-public sealed record ClaimedItem(long Id, string InputPath, string OutputPath, string OutputFormat, int Attempts, bool MayOverwrite, int LostLeases);
+public sealed record ClaimedItem(long Id, string InputPath, string OutputPath, string OutputFormat, bool MayOverwrite, int LostLeases);
 
 /// <summary>The outcome of one claimed item, committed in batches.</summary>
 /// <param name="Metrics">The quality gate's measurements as JSON (<see cref="global::Swin2SR.Core.Quality.QualityMetrics"/>), when the image reached it.</param>

@@ -38,6 +38,8 @@ public sealed class JobRunner
     private readonly ConcurrentQueue<string> _details = new();
     private readonly ConcurrentQueue<string> _notes = new();
     private UpscalePipeline? _pipeline;
+    // Leases this worker holds: items claimed and not yet committed (see RunAsync).
+    private SemaphoreSlim? _leases;
     // Items handed to the pipeline whose outcomes are not committed yet: none, before a suspect runs alone.
     private int _uncommitted;
     private bool _warnedOfSuspects;
@@ -112,20 +114,19 @@ public sealed class JobRunner
     {
         var token = _stop.Token;
         Task feeder = Task.CompletedTask, watcher = Task.CompletedTask;
-        SemaphoreSlim? leases = null;
         bool registered = false;
         try
         {
             _store.RegisterWorker(_job.Id, _worker);
             registered = true;
-            var pipeline = _pipeline = UpscalePipeline.Start(_devices, _claimed.Reader, _options, token);
+            var pipeline = _pipeline = UpscalePipeline.Start(_devices, _claimed.Reader, _options, token, Begin);
             LeaseLimit = pipeline.ItemsHeld + 2 * ClaimBatch + JournalBatch;
-            // Leases this worker holds: items claimed and not yet committed. The pipeline alone does not bound
+            // The pipeline alone does not bound
             // them: it frees its room when an image is written, and its outcome may then wait for the journal (a
             // store slow to answer, a process still starting up: seen 104 items claimed with none committed).
             // Bounded here, a worker claims no further ahead of its journal than it needs to stay busy, so others
             // get their share and a worker that dies leaves only that many leases to take over.
-            leases = new SemaphoreSlim(LeaseLimit);
+            var leases = _leases = new SemaphoreSlim(LeaseLimit);
             feeder = Task.Run(() => FeedAsync(pipeline, leases, token));
             watcher = Task.Run(() => WatchAsync(token));
             await JournalAsync(pipeline, leases).ConfigureAwait(false);
@@ -150,15 +151,16 @@ public sealed class JobRunner
             if (registered)
                 _store.UnregisterWorker(_job.Id, _worker.Id);
             _stop.Dispose();
-            leases?.Dispose();
+            _leases?.Dispose();
         }
     }
 
     /// <summary>
     /// Claims a few items at a time, only as fast as the pipeline takes them and within the lease limit, so other
-    /// workers get their share. When no fresh item is left it takes over suspects (items a worker lost), one at a
-    /// time. With nothing left to claim it stays while other workers hold items: one that dies leaves them to
-    /// whoever is still running, not to the next Resume.
+    /// workers get their share. When no fresh item is left it takes queued items from a worker that has more than it
+    /// will begin soon (a small job shared by workers that started one after the other), then suspects (items a
+    /// worker lost), one at a time. With nothing left to claim it stays while other workers hold items: one that dies
+    /// leaves them to whoever is still running, not to the next Resume.
     /// </summary>
     private async Task FeedAsync(UpscalePipeline pipeline, SemaphoreSlim leases, CancellationToken token)
     {
@@ -171,13 +173,18 @@ public sealed class JobRunner
                     await leases.WaitAsync(token).ConfigureAwait(false);
                 RecoverDeadLocalWorkers();
                 var claimed = _store.Claim(_job.Id, _worker.Id, ClaimBatch, LeaseUntil);
+                if (claimed.Count == 0 && _store.StealQueued(_job.Id, _worker.Id, ClaimBatch, LeaseUntil) is { Count: > 0 } stolen)
+                {
+                    _details.Enqueue($"Took {stolen.Count} queued {(stolen.Count == 1 ? "image" : "images")} over from a worker that held more than it could begin soon.");
+                    claimed = stolen;
+                }
                 if (claimed.Count < ClaimBatch)
                     leases.Release(ClaimBatch - claimed.Count);
                 foreach (var c in claimed)
                     await HandOverAsync(ToItem(c), token).ConfigureAwait(false);
                 if (claimed.Count > 0 || await TakeOverSuspectAsync(pipeline, leases, token).ConfigureAwait(false))
                     continue;
-                int heldByOthers = ItemsHeldByOthers();
+                int heldByOthers = _store.ItemsHeldByOthers(_job.Id, _worker.Id);
                 if (heldByOthers == 0)
                     break;
                 if (!standingBy)
@@ -193,6 +200,19 @@ public sealed class JobRunner
     }
 
     private DateTimeOffset LeaseUntil => DateTimeOffset.UtcNow + _leaseDuration;
+
+    /// <summary>
+    /// Tells the store this worker starts on the item now (the pipeline asks as it takes the item up). One that another
+    /// worker took over while it waited in this worker's queue is dropped, and its lease with it.
+    /// </summary>
+    private bool Begin(UpscaleItem item)
+    {
+        if (_store.TryBegin(_worker.Id, item.Id))
+            return true;
+        Interlocked.Decrement(ref _uncommitted);
+        _leases!.Release();
+        return false;
+    }
 
     private UpscaleItem ToItem(ClaimedItem c) => new(_paths.Map(c.InputPath), _paths.Map(c.OutputPath), c.OutputFormat, c.Id, c.MayOverwrite);
 
@@ -246,8 +266,6 @@ public sealed class JobRunner
         while (Volatile.Read(ref _uncommitted) > 0)
             await Task.Delay(10, token).ConfigureAwait(false);
     }
-
-    private int ItemsHeldByOthers() => _store.Items(_job.Id, [ItemStatus.Running]).Count(i => i.LeaseOwner != _worker.Id);
 
     /// <summary>A worker on this host whose process is gone (killed, crashed, rebooted) cannot finish: free its items now.</summary>
     private void RecoverDeadLocalWorkers()

@@ -25,8 +25,8 @@ internal static class JobSummaries
         // While running: the rate over the last minute (or since the start, if younger). Afterwards: the same over the
         // last stretch of work, the items finished within a minute of the last one, over that minute or, if the
         // stretch was shorter, since the first of them started; over the whole job, a job run night after night
-        // counted the days between runs (0.03 images/s). (Their starts are claims: an item waits in hand before it
-        // runs, so from the first start alone slow images would look slower still.)
+        // counted the days between runs (0.03 images/s). (A start is when a worker took the item up; it may then
+        // wait for room in flight, so from the first start alone slow images would look slower still.)
         double rate = 0;
         if (working && firstStartedMs is { } first)
         {

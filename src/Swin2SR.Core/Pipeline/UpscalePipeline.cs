@@ -13,7 +13,8 @@ namespace Swin2SR.Core.Pipeline;
 /// <summary>
 /// One run: decode -> tile -> batched inference on every device -> stitch -> encode, each stage on its own threads
 /// and joined by bounded channels, so the devices never wait for files and memory does not grow with the input
-/// count. Results arrive on <see cref="Results"/> in completion order; every item is reported exactly once.
+/// count. Results arrive on <see cref="Results"/> in completion order; every item is reported exactly once,
+/// but for one that a job's begin check refuses (another worker took it).
 /// </summary>
 public sealed class UpscalePipeline : IWorkerHost
 {
@@ -31,6 +32,7 @@ public sealed class UpscalePipeline : IWorkerHost
     private readonly SemaphoreSlim _inFlight;
     private readonly MemoryBudget _memory;
     private readonly ChannelReader<UpscaleItem> _items;
+    private readonly Func<UpscaleItem, bool>? _begin;
     private readonly OutputOwners _outputOwners = new();
     // Unbounded: the in-flight limit bounds what it can hold. Besides new images' tiles it takes those of a failed
     // device and of images redone after the quality gate, so it completes only when decoding has finished and no
@@ -51,12 +53,13 @@ public sealed class UpscalePipeline : IWorkerHost
     private int _imagesInFlight;
     private volatile bool _decodingFinished;
 
-    private UpscalePipeline(IReadOnlyList<ITileRunner> devices, ChannelReader<UpscaleItem> items, UpscaleOptions options)
+    private UpscalePipeline(IReadOnlyList<ITileRunner> devices, ChannelReader<UpscaleItem> items, UpscaleOptions options, Func<UpscaleItem, bool>? begin)
     {
         if (devices.Count == 0)
             throw new ArgumentException("At least one device is needed.", nameof(devices));
         _devices = devices;
         _items = items;
+        _begin = begin;
         _options = options;
         var contract = devices[0].Contract;
         _scale = contract.Scale;
@@ -118,9 +121,14 @@ public sealed class UpscalePipeline : IWorkerHost
     }
 
     /// <summary>Starts a run over items that arrive on <paramref name="items"/> (claimed from a job as capacity frees up).</summary>
-    public static UpscalePipeline Start(IReadOnlyList<ITileRunner> devices, ChannelReader<UpscaleItem> items, UpscaleOptions options, CancellationToken cancellation)
+    /// <param name="begin">
+    /// Asked as a decoder takes up each item, before anything is done with it: false drops the item unreported (a job's
+    /// other worker has taken it over while it waited here).
+    /// </param>
+    public static UpscalePipeline Start(IReadOnlyList<ITileRunner> devices, ChannelReader<UpscaleItem> items, UpscaleOptions options, CancellationToken cancellation,
+        Func<UpscaleItem, bool>? begin = null)
     {
-        var pipeline = new UpscalePipeline(devices, items, options);
+        var pipeline = new UpscalePipeline(devices, items, options, begin);
         pipeline.Completion = pipeline.RunAsync(cancellation);
         return pipeline;
     }
@@ -220,6 +228,8 @@ public sealed class UpscalePipeline : IWorkerHost
     {
         await foreach (var item in _items.ReadAllAsync(cancellation).ConfigureAwait(false))
         {
+            if (_begin is not null && !_begin(item))
+                continue;
             if (!_outputOwners.TryClaim(item))
             {
                 Report(Failed(item, OutputFailure.SharedInRun(item.OutputPath), TimeSpan.Zero));

@@ -47,13 +47,13 @@ public sealed class JobRunnerLeaseTests : IDisposable
             // A claim waits for room for a whole claim batch, so claiming stops less than one batch short of the limit.
             int least = limit - JobRunner.ClaimBatch + 1;
             var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (Running(store, job.Id) < least && DateTime.UtcNow < deadline)
+            while (Leased(store, job.Id) < least && DateTime.UtcNow < deadline)
                 await Task.Delay(50);
             await Task.Delay(1000);
-            int held = Running(store, job.Id);
+            int held = Leased(store, job.Id);
             Assert.InRange(held, least, limit);
             await Task.Delay(500);
-            Assert.Equal(held, Running(store, job.Id));
+            Assert.Equal(held, Leased(store, job.Id));
 
             await hold.RollbackAsync();
             Assert.Equal(count, (await ReadAll(runner)).Count);
@@ -76,13 +76,14 @@ public sealed class JobRunnerLeaseTests : IDisposable
         var inputs = Inputs(12);
         using var store = new PostgresJobStore(_connectionString);
         var (job, _, _) = JobPlanner.AddInputs(store, "abandoned", Options, inputs);
-        // A worker on another host holds four items; its heartbeat is fresh, so nothing frees them until its
+        // A worker on another host works on four items; its heartbeat is fresh, so nothing frees them until its
         // lease is made to lapse, as when that host loses the network.
         var now = DateTimeOffset.UtcNow;
         var absent = new WorkerRecord("elsewhere:4242:0badf00d", "elsewhere", 4242, 0, "cpu", now, now, 0);
         store.RegisterWorker(job.Id, absent);
         var abandoned = store.Claim(job.Id, absent.Id, 4, now + JobRunner.DefaultLeaseDuration).Select(c => c.Id).ToHashSet();
         Assert.Equal(4, abandoned.Count);
+        Assert.All(abandoned, id => Assert.True(store.TryBegin(absent.Id, id)));
         using var model = TileModel.LoadCpu(NearestX2, cores: 1);
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 
@@ -91,15 +92,7 @@ public sealed class JobRunnerLeaseTests : IDisposable
         // The lease lapses only once the runner has done everything else and says it stands by. (Lapsing it once the
         // other items were committed raced the runner's last claims: it could take the four over without waiting.)
         const string standingBy = "staying until the other workers finish the 4 items they hold";
-        var details = new List<string>();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!details.Any(d => d.Contains(standingBy)) && DateTime.UtcNow < deadline)
-        {
-            while (runner.TryTakeDetail(out var detail))
-                details.Add(detail);
-            await Task.Delay(50);
-        }
-        Assert.Contains(details, d => d.Contains(standingBy));
+        await DetailsUntil(runner, standingBy);
         Assert.Equal(inputs.Count - abandoned.Count, store.Items(job.Id, [ItemStatus.Succeeded]).Count);
         store.ExpireWorkers(job.Id, [absent.Id]);
         var results = await reading;
@@ -111,6 +104,58 @@ public sealed class JobRunnerLeaseTests : IDisposable
         Assert.All(results, r => Assert.Equal(UpscaleStatus.Succeeded, r.Status));
         var items = store.Items(job.Id, null);
         Assert.All(items, i => Assert.Equal((ItemStatus.Succeeded, abandoned.Contains(i.Id) ? 2 : 1), (i.Status, i.Attempts)));
+    }
+
+    [Fact]
+    public async Task A_worker_that_joins_late_takes_over_what_another_worker_only_queued_and_its_loss_costs_no_lost_lease()
+    {
+        var inputs = Inputs(12);
+        using var store = new PostgresJobStore(_connectionString);
+        var (job, _, _) = JobPlanner.AddInputs(store, "small", Options, inputs);
+        // A live worker on another host claimed the whole small job ahead of its pipeline, and has begun none of it.
+        var now = DateTimeOffset.UtcNow;
+        var early = new WorkerRecord("early:4242:0badf00d", "early", 4242, 0, "cpu", now, now, 0);
+        store.RegisterWorker(job.Id, early);
+        var queued = store.Claim(job.Id, early.Id, 12, now + JobRunner.DefaultLeaseDuration);
+        Assert.Equal(12, queued.Count);
+        using var model = TileModel.LoadCpu(NearestX2, cores: 1);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        var runner = JobRunner.Start(store, job, [model], [], stop.Token);
+        var reading = ReadAll(runner);
+        // Half of what is queued, again and again, down to a queue of one, which stays with its owner while it lives.
+        const string standingBy = "staying until the other workers finish the 1 item they hold";
+        var details = await DetailsUntil(runner, standingBy);
+        Assert.Contains(details, d => d.StartsWith("Took 6 queued images over"));
+        Assert.Equal(11, store.Items(job.Id, [ItemStatus.Succeeded]).Count);
+        var left = Assert.Single(store.Items(job.Id, [ItemStatus.Pending]));
+        Assert.Equal(early.Id, left.LeaseOwner);
+        Assert.All(queued.Where(c => c.Id != left.Id), c => Assert.False(store.TryBegin(early.Id, c.Id), "the early worker cannot begin what was taken over"));
+
+        // The early worker is lost before it began its last item: that item is fresh work, not a suspect to run alone.
+        store.ExpireWorkers(job.Id, [early.Id]);
+        var results = await reading;
+        await runner.Completion;
+        Assert.False(stop.IsCancellationRequested, "the runner finished on its own");
+        Assert.Equal(inputs.Order(), results.Select(r => r.Item.InputPath).Order());
+        Assert.All(results, r => Assert.Equal(UpscaleStatus.Succeeded, r.Status));
+        Assert.All(store.Items(job.Id, null), i => Assert.Equal((ItemStatus.Succeeded, 1), (i.Status, i.Attempts)));
+        Assert.False(runner.TryTakeNote(out var note), $"no image was taken over as a suspect: {note}");
+    }
+
+    /// <summary>The runner's verbose lines, as they come, up to the one that contains <paramref name="text"/> (30 s at most).</summary>
+    private static async Task<List<string>> DetailsUntil(JobRunner runner, string text)
+    {
+        var details = new List<string>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!details.Any(d => d.Contains(text)) && DateTime.UtcNow < deadline)
+        {
+            while (runner.TryTakeDetail(out var detail))
+                details.Add(detail);
+            await Task.Delay(50);
+        }
+        Assert.Contains(details, d => d.Contains(text));
+        return details;
     }
 
     private static async Task<List<UpscaleResult>> ReadAll(JobRunner runner)
@@ -131,7 +176,7 @@ public sealed class JobRunnerLeaseTests : IDisposable
         return path;
     }).ToList();
 
-    private static int Running(IJobStore store, long jobId) => store.Items(jobId, [ItemStatus.Running]).Count;
+    private static int Leased(IJobStore store, long jobId) => store.Items(jobId, null).Count(i => i.LeaseOwner is not null);
 
     /// <summary>Locks the worker's row in <paramref name="tx"/>, once the worker has registered it.</summary>
     private static async Task LockWorkerRow(NpgsqlConnection connection, NpgsqlTransaction tx, string workerId)

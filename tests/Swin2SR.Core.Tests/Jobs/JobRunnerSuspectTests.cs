@@ -35,12 +35,15 @@ public sealed class JobRunnerSuspectTests : IDisposable
         var options = new JobOptions { ModelPath = Model, OutputDirectory = _folder.File("out"), TileSize = 16, TileOverlap = 0, BatchSize = 2, MinConsistencyPsnr = 0 };
         var (job, _, _) = JobPlanner.AddInputs(store, "crashes", options, inputs);
 
-        // A worker crashed holding the first three images; two more crashed on the first image alone.
-        var lost = store.Claim(job.Id, "crashed0", 3, DateTimeOffset.UtcNow.AddMinutes(1));
+        // A worker crashed working on the first three images (it had queued a fourth, which is no suspect); two more
+        // crashed on the first image alone.
+        var lost = store.Claim(job.Id, "crashed0", 4, DateTimeOffset.UtcNow.AddMinutes(1)).Take(3).ToList();
+        Assert.All(lost, c => Assert.True(store.TryBegin("crashed0", c.Id)));
         store.ExpireWorkers(job.Id, ["crashed0"]);
         foreach (string worker in new[] { "crashed1", "crashed2" })
         {
             Assert.Equal(lost[0].Id, store.ClaimSuspect(job.Id, worker, DateTimeOffset.UtcNow.AddMinutes(1))!.Id);
+            Assert.True(store.TryBegin(worker, lost[0].Id));
             store.ExpireWorkers(job.Id, [worker]);
         }
 

@@ -26,6 +26,16 @@ public abstract class JobStoreContractTests
 
     protected static ItemOutcome Succeeded(long id) => new(id, ItemStatus.Succeeded, null, null, 1, 1, 1, 2, 2);
 
+    /// <summary>The worker begins every item it claimed, as its pipeline takes each up.</summary>
+    protected static List<ClaimedItem> Begin(IJobStore store, string worker, IEnumerable<ClaimedItem> claimed)
+    {
+        var items = claimed.ToList();
+        Assert.All(items, c => Assert.True(store.TryBegin(worker, c.Id), $"{worker} begins item {c.Id}"));
+        return items;
+    }
+
+    protected static int Attempts(IJobStore store, long job, long id) => store.Items(job, null).Single(i => i.Id == id).Attempts;
+
     [Fact]
     public void Concurrent_claims_from_several_stores_never_hand_out_an_item_twice()
     {
@@ -55,7 +65,7 @@ public abstract class JobStoreContractTests
                 if (claimed.Count == 0)
                     break;
                 Assert.True(claimed.Count <= 8);
-                foreach (var c in claimed)
+                foreach (var c in Begin(store, worker, claimed))
                     claimedBy.Add((c.Id, worker));
                 store.Complete(worker, claimed.Select(c => Succeeded(c.Id)).ToList());
             }
@@ -78,12 +88,14 @@ public abstract class JobStoreContractTests
         using var store = OpenStore();
         long job = store.CreateOrUpdateJob("j", Options).Id;
         store.AddItems(job, Items(1), redoDone: false);
-        var first = Assert.Single(store.Claim(job, "slow", 1, DateTimeOffset.UtcNow.AddSeconds(-1)));
+        var first = Assert.Single(Begin(store, "slow", store.Claim(job, "slow", 1, DateTimeOffset.UtcNow.AddSeconds(-1))));
         Assert.Empty(store.Claim(job, "fast", 1, Soon));
         var second = store.ClaimSuspect(job, "fast", Soon);
         Assert.NotNull(second);
         Assert.Equal(first.Id, second.Id);
-        Assert.Equal((2, 0, 1), (second.Attempts, first.LostLeases, second.LostLeases));
+        Assert.False(store.TryBegin("slow", first.Id), "the late worker cannot begin it again");
+        Begin(store, "fast", [second]);
+        Assert.Equal((2, 0, 1), (Attempts(store, job, second.Id), first.LostLeases, second.LostLeases));
         Assert.True(second.MayOverwrite, "a second attempt may replace what the first one wrote");
         Assert.Equal(0, store.Complete("slow", [new ItemOutcome(first.Id, ItemStatus.Failed, "X", "late", 1, 0, 0, 0, 0)]));
         Assert.Equal(1, store.Complete("fast", [Succeeded(second.Id)]));
@@ -100,8 +112,8 @@ public abstract class JobStoreContractTests
         a.AddItems(job, Items(4), redoDone: false);
         a.RegisterWorker(job, Worker("beating"));
         a.RegisterWorker(job, Worker("silent"));
-        var beating = a.Claim(job, "beating", 2, DateTimeOffset.UtcNow + lease);
-        var silent = a.Claim(job, "silent", 2, DateTimeOffset.UtcNow + lease);
+        var beating = Begin(a, "beating", a.Claim(job, "beating", 2, DateTimeOffset.UtcNow + lease));
+        var silent = Begin(a, "silent", a.Claim(job, "silent", 2, DateTimeOffset.UtcNow + lease));
         for (int i = 0; i < 6; i++)
         {
             Thread.Sleep(lease / 3);
@@ -109,9 +121,9 @@ public abstract class JobStoreContractTests
         }
         // Twice the lease has passed: only the silent worker's items are free, one claim each.
         Assert.Empty(b.Claim(job, "rescuer", 8, Soon));
-        var taken = ClaimEverySuspect(b, job, "rescuer");
+        var taken = Begin(b, "rescuer", ClaimEverySuspect(b, job, "rescuer"));
         Assert.Equal(silent.Select(c => c.Id).Order(), taken.Select(c => c.Id).Order());
-        Assert.All(taken, c => Assert.Equal(2, c.Attempts));
+        Assert.All(taken, c => Assert.Equal(2, Attempts(b, job, c.Id)));
         Assert.Equal(2, a.Complete("beating", beating.Select(c => Succeeded(c.Id)).ToList()));
         Assert.Equal(0, a.Complete("silent", silent.Select(c => Succeeded(c.Id)).ToList()));
         Assert.Equal(2, b.Complete("rescuer", taken.Select(c => Succeeded(c.Id)).ToList()));
@@ -126,11 +138,63 @@ public abstract class JobStoreContractTests
         store.AddItems(job, Items(3), redoDone: false);
         store.RegisterWorker(job, Worker("dead"));
         store.RegisterWorker(job, Worker("alive"));
-        var held = store.Claim(job, "dead", 2, Soon);
+        var held = Begin(store, "dead", store.Claim(job, "dead", 2, Soon));
         Assert.Single(store.Claim(job, "alive", 8, Soon));
         store.ExpireWorkers(job, ["dead"]);
         Assert.Equal(["alive"], store.Workers(job).Select(w => w.Id));
         Assert.Equal(held.Select(c => c.Id), ClaimEverySuspect(store, job, "alive").Select(c => c.Id));
+    }
+
+    [Fact]
+    public void A_worker_with_nothing_to_claim_takes_the_last_half_of_the_longest_queue_and_its_owner_leaves_those_alone()
+    {
+        using var store = OpenStore();
+        long job = store.CreateOrUpdateJob("j", Options).Id;
+        store.AddItems(job, Items(10), redoDone: false);
+        store.RegisterWorker(job, Worker("early"));
+        store.RegisterWorker(job, Worker("late"));
+        var early = store.Claim(job, "early", 8, Soon);
+        Begin(store, "early", early.Take(2));
+        var others = store.Claim(job, "other", 2, Soon);
+        Assert.Empty(store.Claim(job, "late", 8, Soon));
+
+        // Queued, not begun: shown as waiting.
+        var summary = store.Summarize(store.FindJob("j")!, _ => true);
+        Assert.Equal((2, 8), (summary.Running, summary.Pending));
+        Assert.Equal(early.Skip(2).Concat(others).Select(c => c.Id).Order(), store.Items(job, [ItemStatus.Pending]).Select(i => i.Id));
+
+        var stolen = store.StealQueued(job, "late", 8, Soon);
+        Assert.Equal(early.TakeLast(3).Select(c => c.Id), stolen.Select(c => c.Id));
+        Assert.All(stolen, c => Assert.Equal((0, false), (c.LostLeases, c.MayOverwrite)));
+        Assert.All(stolen, c => Assert.False(store.TryBegin("early", c.Id), "the owner cannot begin what was taken over"));
+        Begin(store, "early", early.Skip(2).Take(3));
+        Begin(store, "late", stolen);
+
+        // Left: "other" with 2 queued (one goes), then a queue of one (it stays).
+        Assert.Equal([others[1].Id], store.StealQueued(job, "late", 8, Soon).Select(c => c.Id));
+        Assert.Empty(store.StealQueued(job, "late", 8, Soon));
+        Assert.Equal(6, store.ItemsHeldByOthers(job, "late"));
+        Assert.All(store.Items(job, null).Where(i => i.Attempts > 0), i => Assert.Equal(1, i.Attempts));
+    }
+
+    [Fact]
+    public void A_worker_lost_before_it_began_its_queued_items_leaves_them_as_fresh_work_not_as_suspects()
+    {
+        using var store = OpenStore();
+        long job = store.CreateOrUpdateJob("j", Options).Id;
+        store.AddItems(job, Items(3), redoDone: false);
+        var held = store.Claim(job, "crashed", 3, DateTimeOffset.UtcNow.AddSeconds(-1));
+        Begin(store, "crashed", held.Take(1));
+
+        // Expired leases of queued items are no one's: not stolen (that is for live queues), claimed as fresh.
+        Assert.Empty(store.StealQueued(job, "next", 8, Soon));
+        var fresh = store.Claim(job, "next", 8, Soon);
+        Assert.Equal(held.Skip(1).Select(c => (c.Id, 0, false)), fresh.Select(c => (c.Id, c.LostLeases, c.MayOverwrite)));
+        var suspect = store.ClaimSuspect(job, "next", Soon);
+        Assert.Equal((held[0].Id, 1, true), (suspect!.Id, suspect.LostLeases, suspect.MayOverwrite));
+        Begin(store, "next", [.. fresh, suspect]);
+        Assert.True(store.TryBegin("next", suspect.Id), "beginning again is harmless");
+        Assert.Equal([2, 1, 1], store.Items(job, null).Select(i => i.Attempts));
     }
 
     private static List<ClaimedItem> ClaimEverySuspect(IJobStore store, long job, string worker)
@@ -147,7 +211,7 @@ public abstract class JobStoreContractTests
         using var store = OpenStore();
         long job = store.CreateOrUpdateJob("j", Options).Id;
         store.AddItems(job, Items(5), redoDone: false);
-        var lost = store.Claim(job, "crashed", 3, Soon);
+        var lost = Begin(store, "crashed", store.Claim(job, "crashed", 3, Soon));
         store.ExpireWorkers(job, ["crashed"]);
 
         var fresh = store.Claim(job, "next", 8, Soon);
@@ -156,10 +220,11 @@ public abstract class JobStoreContractTests
         Assert.DoesNotContain(fresh, c => lost.Any(l => l.Id == c.Id));
         store.Complete("next", fresh.Select(c => Succeeded(c.Id)).ToList());
         Assert.Empty(store.Claim(job, "next", 8, Soon));
-        var first = store.ClaimSuspect(job, "next", Soon);
-        Assert.Equal((lost[0].Id, 1, 2), (first!.Id, first.LostLeases, first.Attempts));
+        var first = Begin(store, "next", [store.ClaimSuspect(job, "next", Soon)!]).Single();
+        Assert.Equal((lost[0].Id, 1, 2), (first.Id, first.LostLeases, Attempts(store, job, first.Id)));
 
-        // Ctrl+C hands it back cleanly: still a suspect, its count unchanged. The two not yet taken over follow it.
+        // Ctrl+C hands it back cleanly: still a suspect, its count unchanged (the worker ended, it was not lost). The
+        // two not yet taken over follow it.
         store.UnregisterWorker(job, "next");
         Assert.Equal(ItemStatus.Pending, store.Items(job, null).Single(i => i.Id == first.Id).Status);
         Assert.Empty(store.Claim(job, "again", 8, Soon));
@@ -175,11 +240,11 @@ public abstract class JobStoreContractTests
         long job = store.CreateOrUpdateJob("j", Options).Id;
         var items = Items(2);
         store.AddItems(job, items, redoDone: false);
-        var held = store.Claim(job, "w0", 2, Soon);
+        var held = Begin(store, "w0", store.Claim(job, "w0", 2, Soon));
         for (int loss = 1; loss <= 3; loss++)
         {
             store.ExpireWorkers(job, [$"w{loss - 1}"]);
-            var taken = ClaimEverySuspect(store, job, $"w{loss}");
+            var taken = Begin(store, $"w{loss}", ClaimEverySuspect(store, job, $"w{loss}"));
             Assert.Equal(held.Select(h => (h.Id, loss)), taken.Select(t => (t.Id, t.LostLeases)));
         }
         store.Complete("w3", held.Select(h => new ItemOutcome(h.Id, ItemStatus.Failed, "WorkerLost", "lost", 0, 0, 0, 0, 0)).ToList());
@@ -269,7 +334,7 @@ public abstract class JobStoreContractTests
         long job = store.CreateOrUpdateJob("j", Options).Id;
         var items = Items(2);
         store.AddItems(job, items, redoDone: false);
-        var first = store.Claim(job, "w", 2, Soon);
+        var first = Begin(store, "w", store.Claim(job, "w", 2, Soon));
         Assert.All(first, c => Assert.False(c.MayOverwrite));
         // Item 0 was skipped (its output existed already); item 1's worker died after renaming, before committing.
         store.Complete("w", [new(first[0].Id, ItemStatus.Skipped, "OutputExists", "exists", 0, 0, 0, 0, 0)]);
@@ -317,7 +382,7 @@ public abstract class JobStoreContractTests
         using var store = OpenStore();
         long job = store.CreateOrUpdateJob("j", Options).Id;
         store.AddItems(job, Items(4), redoDone: false);
-        var claimed = store.Claim(job, "w", 3, Soon);
+        var claimed = Begin(store, "w", store.Claim(job, "w", 3, Soon));
         store.Complete("w", [Succeeded(claimed[0].Id), new(claimed[1].Id, ItemStatus.Failed, "CorruptImage", "bad pixels", 3, 0, 0, 0, 0)]);
 
         var failed = Assert.Single(store.Items(job, [ItemStatus.Failed]));
@@ -355,6 +420,8 @@ public abstract class JobStoreContractTests
         Assert.Equal(JobState.Running, store.Summarize(job, _ => true).State);
         Assert.Equal(JobState.Queued, store.Summarize(job, _ => false).State);
         var claimed = store.Claim(job.Id, "w", 2, Soon);
+        Assert.Equal(JobState.Queued, store.Summarize(job, _ => false).State);
+        Begin(store, "w", claimed);
         Assert.Equal(JobState.Interrupted, store.Summarize(job, _ => false).State);
         store.RequestStop(job.Id);
         var stopping = store.FindJob("j")!;
@@ -377,7 +444,7 @@ public abstract class JobStoreContractTests
         foreach (var (id, host) in new[] { ("a1", "host-a"), ("b1", "host-b"), ("gone", "host-c") })
             store.RegisterWorker(job.Id, Worker(id, host));
         foreach (var (id, count) in new[] { ("a1", 3), ("b1", 2) })
-            store.Complete(id, store.Claim(job.Id, id, count, Soon).Select(c => Succeeded(c.Id)).ToList());
+            store.Complete(id, Begin(store, id, store.Claim(job.Id, id, count, Soon)).Select(c => Succeeded(c.Id)).ToList());
 
         var summary = store.Summarize(job, w => w.Id != "gone");
         Assert.Equal(JobState.Running, summary.State);

@@ -268,7 +268,7 @@ public sealed class PostgresJobStoreTests : JobStoreContractTests, IDisposable
                 store.RegisterWorker(jobId, Worker(worker));
                 while (store.Claim(jobId, worker, 8, Soon) is { Count: > 0 } claimed)
                 {
-                    foreach (var c in claimed)
+                    foreach (var c in Begin(store, worker, claimed))
                         claims.Add(c.Id);
                     Thread.Sleep(10); // the images' work: the run lasts long enough for a restart in the middle
                     Interlocked.Add(ref completed, store.Complete(worker, claimed.Select(c => Succeeded(c.Id)).ToList()));

@@ -17,6 +17,9 @@ namespace Swin2SR.Core.Jobs.Postgres;
 /// </summary>
 public sealed class PostgresJobStore : IJobStore
 {
+    /// <summary>An item a worker has queued but not begun is still waiting, as far as a user is concerned.</summary>
+    private const string ShownStatus = "(CASE WHEN status = 1 AND NOT work_begun THEN 0 ELSE status END)::smallint";
+
     private const long RateWindowMs = 60_000;
 
     private readonly NpgsqlDataSource _dataSource;
@@ -165,22 +168,53 @@ public sealed class PostgresJobStore : IJobStore
 
     // SKIP LOCKED passes over rows another worker is claiming right now instead of waiting for its transaction.
     private const string FreshItems = """
-        SELECT id FROM swin2sr.items WHERE job_id = $1 AND status = 0 AND lost_leases = 0 ORDER BY id LIMIT $5 FOR UPDATE SKIP LOCKED
+        SELECT id FROM swin2sr.items
+        WHERE job_id = $1 AND (status = 0 AND lost_leases = 0 OR status = 1 AND NOT work_begun AND lease_expires_ms < swin2sr.now_ms())
+        ORDER BY id LIMIT $5 FOR UPDATE SKIP LOCKED
+        """;
+
+    // The last half of the longest queue of another live worker. A row its owner begins meanwhile is read again
+    // once locked, and then no longer matches: it stays with its owner.
+    private const string QueuedByOthers = """
+        WITH longest AS (
+            SELECT lease_owner, count(*) AS queued FROM swin2sr.items
+            WHERE job_id = $1 AND status = 1 AND NOT work_begun AND lease_owner <> $2 AND lease_expires_ms >= swin2sr.now_ms()
+            GROUP BY lease_owner ORDER BY queued DESC LIMIT 1)
+        SELECT q.id FROM swin2sr.items q JOIN longest l ON q.lease_owner = l.lease_owner
+        WHERE q.job_id = $1 AND q.status = 1 AND NOT q.work_begun
+        ORDER BY q.id DESC LIMIT (SELECT least($5, queued / 2) FROM longest) FOR UPDATE OF q SKIP LOCKED
         """;
 
     private const string FirstSuspect = """
         SELECT id FROM swin2sr.items
-        WHERE job_id = $1 AND (lost_leases > 0 AND status = 0 OR status = 1 AND lease_expires_ms < swin2sr.now_ms())
+        WHERE job_id = $1 AND (lost_leases > 0 AND status = 0 OR status = 1 AND work_begun AND lease_expires_ms < swin2sr.now_ms())
         ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED
         """;
 
     public IReadOnlyList<ClaimedItem> Claim(long jobId, string workerId, int max, DateTimeOffset leaseUntil) =>
         ClaimWhere(FreshItems, jobId, workerId, leaseUntil, max);
 
+    public IReadOnlyList<ClaimedItem> StealQueued(long jobId, string workerId, int max, DateTimeOffset leaseUntil) =>
+        ClaimWhere(QueuedByOthers, jobId, workerId, leaseUntil, max);
+
     public ClaimedItem? ClaimSuspect(long jobId, string workerId, DateTimeOffset leaseUntil) =>
         ClaimWhere(FirstSuspect, jobId, workerId, leaseUntil).SingleOrDefault();
 
-    /// <summary>Leases the items <paramref name="which"/> selects; taking over a Running one (its lease expired) counts a lost lease.</summary>
+    // Counts the attempt once however often it is repeated (a retry after a commit whose answer was lost).
+    public bool TryBegin(string workerId, long itemId) => Run((c, _) => Execute(c, null, """
+        UPDATE swin2sr.items SET attempts = attempts + CASE WHEN work_begun THEN 0 ELSE 1 END,
+            open_claims = open_claims + CASE WHEN work_begun THEN 0 ELSE 1 END,
+            started_ms = CASE WHEN work_begun THEN started_ms ELSE swin2sr.now_ms() END, work_begun = true
+        WHERE id = $1 AND lease_owner = $2 AND status = 1
+        """, itemId, workerId) == 1);
+
+    public int ItemsHeldByOthers(long jobId, string workerId) => Run((c, _) => Query(c, null,
+        "SELECT count(*) FROM swin2sr.items WHERE job_id = $1 AND status = 1 AND lease_owner <> $2", r => (int)r.GetInt64(0), jobId, workerId).Single());
+
+    /// <summary>
+    /// Leases the items <paramref name="which"/> selects, queued (not begun). Taking over a Running one that was begun
+    /// (its lease expired) counts a lost lease; the attempt is counted when the new owner begins it.
+    /// </summary>
     private List<ClaimedItem> ClaimWhere(string which, long jobId, string workerId, DateTimeOffset leaseUntil, params object[] parameters)
     {
         long leaseMs = LeaseMs(leaseUntil);
@@ -189,23 +223,22 @@ public sealed class PostgresJobStore : IJobStore
         {
             // A retried claim whose first attempt committed finds those items, rather than leasing more that no one would work on.
             List<ClaimedItem> claimed = retry
-                ? Query(c, null, "SELECT id, input_path, output_path, output_format, attempts, ever_written, open_claims, lost_leases FROM swin2sr.items WHERE lease_owner = $1 AND claim_token = $2 AND status = 1",
+                ? Query(c, null, "SELECT id, input_path, output_path, output_format, ever_written, open_claims, lost_leases FROM swin2sr.items WHERE lease_owner = $1 AND claim_token = $2 AND status = 1",
                     ReadClaimed, workerId, token)
                 : [];
             if (claimed.Count == 0)
                 claimed = Query(c, null, $"""
-                    UPDATE swin2sr.items i SET status = 1, lease_owner = $2, lease_expires_ms = swin2sr.now_ms() + $3, attempts = i.attempts + 1,
-                        open_claims = i.open_claims + 1, started_ms = swin2sr.now_ms(), claim_token = $4,
-                        lost_leases = i.lost_leases + CASE WHEN i.status = 1 THEN 1 ELSE 0 END
+                    UPDATE swin2sr.items i SET status = 1, lease_owner = $2, lease_expires_ms = swin2sr.now_ms() + $3, claim_token = $4, work_begun = false,
+                        lost_leases = i.lost_leases + CASE WHEN i.status = 1 AND i.work_begun THEN 1 ELSE 0 END
                     WHERE i.id IN ({which})
-                    RETURNING i.id, i.input_path, i.output_path, i.output_format, i.attempts, i.ever_written, i.open_claims, i.lost_leases
+                    RETURNING i.id, i.input_path, i.output_path, i.output_format, i.ever_written, i.open_claims, i.lost_leases
                     """, ReadClaimed, [jobId, workerId, leaseMs, token, .. parameters]);
             return claimed.OrderBy(i => i.Id).ToList();
         });
     }
 
     private static ClaimedItem ReadClaimed(NpgsqlDataReader r) =>
-        new(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4), r.GetBoolean(5) || r.GetInt32(6) > 1, r.GetInt32(7));
+        new(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetBoolean(4) || r.GetInt32(5) > 0, r.GetInt32(6));
 
     /// <summary>
     /// One statement for the whole batch. Only items still leased by this worker change, so a retry after a commit
@@ -246,7 +279,7 @@ public sealed class PostgresJobStore : IJobStore
     public JobSummary Summarize(JobRecord job, Func<WorkerRecord, bool> isAlive) => Run((c, _) =>
     {
         var counts = new long[5];
-        foreach (var (status, count) in Query(c, null, "SELECT status, count(*) FROM swin2sr.items WHERE job_id = $1 GROUP BY status", r => (r.GetInt16(0), r.GetInt64(1)), job.Id))
+        foreach (var (status, count) in Query(c, null, $"SELECT {ShownStatus} AS shown, count(*) FROM swin2sr.items WHERE job_id = $1 GROUP BY shown", r => (r.GetInt16(0), r.GetInt64(1)), job.Id))
             counts[status] = count;
         var (firstStarted, lastFinished, recent, stretchCount, stretchStarted, now) = Query(c, null, """
             WITH last AS (SELECT max(finished_ms) - $2 AS since FROM swin2sr.items WHERE job_id = $1 AND status IN (2, 3))
@@ -264,11 +297,11 @@ public sealed class PostgresJobStore : IJobStore
         return JobSummaries.Build(job, counts, firstStarted, lastFinished, recent, (stretchCount, stretchStarted), RateWindowMs, now, workers);
     });
 
-    public IReadOnlyList<ItemRecord> Items(long jobId, IReadOnlyCollection<ItemStatus>? statuses) => Run((c, _) => Query(c, null, """
-        SELECT i.id, j.name, i.input_path, i.output_path, i.status, i.attempts, i.error_id, i.error_message, i.started_ms, i.finished_ms,
+    public IReadOnlyList<ItemRecord> Items(long jobId, IReadOnlyCollection<ItemStatus>? statuses) => Run((c, _) => Query(c, null, $"""
+        SELECT i.id, j.name, i.input_path, i.output_path, {ShownStatus}, i.attempts, i.error_id, i.error_message, i.started_ms, i.finished_ms,
                i.duration_ms, i.input_width, i.input_height, i.output_width, i.output_height, i.lease_owner, i.metrics
         FROM swin2sr.items i JOIN swin2sr.jobs j ON j.id = i.job_id
-        WHERE i.job_id = $1 AND ($2::smallint[] IS NULL OR i.status = ANY($2))
+        WHERE i.job_id = $1 AND ($2::smallint[] IS NULL OR {ShownStatus} = ANY($2))
         ORDER BY i.id
         """,
         r => new ItemRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), (ItemStatus)r.GetInt16(4), r.GetInt32(5),

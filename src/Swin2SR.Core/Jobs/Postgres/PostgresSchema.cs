@@ -73,6 +73,11 @@ internal static class PostgresSchema
         ALTER TABLE swin2sr.items ADD COLUMN lost_leases integer NOT NULL DEFAULT 0;
         CREATE INDEX items_suspect ON swin2sr.items (job_id, id) WHERE lost_leases > 0 AND status = 0;
         """,
+        // Whether the worker leasing an item has begun it or only queued it. A queued item may go to an idle worker,
+        // and a worker lost before beginning it loses nothing. Items of older versions count as begun.
+        """
+        ALTER TABLE swin2sr.items ADD COLUMN work_begun boolean NOT NULL DEFAULT true;
+        """,
     ];
 
     /// <summary>

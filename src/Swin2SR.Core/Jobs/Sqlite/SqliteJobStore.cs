@@ -215,34 +215,67 @@ public sealed class SqliteJobStore : IJobStore
         return 0;
     });
 
-    public IReadOnlyList<ClaimedItem> Claim(long jobId, string workerId, int max, DateTimeOffset leaseUntil) => Locked(() => ClaimWhere(
-        "id IN (SELECT id FROM items WHERE job_id = $job AND status = 0 AND lost_leases = 0 ORDER BY id LIMIT $max)",
-        jobId, workerId, leaseUntil, ("$max", max)));
+    // Two index range scans (fresh items, then queued items whose lease ran out) rather than one OR, which would scan the whole job.
+    public IReadOnlyList<ClaimedItem> Claim(long jobId, string workerId, int max, DateTimeOffset leaseUntil) => Locked(() => ClaimWhere("""
+        id IN (SELECT id FROM (
+            SELECT id FROM (SELECT id FROM items WHERE job_id = $job AND status = 0 AND lost_leases = 0 ORDER BY id LIMIT $max)
+            UNION ALL
+            SELECT id FROM (SELECT id FROM items WHERE job_id = $job AND status = 1 AND work_begun = 0 AND lease_expires_ms < $now ORDER BY id LIMIT $max))
+        ORDER BY id LIMIT $max)
+        """, jobId, workerId, leaseUntil, ("$max", max)));
+
+    public bool TryBegin(string workerId, long itemId) => Locked(() => Execute("""
+        UPDATE items SET attempts = attempts + 1 - work_begun, open_claims = open_claims + 1 - work_begun,
+            started_ms = CASE WHEN work_begun = 0 THEN $now ELSE started_ms END, work_begun = 1
+        WHERE id = $id AND lease_owner = $worker AND status = 1
+        """, null, ("$now", Now()), ("$id", itemId), ("$worker", workerId)) == 1);
+
+    public IReadOnlyList<ClaimedItem> StealQueued(long jobId, string workerId, int max, DateTimeOffset leaseUntil) => Locked(() =>
+    {
+        var longest = Query("""
+            SELECT lease_owner, COUNT(*) AS queued FROM items
+            WHERE job_id = $job AND status = 1 AND work_begun = 0 AND lease_owner <> $worker AND lease_expires_ms >= $now
+            GROUP BY lease_owner ORDER BY queued DESC LIMIT 1
+            """, r => (Owner: r.GetString(0), Queued: r.GetInt32(1)), ("$job", jobId), ("$worker", workerId), ("$now", Now())).SingleOrDefault();
+        int take = Math.Min(max, longest.Queued / 2);
+        if (take == 0)
+            return [];
+        // The conditions are checked again as the rows change: an item its owner began meanwhile stays with it.
+        return ClaimWhere("""
+            id IN (SELECT id FROM items WHERE job_id = $job AND status = 1 AND work_begun = 0 AND lease_owner = $owner ORDER BY id DESC LIMIT $max)
+            """, jobId, workerId, leaseUntil, ("$owner", longest.Owner), ("$max", take));
+    });
 
     // Two index range scans (suspects waiting, then expired leases) rather than one OR, which would scan the whole job.
     public ClaimedItem? ClaimSuspect(long jobId, string workerId, DateTimeOffset leaseUntil) => Locked(() => ClaimWhere("""
         id = (SELECT id FROM (
             SELECT id FROM items WHERE job_id = $job AND lost_leases > 0 AND status = 0
             UNION ALL
-            SELECT id FROM items WHERE job_id = $job AND status = 1 AND lease_expires_ms < $now)
+            SELECT id FROM items WHERE job_id = $job AND status = 1 AND work_begun = 1 AND lease_expires_ms < $now)
         ORDER BY id LIMIT 1)
         """, jobId, workerId, leaseUntil).SingleOrDefault());
 
-    /// <summary>Leases the items <paramref name="which"/> selects; taking over a Running one (its lease expired) counts a lost lease.</summary>
+    /// <summary>
+    /// Leases the items <paramref name="which"/> selects, queued (not begun). Taking over a Running one that was begun
+    /// (its lease expired) counts a lost lease; the attempt is counted when the new owner begins it.
+    /// </summary>
     private List<ClaimedItem> ClaimWhere(string which, long jobId, string workerId, DateTimeOffset leaseUntil, params (string Name, object Value)[] parameters)
     {
         using var tx = _connection.BeginTransaction();
         var claimed = Query($"""
-            UPDATE items SET status = 1, lease_owner = $worker, lease_expires_ms = $until, attempts = attempts + 1,
-                open_claims = open_claims + 1, started_ms = $now, lost_leases = lost_leases + (status = 1)
+            UPDATE items SET status = 1, lease_owner = $worker, lease_expires_ms = $until, work_begun = 0,
+                lost_leases = lost_leases + (status = 1 AND work_begun = 1)
             WHERE {which}
-            RETURNING id, input_path, output_path, output_format, attempts, ever_written, open_claims, lost_leases
+            RETURNING id, input_path, output_path, output_format, ever_written, open_claims, lost_leases
             """,
-            r => new ClaimedItem(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt32(4), r.GetInt64(5) != 0 || r.GetInt32(6) > 1, r.GetInt32(7)),
+            r => new ClaimedItem(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4) != 0 || r.GetInt32(5) > 0, r.GetInt32(6)),
             tx, [("$worker", workerId), ("$until", leaseUntil.ToUnixTimeMilliseconds()), ("$now", Now()), ("$job", jobId), .. parameters]);
         tx.Commit();
         return claimed.OrderBy(c => c.Id).ToList();
     }
+
+    public int ItemsHeldByOthers(long jobId, string workerId) => Locked(() => (int)(Scalar<long?>(
+        "SELECT COUNT(*) FROM items WHERE job_id = $job AND status = 1 AND lease_owner <> $worker", null, ("$job", jobId), ("$worker", workerId)) ?? 0));
 
     public int Complete(string workerId, IReadOnlyList<ItemOutcome> outcomes) => Locked(() =>
     {
@@ -285,7 +318,7 @@ public sealed class SqliteJobStore : IJobStore
     public JobSummary Summarize(JobRecord job, Func<WorkerRecord, bool> isAlive) => Locked(() =>
     {
         var counts = new long[5];
-        foreach (var (status, count) in Query("SELECT status, COUNT(*) FROM items WHERE job_id = $job GROUP BY status", r => (r.GetInt32(0), r.GetInt64(1)), ("$job", job.Id)))
+        foreach (var (status, count) in Query($"SELECT {ShownStatus} AS shown, COUNT(*) FROM items WHERE job_id = $job GROUP BY shown", r => (r.GetInt32(0), r.GetInt64(1)), ("$job", job.Id)))
             counts[status] = count;
         long now = Now();
         var (firstStarted, lastFinished, recent, stretchCount, stretchStarted) = Query("""
@@ -304,11 +337,14 @@ public sealed class SqliteJobStore : IJobStore
 
     private const long RateWindowMs = 60_000;
 
+    /// <summary>An item a worker has queued but not begun is still waiting, as far as a user is concerned.</summary>
+    private const string ShownStatus = "CASE WHEN status = 1 AND work_begun = 0 THEN 0 ELSE status END";
+
     public IReadOnlyList<ItemRecord> Items(long jobId, IReadOnlyCollection<ItemStatus>? statuses) => Locked(() =>
     {
-        string filter = statuses is { Count: > 0 } ? $" AND i.status IN ({string.Join(',', statuses.Select(s => (int)s))})" : "";
+        string filter = statuses is { Count: > 0 } ? $" AND {ShownStatus} IN ({string.Join(',', statuses.Select(s => (int)s))})" : "";
         return Query($"""
-            SELECT i.id, j.name, i.input_path, i.output_path, i.status, i.attempts, i.error_id, i.error_message, i.started_ms, i.finished_ms,
+            SELECT i.id, j.name, i.input_path, i.output_path, {ShownStatus}, i.attempts, i.error_id, i.error_message, i.started_ms, i.finished_ms,
                    i.duration_ms, i.input_width, i.input_height, i.output_width, i.output_height, i.lease_owner, i.metrics
             FROM items i JOIN jobs j ON j.id = i.job_id WHERE i.job_id = $job{filter} ORDER BY i.id
             """,

@@ -60,5 +60,10 @@ internal static class SqliteSchema
         ALTER TABLE items ADD COLUMN lost_leases INTEGER NOT NULL DEFAULT 0;
         CREATE INDEX items_suspect ON items (job_id, id) WHERE lost_leases > 0 AND status = 0;
         """,
+        // Whether the worker leasing an item has begun it (1) or only queued it (0). A queued item may go to an idle
+        // worker, and a worker lost before beginning it loses nothing. Items of older versions count as begun.
+        """
+        ALTER TABLE items ADD COLUMN work_begun INTEGER NOT NULL DEFAULT 1;
+        """,
     ];
 }
