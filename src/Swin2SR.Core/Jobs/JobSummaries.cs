@@ -37,7 +37,9 @@ internal static class JobSummaries
         {
             rate = lastStretch.Count / (Math.Min(rateWindowMs, end - start) / 1000.0);
         }
-        TimeSpan? remaining = working && rate > 0 ? TimeSpan.FromSeconds((pending + running) / rate) : null;
+        // Only a running job will finish its items: a stopping one leaves them for a later Resume, so a time
+        // remaining would promise an end that does not come.
+        TimeSpan? remaining = state == JobState.Running && rate > 0 ? TimeSpan.FromSeconds((pending + running) / rate) : null;
         return new JobSummary(job, state, total, pending, running, counts[(int)ItemStatus.Succeeded], failed, counts[(int)ItemStatus.Skipped],
             rate, remaining,
             firstStartedMs is { } f ? DateTimeOffset.FromUnixTimeMilliseconds(f) : null,

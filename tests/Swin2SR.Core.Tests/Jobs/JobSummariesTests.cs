@@ -32,4 +32,16 @@ public class JobSummariesTests
         Assert.Equal(0.5, summary.ImagesPerSecond, 6);
         Assert.Equal(TimeSpan.FromSeconds(200), summary.EstimatedRemaining);
     }
+
+    [Fact]
+    public void A_stopping_job_has_a_rate_but_no_time_remaining()
+    {
+        var worker = new WorkerRecord("w", "host", 1, 0, "cpu", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, 0);
+        var stopping = Job with { StopRequested = true };
+        var summary = JobSummaries.Build(stopping, [100, 2, 300, 0, 0], firstStartedMs: 0, lastFinishedMs: Day, finishedRecently: 30,
+            lastStretch: (30, Day - Minute), Minute, nowMs: Day, liveWorkers: [worker]);
+        Assert.Equal(JobState.Stopping, summary.State);
+        Assert.Equal(0.5, summary.ImagesPerSecond, 6);
+        Assert.Null(summary.EstimatedRemaining);
+    }
 }
