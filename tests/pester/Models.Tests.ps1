@@ -59,6 +59,7 @@ Describe 'Get-Swin2SRModel and Install-Swin2SRModel' {
         $models = Get-Swin2SRModel -Catalog $Catalog
         $embedded = @(Get-ChildItem -LiteralPath (Join-Path $ModulePath 'models') -Filter *.onnx).BaseName
         @($models | Where-Object Source -eq Embedded).Name | Should -Be $embedded
+        @($models | Where-Object Source -eq Embedded).Precision | Should -Be @($embedded | ForEach-Object { 'fp32' }) -Because 'an empty Precision reads as unknown'
         $available = $models | Where-Object Source -eq Available
         $available.Name | Should -Be @('test-nearest-x2', 'test-corrupt-x2', 'test-missing-x2')
         $available[0].Url | Should -Be "$($Server.Url)/nearest-x2.onnx"

@@ -114,6 +114,8 @@ internal sealed class ModelManager : IDisposable
             SizeBytes = new FileInfo(path).Length,
             Path = path,
             Task = "classical-sr",
+            // models/tools/export.py writes the embedded models' weights in float32 only.
+            Precision = "fp32",
             IntendedUse = "The module's default for its scale: small, runs well on a CPU.",
         };
     }
