@@ -45,7 +45,9 @@ Describe 'Jobs' {
             $null = $files[0..1] | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName nightly
             $null = New-TestImage $files[1].FullName -Width 20 -Height 10 -Seed 99
             $rerun = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName nightly
-            ($rerun | Where-Object InputPath -eq $files[0].FullName).ErrorId | Should -Be 'AlreadyDone'
+            $done = $rerun | Where-Object InputPath -eq $files[0].FullName
+            $done.ErrorId | Should -Be 'AlreadyDone'
+            $done.InputSize, $done.OutputSize | Should -Be @('16x16', '32x32') -Because 'the job recorded the sizes when it did the image'
             ($rerun | Where-Object InputPath -eq $files[1].FullName).Status | Should -Be 'Succeeded'
             (Get-TestImageSize (Join-Path $out $files[1].Name)).Width | Should -Be 40
             ($rerun | Where-Object InputPath -eq $files[2].FullName).Status | Should -Be 'Succeeded'

@@ -54,8 +54,23 @@ public static class JobPlanner
         return planned.Select(p => made.TryGetValue(p.InputPath, out var output) && File.Exists(output) ? p with { OutputPath = output } : p).ToList();
     }
 
-    /// <summary>The result reported for an input the journal says is done: Skipped, with the reason.</summary>
-    public static UpscaleResult AlreadyDoneResult(UpscaleItem item, string jobName, string modelPath, int scale) => new(
-        item, UpscaleStatus.Skipped, 0, 0, 0, 0, scale, Path.GetFileNameWithoutExtension(modelPath), TimeSpan.Zero,
-        new UpscaleError("AlreadyDone", ImageErrorKind.WriteFailed, $"{item.InputPath} was already upscaled by job '{jobName}' with the same options and is unchanged", null));
+    /// <summary>
+    /// The results reported for the inputs the journal says are done: Skipped, with the reason, and the sizes the
+    /// journal recorded when they were done (the images are not decoded again, and a row without its sizes read as
+    /// if they were unknown).
+    /// </summary>
+    public static IReadOnlyList<UpscaleResult> AlreadyDoneResults(IJobStore store, JobRecord job, IReadOnlyList<UpscaleItem> done, string modelPath, int scale)
+    {
+        if (done.Count == 0)
+            return [];
+        var journaled = store.Items(job.Id, [ItemStatus.Succeeded, ItemStatus.Skipped]).ToDictionary(i => i.InputPath);
+        string model = Path.GetFileNameWithoutExtension(modelPath);
+        return done.Select(item =>
+        {
+            var record = journaled.GetValueOrDefault(item.InputPath);
+            return new UpscaleResult(item, UpscaleStatus.Skipped,
+                record?.InputWidth ?? 0, record?.InputHeight ?? 0, record?.OutputWidth ?? 0, record?.OutputHeight ?? 0, scale, model, TimeSpan.Zero,
+                new UpscaleError("AlreadyDone", ImageErrorKind.WriteFailed, $"{item.InputPath} was already upscaled by job '{job.Name}' with the same options and is unchanged", null));
+        }).ToList();
+    }
 }

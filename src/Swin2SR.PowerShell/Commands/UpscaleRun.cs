@@ -73,7 +73,7 @@ internal sealed class UpscaleRun : IDisposable
         return Start(OpenStore(target, target.RunAccess), paths, devices, options, (store, contract) =>
         {
             var (job, alreadyDone, _) = JobPlanner.AddInputs(store, jobName, options, inputs);
-            var skipped = alreadyDone.Select(item => JobPlanner.AlreadyDoneResult(item, jobName, modelPath, contract.Scale)).ToList();
+            var skipped = JobPlanner.AlreadyDoneResults(store, job, alreadyDone, modelPath, contract.Scale);
             // Items left Pending by an earlier, interrupted run of this job are worked on too.
             var summary = store.Summarize(job, _ => false);
             return (job, skipped, alreadyDone.Count + (int)(summary.Pending + summary.Running));

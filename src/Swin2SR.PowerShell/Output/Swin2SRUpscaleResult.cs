@@ -18,7 +18,7 @@ public sealed class Swin2SRUpscaleResult
 
     public Swin2SRItemStatus Status { get; init; }
 
-    /// <summary>Null where not known: the input of a failure that could not be read, or of an input skipped as already done; the output of any failure.</summary>
+    /// <summary>Null where not known: the input of a failure that could not be read, the output of any failure. An input skipped as AlreadyDone has the sizes the job recorded when it was done.</summary>
     public int? InputWidth { get; init; }
 
     public int? InputHeight { get; init; }
