@@ -295,7 +295,7 @@ Describe 'Invoke-Swin2SRUpscale' {
             $good = $results | Where-Object Status -eq 'Succeeded'
             ($good.InputSize, $good.OutputSize) | Should -Be @('13x5', '26x10') -Because 'the sizes the views show are properties a report can select'
             ($good | ConvertTo-Json | ConvertFrom-Json).OutputSize | Should -Be '26x10'
-            ($results | Format-Table | Out-String) | Should -Match 'Failed\s+bad\.png\s+\d+\.\d\d\s+UnsupportedFormat'
+            ($results | Format-Table | Out-String) | Should -Match 'Failed\s+bad\.png\s+\d+\.\d\ds\s+UnsupportedFormat'
         }
 
         It 'reports a text file named .jpg as an unsupported format' {

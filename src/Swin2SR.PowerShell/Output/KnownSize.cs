@@ -7,4 +7,7 @@ namespace Swin2SR.PowerShell;
 internal static class KnownSize
 {
     public static int? Of(int? pixels) => pixels > 0 ? pixels : null;
+
+    /// <summary>"WxH" where both are known, as the views show a size; null otherwise.</summary>
+    public static string? Text(int? width, int? height) => width is { } w && height is { } h ? $"{w}x{h}" : null;
 }

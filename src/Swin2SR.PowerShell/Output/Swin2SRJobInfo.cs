@@ -15,11 +15,21 @@ public sealed class Swin2SRJobInfo
     public double ImagesPerSecond { get; init; }
     public TimeSpan? EstimatedRemaining { get; init; }
     public DateTime Created { get; init; }
+
+    /// <summary>When the job's first image started.</summary>
     public DateTime? Started { get; init; }
+
+    /// <summary>
+    /// When a run last took up the job (Invoke-Swin2SRUpscale created or extended it, or Resume-Swin2SRJob resumed it),
+    /// recording its options: not when it last made progress, which is <see cref="LastFinished"/>. A rerun that
+    /// found everything done moves it past LastFinished.
+    /// </summary>
     public DateTime Updated { get; init; }
+
+    /// <summary>When the job's last image finished (succeeded or failed): its last progress.</summary>
     public DateTime? LastFinished { get; init; }
 
-    /// <summary>The live workers, as "host:pid (device, n done, images/s)".</summary>
+    /// <summary>The live workers, as "host:pid (device, n done, images/s)"; the default table shows how many.</summary>
     public string[] Workers { get; init; } = [];
 
     public string Model { get; init; } = "";
@@ -59,6 +69,12 @@ public sealed class Swin2SRJobItem
     public int? InputHeight { get; init; }
     public int? OutputWidth { get; init; }
     public int? OutputHeight { get; init; }
+
+    /// <summary>"WxH" where known, as on Invoke-Swin2SRUpscale's results and in the views.</summary>
+    public string? InputSize => KnownSize.Text(InputWidth, InputHeight);
+
+    public string? OutputSize => KnownSize.Text(OutputWidth, OutputHeight);
+
     public string? Worker { get; init; }
 
     /// <summary>The quality gate's measurements, as journaled.</summary>

@@ -45,14 +45,12 @@ public sealed class Swin2SRUpscaleResult
     public string[] Warnings { get; init; } = [];
 
     /// <summary>"WxH" where known, as the views show it, so that a report can select, sort or export it by that name too.</summary>
-    public string? InputSize => Size(InputWidth, InputHeight);
+    public string? InputSize => KnownSize.Text(InputWidth, InputHeight);
 
-    public string? OutputSize => Size(OutputWidth, OutputHeight);
+    public string? OutputSize => KnownSize.Text(OutputWidth, OutputHeight);
 
     public string Name => System.IO.Path.GetFileName(InputPath);
     public string Directory => System.IO.Path.GetDirectoryName(InputPath) ?? "";
 
     public override string ToString() => $"{Status}: {InputPath}";
-
-    private static string? Size(int? width, int? height) => width is { } w && height is { } h ? $"{w}x{h}" : null;
 }

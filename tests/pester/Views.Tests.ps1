@@ -1,0 +1,110 @@
+# The default views at 80 columns: a cron or Task Scheduler log, pwsh -File redirected to a file, or a narrow
+# terminal is that wide, and the values a reader looks for there must be whole, not cut with an ellipsis.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
+    Import-Module $ModulePath -Force
+
+    # The non-blank lines of the default table, as a console of $Width columns shows it.
+    function Get-TableLine([object[]] $InputObject, [int] $Width = 80) {
+        ($InputObject | Format-Table | Out-String -Width $Width) -split '\r?\n' | Where-Object { $_.Trim() }
+    }
+
+    # A camera's file name: long enough to be cut by a careless column, as long as the Name column must hold.
+    $script:PhotoName = 'IMG_20240612_183045.png'
+}
+
+Describe 'Default views at 80 columns' {
+    BeforeEach {
+        $root = New-TestFolder
+        $in = Join-Path $root 'in'
+        $out = Join-Path $root 'out'
+        $env:SWIN2SR_JOBSTORE = $store = Join-Path $root 'jobs.db'
+        $null = New-TestImage (Join-Path $in $PhotoName) -Width 16 -Height 12
+    }
+    AfterEach {
+        Remove-Item Env:SWIN2SR_JOBSTORE -ErrorAction SilentlyContinue
+        Remove-Item -LiteralPath $root -Recurse -Force -ErrorAction SilentlyContinue
+    }
+
+    It 'shows each result''s status, whole file name, sizes, time and error, leaving the folder to wider consoles' {
+        Set-Content -LiteralPath (Join-Path $in 'bad.png') -Value 'garbage'
+        $results = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName photos -ErrorAction SilentlyContinue
+        $lines = Get-TableLine $results
+        $lines -match "^Succeeded\s+$([regex]::Escape($PhotoName))\s+16x12\s+32x24\s+\d\.\d\ds\s*$" | Should -HaveCount 1
+        $lines -match '^Failed\s+bad\.png\s+\d\.\d\ds\s+UnsupportedFormat\s*$' | Should -HaveCount 1
+        $lines -match '…' | Should -BeNullOrEmpty -Because 'a column that does not fit is left out, not cut to a few letters'
+        # Below the current location, as the folder is shown relative to it.
+        Push-Location -LiteralPath $root
+        try { $wide = Get-TableLine $results -Width 120 }
+        finally { Pop-Location }
+        $wide -match '\sin\s*$' | Should -HaveCount 2 -Because 'a wider console shows the folder'
+
+        $rerun = Get-ChildItem -LiteralPath $in -Filter 'IMG_*' | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName photos
+        (Get-TableLine $rerun) -match "^Skipped\s+$([regex]::Escape($PhotoName))\s+16x12\s+32x24\s+0\.00s\s+AlreadyDone\s*$" | Should -HaveCount 1
+
+        $items = Get-TableLine (Get-Swin2SRJobItem photos)
+        $items -match "^Succeeded\s+$([regex]::Escape($PhotoName))\s+16x12\s+32x24\s+\d\.\d\ds\s*$" | Should -HaveCount 1
+        $items -match '^Failed\s+bad\.png\s+\d\.\d\ds\s+UnsupportedFormat\s*$' | Should -HaveCount 1
+    }
+
+    It 'shows a job''s generated name and its state whole, with done, failed and workers' {
+        Set-Content -LiteralPath (Join-Path $in 'bad.png') -Value 'garbage'
+        $results = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -ErrorAction SilentlyContinue
+        $name = $results[0].JobName
+        (Get-TableLine (Get-Swin2SRJob $name)) -match "^$([regex]::Escape($name))\s+CompletedWithErrors\s+2/2\s+1\s+0\s*$" | Should -HaveCount 1
+    }
+
+    It 'shows a running job''s worker count and time remaining, and no time remaining once it is stopped' {
+        # Tiny tiles make each image hundreds of runs: the job is still running while it is looked at.
+        $frame = New-TestImage (Join-Path $root 'frame.png') -Width 128 -Height 128
+        1..60 | ForEach-Object { Copy-Item -LiteralPath $frame.FullName -Destination (Join-Path $in "frame_$_.png") }
+        $worker = Start-ChildPwsh (Get-WorkerCommand $store "Get-ChildItem -LiteralPath '$in' -Filter 'frame_*' | Invoke-Swin2SRUpscale -Model '$NearestX4' -OutputDirectory '$out' -JobName watched -TileSize 8 -TileOverlap 0 -BatchSize 1")
+        try {
+            Wait-Until { (Test-Path -LiteralPath $store) -and (Get-Swin2SRJob watched -ErrorAction SilentlyContinue).Succeeded -ge 2 }
+            $running = Get-Swin2SRJob watched
+            (Get-TableLine $running) -match '^watched\s+Running\s+\d+/60\s+0\s+1\s+\d\S*[smhd]\s*$' | Should -HaveCount 1
+            ($running | Format-List | Out-String -Width 80) | Should -Match "(?m)^Workers\s+:\s+\S+:$($worker.Id) \(cpu"
+            Stop-Swin2SRJob watched
+            $worker.WaitForExit(15000) | Should -BeTrue
+            (Get-TableLine (Get-Swin2SRJob watched)) -match '^watched\s+Stopped\s+\d+/60\s+0\s+0\s*$' | Should -HaveCount 1
+        }
+        finally { if (-not $worker.HasExited) { $worker.Kill() } }
+    }
+
+    It 'shows a model''s name, source, scale, size, precision and task' {
+        (Get-TableLine (Get-Swin2SRModel swin2sr-tiny-x2)) -match '^swin2sr-tiny-x2\s+Embedded\s+x2\s+[\d.]+ kB\s+fp32\s+classical-sr\s*$' | Should -HaveCount 1
+    }
+
+    It 'shows a quality score with the whole file name' {
+        $photo = Join-Path $in $PhotoName
+        (Get-TableLine (Measure-Swin2SRQuality $photo $photo)) -match "^$([regex]::Escape($PhotoName))\s+Infinity\s+1\.0000\s+Infinity\s+16x12\s+0\s*$" | Should -HaveCount 1
+    }
+
+    It 'shows whether the CPU is usable' {
+        (Get-TableLine (Get-Swin2SRDevice -Kind Cpu)) -match '^cpu\s.*\s\d+\s+True\s*$' | Should -HaveCount 1
+    }
+}
+
+Describe 'Compact values in the views' {
+    It 'writes a duration of <Seconds> s as <Text>' -TestCases @(
+        @{ Seconds = 0; Text = '0.00s' }
+        @{ Seconds = 0.814; Text = '0.81s' }
+        @{ Seconds = 9.996; Text = '10.0s' }
+        @{ Seconds = 59.96; Text = '1m00s' }
+        @{ Seconds = 65; Text = '1m05s' }
+        @{ Seconds = 2520; Text = '42m' }
+        @{ Seconds = 3720; Text = '1h02m' }
+        @{ Seconds = 273600; Text = '3d04h' }
+    ) {
+        [Swin2SR.PowerShell.Swin2SRDisplay]::Duration([TimeSpan]::FromSeconds($Seconds)) | Should -BeExactly $Text
+    }
+
+    It 'writes <Done> of <Total> as <Text>, at most 9 characters' -TestCases @(
+        @{ Done = 3; Total = 40; Text = '3/40' }
+        @{ Done = 1234; Total = 5000; Text = '1234/5000' }
+        @{ Done = 12345; Total = 200000; Text = '12k/200k' }
+        @{ Done = 1234567; Total = 3000000; Text = '1.2M/3M' }
+    ) {
+        [Swin2SR.PowerShell.Swin2SRDisplay]::Progress($Done, $Total) | Should -BeExactly $Text
+    }
+}
