@@ -293,6 +293,19 @@ public abstract class JobStoreContractTests
     }
 
     [Fact]
+    public void A_worker_is_credited_with_the_images_it_worked_on_not_with_outputs_that_existed()
+    {
+        using var store = OpenStore();
+        long job = store.CreateOrUpdateJob("j", Options).Id;
+        store.AddItems(job, Items(3), redoDone: false);
+        store.RegisterWorker(job, Worker("w"));
+        var claimed = Begin(store, "w", store.Claim(job, "w", 3, Soon));
+        Assert.Equal(3, store.Complete("w", [Succeeded(claimed[0].Id), new(claimed[1].Id, ItemStatus.Failed, "E", "bad", 1, 0, 0, 0, 0),
+            new(claimed[2].Id, ItemStatus.Skipped, "OutputExists", "exists", 0, 0, 0, 0, 0)]));
+        Assert.Equal(2, Assert.Single(store.Workers(job)).Processed);
+    }
+
+    [Fact]
     public void Unregistering_a_worker_hands_its_items_back()
     {
         using var store = OpenStore();

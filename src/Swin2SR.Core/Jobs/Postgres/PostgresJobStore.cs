@@ -253,10 +253,11 @@ public sealed class PostgresJobStore : IJobStore
             FROM unnest($2::bigint[], $3::smallint[], $4::text[], $5::text[], $6::bigint[], $7::integer[], $8::integer[], $9::integer[], $10::integer[], $11::text[])
                 AS o(id, status, error_id, error_message, duration_ms, iw, ih, ow, oh, metrics)
             WHERE i.id = o.id AND i.lease_owner = $1 AND i.status = 1
-            RETURNING 1),
-        counted AS (SELECT count(*) AS n FROM done),
+            RETURNING i.status),
+        -- A worker's count and rate are of images it worked on: an output that existed already cost it nothing.
+        counted AS (SELECT count(*) AS n, count(*) FILTER (WHERE status <> 4) AS worked FROM done),
         credited AS (
-            UPDATE swin2sr.workers w SET processed = w.processed + counted.n, heartbeat_ms = swin2sr.now_ms() FROM counted WHERE w.id = $1)
+            UPDATE swin2sr.workers w SET processed = w.processed + counted.worked, heartbeat_ms = swin2sr.now_ms() FROM counted WHERE w.id = $1)
         SELECT n FROM counted
         """, r => (int)r.GetInt64(0),
         workerId,

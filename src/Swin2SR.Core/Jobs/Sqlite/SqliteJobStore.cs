@@ -287,7 +287,7 @@ public sealed class SqliteJobStore : IJobStore
                 metrics = $metrics, ever_written = ever_written OR $written
             WHERE id = $id AND lease_owner = $worker AND status = 1
             """, tx);
-        int kept = 0;
+        int kept = 0, worked = 0;
         foreach (var o in outcomes)
         {
             update.Parameters.Clear();
@@ -304,9 +304,13 @@ public sealed class SqliteJobStore : IJobStore
             update.Parameters.AddWithValue("$written", o.Status == ItemStatus.Succeeded ? 1 : 0);
             update.Parameters.AddWithValue("$id", o.ItemId);
             update.Parameters.AddWithValue("$worker", workerId);
-            kept += update.ExecuteNonQuery();
+            int changed = update.ExecuteNonQuery();
+            kept += changed;
+            if (o.Status != ItemStatus.Skipped)
+                worked += changed;
         }
-        Execute("UPDATE workers SET processed = processed + $n, heartbeat_ms = $now WHERE id = $worker", tx, ("$n", kept), ("$now", now), ("$worker", workerId));
+        // A worker's count and rate are of images it worked on: an output that existed already cost it nothing.
+        Execute("UPDATE workers SET processed = processed + $n, heartbeat_ms = $now WHERE id = $worker", tx, ("$n", worked), ("$now", now), ("$worker", workerId));
         tx.Commit();
         return kept;
     });
