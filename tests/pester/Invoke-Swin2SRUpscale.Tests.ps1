@@ -72,9 +72,13 @@ Describe 'Invoke-Swin2SRUpscale' {
             $second.InputPath | Should -Not -Match 'enhanced'
             @($warned | Where-Object { "$_" -match 'Left out 2 file\(s\) in .enhanced. folders' }) | Should -HaveCount 1
             Get-ChildItem -LiteralPath $in -Recurse -Directory -Filter enhanced | ForEach-Object { Test-Path -LiteralPath (Join-Path $_.FullName 'enhanced') } | Should -Not -Contain $true
-            # The same holds for an output folder inside the listed tree.
+            # The same holds for an output folder inside the listed tree. Switching to one, the enhanced folders' files are
+            # still outputs of the earlier runs, as the listing holds their inputs beside them.
             $inner = Join-Path $in 'out'
-            $null = Get-ChildItem -LiteralPath $in -Recurse -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $inner -JobName inner
+            $switched = Get-ChildItem -LiteralPath $in -Recurse -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $inner -JobName inner -WarningVariable warned -WarningAction SilentlyContinue
+            $switched.InputPath | Should -Not -Match 'enhanced'
+            $switched.Status | Should -Be @('Succeeded', 'Succeeded')
+            @($warned | Where-Object { "$_" -match "Left out 2 file\(s\) in .enhanced. folders whose inputs are given too" }) | Should -HaveCount 1
             $again = Get-ChildItem -LiteralPath $in -Recurse -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $inner -JobName inner -WarningAction SilentlyContinue
             $again.InputPath | Should -Not -Match '/out/'
             Test-Path -LiteralPath (Join-Path $inner 'out') | Should -BeFalse

@@ -38,22 +38,47 @@ public static class OutputPlanner
     /// without one, files in an <c>enhanced</c> folder; and files inside <paramref name="rejectedDirectory"/>
     /// (-KeepRejected). A recursive listing of a folder that holds its own outputs (the nightly
     /// <c>Get-ChildItem -Recurse | Invoke-Swin2SRUpscale</c>) would otherwise upscale every output again the next
-    /// night, into enhanced/enhanced, each time 16 times larger.
+    /// night, into enhanced/enhanced, each time 16 times larger. With an output folder, a file in an <c>enhanced</c>
+    /// folder is set aside too when the listing holds its input beside that folder (the same name, any extension):
+    /// the output of a run before -OutputDirectory was given (<see cref="ScreenedInputs.BesideTheirInputs"/>).
     /// </summary>
-    public static (IReadOnlyList<string> Inputs, IReadOnlyList<string> EarlierOutputs) SetAsideEarlierOutputs(
-        IEnumerable<string> inputPaths, string? outputDirectory, string? rejectedDirectory = null)
+    public static ScreenedInputs SetAsideEarlierOutputs(IEnumerable<string> inputPaths, string? outputDirectory, string? rejectedDirectory = null)
     {
-        bool IsEarlierOutput(string input) =>
-            (outputDirectory is null
-                ? PathComparer.Equals(Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(input))), DefaultFolderName)
-                : IsUnder(input, outputDirectory))
-            || (rejectedDirectory is not null && IsUnder(input, rejectedDirectory));
+        var all = inputPaths.ToList();
+        var inputNames = outputDirectory is null ? null
+            : all.Select(p => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(p))!, Path.GetFileNameWithoutExtension(p))).ToHashSet(PathComparer);
         var inputs = new List<string>();
         var earlierOutputs = new List<string>();
-        foreach (var input in inputPaths)
-            (IsEarlierOutput(input) ? earlierOutputs : inputs).Add(input);
+        var besideInputs = new List<string>();
+        foreach (var input in all)
+        {
+            if (outputDirectory is null ? InEnhancedFolder(input) : IsUnder(input, outputDirectory))
+                earlierOutputs.Add(input);
+            else if (rejectedDirectory is not null && IsUnder(input, rejectedDirectory))
+                earlierOutputs.Add(input);
+            else if (inputNames is not null && InEnhancedFolder(input) && inputNames.Contains(InputBeside(input)))
+                besideInputs.Add(input);
+            else
+                inputs.Add(input);
+        }
         // Counted and named once each, like the inputs Plan keeps (a folder and the files in it name them twice).
-        return (inputs, earlierOutputs.DistinctBy(Path.GetFullPath, PathComparer).ToList());
+        return new(inputs, Once(earlierOutputs), Once(besideInputs));
+    }
+
+    /// <param name="Inputs">What to upscale.</param>
+    /// <param name="InOutputFolders">Files in the output folder (or, without one, in <c>enhanced</c> folders) or in the -KeepRejected folder.</param>
+    /// <param name="BesideTheirInputs">With an output folder: files in <c>enhanced</c> folders whose inputs are in the listing too.</param>
+    public sealed record ScreenedInputs(IReadOnlyList<string> Inputs, IReadOnlyList<string> InOutputFolders, IReadOnlyList<string> BesideTheirInputs);
+
+    private static List<string> Once(IEnumerable<string> paths) => paths.DistinctBy(Path.GetFullPath, PathComparer).ToList();
+
+    private static bool InEnhancedFolder(string path) => PathComparer.Equals(Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(path))), DefaultFolderName);
+
+    /// <summary>Where the input of an output in an <c>enhanced</c> folder lies, without its extension: shop/enhanced/a.png is shop/a.</summary>
+    private static string InputBeside(string output)
+    {
+        string enhanced = Path.GetDirectoryName(Path.GetFullPath(output))!;
+        return Path.Combine(Path.GetDirectoryName(enhanced)!, Path.GetFileNameWithoutExtension(output));
     }
 
     /// <summary>True when <paramref name="path"/> lies inside <paramref name="folder"/> (at any depth).</summary>

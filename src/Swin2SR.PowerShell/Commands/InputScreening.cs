@@ -12,12 +12,19 @@ internal static class InputScreening
     public static IReadOnlyList<string> LeaveOutEarlierOutputs(IReadOnlyList<string> inputs, string? outputDirectory, string? rejectedDirectory,
         Action<string> warn, Action<string> verbose)
     {
-        var (kept, earlierOutputs) = OutputPlanner.SetAsideEarlierOutputs(inputs, outputDirectory, rejectedDirectory);
+        var screened = OutputPlanner.SetAsideEarlierOutputs(inputs, outputDirectory, rejectedDirectory);
+        var earlierOutputs = screened.InOutputFolders;
         foreach (var path in earlierOutputs)
             verbose($"Left out {path}: it is in an output folder.");
         if (earlierOutputs.Count > 0)
             warn($"Left out {earlierOutputs.Count} file(s) {WhereOutputsGo(outputDirectory, rejectedDirectory)}, such as {earlierOutputs[0]}: {Why(outputDirectory)}");
-        return kept;
+        var besideInputs = screened.BesideTheirInputs;
+        foreach (var path in besideInputs)
+            verbose($"Left out {path}: it is the output of an earlier run, beside its input.");
+        if (besideInputs.Count > 0)
+            warn($"Left out {besideInputs.Count} file(s) in '{OutputPlanner.DefaultFolderName}' folders whose inputs are given too, such as {besideInputs[0]}: " +
+                 $"runs without -OutputDirectory write their outputs there, so these are outputs of earlier runs, not inputs. To upscale them, give them without their inputs.");
+        return screened.Inputs;
     }
 
     private static string WhereOutputsGo(string? outputDirectory, string? rejectedDirectory) =>

@@ -22,7 +22,7 @@ public sealed class OutputPlannerTests : IDisposable
             Path.Combine(shop, "a.jpg"), Path.Combine(shop, "enhanced", "a.jpg"),
             Path.Combine(shop, "sub", "enhanced", "b.png"), Path.Combine(shop, "enhanced-not", "c.png"), Path.Combine(shop, "enhanced.png"),
         ];
-        var (kept, earlier) = OutputPlanner.SetAsideEarlierOutputs(inputs, outputDirectory: null);
+        var (kept, earlier, _) = OutputPlanner.SetAsideEarlierOutputs(inputs, outputDirectory: null);
         Assert.Equal([inputs[0], inputs[3], inputs[4]], kept);
         Assert.Equal([inputs[1], inputs[2]], earlier);
         // What they would otherwise have become: outputs of outputs, one folder deeper each run.
@@ -39,9 +39,27 @@ public sealed class OutputPlannerTests : IDisposable
             Path.Combine(shop, "a.jpg"), Path.Combine(output, "a.jpg"), Path.Combine(output, "deep", "b.png"),
             Path.Combine(shop, "outside", "c.png"), Path.Combine(shop, "enhanced", "d.png"),
         ];
-        var (kept, earlier) = OutputPlanner.SetAsideEarlierOutputs(inputs, output + Path.DirectorySeparatorChar);
+        var (kept, earlier, _) = OutputPlanner.SetAsideEarlierOutputs(inputs, output + Path.DirectorySeparatorChar);
         Assert.Equal([inputs[0], inputs[3], inputs[4]], kept);
         Assert.Equal([inputs[1], inputs[2]], earlier);
+    }
+
+    [Fact]
+    public void With_an_output_folder_a_file_in_an_enhanced_folder_beside_its_input_is_an_output_of_a_run_without_one()
+    {
+        // The nightly run used to write beside its inputs; now it is given -OutputDirectory, and the listing holds both.
+        string shop = _folder.File("shop");
+        string[] inputs =
+        [
+            Path.Combine(shop, "a.jpg"), Path.Combine(shop, "enhanced", "a.png"), Path.Combine(shop, "sub", "b.png"),
+            Path.Combine(shop, "sub", "enhanced", "b.png"), Path.Combine(shop, "enhanced", "c.png"), Path.Combine(shop, "sub", "enhanced", "a.png"),
+        ];
+        var screened = OutputPlanner.SetAsideEarlierOutputs(inputs, _folder.File("out"));
+        Assert.Equal([inputs[1], inputs[3]], screened.BesideTheirInputs);
+        Assert.Empty(screened.InOutputFolders);
+        Assert.Equal([inputs[0], inputs[2], inputs[4], inputs[5]], screened.Inputs);
+        // Given alone, without their inputs, they are inputs like any other.
+        Assert.Equal([inputs[1], inputs[3]], OutputPlanner.SetAsideEarlierOutputs([inputs[1], inputs[3]], _folder.File("out")).Inputs);
     }
 
     [Fact]
@@ -51,7 +69,7 @@ public sealed class OutputPlannerTests : IDisposable
         string shop = _folder.File("shop");
         string output = Path.Combine(shop, "out");
         string[] inputs = [Path.Combine(shop, "a.png"), Path.Combine(output, "a.png"), Path.Combine(output, "a.png")];
-        var (kept, earlier) = OutputPlanner.SetAsideEarlierOutputs(inputs, output);
+        var (kept, earlier, _) = OutputPlanner.SetAsideEarlierOutputs(inputs, output);
         Assert.Equal([inputs[0]], kept);
         Assert.Equal([inputs[1]], earlier);
     }
@@ -62,7 +80,7 @@ public sealed class OutputPlannerTests : IDisposable
         string shop = _folder.File("shop");
         string review = Path.Combine(shop, "review");
         string[] inputs = [Path.Combine(shop, "a.png"), Path.Combine(review, "a-1f2e.png")];
-        var (kept, earlier) = OutputPlanner.SetAsideEarlierOutputs(inputs, _folder.File("out"), review);
+        var (kept, earlier, _) = OutputPlanner.SetAsideEarlierOutputs(inputs, _folder.File("out"), review);
         Assert.Equal([inputs[0]], kept);
         Assert.Equal([inputs[1]], earlier);
         Assert.Equal(2, OutputPlanner.SetAsideEarlierOutputs(inputs, _folder.File("out")).Inputs.Count);
