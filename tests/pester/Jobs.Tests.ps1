@@ -134,12 +134,18 @@ Describe 'Jobs' {
             $leftover = Join-Path $folder ('.{0}.{1}.tmp' -f (Split-Path -Leaf $target), ([guid]::NewGuid().ToString('N')))
             $unrelated = Join-Path $folder ('.someone-else.png.{0}.tmp' -f ([guid]::NewGuid().ToString('N')))
             $kept = Join-Path $folder 'kept.png'
-            $leftover, $unrelated, $kept | ForEach-Object { Set-Content -LiteralPath $_ -Value 'partial' }
+
+            # Another job still has to write the second output: its temp file may be a write in progress.
+            $second = (Get-Swin2SRJobItem killed | Select-Object -Last 1)
+            $null = Get-Item -LiteralPath $second.InputPath | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName other -QueueOnly
+            $othersWrite = Join-Path $folder ('.{0}.{1}.tmp' -f (Split-Path -Leaf $second.OutputPath), ([guid]::NewGuid().ToString('N')))
+            $leftover, $unrelated, $kept, $othersWrite | ForEach-Object { Set-Content -LiteralPath $_ -Value 'partial' }
 
             Remove-Swin2SRJob killed -Confirm:$false
             Test-Path -LiteralPath $leftover | Should -BeFalse -Because 'a removed job never runs again to clean it up'
             Test-Path -LiteralPath $unrelated | Should -BeTrue
             Test-Path -LiteralPath $kept | Should -BeTrue
+            Test-Path -LiteralPath $othersWrite | Should -BeTrue -Because 'job "other" still has to write that output'
         }
 
         It 'says "1 item" and "3 items" when it asks before removing a job' {

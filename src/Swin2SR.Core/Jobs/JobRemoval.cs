@@ -13,9 +13,16 @@ public static class JobRemoval
     /// writes in progress, and are left alone.</param>
     public static void Remove(IJobStore store, long jobId, bool workersRunning)
     {
-        var unfinished = workersRunning ? [] : store.Items(jobId, [ItemStatus.Pending, ItemStatus.Running]);
+        var unfinished = workersRunning ? [] : UnfinishedOutputs(store, jobId);
+        // Another job of the store that still has to write one of these outputs may be writing it now: its temp
+        // file is its own to clear when it takes the item.
+        if (unfinished.Count > 0)
+            unfinished.ExceptWith(store.ListJobs().Where(j => j.Id != jobId).SelectMany(j => UnfinishedOutputs(store, j.Id)));
         store.RemoveJob(jobId);
-        foreach (var item in unfinished)
-            ImageWriter.RemoveStaleTemporaryFiles(item.OutputPath);
+        foreach (var output in unfinished)
+            ImageWriter.RemoveStaleTemporaryFiles(output);
     }
+
+    private static HashSet<string> UnfinishedOutputs(IJobStore store, long jobId) =>
+        store.Items(jobId, [ItemStatus.Pending, ItemStatus.Running]).Select(i => i.OutputPath).ToHashSet();
 }
