@@ -2,6 +2,7 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Metadata.Profiles.Icc;
 using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
 
 namespace Swin2SR.Core.Imaging;
 
@@ -51,6 +52,8 @@ public sealed class ImageLoader
         try
         {
             using var image = Image.Load<Rgba64>(SupportedFormats.Configuration, data);
+            if (format.Name == "TIFF" && MisdecodedTiff.DecodesAsNegative(data))
+                image.Mutate(pixels => pixels.Invert());
             if (image.Metadata.ExifProfile is not null && ExifThumbnailDirectory.MainImageOnly(format.Name, data) is { } mainImageExif)
                 image.Metadata.ExifProfile = mainImageExif;
             bool exifDropped = image.Metadata.ExifProfile is { } exif && DamagedExif.Readable(exif) is null;

@@ -1,13 +1,17 @@
 namespace Swin2SR.Core.Imaging;
 
 /// <summary>
-/// TIFF layouts that ImageSharp 2.1 decodes without an error into wrong pixels, so that they must be refused before
-/// decoding: nothing downstream could tell (the quality gate compares the output with that same wrong decode).
+/// TIFF layouts that ImageSharp 2.1 decodes without an error into wrong pixels: nothing downstream could tell (the
+/// quality gate compares the output with that same wrong decode), so they are refused before decoding, or, where
+/// the error is known exactly, put right after it.
 /// </summary>
 internal static class MisdecodedTiff
 {
-    private const ushort PlanarConfigurationTag = 284, PredictorTag = 317;
-    private const uint Planar = 2, NoPredictor = 1;
+    private const ushort CompressionTag = 259, PhotometricInterpretationTag = 262, PlanarConfigurationTag = 284, PredictorTag = 317;
+    private const uint Planar = 2, NoPredictor = 1, BlackIsZero = 1;
+
+    /// <summary>CCITT modified Huffman (2), Group 3 (3) and Group 4 (4): the bilevel codings of fax and document scanners.</summary>
+    private static bool IsFaxCompression(uint? compression) => compression is 2 or 3 or 4;
 
     /// <summary>
     /// Why the first page cannot be decoded right, or null. A predictor stores each sample as its difference from
@@ -25,4 +29,14 @@ internal static class MisdecodedTiff
         return $"it is a TIFF whose colour channels are stored in separate planes (PlanarConfiguration 2) with a predictor ({kind}), which this decoder (ImageSharp 2.1) reads into wrong pixels; "
             + "re-save it with contiguous (interleaved) pixel order, for example 'tiffcp -p contig in.tif out.tif' or ImageMagick's '-interlace none'";
     }
+
+    /// <summary>
+    /// Whether the first page is a fax-compressed page in BlackIsZero, which ImageSharp 2.1 decodes as its negative
+    /// (black text on white comes out white on black): its CCITT decoders write the runs as if every page were
+    /// WhiteIsZero, the fax convention, but the colour conversion then follows the PhotometricInterpretation.
+    /// Document scanners, Pillow and libtiff's tools write such pages.
+    /// </summary>
+    public static bool DecodesAsNegative(ReadOnlySpan<byte> data) =>
+        IsFaxCompression(TiffStructure.FirstPageValue(data, CompressionTag))
+        && TiffStructure.FirstPageValue(data, PhotometricInterpretationTag) == BlackIsZero;
 }

@@ -1,3 +1,6 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Tiff;
+using SixLabors.ImageSharp.Formats.Tiff.Constants;
 using SixLabors.ImageSharp.PixelFormats;
 using Swin2SR.Core.Imaging;
 using Swin2SR.Core.Tests.Support;
@@ -49,5 +52,33 @@ public sealed class TiffLayoutTests : IDisposable
                 var p = Pixel(x, y);
                 Assert.Equal((p.R, p.G, p.B), ((byte)Math.Round(loaded.Pixels[0, y, x] * 255), (byte)Math.Round(loaded.Pixels[1, y, x] * 255), (byte)Math.Round(loaded.Pixels[2, y, x] * 255)));
             }
+    }
+
+    /// <summary>A bilevel page: black (0) and white (255) runs of several lengths, as on a scanned document.</summary>
+    private static byte Ink(int x, int y) => (byte)((x / 3 + y / 2) % 2 == 0 ? 0 : 255);
+
+    /// <summary>
+    /// A fax-compressed page says by its PhotometricInterpretation which runs are white. ImageSharp writes them in
+    /// WhiteIsZero; the same runs read as BlackIsZero are the negative of the page written (what libtiff shows).
+    /// </summary>
+    [Theory]
+    [InlineData(TiffCompression.Ccitt1D, TiffPhotometricInterpretation.WhiteIsZero)]
+    [InlineData(TiffCompression.Ccitt1D, TiffPhotometricInterpretation.BlackIsZero)]
+    [InlineData(TiffCompression.CcittGroup3Fax, TiffPhotometricInterpretation.WhiteIsZero)]
+    [InlineData(TiffCompression.CcittGroup3Fax, TiffPhotometricInterpretation.BlackIsZero)]
+    [InlineData(TiffCompression.CcittGroup4Fax, TiffPhotometricInterpretation.WhiteIsZero)]
+    [InlineData(TiffCompression.CcittGroup4Fax, TiffPhotometricInterpretation.BlackIsZero)]
+    public void A_fax_compressed_page_loads_in_the_polarity_its_tiff_states(TiffCompression compression, TiffPhotometricInterpretation photometric)
+    {
+        const int width = 24, height = 8;
+        using var page = FixtureImages.Pattern(width, height, (x, y) => new L8(Ink(x, y)));
+        var tiff = FixtureImages.Encode(page, new TiffEncoder { BitsPerPixel = TiffBitsPerPixel.Bit1, Compression = compression });
+        bool negative = photometric == TiffPhotometricInterpretation.BlackIsZero;
+        if (negative)
+            tiff = HandMadeTiff.WithFirstPageValue(tiff, HandMadeTiff.PhotometricTag, (ushort)photometric);
+        var loaded = _loader.Load(Save("fax.tif", tiff), 2);
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+                Assert.Equal(negative ? 255 - Ink(x, y) : Ink(x, y), (int)Math.Round(loaded.Pixels[0, y, x] * 255));
     }
 }

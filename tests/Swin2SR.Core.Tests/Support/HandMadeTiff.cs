@@ -11,7 +11,28 @@ namespace Swin2SR.Core.Tests.Support;
 /// </summary>
 internal static class HandMadeTiff
 {
-    public const ushort OrientationTag = 274;
+    public const ushort OrientationTag = 274, PhotometricTag = 262;
+
+    /// <summary>
+    /// A copy of a little-endian classic TIFF whose first page's one-value SHORT <paramref name="tag"/> is set to
+    /// <paramref name="value"/>: how a layout the encoder will not write (a fax page in BlackIsZero) is made.
+    /// </summary>
+    public static byte[] WithFirstPageValue(byte[] tiff, ushort tag, ushort value)
+    {
+        var copy = tiff.ToArray();
+        int ifd = (int)BinaryPrimitives.ReadUInt32LittleEndian(copy.AsSpan(4));
+        int entries = BinaryPrimitives.ReadUInt16LittleEndian(copy.AsSpan(ifd));
+        for (int i = 0; i < entries; i++)
+        {
+            var entry = copy.AsSpan(ifd + 2 + i * 12, 12);
+            if (BinaryPrimitives.ReadUInt16LittleEndian(entry) == tag)
+            {
+                BinaryPrimitives.WriteUInt16LittleEndian(entry[8..], value);
+                return copy;
+            }
+        }
+        throw new ArgumentException($"the TIFF has no tag {tag}");
+    }
 
     public static byte[] Rgb(int width, int height, Func<int, int, Rgb24> pixel, bool planar, int predictor = 1, bool bigEndian = false,
         params (ushort Tag, ushort Value)[] extraTags) =>
