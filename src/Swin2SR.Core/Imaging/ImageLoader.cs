@@ -51,7 +51,7 @@ public sealed class ImageLoader
             _losslessWebp.Wait();
         try
         {
-            using var image = Image.Load<Rgba64>(SupportedFormats.Configuration, data);
+            using var image = Image.Load<Rgba64>(SupportedFormats.Configuration, TiffDefaults.Completed(format.Name, data));
             if (format.Name == "TIFF" && MisdecodedTiff.DecodesAsNegative(data))
                 image.Mutate(pixels => pixels.Invert());
             if (image.Metadata.ExifProfile is not null && ExifThumbnailDirectory.MainImageOnly(format.Name, data) is { } mainImageExif)
@@ -97,7 +97,7 @@ public sealed class ImageLoader
             throw Unsupported(path, "it is an animated WebP, which this decoder (ImageSharp 2.1) cannot read; save a frame of it as a still image");
         if (format.Name == "TIFF" && MisdecodedTiff.FindReason(data) is { } misdecoded)
             throw Unsupported(path, misdecoded);
-        var info = IdentifyHeader(data, path);
+        var info = IdentifyHeader(TiffDefaults.Completed(format.Name, data), path);
         CheckLimits(path, info.Width, info.Height, scale);
         // Inflating the image data costs as much as the size the header claims: only a size within the limits.
         if (format.Name == "PNG" && PngImageData.FindDamage(data) is { } cut)

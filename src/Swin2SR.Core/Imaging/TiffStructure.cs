@@ -32,22 +32,69 @@ internal static class TiffStructure
     /// </summary>
     public static uint? FirstPageValue(ReadOnlySpan<byte> data, ushort tag)
     {
-        if (FirstDirectory(data, out var l, out bool littleEndian) is not { } offset)
+        if (FirstPageEntry(data, tag, out var l, out bool littleEndian) is not { } at)
+            return null;
+        var entry = data.Slice(at, l.EntryBytes);
+        if (Read(entry[4..], l.OffsetBytes, littleEndian) != 1)
+            return null;
+        var value = entry[(4 + l.OffsetBytes)..];
+        return Read(entry[2..], 2, littleEndian) switch
+        {
+            ShortType => (uint)Read(value, 2, littleEndian),
+            LongType => (uint)Read(value, 4, littleEndian),
+            _ => null,
+        };
+    }
+
+    /// <summary>Whether the first page's directory has an entry for <paramref name="tag"/>, whatever its type and count.</summary>
+    public static bool FirstPageHas(ReadOnlySpan<byte> data, ushort tag) => FirstPageEntry(data, tag, out _, out _) is not null;
+
+    /// <summary>
+    /// A copy of a classic TIFF whose first page has one more entry, <paramref name="tag"/> as one SHORT of
+    /// <paramref name="value"/>: the directory, with the entry in its place among the others (sorted by tag), is
+    /// written anew after the end of the file and the header points to it; every offset in it stays valid, as
+    /// nothing before it moves. Null for a BigTIFF, or a first directory that does not fit the file.
+    /// </summary>
+    public static byte[]? WithFirstPageShort(ReadOnlySpan<byte> data, ushort tag, ushort value)
+    {
+        if (FirstDirectory(data, out var l, out bool littleEndian) is not { } offset || l.IsBigTiff)
+            return null;
+        int count = (int)Read(data[(int)offset..], l.CountBytes, littleEndian);
+        int entriesAt = (int)offset + l.CountBytes, entriesEnd = entriesAt + count * l.EntryBytes;
+        if (count == ushort.MaxValue || (long)entriesEnd + l.OffsetBytes > data.Length)
+            return null;
+        int before = 0;
+        while (before < count && Read(data[(entriesAt + before * l.EntryBytes)..], 2, littleEndian) < tag)
+            before++;
+        // A directory starts on a word boundary.
+        int start = data.Length + (data.Length & 1);
+        var copy = new byte[start + l.CountBytes + (count + 1) * l.EntryBytes + l.OffsetBytes];
+        data.CopyTo(copy);
+        var directory = copy.AsSpan(start);
+        Write(directory, 2, (uint)(count + 1), littleEndian);
+        data[entriesAt..(entriesAt + before * l.EntryBytes)].CopyTo(directory[l.CountBytes..]);
+        var entry = directory.Slice(l.CountBytes + before * l.EntryBytes, l.EntryBytes);
+        Write(entry, 2, tag, littleEndian);
+        Write(entry[2..], 2, ShortType, littleEndian);
+        Write(entry[4..], 4, 1, littleEndian);
+        Write(entry[8..], 2, value, littleEndian);
+        data[(entriesAt + before * l.EntryBytes)..(entriesEnd + l.OffsetBytes)].CopyTo(directory[(l.CountBytes + (before + 1) * l.EntryBytes)..]);
+        Write(copy.AsSpan(l.FirstIfdAt), 4, (uint)start, littleEndian);
+        return copy;
+    }
+
+    /// <summary>Where the first page's entry for <paramref name="tag"/> starts; null when it has none or its directory does not fit the file.</summary>
+    private static int? FirstPageEntry(ReadOnlySpan<byte> data, ushort tag, out Layout l, out bool littleEndian)
+    {
+        if (FirstDirectory(data, out l, out littleEndian) is not { } offset)
             return null;
         ulong entries = Math.Min(Read(data[(int)offset..], l.CountBytes, littleEndian), ((ulong)data.Length - offset - (ulong)l.CountBytes) / (ulong)l.EntryBytes);
         for (ulong i = 0; i < entries; i++)
         {
             // An entry: tag (2 bytes), type (2), count and value (an offset's width each); a single small value sits in the value field itself.
-            var entry = data.Slice((int)(offset + (ulong)l.CountBytes + i * (ulong)l.EntryBytes), l.EntryBytes);
-            if (Read(entry, 2, littleEndian) != tag || Read(entry[4..], l.OffsetBytes, littleEndian) != 1)
-                continue;
-            var value = entry[(4 + l.OffsetBytes)..];
-            return Read(entry[2..], 2, littleEndian) switch
-            {
-                ShortType => (uint)Read(value, 2, littleEndian),
-                LongType => (uint)Read(value, 4, littleEndian),
-                _ => null,
-            };
+            int at = (int)(offset + (ulong)l.CountBytes + i * (ulong)l.EntryBytes);
+            if (Read(data[at..], 2, littleEndian) == tag)
+                return at;
         }
         return null;
     }
@@ -127,6 +174,18 @@ internal static class TiffStructure
             _ => (Layout?)null,
         };
         return layout is { } l && data.Length >= l.FirstIfdAt + l.OffsetBytes ? l : null;
+    }
+
+    private static void Write(Span<byte> data, int bytes, uint value, bool littleEndian)
+    {
+        if (bytes == 2 && littleEndian)
+            BinaryPrimitives.WriteUInt16LittleEndian(data, (ushort)value);
+        else if (bytes == 2)
+            BinaryPrimitives.WriteUInt16BigEndian(data, (ushort)value);
+        else if (littleEndian)
+            BinaryPrimitives.WriteUInt32LittleEndian(data, value);
+        else
+            BinaryPrimitives.WriteUInt32BigEndian(data, value);
     }
 
     private static ulong Read(ReadOnlySpan<byte> data, int bytes, bool littleEndian) => (bytes, littleEndian) switch

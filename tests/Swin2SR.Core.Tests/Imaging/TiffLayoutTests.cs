@@ -81,4 +81,24 @@ public sealed class TiffLayoutTests : IDisposable
             for (int x = 0; x < width; x++)
                 Assert.Equal(negative ? 255 - Ink(x, y) : Ink(x, y), (int)Math.Round(loaded.Pixels[0, y, x] * 255));
     }
+
+    /// <summary>
+    /// BitsPerSample is 1 where a TIFF leaves it out (TIFF 6.0), as Pillow does for an uncompressed bilevel page;
+    /// ImageSharp 2.1 requires the tag, and the file was refused as a damaged header.
+    /// </summary>
+    [Fact]
+    public void A_bilevel_page_without_BitsPerSample_loads_as_one_bit()
+    {
+        const int width = 24, height = 8;
+        using var page = FixtureImages.Pattern(width, height, (x, y) => new L8(Ink(x, y)));
+        var tiff = HandMadeTiff.WithoutFirstPageTag(
+            FixtureImages.Encode(page, new TiffEncoder { BitsPerPixel = TiffBitsPerPixel.Bit1, Compression = TiffCompression.None }),
+            HandMadeTiff.BitsPerSampleTag);
+        var path = Save("pillow.tif", tiff);
+        Assert.Equal((width, height), (_loader.Identify(path, 2).Width, _loader.Identify(path, 2).Height));
+        var loaded = _loader.Load(path, 2);
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+                Assert.Equal(Ink(x, y), (int)Math.Round(loaded.Pixels[0, y, x] * 255));
+    }
 }

@@ -11,7 +11,7 @@ namespace Swin2SR.Core.Tests.Support;
 /// </summary>
 internal static class HandMadeTiff
 {
-    public const ushort OrientationTag = 274, PhotometricTag = 262;
+    public const ushort OrientationTag = 274, PhotometricTag = 262, BitsPerSampleTag = 258;
 
     /// <summary>
     /// A copy of a little-endian classic TIFF whose first page's one-value SHORT <paramref name="tag"/> is set to
@@ -20,17 +20,33 @@ internal static class HandMadeTiff
     public static byte[] WithFirstPageValue(byte[] tiff, ushort tag, ushort value)
     {
         var copy = tiff.ToArray();
+        BinaryPrimitives.WriteUInt16LittleEndian(copy.AsSpan(FirstPageEntry(copy, tag) + 8), value);
+        return copy;
+    }
+
+    /// <summary>
+    /// A copy of a little-endian classic TIFF whose first page lacks <paramref name="tag"/>, as writers leave out a
+    /// tag whose value is the specification's default (Pillow's bilevel TIFF has no BitsPerSample).
+    /// </summary>
+    public static byte[] WithoutFirstPageTag(byte[] tiff, ushort tag)
+    {
+        var copy = tiff.ToArray();
         int ifd = (int)BinaryPrimitives.ReadUInt32LittleEndian(copy.AsSpan(4));
         int entries = BinaryPrimitives.ReadUInt16LittleEndian(copy.AsSpan(ifd));
+        int entry = FirstPageEntry(copy, tag), end = ifd + 2 + entries * 12 + 4;
+        // The later entries and the link to the next directory move up over the one removed.
+        copy.AsSpan(entry + 12, end - entry - 12).CopyTo(copy.AsSpan(entry));
+        BinaryPrimitives.WriteUInt16LittleEndian(copy.AsSpan(ifd), (ushort)(entries - 1));
+        return copy;
+    }
+
+    private static int FirstPageEntry(byte[] tiff, ushort tag)
+    {
+        int ifd = (int)BinaryPrimitives.ReadUInt32LittleEndian(tiff.AsSpan(4));
+        int entries = BinaryPrimitives.ReadUInt16LittleEndian(tiff.AsSpan(ifd));
         for (int i = 0; i < entries; i++)
-        {
-            var entry = copy.AsSpan(ifd + 2 + i * 12, 12);
-            if (BinaryPrimitives.ReadUInt16LittleEndian(entry) == tag)
-            {
-                BinaryPrimitives.WriteUInt16LittleEndian(entry[8..], value);
-                return copy;
-            }
-        }
+            if (BinaryPrimitives.ReadUInt16LittleEndian(tiff.AsSpan(ifd + 2 + i * 12)) == tag)
+                return ifd + 2 + i * 12;
         throw new ArgumentException($"the TIFF has no tag {tag}");
     }
 
