@@ -19,11 +19,53 @@ internal static class TiffStructure
     /// <summary>The number of pages; 0 for what is not a TIFF. A chain that loops or points past the end stops the count there.</summary>
     public static int Count(ReadOnlySpan<byte> data) => Walk(data, out _);
 
-    /// <summary>Why a BigTIFF cannot be given to the decoder, or null.</summary>
+    /// <summary>Why the file cannot be given to the decoder (a BigTIFF directory without end, a file cut short), or null.</summary>
     public static string? FindDamage(ReadOnlySpan<byte> data)
     {
         Walk(data, out string? damage);
-        return damage;
+        return damage ?? TiffTruncation.Find(data);
+    }
+
+    /// <summary>
+    /// Where the header says the first directory starts, and whether that directory (its entries and the link after
+    /// them) lies inside the file; null for what is not a TIFF.
+    /// </summary>
+    public static (ulong Offset, bool Whole)? FirstDirectoryClaim(ReadOnlySpan<byte> data)
+    {
+        if (Open(data, out bool littleEndian) is not { } l)
+            return null;
+        ulong offset = Read(data[l.FirstIfdAt..], l.OffsetBytes, littleEndian);
+        if (!Fits(offset, l, data.Length))
+            return (offset, false);
+        ulong entries = Read(data[(int)offset..], l.CountBytes, littleEndian);
+        return (offset, offset + (ulong)l.CountBytes + (ulong)l.EntryBytes * entries + (ulong)l.OffsetBytes <= (ulong)data.Length);
+    }
+
+    /// <summary>
+    /// Every value of a SHORT, LONG or LONG8 <paramref name="tag"/> of the first page (a strip's offsets, say); null
+    /// when the tag is absent or of another type. <paramref name="pastEnd"/> says that the values lie past the end of the file.
+    /// </summary>
+    public static ulong[]? FirstPageValues(ReadOnlySpan<byte> data, ushort tag, out bool pastEnd)
+    {
+        pastEnd = false;
+        if (FirstPageEntry(data, tag, out var l, out bool littleEndian) is not { } at)
+            return null;
+        var entry = data.Slice(at, l.EntryBytes);
+        int size = (int)Read(entry[2..], 2, littleEndian) switch { ShortType => 2, LongType => 4, Long8Type => 8, _ => 0 };
+        ulong count = Read(entry[4..], l.OffsetBytes, littleEndian);
+        if (size == 0)
+            return null;
+        var field = entry[(4 + l.OffsetBytes)..];
+        ulong start = count * (ulong)size <= (ulong)l.OffsetBytes ? (ulong)(at + 4 + l.OffsetBytes) : Read(field, l.OffsetBytes, littleEndian);
+        if (count > (ulong)data.Length / (ulong)size || start + count * (ulong)size > (ulong)data.Length)
+        {
+            pastEnd = true;
+            return null;
+        }
+        var values = new ulong[count];
+        for (int i = 0; i < values.Length; i++)
+            values[i] = Read(data[((int)start + i * size)..], size, littleEndian);
+        return values;
     }
 
     /// <summary>
@@ -99,7 +141,7 @@ internal static class TiffStructure
         return null;
     }
 
-    private const int ShortType = 3, LongType = 4;
+    private const int ShortType = 3, LongType = 4, Long8Type = 16;
 
     /// <summary>
     /// A copy of a classic TIFF structure (as an EXIF block is) whose first directory links to no next one; null when

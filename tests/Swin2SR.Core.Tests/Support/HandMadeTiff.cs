@@ -11,7 +11,7 @@ namespace Swin2SR.Core.Tests.Support;
 /// </summary>
 internal static class HandMadeTiff
 {
-    public const ushort OrientationTag = 274, PhotometricTag = 262, BitsPerSampleTag = 258;
+    public const ushort OrientationTag = 274, PhotometricTag = 262, BitsPerSampleTag = 258, StripByteCountsTag = 279;
 
     /// <summary>
     /// A copy of a little-endian classic TIFF whose first page's one-value SHORT <paramref name="tag"/> is set to

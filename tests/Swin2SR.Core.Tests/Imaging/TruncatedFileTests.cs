@@ -1,0 +1,57 @@
+using SixLabors.ImageSharp.Formats.Tiff;
+using SixLabors.ImageSharp.PixelFormats;
+using Swin2SR.Core.Imaging;
+using Swin2SR.Core.Tests.Support;
+
+namespace Swin2SR.Core.Tests.Imaging;
+
+/// <summary>
+/// A file cut short (an interrupted copy or download) is CorruptImage, not an image whose missing part the decoder
+/// fills with black or grey and the run reports as upscaled (README: "truncated files are refused").
+/// </summary>
+public sealed class TruncatedFileTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+    private readonly ImageLoader _loader = new(ImageLimits.Default);
+
+    public void Dispose() => _folder.Dispose();
+
+    private static Rgb24 Pixel(int x, int y) => new((byte)(x * 29 + 3), (byte)(200 - y * 31), (byte)(x * y * 7 + 60));
+
+    private void AssertTruncated(string name, byte[] bytes, string because)
+    {
+        string path = _folder.File(name);
+        File.WriteAllBytes(path, bytes);
+        var error = Assert.Throws<ImageInputException>(() => _loader.Load(path, 2));
+        Assert.Equal("CorruptImage", error.ErrorId);
+        Assert.StartsWith(path + ": ", error.Message);
+        Assert.Contains(because, error.Reason);
+        Assert.Contains("truncated", error.Reason);
+    }
+
+    [Fact]
+    public void A_tiff_whose_strip_runs_past_the_end_of_the_file_is_CorruptImage()
+    {
+        // One strip, its byte count in the directory: as if the file had been cut after its first 60000 bytes were planned.
+        var tiff = HandMadeTiff.Rgb(9, 5, Pixel, planar: false);
+        var cut = HandMadeTiff.WithFirstPageValue(tiff, HandMadeTiff.StripByteCountsTag, 60000);
+        AssertTruncated("cut.tif", cut, "its image data runs past the end");
+    }
+
+    [Fact]
+    public void A_tiff_cut_before_its_directory_is_CorruptImage()
+    {
+        using var image = FixtureImages.Pattern(40, 30, FixtureImages.Colour);
+        var tiff = FixtureImages.Encode(image, new TiffEncoder());
+        AssertTruncated("cut.tif", tiff[..(tiff.Length * 2 / 3)], "past the end of the");
+    }
+
+    [Fact]
+    public void A_whole_tiff_of_strips_still_loads()
+    {
+        using var image = FixtureImages.Pattern(40, 300, FixtureImages.Colour);
+        string path = _folder.File("whole.tif");
+        File.WriteAllBytes(path, FixtureImages.Encode(image, new TiffEncoder()));
+        Assert.Equal(300, _loader.Load(path, 2).Pixels.Height);
+    }
+}
