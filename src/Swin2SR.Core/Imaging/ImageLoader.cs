@@ -99,8 +99,9 @@ public sealed class ImageLoader
             throw Unsupported(path, misdecoded);
         var info = IdentifyHeader(TiffDefaults.Completed(format.Name, data), path);
         CheckLimits(path, info.Width, info.Height, scale);
-        // Inflating the image data costs as much as the size the header claims: only a size within the limits.
-        if (format.Name == "PNG" && PngImageData.FindDamage(data) is { } cut)
+        // Inflating the image data costs as much as the size the header claims: only a size within the limits. A
+        // header claiming a size over them is named as such, not as a file too short for it.
+        if (FindCut(format, data) is { } cut)
             throw new ImageInputException("CorruptImage", ImageErrorKind.InvalidData, path, cut);
         return (info, format);
     }
@@ -116,6 +117,14 @@ public sealed class ImageLoader
         "BMP" => BmpStructure.FindDamage(data),
         "Webp" => WebpStructure.FindDamage(data),
         "TIFF" => TiffStructure.FindDamage(data),
+        _ => null,
+    };
+
+    /// <summary>A file cut short, found from the size its header claims, which decoders would fill with black or grey.</summary>
+    private static string? FindCut(IImageFormat format, byte[] data) => format.Name switch
+    {
+        "PNG" => PngImageData.FindDamage(data),
+        "BMP" => BmpStructure.FindTruncation(data),
         _ => null,
     };
 

@@ -1,3 +1,4 @@
+using SixLabors.ImageSharp.Formats.Bmp;
 using SixLabors.ImageSharp.Formats.Tiff;
 using SixLabors.ImageSharp.PixelFormats;
 using Swin2SR.Core.Imaging;
@@ -53,5 +54,23 @@ public sealed class TruncatedFileTests : IDisposable
         string path = _folder.File("whole.tif");
         File.WriteAllBytes(path, FixtureImages.Encode(image, new TiffEncoder()));
         Assert.Equal(300, _loader.Load(path, 2).Pixels.Height);
+    }
+
+    [Theory]
+    [InlineData(BmpBitsPerPixel.Pixel1)]
+    [InlineData(BmpBitsPerPixel.Pixel8)]
+    [InlineData(BmpBitsPerPixel.Pixel16)]
+    [InlineData(BmpBitsPerPixel.Pixel24)]
+    [InlineData(BmpBitsPerPixel.Pixel32)]
+    public void A_bmp_cut_short_is_CorruptImage_and_a_whole_one_loads_even_without_its_last_rows_padding(BmpBitsPerPixel bits)
+    {
+        // 41 pixels: a row of 1, 8, 16 or 24 bits is not a multiple of 4 bytes, so padding ends it (none at 32 bits).
+        using var image = FixtureImages.Pattern(41, 30, FixtureImages.Colour);
+        var bmp = FixtureImages.Encode(image, new BmpEncoder { BitsPerPixel = bits });
+        AssertTruncated("cut.bmp", bmp[..(bmp.Length * 2 / 3)], "its rows need");
+        int padding = (4 - (41 * (int)bits + 7) / 8 % 4) % 4;
+        string path = _folder.File("whole.bmp");
+        File.WriteAllBytes(path, bmp[..^padding]);
+        Assert.Equal(30, _loader.Load(path, 2).Pixels.Height);
     }
 }
