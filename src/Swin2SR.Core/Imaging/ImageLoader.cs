@@ -125,6 +125,7 @@ public sealed class ImageLoader
     {
         "PNG" => PngImageData.FindDamage(data),
         "BMP" => BmpStructure.FindTruncation(data),
+        "GIF" => GifFrames.FindTruncation(data),
         _ => null,
     };
 

@@ -1,4 +1,5 @@
 using SixLabors.ImageSharp.Formats.Bmp;
+using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.Formats.Tiff;
 using SixLabors.ImageSharp.PixelFormats;
 using Swin2SR.Core.Imaging;
@@ -71,6 +72,26 @@ public sealed class TruncatedFileTests : IDisposable
         int padding = (4 - (41 * (int)bits + 7) / 8 % 4) % 4;
         string path = _folder.File("whole.bmp");
         File.WriteAllBytes(path, bmp[..^padding]);
+        Assert.Equal(30, _loader.Load(path, 2).Pixels.Height);
+    }
+
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(0.05)]
+    public void A_gif_whose_first_frame_is_cut_short_is_CorruptImage(double kept)
+    {
+        using var image = FixtureImages.Pattern(40, 30, FixtureImages.Colour);
+        var gif = FixtureImages.Encode(image, new GifEncoder());
+        AssertTruncated("cut.gif", gif[..(int)(gif.Length * kept)], "the file is truncated");
+    }
+
+    [Fact]
+    public void A_gif_cut_after_its_first_frame_loads_that_frame()
+    {
+        using var image = FixtureImages.Pattern(40, 30, FixtureImages.Colour);
+        var gif = FixtureImages.Encode(image, new GifEncoder());
+        string path = _folder.File("no-trailer.gif");
+        File.WriteAllBytes(path, gif[..^1]);
         Assert.Equal(30, _loader.Load(path, 2).Pixels.Height);
     }
 }
