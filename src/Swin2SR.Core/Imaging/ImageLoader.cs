@@ -174,12 +174,31 @@ public sealed class ImageLoader
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new ImageInputException("InputNotFound", ImageErrorKind.NotFound, path, "the file does not exist (was it moved or deleted after it was listed?)", e);
+            throw new ImageInputException("InputNotFound", ImageErrorKind.NotFound, path, Missing(path), e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw Unreadable(path, e);
         }
+    }
+
+    /// <summary>
+    /// Why a path that was listed names nothing to read: a symbolic link whose target is gone is listed as a file
+    /// (Get-ChildItem shows it), and is not a file that was moved or deleted since.
+    /// </summary>
+    private static string Missing(string path)
+    {
+        string? target = null;
+        try
+        {
+            target = new FileInfo(path).LinkTarget;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+        return target is null
+            ? "the file does not exist (was it moved or deleted after it was listed?)"
+            : $"it is a symbolic link to '{target}', which does not exist";
     }
 
     private static ImageInputException Unreadable(string path, Exception e) =>

@@ -21,10 +21,12 @@ public sealed class ImageLoaderInputTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private ImageInputException Refused(string name, byte[] bytes, ImageLoader? loader = null)
+    /// <summary>Writes <paramref name="bytes"/> (null: leaves the path as it is) and loads them, which must fail.</summary>
+    private ImageInputException Refused(string name, byte[]? bytes, ImageLoader? loader = null)
     {
         string path = _folder.File(name);
-        File.WriteAllBytes(path, bytes);
+        if (bytes is not null)
+            File.WriteAllBytes(path, bytes);
         var error = Assert.Throws<ImageInputException>(() => (loader ?? _loader).Load(path, scale: 2));
         Assert.Equal(path, error.Path);
         Assert.StartsWith(path + ": ", error.Message);
@@ -69,6 +71,18 @@ public sealed class ImageLoaderInputTests : IDisposable
         string link = _folder.File("link.png");
         File.CreateSymbolicLink(link, target);
         Assert.Equal(12, _loader.Load(link, 2).Pixels.Width);
+    }
+
+    [LinuxFact]
+    public void A_link_whose_target_is_gone_is_InputNotFound_and_says_it_is_a_link()
+    {
+        string target = _folder.File("moved-away.png");
+        string link = _folder.File("link.png");
+        File.CreateSymbolicLink(link, target);
+        var error = Refused("link.png", null);
+        Assert.Equal("InputNotFound", error.ErrorId);
+        Assert.Equal(ImageErrorKind.NotFound, error.Kind);
+        Assert.Equal($"it is a symbolic link to '{target}', which does not exist", error.Reason);
     }
 
     [Fact]
