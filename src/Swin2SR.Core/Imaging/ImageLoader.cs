@@ -51,7 +51,7 @@ public sealed class ImageLoader
             _losslessWebp.Wait();
         try
         {
-            using var image = Image.Load<Rgba64>(SupportedFormats.Configuration, TiffDefaults.Completed(format.Name, data));
+            using var image = Image.Load<Rgba64>(SupportedFormats.Configuration, ForDecoder(format, data));
             if (format.Name == "TIFF" && MisdecodedTiff.DecodesAsNegative(data))
                 image.Mutate(pixels => pixels.Invert());
             if (image.Metadata.ExifProfile is not null && ExifThumbnailDirectory.MainImageOnly(format.Name, data) is { } mainImageExif)
@@ -97,7 +97,7 @@ public sealed class ImageLoader
             throw Unsupported(path, "it is an animated WebP, which this decoder (ImageSharp 2.1) cannot read; save a frame of it as a still image");
         if (format.Name == "TIFF" && MisdecodedTiff.FindReason(data) is { } misdecoded)
             throw Unsupported(path, misdecoded);
-        var info = IdentifyHeader(TiffDefaults.Completed(format.Name, data), path);
+        var info = IdentifyHeader(ForDecoder(format, data), path);
         CheckLimits(path, info.Width, info.Height, scale);
         // Inflating the image data costs as much as the size the header claims: only a size within the limits. A
         // header claiming a size over them is named as such, not as a file too short for it.
@@ -118,6 +118,17 @@ public sealed class ImageLoader
         "Webp" => WebpStructure.FindDamage(data),
         "TIFF" => TiffStructure.FindDamage(data),
         _ => null,
+    };
+
+    /// <summary>
+    /// The bytes the decoder gets: a copy that keeps ImageSharp 2.1 from misreading the file, where it needs one
+    /// (<see cref="TiffDefaults"/>, <see cref="PngColourKey"/>), else the file's own.
+    /// </summary>
+    private static byte[] ForDecoder(IImageFormat format, byte[] data) => format.Name switch
+    {
+        "TIFF" => TiffDefaults.Completed(data),
+        "PNG" => PngColourKey.ForDecoder(data),
+        _ => data,
     };
 
     /// <summary>A file cut short, found from the size its header claims, which decoders would fill with black or grey.</summary>

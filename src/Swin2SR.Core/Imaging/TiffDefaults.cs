@@ -11,8 +11,8 @@ internal static class TiffDefaults
     private const ushort DefaultBitsPerSample = 1;
 
     /// <summary>The data to give the decoder: a copy with the defaults written out where the first page leaves them out, else the data itself.</summary>
-    public static byte[] Completed(string formatName, byte[] data) =>
-        formatName == "TIFF" && !TiffStructure.FirstPageHas(data, BitsPerSampleTag)
+    public static byte[] Completed(byte[] data) =>
+        !TiffStructure.FirstPageHas(data, BitsPerSampleTag)
             ? TiffStructure.WithFirstPageShort(data, BitsPerSampleTag, DefaultBitsPerSample) ?? data
             : data;
 }
