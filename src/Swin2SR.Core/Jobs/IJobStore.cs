@@ -42,7 +42,8 @@ public interface IJobStore : IDisposable
 
     /// <summary>
     /// Leases up to <paramref name="max"/> items, first by id: Pending ones that no worker has lost, and queued ones
-    /// (claimed, never begun) whose worker's lease expired. A claimed item is only queued until <see cref="TryBegin"/>.
+    /// (claimed, never begun) that no worker has lost, whose worker's lease expired. A claimed item is only queued
+    /// until <see cref="TryBegin"/>.
     /// </summary>
     IReadOnlyList<ClaimedItem> Claim(long jobId, string workerId, int max, DateTimeOffset leaseUntil);
 
@@ -62,8 +63,9 @@ public interface IJobStore : IDisposable
 
     /// <summary>
     /// Leases one suspect, the first by id, or none: a Running item begun under a lease that expired (taking it over
-    /// counts a lost lease), or a Pending one that was lost before. A worker claims one only when it holds nothing
-    /// else, and runs it alone, so that a crash counts only against the image that caused it.
+    /// counts a lost lease), or one that was lost before, Pending or queued under a lease that expired (its worker
+    /// was lost before beginning it: the count stays). A worker claims one only when it holds nothing else, and runs
+    /// it alone, so that a crash counts only against the image that caused it.
     /// </summary>
     ClaimedItem? ClaimSuspect(long jobId, string workerId, DateTimeOffset leaseUntil);
 

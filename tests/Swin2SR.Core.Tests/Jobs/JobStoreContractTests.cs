@@ -197,6 +197,27 @@ public abstract class JobStoreContractTests
         Assert.Equal([2, 1, 1], store.Items(job, null).Select(i => i.Attempts));
     }
 
+    [Fact]
+    public void A_suspect_whose_worker_was_lost_before_beginning_it_stays_a_suspect_to_run_alone_with_its_count_unchanged()
+    {
+        using var store = OpenStore();
+        long job = store.CreateOrUpdateJob("j", Options).Id;
+        store.AddItems(job, Items(3), redoDone: false);
+        // Worker w0 begins the first of its three and is lost: that one becomes a suspect, the other two fresh work.
+        var first = Begin(store, "w0", store.Claim(job, "w0", 3, Soon).Take(1)).Single();
+        store.ExpireWorkers(job, ["w0"]);
+        var fresh = Begin(store, "w1", store.Claim(job, "w1", 8, Soon));
+        store.Complete("w1", fresh.Select(c => Succeeded(c.Id)).ToList());
+        Assert.Equal(first.Id, store.ClaimSuspect(job, "w1", Soon)!.Id);
+        store.ExpireWorkers(job, ["w1"]);
+
+        // A plain claim would hand it out in a batch of fresh items: should it crash its worker again, the loss would
+        // count against every image in that batch.
+        Assert.Empty(store.Claim(job, "w2", 8, Soon));
+        var again = store.ClaimSuspect(job, "w2", Soon);
+        Assert.Equal((first.Id, 1, true), (again?.Id, again?.LostLeases, again?.MayOverwrite));
+    }
+
     private static List<ClaimedItem> ClaimEverySuspect(IJobStore store, long job, string worker)
     {
         var claimed = new List<ClaimedItem>();

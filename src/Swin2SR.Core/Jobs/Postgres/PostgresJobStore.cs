@@ -169,7 +169,7 @@ public sealed class PostgresJobStore : IJobStore
     // SKIP LOCKED passes over rows another worker is claiming right now instead of waiting for its transaction.
     private const string FreshItems = """
         SELECT id FROM swin2sr.items
-        WHERE job_id = $1 AND (status = 0 AND lost_leases = 0 OR status = 1 AND NOT work_begun AND lease_expires_ms < swin2sr.now_ms())
+        WHERE job_id = $1 AND lost_leases = 0 AND (status = 0 OR status = 1 AND NOT work_begun AND lease_expires_ms < swin2sr.now_ms())
         ORDER BY id LIMIT $5 FOR UPDATE SKIP LOCKED
         """;
 
@@ -187,7 +187,7 @@ public sealed class PostgresJobStore : IJobStore
 
     private const string FirstSuspect = """
         SELECT id FROM swin2sr.items
-        WHERE job_id = $1 AND (lost_leases > 0 AND status = 0 OR status = 1 AND work_begun AND lease_expires_ms < swin2sr.now_ms())
+        WHERE job_id = $1 AND (lost_leases > 0 AND status = 0 OR status = 1 AND (work_begun OR lost_leases > 0) AND lease_expires_ms < swin2sr.now_ms())
         ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED
         """;
 

@@ -220,7 +220,7 @@ public sealed class SqliteJobStore : IJobStore
         id IN (SELECT id FROM (
             SELECT id FROM (SELECT id FROM items WHERE job_id = $job AND status = 0 AND lost_leases = 0 ORDER BY id LIMIT $max)
             UNION ALL
-            SELECT id FROM (SELECT id FROM items WHERE job_id = $job AND status = 1 AND work_begun = 0 AND lease_expires_ms < $now ORDER BY id LIMIT $max))
+            SELECT id FROM (SELECT id FROM items WHERE job_id = $job AND status = 1 AND work_begun = 0 AND lost_leases = 0 AND lease_expires_ms < $now ORDER BY id LIMIT $max))
         ORDER BY id LIMIT $max)
         """, jobId, workerId, leaseUntil, ("$max", max)));
 
@@ -251,7 +251,7 @@ public sealed class SqliteJobStore : IJobStore
         id = (SELECT id FROM (
             SELECT id FROM items WHERE job_id = $job AND lost_leases > 0 AND status = 0
             UNION ALL
-            SELECT id FROM items WHERE job_id = $job AND status = 1 AND work_begun = 1 AND lease_expires_ms < $now)
+            SELECT id FROM items WHERE job_id = $job AND status = 1 AND (work_begun = 1 OR lost_leases > 0) AND lease_expires_ms < $now)
         ORDER BY id LIMIT 1)
         """, jobId, workerId, leaseUntil).SingleOrDefault());
 
