@@ -58,6 +58,31 @@ public sealed class PostgresJobStoreTests : JobStoreContractTests, IDisposable
     }
 
     [Fact]
+    public void A_claim_reads_the_items_it_may_take_not_every_item_done_before_them()
+    {
+        using var store = OpenStore();
+        long job = store.CreateOrUpdateJob("j", Options).Id;
+        // A job half done: its first 5,000 items finished, 5,000 left, as a real server's statistics would say.
+        Execute($"""
+            INSERT INTO swin2sr.items (job_id, input_path, output_path, output_format, input_length, input_mtime_ms, options_hash, status)
+            SELECT {job}, '/in/' || g, '/out/' || g, 'PNG', 1, 1, 'h', CASE WHEN g <= 5000 THEN 2 ELSE 0 END FROM generate_series(1, 10000) g;
+            ANALYZE swin2sr.items;
+            """);
+        using var connection = new NpgsqlConnection(_connectionString);
+        connection.Open();
+        using var explain = new NpgsqlCommand($"EXPLAIN (ANALYZE, FORMAT JSON) {PostgresJobStore.FreshItems.Replace("$1", job.ToString()).Replace("$5", "8")}", connection);
+        using var plan = System.Text.Json.JsonDocument.Parse((string)explain.ExecuteScalar()!);
+        Assert.InRange(RowsRemovedByFilter(plan.RootElement), 0, 100);
+    }
+
+    private static long RowsRemovedByFilter(System.Text.Json.JsonElement node) => node.ValueKind switch
+    {
+        System.Text.Json.JsonValueKind.Object => node.EnumerateObject().Sum(p => p.Name == "Rows Removed by Filter" ? p.Value.GetInt64() : RowsRemovedByFilter(p.Value)),
+        System.Text.Json.JsonValueKind.Array => node.EnumerateArray().Sum(RowsRemovedByFilter),
+        _ => 0,
+    };
+
+    [Fact]
     public void A_credential_logs_in_a_role_that_may_only_create_in_the_database_and_its_password_never_shows()
     {
         using (var store = new PostgresJobStore(PasswordRoleConnectionString, new NetworkCredential(_server.PasswordRole, _server.Password)))

@@ -167,10 +167,17 @@ public sealed class PostgresJobStore : IJobStore
         """, (object)workerIds.ToArray()));
 
     // SKIP LOCKED passes over rows another worker is claiming right now instead of waiting for its transaction.
-    private const string FreshItems = """
-        SELECT id FROM swin2sr.items
-        WHERE job_id = $1 AND lost_leases = 0 AND (status = 0 OR status = 1 AND NOT work_begun AND lease_expires_ms < swin2sr.now_ms())
-        ORDER BY id LIMIT $5 FOR UPDATE SKIP LOCKED
+    // Two index scans, each locking what it takes (up to twice the claim, until the claim commits), rather than one
+    // OR: that was planned as a walk of the primary key past every item done before (of every job in the database;
+    // 13 ms a claim past 90,000), where the items waiting are many.
+    internal const string FreshItems = """
+        SELECT id FROM (
+            SELECT id FROM (SELECT id FROM swin2sr.items WHERE job_id = $1 AND status = 0 AND lost_leases = 0
+                ORDER BY id LIMIT $5 FOR UPDATE SKIP LOCKED) pending
+            UNION ALL
+            SELECT id FROM (SELECT id FROM swin2sr.items WHERE job_id = $1 AND status = 1 AND NOT work_begun AND lost_leases = 0
+                AND lease_expires_ms < swin2sr.now_ms() ORDER BY id LIMIT $5 FOR UPDATE SKIP LOCKED) expired) fresh
+        ORDER BY id LIMIT $5
         """;
 
     // The last half of the longest queue of another live worker. A row its owner begins meanwhile is read again
