@@ -42,6 +42,8 @@ public sealed class JobRunner
     private SemaphoreSlim? _leases;
     // Items handed to the pipeline whose outcomes are not committed yet: none, before a suspect runs alone.
     private int _uncommitted;
+    // Items this worker has begun and not committed (see Begin); also the lock that makes each begin one step.
+    private readonly HashSet<long> _begun = [];
     private bool _warnedOfSuspects;
     private readonly FullDiskBreaker _fullDisk = new();
 
@@ -203,12 +205,22 @@ public sealed class JobRunner
 
     /// <summary>
     /// Tells the store this worker starts on the item now (the pipeline asks as it takes the item up). One that another
-    /// worker took over while it waited in this worker's queue is dropped, and its lease with it.
+    /// worker took over while it waited in this worker's queue is dropped, and its lease with it. So is a second copy:
+    /// a worker that takes back items another took from it (<see cref="IJobStore.StealQueued"/>) holds them twice
+    /// while its own copies still wait in its channel, and the store lets its owner begin an item again, so each
+    /// copy would be upscaled (seen: the second failed as OutputCollision, or its failure was what the job kept).
+    /// Under the lock, a copy dropped because it was taken over is out of the set before the other can be checked.
     /// </summary>
     private bool Begin(UpscaleItem item)
     {
-        if (_store.TryBegin(_worker.Id, item.Id))
-            return true;
+        lock (_begun)
+        {
+            if (!_begun.Contains(item.Id) && _store.TryBegin(_worker.Id, item.Id))
+            {
+                _begun.Add(item.Id);
+                return true;
+            }
+        }
         Interlocked.Decrement(ref _uncommitted);
         _leases!.Release();
         return false;
@@ -349,6 +361,8 @@ public sealed class JobRunner
         if (batch.Count == 0)
             return;
         _store.Complete(_worker.Id, batch.Select(ToOutcome).ToList());
+        lock (_begun)
+            _begun.ExceptWith(batch.Select(r => r.Item.Id));
         Interlocked.Add(ref _uncommitted, -batch.Count);
         leases.Release(batch.Count);
         foreach (var result in batch)

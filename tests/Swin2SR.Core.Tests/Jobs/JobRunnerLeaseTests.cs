@@ -143,6 +143,41 @@ public sealed class JobRunnerLeaseTests : IDisposable
         Assert.False(runner.TryTakeNote(out var note), $"no image was taken over as a suspect: {note}");
     }
 
+    [Fact]
+    public async Task Items_taken_back_from_a_worker_that_took_them_over_are_upscaled_once()
+    {
+        var inputs = Inputs(24);
+        using var store = new PostgresJobStore(_connectionString);
+        var (job, _, _) = JobPlanner.AddInputs(store, "pingpong", Options, inputs);
+        // A slow device: the runner claims the whole job and most of it waits, queued, in its channel.
+        var device = new ScriptedRunner(NearestX2, "cpu", latency: TimeSpan.FromMilliseconds(200));
+        var now = DateTimeOffset.UtcNow;
+        var other = new WorkerRecord("other:4242:0badf00d", "other", 4242, 0, "cpu", now, now, 0);
+        store.RegisterWorker(job.Id, other);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        var runner = JobRunner.Start(store, job, [device], [], stop.Token);
+        var reading = ReadAll(runner);
+        // Another worker takes the end of the runner's queue and begins none of it; the runner, with nothing left to
+        // claim, takes half of that back while its own copies of those items still wait in its channel.
+        var stolen = new List<ClaimedItem>();
+        while (stolen.Count == 0 && !stop.IsCancellationRequested)
+        {
+            if (store.Items(job.Id, [ItemStatus.Pending]).All(i => i.LeaseOwner is not null))
+                stolen.AddRange(store.StealQueued(job.Id, other.Id, JobRunner.ClaimBatch, now + JobRunner.DefaultLeaseDuration));
+            await Task.Delay(10);
+        }
+        var details = await DetailsUntil(runner, "staying until the other workers finish the 1 item they hold");
+        store.ExpireWorkers(job.Id, [other.Id]);
+        var results = await reading;
+        await runner.Completion;
+
+        Assert.Contains(details, d => d.StartsWith("Took ") && d.Contains("queued"));
+        Assert.Equal(inputs.Order(), results.Select(r => r.Item.InputPath).Order());
+        Assert.All(results, r => Assert.Equal(UpscaleStatus.Succeeded, r.Status));
+        Assert.All(store.Items(job.Id, null), i => Assert.Equal((ItemStatus.Succeeded, 1), (i.Status, i.Attempts)));
+    }
+
     /// <summary>The runner's verbose lines, as they come, up to the one that contains <paramref name="text"/> (30 s at most).</summary>
     private static async Task<List<string>> DetailsUntil(JobRunner runner, string text)
     {
