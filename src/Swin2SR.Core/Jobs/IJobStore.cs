@@ -56,8 +56,9 @@ public interface IJobStore : IDisposable
 
     /// <summary>
     /// Leases items that another live worker has queued and not begun, so that a worker with nothing to claim shares
-    /// a small job: the last half of the longest such queue (what its owner would reach last), at most
-    /// <paramref name="max"/>; nothing from a queue of one.
+    /// a small job: from the end of the longest such queue (what its owner would reach last), half the difference
+    /// to this worker's own queue, which evens them, at most <paramref name="max"/>; nothing when they differ by less
+    /// than two (two workers near the end of a job would otherwise take the same items back and forth).
     /// </summary>
     IReadOnlyList<ClaimedItem> StealQueued(long jobId, string workerId, int max, DateTimeOffset leaseUntil);
 

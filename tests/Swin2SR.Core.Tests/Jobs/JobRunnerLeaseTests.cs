@@ -123,11 +123,11 @@ public sealed class JobRunnerLeaseTests : IDisposable
 
         var runner = JobRunner.Start(store, job, [model], [], stop.Token);
         var reading = ReadAll(runner);
-        // Half of what is queued, again and again, down to a queue of one, which stays with its owner while it lives.
-        const string standingBy = "staying until the other workers finish the 1 item they hold";
-        var details = await DetailsUntil(runner, standingBy);
+        // Half of what is queued (6 first, its own queue being empty), again and again, down to a queue of one, which
+        // stays with its owner while it lives.
+        var details = await DetailsUntil(runner, "Nothing left to claim");
         Assert.Contains(details, d => d.StartsWith("Took 6 queued images over"));
-        Assert.Equal(11, store.Items(job.Id, [ItemStatus.Succeeded]).Count);
+        await Until(() => store.Items(job.Id, [ItemStatus.Succeeded]).Count == 11);
         var left = Assert.Single(store.Items(job.Id, [ItemStatus.Pending]));
         Assert.Equal(early.Id, left.LeaseOwner);
         Assert.All(queued.Where(c => c.Id != left.Id), c => Assert.False(store.TryBegin(early.Id, c.Id), "the early worker cannot begin what was taken over"));
@@ -167,7 +167,9 @@ public sealed class JobRunnerLeaseTests : IDisposable
                 stolen.AddRange(store.StealQueued(job.Id, other.Id, JobRunner.ClaimBatch, now + JobRunner.DefaultLeaseDuration));
             await Task.Delay(10);
         }
-        var details = await DetailsUntil(runner, "staying until the other workers finish the 1 item they hold");
+        var details = await DetailsUntil(runner, "Nothing left to claim");
+        await Until(() => store.Items(job.Id, [ItemStatus.Succeeded]).Count == inputs.Count - 1);
+        Assert.Equal(1, store.ItemsHeldByOthers(job.Id, runner.WorkerId));
         store.ExpireWorkers(job.Id, [other.Id]);
         var results = await reading;
         await runner.Completion;
@@ -176,6 +178,15 @@ public sealed class JobRunnerLeaseTests : IDisposable
         Assert.Equal(inputs.Order(), results.Select(r => r.Item.InputPath).Order());
         Assert.All(results, r => Assert.Equal(UpscaleStatus.Succeeded, r.Status));
         Assert.All(store.Items(job.Id, null), i => Assert.Equal((ItemStatus.Succeeded, 1), (i.Status, i.Attempts)));
+    }
+
+    /// <summary>Waits for <paramref name="condition"/> (30 s at most), and fails if it never held.</summary>
+    private static async Task Until(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition() && DateTime.UtcNow < deadline)
+            await Task.Delay(50);
+        Assert.True(condition(), "the condition held within 30 s");
     }
 
     /// <summary>The runner's verbose lines, as they come, up to the one that contains <paramref name="text"/> (30 s at most).</summary>

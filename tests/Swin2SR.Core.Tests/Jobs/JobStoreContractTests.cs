@@ -167,6 +167,8 @@ public abstract class JobStoreContractTests
         Assert.Equal(early.TakeLast(3).Select(c => c.Id), stolen.Select(c => c.Id));
         Assert.All(stolen, c => Assert.Equal((0, false), (c.LostLeases, c.MayOverwrite)));
         Assert.All(stolen, c => Assert.False(store.TryBegin("early", c.Id), "the owner cannot begin what was taken over"));
+        Assert.Empty(store.StealQueued(job, "late", 8, Soon)); // "early" and "late" have three queued each: even
+        Assert.Empty(store.StealQueued(job, "early", 8, Soon));
         Begin(store, "early", early.Skip(2).Take(3));
         Begin(store, "late", stolen);
 

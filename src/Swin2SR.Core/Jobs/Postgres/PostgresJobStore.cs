@@ -180,16 +180,17 @@ public sealed class PostgresJobStore : IJobStore
         ORDER BY id LIMIT $5
         """;
 
-    // The last half of the longest queue of another live worker. A row its owner begins meanwhile is read again
-    // once locked, and then no longer matches: it stays with its owner.
+    // The end of the longest queue of another live worker, half the difference to this worker's own. A row its owner
+    // begins meanwhile is read again once locked, and then no longer matches: it stays with its owner.
     private const string QueuedByOthers = """
         WITH longest AS (
             SELECT lease_owner, count(*) AS queued FROM swin2sr.items
             WHERE job_id = $1 AND status = 1 AND NOT work_begun AND lease_owner <> $2 AND lease_expires_ms >= swin2sr.now_ms()
-            GROUP BY lease_owner ORDER BY queued DESC LIMIT 1)
+            GROUP BY lease_owner ORDER BY queued DESC LIMIT 1),
+        mine AS (SELECT count(*) AS queued FROM swin2sr.items WHERE job_id = $1 AND status = 1 AND NOT work_begun AND lease_owner = $2)
         SELECT q.id FROM swin2sr.items q JOIN longest l ON q.lease_owner = l.lease_owner
         WHERE q.job_id = $1 AND q.status = 1 AND NOT q.work_begun
-        ORDER BY q.id DESC LIMIT (SELECT least($5, queued / 2) FROM longest) FOR UPDATE OF q SKIP LOCKED
+        ORDER BY q.id DESC LIMIT (SELECT greatest(0, least($5, (l.queued - m.queued) / 2)) FROM longest l, mine m) FOR UPDATE OF q SKIP LOCKED
         """;
 
     private const string FirstSuspect = """
@@ -309,13 +310,14 @@ public sealed class PostgresJobStore : IJobStore
         SELECT i.id, j.name, i.input_path, i.output_path, {ShownStatus}, i.attempts, i.error_id, i.error_message, i.started_ms, i.finished_ms,
                i.duration_ms, i.input_width, i.input_height, i.output_width, i.output_height, i.lease_owner, i.metrics
         FROM swin2sr.items i JOIN swin2sr.jobs j ON j.id = i.job_id
-        WHERE i.job_id = $1 AND ($2::smallint[] IS NULL OR {ShownStatus} = ANY($2))
+        WHERE i.job_id = $1 AND ($2::smallint[] IS NULL OR i.status = ANY($3) AND {ShownStatus} = ANY($2))
         ORDER BY i.id
         """,
         r => new ItemRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), (ItemStatus)r.GetInt16(4), r.GetInt32(5),
             NullableString(r, 6), NullableString(r, 7), NullableTime(r, 8), NullableTime(r, 9), r.IsDBNull(10) ? null : r.GetInt64(10),
             NullableInt(r, 11), NullableInt(r, 12), NullableInt(r, 13), NullableInt(r, 14), NullableString(r, 15), NullableString(r, 16)),
-        jobId, statuses is { Count: > 0 } ? statuses.Select(s => (short)s).ToArray() : null));
+        jobId, statuses is { Count: > 0 } ? statuses.Select(s => (short)s).ToArray() : null,
+        JobStatuses.StoredAs(statuses).Select(s => (short)s).ToArray()));
 
     public void RemoveJob(long jobId) => Run((c, _) => Execute(c, null, "DELETE FROM swin2sr.jobs WHERE id = $1", jobId));
 

@@ -237,8 +237,10 @@ public sealed class SqliteJobStore : IJobStore
             WHERE job_id = $job AND status = 1 AND work_begun = 0 AND lease_owner <> $worker AND lease_expires_ms >= $now
             GROUP BY lease_owner ORDER BY queued DESC LIMIT 1
             """, r => (Owner: r.GetString(0), Queued: r.GetInt32(1)), ("$job", jobId), ("$worker", workerId), ("$now", Now())).SingleOrDefault();
-        int take = Math.Min(max, longest.Queued / 2);
-        if (take == 0)
+        long mine = Scalar<long?>("SELECT COUNT(*) FROM items WHERE job_id = $job AND status = 1 AND work_begun = 0 AND lease_owner = $worker",
+            null, ("$job", jobId), ("$worker", workerId)) ?? 0;
+        int take = (int)Math.Min(max, (longest.Queued - mine) / 2);
+        if (take <= 0)
             return [];
         // The conditions are checked again as the rows change: an item its owner began meanwhile stays with it.
         return ClaimWhere("""
@@ -346,7 +348,9 @@ public sealed class SqliteJobStore : IJobStore
 
     public IReadOnlyList<ItemRecord> Items(long jobId, IReadOnlyCollection<ItemStatus>? statuses) => Locked(() =>
     {
-        string filter = statuses is { Count: > 0 } ? $" AND {ShownStatus} IN ({string.Join(',', statuses.Select(s => (int)s))})" : "";
+        string filter = statuses is { Count: > 0 }
+            ? $" AND i.status IN ({string.Join(',', JobStatuses.StoredAs(statuses).Select(s => (int)s))}) AND {ShownStatus} IN ({string.Join(',', statuses.Select(s => (int)s))})"
+            : "";
         return Query($"""
             SELECT i.id, j.name, i.input_path, i.output_path, {ShownStatus}, i.attempts, i.error_id, i.error_message, i.started_ms, i.finished_ms,
                    i.duration_ms, i.input_width, i.input_height, i.output_width, i.output_height, i.lease_owner, i.metrics
