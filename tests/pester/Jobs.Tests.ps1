@@ -195,6 +195,16 @@ Describe 'Jobs' {
             $items.JobName | Sort-Object -Unique | Should -Be 'listed'
         }
 
+        It 'shows the job of piped results and items, once, and takes -JobName as the other job cmdlets do' {
+            $results = New-TestImageSet $in 3 | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName shown
+            $fromResults = $results | Get-Swin2SRJob -ErrorVariable problems -ErrorAction SilentlyContinue
+            $problems | Should -BeNullOrEmpty -Because "a result's file name is not a job name"
+            $fromResults.Name | Should -Be 'shown' -Because 'three results of one job show it once'
+            (Get-Swin2SRJobItem shown | Get-Swin2SRJob).Name | Should -Be 'shown'
+            (Get-Swin2SRJob -JobName shown).Name | Should -Be 'shown'
+            (Get-Swin2SRJob -Name shown | Get-Swin2SRJob).Name | Should -Be 'shown' -Because 'a job binds by its Name'
+        }
+
         It 'stops and removes the job of piped items, once each, and never a job named like an item''s file' {
             $null = New-TestImageSet $in 3 | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName queued -QueueOnly
             # A job whose name is an item's file name: binding the items' Name would stop and remove it.

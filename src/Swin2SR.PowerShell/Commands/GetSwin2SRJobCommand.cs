@@ -8,13 +8,18 @@ namespace Swin2SR.PowerShell.Commands;
 [OutputType(typeof(Swin2SRJobInfo))]
 public sealed class GetSwin2SRJobCommand : JobCommandBase
 {
+    /// <summary>
+    /// JobName, not Name, for the reason on Resume-Swin2SRJob's: piped results and job items name their job in
+    /// JobName, and under -Name their file's name was looked up as a job (JobNotFound for every item).
+    /// </summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name")]
     [SupportsWildcards]
     [ArgumentCompleter(typeof(JobNameCompleter))]
-    public string[]? Name { get; set; }
+    public string[]? JobName { get; set; }
 
     protected override void ProcessRecord()
     {
-        ForEachJob(Name ?? ["*"], name => WriteObject(Queries.Summary(name)));
+        ForEachJob(JobName ?? ["*"], name => WriteObject(Queries.Summary(name)));
     }
 }
