@@ -366,6 +366,23 @@ Describe 'Jobs' {
             (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be 'nightly'
         }
 
+        It 'completes a job name that is no bare word so that the command line reads it back as that name' {
+            $image = New-TestImage (Join-Path $in 'a.png')
+            $names = 'night run', "owner's", 'cost$x', 'a;b', 'nightly', 'Nächtlich'
+            foreach ($name in $names) {
+                $null = $image | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory (Join-Path $out $names.IndexOf($name)) -JobName $name -QueueOnly
+            }
+            $line = 'Get-Swin2SRJob '
+            $texts = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
+            $texts | Should -HaveCount $names.Count
+            $texts | Should -Contain 'nightly' -Because 'a bare word needs no quotes'
+            # What Tab inserts must name the job when the line runs, not open a string, expand $x or end the command.
+            foreach ($text in $texts) {
+                (Invoke-Expression "Get-Swin2SRJob -JobName $text").Name | Should -BeIn $names -Because "$text was completed"
+            }
+            (@($texts | ForEach-Object { (Invoke-Expression "Get-Swin2SRJob -JobName $_").Name }) | Sort-Object) | Should -Be ($names | Sort-Object)
+        }
+
         It 'creates no store when the one named does not exist' {
             $null = New-TestImage (Join-Path $in 'a.png') | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName nightly
             $missing = Join-Path $root 'elsewhere/other.db'

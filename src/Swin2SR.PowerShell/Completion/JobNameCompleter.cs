@@ -18,7 +18,7 @@ public sealed class JobNameCompleter : IArgumentCompleter
         {
             using var queries = JobStoreQueries.OpenToComplete(new JobStoreTarget(fakeBoundParameters["JobStore"] as string, null));
             return queries.Names(wordToComplete.Trim('\'', '"') + "*")
-                .Select(name => new CompletionResult(name.Contains(' ') ? $"'{name}'" : name, name, CompletionResultType.ParameterValue, name))
+                .Select(name => new CompletionResult(CompletionArgument.Of(name), name, CompletionResultType.ParameterValue, name))
                 .ToList();
         }
         catch (SetupFailedException)
