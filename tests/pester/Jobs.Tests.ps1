@@ -458,6 +458,20 @@ Describe 'Jobs' {
             finally { if (-not $worker.HasExited) { $worker.Kill() } }
         }
 
+        It 'says so in the run''s output when Remove-Swin2SRJob -Force removed its job while it ran' {
+            # Tiny tiles keep the worker busy: the job is removed mid-run, and the run then ends early.
+            $null = New-TestImageSet $in 60 -Width 128 -Height 128
+            $worker = Start-ChildPwsh (Get-WorkerCommand $store "Get-ChildItem -LiteralPath '$in' -File | Invoke-Swin2SRUpscale -Model '$NearestX4' -OutputDirectory '$out' -JobName removed -TileSize 8 -TileOverlap 0 -BatchSize 1")
+            try {
+                Wait-Until { (Test-Path -LiteralPath $store) -and (Get-Swin2SRJob removed -ErrorAction SilentlyContinue).Succeeded -ge 2 }
+                Remove-Swin2SRJob removed -Force -Confirm:$false
+                $worker.WaitForExit(30000) | Should -BeTrue
+                Get-OutputCount $out | Should -BeLessThan 60 -Because 'the run ended early, without the job'
+                $worker.StdErr.Result + $worker.StdOut.Result | Should -Match "Job 'removed' was removed \(Remove-Swin2SRJob -Force\) while this run worked on it"
+            }
+            finally { if (-not $worker.HasExited) { $worker.Kill() } }
+        }
+
         It 'shares one job between two concurrent Resume processes, each item processed once' {
             $null = New-TestImageSet $in 80 -Width 40 -Height 40
             $queued = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX4 -OutputDirectory $out -JobName shared -QueueOnly -TileSize 8 -TileOverlap 0 -BatchSize 1

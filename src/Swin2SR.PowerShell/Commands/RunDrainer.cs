@@ -49,6 +49,9 @@ internal static class RunDrainer
         output.Progress(progress.Completed());
         if (run.StoppedByRequest)
             output.Warning($"Job '{run.JobName}' was stopped by Stop-Swin2SRJob; Resume-Swin2SRJob '{run.JobName}'{run.StoreArgument} continues it.");
+        else if (run.JobRemoved)
+            output.Warning($"Job '{run.JobName}' was removed (Remove-Swin2SRJob -Force) while this run worked on it, so the run ended early: " +
+                "the images it had not begun were not upscaled, and the outcomes of the last ones were not journaled. Run the command again to start the job anew.");
         if (run.StoppedForFullDiskAt is { } fullAt)
             output.Warning($"Job '{run.JobName}' stopped: {Core.Jobs.FullDiskBreaker.Limit} outputs in a row found no space left on the disk of " +
                 $"'{Path.GetDirectoryName(fullAt)}', and the run stopped rather than compute images only to fail writing them. Free some space, then " +

@@ -22,13 +22,16 @@ internal sealed class UpscaleRun : IDisposable
     private readonly JobRunner _runner;
     private readonly CancellationTokenSource _cancellation;
 
-    private UpscaleRun(IJobStore store, IReadOnlyList<ITileRunner> devices, JobRunner runner, CancellationTokenSource cancellation, string jobName, int total)
+    private readonly long _jobId;
+
+    private UpscaleRun(IJobStore store, IReadOnlyList<ITileRunner> devices, JobRunner runner, CancellationTokenSource cancellation, JobRecord job, int total)
     {
         _store = store;
         _devices = devices;
         _runner = runner;
         _cancellation = cancellation;
-        JobName = jobName;
+        _jobId = job.Id;
+        JobName = job.Name;
         Total = total;
     }
 
@@ -41,6 +44,26 @@ internal sealed class UpscaleRun : IDisposable
     /// <summary>What the commands in the run's messages add to find its job: see <see cref="JobStoreTarget.Argument"/>.</summary>
     public string StoreArgument { get; set; } = "";
     public bool StoppedByRequest => _runner.StoppedByRequest;
+
+    /// <summary>
+    /// True when the job is no longer in the store, or a new job of that name took its place: Remove-Swin2SRJob -Force
+    /// deleted it while this run worked on it. The run then ends early, as its next claim finds nothing, which would
+    /// otherwise read like a job done. Asked once the run is over; a store that cannot answer now counts as not removed.
+    /// </summary>
+    public bool JobRemoved
+    {
+        get
+        {
+            try
+            {
+                return _store.FindJob(JobName)?.Id != _jobId;
+            }
+            catch (JobStoreException)
+            {
+                return false;
+            }
+        }
+    }
     public string? StoppedForFullDiskAt => _runner.StoppedForFullDiskAt;
 
     private static ModelLocator Locator => ModelManager.CreateLocator();
@@ -181,7 +204,7 @@ internal sealed class UpscaleRun : IDisposable
             TileGeometry.Resolve(options.ToUpscaleOptions(), devices[0].Contract);
             var (job, alreadyDone, total) = prepare(store, devices[0].Contract);
             var runner = JobRunner.Start(store, job, devices, alreadyDone, cancellation.Token, paths: paths);
-            return new UpscaleRun(store, devices, runner, cancellation, job.Name, total) { _deviceWarnings = new(warnings) };
+            return new UpscaleRun(store, devices, runner, cancellation, job, total) { _deviceWarnings = new(warnings) };
         }
         catch (Exception e)
         {
