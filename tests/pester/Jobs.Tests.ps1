@@ -187,6 +187,27 @@ Describe 'Jobs' {
             $said.Message | Should -Contain "Job 'finished' has nothing left to do: no image is pending (-RetryFailed also redoes the ones that failed)."
         }
 
+        It 'resumes the other piped jobs when one''s model is gone, which is that job''s ModelNotFound; a finished job needs no model' {
+            $model = Join-Path $root 'gone.onnx'
+            Copy-Item -LiteralPath $NearestX2 -Destination $model
+            $image = New-TestImage (Join-Path $in 'a.png')
+            $null = $image | Invoke-Swin2SRUpscale -Model $model -OutputDirectory (Join-Path $out 'finished') -JobName finished
+            $null = $image | Invoke-Swin2SRUpscale -Model $model -OutputDirectory (Join-Path $out 'waiting') -JobName waiting -QueueOnly
+            $null = $image | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory (Join-Path $out 'other') -JobName other -QueueOnly
+            Remove-Item -LiteralPath $model
+
+            $results = Get-Swin2SRJob | Resume-Swin2SRJob -ErrorVariable problems -ErrorAction SilentlyContinue -WarningVariable said -WarningAction SilentlyContinue
+            $problems | Should -HaveCount 1 -Because 'only the job that has work left needs its model'
+            $problems[0].FullyQualifiedErrorId | Should -BeLike 'ModelNotFound,*'
+            $problems[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+            $problems[0].TargetObject | Should -Be $model
+            $problems[0].Exception.Message | Should -BeLike "*'waiting'*"
+            $said.Message | Should -Contain "Job 'finished' has nothing left to do: no image is pending (-RetryFailed also redoes the ones that failed)."
+            $results.JobName | Should -Be 'other' -Because 'the jobs piped after the one without its model are resumed'
+            (Get-Swin2SRJob other).State | Should -Be 'Completed'
+            (Get-Swin2SRJob waiting).State | Should -Be 'Queued'
+        }
+
         It 'lists the items of the job of piped results, once' {
             $results = New-TestImageSet $in 3 | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName listed
             $items = $results | Get-Swin2SRJobItem -ErrorVariable problems -ErrorAction SilentlyContinue

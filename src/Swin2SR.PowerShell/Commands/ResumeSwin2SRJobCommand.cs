@@ -34,16 +34,23 @@ public sealed class ResumeSwin2SRJobCommand : UpscaleCommandBase
             if (!_resumed.Add(name))
                 continue;
             if (ShouldProcess(name, RetryFailed ? "Resume the Swin2SR job, its failed images too" : "Resume the Swin2SR job"))
-                Execute(() => UpscaleRun.StartResume(Store, name, RetryFailed, PathMap, Devices), SayIfNothingIsLeft);
+                Execute(() => UpscaleRun.StartResume(Store, name, RetryFailed, PathMap, Devices) ?? SayNothingIsLeft(name), SayIfNothingIsLeft);
         }
     }
 
     /// <summary>A resume of a finished job writes no results: it says so, rather than end without a word.</summary>
+    private UpscaleRun? SayNothingIsLeft(string jobName)
+    {
+        WriteWarning(RetryFailed
+            ? $"Job '{jobName}' has nothing left to do: no image is pending or failed."
+            : $"Job '{jobName}' has nothing left to do: no image is pending (-RetryFailed also redoes the ones that failed).");
+        return null;
+    }
+
+    /// <summary>Another worker may finish the last items between the check before the run and its start.</summary>
     private void SayIfNothingIsLeft(UpscaleRun run)
     {
         if (run.Total == 0)
-            WriteWarning(RetryFailed
-                ? $"Job '{run.JobName}' has nothing left to do: no image is pending or failed."
-                : $"Job '{run.JobName}' has nothing left to do: no image is pending (-RetryFailed also redoes the ones that failed).");
+            SayNothingIsLeft(run.JobName);
     }
 }

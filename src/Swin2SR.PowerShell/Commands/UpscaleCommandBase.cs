@@ -41,12 +41,15 @@ public abstract class UpscaleCommandBase : JobStoreCommandBase, IRunOutput
     /// <param name="started">Told of the run once it has started, when its job surely exists.</param>
     private readonly HashSet<string> _deviceWarningsShown = new(StringComparer.Ordinal);
 
-    private protected void Execute(Func<UpscaleRun> start, Action<UpscaleRun>? started = null)
+    /// <param name="start">Null from it: nothing to run (the command said why).</param>
+    private protected void Execute(Func<UpscaleRun?> start, Action<UpscaleRun>? started = null)
     {
         UpscaleRun run;
         try
         {
-            run = start();
+            if (start() is not { } begun)
+                return;
+            run = begun;
             run.StoreArgument = Store.Argument;
             run.LeaveOutDeviceWarningsShown(_deviceWarningsShown);
         }

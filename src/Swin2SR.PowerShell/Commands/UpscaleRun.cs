@@ -131,16 +131,29 @@ internal sealed class UpscaleRun : IDisposable
 
     /// <summary>Resume: continues a job with its recorded options; -RetryFailed queues its failed items again.</summary>
     /// <param name="pathMap">from=to pairs mapping the items' recorded paths (and the recorded model's) to this host's.</param>
-    public static UpscaleRun StartResume(JobStoreTarget target, string jobName, bool retryFailed, string[]? pathMap, DeviceChoice devices)
+    /// <returns>Null when the job has nothing left to do: no model is loaded for it, so a finished job resumes without
+    /// error even when its model is gone since.</returns>
+    public static UpscaleRun? StartResume(JobStoreTarget target, string jobName, bool retryFailed, string[]? pathMap, DeviceChoice devices)
     {
         var paths = ResolvePathMap(pathMap);
         // Resuming needs a job, so a store that does not exist is not created: the job is not found.
         var opened = OpenExistingStore(target, target.RunAccess) ?? throw JobNotFound(jobName, target.Display, storeExists: false);
         JobRecord job;
+        string modelPath;
         try
         {
             // The model to load is in the job's record, so the job is read before the run starts.
             job = FindJob(opened, jobName);
+            if (NothingLeft(opened, job, retryFailed))
+            {
+                opened.Dispose();
+                return null;
+            }
+            modelPath = paths.Map(job.Options.ModelPath);
+            // Checked before loading: a missing model is this job's error, not the command's (jobs piped after it
+            // are still resumed), and the job's model is to be put back, not another one given.
+            if (!File.Exists(modelPath))
+                throw JobModelMissing(job.Name, modelPath);
         }
         catch
         {
@@ -154,8 +167,30 @@ internal sealed class UpscaleRun : IDisposable
             var refreshed = store.CreateOrUpdateJob(job.Name, job.Options);
             var summary = store.Summarize(refreshed, _ => false);
             return (refreshed, Array.Empty<UpscaleResult>(), (int)(summary.Pending + summary.Running));
-        }, paths.Map(job.Options.ModelPath));
+        }, modelPath);
     }
+
+    /// <summary>No item pending or held by a worker (and, with -RetryFailed, none failed): a resume would run nothing.</summary>
+    private static bool NothingLeft(IJobStore store, JobRecord job, bool retryFailed)
+    {
+        try
+        {
+            var summary = store.Summarize(job, _ => false);
+            return summary.Pending + summary.Running == 0 && (!retryFailed || summary.Failed == 0);
+        }
+        catch (JobStoreException e)
+        {
+            throw StoreFailure(e, store.Location);
+        }
+    }
+
+    /// <summary>Not terminating, as <see cref="JobNotFound"/>: a command given several jobs goes on with the others.</summary>
+    private static SetupFailedException JobModelMissing(string jobName, string modelPath) => new(ErrorRecords.WithAction(
+        new FileNotFoundException($"Job '{jobName}' was started with the model '{modelPath}', which does not exist.", modelPath),
+        "ModelNotFound", ErrorCategory.ObjectNotFound, modelPath,
+        "Put the model back at that path (Install-Swin2SRModel for a catalog model), give -PathMap when this computer sees its folder " +
+        $"elsewhere, or run Invoke-Swin2SRUpscale -JobName '{jobName}' again with a model that exists (which redoes the job's images with it)."),
+        terminating: false);
 
     private static PathMap ResolvePathMap(string[]? pairs)
     {
