@@ -80,6 +80,19 @@ Describe 'Jobs' {
             Test-Path -LiteralPath (Join-Path $out 'img0001.jpg') | Should -BeTrue
         }
 
+        It 'does not redo a job''s images when its model moves with a module update, only when the model changes' {
+            $files = New-TestImageSet $in 2
+            # As an update installs the module: the same embedded model in a new version folder, written later.
+            $old = New-Item -ItemType Directory -Path (Join-Path $root '1.0.0') | ForEach-Object { Copy-Item $NearestX2 $_.FullName -PassThru }
+            $new = New-Item -ItemType Directory -Path (Join-Path $root '1.1.0') | ForEach-Object { Copy-Item $NearestX2 $_.FullName -PassThru }
+            $new.LastWriteTimeUtc = [DateTime]::UtcNow.AddDays(1)
+            $null = $files | Invoke-Swin2SRUpscale -Model $old.FullName -OutputDirectory $out -JobName moved
+            $again = $files | Invoke-Swin2SRUpscale -Model $new.FullName -OutputDirectory $out -JobName moved
+            $again.ErrorId | Should -Be @('AlreadyDone', 'AlreadyDone')
+            $redone = $files | Invoke-Swin2SRUpscale -Model $NearestX4 -OutputDirectory $out -JobName moved -Force:$false -WarningAction SilentlyContinue
+            $redone.Status | Sort-Object -Unique | Should -Not -Be 'Skipped' -Because 'another model is another output'
+        }
+
         It 'never overwrites a file it skipped, even when the job runs again' {
             $file = New-TestImage (Join-Path $in 'a.png')
             New-Item -ItemType Directory $out | Out-Null

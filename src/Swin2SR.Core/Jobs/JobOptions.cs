@@ -34,16 +34,30 @@ public sealed record JobOptions
         JsonSerializer.Deserialize<JobOptions>(json) ?? throw new JobStoreException("A job's recorded options are empty.");
 
     /// <summary>
-    /// A digest of what determines an output's pixels and encoding: the model file (path, size and time, so a
-    /// replaced model counts as different), format, quality, tiling and the alpha mode. Batch size, -Force, the
-    /// limits and the quality gate decide whether an output is made, not its pixels.
+    /// A digest of what determines an output's pixels and encoding: the model's content, format, quality, tiling and
+    /// the alpha mode. Batch size, -Force, the limits and the quality gate decide whether an output is made, not its
+    /// pixels. The model counts by its bytes, not by where it lies: a module update moves the embedded models to a
+    /// new folder with new file times, and must not redo every image of every job; a model replaced in place by
+    /// another is another model.
     /// </summary>
     public string OutputHash()
     {
-        var model = new FileInfo(ModelPath);
-        string modelIdentity = model.Exists ? $"{model.FullName}|{model.Length}|{model.LastWriteTimeUtc.Ticks}" : ModelPath;
-        string text = string.Join('\n', modelIdentity, Format, Quality, TileSize, TileOverlap) + (AlphaMode == Imaging.AlphaMode.Bicubic ? "" : $"\n{AlphaMode}");
+        string text = string.Join('\n', ModelIdentity(ModelPath), Format, Quality, TileSize, TileOverlap) + (AlphaMode == Imaging.AlphaMode.Bicubic ? "" : $"\n{AlphaMode}");
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
+    }
+
+    /// <summary>The SHA-256 of the model file; its path when it cannot be read (the run then fails to load it anyway).</summary>
+    private static string ModelIdentity(string modelPath)
+    {
+        try
+        {
+            using var model = File.OpenRead(modelPath);
+            return Convert.ToHexString(SHA256.HashData(model));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return modelPath;
+        }
     }
 
     public Pipeline.UpscaleOptions ToUpscaleOptions() => new()
