@@ -63,6 +63,7 @@ public sealed class SqliteJobStoreTests : JobStoreContractTests, IDisposable
         });
         Assert.Equal("JobStoreLocked", error.ErrorId);
         Assert.Contains(_path, error.Message);
+        Assert.Contains("busy timeout, 0.3 s", error.Message);
     }
 
     [Fact]

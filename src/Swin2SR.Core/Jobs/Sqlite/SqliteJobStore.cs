@@ -12,13 +12,14 @@ public sealed class SqliteJobStore : IJobStore
 {
     private readonly SqliteConnection _connection;
     private readonly object _gate = new();
+    private readonly TimeSpan _busyTimeout;
 
     /// <param name="busyTimeout">How long to wait for another process's write lock before failing (default 30 s).</param>
     /// <param name="createIfMissing">False: a file that does not exist is JobStoreNotFound; no folder or file is created.</param>
     /// <param name="migrate">False: the file is read as it is (no table is created or upgraded, the journal mode is left).</param>
     public SqliteJobStore(string path, TimeSpan? busyTimeout = null, bool createIfMissing = true, bool migrate = true)
     {
-        var timeout = busyTimeout ?? TimeSpan.FromSeconds(30);
+        var timeout = _busyTimeout = busyTimeout ?? TimeSpan.FromSeconds(30);
         Location = Path.GetFullPath(path);
         if (!createIfMissing && !File.Exists(Location))
             throw new JobStoreException($"The job store '{Location}' does not exist: check the path (a store is created by the first Invoke-Swin2SRUpscale that uses it).", errorId: NotFoundErrorId);
@@ -59,7 +60,7 @@ public sealed class SqliteJobStore : IJobStore
     {
         SqliteException { SqliteErrorCode: 11 or 26 } => new JobStoreException($"The job store '{Location}' is not a valid job database (corrupt, or another kind of file): {e.Message}", e, "JobStoreCorrupt"),
         SqliteException { SqliteErrorCode: 8 or 14 } or UnauthorizedAccessException => new JobStoreException($"The job store '{Location}' cannot be written (read-only folder or file, or no permission): {e.Message}", e, "JobStoreReadOnly"),
-        SqliteException { SqliteErrorCode: 5 or 6 } => new JobStoreException($"The job store '{Location}' stayed locked by another process longer than the busy timeout: {e.Message}", e, "JobStoreLocked"),
+        SqliteException { SqliteErrorCode: 5 or 6 } => new JobStoreException($"The job store '{Location}' stayed locked by another process for the whole busy timeout, {_busyTimeout.TotalSeconds:0.#} s: {e.Message}", e, "JobStoreLocked"),
         _ => new JobStoreException($"The job store '{Location}' cannot be used: {e.Message}", e),
     };
 
