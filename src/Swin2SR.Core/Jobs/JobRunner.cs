@@ -123,11 +123,11 @@ public sealed class JobRunner
             registered = true;
             var pipeline = _pipeline = UpscalePipeline.Start(_devices, _claimed.Reader, _options, token, Begin);
             LeaseLimit = pipeline.ItemsHeld + 2 * ClaimBatch + JournalBatch;
-            // The pipeline alone does not bound
-            // them: it frees its room when an image is written, and its outcome may then wait for the journal (a
-            // store slow to answer, a process still starting up: seen 104 items claimed with none committed).
-            // Bounded here, a worker claims no further ahead of its journal than it needs to stay busy, so others
-            // get their share and a worker that dies leaves only that many leases to take over.
+            // The pipeline alone does not bound the leases: it frees its room when an image is written, and its
+            // outcome may then wait for the journal (a store slow to answer, a process still starting up: seen 104
+            // items claimed with none committed). Bounded here, a worker claims no further ahead of its journal than
+            // it needs to stay busy, so others get their share and a worker that dies leaves only that many leases
+            // to take over.
             var leases = _leases = new SemaphoreSlim(LeaseLimit);
             feeder = Task.Run(() => FeedAsync(pipeline, leases, token));
             watcher = Task.Run(() => WatchAsync(token));
