@@ -26,6 +26,9 @@ public enum ModelInstallError
 
     /// <summary>Any other failure to write into the model folder.</summary>
     WriteFailed,
+
+    /// <summary>Another installation (in this or another process) is downloading the same file right now.</summary>
+    InProgress,
 }
 
 /// <summary>An installation that failed; no model file is left in place of the model.</summary>

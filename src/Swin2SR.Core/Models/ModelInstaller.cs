@@ -8,7 +8,8 @@ namespace Swin2SR.Core.Models;
 /// Range when the connection breaks (and starts over when the server ignores the range), verifies the SHA-256,
 /// and only then renames the file into place. Whatever fails, no partial file ever stands under a model's name.
 /// The partial file is kept only where resuming it later can help: after a broken connection, while offline, or
-/// on cancellation; the next installation of the same file resumes it. Every other failure deletes it.
+/// on cancellation; the next installation of the same file resumes it. Every other failure deletes it, except
+/// when another installation holds it (it is that one's download).
 /// </summary>
 public sealed class ModelInstaller : IDisposable
 {
@@ -57,7 +58,8 @@ public sealed class ModelInstaller : IDisposable
         }
     }
 
-    private static bool CanResumeLater(ModelInstallError error) => error is ModelInstallError.ConnectionDropped or ModelInstallError.Offline;
+    // InProgress: the partial file is another installation's, still being written.
+    private static bool CanResumeLater(ModelInstallError error) => error is ModelInstallError.ConnectionDropped or ModelInstallError.Offline or ModelInstallError.InProgress;
 
     private void CreateStoreDirectory(string model)
     {

@@ -69,16 +69,23 @@ internal sealed class PartialDownload
         {
             return new FileStream(Path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.None, bufferSize: 0, useAsync: true);
         }
-        catch (IOException e) when (!DiskSpace.IsDiskFull(e))
+        catch (IOException e) when (IsLockedByAnother(e))
         {
-            throw new ModelInstallException(ModelInstallError.WriteFailed, _model,
-                $"cannot open '{Path}' ({e.Message}); is another Install-Swin2SRModel of this model running?", e);
+            // The file is the other installation's: it is neither ours to delete nor a problem of the folder.
+            throw new ModelInstallException(ModelInstallError.InProgress, _model,
+                $"another installation of this model is downloading it into '{Path}' right now; wait for it to finish", e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw WriteError(e);
         }
     }
+
+    // The lock FileShare.None takes: on Unix .NET's flock fails with EWOULDBLOCK (raw errno in HResult: 11 on Linux,
+    // 35 on macOS); on Windows, HRESULT_FROM_WIN32 of ERROR_SHARING_VIOLATION (32) or ERROR_LOCK_VIOLATION (33).
+    private static bool IsLockedByAnother(IOException e) =>
+        e.HResult is unchecked((int)0x80070020) or unchecked((int)0x80070021)
+        || (!OperatingSystem.IsWindows() && e.HResult == (OperatingSystem.IsLinux() ? 11 : 35));
 
     private async Task<int> ReadAsync(Stream body, byte[] buffer, CancellationTokenSource idle, TimeSpan idleTimeout, CancellationToken cancellation)
     {

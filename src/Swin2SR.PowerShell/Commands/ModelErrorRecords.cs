@@ -17,6 +17,7 @@ internal static class ModelErrorRecords
             ModelInstallError.HashUnavailable => ("ModelHashUnavailable", ErrorCategory.SecurityError, "Add the file's sha256 to the catalog entry."),
             ModelInstallError.DiskFull => ("ModelDiskFull", ErrorCategory.WriteError, $"Free some disk space, or set $env:{ModelStore.EnvironmentVariable} to a folder on another disk."),
             ModelInstallError.WriteFailed => ("ModelWriteFailed", ErrorCategory.WriteError, $"Check the permissions of the model folder, or set $env:{ModelStore.EnvironmentVariable}."),
+            ModelInstallError.InProgress => ("ModelInstallInProgress", ErrorCategory.ResourceBusy, "Wait for the other Install-Swin2SRModel to finish (Get-Swin2SRModel -Installed then lists the model), or run this one again afterwards."),
             _ => ("ModelDownloadFailed", ErrorCategory.InvalidResult, "Try again later."),
         };
         return ErrorRecords.WithAction(e, id, category, e.Model, action);

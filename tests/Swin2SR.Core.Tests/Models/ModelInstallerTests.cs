@@ -295,6 +295,38 @@ public sealed class ModelInstallerTests : IDisposable
         Assert.Empty(Directory.GetFileSystemEntries(disk.Path));
     }
 
+    [Fact]
+    public async Task A_second_installation_of_a_model_being_downloaded_says_so_and_leaves_the_download_alone()
+    {
+        _server.Serve("/m.onnx", new ServedFile(Payload));
+        Directory.CreateDirectory(_store.Directory);
+        string part = _store.PartPath(Name, PayloadSha256);
+        // The first installation holds its partial file open for writing, as PartialDownload does while it receives.
+        using var first = new FileStream(part, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        first.Write(Payload.AsSpan(0, 100));
+        first.Flush();
+
+        var error = await Assert.ThrowsAsync<ModelInstallException>(() => Install(Entry("/m.onnx")));
+
+        Assert.Equal(ModelInstallError.InProgress, error.Error);
+        Assert.Contains("another installation", error.Message);
+        Assert.True(File.Exists(part), "the other installation's partial file was deleted");
+        Assert.Equal(100, new FileInfo(part).Length);
+    }
+
+    [TmpfsFact]
+    public async Task A_read_only_model_folder_is_a_write_failure_that_names_the_folder_not_another_installation()
+    {
+        using var disk = TmpfsFolder.Mount(1024 * 1024, readOnly: true);
+        _server.Serve("/m.onnx", new ServedFile(Payload));
+
+        var error = await Assert.ThrowsAsync<ModelInstallException>(() => Install(Entry("/m.onnx"), store: new ModelStore(disk.Path)));
+
+        Assert.Equal(ModelInstallError.WriteFailed, error.Error);
+        Assert.Contains(disk.Path, error.Message);
+        Assert.DoesNotContain("another", error.Message);
+    }
+
     private CatalogEntry Entry(string path, string? sha256 = "") => new()
     {
         Name = Name,
