@@ -7,13 +7,17 @@ public readonly record struct TileGeometry(int TileSize, int Overlap)
 {
     public static TileGeometry Resolve(UpscaleOptions options, ModelContract contract)
     {
-        int tile = contract.FixedSize ?? (options.TileSize > 0 ? options.TileSize : UpscaleOptions.DefaultTileSize);
+        int tile = contract.FixedSize ?? (options.TileSize > 0 ? options.TileSize : DefaultFor(contract.Window));
         if (contract.FixedSize is null && tile % contract.Window != 0)
             throw new InvalidTilingException($"The tile size {tile} is not a multiple of the model's window ({contract.Window}); try {RoundUp(tile, contract.Window)}.", tile);
         if (options.TileOverlap < 0 || options.TileOverlap * 2 > tile)
             throw new InvalidTilingException($"The tile overlap {options.TileOverlap} must be between 0 and half the tile size ({tile / 2}).", options.TileOverlap);
         return new TileGeometry(tile, options.TileOverlap);
     }
+
+    // The default is no choice of the user's, so it fits the model rather than failing: the largest multiple of the
+    // window up to the default size (252 for a window of 12), or one window where that is larger.
+    private static int DefaultFor(int window) => Math.Max(window, UpscaleOptions.DefaultTileSize / window * window);
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 }
