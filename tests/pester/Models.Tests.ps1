@@ -169,6 +169,27 @@ Describe 'Get-Swin2SRModel and Install-Swin2SRModel' {
         Get-Content -LiteralPath $store | Should -Be 'not a folder'
     }
 
+    It 'refuses a relative $env:SWIN2SR_MODEL_PATH with ModelFolderUnavailable, and installs under ~ for a leading ~' {
+        $env:SWIN2SR_MODEL_PATH = 'relative-models'
+        $failure = { Install-Swin2SRModel test-nearest-x2 -Catalog $Catalog } | Should -Throw -ErrorId 'ModelFolderUnavailable,*' -PassThru
+        $failure.Exception.Message | Should -BeLike "*'relative-models'*not a full path*"
+        $failure.TargetObject | Should -Be 'relative-models'
+        # Nothing was created relative to the process's folder, which is not PowerShell's location.
+        Test-Path -LiteralPath (Join-Path ([Environment]::CurrentDirectory) 'relative-models') | Should -BeFalse
+        Get-Swin2SRModel -Installed -WarningVariable warned -WarningAction SilentlyContinue | Out-Null
+        "$warned" | Should -BeLike '*not listed*not a full path*'
+
+        $below = 'swin2sr-pester-' + [Guid]::NewGuid().ToString('N')
+        $env:SWIN2SR_MODEL_PATH = "~/$below"
+        try {
+            $model = Install-Swin2SRModel test-nearest-x2 -Catalog $Catalog
+            $model.Path | Should -Be (Join-Path $HOME $below 'test-nearest-x2.onnx')
+            (Get-Swin2SRModel test-nearest-x2 -Installed).Path | Should -Be $model.Path
+        }
+        finally { Remove-Item -LiteralPath (Join-Path $HOME $below) -Recurse -Force -ErrorAction SilentlyContinue }
+        Test-Path -LiteralPath (Join-Path ([Environment]::CurrentDirectory) '~') | Should -BeFalse
+    }
+
     It 'completes catalog names for -Name' {
         $line = 'Install-Swin2SRModel classical-x'
         $names = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText

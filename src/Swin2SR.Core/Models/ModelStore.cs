@@ -23,16 +23,45 @@ public sealed class ModelStore
     public string Directory { get; }
 
     /// <summary>The store of this user, or null where neither the variable nor a user data folder exists (a service without a profile).</summary>
-    public static ModelStore? TryDefault() => DefaultDirectory(Environment.GetEnvironmentVariable) is { } directory ? new ModelStore(directory) : null;
+    public static ModelStore? TryDefault() => TryDefault(out _);
 
-    internal static string? DefaultDirectory(Func<string, string?> environment)
+    /// <summary>
+    /// The store of this user, or null: with <paramref name="problem"/> saying why when the variable is set to a
+    /// relative path, and null there too when neither the variable nor a user data folder exists.
+    /// </summary>
+    public static ModelStore? TryDefault(out string? problem)
     {
-        string? configured = environment(EnvironmentVariable);
-        if (!string.IsNullOrWhiteSpace(configured))
-            return configured;
+        problem = null;
+        string? directory = DefaultDirectory(Environment.GetEnvironmentVariable, HomeDirectory);
+        if (directory is null)
+            return null;
+        // Relative to what? The process's folder is not PowerShell's location, and differs between a shell and a
+        // scheduled task: the same setting would install into one folder and look for models in another.
+        if (!System.IO.Path.IsPathFullyQualified(directory))
+        {
+            problem = $"{EnvironmentVariable} is '{directory}', which is not a full path; set it to a full path (such as '{System.IO.Path.Combine(HomeDirectory() ?? "/srv", "models")}')";
+            return null;
+        }
+        return new ModelStore(directory);
+    }
+
+    /// <param name="home">The user's home folder, which a leading ~ stands for (PowerShell expands it in paths, but not in a variable's value).</param>
+    internal static string? DefaultDirectory(Func<string, string?> environment, Func<string?>? home = null)
+    {
+        string? configured = environment(EnvironmentVariable)?.Trim();
+        if (!string.IsNullOrEmpty(configured))
+            return ExpandHome(configured, home ?? HomeDirectory);
         string data = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify);
         return string.IsNullOrEmpty(data) ? null : System.IO.Path.Combine(data, "Swin2SR", "models");
     }
+
+    private static string ExpandHome(string path, Func<string?> home) =>
+        (path == "~" || path.StartsWith("~/", StringComparison.Ordinal) || path.StartsWith(@"~\", StringComparison.Ordinal)) && home() is { Length: > 0 } folder
+            ? System.IO.Path.Join(folder, path[1..].TrimStart('/', '\\'))
+            : path;
+
+    private static string? HomeDirectory() =>
+        Environment.GetFolderPath(Environment.SpecialFolder.UserProfile, Environment.SpecialFolderOption.DoNotVerify) is { Length: > 0 } home ? home : null;
 
     /// <summary>
     /// The file that stands where this folder, or a folder above it, must be; null when there is none. Such a folder

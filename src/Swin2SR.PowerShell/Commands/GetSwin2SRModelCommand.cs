@@ -27,6 +27,9 @@ public sealed class GetSwin2SRModelCommand : PSCmdlet
     protected override void BeginProcessing()
     {
         using var manager = ModelManager.Open();
+        // Installed models cannot be listed from a folder that cannot be found; say so rather than list none.
+        if (manager.StoreProblem is { } problem)
+            WriteWarning($"Installed models are not listed: {problem}.");
         // Installed models need no catalog: -Installed works offline even with a catalog address.
         if (!Installed && manager.LoadCatalog(CatalogPath.Resolve(this, Catalog)) is { } error)
             WriteError(error);

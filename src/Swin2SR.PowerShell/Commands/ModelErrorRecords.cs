@@ -36,9 +36,13 @@ internal static class ModelErrorRecords
             ? ErrorRecords.WithAction(e, "CatalogUnavailable", ErrorCategory.ReadError, e.CatalogSource, "Check the path or address given to -Catalog.")
             : ErrorRecords.WithAction(e, "CatalogInvalid", ErrorCategory.InvalidData, e.CatalogSource, "Correct the catalog file.");
 
-    public static ErrorRecord NoModelFolder() =>
-        ErrorRecords.WithAction(new InvalidOperationException($"There is no folder to install models into: this account has no local data folder and $env:{ModelStore.EnvironmentVariable} is not set."),
-            "ModelFolderUnavailable", ErrorCategory.ResourceUnavailable, null, $"Set $env:{ModelStore.EnvironmentVariable} to a folder for the models.");
+    /// <param name="setting">Why the variable's value cannot be used; null when it is not set.</param>
+    public static ErrorRecord NoModelFolder(string? setting) =>
+        ErrorRecords.WithAction(new InvalidOperationException(setting is null
+                ? $"There is no folder to install models into: this account has no local data folder and $env:{ModelStore.EnvironmentVariable} is not set."
+                : $"There is no folder to install models into: {setting}."),
+            "ModelFolderUnavailable", ErrorCategory.ResourceUnavailable, setting is null ? null : Environment.GetEnvironmentVariable(ModelStore.EnvironmentVariable),
+            $"Set $env:{ModelStore.EnvironmentVariable} to the full path of a folder for the models.");
 
     public static ErrorRecord FolderIsFile(string folder, string file) =>
         ErrorRecords.WithAction(new IOException($"The model folder '{folder}' cannot be used: '{file}' is a file, not a folder."),

@@ -12,10 +12,15 @@ namespace Swin2SR.PowerShell.Commands;
 internal sealed class ModelManager : IDisposable
 {
     private readonly ModelStore? _store;
+    private readonly string? _storeProblem;
     private ModelCatalog? _catalog;
     private ModelInstaller? _installer;
 
-    private ModelManager(ModelStore? store) => _store = store;
+    private ModelManager(ModelStore? store, string? storeProblem)
+    {
+        _store = store;
+        _storeProblem = storeProblem;
+    }
 
     public static string EmbeddedDirectory => Path.Combine(ModuleInitializer.ModuleDirectory, "models");
 
@@ -25,7 +30,10 @@ internal sealed class ModelManager : IDisposable
     /// <summary>What -Model on Invoke-Swin2SRUpscale resolves with: embedded, then installed models.</summary>
     public static ModelLocator CreateLocator() => new(EmbeddedDirectory, ModelStore.TryDefault(), DefaultCatalog);
 
-    public static ModelManager Open() => new(ModelStore.TryDefault());
+    public static ModelManager Open() => new(ModelStore.TryDefault(out string? problem), problem);
+
+    /// <summary>Why $env:SWIN2SR_MODEL_PATH cannot be used (a relative path); null when it can, or is not set.</summary>
+    public string? StoreProblem => _storeProblem;
 
     public string? CatalogSource => _catalog?.Source;
 
@@ -88,7 +96,7 @@ internal sealed class ModelManager : IDisposable
 
     /// <summary>Why no model can be installed at all (no model folder, or a file in its place); null when the folder can be used.</summary>
     public ErrorRecord? FolderProblem() =>
-        _store is null ? ModelErrorRecords.NoModelFolder()
+        _store is null ? ModelErrorRecords.NoModelFolder(_storeProblem)
         : _store.BlockingFile() is { } file ? ModelErrorRecords.FolderIsFile(_store.Directory, file)
         : null;
 

@@ -17,6 +17,15 @@ public sealed class ModelStoreTests
     }
 
     [Fact]
+    public void A_leading_tilde_in_the_environment_variable_is_the_home_folder()
+    {
+        string? set(string value) => value;
+        Assert.Equal("/home/ops/models", ModelStore.DefaultDirectory(_ => set("~/models"), () => "/home/ops"));
+        Assert.Equal("/home/ops", ModelStore.DefaultDirectory(_ => set("~"), () => "/home/ops"));
+        Assert.Equal("~ops/models", ModelStore.DefaultDirectory(_ => set("~ops/models"), () => "/home/ops"));
+    }
+
+    [Fact]
     public void Only_whole_models_are_listed_as_installed()
     {
         using var temp = new TempFolder();
