@@ -398,6 +398,25 @@ Describe 'Invoke-Swin2SRUpscale' {
             finally { $ps.Dispose() }
         }
 
+        It 'names the job and only the skips and failures there are, short enough for the one-line progress view' {
+            1..2 | ForEach-Object { $null = New-TestImage (Join-Path $in "p$_.png") -Seed $_ }
+            $null = New-TestImage (Join-Path $out 'p1.png')
+            $null = New-Item -ItemType File (Join-Path $in 'empty.png')
+            $ps = [powershell]::Create()
+            try {
+                $null = $ps.AddScript("Import-Module '$ModulePath'; Get-ChildItem -LiteralPath '$in' -File | Invoke-Swin2SRUpscale -Model '$NearestX2' -OutputDirectory '$out' -ErrorAction SilentlyContinue")
+                ($ps.Invoke()).Status | ForEach-Object ToString | Sort-Object | Should -Be @('Failed', 'Skipped', 'Succeeded')
+                $records = @($ps.Streams.Progress | Where-Object RecordType -ne 'Completed')
+                $records[-1].StatusDescription | Should -Match '^3 of 3 done \(1 skipped, 1 failed\), [0-9.]+ images/s$'
+                $records[0].StatusDescription | Should -Match '^0 of 3 done, ' -Because 'no skip or failure is named before there is one'
+                # PowerShell's one-line (Minimal) view is at most 120 columns and cuts the activity at half of them;
+                # with a generated job name, the model and the counts used to be cut off.
+                $records[-1].Activity | Should -Match "^Swin2SR job 'upscale-\d{8}-\d{6}-[0-9a-f]{4}'$"
+                $records[-1].Activity.Length + $records[-1].StatusDescription.Length | Should -BeLessOrEqual 100
+            }
+            finally { $ps.Dispose() }
+        }
+
         It 'runs non-interactively with progress on and exits cleanly' {
             $null = New-TestImage (Join-Path $in 'a.png')
             $output = Invoke-ChildPwsh -Command "`$ProgressPreference = 'Continue'; Import-Module '$ModulePath'; (Get-ChildItem -LiteralPath '$in' -File | Invoke-Swin2SRUpscale -Model '$NearestX2' -OutputDirectory '$out').Status" 2>&1

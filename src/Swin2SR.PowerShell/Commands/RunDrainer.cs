@@ -16,7 +16,7 @@ internal static class RunDrainer
     public static void Drain(UpscaleRun run, IRunOutput output)
     {
         var clock = Stopwatch.StartNew();
-        var progress = new UpscaleProgress(run.Total, run.ModelName, run.JobName);
+        var progress = new UpscaleProgress(run.Total, run.JobName);
         var lastProgress = -s_progressInterval;
         while (!run.IsComplete)
         {

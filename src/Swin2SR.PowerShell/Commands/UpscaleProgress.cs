@@ -12,10 +12,12 @@ internal sealed class UpscaleProgress
     private int _skipped;
     private int _failed;
 
-    public UpscaleProgress(int total, string model, string jobName)
+    public UpscaleProgress(int total, string jobName)
     {
         _total = total;
-        _activity = $"Job '{jobName}': upscaling {total} image(s) with {model}";
+        // Short, so that the console's one-line progress view (at most 120 columns, half for the activity) shows the
+        // whole of it and of the status with a generated job name: the model and the image count were cut off there.
+        _activity = $"Swin2SR job '{jobName}'";
     }
 
     private int Done => _succeeded + _skipped + _failed;
@@ -34,14 +36,22 @@ internal sealed class UpscaleProgress
     {
         // The rate counts processed images only: skips are instant and would make the estimate lie.
         double rate = elapsed.TotalSeconds > 0 ? (_succeeded + _failed) / elapsed.TotalSeconds : 0;
-        var record = new ProgressRecord(ActivityId, _activity,
-            $"{Done} of {_total} done ({_succeeded} succeeded, {_skipped} skipped, {_failed} failed), {rate:0.00} images/s")
+        var record = new ProgressRecord(ActivityId, _activity, $"{Done} of {_total} done{Exceptions()}, {rate:0.00} images/s")
         {
             PercentComplete = _total == 0 ? 100 : (int)(100L * Done / _total),
         };
         if (rate > 0)
             record.SecondsRemaining = (int)Math.Ceiling((_total - Done) / rate);
         return record;
+    }
+
+    /// <summary>The skipped and failed images among those done, when there are any: " (2 skipped, 1 failed)".</summary>
+    private string Exceptions()
+    {
+        var parts = new List<string>(2);
+        if (_skipped > 0) parts.Add($"{_skipped} skipped");
+        if (_failed > 0) parts.Add($"{_failed} failed");
+        return parts.Count == 0 ? "" : $" ({string.Join(", ", parts)})";
     }
 
     public ProgressRecord Completed() => new(ActivityId, _activity, "Done") { RecordType = ProgressRecordType.Completed };
