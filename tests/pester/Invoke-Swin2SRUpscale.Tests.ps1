@@ -216,6 +216,18 @@ Describe 'Invoke-Swin2SRUpscale' {
     }
 
     Context 'precision and scheduling' {
+        It 'warns when -Device Auto falls back to the CPU, says how to choose it without the warning, and -Device Cpu does not warn' {
+            $usableGpu = Get-Swin2SRDevice -Kind Cuda | Where-Object Usable
+            if ($usableGpu) { Set-ItResult -Skipped -Because 'a usable GPU runs the model: there is no fallback to warn about' }
+            $file = New-TestImage (Join-Path $in 'a.png')
+            $null = $file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory (Join-Path $out 'auto') -WarningVariable auto -WarningAction SilentlyContinue
+            $fallback = @($auto.Message | Where-Object { $_ -like 'Running on the CPU*' })
+            $fallback | Should -HaveCount 1
+            $fallback[0] | Should -BeLike '*-Device Cpu chooses the CPU without this warning.'
+            $null = $file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory (Join-Path $out 'cpu') -Device Cpu -WarningVariable cpu -WarningAction SilentlyContinue
+            $cpu | Should -BeNullOrEmpty
+        }
+
         It 'runs the embedded model in fp16 with -Precision Fp16, within 40 dB of fp32, and says so on each result' {
             $file = New-TestImage (Join-Path $in 'a.png') -Width 40 -Height 32
             # Noise is no photo: the quality gate (tested elsewhere) would reject both.

@@ -74,7 +74,8 @@ public sealed record DeviceSelection(DeviceKind Kind, IReadOnlyList<int>? Device
 
     private OpenedDevices OnCpu(string modelPath, List<string> warnings, string reason)
     {
-        warnings.Add($"Running on the CPU, which is much slower than a GPU: {reason}");
+        // -Device Auto only: -Device Cpu asks for the CPU and is not warned, which a machine without a GPU wants in its logs.
+        warnings.Add($"Running on the CPU, which is much slower than a GPU: {reason}. -Device Cpu chooses the CPU without this warning.");
         return new OpenedDevices([TileModel.LoadCpu(modelPath, CpuCores, Cache, Precision, CpuLanes)], warnings);
     }
 
