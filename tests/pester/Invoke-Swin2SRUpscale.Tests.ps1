@@ -71,6 +71,11 @@ Describe 'Invoke-Swin2SRUpscale' {
             $second.Status | Should -Be @('Skipped', 'Skipped')
             $second.InputPath | Should -Not -Match 'enhanced'
             @($warned | Where-Object { "$_" -match 'Left out 2 file\(s\) in .enhanced. folders' }) | Should -HaveCount 1
+            # What the warning says to do upscales them (-OutputDirectory alone would still leave them out, beside their inputs).
+            "$warned" | Should -Match 'give -OutputDirectory, in a run that does not also list their inputs'
+            $outputsAgain = Get-ChildItem -LiteralPath $in -Recurse -File | Where-Object FullName -like '*enhanced*' |
+                Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory (Join-Path $root 'outputs-again') -JobName again
+            $outputsAgain.Status | Should -Be @('Succeeded', 'Succeeded')
             Get-ChildItem -LiteralPath $in -Recurse -Directory -Filter enhanced | ForEach-Object { Test-Path -LiteralPath (Join-Path $_.FullName 'enhanced') } | Should -Not -Contain $true
             # The same holds for an output folder inside the listed tree. Switching to one, the enhanced folders' files are
             # still outputs of the earlier runs, as the listing holds their inputs beside them.

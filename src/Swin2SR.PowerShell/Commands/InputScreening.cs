@@ -33,7 +33,8 @@ internal static class InputScreening
 
     private static string Why(string? outputDirectory) => outputDirectory is null
         ? "outputs are written there when -OutputDirectory is not given, so these are outputs of earlier runs, not inputs. " +
-          "To upscale them, give -OutputDirectory."
+          // With -OutputDirectory an enhanced file is still left out when its input is listed too (BesideTheirInputs).
+          "To upscale them, give -OutputDirectory, in a run that does not also list their inputs."
         : "files there are taken for outputs of earlier runs (or would be replaced by their own outputs), not inputs. " +
           "To upscale them, give an -OutputDirectory outside the folders you upscale.";
 
