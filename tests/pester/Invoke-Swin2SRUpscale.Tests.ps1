@@ -111,6 +111,20 @@ Describe 'Invoke-Swin2SRUpscale' {
             @(Get-ChildItem -LiteralPath $out -File).Name | Should -Be @('photo.png')
         }
 
+        It 'says so when no input reaches it, instead of ending without a word, and -QueueOnly -WhatIf says Queue' {
+            $empty = New-Item -ItemType Directory -Path (Join-Path $root 'empty')
+            $results = Get-ChildItem -LiteralPath $empty.FullName | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -WarningVariable warned -WarningAction SilentlyContinue
+            $results | Should -BeNullOrEmpty
+            @($warned | Where-Object { "$_" -match '^No input reached Invoke-Swin2SRUpscale' }) | Should -HaveCount 1
+            # A path that matches nothing has its own error, and no second word about it.
+            $null = Invoke-Swin2SRUpscale -Path (Join-Path $in 'zz*.png') -Model $NearestX2 -OutputDirectory $out -WarningVariable quiet -WarningAction SilentlyContinue -ErrorAction SilentlyContinue
+            @($quiet | Where-Object { "$_" -match 'No input reached' }) | Should -BeNullOrEmpty
+            # -WhatIf writes to the host: a child's output shows it.
+            $file = New-TestImage (Join-Path $in 'q.png')
+            $said = (Invoke-ChildPwsh -Command "Import-Module '$ModulePath'; Invoke-Swin2SRUpscale -LiteralPath '$($file.FullName)' -Model '$NearestX2' -OutputDirectory '$out' -JobName later -JobStore '$(Join-Path $root 'q.db')' -QueueOnly -WhatIf") -join "`n"
+            $said | Should -Match "Queue '.*q\.png' in job 'later', to be upscaled with model 'nearest-x2' by Resume-Swin2SRJob"
+        }
+
         It 'reports a pattern that matches nothing, and says to use -LiteralPath for a name with brackets' {
             $file = New-TestImage (Join-Path $in 'a[1].png')
             $results = Invoke-Swin2SRUpscale -Path (Join-Path $in 'zz*.png'), (Join-Path $in 'a[1].png') -Model $NearestX2 -OutputDirectory $out -ErrorVariable problems -ErrorAction SilentlyContinue

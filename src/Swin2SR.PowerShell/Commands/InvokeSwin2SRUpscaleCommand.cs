@@ -18,6 +18,7 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
     private const string LiteralPathSet = "LiteralPath";
 
     private readonly List<string> _inputs = [];
+    private bool _anyPathGiven;
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
@@ -103,13 +104,20 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
     protected override void ProcessRecord()
     {
         bool literal = ParameterSetName == LiteralPathSet;
+        _anyPathGiven |= (literal ? LiteralPath : Path) is { Length: > 0 };
         _inputs.AddRange(InputPathResolver.ResolveAll(this, literal ? LiteralPath : Path, literal));
     }
 
     protected override void EndProcessing()
     {
         if (_inputs.Count == 0)
+        {
+            // Paths that resolve to nothing have their own errors; an empty pipeline would otherwise end without a
+            // word, and a scheduled run's log would read like a night with nothing new.
+            if (!_anyPathGiven)
+                WriteWarning("No input reached Invoke-Swin2SRUpscale (an empty folder, or a listing that matched nothing: Get-ChildItem -Include filters only with -Recurse or a wildcard in the path), so nothing was upscaled.");
             return;
+        }
         string modelPath;
         try
         {
@@ -205,7 +213,9 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
         var approved = new List<string>();
         foreach (var item in InputScreening.Plan(inputs, outputDirectory, Format, WriteWarning))
         {
-            string action = (Force || !File.Exists(item.OutputPath)) ? $"Upscale '{item.InputPath}' with model '{model}'"
+            string upscale = QueueOnly ? $"Queue '{item.InputPath}' in {(JobName is null ? "a new job" : $"job '{JobName}'")}, to be upscaled with model '{model}' by Resume-Swin2SRJob"
+                : $"Upscale '{item.InputPath}' with model '{model}'";
+            string action = (Force || !File.Exists(item.OutputPath)) ? upscale
                 : JobName is null ? $"Skip '{item.InputPath}': its output exists (-Force replaces it)"
                 : $"Skip '{item.InputPath}' unless job '{JobName}' made its output from an older version of it: its output exists (-Force replaces it)";
             if (ShouldProcess(item.OutputPath, action))
