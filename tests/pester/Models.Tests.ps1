@@ -68,6 +68,19 @@ Describe 'Get-Swin2SRModel and Install-Swin2SRModel' {
         $available[0].PSObject.TypeNames[0] | Should -Be 'Swin2SR.PowerShell.Swin2SRModelInfo'
     }
 
+    It 'says which model files it leaves out for their names, and how to rename them, instead of ignoring them' {
+        $null = New-Item -ItemType Directory -Path $store
+        Copy-Item $NearestX2 (Join-Path $store 'My Upscaler.onnx')
+        Copy-Item $NearestX2 (Join-Path $store 'fine-x2.onnx')
+        $models = Get-Swin2SRModel -Installed -WarningVariable warned -WarningAction SilentlyContinue
+        @($models | Where-Object Source -eq Installed).Name | Should -Be @('fine-x2')
+        @($warned) | Should -HaveCount 1
+        "$($warned[0])" | Should -Match ([regex]::Escape((Join-Path $store 'My Upscaler.onnx')))
+        "$($warned[0])" | Should -Match 'to my-upscaler\.onnx\) to use it as -Model my-upscaler'
+        Rename-Item (Join-Path $store 'My Upscaler.onnx') 'my-upscaler.onnx'
+        (Get-Swin2SRModel my-upscaler).Source | Should -Be 'Installed'
+    }
+
     It 'reads a catalog from an http address and filters names with wildcards' {
         $models = Get-Swin2SRModel -Name 'test-*-x2' -Catalog "$($Server.Url)/catalog.json"
         $models.Name | Should -Be @('test-nearest-x2', 'test-corrupt-x2', 'test-missing-x2')

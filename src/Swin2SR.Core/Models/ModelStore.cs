@@ -95,6 +95,17 @@ public sealed class ModelStore
         return file.Exists ? Describe(file) : null;
     }
 
+    /// <summary>
+    /// ONNX files in the folder whose names are no model name (capitals, spaces: copied in by hand), which
+    /// <see cref="Installed"/> leaves out; none when the folder does not exist.
+    /// </summary>
+    public IReadOnlyList<string> MisnamedFiles() => !System.IO.Directory.Exists(Directory) ? []
+        : new DirectoryInfo(Directory).EnumerateFiles("*" + ModelExtension)
+            .Where(f => !f.Name.StartsWith('.') && !ModelCatalog.IsValidName(System.IO.Path.GetFileNameWithoutExtension(f.Name)))
+            .Select(f => f.FullName)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
     public IReadOnlyList<InstalledModel> Installed()
     {
         if (!System.IO.Directory.Exists(Directory))

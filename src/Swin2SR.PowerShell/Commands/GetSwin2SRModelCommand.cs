@@ -30,11 +30,18 @@ public sealed class GetSwin2SRModelCommand : PSCmdlet
         // Installed models cannot be listed from a folder that cannot be found; say so rather than list none.
         if (manager.StoreProblem is { } problem)
             WriteWarning($"Installed models are not listed: {problem}.");
+        foreach (string file in manager.MisnamedFiles())
+            WriteWarning($"'{file}' is not listed: a model's name is lowercase letters, digits, '.', '_' and '-'. Rename it "
+                + $"(for example to {ModelNameFor(file)}.onnx) to use it as -Model {ModelNameFor(file)}, or give its path to -Model.");
         // Installed models need no catalog: -Installed works offline even with a catalog address.
         if (!Installed && manager.LoadCatalog(CatalogPath.Resolve(this, Catalog)) is { } error)
             WriteError(error);
         _models = manager.List(Installed).ToList();
     }
+
+    /// <summary>A model name close to a file's: lowercase, with a dash for each run of other characters.</summary>
+    private static string ModelNameFor(string file) =>
+        System.Text.RegularExpressions.Regex.Replace(System.IO.Path.GetFileNameWithoutExtension(file).ToLowerInvariant(), "[^a-z0-9._-]+", "-").Trim('-', '.', '_') is { Length: > 0 } name ? name : "my-model";
 
     protected override void ProcessRecord()
     {

@@ -63,6 +63,9 @@ internal sealed class ModelManager : IDisposable
         }
     }
 
+    /// <summary>ONNX files in the model folder that are not listed because their names are no model names.</summary>
+    public IReadOnlyList<string> MisnamedFiles() => _store?.MisnamedFiles() ?? [];
+
     /// <summary>Embedded, then installed, then (unless <paramref name="installedOnly"/>) catalog models not installed.</summary>
     public IEnumerable<Swin2SRModelInfo> List(bool installedOnly)
     {
