@@ -57,7 +57,8 @@ internal static class TiffStructure
             return null;
         var field = entry[(4 + l.OffsetBytes)..];
         ulong start = count * (ulong)size <= (ulong)l.OffsetBytes ? (ulong)(at + 4 + l.OffsetBytes) : Read(field, l.OffsetBytes, littleEndian);
-        if (count > (ulong)data.Length / (ulong)size || start + count * (ulong)size > (ulong)data.Length)
+        // Compared without adding: a BigTIFF's 64-bit offset plus the list's length can wrap past 2^64 to a small number.
+        if (count > (ulong)data.Length / (ulong)size || start > (ulong)data.Length || count * (ulong)size > (ulong)data.Length - start)
         {
             pastEnd = true;
             return null;

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using SixLabors.ImageSharp.Formats.Bmp;
 using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.Formats.Tiff;
@@ -46,6 +47,25 @@ public sealed class TruncatedFileTests : IDisposable
         using var image = FixtureImages.Pattern(40, 30, FixtureImages.Colour);
         var tiff = FixtureImages.Encode(image, new TiffEncoder());
         AssertTruncated("cut.tif", tiff[..(tiff.Length * 2 / 3)], "past the end of the");
+    }
+
+    [Fact]
+    public void A_bigtiff_whose_strip_list_is_said_to_lie_near_the_end_of_the_64_bit_range_is_CorruptImage()
+    {
+        // A BigTIFF of one directory at byte 16 whose one entry, StripOffsets, holds two LONG8 values at an offset
+        // whose sum with their length wraps past 2^64 to a small number: it must read as past the end, not inside.
+        var bytes = new byte[64];
+        "II"u8.CopyTo(bytes);
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(2), 43);
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(4), 8);
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(8), 16);
+        var ifd = bytes.AsSpan(16);
+        BinaryPrimitives.WriteUInt64LittleEndian(ifd, 1);
+        BinaryPrimitives.WriteUInt16LittleEndian(ifd[8..], 273);   // StripOffsets
+        BinaryPrimitives.WriteUInt16LittleEndian(ifd[10..], 16);   // LONG8
+        BinaryPrimitives.WriteUInt64LittleEndian(ifd[12..], 2);
+        BinaryPrimitives.WriteUInt64LittleEndian(ifd[20..], ulong.MaxValue - 7);
+        AssertTruncated("wrapped.tif", bytes, "the list of where its strips lie runs past the end");
     }
 
     [Fact]
