@@ -37,7 +37,20 @@ public sealed partial class ModelCatalog
         Entries.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Lower-case letters, digits, '.', '-' and '_', starting with a letter or digit: a portable file name.</summary>
-    public static bool IsValidName(string name) => name.Length <= 64 && NamePattern().IsMatch(name);
+    public static bool IsValidName(string name) => name.Length <= MaxNameLength && NamePattern().IsMatch(name);
+
+    public const int MaxNameLength = 64;
+
+    /// <summary>
+    /// A valid name close to <paramref name="text"/> (a file's name that is none, to suggest in its place):
+    /// lowercase, a dash for each run of other characters, at most <see cref="MaxNameLength"/> long.
+    /// </summary>
+    public static string NameLike(string text)
+    {
+        string name = NotInName().Replace(text.ToLowerInvariant(), "-").Trim('-', '.', '_');
+        name = name[..Math.Min(name.Length, MaxNameLength)].TrimEnd('-', '.', '_');
+        return name.Length > 0 ? name : "my-model";
+    }
 
     internal static bool IsSha256(string text) => Sha256Pattern().IsMatch(text);
 
@@ -84,7 +97,7 @@ public sealed partial class ModelCatalog
             throw Bad("'name' is missing");
         where += $" ('{d.Name}')";
         if (!IsValidName(d.Name))
-            throw Bad("'name' must be at most 64 lower-case letters, digits, '.', '-' or '_', starting with a letter or digit");
+            throw Bad($"'name' must be at most {MaxNameLength} lower-case letters, digits, '.', '-' or '_', starting with a letter or digit");
         if (string.IsNullOrWhiteSpace(d.Url))
             throw Bad("'url' is missing");
         if (!Uri.TryCreate(d.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
@@ -121,6 +134,9 @@ public sealed partial class ModelCatalog
 
     [GeneratedRegex("^[a-z0-9][a-z0-9._-]*$")]
     private static partial Regex NamePattern();
+
+    [GeneratedRegex("[^a-z0-9._-]+")]
+    private static partial Regex NotInName();
 
     [GeneratedRegex("^[0-9a-fA-F]{64}$")]
     private static partial Regex Sha256Pattern();

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using Swin2SR.Core.Models;
 using Swin2SR.PowerShell.Completion;
 
 namespace Swin2SR.PowerShell.Commands;
@@ -31,17 +32,16 @@ public sealed class GetSwin2SRModelCommand : PSCmdlet
         if (manager.StoreProblem is { } problem)
             WriteWarning($"Installed models are not listed: {problem}.");
         foreach (string file in manager.MisnamedFiles())
-            WriteWarning($"'{file}' is not listed: a model's name is lowercase letters, digits, '.', '_' and '-'. Rename it "
-                + $"(for example to {ModelNameFor(file)}.onnx) to use it as -Model {ModelNameFor(file)}, or give its path to -Model.");
+        {
+            string name = ModelCatalog.NameLike(System.IO.Path.GetFileNameWithoutExtension(file));
+            WriteWarning($"'{file}' is not listed: a model's name is at most {ModelCatalog.MaxNameLength} lowercase letters, digits, '.', '_' and '-', "
+                + $"starting with a letter or digit. Rename it (for example to {name}.onnx) to use it as -Model {name}, or give its path to -Model.");
+        }
         // Installed models need no catalog: -Installed works offline even with a catalog address.
         if (!Installed && manager.LoadCatalog(CatalogPath.Resolve(this, Catalog)) is { } error)
             WriteError(error);
         _models = manager.List(Installed).ToList();
     }
-
-    /// <summary>A model name close to a file's: lowercase, with a dash for each run of other characters.</summary>
-    private static string ModelNameFor(string file) =>
-        System.Text.RegularExpressions.Regex.Replace(System.IO.Path.GetFileNameWithoutExtension(file).ToLowerInvariant(), "[^a-z0-9._-]+", "-").Trim('-', '.', '_') is { Length: > 0 } name ? name : "my-model";
 
     protected override void ProcessRecord()
     {

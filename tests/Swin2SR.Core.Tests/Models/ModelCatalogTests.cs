@@ -10,6 +10,27 @@ public sealed class ModelCatalogTests
 {
     private static readonly string ShippedPath = Path.Combine(RepoPaths.Root, "models", "catalog.json");
 
+    [Theory]
+    [InlineData("My Upscaler", "my-upscaler")]
+    [InlineData("_Swin2SR (x4) ", "swin2sr-x4")]
+    [InlineData("日本", "my-model")]
+    public void A_name_like_a_file_name_is_a_valid_model_name(string text, string expected)
+    {
+        Assert.Equal(expected, ModelCatalog.NameLike(text));
+        Assert.True(ModelCatalog.IsValidName(expected));
+    }
+
+    [Fact]
+    public void A_name_like_a_file_name_longer_than_a_model_name_is_cut_to_a_valid_one()
+    {
+        // Only its length keeps the file from being listed: the suggestion must not be the same name again.
+        string text = new string('a', 63) + "_b";
+        string name = ModelCatalog.NameLike(text);
+        Assert.False(ModelCatalog.IsValidName(text));
+        Assert.Equal(new string('a', 63), name);
+        Assert.True(ModelCatalog.IsValidName(name));
+    }
+
     [Fact]
     public void The_shipped_catalog_lists_every_public_export_with_an_address_made_of_its_repo_revision_and_file()
     {
