@@ -14,19 +14,16 @@ internal static class PngColourKey
     /// <summary>The data to give the decoder: a copy with the 16-bit colour key swapped, or the data itself when it has none.</summary>
     public static byte[] ForDecoder(byte[] png)
     {
-        var chunks = PngChunks.List(png);
-        if (chunks.Count == 0 || chunks[0].Type != "IHDR" || chunks[0].Data.GetOffsetAndLength(png.Length).Length < 13)
+        if (PngChunks.List(png) is not [{ Type: "IHDR" } header, ..] || header.Data.GetOffsetAndLength(png.Length).Length < 13)
             return png;
-        var header = png.AsSpan(chunks[0].Data);
         // IHDR: width (4), height (4), bit depth (1), colour type (1), ...
-        if (header[8] != 16 || header[9] is not (Gray or Rgb))
+        var fields = png.AsSpan(header.Data);
+        if (fields[8] != 16 || fields[9] is not (Gray or Rgb))
             return png;
-        int imageData = chunks.FindIndex(chunk => chunk.Type == "IDAT");
-        int key = chunks.FindIndex(chunk => chunk.Type == "tRNS");
-        if (key < 0 || (imageData >= 0 && key > imageData))
+        if (PngChunks.FindBeforeImageData(png, "tRNS") is not { } key)
             return png;
         var copy = png.ToArray();
-        var (start, length) = chunks[key].Data.GetOffsetAndLength(png.Length);
+        var (start, length) = key.GetOffsetAndLength(png.Length);
         for (int i = start; i + 1 < start + length; i += 2)
             (copy[i], copy[i + 1]) = (copy[i + 1], copy[i]);
         // The CRC covers the chunk's type and data: the four bytes before the data and the data.
