@@ -72,9 +72,13 @@ Describe 'Get-Swin2SRModel and Install-Swin2SRModel' {
         $null = New-Item -ItemType Directory -Path $store
         Copy-Item $NearestX2 (Join-Path $store 'My Upscaler.onnx')
         Copy-Item $NearestX2 (Join-Path $store 'fine-x2.onnx')
+        Copy-Item $NearestX2 (Join-Path $store 'shouting.ONNX')
         $models = Get-Swin2SRModel -Installed -WarningVariable warned -WarningAction SilentlyContinue
         @($models | Where-Object Source -eq Installed).Name | Should -Be @('fine-x2')
-        @($warned) | Should -HaveCount 1
+        # On Linux "shouting.ONNX" is no model "shouting" either: file names there are case-sensitive.
+        @($warned) | Should -HaveCount ($IsLinux ? 2 : 1)
+        if ($IsLinux) { "$($warned[1])" | Should -Match 'shouting\.ONNX' }
+        Remove-Item (Join-Path $store 'shouting.ONNX')
         "$($warned[0])" | Should -Match ([regex]::Escape((Join-Path $store 'My Upscaler.onnx')))
         "$($warned[0])" | Should -Match 'to my-upscaler\.onnx\) to use it as -Model my-upscaler'
         Rename-Item (Join-Path $store 'My Upscaler.onnx') 'my-upscaler.onnx'

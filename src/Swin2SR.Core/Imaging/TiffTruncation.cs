@@ -32,7 +32,7 @@ internal static class TiffTruncation
             return null;
         for (int i = 0; i < Math.Min(offsets.Length, counts.Length); i++)
             if (offsets[i] > (ulong)data.Length || counts[i] > (ulong)data.Length - offsets[i])
-                return $"its image data runs past the end of the {data.Length}-byte file ({piece} {i + 1} of {offsets.Length} ends at byte {offsets[i] + counts[i]}: {Truncated})";
+                return $"its image data runs past the end of the {data.Length}-byte file ({piece} {i + 1} of {offsets.Length} ends at byte {(UInt128)offsets[i] + counts[i]}: {Truncated})";
         return null;
     }
 }

@@ -24,5 +24,5 @@ public static class JobRemoval
     }
 
     private static HashSet<string> UnfinishedOutputs(IJobStore store, long jobId) =>
-        store.Items(jobId, [ItemStatus.Pending, ItemStatus.Running]).Select(i => i.OutputPath).ToHashSet();
+        store.Items(jobId, [ItemStatus.Pending, ItemStatus.Running]).Select(i => i.OutputPath).ToHashSet(Pipeline.OutputPlanner.PathComparer);
 }

@@ -100,8 +100,10 @@ public sealed class ModelStore
     /// <see cref="Installed"/> leaves out; none when the folder does not exist.
     /// </summary>
     public IReadOnlyList<string> MisnamedFiles() => !System.IO.Directory.Exists(Directory) ? []
-        : new DirectoryInfo(Directory).EnumerateFiles("*" + ModelExtension)
-            .Where(f => !f.Name.StartsWith('.') && !ModelCatalog.IsValidName(System.IO.Path.GetFileNameWithoutExtension(f.Name)))
+        : new DirectoryInfo(Directory).EnumerateFiles("*" + ModelExtension, new EnumerationOptions { MatchCasing = MatchCasing.CaseInsensitive })
+            // "model.ONNX" is not found on Linux either, where file names are case-sensitive: a model is its name plus ".onnx".
+            .Where(f => !f.Name.StartsWith('.') && (!ModelCatalog.IsValidName(System.IO.Path.GetFileNameWithoutExtension(f.Name))
+                || (OperatingSystem.IsLinux() && !f.Name.EndsWith(ModelExtension, StringComparison.Ordinal))))
             .Select(f => f.FullName)
             .Order(StringComparer.Ordinal)
             .ToList();

@@ -13,7 +13,8 @@ public static class OutputPlanner
 
     private static StringComparison PathComparison => OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
 
-    private static StringComparer PathComparer => StringComparer.FromComparison(PathComparison);
+    /// <summary>How this platform's file system compares paths: ignoring case on Windows.</summary>
+    public static StringComparer PathComparer => StringComparer.FromComparison(PathComparison);
 
     /// <param name="root">The folder mirrored into <paramref name="outputDirectory"/>; by default the inputs' common folder.</param>
     public static IReadOnlyList<UpscaleItem> Plan(IEnumerable<string> inputPaths, string? outputDirectory, OutputFormat format, string? root = null)

@@ -18,7 +18,7 @@ namespace Swin2SR.Core.Jobs.Postgres;
 public sealed class PostgresJobStore : IJobStore
 {
     /// <summary>An item a worker has queued but not begun is still waiting, as far as a user is concerned.</summary>
-    private const string ShownStatus = "(CASE WHEN status = 1 AND NOT work_begun THEN 0 ELSE status END)::smallint";
+    private const string ShownStatus = "(CASE WHEN i.status = 1 AND NOT i.work_begun THEN 0 ELSE i.status END)::smallint";
 
     private const long RateWindowMs = 60_000;
 
@@ -288,7 +288,7 @@ public sealed class PostgresJobStore : IJobStore
     public JobSummary Summarize(JobRecord job, Func<WorkerRecord, bool> isAlive) => Run((c, _) =>
     {
         var counts = new long[5];
-        foreach (var (status, count) in Query(c, null, $"SELECT {ShownStatus} AS shown, count(*) FROM swin2sr.items WHERE job_id = $1 GROUP BY shown", r => (r.GetInt16(0), r.GetInt64(1)), job.Id))
+        foreach (var (status, count) in Query(c, null, $"SELECT {ShownStatus} AS shown, count(*) FROM swin2sr.items i WHERE i.job_id = $1 GROUP BY shown", r => (r.GetInt16(0), r.GetInt64(1)), job.Id))
             counts[status] = count;
         var (firstStarted, lastFinished, recent, stretchCount, stretchStarted, now) = Query(c, null, """
             WITH last AS (SELECT max(finished_ms) - $2 AS since FROM swin2sr.items WHERE job_id = $1 AND status IN (2, 3))

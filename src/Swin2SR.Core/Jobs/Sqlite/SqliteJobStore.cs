@@ -325,7 +325,7 @@ public sealed class SqliteJobStore : IJobStore
     public JobSummary Summarize(JobRecord job, Func<WorkerRecord, bool> isAlive) => Locked(() =>
     {
         var counts = new long[5];
-        foreach (var (status, count) in Query($"SELECT {ShownStatus} AS shown, COUNT(*) FROM items WHERE job_id = $job GROUP BY shown", r => (r.GetInt32(0), r.GetInt64(1)), ("$job", job.Id)))
+        foreach (var (status, count) in Query($"SELECT {ShownStatus} AS shown, COUNT(*) FROM items i WHERE i.job_id = $job GROUP BY shown", r => (r.GetInt32(0), r.GetInt64(1)), ("$job", job.Id)))
             counts[status] = count;
         long now = Now();
         var (firstStarted, lastFinished, recent, stretchCount, stretchStarted) = Query("""
@@ -345,7 +345,7 @@ public sealed class SqliteJobStore : IJobStore
     private const long RateWindowMs = 60_000;
 
     /// <summary>An item a worker has queued but not begun is still waiting, as far as a user is concerned.</summary>
-    private const string ShownStatus = "CASE WHEN status = 1 AND work_begun = 0 THEN 0 ELSE status END";
+    private const string ShownStatus = "CASE WHEN i.status = 1 AND i.work_begun = 0 THEN 0 ELSE i.status END";
 
     public IReadOnlyList<ItemRecord> Items(long jobId, IReadOnlyCollection<ItemStatus>? statuses) => Locked(() =>
     {
