@@ -429,6 +429,27 @@ Describe 'Invoke-Swin2SRUpscale' {
             finally { $ps.Dispose() }
         }
 
+        It 'moves the percentage and gives the time remaining while one long image is upscaled' {
+            # One image in many tiny tiles, run one at a time: long enough for progress records before it is done.
+            $pixels = [byte[]]::new(1600 * 1600 * 3)
+            [Random]::new(1).NextBytes($pixels)
+            $image = [SixLabors.ImageSharp.Image]::LoadPixelData[SixLabors.ImageSharp.PixelFormats.Rgb24]($pixels, 1600, 1600)
+            $long = Join-Path (New-Item -ItemType Directory -Force $in) 'long.png'
+            try { [SixLabors.ImageSharp.ImageExtensions]::SaveAsPng($image, $long) } finally { $image.Dispose() }
+            $ps = [powershell]::Create()
+            try {
+                $null = $ps.AddScript("Import-Module '$ModulePath'; Invoke-Swin2SRUpscale -LiteralPath '$long' -Model '$NearestX4' -OutputDirectory '$out' -TileSize 8 -TileOverlap 0 -BatchSize 1")
+                ($ps.Invoke()).Status | Should -Be 'Succeeded'
+                $during = @($ps.Streams.Progress | Where-Object { $_.RecordType -ne 'Completed' -and $_.StatusDescription -match '^0 of 1 done' })
+                $during.Count | Should -BeGreaterThan 2 -Because 'the image must take long enough for this test to mean anything'
+                $moving = @($during | Where-Object { $_.PercentComplete -gt 0 -and $_.PercentComplete -lt 100 -and $_.SecondsRemaining -gt 0 })
+                $moving | Should -Not -BeNullOrEmpty -Because 'a run of one long image used to sit at 0% with no time remaining until its end'
+                $percents = $during.PercentComplete
+                $percents | Should -Be ($percents | Sort-Object) -Because 'the percentage never goes backwards'
+            }
+            finally { $ps.Dispose() }
+        }
+
         It 'names the job and only the skips and failures there are, short enough for the one-line progress view' {
             1..2 | ForEach-Object { $null = New-TestImage (Join-Path $in "p$_.png") -Seed $_ }
             $null = New-TestImage (Join-Path $out 'p1.png')

@@ -74,6 +74,9 @@ internal sealed class ImageWork
     /// <summary>Called once per part when its last tile lands; true when the whole image is complete.</summary>
     public bool CompletePart() => Interlocked.Decrement(ref Whole._partsLeft) == 0;
 
+    /// <summary>The share of the whole image's tiles (its alpha part's too) that have come back, 0 to 1.</summary>
+    public double TilesDone => AlphaPart is { } alpha ? (Canvas.Filled + alpha.Canvas.Filled) / 2 : Canvas.Filled;
+
     public IEnumerable<TileWork> Tiles()
     {
         var (plan, canvas, generation, precision) = (Plan, Canvas, Generation, Precision);

@@ -45,6 +45,7 @@ public sealed class UpscalePipeline : IWorkerHost
     // The lanes of one device learn the same things (a batch size, a smaller batch after out-of-memory): said once.
     private readonly ConcurrentDictionary<string, bool> _said = new();
     private readonly Precision _precision;
+    private readonly ImageProgress? _progress = ImageProgress.Observer;
     private readonly IReadOnlyList<ITileRunner> _workers;
     private readonly int _encoders;
     private long _computedPixels;
@@ -268,12 +269,13 @@ public sealed class UpscalePipeline : IWorkerHost
                 if (loaded.Alpha is not null && _options.AlphaMode == AlphaMode.Model)
                     work.AddAlphaPart(FinishedImage.GrayPlanes(loaded.Alpha, pixels.Width, pixels.Height));
                 spent.AddSince(started);
+                _progress?.Started(work);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // Anything the loader did not foresee fails this image, not the run.
                 spent.AddSince(started);
-                ReleaseImage(reserved);
+                ReleaseImage(reserved, null);
                 Report(Failed(item, e as ImageInputException ?? Unforeseen("InputUnreadable", ImageErrorKind.InvalidData, item.InputPath, "it could not be read", e), spent.Total));
                 continue;
             }
@@ -339,14 +341,16 @@ public sealed class UpscalePipeline : IWorkerHost
             work.Failed = true;
             work.AlphaPart?.Failed = true;
         }
-        ReleaseImage(work.ReservedBytes);
+        ReleaseImage(work.ReservedBytes, work);
         var error = new ImageInputException(errorId, ImageErrorKind.InferenceFailed, work.Item.InputPath, reason, e);
         Report(Failed(work, error));
     }
 
     /// <summary>An image has left the pipeline (written, rejected or failed): room for the next.</summary>
-    private void ReleaseImage(long reservedBytes)
+    private void ReleaseImage(long reservedBytes, ImageWork? work)
     {
+        if (work is not null)
+            _progress?.Left(work);
         _memory.Release(reservedBytes);
         _inFlight.Release();
         if (Interlocked.Decrement(ref _imagesInFlight) == 0)
@@ -408,7 +412,7 @@ public sealed class UpscalePipeline : IWorkerHost
                 Report(Failed(work, e as ImageInputException ?? Unforeseen("OutputWriteFailed", ImageErrorKind.WriteFailed, work.Item.OutputPath, "the output could not be made", e), metrics));
             }
             work.Input = null;
-            ReleaseImage(work.ReservedBytes);
+            ReleaseImage(work.ReservedBytes, work);
         }
     }
 

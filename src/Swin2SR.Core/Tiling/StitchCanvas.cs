@@ -24,6 +24,9 @@ public sealed class StitchCanvas
 
     public PlanarImage Output { get; }
 
+    /// <summary>The share of the tiles that have landed, 0 to 1.</summary>
+    public double Filled => 1 - (double)Volatile.Read(ref _remaining) / _landed.Length;
+
     /// <summary>Adds tile <paramref name="index"/> ([3, T*s, T*s]); returns true when it was the last one.</summary>
     public bool Add(int index, ReadOnlySpan<float> tileOutput)
     {

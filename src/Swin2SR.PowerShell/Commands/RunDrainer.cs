@@ -41,7 +41,7 @@ internal static class RunDrainer
             }
             if (clock.Elapsed - lastProgress >= s_progressInterval || result is not null)
             {
-                output.Progress(progress.Record(clock.Elapsed));
+                output.Progress(progress.Record(clock.Elapsed, run.ImagesInFlight));
                 lastProgress = clock.Elapsed;
             }
         }

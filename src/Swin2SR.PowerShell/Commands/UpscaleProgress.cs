@@ -32,18 +32,28 @@ internal sealed class UpscaleProgress
         }
     }
 
-    public ProgressRecord Record(TimeSpan elapsed)
+    /// <param name="inFlight">
+    /// The images being worked on, each as the share of its tiles done: without it a run of one large image sat at
+    /// 0% with no time remaining for minutes.
+    /// </param>
+    public ProgressRecord Record(TimeSpan elapsed, double inFlight = 0)
     {
+        // An image's result may be counted here a moment before it leaves the images in flight.
+        double done = Math.Min(Done + inFlight, _total);
         // The rate counts processed images only: skips are instant and would make the estimate lie.
-        double rate = elapsed.TotalSeconds > 0 ? (_succeeded + _failed) / elapsed.TotalSeconds : 0;
+        double rate = elapsed.TotalSeconds > 0 ? (done - _skipped) / elapsed.TotalSeconds : 0;
+        // Never backwards: an image that failed leaves the images in flight a moment before its result is counted.
+        _percent = Math.Max(_percent, _total == 0 ? 100 : (int)(100 * done / _total));
         var record = new ProgressRecord(ActivityId, _activity, $"{Done} of {_total} done{Exceptions()}, {rate:0.00} images/s")
         {
-            PercentComplete = _total == 0 ? 100 : (int)(100L * Done / _total),
+            PercentComplete = _percent,
         };
         if (rate > 0)
-            record.SecondsRemaining = (int)Math.Ceiling((_total - Done) / rate);
+            record.SecondsRemaining = (int)Math.Ceiling((_total - done) / rate);
         return record;
     }
+
+    private int _percent;
 
     /// <summary>The skipped and failed images among those done, when there are any: " (2 skipped, 1 failed)".</summary>
     private string Exceptions()
