@@ -75,6 +75,9 @@ public sealed class JobRunner
 
     public string WorkerId => _worker.Id;
 
+    /// <summary>The images in flight, each counted as the share of its tiles done (progress within a long image).</summary>
+    public double ImagesInFlight => _pipeline?.ImagesInFlight ?? 0;
+
     /// <summary>
     /// The most items this worker leases at once: what its pipeline holds, the claimed channel's items, the claim
     /// being handed over, and a journal batch of outcomes waiting for their commit, which keeps the pipeline busy

@@ -45,7 +45,7 @@ public sealed class UpscalePipeline : IWorkerHost
     // The lanes of one device learn the same things (a batch size, a smaller batch after out-of-memory): said once.
     private readonly ConcurrentDictionary<string, bool> _said = new();
     private readonly Precision _precision;
-    private readonly ImageProgress? _progress = ImageProgress.Observer;
+    private readonly ImageProgress _progress = new();
     private readonly IReadOnlyList<ITileRunner> _workers;
     private readonly int _encoders;
     private long _computedPixels;
@@ -96,6 +96,9 @@ public sealed class UpscalePipeline : IWorkerHost
     }
 
     public ChannelReader<UpscaleResult> Results => _results.Reader;
+
+    /// <summary>The images in flight, each counted as the share of its tiles done: how far the run is inside them.</summary>
+    public double ImagesInFlight => _progress.ImagesInFlight;
 
     /// <summary>How many items the run takes from its input before it waits for one to leave.</summary>
     public int ItemsHeld { get; }
@@ -269,7 +272,7 @@ public sealed class UpscalePipeline : IWorkerHost
                 if (loaded.Alpha is not null && _options.AlphaMode == AlphaMode.Model)
                     work.AddAlphaPart(FinishedImage.GrayPlanes(loaded.Alpha, pixels.Width, pixels.Height));
                 spent.AddSince(started);
-                _progress?.Started(work);
+                _progress.Started(work);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -350,7 +353,7 @@ public sealed class UpscalePipeline : IWorkerHost
     private void ReleaseImage(long reservedBytes, ImageWork? work)
     {
         if (work is not null)
-            _progress?.Left(work);
+            _progress.Left(work);
         _memory.Release(reservedBytes);
         _inFlight.Release();
         if (Interlocked.Decrement(ref _imagesInFlight) == 0)

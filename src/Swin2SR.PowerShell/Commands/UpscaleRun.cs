@@ -45,10 +45,8 @@ internal sealed class UpscaleRun : IDisposable
     public string StoreArgument { get; set; } = "";
     public bool StoppedByRequest => _runner.StoppedByRequest;
 
-    private ImageProgress? _progress;
-
     /// <summary>The images in flight, each counted as the share of its tiles done: progress within a long image.</summary>
-    public double ImagesInFlight => _progress?.ImagesInFlight ?? 0;
+    public double ImagesInFlight => _runner.ImagesInFlight;
 
     /// <summary>
     /// True when the job is no longer in the store, or a new job of that name took its place: Remove-Swin2SRJob -Force
@@ -243,18 +241,8 @@ internal sealed class UpscaleRun : IDisposable
             // requeue a finished job's items under options that can never run.
             TileGeometry.Resolve(options.ToUpscaleOptions(), devices[0].Contract);
             var (job, alreadyDone, total) = prepare(store, devices[0].Contract);
-            var progress = new ImageProgress();
-            ImageProgress.ObserveNextRuns(progress);
-            JobRunner runner;
-            try
-            {
-                runner = JobRunner.Start(store, job, devices, alreadyDone, cancellation.Token, paths: paths);
-            }
-            finally
-            {
-                ImageProgress.ObserveNextRuns(null);
-            }
-            return new UpscaleRun(store, devices, runner, cancellation, job, total) { _deviceWarnings = new(warnings), _progress = progress };
+            var runner = JobRunner.Start(store, job, devices, alreadyDone, cancellation.Token, paths: paths);
+            return new UpscaleRun(store, devices, runner, cancellation, job, total) { _deviceWarnings = new(warnings) };
         }
         catch (Exception e)
         {
