@@ -78,10 +78,8 @@ public sealed class JobRunnerLeaseTests : IDisposable
         var (job, _, _) = JobPlanner.AddInputs(store, "abandoned", Options, inputs);
         // A worker on another host works on four items; its heartbeat is fresh, so nothing frees them until its
         // lease is made to lapse, as when that host loses the network.
-        var now = DateTimeOffset.UtcNow;
-        var absent = new WorkerRecord("elsewhere:4242:0badf00d", "elsewhere", 4242, 0, "cpu", now, now, 0);
-        store.RegisterWorker(job.Id, absent);
-        var abandoned = store.Claim(job.Id, absent.Id, 4, now + JobRunner.DefaultLeaseDuration).Select(c => c.Id).ToHashSet();
+        var absent = RegisterWorkerOfHost(store, job.Id, "elsewhere");
+        var abandoned = store.Claim(job.Id, absent.Id, 4, OneLease).Select(c => c.Id).ToHashSet();
         Assert.Equal(4, abandoned.Count);
         Assert.All(abandoned, id => Assert.True(store.TryBegin(absent.Id, id)));
         using var model = TileModel.LoadCpu(NearestX2, cores: 1);
@@ -113,21 +111,19 @@ public sealed class JobRunnerLeaseTests : IDisposable
         using var store = new PostgresJobStore(_connectionString);
         var (job, _, _) = JobPlanner.AddInputs(store, "small", Options, inputs);
         // A live worker on another host claimed the whole small job ahead of its pipeline, and has begun none of it.
-        var now = DateTimeOffset.UtcNow;
-        var early = new WorkerRecord("early:4242:0badf00d", "early", 4242, 0, "cpu", now, now, 0);
-        store.RegisterWorker(job.Id, early);
-        var queued = store.Claim(job.Id, early.Id, 12, now + JobRunner.DefaultLeaseDuration);
-        Assert.Equal(12, queued.Count);
+        var early = RegisterWorkerOfHost(store, job.Id, "early");
+        var queued = store.Claim(job.Id, early.Id, inputs.Count, OneLease);
+        Assert.Equal(inputs.Count, queued.Count);
         using var model = TileModel.LoadCpu(NearestX2, cores: 1);
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 
         var runner = JobRunner.Start(store, job, [model], [], stop.Token);
         var reading = ReadAll(runner);
-        // Half of what is queued (6 first, its own queue being empty), again and again, down to a queue of one, which
+        // Half of what is queued first (its own queue being empty), again and again, down to a queue of one, which
         // stays with its owner while it lives.
         var details = await DetailsUntil(runner, "Nothing left to claim");
-        Assert.Contains(details, d => d.StartsWith("Took 6 queued images over"));
-        await Until(() => store.Items(job.Id, [ItemStatus.Succeeded]).Count == 11);
+        Assert.Contains(details, d => d.StartsWith($"Took {queued.Count / 2} queued images over"));
+        await Until(() => store.Items(job.Id, [ItemStatus.Succeeded]).Count == queued.Count - 1);
         var left = Assert.Single(store.Items(job.Id, [ItemStatus.Pending]));
         Assert.Equal(early.Id, left.LeaseOwner);
         Assert.All(queued.Where(c => c.Id != left.Id), c => Assert.False(store.TryBegin(early.Id, c.Id), "the early worker cannot begin what was taken over"));
@@ -151,9 +147,7 @@ public sealed class JobRunnerLeaseTests : IDisposable
         var (job, _, _) = JobPlanner.AddInputs(store, "pingpong", Options, inputs);
         // A slow device: the runner claims the whole job and most of it waits, queued, in its channel.
         var device = new ScriptedRunner(NearestX2, "cpu", latency: TimeSpan.FromMilliseconds(200));
-        var now = DateTimeOffset.UtcNow;
-        var other = new WorkerRecord("other:4242:0badf00d", "other", 4242, 0, "cpu", now, now, 0);
-        store.RegisterWorker(job.Id, other);
+        var other = RegisterWorkerOfHost(store, job.Id, "other");
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 
         var runner = JobRunner.Start(store, job, [device], [], stop.Token);
@@ -164,7 +158,7 @@ public sealed class JobRunnerLeaseTests : IDisposable
         while (stolen.Count == 0 && !stop.IsCancellationRequested)
         {
             if (store.Items(job.Id, [ItemStatus.Pending]).All(i => i.LeaseOwner is not null))
-                stolen.AddRange(store.StealQueued(job.Id, other.Id, JobRunner.ClaimBatch, now + JobRunner.DefaultLeaseDuration));
+                stolen.AddRange(store.StealQueued(job.Id, other.Id, JobRunner.ClaimBatch, OneLease));
             await Task.Delay(10);
         }
         var details = await DetailsUntil(runner, "Nothing left to claim");
@@ -179,6 +173,17 @@ public sealed class JobRunnerLeaseTests : IDisposable
         Assert.All(results, r => Assert.Equal(UpscaleStatus.Succeeded, r.Status));
         Assert.All(store.Items(job.Id, null), i => Assert.Equal((ItemStatus.Succeeded, 1), (i.Status, i.Attempts)));
     }
+
+    /// <summary>A live worker of another host on the job (its heartbeat fresh), whose items only the test moves.</summary>
+    private static WorkerRecord RegisterWorkerOfHost(IJobStore store, long jobId, string host)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var worker = new WorkerRecord($"{host}:4242:0badf00d", host, 4242, 0, "cpu", now, now, 0);
+        store.RegisterWorker(jobId, worker);
+        return worker;
+    }
+
+    private static DateTimeOffset OneLease => DateTimeOffset.UtcNow + JobRunner.DefaultLeaseDuration;
 
     /// <summary>Waits for <paramref name="condition"/> (30 s at most), and fails if it never held.</summary>
     private static async Task Until(Func<bool> condition)
