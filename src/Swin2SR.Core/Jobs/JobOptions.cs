@@ -51,8 +51,7 @@ public sealed record JobOptions
     {
         try
         {
-            using var model = File.OpenRead(modelPath);
-            return Convert.ToHexString(SHA256.HashData(model));
+            return Models.FileDigest.Sha256(modelPath);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

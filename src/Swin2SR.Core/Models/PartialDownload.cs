@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Security.Cryptography;
 
 namespace Swin2SR.Core.Models;
 
@@ -26,11 +25,7 @@ internal sealed class PartialDownload
 
     public void Delete() => File.Delete(Path);
 
-    public string ComputeSha256()
-    {
-        using var stream = File.OpenRead(Path);
-        return Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
-    }
+    public string ComputeSha256() => FileDigest.Sha256(Path);
 
     /// <summary>Writes <paramref name="body"/> into the file from <paramref name="startAt"/> on, until the body ends.</summary>
     public async Task ReceiveAsync(Stream body, long startAt, long? total, TransferMeter meter, Action<DownloadProgress>? progress,

@@ -1,0 +1,13 @@
+using System.Security.Cryptography;
+
+namespace Swin2SR.Core.Models;
+
+/// <summary>The SHA-256 of a file, as catalogs and the hub write it (lowercase hex): what identifies a model's bytes.</summary>
+public static class FileDigest
+{
+    public static string Sha256(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
+    }
+}
