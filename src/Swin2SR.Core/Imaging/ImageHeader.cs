@@ -9,4 +9,7 @@ namespace Swin2SR.Core.Imaging;
 public sealed record ImageHeader(int Width, int Height, string FormatName)
 {
     internal IImageFormat Format { get; init; } = null!;
+
+    /// <summary>The bytes the decoder reads: the file's, or the one copy of them that ImageLoader mends for ImageSharp.</summary>
+    internal byte[] DecoderData { get; init; } = null!;
 }

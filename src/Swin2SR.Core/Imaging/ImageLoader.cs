@@ -29,9 +29,9 @@ public sealed class ImageLoader
     /// <summary><see cref="Identify(string, int)"/> for bytes already read (<see cref="Read"/>).</summary>
     public ImageHeader Identify(byte[] data, string path, int scale)
     {
-        var (info, format) = Inspect(data, path, scale);
+        var (info, format, decoderData) = Inspect(data, path, scale);
         var (w, h) = Orientation.UprightSize(info.Width, info.Height, Orientation.Stored(format.Name, data, DamagedExif.Readable(info.Metadata.ExifProfile)));
-        return new ImageHeader(w, h, format.Name) { Format = format };
+        return new ImageHeader(w, h, format.Name) { Format = format, DecoderData = decoderData };
     }
 
     /// <summary>The file's bytes, within the input size limit, for <see cref="Identify(byte[], string, int)"/> and <see cref="Decode(byte[], string, ImageHeader)"/>.</summary>
@@ -51,7 +51,7 @@ public sealed class ImageLoader
             _losslessWebp.Wait();
         try
         {
-            using var image = Image.Load<Rgba64>(SupportedFormats.Configuration, ForDecoder(format, data));
+            using var image = Image.Load<Rgba64>(SupportedFormats.Configuration, header.DecoderData);
             if (format.Name == "TIFF" && MisdecodedTiff.DecodesAsNegative(data))
                 image.Mutate(pixels => pixels.Invert());
             if (image.Metadata.ExifProfile is not null && ExifThumbnailDirectory.MainImageOnly(format.Name, data) is { } mainImageExif)
@@ -84,7 +84,7 @@ public sealed class ImageLoader
     }
 
     /// <summary>Everything short of decoding, in the order that keeps a hostile file from costing anything.</summary>
-    private (IImageInfo Info, IImageFormat Format) Inspect(byte[] data, string path, int scale)
+    private (IImageInfo Info, IImageFormat Format, byte[] DecoderData) Inspect(byte[] data, string path, int scale)
     {
         if (data.Length == 0)
             throw Empty(path);
@@ -97,13 +97,14 @@ public sealed class ImageLoader
             throw Unsupported(path, "it is an animated WebP, which this decoder (ImageSharp 2.1) cannot read; save a frame of it as a still image");
         if (format.Name == "TIFF" && MisdecodedTiff.FindReason(data) is { } misdecoded)
             throw Unsupported(path, misdecoded);
-        var info = IdentifyHeader(ForDecoder(format, data), path);
+        byte[] decoderData = ForDecoder(format, data);
+        var info = IdentifyHeader(decoderData, path);
         CheckLimits(path, info.Width, info.Height, scale);
         // Inflating the image data costs as much as the size the header claims: only a size within the limits. A
         // header claiming a size over them is named as such, not as a file too short for it.
         if (FindCut(format, data) is { } cut)
             throw new ImageInputException("CorruptImage", ImageErrorKind.InvalidData, path, cut);
-        return (info, format);
+        return (info, format, decoderData);
     }
 
     /// <summary>
