@@ -27,9 +27,14 @@ public sealed record ModelContract(string InputName, string OutputName, int Scal
         int window = ReadPositiveInt(metadata, "window_size") ?? DefaultWindow;
         int? fixedSize = FixedSpatialSize(input.Dimensions, modelPath);
         int? fixedBatch = input.Dimensions[0] > 0 ? input.Dimensions[0] : null;
-        int? scale = ScaleFrom(metadata) ?? ScaleFromShapes(input.Dimensions, output.Dimensions);
-        var contract = new ModelContract(inputName, outputName, scale ?? 0, window, fixedSize, fixedBatch);
-        return scale is null ? contract with { Scale = ProbeScale(session, contract, modelPath) } : contract;
+        int? stated = ScaleFrom(metadata);
+        var contract = new ModelContract(inputName, outputName, 0, window, fixedSize, fixedBatch);
+        int scale = ScaleFromShapes(input.Dimensions, output.Dimensions) ?? ProbeScale(session, contract, modelPath);
+        // A stated scale that the graph does not keep would fail every image with ONNX Runtime's shape message; it is
+        // refused here, once, with the two numbers.
+        if (stated is int claimed && claimed != scale)
+            throw Invalid(modelPath, $"its metadata states scale {claimed}, but it upscales x{scale}; correct or remove its 'scale' metadata entry");
+        return contract with { Scale = scale };
     }
 
     /// <summary>The scale a model's metadata states (key "scale"), if it states a usable one.</summary>
@@ -50,7 +55,10 @@ public sealed record ModelContract(string InputName, string OutputName, int Scal
     private static int? ReadPositiveInt(IReadOnlyDictionary<string, string> metadata, string key) =>
         metadata.TryGetValue(key, out var text) && int.TryParse(text, out int value) && value > 0 ? value : null;
 
-    /// <summary>Runs one window-sized black tile and divides the output size by the input size.</summary>
+    /// <summary>
+    /// Runs one window-sized black tile and divides the output size by the input size: milliseconds on the CPU, and
+    /// on a GPU one small shape to tune besides the tiles'.
+    /// </summary>
     private static int ProbeScale(InferenceSession session, ModelContract contract, string modelPath)
     {
         int size = contract.FixedSize ?? contract.Window;
