@@ -19,7 +19,7 @@
         ## PARAMETERS
         ### -Path                               one section per parameter, any order, each exactly once
         description paragraphs
-        Default: value                          optional line: the default value (reflection cannot see it)
+        Default: value                          optional paragraph: the default value (reflection cannot see it)
         ## INPUTS
         ### System.String                       one section per type (or ### None)
         text
@@ -151,10 +151,14 @@ function Read-ParameterSection([string[]] $Lines, [string] $File, [Collections.G
         if ($part.Title -notmatch '^-(\w+)$') { $Problems.Add("${File}: parameter heading '### $($part.Title)' must be '### -Name'"); continue }
         $name = $Matches[1]
         if ($result.Contains($name)) { $Problems.Add("${File}: parameter -$name is documented twice"); continue }
-        # The Default: line is data, not prose: pull it out of the description.
+        # The Default: paragraph is data, not prose: pull it out of the description. Like any paragraph it runs to
+        # the next blank line, so a default wrapped onto a second line stays whole.
         $default = $null
+        $inDefault = $false
         $body = foreach ($line in $part.Lines) {
-            if ($line -match '^Default:\s*(.+?)\s*$') { $default = $Matches[1] } else { $line }
+            if ($line -match '^Default:\s*(.+?)\s*$') { $default = $Matches[1]; $inDefault = $true }
+            elseif ($inDefault -and $line -match '\S') { $default += ' ' + $line.Trim() }
+            else { $inDefault = $false; $line }
         }
         $result[$name] = [pscustomobject]@{ Name = $name; Paragraphs = (ConvertTo-Paragraph $body); Default = $default }
     }

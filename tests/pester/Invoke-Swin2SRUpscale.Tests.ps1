@@ -513,6 +513,12 @@ Describe 'Invoke-Swin2SRUpscale' {
             (Get-Help Invoke-Swin2SRUpscale -Parameter TileSize).description | Out-String | Should -Match '\S'
         }
 
+        It 'shows a default value that the help source wraps onto two lines whole, not its tail as a description' {
+            $tileSize = Get-Help Invoke-Swin2SRUpscale -Parameter TileSize
+            $tileSize.defaultValue | Should -Match '^256 \(.*252 for a window of 12\)$'
+            $tileSize.description.Text | Should -Not -Match '^its window below it'
+        }
+
         It 'completes -Model with the models shipped in the module' {
             $shipped = Get-ChildItem -LiteralPath (Join-Path $ModulePath 'models') -Filter *.onnx | ForEach-Object BaseName
             $shipped | Should -Not -BeNullOrEmpty
