@@ -63,6 +63,8 @@ internal static class OutputEncoding
             CopyMetadata(OutputMetadata.For(metadata, image.Width, image.Height), image.Metadata);
         if (MismatchedIccColourSpace(source, formatName) is not null)
             image.Metadata.IccProfile = null;
+        if (formatName == "TIFF")
+            TiffPageMetadata.Place(image.Metadata, image);
         IImageEncoder encoder = formatName switch
         {
             "JPEG" => new JpegEncoder { Quality = quality, ColorType = gray ? JpegColorType.Luminance : JpegColorType.YCbCrRatio444 },

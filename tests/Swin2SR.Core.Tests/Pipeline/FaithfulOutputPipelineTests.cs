@@ -2,6 +2,7 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Formats.Tiff;
 using SixLabors.ImageSharp.Formats.Webp;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.Metadata.Profiles.Icc;
@@ -138,6 +139,35 @@ public sealed class FaithfulOutputPipelineTests : IDisposable
         Assert.Equal("harbour", metadata.IptcProfile!.GetValues(IptcTag.Keywords).Single().Value);
         Assert.Contains("exif:PixelXDimension='48'", System.Text.Encoding.UTF8.GetString(metadata.XmpProfile!.ToByteArray()));
         Assert.Equal(icc, metadata.IccProfile!.ToByteArray());
+    }
+
+    [Theory]
+    [InlineData(OutputFormat.Same)]
+    [InlineData(OutputFormat.Png)]
+    public void A_tiffs_icc_profile_xmp_and_descriptive_tags_travel_to_its_output(OutputFormat format)
+    {
+        // ImageSharp reads these into the first page's metadata: an Adobe RGB TIFF came out without its profile.
+        var icc = FixtureImages.IccProfile("wide gamut");
+        using var image = FixtureImages.Pattern(12, 8, FixtureImages.Colour);
+        image.Metadata.IccProfile = new IccProfile(icc);
+        image.Frames.RootFrame.Metadata.XmpProfile = new SixLabors.ImageSharp.Metadata.Profiles.Xmp.XmpProfile("<x:xmpmeta xmlns:x='adobe:ns:meta/'/>"u8.ToArray());
+        image.Frames.RootFrame.Metadata.ExifProfile = new ExifProfile();
+        image.Frames.RootFrame.Metadata.ExifProfile!.SetValue(ExifTag.Make, "Phase One");
+        image.Frames.RootFrame.Metadata.ExifProfile!.SetValue(ExifTag.Copyright, "Harbour Archive");
+        var result = Upscale("scan.tif", FixtureImages.Encode(image, new TiffEncoder()), format);
+
+        using var output = Image.Load<Rgb24>(result.Item.OutputPath);
+        // A TIFF keeps its tags with its first page, as the input did; other formats with the image.
+        var tags = format == OutputFormat.Same ? output.Frames.RootFrame.Metadata : null;
+        var exif = tags?.ExifProfile ?? output.Metadata.ExifProfile;
+        // ImageSharp 2.1 reads no iCCP chunk: the PNG's is read as the loader reads it.
+        Assert.Equal(icc, tags is null ? PngIccProfile.Read(File.ReadAllBytes(result.Item.OutputPath)) : tags.IccProfile!.ToByteArray());
+        Assert.Contains("xmpmeta", System.Text.Encoding.UTF8.GetString((tags?.XmpProfile ?? output.Metadata.XmpProfile)!.ToByteArray()));
+        Assert.Equal("Phase One", exif!.GetValue(ExifTag.Make)!.Value);
+        Assert.Equal("Harbour Archive", exif.GetValue(ExifTag.Copyright)!.Value);
+        // Only the descriptive tags travel: the input's layout (its strips, its compression) is not the output's.
+        Assert.Null(output.Metadata.ExifProfile?.GetValue(ExifTag.StripOffsets));
+        Assert.Empty(result.Warnings!);
     }
 
     /// <summary>A JPEG with <paramref name="profile"/> in an APP2 ICC_PROFILE segment (one chunk of one) right after SOI.</summary>
