@@ -47,30 +47,49 @@ internal static class JpegStructure
         }
     }
 
-    private const byte App1 = 0xE1;
+    private const byte App0 = 0xE0, App1 = 0xE1;
 
     /// <summary>
     /// Where the EXIF block (the TIFF structure after the "Exif\0\0" header) of the first APP1 segment that holds one
     /// lies; null when none comes before the first scan, where metadata belongs, or the segments are damaged.
     /// </summary>
-    public static Range? FindExif(ReadOnlySpan<byte> data)
+    public static Range? FindExif(ReadOnlySpan<byte> data) => FindSegment(data, App1, ExifHeader);
+
+    /// <summary>
+    /// True when the file's resolution is not in its JFIF segment: it has none, or one that gives only the pixels'
+    /// aspect ratio, and that square (units 0, equal densities, as libjpeg and Pillow write by default).
+    /// </summary>
+    public static bool JfifStatesNoResolution(ReadOnlySpan<byte> data)
+    {
+        if (FindSegment(data, App0, "JFIF\0"u8) is not { } jfif)
+            return true;
+        // After the identifier: version (2 bytes), units, X density, Y density (2 bytes each).
+        var fields = data[jfif];
+        return fields.Length >= 7 && fields[2] == 0 && fields.Slice(3, 2).SequenceEqual(fields.Slice(5, 2));
+    }
+
+    /// <summary>
+    /// What follows <paramref name="header"/> in the first <paramref name="code"/> segment that opens with it, before
+    /// the first scan; null when there is none or the segments are damaged.
+    /// </summary>
+    private static Range? FindSegment(ReadOnlySpan<byte> data, byte code, ReadOnlySpan<byte> header)
     {
         int p = 2;
         while (p + 4 <= data.Length && data[p] == Marker)
         {
-            byte code = data[p + 1];
-            if (code == Marker)
+            byte found = data[p + 1];
+            if (found == Marker)
             {
                 p++;
                 continue;
             }
-            if (code is StartOfScan or EndOfImage)
+            if (found is StartOfScan or EndOfImage)
                 return null;
             int length = data[p + 2] << 8 | data[p + 3];
             if (length < 2 || p + 2 + length > data.Length)
                 return null;
-            if (code == App1 && data.Slice(p + 4, length - 2).StartsWith(ExifHeader))
-                return new Range(p + 4 + ExifHeader.Length, p + 2 + length);
+            if (found == code && data.Slice(p + 4, length - 2).StartsWith(header))
+                return new Range(p + 4 + header.Length, p + 2 + length);
             p += 2 + length;
         }
         return null;

@@ -1,4 +1,6 @@
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Gif;
+using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Formats.Webp;
 using SixLabors.ImageSharp.Metadata;
@@ -90,5 +92,66 @@ public sealed class ExifResolutionTests : IDisposable
         image.Metadata.HorizontalResolution = image.Metadata.VerticalResolution = 300;
         string path = FixtureImages.Save(_folder.File("300dpi.png"), image, new PngEncoder());
         Assert.Equal(300, HorizontalDpi(_loader.Load(path, 2).Metadata));
+    }
+
+    /// <summary>
+    /// libjpeg and Pillow write a JFIF segment that gives square pixels only (units 0, 1:1) beside an EXIF that gives
+    /// the resolution: the output said 1 dpi, the aspect ratio read as dots per inch.
+    /// </summary>
+    [Fact]
+    public void A_jpeg_whose_jfif_gives_only_square_pixels_keeps_its_exif_resolution()
+    {
+        using var image = FixtureImages.Pattern(8, 6, FixtureImages.Colour);
+        image.Metadata.ResolutionUnits = PixelResolutionUnit.AspectRatio;
+        image.Metadata.HorizontalResolution = image.Metadata.VerticalResolution = 1;
+        var jpeg = FixtureImages.Encode(image, new JpegEncoder { Quality = 95 });
+        var exif = new ExifProfile();
+        exif.SetValue(ExifTag.XResolution, new Rational(300));
+        exif.SetValue(ExifTag.YResolution, new Rational(300));
+        exif.SetValue(ExifTag.ResolutionUnit, (ushort)2);
+        string path = _folder.File("square-pixels-300dpi.jpg");
+        File.WriteAllBytes(path, AfterJfif(jpeg, [.. "Exif\0\0"u8, .. exif.ToByteArray()]));
+        Assert.Equal(PixelResolutionUnit.AspectRatio, Image.Identify(path).Metadata.ResolutionUnits);
+
+        var metadata = Image.Identify(WrittenFrom(path, "JPEG", "out.jpg")).Metadata;
+        Assert.Equal(PixelResolutionUnit.PixelsPerInch, metadata.ResolutionUnits);
+        Assert.Equal(300, metadata.HorizontalResolution);
+        Assert.Equal(300.0, metadata.ExifProfile!.GetValue(ExifTag.XResolution)!.Value.ToDouble());
+    }
+
+    /// <summary>A GIF states no resolution at all, nor does a TIFF without XResolution: the outputs said 96 dpi.</summary>
+    [Theory]
+    [InlineData("plain.gif", "PNG", "out.png")]
+    [InlineData("plain.tif", "TIFF", "out.tif")]
+    public void A_gif_or_a_tiff_without_a_resolution_comes_out_stating_none(string name, string format, string output)
+    {
+        string path = _folder.File(name);
+        using (var image = FixtureImages.Pattern(8, 6, FixtureImages.Colour))
+            File.WriteAllBytes(path, name.EndsWith(".gif") ? FixtureImages.Encode(image, new GifEncoder()) : HandMadeTiff.Rgb(8, 6, (x, y) => image[x, y].Rgb, planar: false));
+        string written = WrittenFrom(path, format, output);
+        Assert.Equal(PixelResolutionUnit.AspectRatio, Image.Identify(written).Metadata.ResolutionUnits);
+        // A PNG's pHYs then gives the aspect ratio, 1:1; a TIFF leaves out XResolution (ImageSharp reads that as 96 again).
+        if (format == "TIFF")
+            Assert.False(TiffStructure.FirstPageHas(File.ReadAllBytes(written), 282));
+        else
+            Assert.Equal(1, Image.Identify(written).Metadata.HorizontalResolution);
+    }
+
+    /// <summary>The output the loader and the writer make of <paramref name="path"/>, unscaled (the pipeline's model does not touch metadata).</summary>
+    private string WrittenFrom(string path, string format, string name)
+    {
+        var loaded = _loader.Load(path, 2);
+        string output = _folder.File(name);
+        new ImageWriter(90).Write(new UpscaledImage(loaded.Pixels, null, loaded.Traits, loaded.Metadata), format, output, CancellationToken.None);
+        return output;
+    }
+
+    /// <summary>A copy of <paramref name="jpeg"/> with an APP1 segment holding <paramref name="payload"/> after its JFIF (APP0) segment.</summary>
+    private static byte[] AfterJfif(byte[] jpeg, byte[] payload)
+    {
+        Assert.Equal(0xE0, jpeg[3]);
+        int end = 4 + (jpeg[4] << 8 | jpeg[5]);
+        int length = payload.Length + 2;
+        return [.. jpeg[..end], 0xFF, 0xE1, (byte)(length >> 8), (byte)length, .. payload, .. jpeg[end..]];
     }
 }
