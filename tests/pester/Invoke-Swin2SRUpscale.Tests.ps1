@@ -111,6 +111,18 @@ Describe 'Invoke-Swin2SRUpscale' {
             @(Get-ChildItem -LiteralPath $out -File).Name | Should -Be @('photo.png')
         }
 
+        It 'tells to rename, not to use -Format Same, when a GIF and a PNG of one name meet with -Format Same' {
+            $null = New-TestImage (Join-Path $in 'logo.png') -Seed 1
+            $null = New-TestImage (Join-Path $in 'logo.gif') -Seed 2
+            $null = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out `
+                -WarningVariable warned -WarningAction SilentlyContinue -ErrorVariable problems -ErrorAction SilentlyContinue
+            $shared = @($warned | Where-Object { "$_" -match 'would be written to the same file' })
+            $shared | Should -HaveCount 1
+            "$($shared[0])" | Should -Match 'Rename one of them \(a GIF is written as PNG'
+            "$($shared[0])" | Should -Not -Match 'Use -Format Same'
+            @(Get-ChildItem -LiteralPath $out -File).Name | Should -Be @('logo.png')
+        }
+
         It 'says so when no input reaches it, instead of ending without a word, and -QueueOnly -WhatIf says Queue' {
             $empty = New-Item -ItemType Directory -Path (Join-Path $root 'empty')
             $results = Get-ChildItem -LiteralPath $empty.FullName | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -WarningVariable warned -WarningAction SilentlyContinue

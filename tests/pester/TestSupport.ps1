@@ -35,6 +35,7 @@ function New-TestImage {
         $null = New-Item -ItemType Directory -Force -Path (Split-Path -LiteralPath $Path)
         switch ([IO.Path]::GetExtension($Path).ToLowerInvariant()) {
             '.jpg' { [SixLabors.ImageSharp.ImageExtensions]::SaveAsJpeg($image, $Path) }
+            '.gif' { [SixLabors.ImageSharp.ImageExtensions]::SaveAsGif($image, $Path) }
             default { [SixLabors.ImageSharp.ImageExtensions]::SaveAsPng($image, $Path) }
         }
     }

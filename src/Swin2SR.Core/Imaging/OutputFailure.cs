@@ -29,14 +29,16 @@ internal static class OutputFailure
     public static ImageInputException Collision(Exception e, string outputPath) =>
         new("OutputCollision", ImageErrorKind.WriteFailed, outputPath,
             "another file was written to this output while the image was upscaled: the output of another input with the same " +
-            "name (photo.jpg and photo.png with -Format Png), or of another run writing to the same folder. It was kept, not " +
-            "overwritten; rename one input, or use -Format Same so that each output keeps its input's extension", e);
+            "name (photo.jpg and photo.png with -Format Png; photo.gif and photo.png, a GIF being written as PNG), or of another run " +
+            "writing to the same folder. It was kept, not overwritten; rename one input, or, where -Format made the names meet, " +
+            "use -Format Same so that each output keeps its input's extension", e);
 
     public static ImageInputException SharedInRun(string outputPath) =>
         new("OutputCollision", ImageErrorKind.WriteFailed, outputPath,
-            "another input of this run is written to this same file (photo.jpg and photo.png with -Format Png), and it came " +
-            "first: this one was not upscaled, and the other's output is not replaced. Rename one input, or use -Format Same " +
-            "so that each output keeps its input's extension");
+            "another input of this run is written to this same file (photo.jpg and photo.png with -Format Png; photo.gif and " +
+            "photo.png, a GIF being written as PNG), and it came first: this one was not upscaled, and the other's output is not " +
+            "replaced. Rename one input, or, where -Format made the names meet, use -Format Same so that each output keeps its " +
+            "input's extension");
 
     private static ImageInputException NotWritable(Exception e, string outputPath) =>
         new("OutputNotWritable", ImageErrorKind.WriteFailed, outputPath, $"the output folder cannot be written to ({e.Message})", e);

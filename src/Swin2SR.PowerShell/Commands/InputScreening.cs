@@ -40,11 +40,16 @@ internal static class InputScreening
 
     public static IReadOnlyList<UpscaleItem> Plan(IReadOnlyList<string> inputs, string? outputDirectory, string format, Action<string> warn)
     {
-        var items = OutputPlanner.Plan(inputs, outputDirectory, Enum.Parse<OutputFormat>(format, ignoreCase: true));
+        var requested = Enum.Parse<OutputFormat>(format, ignoreCase: true);
+        var items = OutputPlanner.Plan(inputs, outputDirectory, requested);
+        // With -Format Same names meet only where a GIF, written as PNG, sits beside a PNG of its name.
+        string remedy = requested == OutputFormat.Same
+            ? "Rename one of them (a GIF is written as PNG, so it shares its output with a PNG of the same name)."
+            : "Use -Format Same (each output keeps its input's extension), or rename them.";
         foreach (var shared in OutputPlanner.SharedOutputs(items))
         {
             warn($"{string.Join(" and ", shared.Select(item => item.InputPath))} would be written to the same file, {shared.Key}: " +
-                 "only one can be written: the others fail with OutputCollision (or, once it exists, are skipped as OutputExists). Use -Format Same (each output keeps its input's extension), or rename them.");
+                 $"only one can be written: the others fail with OutputCollision (or, once it exists, are skipped as OutputExists). {remedy}");
         }
         return items;
     }
