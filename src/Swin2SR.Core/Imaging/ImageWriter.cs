@@ -119,30 +119,21 @@ public sealed class ImageWriter
         return $".swin2sr-{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(name)))[..16]}.";
     }
 
-    /// <summary>Deletes temp files a killed process left for this output. Only the item's current owner may call it.</summary>
-    public static void RemoveStaleTemporaryFiles(string outputPath)
+    /// <summary>
+    /// Whether <paramref name="fileName"/> is a temp file of a write of <paramref name="outputPath"/> (any write's:
+    /// the unique part is not compared). Matched by hand: a '*' or '?' in a file name would be a wildcard to a listing's pattern.
+    /// </summary>
+    internal static bool IsTemporaryFileOf(string fileName, string outputPath)
     {
-        string? directory = Path.GetDirectoryName(outputPath);
-        if (directory is null || !Directory.Exists(directory))
-            return;
         string prefix = TemporaryPrefix(outputPath);
-        try
-        {
-            // Matched by hand: a '*' or '?' in a file name would be a wildcard to EnumerateFiles.
-            foreach (var candidate in Directory.EnumerateFiles(directory, "*" + TemporaryExtension))
-            {
-                string name = Path.GetFileName(candidate);
-                if (name.Length == prefix.Length + UniqueLength + TemporaryExtension.Length && name.StartsWith(prefix, StringComparison.Ordinal))
-                    TryDelete(candidate);
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // A folder that cannot be listed cannot be written either: the write reports that, for this image only.
-        }
+        return fileName.Length == prefix.Length + UniqueLength + TemporaryExtension.Length
+            && fileName.StartsWith(prefix, StringComparison.Ordinal) && fileName.EndsWith(TemporaryExtension, StringComparison.Ordinal);
     }
 
-    private static void TryDelete(string path)
+    /// <summary>The pattern that lists every temp file of a folder (and perhaps files of other programs, which <see cref="IsTemporaryFileOf"/> tells apart).</summary>
+    internal const string TemporaryFilePattern = "*" + TemporaryExtension;
+
+    internal static void TryDelete(string path)
     {
         try
         {

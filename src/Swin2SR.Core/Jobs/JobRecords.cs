@@ -15,7 +15,8 @@ public sealed record NewItem(string InputPath, string OutputPath, string OutputF
 /// How often a worker ended (crashed, was killed) while working on this item, counted when another takes it over.
 /// Above zero the item is a suspect (<see cref="IJobStore.ClaimSuspect"/>).
 /// </param>
-public sealed record ClaimedItem(long Id, string InputPath, string OutputPath, string OutputFormat, bool MayOverwrite, int LostLeases);
+/// <param name="Interrupted">An earlier attempt began this item and ended without an outcome, or a worker was lost on it: it may have left a temp file.</param>
+public sealed record ClaimedItem(long Id, string InputPath, string OutputPath, string OutputFormat, bool MayOverwrite, int LostLeases, bool Interrupted = false);
 
 /// <summary>The outcome of one claimed item, committed in batches.</summary>
 /// <param name="Metrics">The quality gate's measurements as JSON (<see cref="global::Swin2SR.Core.Quality.QualityMetrics"/>), when the image reached it.</param>

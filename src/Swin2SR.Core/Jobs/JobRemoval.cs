@@ -19,8 +19,10 @@ public static class JobRemoval
         if (unfinished.Count > 0)
             unfinished.ExceptWith(store.ListJobs().Where(j => j.Id != jobId).SelectMany(j => UnfinishedOutputs(store, j.Id)));
         store.RemoveJob(jobId);
+        // No worker runs the job any more: one listing of each folder finds every temp file it left.
+        var left = new LeftTemporaryFiles();
         foreach (var output in unfinished)
-            ImageWriter.RemoveStaleTemporaryFiles(output);
+            left.RemoveFor(output);
     }
 
     private static HashSet<string> UnfinishedOutputs(IJobStore store, long jobId) =>

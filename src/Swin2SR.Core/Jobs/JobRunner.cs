@@ -229,7 +229,7 @@ public sealed class JobRunner
         return false;
     }
 
-    private UpscaleItem ToItem(ClaimedItem c) => new(_paths.Map(c.InputPath), _paths.Map(c.OutputPath), c.OutputFormat, c.Id, c.MayOverwrite);
+    private UpscaleItem ToItem(ClaimedItem c) => new(_paths.Map(c.InputPath), _paths.Map(c.OutputPath), c.OutputFormat, c.Id, c.MayOverwrite, c.Interrupted);
 
     private async Task HandOverAsync(UpscaleItem item, CancellationToken token)
     {

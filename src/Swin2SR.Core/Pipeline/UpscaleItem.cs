@@ -3,4 +3,8 @@ namespace Swin2SR.Core.Pipeline;
 /// <summary>One input and where its output goes, decided before any work starts.</summary>
 /// <param name="Id">The item's id in the job store (0 outside a job).</param>
 /// <param name="MayOverwrite">An existing output may be replaced (-Force, or the job wrote it before).</param>
-public sealed record UpscaleItem(string InputPath, string OutputPath, string OutputFormat, long Id = 0, bool MayOverwrite = false);
+/// <param name="Interrupted">
+/// An earlier attempt began this item and ended without an outcome (its worker was killed, perhaps during this run):
+/// it may have left a temp file that a listing of the output's folder taken earlier in the run did not see.
+/// </param>
+public sealed record UpscaleItem(string InputPath, string OutputPath, string OutputFormat, long Id = 0, bool MayOverwrite = false, bool Interrupted = false);

@@ -34,6 +34,7 @@ public sealed class UpscalePipeline : IWorkerHost
     private readonly ChannelReader<UpscaleItem> _items;
     private readonly Func<UpscaleItem, bool>? _begin;
     private readonly OutputOwners _outputOwners = new();
+    private readonly LeftTemporaryFiles _leftTemporaryFiles = new();
     // Unbounded: the in-flight limit bounds what it can hold. Besides new images' tiles it takes those of a failed
     // device and of images redone after the quality gate, so it completes only when decoding has finished and no
     // image is left in flight.
@@ -245,7 +246,7 @@ public sealed class UpscalePipeline : IWorkerHost
                 continue;
             }
             // A worker killed mid-write leaves its hidden temp file; whoever owns the item now clears it.
-            ImageWriter.RemoveStaleTemporaryFiles(item.OutputPath);
+            _leftTemporaryFiles.RemoveFor(item.OutputPath, listAgain: item.Interrupted);
             await _inFlight.WaitAsync(cancellation).ConfigureAwait(false);
             Interlocked.Increment(ref _imagesInFlight);
             var spent = new WorkTime();

@@ -97,17 +97,4 @@ public sealed class ImageWriterFailureTests : IDisposable
         _writer.Write(Noise(4), "PNG", output, CancellationToken.None);
         Assert.Equal([name], Directory.EnumerateFileSystemEntries(_folder.Path).Select(Path.GetFileName));
     }
-
-    [Fact]
-    public void Stale_temp_files_of_an_output_are_removed_and_others_are_left()
-    {
-        string output = _folder.File("a.png");
-        string stale = _folder.File(".a.png." + new string('f', 32) + ".tmp");
-        string other = _folder.File(".ab.png." + new string('f', 32) + ".tmp");
-        File.WriteAllText(stale, "left by a killed worker");
-        File.WriteAllText(other, "another output's");
-        ImageWriter.RemoveStaleTemporaryFiles(output);
-        Assert.False(File.Exists(stale));
-        Assert.True(File.Exists(other));
-    }
 }

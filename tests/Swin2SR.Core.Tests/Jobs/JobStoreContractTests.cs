@@ -381,6 +381,26 @@ public abstract class JobStoreContractTests
         Assert.True(second[first[1].Id].MayOverwrite, "the earlier claim may have written this output");
     }
 
+    [Fact]
+    public void Only_an_attempt_that_began_and_ended_without_an_outcome_marks_an_item_interrupted()
+    {
+        using var store = OpenStore();
+        long job = store.CreateOrUpdateJob("j", Options).Id;
+        var items = Items(3);
+        store.AddItems(job, items, redoDone: false);
+        var first = store.Claim(job, "w", 3, Soon);
+        Assert.All(first, c => Assert.False(c.Interrupted));
+        // Item 0 succeeds, item 1 is begun and its worker dies, item 2 was only queued when it died.
+        Begin(store, "w", first.Take(2));
+        store.Complete("w", [Succeeded(first[0].Id)]);
+        store.UnregisterWorker(job, "w");
+        store.AddItems(job, items, redoDone: true);
+        var second = store.Claim(job, "v", 3, Soon).ToDictionary(c => c.Id);
+        Assert.False(second[first[0].Id].Interrupted, "its write ended with an outcome: nothing of it is left behind");
+        Assert.True(second[first[1].Id].Interrupted, "its write may have been cut off, leaving a temp file");
+        Assert.False(second[first[2].Id].Interrupted, "no one began it");
+    }
+
     /// <summary>A store whose job has one item, done by worker "w".</summary>
     private IJobStore OpenWithOneSucceededItem(out long job, out NewItem item)
     {
