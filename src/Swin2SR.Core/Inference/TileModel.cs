@@ -205,6 +205,11 @@ public sealed class TileModel : ITileRunner
         {
             throw new DeviceOutOfMemoryException(Device, batch, tile, e);
         }
+        finally
+        {
+            if (HugePages)
+                HugePageAllocator.RunEnded();
+        }
     }
 
     /// <summary>Makes a <see cref="Run"/> in progress on another thread return early (Ctrl+C).</summary>

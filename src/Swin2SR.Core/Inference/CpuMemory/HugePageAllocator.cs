@@ -52,6 +52,13 @@ public static unsafe class HugePageAllocator
         return reason is null;
     }
 
+    /// <summary>A session's run ended: blocks that have waited long for a request go back (<see cref="ReusableBlocks.RunEnded"/>).</summary>
+    public static void RunEnded()
+    {
+        lock (Gate)
+            Blocks.RunEnded();
+    }
+
     /// <summary>Gives the blocks no session holds back to the operating system (a model was closed).</summary>
     public static void ReleaseFree()
     {

@@ -9,20 +9,28 @@ internal readonly record struct MappedBlock(nint Address, long Size, nint Mapped
 
 /// <summary>
 /// The large blocks handed to ONNX Runtime, and those it gave back, kept for its next request: memory fresh from the
-/// operating system is paid for at first touch, page by page, and every run asks for much the same blocks again
-/// (one for its planned activations). Like an arena, it keeps at most what was in use at the peak: a returned block
-/// beyond that goes back to the operating system, smallest first. Not thread-safe: the caller serializes.
+/// operating system is paid for at first touch, page by page, and every run of a shape asks for the same blocks again.
+/// A free block that no request has taken over the last <see cref="KeptRuns"/> runs goes back to the operating
+/// system. Keeping only as much as was in use at the peak was not enough: a run without a memory plan (every shape
+/// but the first a session runs) needs blocks of a dozen sizes in turn, and its large ones, free at the end, pushed
+/// its small ones out, which were mapped again at every run. Not thread-safe: the caller serializes.
 /// </summary>
 internal sealed class ReusableBlocks(Action<MappedBlock> unmap)
 {
     private readonly Dictionary<nint, MappedBlock> _inUse = [];
-    private readonly List<MappedBlock> _free = [];
+    private readonly List<(MappedBlock Block, long ReturnedAtRun)> _free = [];
+    private long _runsEnded;
 
     /// <summary>Bytes a block may have beyond twice the request and still be lent for it (a huge page).</summary>
     public const long MaxSlack = 2L << 20;
 
+    /// <summary>
+    /// How many runs a free block waits for a request before it goes back: runs of other shapes, and the runs of
+    /// the other lanes of a CPU (up to <see cref="TileModel.MaxCpuLanes"/> at once), come between two of a shape.
+    /// </summary>
+    public const int KeptRuns = 2 * TileModel.MaxCpuLanes;
+
     public long InUseBytes { get; private set; }
-    public long PeakInUseBytes { get; private set; }
     public long FreeBytes { get; private set; }
     /// <summary>Requests served from a returned block rather than a new mapping.</summary>
     public long Reused { get; private set; }
@@ -37,8 +45,8 @@ internal sealed class ReusableBlocks(Action<MappedBlock> unmap)
         int best = -1;
         for (int i = 0; i < _free.Count; i++)
         {
-            long candidate = _free[i].Size;
-            if (candidate >= size && candidate <= largest && (best < 0 || candidate < _free[best].Size))
+            long candidate = _free[i].Block.Size;
+            if (candidate >= size && candidate <= largest && (best < 0 || candidate < _free[best].Block.Size))
                 best = i;
         }
         if (best < 0)
@@ -46,7 +54,7 @@ internal sealed class ReusableBlocks(Action<MappedBlock> unmap)
             address = 0;
             return false;
         }
-        var block = _free[best];
+        var block = _free[best].Block;
         _free.RemoveAt(best);
         FreeBytes -= block.Size;
         Reused++;
@@ -64,32 +72,36 @@ internal sealed class ReusableBlocks(Action<MappedBlock> unmap)
         if (!_inUse.Remove(address, out var block))
             return false;
         InUseBytes -= block.Size;
-        _free.Add(block);
+        _free.Add((block, _runsEnded));
         FreeBytes += block.Size;
-        while (FreeBytes > PeakInUseBytes)
-            Unmap(_free.MinBy(b => b.Size));
         return true;
     }
 
-    /// <summary>Gives every free block back to the operating system; the peak starts again from what is in use.</summary>
+    /// <summary>A run ended: the free blocks no request took over the last <see cref="KeptRuns"/> runs go back.</summary>
+    public void RunEnded()
+    {
+        _runsEnded++;
+        foreach (var idle in _free.Where(f => _runsEnded - f.ReturnedAtRun > KeptRuns).ToArray())
+            Unmap(idle);
+    }
+
+    /// <summary>Gives every free block back to the operating system.</summary>
     public void ReleaseFree()
     {
-        foreach (var block in _free.ToArray())
-            Unmap(block);
-        PeakInUseBytes = InUseBytes;
+        foreach (var free in _free.ToArray())
+            Unmap(free);
     }
 
     private void MarkInUse(MappedBlock block)
     {
         _inUse.Add(block.Address, block);
         InUseBytes += block.Size;
-        PeakInUseBytes = Math.Max(PeakInUseBytes, InUseBytes);
     }
 
-    private void Unmap(MappedBlock block)
+    private void Unmap((MappedBlock Block, long ReturnedAtRun) free)
     {
-        _free.Remove(block);
-        FreeBytes -= block.Size;
-        unmap(block);
+        _free.Remove(free);
+        FreeBytes -= free.Block.Size;
+        unmap(free.Block);
     }
 }

@@ -49,19 +49,51 @@ public sealed class ReusableBlocksTests
     }
 
     [Fact]
-    public void It_keeps_no_more_than_was_in_use_at_the_peak_giving_back_the_smallest_blocks_first()
+    public void A_free_block_goes_back_once_no_request_took_it_for_the_kept_runs_and_one_taken_meanwhile_stays()
     {
-        var first = Map(10 * MiB);
-        var second = Map(10 * MiB);
-        Return(first, second);
-        Assert.Empty(_unmapped); // 20 MiB free, 20 MiB was in use at once
+        var large = Map(30 * MiB);
+        var small = Map(3 * MiB);
+        Return(large, small);
 
-        var larger = Map(30 * MiB); // a larger run: nothing free fits it
-        Return(larger);
+        for (int run = 0; run < ReusableBlocks.KeptRuns; run++)
+        {
+            _blocks.RunEnded();
+            Assert.True(_blocks.TryTake(3 * MiB, out nint address)); // every run asks for the small block again
+            Assert.True(_blocks.TryReturn(address));
+        }
+        Assert.Empty(_unmapped);
 
-        Assert.Equal([first, second], _unmapped);
-        Assert.Equal(30 * MiB, _blocks.FreeBytes);
-        Assert.Equal(30 * MiB, _blocks.PeakInUseBytes);
+        _blocks.RunEnded();
+
+        Assert.Equal([large], _unmapped);
+        Assert.Equal(3 * MiB, _blocks.FreeBytes);
+    }
+
+    [Fact]
+    public void Blocks_of_many_sizes_that_each_run_asks_for_in_turn_are_all_kept()
+    {
+        // A run without a memory plan asks for buffers of many sizes, the largest last (tiny x4, a 96x96 tile).
+        long[] sizes = [3 * MiB, 3 * MiB, 9 * MiB, 6 * MiB, 16 * MiB, 80 * MiB];
+        foreach (long size in sizes)
+            Return(Map(size));
+        _blocks.RunEnded();
+        long mapped = _blocks.FreeBytes;
+
+        for (int run = 0; run < 3 * ReusableBlocks.KeptRuns; run++)
+        {
+            var taken = new List<nint>();
+            foreach (long size in sizes)
+            {
+                Assert.True(_blocks.TryTake(size, out nint address), $"run {run}: no free block for {size / MiB} MiB");
+                taken.Add(address);
+            }
+            foreach (nint address in taken)
+                Assert.True(_blocks.TryReturn(address));
+            _blocks.RunEnded();
+        }
+
+        Assert.Empty(_unmapped);
+        Assert.Equal(mapped, _blocks.FreeBytes);
     }
 
     [Fact]
@@ -76,7 +108,6 @@ public sealed class ReusableBlocksTests
         Assert.Equal([returned], _unmapped);
         Assert.Equal(0, _blocks.FreeBytes);
         Assert.Equal(6 * MiB, _blocks.InUseBytes);
-        Assert.Equal(6 * MiB, _blocks.PeakInUseBytes);
         Assert.True(_blocks.TryReturn(held.Address));
     }
 
