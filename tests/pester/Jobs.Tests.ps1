@@ -492,6 +492,29 @@ Describe 'Jobs' {
             finally { if (-not $worker.HasExited) { $worker.Kill() } }
         }
 
+        It 'gives the images in flight back to the job when <Signal> ends a run (systemd stop, timeout, a closed session)' -Skip:$IsWindows -ForEach @(
+            @{ Signal = 'TERM'; ExitCode = 143 }, @{ Signal = 'HUP'; ExitCode = 129 }
+        ) {
+            $null = New-TestImageSet $in 150 -Width 128 -Height 128
+            $worker = Start-ChildPwsh (Get-WorkerCommand $store "Get-ChildItem -LiteralPath '$in' -File | Invoke-Swin2SRUpscale -Model '$NearestX4' -OutputDirectory '$out' -JobName signalled -TileSize 8 -TileOverlap 0 -BatchSize 1")
+            try {
+                Wait-Until { (Test-Path -LiteralPath $store) -and (Get-Swin2SRJob signalled -ErrorAction SilentlyContinue).Succeeded -ge 3 }
+                & kill -s $Signal $worker.Id
+                $worker.WaitForExit(30000) | Should -BeTrue
+                $worker.ExitCode | Should -Be $ExitCode -Because 'the process still ends as the signal asks, so the scheduler records it'
+                $worker.StdErr.Result | Should -Match "job 'signalled' was interrupted by SIG$Signal.*Resume-Swin2SRJob 'signalled'"
+                $job = Get-Swin2SRJob signalled
+                $job.Running | Should -Be 0 -Because 'an image left Running would be taken for one that crashes its worker'
+                $job.Pending | Should -BeGreaterThan 0
+                Get-LeftoverTempFile $out | Should -BeNullOrEmpty
+                $null = Resume-Swin2SRJob signalled -WarningVariable said
+                $said | Should -Not -Match 'Taking over images that a worker left unfinished'
+                (Get-Swin2SRJob signalled).State | Should -Be 'Completed'
+                Get-OutputCount $out | Should -Be 150
+            }
+            finally { if (-not $worker.HasExited) { $worker.Kill() } }
+        }
+
         It 'says so in the run''s output when Remove-Swin2SRJob -Force removed its job while it ran' {
             # Tiny tiles keep the worker busy: the job is removed mid-run, and the run then ends early.
             $null = New-TestImageSet $in 60 -Width 128 -Height 128

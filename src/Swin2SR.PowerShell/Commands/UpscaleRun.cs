@@ -21,6 +21,7 @@ internal sealed class UpscaleRun : IDisposable
     private readonly IReadOnlyList<ITileRunner> _devices;
     private readonly JobRunner _runner;
     private readonly CancellationTokenSource _cancellation;
+    private readonly TerminationSignals _signals;
 
     private readonly long _jobId;
 
@@ -33,6 +34,7 @@ internal sealed class UpscaleRun : IDisposable
         _jobId = job.Id;
         JobName = job.Name;
         Total = total;
+        _signals = TerminationSignals.Guard(this);
     }
 
     public string JobName { get; }
@@ -410,6 +412,7 @@ internal sealed class UpscaleRun : IDisposable
 
     public void Dispose()
     {
+        _signals.Dispose();
         _cancellation.Cancel();
         WaitForShutdown(TimeSpan.FromSeconds(10));
         foreach (var device in _devices)

@@ -1,0 +1,58 @@
+using System.Runtime.InteropServices;
+
+namespace Swin2SR.PowerShell.Commands;
+
+/// <summary>
+/// SIGTERM (systemd stopping a unit, `timeout`, a shutdown) and SIGHUP (the terminal or ssh session closed) end
+/// the process, and PowerShell does not turn them into a pipeline stop as it does Ctrl+C. Without this, a run
+/// killed that way left its images in flight Running under a worker that no longer exists: the next run took them
+/// for images that crash their worker, ran each alone and counted a lost worker against it (three nightly runs
+/// cut short by a time limit would fail an image as WorkerLost), and the log ended without a word. While a run is
+/// registered here, the signal first stops the run as Ctrl+C does (the images in flight go back to Pending, temp
+/// files are removed) and says so on stderr; the process then ends as the signal asks (exit code 143 or 129).
+/// </summary>
+internal sealed class TerminationSignals : IDisposable
+{
+    // systemd waits 90 s (TimeoutStopSec) before SIGKILL; a run lets go of its images well within this.
+    private static readonly TimeSpan s_shutdownWait = TimeSpan.FromSeconds(10);
+
+    private readonly List<PosixSignalRegistration> _registrations = [];
+
+    private TerminationSignals(Action<string> stop)
+    {
+        foreach (var signal in new[] { PosixSignal.SIGTERM, PosixSignal.SIGHUP })
+        {
+            try
+            {
+                _registrations.Add(PosixSignalRegistration.Create(signal, context => stop(Name(context.Signal))));
+            }
+            catch (PlatformNotSupportedException)
+            {
+                // A platform without this signal cannot send it either.
+            }
+        }
+    }
+
+    /// <summary>Stops <paramref name="run"/> before the process ends for SIGTERM or SIGHUP, until disposed.</summary>
+    public static TerminationSignals Guard(UpscaleRun run) => new(signal =>
+    {
+        run.Cancel();
+        run.WaitForShutdown(s_shutdownWait);
+        Console.Error.WriteLine($"Swin2SR: job '{run.JobName}' was interrupted by {signal}: the images in flight went back to the job, and " +
+            $"Resume-Swin2SRJob '{run.JobName}'{run.StoreArgument} continues it.");
+        Console.Error.Flush();
+    });
+
+    private static string Name(PosixSignal signal) => signal switch
+    {
+        PosixSignal.SIGTERM => "SIGTERM",
+        PosixSignal.SIGHUP => "SIGHUP",
+        _ => signal.ToString(),
+    };
+
+    public void Dispose()
+    {
+        foreach (var registration in _registrations)
+            registration.Dispose();
+    }
+}
