@@ -318,6 +318,25 @@ Describe 'Jobs' {
             finally { & umount $mount }
         }
 
+        It 'says that the disk of the job store is full, not that a server cannot be reached' -Skip:(-not $IsLinux) {
+            $mount = Join-Path $root 'small'
+            New-Item -ItemType Directory $mount | Out-Null
+            & mount -t tmpfs -o size=1m tmpfs $mount 2>$null
+            if ($LASTEXITCODE -ne 0) { Set-ItResult -Skipped -Because 'this machine does not allow a tmpfs mount'; return }
+            try {
+                $onDisk = Join-Path $mount 'jobs.db'
+                $null = New-TestImage (Join-Path $in 'first.png') | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName full -JobStore $onDisk
+                # The rest of the disk taken by another file: the next commit has no room.
+                & dd if=/dev/zero of=(Join-Path $mount 'filler') bs=4k 2>$null
+                $null = New-TestImageSet (Join-Path $root 'more') 200
+                $failure = { Get-ChildItem -LiteralPath (Join-Path $root 'more') -File |
+                        Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName full -JobStore $onDisk } | Should -Throw -ErrorId 'JobStoreFull*' -PassThru
+                $failure.Exception.Message | Should -BeLike "*disk that holds the job store '$onDisk' is full*"
+                $failure.ErrorDetails.RecommendedAction | Should -BeLike 'Free some space on the disk of the store*'
+            }
+            finally { & umount $mount }
+        }
+
         It 'tells a status command within seconds that a PostgreSQL server cannot be reached' {
             $clock = [Diagnostics.Stopwatch]::StartNew()
             $failure = { Get-Swin2SRJob -JobStore "Host=127.0.0.1;Port=$(Get-ClosedPort);Username=u;Password=pw" } | Should -Throw -ErrorId 'JobStoreUnavailable*' -PassThru

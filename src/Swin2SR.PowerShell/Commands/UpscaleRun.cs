@@ -318,6 +318,7 @@ internal sealed class UpscaleRun : IDisposable
             "JobStoreInvalid" or "CredentialNotApplicable" => (ErrorCategory.InvalidArgument, "Give -JobStore a file path or a PostgreSQL connection string (Host=...;Database=...;Username=...)."),
             "JobStoreCorrupt" => (ErrorCategory.ResourceUnavailable, "Move the file away (a new store starts empty) or restore it from a backup."),
             "JobStoreLocked" => (ErrorCategory.ResourceUnavailable, "Another process holds the store: try again, or give this run a -JobStore of its own."),
+            "JobStoreFull" => (ErrorCategory.WriteError, "Free some space on the disk of the store; then Resume-Swin2SRJob continues the job (the images whose outcome could not be journaled are done again)."),
             "JobStoreTooNew" => (ErrorCategory.ResourceUnavailable, "Update the module: a newer version wrote this store."),
             "JobStoreUnavailable" => (ErrorCategory.ResourceUnavailable, "Check that the server runs and can be reached from here (docs/several-machines.md)."),
             _ => (ErrorCategory.ResourceUnavailable, "The message says what the store answered; $Error[0].Exception.InnerException has the details."),

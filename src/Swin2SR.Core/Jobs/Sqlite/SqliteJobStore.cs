@@ -54,12 +54,17 @@ public sealed class SqliteJobStore : IJobStore
     /// <summary>The error id of a store that does not exist, opened with createIfMissing false.</summary>
     public const string NotFoundErrorId = "JobStoreNotFound";
 
+    /// <summary>The error id of a store whose disk is full.</summary>
+    public const string FullErrorId = "JobStoreFull";
+
     public string Location { get; }
 
     private JobStoreException Describe(Exception e) => e switch
     {
         SqliteException { SqliteErrorCode: 11 or 26 } => new JobStoreException($"The job store '{Location}' is not a valid job database (corrupt, or another kind of file): {e.Message}", e, "JobStoreCorrupt"),
         SqliteException { SqliteErrorCode: 8 or 14 } or UnauthorizedAccessException => new JobStoreException($"The job store '{Location}' cannot be written (read-only folder or file, or no permission): {e.Message}", e, "JobStoreReadOnly"),
+        // SQLITE_FULL: the disk that holds the file (or its WAL) has no room for the next commit.
+        SqliteException { SqliteErrorCode: 13 } => new JobStoreException($"The disk that holds the job store '{Location}' is full: {e.Message}", e, FullErrorId),
         SqliteException { SqliteErrorCode: 5 or 6 } => new JobStoreException($"The job store '{Location}' stayed locked by another process for the whole busy timeout, {_busyTimeout.TotalSeconds:0.#} s: {e.Message}", e, "JobStoreLocked"),
         _ => new JobStoreException($"The job store '{Location}' cannot be used: {e.Message}", e),
     };
