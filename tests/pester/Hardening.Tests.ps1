@@ -194,6 +194,24 @@ Describe 'Invoke-Swin2SRUpscale with hostile input and output' {
             @(Get-ChildItem -LiteralPath $out -Force -File).Name | Should -Be 'small.png'
         }
 
+        It 'stops after three outputs in a row find their disk mounted read-only, leaving the rest Pending for a Resume once it is writable' -Skip:(-not $CanMount) {
+            $null = New-TestImageSet $in 100
+            Mount-Tmpfs $out 'ro,size=4m'
+            $results = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore $store -JobName readonly `
+                -ErrorAction SilentlyContinue -WarningVariable warnings -WarningAction SilentlyContinue
+            @($results | Where-Object ErrorId -eq 'OutputNotWritable').Count | Should -BeGreaterOrEqual 3
+            $warnings.Message | Should -Contain ("Job 'readonly' stopped: 3 outputs in a row found the disk of '$out' mounted read-only, and the run stopped rather than compute " +
+                "images only to fail writing them. Make it writable again (remount it read-write, or check the disk or share that went read-only), then Resume-Swin2SRJob 'readonly' -JobStore '$store' -RetryFailed (which also redoes the images that failed for it).")
+            $pending = @(Get-Swin2SRJobItem readonly -JobStore $store -Status Pending)
+            $pending.Count | Should -BeGreaterThan 0 -Because 'the images not yet computed when the disk was found read-only wait for a Resume'
+            $pending.Count + $results.Count | Should -Be 100
+
+            & mount -o remount,rw $out
+            $resumed = Resume-Swin2SRJob readonly -JobStore $store -RetryFailed
+            $resumed.Status | Sort-Object -Unique | Should -Be 'Succeeded'
+            (Get-Swin2SRJob readonly -JobStore $store).State | Should -Be 'Completed'
+        }
+
         It 'stops after three outputs in a row find the disk full, leaving the rest Pending for a Resume once there is room' -Skip:(-not $CanMount) {
             # 192x192 noise: each x2 output (nearest neighbour, about 150 KB as PNG) is larger than the 64 KB disk.
             1..100 | ForEach-Object { New-Noise (Join-Path $in ('n{0:D3}.png' -f $_)) 192 $_ }

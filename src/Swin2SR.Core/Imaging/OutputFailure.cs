@@ -7,6 +7,7 @@ namespace Swin2SR.Core.Imaging;
 internal static class OutputFailure
 {
     public const string DiskFullId = "DiskFull";
+    public const string NotWritableId = "OutputNotWritable";
 
     // errno values (Linux and macOS agree on these) and Windows HRESULTs for the same conditions.
     private const int NoSpace = 28;
@@ -26,6 +27,17 @@ internal static class OutputFailure
         _ => new("OutputWriteFailed", ImageErrorKind.WriteFailed, outputPath, $"the output cannot be written ({e.Message})", e),
     };
 
+    /// <summary>
+    /// Whether every output on the same disk would fail as this one did: false for a full disk, true for one
+    /// mounted read-only; null for a failure of this output alone (or none).
+    /// </summary>
+    public static bool? DiskWide(Pipeline.UpscaleError? error) => error switch
+    {
+        { ErrorId: DiskFullId } => false,
+        { ErrorId: NotWritableId, Exception.InnerException: IOException { HResult: ReadOnlyFileSystem or WindowsWriteProtected } } => true,
+        _ => null,
+    };
+
     public static ImageInputException Collision(Exception e, string outputPath) =>
         new("OutputCollision", ImageErrorKind.WriteFailed, outputPath,
             "another file was written to this output while the image was upscaled: the output of another input with the same " +
@@ -41,5 +53,5 @@ internal static class OutputFailure
             "input's extension");
 
     private static ImageInputException NotWritable(Exception e, string outputPath) =>
-        new("OutputNotWritable", ImageErrorKind.WriteFailed, outputPath, $"the output folder cannot be written to ({e.Message})", e);
+        new(NotWritableId, ImageErrorKind.WriteFailed, outputPath, $"the output folder cannot be written to ({e.Message})", e);
 }

@@ -45,7 +45,7 @@ public sealed class JobRunner
     // Items this worker has begun and not committed (see Begin); also the lock that makes each begin one step.
     private readonly HashSet<long> _begun = [];
     private bool _warnedOfSuspects;
-    private readonly FullDiskBreaker _fullDisk = new();
+    private readonly OutputDiskBreaker _outputDisk = new();
 
     private JobRunner(IJobStore store, JobRecord job, IReadOnlyList<ITileRunner> devices, UpscaleOptions options, TimeSpan leaseDuration, PathMap paths, CancellationToken cancellation)
     {
@@ -68,10 +68,10 @@ public sealed class JobRunner
     public bool StoppedByRequest { get; private set; }
 
     /// <summary>
-    /// The output at which the run ended because outputs kept failing for a full disk (<see cref="FullDiskBreaker"/>);
+    /// Where and why the run ended because outputs kept failing for a full or read-only disk (<see cref="OutputDiskBreaker"/>);
     /// null when it did not. The items not done go back to Pending, as after a Stop.
     /// </summary>
-    public string? StoppedForFullDiskAt => _fullDisk.TrippedAt;
+    public OutputDiskStop? StoppedForOutputDisk => _outputDisk.Tripped;
 
     public string WorkerId => _worker.Id;
 
@@ -330,7 +330,7 @@ public sealed class JobRunner
                     {
                         batch.Add(result);
                         // At once, not at the commit: the images computed meanwhile would be computed for nothing.
-                        if (_fullDisk.Observe(result))
+                        if (_outputDisk.Observe(result))
                             _stop.Cancel();
                     }
                     else if (!await WaitBriefly(reader, JournalLatency - deadline.Elapsed).ConfigureAwait(false))

@@ -52,10 +52,18 @@ internal static class RunDrainer
         else if (run.JobRemoved)
             output.Warning($"Job '{run.JobName}' was removed (Remove-Swin2SRJob -Force) while this run worked on it, so the run ended early: " +
                 "the images it had not begun were not upscaled, and the outcomes of the last ones were not journaled. Run the command again to start the job anew.");
-        if (run.StoppedForFullDiskAt is { } fullAt)
-            output.Warning($"Job '{run.JobName}' stopped: {Core.Jobs.FullDiskBreaker.Limit} outputs in a row found no space left on the disk of " +
-                $"'{Path.GetDirectoryName(fullAt)}', and the run stopped rather than compute images only to fail writing them. Free some space, then " +
-                $"Resume-Swin2SRJob '{run.JobName}'{run.StoreArgument} -RetryFailed (which also redoes the images that failed for it).");
+        if (run.StoppedForOutputDisk is { } stop)
+            output.Warning(OutputDiskWarning(run, stop.OutputPath, stop.ReadOnly));
+    }
+
+    private static string OutputDiskWarning(UpscaleRun run, string outputPath, bool readOnly)
+    {
+        string folder = Path.GetDirectoryName(outputPath) ?? outputPath;
+        var (found, remedy) = readOnly
+            ? ($"found the disk of '{folder}' mounted read-only", "Make it writable again (remount it read-write, or check the disk or share that went read-only)")
+            : ($"found no space left on the disk of '{folder}'", "Free some space");
+        return $"Job '{run.JobName}' stopped: {Core.Jobs.OutputDiskBreaker.Limit} outputs in a row {found}, and the run stopped rather than compute " +
+            $"images only to fail writing them. {remedy}, then Resume-Swin2SRJob '{run.JobName}'{run.StoreArgument} -RetryFailed (which also redoes the images that failed for it).";
     }
 
     private static void PassOnNotes(UpscaleRun run, IRunOutput output)

@@ -69,7 +69,7 @@ internal sealed class UpscaleRun : IDisposable
             }
         }
     }
-    public string? StoppedForFullDiskAt => _runner.StoppedForFullDiskAt;
+    public OutputDiskStop? StoppedForOutputDisk => _runner.StoppedForOutputDisk;
 
     private static ModelLocator Locator => ModelManager.CreateLocator();
 
