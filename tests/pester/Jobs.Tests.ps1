@@ -25,6 +25,8 @@ Describe 'Jobs' {
             $results.JobName | Sort-Object -Unique | Should -Be 'first'
             { Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName 'fir*' } |
                 Should -Throw -ErrorId 'ParameterArgumentValidationError*' -ExpectedMessage '*wildcard*'
+            { Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName "night`nly" } |
+                Should -Throw -ErrorId 'ParameterArgumentValidationError*' -ExpectedMessage '*control character*'
             (Get-Swin2SRJob).Name | Should -Be 'first'
             $job = Get-Swin2SRJob first
             $job.State | Should -Be 'CompletedWithErrors'
