@@ -197,19 +197,21 @@ Describe 'Invoke-Swin2SRUpscale with hostile input and output' {
         It 'stops after three outputs in a row find their disk mounted read-only, leaving the rest Pending for a Resume once it is writable' -Skip:(-not $CanMount) {
             $null = New-TestImageSet $in 100
             Mount-Tmpfs $out 'ro,size=4m'
-            $results = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore $store -JobName readonly `
+            # A quote in the name: the command the warning suggests must still run as it is.
+            $results = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore $store -JobName "night's run" `
                 -ErrorAction SilentlyContinue -WarningVariable warnings -WarningAction SilentlyContinue
             @($results | Where-Object ErrorId -eq 'OutputNotWritable').Count | Should -BeGreaterOrEqual 3
-            $warnings.Message | Should -Contain ("Job 'readonly' stopped: 3 outputs in a row found the disk of '$out' mounted read-only, and the run stopped rather than compute " +
-                "images only to fail writing them. Make it writable again (remount it read-write, or check the disk or share that went read-only), then Resume-Swin2SRJob 'readonly' -JobStore '$store' -RetryFailed (which also redoes the images that failed for it).")
-            $pending = @(Get-Swin2SRJobItem readonly -JobStore $store -Status Pending)
+            $warnings.Message | Should -Contain ("Job 'night's run' stopped: 3 outputs in a row found the disk of '$out' mounted read-only, and the run stopped rather than compute " +
+                "images only to fail writing them. Make it writable again (remount it read-write, or check the disk or share that went read-only), then Resume-Swin2SRJob 'night''s run' -JobStore '$store' -RetryFailed (which also redoes the images that failed for it).")
+            $pending = @(Get-Swin2SRJobItem "night's run" -JobStore $store -Status Pending)
             $pending.Count | Should -BeGreaterThan 0 -Because 'the images not yet computed when the disk was found read-only wait for a Resume'
             $pending.Count + $results.Count | Should -Be 100
 
             & mount -o remount,rw $out
-            $resumed = Resume-Swin2SRJob readonly -JobStore $store -RetryFailed
+            $suggested = [regex]::Match($warnings.Message -join "`n", 'then (Resume-Swin2SRJob .*-RetryFailed)').Groups[1].Value
+            $resumed = Invoke-Expression $suggested
             $resumed.Status | Sort-Object -Unique | Should -Be 'Succeeded'
-            (Get-Swin2SRJob readonly -JobStore $store).State | Should -Be 'Completed'
+            (Get-Swin2SRJob "night's run" -JobStore $store).State | Should -Be 'Completed'
         }
 
         It 'stops after three outputs in a row find the disk full, leaving the rest Pending for a Resume once there is room' -Skip:(-not $CanMount) {

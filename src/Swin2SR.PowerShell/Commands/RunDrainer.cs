@@ -48,7 +48,7 @@ internal static class RunDrainer
         PassOnNotes(run, output);
         output.Progress(progress.Completed());
         if (run.StoppedByRequest)
-            output.Warning($"Job '{run.JobName}' was stopped by Stop-Swin2SRJob; Resume-Swin2SRJob '{run.JobName}'{run.StoreArgument} continues it.");
+            output.Warning($"Job '{run.JobName}' was stopped by Stop-Swin2SRJob; Resume-Swin2SRJob {run.JobNameArgument}{run.StoreArgument} continues it.");
         else if (run.JobRemoved)
             output.Warning($"Job '{run.JobName}' was removed (Remove-Swin2SRJob -Force) while this run worked on it, so the run ended early: " +
                 "the images it had not begun were not upscaled, and the outcomes of the last ones were not journaled. Run the command again to start the job anew.");
@@ -63,7 +63,7 @@ internal static class RunDrainer
             ? ($"found the disk of '{folder}' mounted read-only", "Make it writable again (remount it read-write, or check the disk or share that went read-only)")
             : ($"found no space left on the disk of '{folder}'", "Free some space");
         return $"Job '{run.JobName}' stopped: {Core.Jobs.OutputDiskBreaker.Limit} outputs in a row {found}, and the run stopped rather than compute " +
-            $"images only to fail writing them. {remedy}, then Resume-Swin2SRJob '{run.JobName}'{run.StoreArgument} -RetryFailed (which also redoes the images that failed for it).";
+            $"images only to fail writing them. {remedy}, then Resume-Swin2SRJob {run.JobNameArgument}{run.StoreArgument} -RetryFailed (which also redoes the images that failed for it).";
     }
 
     private static void PassOnNotes(UpscaleRun run, IRunOutput output)

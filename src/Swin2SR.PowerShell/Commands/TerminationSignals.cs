@@ -39,7 +39,7 @@ internal sealed class TerminationSignals : IDisposable
         run.Cancel();
         run.WaitForShutdown(s_shutdownWait);
         Console.Error.WriteLine($"Swin2SR: job '{run.JobName}' was interrupted by {signal}: the images in flight went back to the job, and " +
-            $"Resume-Swin2SRJob '{run.JobName}'{run.StoreArgument} continues it.");
+            $"Resume-Swin2SRJob {run.JobNameArgument}{run.StoreArgument} continues it.");
         Console.Error.Flush();
     });
 

@@ -38,6 +38,9 @@ internal sealed class UpscaleRun : IDisposable
     }
 
     public string JobName { get; }
+
+    /// <summary>The job's name as an argument of a command a message suggests (a job may be named o'brien).</summary>
+    public string JobNameArgument => Completion.CompletionArgument.Quoted(JobName);
     public int Total { get; }
     public string ModelName => Path.GetFileNameWithoutExtension(_devices[0].Path);
     public int Scale => _devices[0].Contract.Scale;

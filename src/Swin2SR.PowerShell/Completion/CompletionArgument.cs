@@ -12,8 +12,10 @@ internal static partial class CompletionArgument
     /// split the argument, open a string, expand a variable or end the command. (Model names need none of this: an
     /// installed model's name is a portable file name.)
     /// </summary>
-    public static string Of(string name) =>
-        BareWord().IsMatch(name) ? name : $"'{CodeGeneration.EscapeSingleQuotedStringContent(name)}'";
+    public static string Of(string name) => BareWord().IsMatch(name) ? name : Quoted(name);
+
+    /// <summary>The name in single quotes, a quote in it doubled: for a command a message tells the user to run.</summary>
+    public static string Quoted(string name) => $"'{CodeGeneration.EscapeSingleQuotedStringContent(name)}'";
 
     // Letters and digits of any script, and - _ . inside: nothing PowerShell parses as an operator, a variable or a
     // parameter name (a leading -).
