@@ -327,12 +327,12 @@ Describe 'Jobs' {
             if ($LASTEXITCODE -ne 0) { Set-ItResult -Skipped -Because 'this machine does not allow a tmpfs mount'; return }
             try {
                 $onDisk = Join-Path $mount 'jobs.db'
-                $null = New-TestImage (Join-Path $in 'first.png') | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName full -JobStore $onDisk
-                # The rest of the disk taken by another file: the next commit has no room.
-                & dd if=/dev/zero of=(Join-Path $mount 'filler') bs=4k 2>$null
-                $null = New-TestImageSet (Join-Path $root 'more') 200
-                $failure = { Get-ChildItem -LiteralPath (Join-Path $root 'more') -File |
-                        Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName full -JobStore $onDisk } | Should -Throw -ErrorId 'JobStoreFull*' -PassThru
+                # The whole disk taken by another file: the store's first commit has no room.
+                & dd if=/dev/zero "of=$(Join-Path $mount 'filler')" bs=4k 2>$null
+                $file = New-TestImage (Join-Path $in 'a.png')
+                $failure = { $file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName full -JobStore $onDisk } |
+                    Should -Throw -ErrorId 'JobStoreFull*' -PassThru
+                Test-Path -LiteralPath $out | Should -BeFalse -Because 'nothing is upscaled that could not be journaled'
                 $failure.Exception.Message | Should -BeLike "*disk that holds the job store '$onDisk' is full*"
                 $failure.ErrorDetails.RecommendedAction | Should -BeLike 'Free some space on the disk of the store*'
             }
