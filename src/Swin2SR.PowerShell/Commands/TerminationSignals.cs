@@ -38,9 +38,16 @@ internal sealed class TerminationSignals : IDisposable
     {
         run.Cancel();
         run.WaitForShutdown(s_shutdownWait);
-        Console.Error.WriteLine($"Swin2SR: job '{run.JobName}' was interrupted by {signal}: the images in flight went back to the job, and " +
-            $"Resume-Swin2SRJob {run.JobNameArgument}{run.StoreArgument} continues it.");
-        Console.Error.Flush();
+        try
+        {
+            Console.Error.WriteLine($"Swin2SR: job '{run.JobName}' was interrupted by {signal}: the images in flight went back to the job, and " +
+                $"Resume-Swin2SRJob {run.JobNameArgument}{run.StoreArgument} continues it.");
+            Console.Error.Flush();
+        }
+        catch (IOException)
+        {
+            // SIGHUP for a closed terminal: there is no stderr left to tell, and the job is already in order.
+        }
     });
 
     private static string Name(PosixSignal signal) => signal switch
