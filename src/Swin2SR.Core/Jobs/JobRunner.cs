@@ -45,6 +45,8 @@ public sealed class JobRunner
     // Items this worker has begun and not committed (see Begin); also the lock that makes each begin one step.
     private readonly HashSet<long> _begun = [];
     private bool _warnedOfSuspects;
+    // Why the watcher gave up (the store failed past its retries): the run ends with it rather than as if done.
+    private Exception? _watchFailure;
     private readonly OutputDiskBreaker _outputDisk = new();
 
     private JobRunner(IJobStore store, JobRecord job, IReadOnlyList<ITileRunner> devices, UpscaleOptions options, TimeSpan leaseDuration, PathMap paths, CancellationToken cancellation)
@@ -137,6 +139,11 @@ public sealed class JobRunner
             await JournalAsync(pipeline, leases).ConfigureAwait(false);
             await feeder.ConfigureAwait(false);
             _results.Writer.TryComplete();
+        }
+        catch (Exception e) when ((e is OperationCanceledException || token.IsCancellationRequested) && Volatile.Read(ref _watchFailure) is { } watchFailure)
+        {
+            _results.Writer.TryComplete(watchFailure);
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(watchFailure);
         }
         catch (Exception e) when (e is OperationCanceledException || token.IsCancellationRequested)
         {
@@ -293,24 +300,37 @@ public sealed class JobRunner
             _store.ExpireWorkers(_job.Id, dead);
     }
 
-    /// <summary>Renews leases (a third of the lease time) and polls for a Stop request (every second).</summary>
+    /// <summary>
+    /// Renews leases (a third of the lease time) and polls for a Stop request (every second). When the store fails
+    /// for good (past its retries), the run ends with that error: a worker that went on without heartbeats would
+    /// lose its leases while it works, other workers would take its images over and do them twice, and a Stop
+    /// would go unheard.
+    /// </summary>
     private async Task WatchAsync(CancellationToken token)
     {
-        var sinceHeartbeat = Stopwatch.StartNew();
-        while (!token.IsCancellationRequested)
+        try
         {
-            await Task.Delay(StopPollInterval, token).ConfigureAwait(false);
-            if (_store.IsStopRequested(_job.Id))
+            var sinceHeartbeat = Stopwatch.StartNew();
+            while (!token.IsCancellationRequested)
             {
-                StoppedByRequest = true;
-                _stop.Cancel();
-                return;
+                await Task.Delay(StopPollInterval, token).ConfigureAwait(false);
+                if (_store.IsStopRequested(_job.Id))
+                {
+                    StoppedByRequest = true;
+                    _stop.Cancel();
+                    return;
+                }
+                if (sinceHeartbeat.Elapsed >= _leaseDuration / 3)
+                {
+                    _store.Heartbeat(_job.Id, _worker.Id, DateTimeOffset.UtcNow + _leaseDuration);
+                    sinceHeartbeat.Restart();
+                }
             }
-            if (sinceHeartbeat.Elapsed >= _leaseDuration / 3)
-            {
-                _store.Heartbeat(_job.Id, _worker.Id, DateTimeOffset.UtcNow + _leaseDuration);
-                sinceHeartbeat.Restart();
-            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Volatile.Write(ref _watchFailure, e);
+            _stop.Cancel();
         }
     }
 

@@ -356,9 +356,10 @@ internal sealed class UpscaleRun : IDisposable
         {
             if (!_runner.Results.Completion.IsCompleted || _runner.Results.TryPeek(out _))
                 return false;
-            if (_runner.Completion.IsFaulted && !_cancellation.IsCancellationRequested)
+            // The results carry the run's failure as soon as it is known; the runner itself completes only after
+            // handing its leases back, which against a store that is down takes the store's whole retry budget.
+            if (_runner.Results.Completion.Exception?.GetBaseException() is { } failure && !_cancellation.IsCancellationRequested)
             {
-                var failure = _runner.Completion.Exception!.GetBaseException();
                 throw failure is JobStoreException s ? StoreFailure(s, StoreLocation) : failure;
             }
             return true;

@@ -146,7 +146,7 @@ public sealed class JobRunnerLeaseTests : IDisposable
         using var store = new PostgresJobStore(_connectionString);
         var (job, _, _) = JobPlanner.AddInputs(store, "pingpong", Options, inputs);
         // A slow device: the runner claims the whole job and most of it waits, queued, in its channel.
-        var device = new ScriptedRunner(NearestX2, "cpu", latency: TimeSpan.FromMilliseconds(200));
+        var device = SlowDevice();
         var other = RegisterWorkerOfHost(store, job.Id, "other");
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 
@@ -174,6 +174,35 @@ public sealed class JobRunnerLeaseTests : IDisposable
         Assert.All(store.Items(job.Id, null), i => Assert.Equal((ItemStatus.Succeeded, 1), (i.Status, i.Attempts)));
     }
 
+    [Fact]
+    public async Task A_worker_that_can_no_longer_poll_for_a_stop_or_renew_its_leases_ends_with_the_stores_error()
+    {
+        var inputs = Inputs(40);
+        using var store = new PostgresJobStore(_connectionString);
+        var (job, _, _) = JobPlanner.AddInputs(store, "unwatched", Options, inputs);
+        var device = SlowDevice();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        var runner = JobRunner.Start(store, job, [device], [], stop.Token);
+        var reading = ReadAll(runner);
+        await Until(() => store.Items(job.Id, [ItemStatus.Succeeded]).Count > 0);
+        // From now on only the once-a-second poll for a Stop fails, for good (as after an outage longer than the
+        // retry budget): claims and commits still go through. Going on would mean working without heartbeats.
+        await using (var connection = new NpgsqlConnection(_connectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("ALTER TABLE swin2sr.jobs RENAME COLUMN stop_requested TO stop_requested_gone", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var error = await Assert.ThrowsAsync<JobStoreException>(() => reading);
+        Assert.Contains("stop_requested", error.Message);
+        await Assert.ThrowsAsync<JobStoreException>(() => runner.Completion);
+        Assert.False(stop.IsCancellationRequested, "the run ended on its own, not at the test's deadline");
+        Assert.InRange(store.Items(job.Id, [ItemStatus.Succeeded]).Count, 1, inputs.Count - 1);
+        Assert.Empty(store.Workers(job.Id));
+    }
+
     /// <summary>A live worker of another host on the job (its heartbeat fresh), whose items only the test moves.</summary>
     private static WorkerRecord RegisterWorkerOfHost(IJobStore store, long jobId, string host)
     {
@@ -182,6 +211,9 @@ public sealed class JobRunnerLeaseTests : IDisposable
         store.RegisterWorker(jobId, worker);
         return worker;
     }
+
+    /// <summary>A device that takes 200 ms an image: a run of a few dozen lasts seconds.</summary>
+    private static ScriptedRunner SlowDevice() => new(NearestX2, "cpu", latency: TimeSpan.FromMilliseconds(200));
 
     private static DateTimeOffset OneLease => DateTimeOffset.UtcNow + JobRunner.DefaultLeaseDuration;
 
