@@ -73,8 +73,12 @@ public interface IJobStore : IDisposable
     /// <summary>How many items workers other than this one hold, begun or queued.</summary>
     int ItemsHeldByOthers(long jobId, string workerId);
 
-    /// <summary>Commits outcomes; returns how many were still leased by this worker (the others were taken over).</summary>
-    int Complete(string workerId, IReadOnlyList<ItemOutcome> outcomes);
+    /// <summary>
+    /// Commits outcomes; returns the ids of the items that were still leased by this worker, whose outcomes the job
+    /// now has. The others were taken over by another worker (this one went a lease without renewing it: paused,
+    /// suspended, cut off from the store), and their outcomes here are dropped.
+    /// </summary>
+    IReadOnlySet<long> Complete(string workerId, IReadOnlyList<ItemOutcome> outcomes);
 
     void RequestStop(long jobId);
 

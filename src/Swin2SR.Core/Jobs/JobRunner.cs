@@ -383,15 +383,26 @@ public sealed class JobRunner
     {
         if (batch.Count == 0)
             return;
-        _store.Complete(_worker.Id, batch.Select(ToOutcome).ToList());
+        var kept = _store.Complete(_worker.Id, batch.Select(ToOutcome).ToList());
         lock (_begun)
             _begun.ExceptWith(batch.Select(r => r.Item.Id));
         Interlocked.Add(ref _uncommitted, -batch.Count);
         leases.Release(batch.Count);
-        foreach (var result in batch)
+        foreach (var result in batch.Where(r => kept.Contains(r.Item.Id)))
             _results.Writer.TryWrite(result);
+        if (batch.Where(r => !kept.Contains(r.Item.Id)).Select(r => r.Item.InputPath).ToList() is { Count: > 0 } takenOver)
+            _notes.Enqueue(TakenOverNote(takenOver));
         batch.Clear();
     }
+
+    /// <summary>
+    /// Another worker took these items over when this one's leases lapsed; the job keeps that worker's outcome, so
+    /// this one's (often an OutputCollision, the other having written the output first) would only mislead.
+    /// </summary>
+    private string TakenOverNote(List<string> inputs) =>
+        $"{inputs.Count} {(inputs.Count == 1 ? "image was" : "images were")} taken over by another worker while this one went more than its "
+        + $"{_leaseDuration.TotalSeconds:0} s lease without renewing it (the process was paused or suspended, or could not reach the job store), "
+        + $"so the job has that worker's outcome and this one's is left out: '{inputs[0]}'{(inputs.Count > 1 ? $" and {inputs.Count - 1} more" : "")}.";
 
     private static ItemOutcome ToOutcome(UpscaleResult r) => new(
         r.Item.Id,

@@ -203,6 +203,42 @@ public sealed class JobRunnerLeaseTests : IDisposable
         Assert.Empty(store.Workers(job.Id));
     }
 
+    [Fact]
+    public async Task A_worker_whose_lease_lapsed_leaves_out_the_outcomes_of_images_another_worker_took_over()
+    {
+        var inputs = Inputs(12);
+        using var store = new PostgresJobStore(_connectionString);
+        var (job, _, _) = JobPlanner.AddInputs(store, "paused", Options, inputs);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        var runner = JobRunner.Start(store, job, [SlowDevice()], [], stop.Token);
+        var reading = ReadAll(runner);
+        // The runner's leases lapse while it works (as while its process was stopped), and another worker takes over
+        // an image it has begun and commits it first.
+        var rescuer = RegisterWorkerOfHost(store, job.Id, "rescuer");
+        ClaimedItem? taken = null;
+        while (taken is null && !stop.IsCancellationRequested)
+        {
+            if (store.Items(job.Id, [ItemStatus.Running]).Count > 0)
+            {
+                store.ExpireWorkers(job.Id, [runner.WorkerId]);
+                taken = store.ClaimSuspect(job.Id, rescuer.Id, OneLease);
+            }
+            await Task.Delay(10);
+        }
+        Assert.NotNull(taken);
+        Assert.True(store.TryBegin(rescuer.Id, taken.Id));
+        Assert.Equal([taken.Id], store.Complete(rescuer.Id, [new ItemOutcome(taken.Id, ItemStatus.Succeeded, null, null, 1, 16, 16, 32, 32)]));
+        var results = await reading;
+        await runner.Completion;
+
+        Assert.Equal(inputs.Where(i => i != taken.InputPath).Order(), results.Select(r => r.Item.InputPath).Order());
+        Assert.True(runner.TryTakeNote(out var note));
+        Assert.StartsWith("1 image was taken over by another worker", note);
+        Assert.Contains(taken.InputPath, note);
+        Assert.All(store.Items(job.Id, null), i => Assert.Equal(ItemStatus.Succeeded, i.Status));
+    }
+
     /// <summary>A live worker of another host on the job (its heartbeat fresh), whose items only the test moves.</summary>
     private static WorkerRecord RegisterWorkerOfHost(IJobStore store, long jobId, string host)
     {

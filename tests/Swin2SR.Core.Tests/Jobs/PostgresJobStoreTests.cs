@@ -296,7 +296,7 @@ public sealed class PostgresJobStoreTests : JobStoreContractTests, IDisposable
                     foreach (var c in Begin(store, worker, claimed))
                         claims.Add(c.Id);
                     Thread.Sleep(10); // the images' work: the run lasts long enough for a restart in the middle
-                    Interlocked.Add(ref completed, store.Complete(worker, claimed.Select(c => Succeeded(c.Id)).ToList()));
+                    Interlocked.Add(ref completed, store.Complete(worker, claimed.Select(c => Succeeded(c.Id)).ToList()).Count);
                 }
                 Interlocked.Add(ref retries, store.Retries);
             }

@@ -250,24 +250,38 @@ public sealed class PostgresJobStore : IJobStore
 
     /// <summary>
     /// One statement for the whole batch. Only items still leased by this worker change, so a retry after a commit
-    /// whose answer was lost changes nothing (and counts nothing) the second time.
+    /// whose answer was lost changes nothing (and counts nothing) the second time; the items it did commit then are
+    /// found by the token it left on them (a claim token means nothing once an item is no longer Running).
     /// </summary>
-    public int Complete(string workerId, IReadOnlyList<ItemOutcome> outcomes) => Run((c, _) => Query(c, null, """
+    public IReadOnlySet<long> Complete(string workerId, IReadOnlyList<ItemOutcome> outcomes)
+    {
+        var ids = outcomes.Select(o => o.ItemId).ToArray();
+        var token = Guid.NewGuid();
+        return Run((c, retry) =>
+        {
+            var kept = CompleteLeased(c, workerId, outcomes, token).ToHashSet();
+            if (retry)
+                kept.UnionWith(Query(c, null, "SELECT id FROM swin2sr.items WHERE id = ANY($1) AND claim_token = $2 AND status <> 1", r => r.GetInt64(0), ids, token));
+            return (IReadOnlySet<long>)kept;
+        });
+    }
+
+    private static List<long> CompleteLeased(NpgsqlConnection c, string workerId, IReadOnlyList<ItemOutcome> outcomes, Guid token) => Query(c, null, """
         WITH done AS (
-            UPDATE swin2sr.items i SET status = o.status, lease_owner = NULL, lease_expires_ms = NULL, claim_token = NULL, open_claims = 0,
+            UPDATE swin2sr.items i SET status = o.status, lease_owner = NULL, lease_expires_ms = NULL, claim_token = $12, open_claims = 0,
                 error_id = o.error_id, error_message = o.error_message, finished_ms = swin2sr.now_ms(), duration_ms = o.duration_ms,
                 input_width = o.iw, input_height = o.ih, output_width = o.ow, output_height = o.oh, metrics = o.metrics,
                 ever_written = i.ever_written OR o.status = 2
             FROM unnest($2::bigint[], $3::smallint[], $4::text[], $5::text[], $6::bigint[], $7::integer[], $8::integer[], $9::integer[], $10::integer[], $11::text[])
                 AS o(id, status, error_id, error_message, duration_ms, iw, ih, ow, oh, metrics)
             WHERE i.id = o.id AND i.lease_owner = $1 AND i.status = 1
-            RETURNING i.status),
+            RETURNING i.id, i.status),
         -- A worker's count and rate are of images it worked on: an output that existed already cost it nothing.
-        counted AS (SELECT count(*) AS n, count(*) FILTER (WHERE status <> 4) AS worked FROM done),
+        counted AS (SELECT count(*) FILTER (WHERE status <> 4) AS worked FROM done),
         credited AS (
             UPDATE swin2sr.workers w SET processed = w.processed + counted.worked, heartbeat_ms = swin2sr.now_ms() FROM counted WHERE w.id = $1)
-        SELECT n FROM counted
-        """, r => (int)r.GetInt64(0),
+        SELECT id FROM done
+        """, r => r.GetInt64(0),
         workerId,
         outcomes.Select(o => o.ItemId).ToArray(),
         outcomes.Select(o => (short)o.Status).ToArray(),
@@ -278,7 +292,8 @@ public sealed class PostgresJobStore : IJobStore
         outcomes.Select(o => o.InputHeight).ToArray(),
         outcomes.Select(o => o.OutputWidth).ToArray(),
         outcomes.Select(o => o.OutputHeight).ToArray(),
-        outcomes.Select(o => o.Metrics).ToArray()).Single());
+        outcomes.Select(o => o.Metrics).ToArray(),
+        token);
 
     public void RequestStop(long jobId) => Run((c, _) => Execute(c, null, "UPDATE swin2sr.jobs SET stop_requested = true WHERE id = $1", jobId));
 

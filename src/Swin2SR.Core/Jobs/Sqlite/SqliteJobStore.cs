@@ -286,7 +286,7 @@ public sealed class SqliteJobStore : IJobStore
     public int ItemsHeldByOthers(long jobId, string workerId) => Locked(() => (int)(Scalar<long?>(
         "SELECT COUNT(*) FROM items WHERE job_id = $job AND status = 1 AND lease_owner <> $worker", null, ("$job", jobId), ("$worker", workerId)) ?? 0));
 
-    public int Complete(string workerId, IReadOnlyList<ItemOutcome> outcomes) => Locked(() =>
+    public IReadOnlySet<long> Complete(string workerId, IReadOnlyList<ItemOutcome> outcomes) => Locked(() =>
     {
         long now = Now();
         using var tx = _connection.BeginTransaction();
@@ -296,7 +296,8 @@ public sealed class SqliteJobStore : IJobStore
                 metrics = $metrics, ever_written = ever_written OR $written
             WHERE id = $id AND lease_owner = $worker AND status = 1
             """, tx);
-        int kept = 0, worked = 0;
+        var kept = new HashSet<long>();
+        int worked = 0;
         foreach (var o in outcomes)
         {
             update.Parameters.Clear();
@@ -314,14 +315,15 @@ public sealed class SqliteJobStore : IJobStore
             update.Parameters.AddWithValue("$id", o.ItemId);
             update.Parameters.AddWithValue("$worker", workerId);
             int changed = update.ExecuteNonQuery();
-            kept += changed;
+            if (changed > 0)
+                kept.Add(o.ItemId);
             if (o.Status != ItemStatus.Skipped)
                 worked += changed;
         }
         // A worker's count and rate are of images it worked on: an output that existed already cost it nothing.
         Execute("UPDATE workers SET processed = processed + $n, heartbeat_ms = $now WHERE id = $worker", tx, ("$n", worked), ("$now", now), ("$worker", workerId));
         tx.Commit();
-        return kept;
+        return (IReadOnlySet<long>)kept;
     });
 
     public void RequestStop(long jobId) => Locked(() => Execute("UPDATE jobs SET stop_requested = 1 WHERE id = $job", null, ("$job", jobId)));
