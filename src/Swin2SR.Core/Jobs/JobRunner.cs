@@ -45,6 +45,7 @@ public sealed class JobRunner
     // Items this worker has begun and not committed (see Begin); also the lock that makes each begin one step.
     private readonly HashSet<long> _begun = [];
     private bool _warnedOfSuspects;
+    private bool _warnedOfTakeOver;
     // Why the watcher gave up (the store failed past its retries): the run ends with it rather than as if done.
     private Exception? _watchFailure;
     private readonly OutputDiskBreaker _outputDisk = new();
@@ -388,21 +389,36 @@ public sealed class JobRunner
             _begun.ExceptWith(batch.Select(r => r.Item.Id));
         Interlocked.Add(ref _uncommitted, -batch.Count);
         leases.Release(batch.Count);
-        foreach (var result in batch.Where(r => kept.Contains(r.Item.Id)))
+        var takenOver = batch.Where(r => !kept.Contains(r.Item.Id)).Select(r => r.Item.InputPath).ToList();
+        // Items of a job removed meanwhile (Remove-Swin2SRJob -Force) are not another worker's: their outcomes are
+        // still reported, and the command says the job is gone.
+        if (takenOver.Count > 0 && _store.FindJob(_job.Name)?.Id != _job.Id)
+            takenOver.Clear();
+        foreach (var result in batch.Where(r => takenOver.Count == 0 || kept.Contains(r.Item.Id)))
             _results.Writer.TryWrite(result);
-        if (batch.Where(r => !kept.Contains(r.Item.Id)).Select(r => r.Item.InputPath).ToList() is { Count: > 0 } takenOver)
-            _notes.Enqueue(TakenOverNote(takenOver));
+        if (takenOver.Count > 0)
+            NoteTakenOver(takenOver);
         batch.Clear();
     }
 
     /// <summary>
     /// Another worker took these items over when this one's leases lapsed; the job keeps that worker's outcome, so
-    /// this one's (often an OutputCollision, the other having written the output first) would only mislead.
+    /// this one's (often an OutputCollision, the other having written the output first) would only mislead. Said
+    /// once as a warning, then as details: the images of one pause come back a journal batch at a time.
     /// </summary>
-    private string TakenOverNote(List<string> inputs) =>
-        $"{inputs.Count} {(inputs.Count == 1 ? "image was" : "images were")} taken over by another worker while this one went more than its "
-        + $"{_leaseDuration.TotalSeconds:0} s lease without renewing it (the process was paused or suspended, or could not reach the job store), "
-        + $"so the job has that worker's outcome and this one's is left out: '{inputs[0]}'{(inputs.Count > 1 ? $" and {inputs.Count - 1} more" : "")}.";
+    private void NoteTakenOver(List<string> inputs)
+    {
+        string count = $"{inputs.Count} {(inputs.Count == 1 ? "image was" : "images were")} taken over by another worker";
+        string which = $"'{inputs[0]}'{(inputs.Count > 1 ? $" and {inputs.Count - 1} more" : "")}";
+        if (_warnedOfTakeOver)
+        {
+            _details.Enqueue($"{count} as well; the job has that worker's outcome, and this one's is left out: {which}.");
+            return;
+        }
+        _warnedOfTakeOver = true;
+        _notes.Enqueue($"{count} while this one went more than its {_leaseDuration.TotalSeconds:0} s lease without renewing it (the process was "
+            + $"paused or suspended, or could not reach the job store), so the job has that worker's outcome and this one's is left out: {which}.");
+    }
 
     private static ItemOutcome ToOutcome(UpscaleResult r) => new(
         r.Item.Id,

@@ -239,6 +239,28 @@ public sealed class JobRunnerLeaseTests : IDisposable
         Assert.All(store.Items(job.Id, null), i => Assert.Equal(ItemStatus.Succeeded, i.Status));
     }
 
+    [Fact]
+    public async Task A_worker_whose_job_is_removed_under_it_reports_what_it_finished_and_blames_no_other_worker()
+    {
+        var inputs = Inputs(40);
+        using var store = new PostgresJobStore(_connectionString);
+        var (job, _, _) = JobPlanner.AddInputs(store, "removed", Options, inputs);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        var runner = JobRunner.Start(store, job, [SlowDevice()], [], stop.Token);
+        var reading = ReadAll(runner);
+        await Until(() => store.Items(job.Id, [ItemStatus.Succeeded]).Count > 0);
+        store.RemoveJob(job.Id);
+        var results = await reading;
+        await runner.Completion;
+
+        // The images begun before the removal are still written and reported, the others dropped (the cmdlet says the
+        // job is gone).
+        Assert.InRange(results.Count, 2, inputs.Count - 1);
+        Assert.All(results, r => Assert.Equal(UpscaleStatus.Succeeded, r.Status));
+        Assert.False(runner.TryTakeNote(out var note), $"no image was said to be another worker's: {note}");
+    }
+
     /// <summary>A live worker of another host on the job (its heartbeat fresh), whose items only the test moves.</summary>
     private static WorkerRecord RegisterWorkerOfHost(IJobStore store, long jobId, string host)
     {
