@@ -324,6 +324,7 @@ internal sealed class UpscaleRun : IDisposable
             "JobStoreFull" => (ErrorCategory.WriteError, "Free some space on the disk of the store; then Resume-Swin2SRJob continues the job (the images whose outcome could not be journaled are done again)."),
             "JobStoreTooNew" => (ErrorCategory.ResourceUnavailable, "Update the module: a newer version wrote this store."),
             "JobStoreUnavailable" => (ErrorCategory.ResourceUnavailable, "Check that the server runs and can be reached from here (docs/several-machines.md)."),
+            "JobStoreTooManyConnections" => (ErrorCategory.ResourceUnavailable, "Raise max_connections in the server's postgresql.conf (about 8 a worker process), or run fewer workers (docs/several-machines.md)."),
             _ => (ErrorCategory.ResourceUnavailable, "The message says what the store answered; $Error[0].Exception.InnerException has the details."),
         };
         return ErrorRecords.WithAction(e, e.ErrorId, category, location, action);

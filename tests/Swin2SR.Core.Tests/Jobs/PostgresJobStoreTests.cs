@@ -242,6 +242,19 @@ public sealed class PostgresJobStoreTests : JobStoreContractTests, IDisposable
     }
 
     [Fact]
+    public void A_server_with_no_connection_to_spare_is_told_apart_from_one_that_is_down()
+    {
+        // A role's connection limit is refused with the same error (53300) as a server at max_connections.
+        string role = "full" + Guid.NewGuid().ToString("N")[..8];
+        Execute($"CREATE ROLE {role} LOGIN CONNECTION LIMIT 0");
+        var error = Assert.Throws<JobStoreException>(() => new PostgresJobStore($"Host=127.0.0.1;Port={_server.Port};Database={Database};Username={role}",
+            access: JobStoreAccess.Run() with { RetryBudget = TimeSpan.FromSeconds(2) }));
+        Assert.Equal(PostgresJobStore.TooManyConnectionsErrorId, error.ErrorId);
+        Assert.Contains("no connection to spare", error.Message);
+        Assert.Contains("max_connections", error.Message);
+    }
+
+    [Fact]
     public void A_status_query_gives_up_on_a_server_that_is_down_within_seconds_not_a_minute()
     {
         var error = Assert.Throws<JobStoreException>(() => new PostgresJobStore($"Host=127.0.0.1;Port={ClosedPort()};Username=postgres", access: JobStoreAccess.Query));

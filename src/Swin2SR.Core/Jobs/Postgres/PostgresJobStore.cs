@@ -22,6 +22,9 @@ public sealed class PostgresJobStore : IJobStore
 
     private const long RateWindowMs = 60_000;
 
+    /// <summary>The server refused a connection because it has max_connections already.</summary>
+    public const string TooManyConnectionsErrorId = "JobStoreTooManyConnections";
+
     private readonly NpgsqlDataSource _dataSource;
     private readonly TransientRetry _retry;
     private readonly TimeSpan _retryBudget;
@@ -382,6 +385,10 @@ public sealed class PostgresJobStore : IJobStore
     {
         _ when TransientRetry.IsUnknownHost(e) => new JobStoreException(
             $"The job store '{Location}' cannot be reached: its host name does not resolve ({e.InnerException!.Message}). Check the host of the connection string.", e),
+        // Retried like a restart (connections free up as workers end), but the remedy is the server's setting, not its uptime.
+        PostgresException { SqlState: "53300" } p => new JobStoreException(
+            $"The job store '{Location}' had no connection to spare: tried for {tried.TotalSeconds:0.0} s, of up to {_retryBudget.TotalSeconds:0} s ({p.MessageText}). "
+            + "Each worker process uses a few connections: raise the server's max_connections (or the role's CONNECTION LIMIT), or run fewer workers.", e, TooManyConnectionsErrorId),
         _ when TransientRetry.IsTransient(e) => new JobStoreException(
             $"The job store '{Location}' could not be reached: tried for {tried.TotalSeconds:0.0} s, of up to {_retryBudget.TotalSeconds:0} s (the server is down, restarting or unreachable): {e.Message}", e),
         PostgresException { SqlState: var state } p when state.StartsWith("28", StringComparison.Ordinal) => new JobStoreException(
