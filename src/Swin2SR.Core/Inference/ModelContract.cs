@@ -28,14 +28,18 @@ public sealed record ModelContract(string InputName, string OutputName, int Scal
         int? fixedSize = FixedSpatialSize(input.Dimensions, modelPath);
         int? fixedBatch = input.Dimensions[0] > 0 ? input.Dimensions[0] : null;
         int? stated = ScaleFrom(metadata);
-        var contract = new ModelContract(inputName, outputName, 0, window, fixedSize, fixedBatch);
-        int scale = ScaleFromShapes(input.Dimensions, output.Dimensions) ?? ProbeScale(session, contract, modelPath);
-        // A stated scale that the graph does not keep would fail every image with ONNX Runtime's shape message; it is
-        // refused here, once, with the two numbers.
-        if (stated is int claimed && claimed != scale)
-            throw Invalid(modelPath, $"its metadata states scale {claimed}, but it upscales x{scale}; correct or remove its 'scale' metadata entry");
-        return contract with { Scale = scale };
+        int? shaped = ScaleFromShapes(input.Dimensions, output.Dimensions);
+        if (stated is int claimed && shaped is int actual && claimed != actual)
+            throw ScaleMismatch(modelPath, claimed, actual);
+        // A stated scale is not checked by a run here: the first shape a session runs is the only one ONNX Runtime
+        // plans memory for, and it must be a tile's. A wrong one shows at the first tile (TileModel.Run).
+        var contract = new ModelContract(inputName, outputName, stated ?? shaped ?? 0, window, fixedSize, fixedBatch);
+        return contract.Scale == 0 ? contract with { Scale = ProbeScale(session, contract, modelPath) } : contract;
     }
+
+    /// <summary>A model whose "scale" metadata entry says otherwise than what its graph computes.</summary>
+    internal static ModelLoadException ScaleMismatch(string modelPath, int stated, int actual, Exception? inner = null) =>
+        new(modelPath, $"not a usable super-resolution model: its metadata states scale {stated}, but it upscales x{actual}; correct or remove its 'scale' metadata entry", inner);
 
     /// <summary>The scale a model's metadata states (key "scale"), if it states a usable one.</summary>
     internal static int? ScaleFrom(IReadOnlyDictionary<string, string> metadata) => ReadPositiveInt(metadata, "scale");
@@ -55,10 +59,7 @@ public sealed record ModelContract(string InputName, string OutputName, int Scal
     private static int? ReadPositiveInt(IReadOnlyDictionary<string, string> metadata, string key) =>
         metadata.TryGetValue(key, out var text) && int.TryParse(text, out int value) && value > 0 ? value : null;
 
-    /// <summary>
-    /// Runs one window-sized black tile and divides the output size by the input size: milliseconds on the CPU, and
-    /// on a GPU one small shape to tune besides the tiles'.
-    /// </summary>
+    /// <summary>Runs one window-sized black tile and divides the output size by the input size.</summary>
     private static int ProbeScale(InferenceSession session, ModelContract contract, string modelPath)
     {
         int size = contract.FixedSize ?? contract.Window;

@@ -205,10 +205,32 @@ public sealed class TileModel : ITileRunner
         {
             throw new DeviceOutOfMemoryException(Device, batch, tile, e);
         }
+        catch (OnnxRuntimeException e) when (ComputedScale(session, inputValue, tile) is int actual && actual != Scale)
+        {
+            throw ModelContract.ScaleMismatch(Path, Scale, actual, e);
+        }
         finally
         {
             if (HugePages)
                 HugePageAllocator.RunEnded();
+        }
+    }
+
+    /// <summary>
+    /// The scale a failed run's input comes out at when ONNX Runtime sizes the output itself; null when it fails that
+    /// way too. Only after a failure: a model whose stated scale is wrong fails every run into outputs of that scale.
+    /// </summary>
+    private int? ComputedScale(InferenceSession session, OrtValue input, int tile)
+    {
+        try
+        {
+            using var results = session.Run(_runOptions, _inputNames, [input], _outputNames);
+            var shape = results[0].GetTensorTypeAndShape().Shape;
+            return shape.Length == 4 && shape[2] % tile == 0 ? (int)(shape[2] / tile) : null;
+        }
+        catch (OnnxRuntimeException)
+        {
+            return null;
         }
     }
 

@@ -87,7 +87,8 @@ internal sealed class DeviceWorker
             {
                 RunBatch(batch, cancellation);
             }
-            catch (Exception e) when (e is not (OperationCanceledException or DeviceFailedException) && !cancellation.IsCancellationRequested)
+            // A model that cannot work (its stated scale is wrong) fails the run: every device would fail the same way.
+            catch (Exception e) when (e is not (OperationCanceledException or DeviceFailedException or ModelLoadException) && !cancellation.IsCancellationRequested)
             {
                 throw new DeviceFailedException(_runner.Device, [.. batch, .. _stash.Values.SelectMany(q => q)], e);
             }

@@ -280,8 +280,7 @@ internal sealed class UpscaleRun : IDisposable
         }
         catch (ModelLoadException e)
         {
-            throw new SetupFailedException(ErrorRecords.WithAction(e, "ModelLoadFailed", ErrorCategory.InvalidData, modelPath,
-                "Give a whole ONNX export of a Swin2SR-style model: input [batch, 3, height, width], output [batch, 3, scale*height, scale*width]."));
+            throw ModelLoadFailed(e, modelPath);
         }
         catch (DeviceUnavailableException e)
         {
@@ -292,6 +291,11 @@ internal sealed class UpscaleRun : IDisposable
 
     /// <summary>For a run that records jobs: a store that does not exist is created.</summary>
     internal static IJobStore OpenStore(JobStoreTarget target, JobStoreAccess access) => Guard(target, () => target.Open(access));
+
+    /// <summary>The model cannot work: as it loads, or at its first tile (a wrong "scale" in its metadata).</summary>
+    private static SetupFailedException ModelLoadFailed(ModelLoadException e, string modelPath) =>
+        new(ErrorRecords.WithAction(e, "ModelLoadFailed", ErrorCategory.InvalidData, modelPath,
+            "Give a whole ONNX export of a Swin2SR-style model: input [batch, 3, height, width], output [batch, 3, scale*height, scale*width]."));
 
     /// <summary>For a command that needs jobs: no store is created; null when the default store does not exist yet.</summary>
     internal static IJobStore? OpenExistingStore(JobStoreTarget target, JobStoreAccess access) => Guard(target, () => target.OpenExisting(access));
@@ -361,7 +365,12 @@ internal sealed class UpscaleRun : IDisposable
             // handing its leases back, which against a store that is down takes the store's whole retry budget.
             if (_runner.Results.Completion.Exception?.GetBaseException() is { } failure && !_cancellation.IsCancellationRequested)
             {
-                throw failure is JobStoreException s ? StoreFailure(s, StoreLocation) : failure;
+                throw failure switch
+                {
+                    JobStoreException s => StoreFailure(s, StoreLocation),
+                    ModelLoadException m => ModelLoadFailed(m, m.ModelPath),
+                    _ => failure,
+                };
             }
             return true;
         }
