@@ -472,7 +472,8 @@ Describe 'Invoke-Swin2SRUpscale' {
                 ($ps.Invoke()).Status | ForEach-Object ToString | Sort-Object | Should -Be @('Failed', 'Skipped', 'Succeeded')
                 $records = @($ps.Streams.Progress | Where-Object RecordType -ne 'Completed')
                 $records[-1].StatusDescription | Should -Match '^3 of 3 done \(1 skipped, 1 failed\), [0-9.]+ images/s$'
-                $records[0].StatusDescription | Should -Match '^0 of 3 done, ' -Because 'no skip or failure is named before there is one'
+                # The empty file may fail before the first record, so no record is assumed to come before any outcome.
+                @($records.StatusDescription -match '\b0 (skipped|failed)') | Should -BeNullOrEmpty -Because 'no skip or failure is named before there is one'
                 # PowerShell's one-line (Minimal) view is at most 120 columns and cuts the activity at half of them;
                 # with a generated job name, the model and the counts used to be cut off.
                 $records[-1].Activity | Should -Match "^Swin2SR job 'upscale-\d{8}-\d{6}-[0-9a-f]{4}'$"
