@@ -320,14 +320,14 @@ internal sealed class UpscaleRun : IDisposable
     {
         var (category, action) = e.ErrorId switch
         {
-            "JobStoreReadOnly" or "JobStoreAccessDenied" => (ErrorCategory.PermissionDenied, "Check the permissions of the store (for a file, of its folder too), or give -JobStore another one."),
+            "JobStoreReadOnly" or "JobStoreAccessDenied" => (ErrorCategory.PermissionDenied, "Check the permissions of the store (for a file, of its folder too; for PostgreSQL, the user name, its password and the server's pg_hba.conf), or give -JobStore another one."),
             "JobStoreNotFound" => (ErrorCategory.ObjectNotFound, "Check the path; Invoke-Swin2SRUpscale creates a store on its first run."),
             "JobStoreInvalid" or "CredentialNotApplicable" => (ErrorCategory.InvalidArgument, "Give -JobStore a file path or a PostgreSQL connection string (Host=...;Database=...;Username=...)."),
             "JobStoreCorrupt" => (ErrorCategory.ResourceUnavailable, "Move the file away (a new store starts empty) or restore it from a backup."),
             "JobStoreLocked" => (ErrorCategory.ResourceUnavailable, "Another process holds the store: try again, or give this run a -JobStore of its own."),
             "JobStoreFull" => (ErrorCategory.WriteError, "Free some space on the disk of the store; then Resume-Swin2SRJob continues the job (the images whose outcome could not be journaled are done again)."),
             "JobStoreTooNew" => (ErrorCategory.ResourceUnavailable, "Update the module: a newer version wrote this store."),
-            "JobStoreUnavailable" => (ErrorCategory.ResourceUnavailable, "Check that the server runs and can be reached from here (docs/several-machines.md)."),
+            "JobStoreUnavailable" => (ErrorCategory.ResourceUnavailable, "Check that the server runs and can be reached from here, and that the database and the SSL settings of the connection string are the server's (docs/several-machines.md)."),
             "JobStoreTooManyConnections" => (ErrorCategory.ResourceUnavailable, "Raise max_connections in the server's postgresql.conf (about 8 a worker process), or run fewer workers (docs/several-machines.md)."),
             _ => (ErrorCategory.ResourceUnavailable, "The message says what the store answered; $Error[0].Exception.InnerException has the details."),
         };
