@@ -17,6 +17,11 @@ internal sealed class TerminationSignals : IDisposable
     private static readonly TimeSpan s_shutdownWait = TimeSpan.FromSeconds(10);
 
     private readonly List<PosixSignalRegistration> _registrations = [];
+    // Set once a signal's handler has stopped the run and said so. The stopped run returns to the command on the main
+    // thread, which would otherwise end the process normally (exit 0) before the handler returns and the runtime ends
+    // it as the signal asks: Dispose waits for this.
+    private readonly ManualResetEventSlim _handled = new(false);
+    private volatile bool _signalled;
 
     private TerminationSignals(Action<string> stop)
     {
@@ -24,7 +29,18 @@ internal sealed class TerminationSignals : IDisposable
         {
             try
             {
-                _registrations.Add(PosixSignalRegistration.Create(signal, context => stop(Name(context.Signal))));
+                _registrations.Add(PosixSignalRegistration.Create(signal, context =>
+                {
+                    _signalled = true;
+                    try
+                    {
+                        stop(Name(context.Signal));
+                    }
+                    finally
+                    {
+                        _handled.Set();
+                    }
+                }));
             }
             catch (PlatformNotSupportedException)
             {
@@ -59,7 +75,10 @@ internal sealed class TerminationSignals : IDisposable
 
     public void Dispose()
     {
+        if (_signalled)
+            _handled.Wait(s_shutdownWait + TimeSpan.FromSeconds(5));
         foreach (var registration in _registrations)
             registration.Dispose();
+        // _handled stays undisposed: a signal that came as the registrations went may still set it.
     }
 }
