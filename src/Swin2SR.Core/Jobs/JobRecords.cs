@@ -16,7 +16,15 @@ public sealed record NewItem(string InputPath, string OutputPath, string OutputF
 /// Above zero the item is a suspect (<see cref="IJobStore.ClaimSuspect"/>).
 /// </param>
 /// <param name="Interrupted">An earlier attempt began this item and ended without an outcome, or a worker was lost on it: it may have left a temp file.</param>
-public sealed record ClaimedItem(long Id, string InputPath, string OutputPath, string OutputFormat, bool MayOverwrite, int LostLeases, bool Interrupted = false);
+public sealed record ClaimedItem(long Id, string InputPath, string OutputPath, string OutputFormat, bool MayOverwrite, int LostLeases, bool Interrupted = false)
+{
+    /// <summary>
+    /// An item as both stores keep it: whether the job wrote its output (<paramref name="everWritten"/>), how many
+    /// attempts began it without an outcome (<paramref name="openClaims"/>) and how many workers were lost on it.
+    /// </summary>
+    public static ClaimedItem FromStored(long id, string inputPath, string outputPath, string outputFormat, bool everWritten, int openClaims, int lostLeases) =>
+        new(id, inputPath, outputPath, outputFormat, everWritten || openClaims > 0, lostLeases, Interrupted: openClaims > 0 || lostLeases > 0);
+}
 
 /// <summary>The outcome of one claimed item, committed in batches.</summary>
 /// <param name="Metrics">The quality gate's measurements as JSON (<see cref="global::Swin2SR.Core.Quality.QualityMetrics"/>), when the image reached it.</param>

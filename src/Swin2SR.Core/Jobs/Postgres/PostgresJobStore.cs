@@ -249,7 +249,7 @@ public sealed class PostgresJobStore : IJobStore
     }
 
     private static ClaimedItem ReadClaimed(NpgsqlDataReader r) =>
-        new(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetBoolean(4) || r.GetInt32(5) > 0, r.GetInt32(6), r.GetInt32(5) > 0 || r.GetInt32(6) > 0);
+        ClaimedItem.FromStored(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetBoolean(4), r.GetInt32(5), r.GetInt32(6));
 
     /// <summary>
     /// One statement for the whole batch. Only items still leased by this worker change, so a retry after a commit

@@ -276,8 +276,7 @@ public sealed class SqliteJobStore : IJobStore
             WHERE {which}
             RETURNING id, input_path, output_path, output_format, ever_written, open_claims, lost_leases
             """,
-            r => new ClaimedItem(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4) != 0 || r.GetInt32(5) > 0, r.GetInt32(6),
-                r.GetInt32(5) > 0 || r.GetInt32(6) > 0),
+            r => ClaimedItem.FromStored(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4) != 0, r.GetInt32(5), r.GetInt32(6)),
             tx, [("$worker", workerId), ("$until", leaseUntil.ToUnixTimeMilliseconds()), ("$now", Now()), ("$job", jobId), .. parameters]);
         tx.Commit();
         return claimed.OrderBy(c => c.Id).ToList();
