@@ -389,15 +389,16 @@ public sealed class JobRunner
             _begun.ExceptWith(batch.Select(r => r.Item.Id));
         Interlocked.Add(ref _uncommitted, -batch.Count);
         leases.Release(batch.Count);
-        var takenOver = batch.Where(r => !kept.Contains(r.Item.Id)).Select(r => r.Item.InputPath).ToList();
+        var takenOver = batch.Where(r => !kept.Contains(r.Item.Id)).ToList();
         // Items of a job removed meanwhile (Remove-Swin2SRJob -Force) are not another worker's: their outcomes are
         // still reported, and the command says the job is gone.
-        if (takenOver.Count > 0 && _store.FindJob(_job.Name)?.Id != _job.Id)
-            takenOver.Clear();
-        foreach (var result in batch.Where(r => takenOver.Count == 0 || kept.Contains(r.Item.Id)))
+        if (takenOver.Count > 0 && _store.FindJob(_job.Name)?.Id == _job.Id)
+        {
+            NoteTakenOver(takenOver.ConvertAll(r => r.Item.InputPath));
+            batch.RemoveAll(takenOver.Contains);
+        }
+        foreach (var result in batch)
             _results.Writer.TryWrite(result);
-        if (takenOver.Count > 0)
-            NoteTakenOver(takenOver);
         batch.Clear();
     }
 
