@@ -64,7 +64,7 @@ internal static class OutputEncoding
         if (MismatchedIccColourSpace(source, formatName) is not null)
             image.Metadata.IccProfile = null;
         if (formatName == "TIFF")
-            TiffPageMetadata.Place(image.Metadata, image);
+            TiffPageMetadata.Place(image);
         IImageEncoder encoder = formatName switch
         {
             "JPEG" => new JpegEncoder { Quality = quality, ColorType = gray ? JpegColorType.Luminance : JpegColorType.YCbCrRatio444 },

@@ -1,5 +1,4 @@
 using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.Metadata;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 
 namespace Swin2SR.Core.Imaging;
@@ -54,14 +53,15 @@ internal static class TiffPageMetadata
     }
 
     /// <summary>
-    /// The XMP and tags a TIFF output is given in its first frame, where its encoder reads them: the descriptive tags
+    /// Gives a TIFF output's first frame its XMP and tags, where its encoder reads them: the descriptive tags
     /// only, since it writes every tag into the page's own directory (EXIF and GPS tags there would misplace them).
     /// </summary>
-    public static void Place(ImageMetadata from, Image to)
+    public static void Place(Image image)
     {
-        to.Frames.RootFrame.Metadata.XmpProfile = from.XmpProfile;
-        if (from.ExifProfile is { } source)
-            to.Frames.RootFrame.Metadata.ExifProfile = Keeping(source, s_descriptive.Contains);
+        var page = image.Frames.RootFrame.Metadata;
+        page.XmpProfile = image.Metadata.XmpProfile;
+        if (image.Metadata.ExifProfile is { } source)
+            page.ExifProfile = Keeping(source, s_descriptive.Contains);
     }
 
     /// <summary>A copy of <paramref name="source"/> with only the tags <paramref name="keep"/> accepts.</summary>

@@ -12,10 +12,12 @@ internal sealed class ValidateJobNameAttribute : ValidateArgumentsAttribute
 {
     protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
     {
-        if (arguments is string name && WildcardPattern.ContainsWildcardCharacters(name))
+        if (arguments is not string name)
+            return;
+        if (WildcardPattern.ContainsWildcardCharacters(name))
             throw new ValidationMetadataException(
                 $"The job name '{name}' holds a wildcard character (* ? [ ]), which the job cmdlets would take as a pattern matching other jobs too. Choose a name without them.");
-        if (arguments is string named && named.Any(char.IsControl))
+        if (name.Any(char.IsControl))
             throw new ValidationMetadataException(
                 "The job name holds a control character (a tab or a line break, say), which would split the lines of logs and messages that show it. Choose a name without them.");
     }
