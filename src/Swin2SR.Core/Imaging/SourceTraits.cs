@@ -15,7 +15,8 @@ internal static class SourceTraits
     public static int BitDepth(Image image, IImageFormat format) => format.Name switch
     {
         "PNG" => image.Metadata.GetPngMetadata().BitDepth == PngBitDepth.Bit16 ? 16 : 8,
-        "TIFF" => image.Frames.RootFrame.Metadata.GetTiffMetadata().BitsPerSample?.Channel0 > 8 ? 16 : 8,
+        // 16, 24 or 32 (integer or floating point): each is decoded at 16 bits, more than an 8-bit output holds.
+        "TIFF" => Math.Max((int)(image.Frames.RootFrame.Metadata.GetTiffMetadata().BitsPerSample?.Channel0 ?? 8), 8),
         _ => 8,
     };
 

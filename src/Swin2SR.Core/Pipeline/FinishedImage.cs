@@ -22,7 +22,8 @@ internal sealed record FinishedImage(UpscaledImage Image, QualityMetrics Metrics
         if (alpha is not null && !OutputEncoding.HoldsAlpha(work.Item.OutputFormat))
             warnings.Add($"{work.Item.OutputFormat} output has no transparency: transparent areas are flattened onto white (-Format Png keeps them)");
         if (source.Traits.BitDepth > 8 && !OutputEncoding.HoldsSixteenBits(work.Item.OutputFormat))
-            warnings.Add($"{work.Item.OutputFormat} output is written with 8 bits per channel: the input's {source.Traits.BitDepth} bits are rounded to 8 (-Format Png keeps them)");
+            warnings.Add($"{work.Item.OutputFormat} output is written with 8 bits per channel: the input's {source.Traits.BitDepth} bits are rounded to 8 "
+                + (source.Traits.BitDepth > 16 ? "(-Format Png keeps 16)" : "(-Format Png keeps them)"));
         var image = new UpscaledImage(output, alpha, source.Traits, source.Metadata);
         if (OutputEncoding.MismatchedIccColourSpace(image, work.Item.OutputFormat) is { } space)
             warnings.Add(IccProfileDropped(space, OutputEncoding.WritesGray(source.Traits, work.Item.OutputFormat) ? "gray" : "RGB"));

@@ -66,6 +66,22 @@ public sealed class FaithfulOutputPipelineTests : IDisposable
     }
 
     [Fact]
+    public void A_floating_point_tiff_is_named_as_32_bits_and_comes_out_as_16_bit_png()
+    {
+        var tiff = HandMadeTiff.RgbFloat(20, 12, (x, y) => (x / 19f, y / 11f, 0.5f));
+        var jpeg = Upscale("float.tif", tiff, OutputFormat.Jpeg);
+        Assert.Equal("JPEG output is written with 8 bits per channel: the input's 32 bits are rounded to 8 (-Format Png keeps 16)", Assert.Single(jpeg.Warnings!));
+        var png = Upscale("float-again.tif", tiff, OutputFormat.Png);
+        Assert.Empty(png.Warnings!);
+        Assert.Equal(PngBitDepth.Bit16, Image.Identify(png.Item.OutputPath).Metadata.GetPngMetadata().BitDepth);
+        using var output = Image.Load<Rgb48>(png.Item.OutputPath);
+        var pixel = output[15, 11];
+        Assert.InRange(pixel.R, 7 / 19.0 * 65535 - 2, 7 / 19.0 * 65535 + 2);
+        Assert.InRange(pixel.G, 5 / 11.0 * 65535 - 2, 5 / 11.0 * 65535 + 2);
+        Assert.InRange(pixel.B, 32766, 32769);
+    }
+
+    [Fact]
     public void Grayscale_comes_out_grayscale_in_png_and_jpeg()
     {
         using var image = FixtureImages.Pattern(20, 12, (x, y) => new L8((byte)(x * 12 + y)));

@@ -5,13 +5,14 @@ using SixLabors.ImageSharp.PixelFormats;
 namespace Swin2SR.Core.Tests.Support;
 
 /// <summary>
-/// Writes small RGB TIFFs in the layouts ImageSharp 2.1 cannot write: 16 bits per sample, colour channels in
+/// Writes small RGB TIFFs in the layouts ImageSharp 2.1 cannot write: 16 bits per sample, 32-bit floating-point
+/// samples, colour channels in
 /// separate planes (PlanarConfiguration 2), a horizontal-differencing predictor, either byte order, and extra
 /// one-value tags such as Orientation. Each plane (or the whole contiguous image) is one Deflate-compressed strip.
 /// </summary>
 internal static class HandMadeTiff
 {
-    public const ushort OrientationTag = 274, PhotometricTag = 262, BitsPerSampleTag = 258, StripByteCountsTag = 279;
+    public const ushort OrientationTag = 274, PhotometricTag = 262, BitsPerSampleTag = 258, StripByteCountsTag = 279, SampleFormatTag = 339;
 
     /// <summary>
     /// A copy of a little-endian classic TIFF whose first page's one-value SHORT <paramref name="tag"/> is set to
@@ -58,7 +59,13 @@ internal static class HandMadeTiff
     public static byte[] Rgb48(int width, int height, Func<int, int, Rgb48> pixel, bool bigEndian = false) =>
         Build(width, height, 16, (x, y) => { var p = pixel(x, y); return [p.R, p.G, p.B]; }, planar: false, predictor: 1, bigEndian, []);
 
-    private static byte[] Build(int width, int height, int bits, Func<int, int, ushort[]> pixel, bool planar, int predictor, bool bigEndian,
+    /// <summary>32-bit IEEE floating-point samples (SampleFormat 3), 0 to 1 for black to white, contiguous.</summary>
+    public static byte[] RgbFloat(int width, int height, Func<int, int, (float R, float G, float B)> pixel) =>
+        Build(width, height, 32, (x, y) => { var p = pixel(x, y); return [BitConverter.SingleToUInt32Bits(p.R), BitConverter.SingleToUInt32Bits(p.G), BitConverter.SingleToUInt32Bits(p.B)]; },
+            planar: false, predictor: 1, bigEndian: false, [(SampleFormatTag, 3)]);
+
+    /// <param name="pixel">A pixel's three samples, as the file stores their bits.</param>
+    private static byte[] Build(int width, int height, int bits, Func<int, int, uint[]> pixel, bool planar, int predictor, bool bigEndian,
         (ushort Tag, ushort Value)[] extraTags)
     {
         var strips = (planar ? [0, 1, 2] : new[] { -1 }).Select(channel => Deflate(Samples(width, height, bits, pixel, channel, predictor == 2, bigEndian))).ToArray();
@@ -117,10 +124,11 @@ internal static class HandMadeTiff
     /// One channel's rows (or, for <paramref name="channel"/> -1, whole RGB pixels) in the file's byte order, each
     /// sample stored as the difference from the one before it (modulo its range) when <paramref name="differenced"/>.
     /// </summary>
-    private static byte[] Samples(int width, int height, int bits, Func<int, int, ushort[]> pixel, int channel, bool differenced, bool bigEndian)
+    private static byte[] Samples(int width, int height, int bits, Func<int, int, uint[]> pixel, int channel, bool differenced, bool bigEndian)
     {
-        int perPixel = channel < 0 ? 3 : 1, mask = (1 << bits) - 1;
-        var samples = new int[width * height * perPixel];
+        int perPixel = channel < 0 ? 3 : 1;
+        uint mask = (uint)((1L << bits) - 1);
+        var samples = new uint[width * height * perPixel];
         for (int y = 0; y < height; y++)
             for (int x = 0; x < width; x++)
             {
@@ -132,7 +140,12 @@ internal static class HandMadeTiff
             for (int y = 0; y < height; y++)
                 for (int i = width * perPixel - 1; i >= perPixel; i--)
                     samples[y * width * perPixel + i] = (samples[y * width * perPixel + i] - samples[y * width * perPixel + i - perPixel]) & mask;
-        return bits == 8 ? [.. samples.Select(v => (byte)v)] : [.. samples.SelectMany(v => Short(v, bigEndian))];
+        return bits switch
+        {
+            8 => [.. samples.Select(v => (byte)v)],
+            16 => [.. samples.SelectMany(v => Short((int)v, bigEndian))],
+            _ => [.. samples.SelectMany(v => Long(v, bigEndian))],
+        };
     }
 
     private static byte[] Deflate(byte[] data)
