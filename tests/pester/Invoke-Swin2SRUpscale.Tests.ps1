@@ -232,6 +232,25 @@ Describe 'Invoke-Swin2SRUpscale' {
             $lines | Where-Object { $_ -match '^Succeeded\s+c\.png\s.*\sfirst\s*$' } | Should -HaveCount 1
         }
 
+        It 'keeps the dpi by default, and with -KeepPrintSize states it times the scale, also when the job is resumed' {
+            $file = New-TestImage (Join-Path $in 'scan.jpg')
+            $image = [SixLabors.ImageSharp.Image]::Load($file.FullName)
+            try {
+                $image.Metadata.ResolutionUnits = [SixLabors.ImageSharp.Metadata.PixelResolutionUnit]::PixelsPerInch
+                $image.Metadata.HorizontalResolution = 300
+                $image.Metadata.VerticalResolution = 300
+                [SixLabors.ImageSharp.ImageExtensions]::SaveAsJpeg($image, $file.FullName)
+            }
+            finally { $image.Dispose() }
+            $kept = $file | Invoke-Swin2SRUpscale -Model $NearestX4 -OutputDirectory (Join-Path $out 'kept')
+            [SixLabors.ImageSharp.Image]::Identify($kept.OutputPath).Metadata.HorizontalResolution | Should -Be 300
+            $null = $file | Invoke-Swin2SRUpscale -Model $NearestX4 -OutputDirectory (Join-Path $out 'print') -KeepPrintSize -JobName print-size -QueueOnly
+            $resumed = Resume-Swin2SRJob print-size
+            $resumed.Status | Should -Be 'Succeeded'
+            $metadata = [SixLabors.ImageSharp.Image]::Identify($resumed.OutputPath).Metadata
+            $metadata.HorizontalResolution, $metadata.VerticalResolution | Should -Be @(1200, 1200)
+        }
+
         It 'returns typed result objects with sizes, scale, model and duration' {
             $file = New-TestImage (Join-Path $in 'a.png') -Width 13 -Height 5
             $result = $file | Invoke-Swin2SRUpscale -Model $NearestX4 -OutputDirectory $out

@@ -27,6 +27,7 @@ public sealed record JobOptions
     public Imaging.AlphaMode AlphaMode { get; init; }
     public double MinConsistencyPsnr { get; init; } = global::Swin2SR.Core.Quality.QualityGate.DefaultMinConsistencyPsnr;
     public string? KeepRejectedDirectory { get; init; }
+    public bool KeepPrintSize { get; init; }
 
     public string ToJson() => JsonSerializer.Serialize(this);
 
@@ -35,14 +36,16 @@ public sealed record JobOptions
 
     /// <summary>
     /// A digest of what determines an output's pixels and encoding: the model's content, format, quality, tiling and
-    /// the alpha mode. Batch size, -Force, the limits and the quality gate decide whether an output is made, not its
+    /// the alpha mode and -KeepPrintSize (each only when not the default, so that jobs made before the option existed
+    /// keep their digests). Batch size, -Force, the limits and the quality gate decide whether an output is made, not its
     /// pixels. The model counts by its bytes, not by where it lies: a module update moves the embedded models to a
     /// new folder with new file times, and must not redo every image of every job; a model replaced in place by
     /// another is another model.
     /// </summary>
     public string OutputHash()
     {
-        string text = string.Join('\n', ModelIdentity(ModelPath), Format, Quality, TileSize, TileOverlap) + (AlphaMode == Imaging.AlphaMode.Bicubic ? "" : $"\n{AlphaMode}");
+        string text = string.Join('\n', ModelIdentity(ModelPath), Format, Quality, TileSize, TileOverlap) + (AlphaMode == Imaging.AlphaMode.Bicubic ? "" : $"\n{AlphaMode}")
+            + (KeepPrintSize ? "\nKeepPrintSize" : "");
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
     }
 
@@ -70,5 +73,6 @@ public sealed record JobOptions
         AlphaMode = AlphaMode,
         MinConsistencyPsnr = MinConsistencyPsnr,
         KeepRejectedDirectory = KeepRejectedDirectory,
+        KeepPrintSize = KeepPrintSize,
     };
 }

@@ -9,7 +9,7 @@ namespace Swin2SR.Core.Pipeline;
 /// </summary>
 internal sealed record FinishedImage(UpscaledImage Image, QualityMetrics Metrics, IReadOnlyList<string> Warnings)
 {
-    public static FinishedImage From(ImageWork work, int scale)
+    public static FinishedImage From(ImageWork work, int scale, bool keepPrintSize)
     {
         var source = work.Source ?? throw new InvalidOperationException("An image reached the encoder without its source.");
         var output = work.Canvas.Output;
@@ -24,7 +24,7 @@ internal sealed record FinishedImage(UpscaledImage Image, QualityMetrics Metrics
         if (source.Traits.BitDepth > 8 && !OutputEncoding.HoldsSixteenBits(work.Item.OutputFormat))
             warnings.Add($"{work.Item.OutputFormat} output is written with 8 bits per channel: the input's {source.Traits.BitDepth} bits are rounded to 8 "
                 + (source.Traits.BitDepth > 16 ? "(-Format Png keeps 16)" : "(-Format Png keeps them)"));
-        var image = new UpscaledImage(output, alpha, source.Traits, source.Metadata);
+        var image = new UpscaledImage(output, alpha, source.Traits, keepPrintSize ? PrintResolution.Scaled(source.Metadata, scale) : source.Metadata);
         if (OutputEncoding.MismatchedIccColourSpace(image, work.Item.OutputFormat) is { } space)
             warnings.Add(IccProfileDropped(space, OutputEncoding.WritesGray(source.Traits, work.Item.OutputFormat) ? "gray" : "RGB"));
         return new FinishedImage(image, metrics, warnings);

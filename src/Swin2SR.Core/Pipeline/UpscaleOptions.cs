@@ -27,6 +27,9 @@ public sealed record UpscaleOptions
     /// <summary>How a transparent image's alpha channel is upscaled.</summary>
     public AlphaMode AlphaMode { get; init; } = AlphaMode.Bicubic;
 
+    /// <summary>The output states the input's resolution times the scale, so it prints at the input's size (see <see cref="PrintResolution"/>).</summary>
+    public bool KeepPrintSize { get; init; }
+
     /// <summary>An output whose consistency with its input (see <see cref="global::Swin2SR.Core.Quality.QualityMetrics"/>) is below this fails; 0 turns the check off.</summary>
     public double MinConsistencyPsnr { get; init; } = global::Swin2SR.Core.Quality.QualityGate.DefaultMinConsistencyPsnr;
 

@@ -396,7 +396,7 @@ public sealed class UpscalePipeline : IWorkerHost
             long started = Stopwatch.GetTimestamp();
             try
             {
-                var finished = FinishedImage.From(work, _scale);
+                var finished = FinishedImage.From(work, _scale, _options.KeepPrintSize);
                 metrics = finished.Metrics;
                 if (QualityGate.FindFailure(finished.Metrics, _options.MinConsistencyPsnr) is { } failure)
                 {

@@ -90,6 +90,10 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
     [ValidateNotNullOrEmpty]
     public string? KeepRejected { get; set; }
 
+    /// <summary>The output states the input's resolution times the scale, so it prints at the input's size.</summary>
+    [Parameter]
+    public SwitchParameter KeepPrintSize { get; set; }
+
     /// <summary>The job this run adds its inputs to; without it a new job with a generated name.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -157,6 +161,7 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
             AlphaMode = AlphaMode,
             MinConsistencyPsnr = Bound(nameof(MinConsistencyPsnr), MinConsistencyPsnr),
             KeepRejected = rejectedDirectory,
+            KeepPrintSize = KeepPrintSize,
         };
         if (QueueOnly)
         {

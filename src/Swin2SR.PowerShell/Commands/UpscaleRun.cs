@@ -135,6 +135,7 @@ internal sealed class UpscaleRun : IDisposable
             AlphaMode = Enum.Parse<AlphaMode>(settings.AlphaMode, ignoreCase: true),
             MinConsistencyPsnr = settings.MinConsistencyPsnr ?? QualityGate.DefaultMinConsistencyPsnr,
             KeepRejectedDirectory = settings.KeepRejected,
+            KeepPrintSize = settings.KeepPrintSize,
         };
 
     /// <summary>Resume: continues a job with its recorded options; -RetryFailed queues its failed items again.</summary>
@@ -452,4 +453,6 @@ internal sealed record UpscaleSettings(string Format, int Quality, int TileSize,
 
     /// <summary>A full path, or null: rejected outputs are discarded.</summary>
     public string? KeepRejected { get; init; }
+
+    public bool KeepPrintSize { get; init; }
 }

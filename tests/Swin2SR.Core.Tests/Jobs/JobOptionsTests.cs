@@ -32,4 +32,12 @@ public sealed class JobOptionsTests : IDisposable
         Assert.NotEqual(options.OutputHash(), (options with { ModelPath = after }).OutputHash());
         Assert.NotEqual(options.OutputHash(), (options with { Quality = 80 }).OutputHash());
     }
+
+    [Fact]
+    public void Keeping_the_print_size_changes_the_outputs_so_a_rerun_with_it_redoes_them()
+    {
+        var options = new JobOptions { ModelPath = RepoPaths.TestModel("nearest-x2") };
+        Assert.NotEqual(options.OutputHash(), (options with { KeepPrintSize = true }).OutputHash());
+        Assert.True(JobOptions.FromJson((options with { KeepPrintSize = true }).ToJson()).KeepPrintSize);
+    }
 }

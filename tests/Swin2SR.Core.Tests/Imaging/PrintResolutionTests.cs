@@ -1,0 +1,72 @@
+using System.Text;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Metadata;
+using SixLabors.ImageSharp.Metadata.Profiles.Exif;
+using SixLabors.ImageSharp.Metadata.Profiles.Xmp;
+using Swin2SR.Core.Imaging;
+using Swin2SR.Core.Tests.Support;
+
+namespace Swin2SR.Core.Tests.Imaging;
+
+/// <summary>-KeepPrintSize: every resolution an output states is the input's times the scale.</summary>
+public sealed class PrintResolutionTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+    private readonly ImageLoader _loader = new(ImageLimits.Default);
+
+    public void Dispose() => _folder.Dispose();
+
+    private const string Xmp = "<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>"
+        + "<rdf:Description xmlns:tiff='http://ns.adobe.com/tiff/1.0/' tiff:XResolution=\"300/1\"><tiff:YResolution>300</tiff:YResolution>"
+        + "<tiff:ImageWidth>8</tiff:ImageWidth></rdf:Description></rdf:RDF></x:xmpmeta>";
+
+    [Fact]
+    public void A_300_dpi_jpeg_upscaled_x4_states_1200_dpi_in_jfif_exif_and_xmp()
+    {
+        using var image = FixtureImages.Pattern(8, 6, FixtureImages.Colour);
+        image.Metadata.ResolutionUnits = PixelResolutionUnit.PixelsPerInch;
+        image.Metadata.HorizontalResolution = image.Metadata.VerticalResolution = 300;
+        image.Metadata.ExifProfile = new ExifProfile();
+        image.Metadata.ExifProfile.SetValue(ExifTag.XResolution, new Rational(300));
+        image.Metadata.ExifProfile.SetValue(ExifTag.YResolution, new Rational(300));
+        image.Metadata.XmpProfile = new XmpProfile(Encoding.UTF8.GetBytes(Xmp));
+        string input = _folder.File("scan.jpg"), output = _folder.File("out.jpg");
+        File.WriteAllBytes(input, FixtureImages.Encode(image, new JpegEncoder()));
+        var loaded = _loader.Load(input, 4);
+
+        new ImageWriter(90).Write(new UpscaledImage(loaded.Pixels, null, loaded.Traits, PrintResolution.Scaled(loaded.Metadata, 4)), "JPEG", output, CancellationToken.None);
+
+        var metadata = Image.Identify(output).Metadata;
+        Assert.Equal(PixelResolutionUnit.PixelsPerInch, metadata.ResolutionUnits);
+        Assert.Equal(1200, metadata.HorizontalResolution);
+        Assert.Equal(1200, metadata.VerticalResolution);
+        Assert.Equal(1200.0, metadata.ExifProfile!.GetValue(ExifTag.XResolution)!.Value.ToDouble());
+        Assert.Equal(1200.0, metadata.ExifProfile.GetValue(ExifTag.YResolution)!.Value.ToDouble());
+        string xmp = Encoding.UTF8.GetString(metadata.XmpProfile!.ToByteArray());
+        Assert.Contains("tiff:XResolution=\"1200/1\"", xmp);
+        Assert.Contains("<tiff:YResolution>1200</tiff:YResolution>", xmp);
+        // Only the resolutions change: a width in the same description is not a resolution.
+        Assert.Contains("<tiff:ImageWidth>", xmp);
+        Assert.Equal(300, loaded.Metadata!.HorizontalResolution);
+    }
+
+    [Fact]
+    public void An_image_that_states_no_resolution_still_states_none()
+    {
+        var metadata = new ImageMetadata { ResolutionUnits = PixelResolutionUnit.AspectRatio, HorizontalResolution = 1, VerticalResolution = 1 };
+        var scaled = PrintResolution.Scaled(metadata, 4)!;
+        Assert.Equal(PixelResolutionUnit.AspectRatio, scaled.ResolutionUnits);
+        Assert.Equal(1, scaled.HorizontalResolution);
+    }
+
+    [Fact]
+    public void A_resolution_in_pixels_per_centimetre_is_scaled_in_its_own_unit()
+    {
+        var metadata = new ImageMetadata { ResolutionUnits = PixelResolutionUnit.PixelsPerCentimeter, HorizontalResolution = 118.11, VerticalResolution = 59.055 };
+        var scaled = PrintResolution.Scaled(metadata, 2)!;
+        Assert.Equal(PixelResolutionUnit.PixelsPerCentimeter, scaled.ResolutionUnits);
+        Assert.Equal(236.22, scaled.HorizontalResolution, 6);
+        Assert.Equal(118.11, scaled.VerticalResolution, 6);
+    }
+}
