@@ -33,7 +33,9 @@ public sealed record ItemOutcome(
     int InputWidth, int InputHeight, int OutputWidth, int OutputHeight, string? Metrics = null);
 
 /// <summary>A worker process on a host: a lease owner whose liveness can be checked.</summary>
-public sealed record WorkerRecord(string Id, string Host, int ProcessId, long ProcessStartMs, string Device, DateTimeOffset Started, DateTimeOffset Heartbeat, long Processed);
+/// <param name="ProcessScope">Where <paramref name="ProcessId"/> means this process (see <see cref="WorkerIdentity.ProcessScope"/>); null where it is not known.</param>
+public sealed record WorkerRecord(string Id, string Host, int ProcessId, long ProcessStartMs, string Device, DateTimeOffset Started, DateTimeOffset Heartbeat, long Processed,
+    string? ProcessScope = null);
 
 /// <summary>An item as the journal holds it.</summary>
 public sealed record ItemRecord(

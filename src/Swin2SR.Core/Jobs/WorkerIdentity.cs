@@ -10,20 +10,45 @@ public static class WorkerIdentity
 {
     public static string Host { get; } = Environment.MachineName;
 
+    /// <summary>
+    /// Where a process id names the same process as here. A host name does not say it: containers run with the
+    /// host's network (one container per GPU, say) share its name but each has its own pids, and a machine cloned
+    /// with its name has other processes under the same numbers. On Linux: the boot (the kernel's boot_id) and the
+    /// pid namespace; null elsewhere, where the host name alone decides (as for workers of older versions).
+    /// </summary>
+    public static string? ProcessScope { get; } = ReadProcessScope();
+
+    private static string? ReadProcessScope()
+    {
+        if (!OperatingSystem.IsLinux())
+            return null;
+        try
+        {
+            string boot = File.ReadAllText("/proc/sys/kernel/random/boot_id").Trim();
+            string? pidNamespace = new FileInfo("/proc/self/ns/pid").LinkTarget;
+            return pidNamespace is null ? null : $"{boot} {pidNamespace}";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     public static WorkerRecord ForThisProcess(string device)
     {
         using var process = Process.GetCurrentProcess();
         long startMs = new DateTimeOffset(process.StartTime.ToUniversalTime()).ToUnixTimeMilliseconds();
         var now = DateTimeOffset.UtcNow;
-        return new WorkerRecord($"{Host}:{process.Id}:{Guid.NewGuid().ToString("N")[..8]}", Host, process.Id, startMs, device, now, now, 0);
+        return new WorkerRecord($"{Host}:{process.Id}:{Guid.NewGuid().ToString("N")[..8]}", Host, process.Id, startMs, device, now, now, 0, ProcessScope);
     }
 
     /// <summary>
-    /// Alive if on this host and its process still runs; on another host, if its heartbeat is recent.
+    /// Alive if its process runs, where its pid can be looked up here (this host, and the same <see cref="ProcessScope"/>);
+    /// elsewhere, if its heartbeat is recent.
     /// </summary>
     public static bool IsAlive(WorkerRecord worker, TimeSpan leaseDuration)
     {
-        if (!string.Equals(worker.Host, Host, StringComparison.OrdinalIgnoreCase))
+        if (!string.Equals(worker.Host, Host, StringComparison.OrdinalIgnoreCase) || worker.ProcessScope != ProcessScope)
             return DateTimeOffset.UtcNow - worker.Heartbeat < leaseDuration;
         try
         {

@@ -131,6 +131,18 @@ public abstract class JobStoreContractTests
     }
 
     [Fact]
+    public void A_workers_process_scope_is_kept_and_one_without_reads_back_as_none()
+    {
+        using var store = OpenStore();
+        long job = store.CreateOrUpdateJob("j", Options).Id;
+        store.RegisterWorker(job, Worker("scoped") with { ProcessScope = "boot pid:[4026532451]" });
+        store.RegisterWorker(job, Worker("unscoped"));
+        var workers = store.Workers(job).ToDictionary(w => w.Id);
+        Assert.Equal("boot pid:[4026532451]", workers["scoped"].ProcessScope);
+        Assert.Null(workers["unscoped"].ProcessScope);
+    }
+
+    [Fact]
     public void Expiring_dead_workers_frees_their_items_at_once_and_forgets_them()
     {
         using var store = OpenStore();

@@ -78,6 +78,11 @@ internal static class PostgresSchema
         """
         ALTER TABLE swin2sr.items ADD COLUMN work_begun boolean NOT NULL DEFAULT true;
         """,
+        // Where a worker's pid can be looked up (WorkerIdentity.ProcessScope): two containers sharing a host name each
+        // have their own pids. Workers of older versions have none, and are judged by their heartbeat.
+        """
+        ALTER TABLE swin2sr.workers ADD COLUMN process_scope text;
+        """,
     ];
 
     /// <summary>

@@ -65,5 +65,10 @@ internal static class SqliteSchema
         """
         ALTER TABLE items ADD COLUMN work_begun INTEGER NOT NULL DEFAULT 1;
         """,
+        // Where a worker's pid can be looked up (WorkerIdentity.ProcessScope): two containers sharing a host name each
+        // have their own pids. Workers of older versions have none, and are judged by their heartbeat.
+        """
+        ALTER TABLE workers ADD COLUMN process_scope TEXT;
+        """,
     ];
 }
