@@ -198,10 +198,17 @@ public sealed class ImageLoader
 
     /// <summary>
     /// Why a path that was listed names nothing to read: a symbolic link whose target is gone is listed as a file
-    /// (Get-ChildItem shows it), and is not a file that was moved or deleted since.
+    /// (Get-ChildItem shows it), and is not a file that was moved or deleted since; nor is a file whose name is not
+    /// UTF-8 (a Latin-1 name from an old archive or a Windows share, on Linux): .NET lists each byte it cannot decode
+    /// as U+FFFD, and no file has that name. (PowerShell's Get-ChildItem leaves such files out; a folder given to
+    /// -Path is listed by .NET, which keeps them.)
     /// </summary>
     private static string Missing(string path)
     {
+        if (path.Contains('\uFFFD'))
+            return $"{(Path.GetFileName(path).Contains('\uFFFD') ? "its name" : "the name of a folder in its path")} is not valid UTF-8 (each '\uFFFD' stands "
+                + "for a byte that is not), so it cannot be opened by the name .NET lists it under: rename it to UTF-8 "
+                + "(convmv -f latin1 -t utf-8 --notest, for names from Windows or old archives)";
         string? target = null;
         try
         {

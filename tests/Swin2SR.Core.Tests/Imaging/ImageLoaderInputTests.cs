@@ -61,6 +61,34 @@ public sealed class ImageLoaderInputTests : IDisposable
     }
 
     [LinuxFact]
+    public void A_file_whose_name_is_not_utf8_is_InputNotFound_and_says_to_rename_it()
+    {
+        // "café.png" in Latin-1, as an old archive or a Windows share mounted without iocharset writes it: .NET
+        // cannot create such a name, libc can.
+        byte[] latin1 = [.. System.Text.Encoding.UTF8.GetBytes(_folder.Path + "/caf"), 0xE9, .. ".png"u8, 0];
+        int file = Libc.creat(latin1, 0x1A4);
+        Assert.True(file >= 0, "the Latin-1 name was created");
+        Libc.close(file);
+        string listed = Assert.Single(Directory.GetFiles(_folder.Path));
+        Assert.EndsWith("caf\uFFFD.png", listed);
+
+        var error = Assert.Throws<ImageInputException>(() => _loader.Load(listed, 2));
+
+        Assert.Equal("InputNotFound", error.ErrorId);
+        Assert.StartsWith("its name is not valid UTF-8", error.Reason);
+        Assert.Contains("rename it to UTF-8", error.Reason);
+    }
+
+    private static class Libc
+    {
+        [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+        public static extern int creat(byte[] path, int mode);
+
+        [System.Runtime.InteropServices.DllImport("libc")]
+        public static extern int close(int fd);
+    }
+
+    [LinuxFact]
     public void A_device_and_a_folder_are_NotAFile_and_a_link_to_an_image_is_the_image()
     {
         Assert.Contains("a character device", Assert.Throws<ImageInputException>(() => _loader.Load("/dev/zero", 2)).Reason);
