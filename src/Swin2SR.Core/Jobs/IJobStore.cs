@@ -87,8 +87,14 @@ public interface IJobStore : IDisposable
     /// <summary>Counts and rates; an item a worker has queued and not begun counts as Pending.</summary>
     JobSummary Summarize(JobRecord job, Func<WorkerRecord, bool> isAlive);
 
-    /// <summary>The items, first by id; one a worker has queued and not begun is Pending, with that worker as its lease owner.</summary>
-    IReadOnlyList<ItemRecord> Items(long jobId, IReadOnlyCollection<ItemStatus>? statuses);
+    /// <summary>
+    /// The items of these statuses (every item when null or empty), first by id, or the stretch of them that
+    /// <paramref name="page"/> picks; one a worker has queued and not begun is Pending, with that worker as its lease owner.
+    /// </summary>
+    IReadOnlyList<ItemRecord> Items(long jobId, IReadOnlyCollection<ItemStatus>? statuses, ItemPage page = default);
+
+    /// <summary>How many items <see cref="Items"/> lists for these statuses without a page, counted by the store.</summary>
+    long CountItems(long jobId, IReadOnlyCollection<ItemStatus>? statuses);
 
     void RemoveJob(long jobId);
 }

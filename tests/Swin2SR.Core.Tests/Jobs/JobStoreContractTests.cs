@@ -466,6 +466,44 @@ public abstract class JobStoreContractTests
     }
 
     [Fact]
+    public void A_page_of_items_is_a_stretch_of_the_filtered_listing_in_id_order_and_the_count_is_of_all_it_matches()
+    {
+        using var store = OpenStore();
+        long job = store.CreateOrUpdateJob("j", Options).Id;
+        long other = store.CreateOrUpdateJob("other", Options).Id;
+        // Another job's items between this one's, which a page of this job's must pass over.
+        store.AddItems(job, Items(5), redoDone: false);
+        store.AddItems(other, Items(3), redoDone: false);
+        store.AddItems(job, Items(10), redoDone: false);
+        var begun = Begin(store, "w", store.Claim(job, "w", 6, Soon));
+        store.Complete("w", begun.Where((_, i) => i % 2 == 0).Select(c => Succeeded(c.Id)).ToList());
+        var queued = store.Claim(job, "w", 2, Soon); // shown Pending: claimed, never begun
+
+        var all = store.Items(job, null).Select(i => i.Id).ToList();
+        Assert.Equal(all.Order(), all);
+        Assert.All(store.Items(other, null), i => Assert.InRange(i.Id, all[4], all[5]));
+        Assert.Equal(all.Skip(3).Take(4), store.Items(job, null, new ItemPage(3, 4)).Select(i => i.Id));
+        Assert.Equal(all.Skip(8), store.Items(job, null, new ItemPage(8, 4)).Select(i => i.Id));
+        Assert.Equal(all.Skip(7), store.Items(job, null, new ItemPage(7, null)).Select(i => i.Id));
+        Assert.Empty(store.Items(job, null, new ItemPage(10, 4)));
+        Assert.Empty(store.Items(job, null, new ItemPage(0, 0)));
+
+        var pending = store.Items(job, [ItemStatus.Pending]).Select(i => i.Id).ToList();
+        Assert.Equal(all.Skip(6), pending);
+        Assert.Equal(all.Skip(6).Take(2), queued.Select(c => c.Id));
+        Assert.Equal(pending.Skip(1).Take(2), store.Items(job, [ItemStatus.Pending], new ItemPage(1, 2)).Select(i => i.Id));
+        Assert.Equal([begun[3].Id], store.Items(job, [ItemStatus.Running, ItemStatus.Failed], new ItemPage(1, 1)).Select(i => i.Id));
+
+        Assert.Equal(10, store.CountItems(job, null));
+        Assert.Equal(10, store.CountItems(job, []));
+        Assert.Equal(4, store.CountItems(job, [ItemStatus.Pending]));
+        Assert.Equal(3, store.CountItems(job, [ItemStatus.Running]));
+        Assert.Equal(6, store.CountItems(job, [ItemStatus.Succeeded, ItemStatus.Running]));
+        Assert.Equal(0, store.CountItems(job, [ItemStatus.Failed]));
+        Assert.Equal(3, store.CountItems(other, null));
+    }
+
+    [Fact]
     public void A_stop_request_is_visible_to_other_processes_and_cleared_by_the_next_run()
     {
         using var a = OpenStore();

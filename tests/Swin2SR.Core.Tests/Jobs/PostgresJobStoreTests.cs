@@ -83,6 +83,38 @@ public sealed class PostgresJobStoreTests : JobStoreContractTests, IDisposable
     };
 
     [Fact]
+    public void A_page_of_items_reads_its_own_rows_not_the_job_s_or_another_job_s_before_them()
+    {
+        using var store = OpenStore();
+        long other = store.CreateOrUpdateJob("other", Options).Id;
+        long job = store.CreateOrUpdateJob("j", Options).Id;
+        Execute($"""
+            INSERT INTO swin2sr.items (job_id, input_path, output_path, output_format, input_length, input_mtime_ms, options_hash, status)
+            SELECT CASE WHEN g <= 10000 THEN {other} ELSE {job} END, '/in/' || g, '/out/' || g, 'PNG', 1, 1, 'h', 0 FROM generate_series(1, 20000) g;
+            ANALYZE swin2sr.items;
+            """);
+        using var connection = new NpgsqlConnection(_connectionString);
+        connection.Open();
+        using var explain = new NpgsqlCommand($"EXPLAIN (ANALYZE, FORMAT JSON) {PostgresJobStore.ItemsListing}", connection);
+        foreach (object? value in new object?[] { job, DBNull.Value, Array.Empty<short>(), 20L, 20L })
+            explain.Parameters.Add(new NpgsqlParameter { Value = value });
+        using var plan = System.Text.Json.JsonDocument.Parse((string)explain.ExecuteScalar()!);
+        Assert.InRange(RowsReadFrom("items", plan.RootElement), 40, 100);
+    }
+
+    /// <summary>The rows the plan's scans of a table returned or filtered out.</summary>
+    private static long RowsReadFrom(string table, System.Text.Json.JsonElement node) => node.ValueKind switch
+    {
+        System.Text.Json.JsonValueKind.Object => (node.TryGetProperty("Relation Name", out var name) && name.GetString() == table
+                ? node.GetProperty("Actual Rows").GetInt64() * node.GetProperty("Actual Loops").GetInt64()
+                  + (node.TryGetProperty("Rows Removed by Filter", out var removed) ? removed.GetInt64() : 0)
+                : 0)
+            + node.EnumerateObject().Sum(p => RowsReadFrom(table, p.Value)),
+        System.Text.Json.JsonValueKind.Array => node.EnumerateArray().Sum(e => RowsReadFrom(table, e)),
+        _ => 0,
+    };
+
+    [Fact]
     public void A_credential_logs_in_a_role_that_may_only_create_in_the_database_and_its_password_never_shows()
     {
         using (var store = new PostgresJobStore(PasswordRoleConnectionString, new NetworkCredential(_server.PasswordRole, _server.Password)))

@@ -122,6 +122,30 @@ public sealed class SqliteJobStoreTests : JobStoreContractTests, IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(new ItemStatus[0], "items_by_job")]
+    [InlineData(new[] { ItemStatus.Failed, ItemStatus.Skipped }, "items_by_status")]
+    public void A_page_of_items_walks_an_index_in_id_order_rather_than_sort_every_item_of_the_job(ItemStatus[] statuses, string index)
+    {
+        using (var setup = new SqliteJobStore(_path))
+            setup.CreateOrUpdateJob("j", Options);
+        using var connection = new SqliteConnection($"Data Source={_path};Pooling=False");
+        connection.Open();
+        using var explain = connection.CreateCommand();
+        explain.CommandText = $"EXPLAIN QUERY PLAN {SqliteJobStore.ItemsQuery(statuses)}";
+        foreach (var (name, value) in new[] { ("$job", 1L), ("$take", 20L), ("$skip", 20L) })
+            explain.Parameters.AddWithValue(name, value);
+        using var reader = explain.ExecuteReader();
+        var plan = new List<string>();
+        while (reader.Read())
+            plan.Add(reader.GetString(3));
+        Assert.Contains(plan, step => step.StartsWith($"SEARCH i USING INDEX {index} (job_id=?", StringComparison.Ordinal));
+        // With statuses, each one's range of the status index is in id order, and SQLite reads no more of each than
+        // the page needs; a job's few failures are found without passing its other items.
+        if (statuses.Length == 0)
+            Assert.DoesNotContain(plan, step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void A_file_that_is_not_a_database_is_refused_and_left_unchanged()
     {

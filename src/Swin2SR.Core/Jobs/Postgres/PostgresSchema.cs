@@ -83,6 +83,10 @@ internal static class PostgresSchema
         """
         ALTER TABLE swin2sr.workers ADD COLUMN process_scope text;
         """,
+        // A job's items in the order they were added: a page of its listing reads that page's rows, not all the job's.
+        """
+        CREATE INDEX items_by_job ON swin2sr.items (job_id, id);
+        """,
     ];
 
     /// <summary>

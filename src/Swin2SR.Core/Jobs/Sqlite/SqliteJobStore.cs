@@ -355,21 +355,34 @@ public sealed class SqliteJobStore : IJobStore
     /// <summary>An item a worker has queued but not begun is still waiting, as far as a user is concerned.</summary>
     private const string ShownStatus = "CASE WHEN i.status = 1 AND i.work_begun = 0 THEN 0 ELSE i.status END";
 
-    public IReadOnlyList<ItemRecord> Items(long jobId, IReadOnlyCollection<ItemStatus>? statuses) => Locked(() =>
-    {
-        string filter = statuses is { Count: > 0 }
-            ? $" AND i.status IN ({string.Join(',', JobStatuses.StoredAs(statuses).Select(s => (int)s))}) AND {ShownStatus} IN ({string.Join(',', statuses.Select(s => (int)s))})"
-            : "";
-        return Query($"""
-            SELECT i.id, j.name, i.input_path, i.output_path, {ShownStatus}, i.attempts, i.error_id, i.error_message, i.started_ms, i.finished_ms,
-                   i.duration_ms, i.input_width, i.input_height, i.output_width, i.output_height, i.lease_owner, i.metrics
-            FROM items i JOIN jobs j ON j.id = i.job_id WHERE i.job_id = $job{filter} ORDER BY i.id
-            """,
-            r => new ItemRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), (ItemStatus)r.GetInt32(4), r.GetInt32(5),
-                NullableString(r, 6), NullableString(r, 7), NullableTime(r, 8), NullableTime(r, 9), NullableInt64(r, 10),
-                NullableInt(r, 11), NullableInt(r, 12), NullableInt(r, 13), NullableInt(r, 14), NullableString(r, 15), NullableString(r, 16)),
-            ("$job", jobId));
-    });
+    public IReadOnlyList<ItemRecord> Items(long jobId, IReadOnlyCollection<ItemStatus>? statuses, ItemPage page = default) => Locked(() => Query(
+        ItemsQuery(statuses),
+        r => new ItemRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), (ItemStatus)r.GetInt32(4), r.GetInt32(5),
+            NullableString(r, 6), NullableString(r, 7), NullableTime(r, 8), NullableTime(r, 9), NullableInt64(r, 10),
+            NullableInt(r, 11), NullableInt(r, 12), NullableInt(r, 13), NullableInt(r, 14), NullableString(r, 15), NullableString(r, 16)),
+        // A negative LIMIT is none in SQLite.
+        ("$job", jobId), ("$take", page.Take ?? -1), ("$skip", page.Skip)));
+
+    /// <summary>
+    /// The listing of <see cref="Items"/>, $skip and $take its page. Every item: items_by_job, in id order, so a page
+    /// reads its own rows. Items of some statuses: the status index, whose range for each status is in id order too,
+    /// so a page reads about its own rows, and a job's few failures are found without passing the rest; left to
+    /// itself, SQLite would walk items_by_job past every item of the job.
+    /// </summary>
+    internal static string ItemsQuery(IReadOnlyCollection<ItemStatus>? statuses) => $"""
+        SELECT i.id, j.name, i.input_path, i.output_path, {ShownStatus}, i.attempts, i.error_id, i.error_message, i.started_ms, i.finished_ms,
+               i.duration_ms, i.input_width, i.input_height, i.output_width, i.output_height, i.lease_owner, i.metrics
+        FROM items i{(statuses is { Count: > 0 } ? " INDEXED BY items_by_status" : "")} JOIN jobs j ON j.id = i.job_id
+        WHERE i.job_id = $job{StatusFilter(statuses)} ORDER BY i.id LIMIT $take OFFSET $skip
+        """;
+
+    public long CountItems(long jobId, IReadOnlyCollection<ItemStatus>? statuses) => Locked(() =>
+        Scalar<long>($"SELECT COUNT(*) FROM items i WHERE i.job_id = $job{StatusFilter(statuses)}", null, ("$job", jobId)));
+
+    /// <summary>The condition on items shown with these statuses, for a query on items as i; empty for every item.</summary>
+    private static string StatusFilter(IReadOnlyCollection<ItemStatus>? statuses) => statuses is { Count: > 0 }
+        ? $" AND i.status IN ({string.Join(',', JobStatuses.StoredAs(statuses).Select(s => (int)s))}) AND {ShownStatus} IN ({string.Join(',', statuses.Select(s => (int)s))})"
+        : "";
 
     public void RemoveJob(long jobId) => Locked(() => Execute("DELETE FROM jobs WHERE id = $job", null, ("$job", jobId)));
 

@@ -70,5 +70,9 @@ internal static class SqliteSchema
         """
         ALTER TABLE workers ADD COLUMN process_scope TEXT;
         """,
+        // A job's items in the order they were added: a page of its listing reads that page's rows, not all the job's.
+        """
+        CREATE INDEX items_by_job ON items (job_id, id);
+        """,
     ];
 }
