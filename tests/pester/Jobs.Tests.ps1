@@ -231,6 +231,26 @@ Describe 'Jobs' {
             $items.JobName | Sort-Object -Unique | Should -Be 'listed'
         }
 
+        It 'pages through the items in the order they were added, after -Status, across jobs, and counts them all with -IncludeTotalCount' {
+            $files = @(New-TestImageSet $in 4)
+            $bad = Join-Path $in 'bad.png'
+            Set-Content -LiteralPath $bad -Value 'garbage'
+            $null = @($files[0], (Get-Item $bad)) + $files[1..3] | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName paged -ErrorAction SilentlyContinue
+            $null = New-TestImageSet (Join-Path $root 'more') 2 | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory (Join-Path $root 'more-out') -JobName other -QueueOnly
+
+            (Get-Swin2SRJobItem paged -First 2 -Skip 1).InputPath | Should -Be @($bad, $files[1].FullName)
+            (Get-Swin2SRJobItem paged -Status Succeeded -Skip 1 -First 2).InputPath | Should -Be $files[1..2].FullName -Because 'the page is of the items the filter matches'
+            (Get-Swin2SRJobItem paged, other -Skip 4 -First 2).JobName | Should -Be @('paged', 'other') -Because 'the page runs on from one job into the next'
+            (Get-Swin2SRJobItem paged, other -Skip 6).Name | Should -Be 'img0002.png' -Because "-Skip goes on past a job it skips whole"
+
+            $counted = Get-Swin2SRJobItem paged -Status Succeeded -First 1 -IncludeTotalCount
+            $counted | Should -HaveCount 2
+            $counted[0].InputPath | Should -Be $files[0].FullName
+            $counted[1] | Should -BeOfType [UInt64]
+            $counted[1] | Should -Be 4 -Because 'the total is of every item the filter matches, not the page'
+            (Get-Swin2SRJobItem paged, other -First 0 -IncludeTotalCount) | Should -Be 7
+        }
+
         It 'shows the job of piped results and items, once, and takes -JobName as the other job cmdlets do' {
             $results = New-TestImageSet $in 3 | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName shown
             $fromResults = $results | Get-Swin2SRJob -ErrorVariable problems -ErrorAction SilentlyContinue

@@ -74,10 +74,10 @@ internal sealed class JobStoreQueries : IDisposable
         return $"{w.Host}:{w.ProcessId} ({w.Device}, {w.Processed} done, {(seconds > 0 ? w.Processed / seconds : 0):0.##}/s)";
     }
 
-    public IEnumerable<Swin2SRJobItem> Items(string name, IReadOnlyCollection<Swin2SRJobItemStatus>? statuses)
+    /// <summary>The job's items of these statuses (all when null), in the order they were added, or the stretch <paramref name="page"/> picks.</summary>
+    public IEnumerable<Swin2SRJobItem> Items(string name, IReadOnlyCollection<Swin2SRJobItemStatus>? statuses, ItemPage page = default)
     {
-        var wanted = statuses?.Select(s => Enum.Parse<ItemStatus>(s.ToString())).ToList();
-        var records = OnJob(name, (store, job) => store.Items(job.Id, wanted));
+        var records = OnJob(name, (store, job) => store.Items(job.Id, Stored(statuses), page));
         return records.Select(r => new Swin2SRJobItem
         {
             JobName = r.JobName,
@@ -98,6 +98,13 @@ internal sealed class JobStoreQueries : IDisposable
             Metrics = QualityMetricsOutput.FromJson(r.Metrics),
         });
     }
+
+    /// <summary>How many items <see cref="Items"/> lists without a page, counted by the store.</summary>
+    public long CountItems(string name, IReadOnlyCollection<Swin2SRJobItemStatus>? statuses) =>
+        OnJob(name, (store, job) => store.CountItems(job.Id, Stored(statuses)));
+
+    private static List<ItemStatus>? Stored(IReadOnlyCollection<Swin2SRJobItemStatus>? statuses) =>
+        statuses?.Select(s => Enum.Parse<ItemStatus>(s.ToString())).ToList();
 
     public void RequestStop(string name) => OnJob(name, (store, job) => { store.RequestStop(job.Id); return 0; });
 
