@@ -214,6 +214,19 @@ Describe 'Invoke-Swin2SRUpscale' {
             (Get-TestImageSize $result.OutputPath).Width | Should -Be 120
         }
 
+        It 'writes a GIF of grays (GIF has no gray colour type) as a grayscale PNG' {
+            $null = New-Item -ItemType Directory -Force $in
+            $gray = [SixLabors.ImageSharp.Image[SixLabors.ImageSharp.PixelFormats.L8]]::new(12, 8)
+            try {
+                for ($y = 0; $y -lt 8; $y++) { for ($x = 0; $x -lt 12; $x++) { $gray[$x, $y] = [SixLabors.ImageSharp.PixelFormats.L8]::new($x * 20 + $y) } }
+                [SixLabors.ImageSharp.ImageExtensions]::SaveAsGif($gray, (Join-Path $in 'scan.gif'))
+            }
+            finally { $gray.Dispose() }
+            $result = Invoke-Swin2SRUpscale -LiteralPath (Join-Path $in 'scan.gif') -Model $NearestX2 -OutputDirectory $out
+            $result.OutputPath | Should -Be (Join-Path $out 'scan.png')
+            [SixLabors.ImageSharp.MetadataExtensions]::GetPngMetadata([SixLabors.ImageSharp.Image]::Identify($result.OutputPath).Metadata).ColorType | Should -Be 'Grayscale'
+        }
+
         It 'shows each result''s folder in the default table, however the results of several folders interleave' {
             $first = New-TestImage (Join-Path $in 'first/a.png')
             $second = New-TestImage (Join-Path $in 'second/b.png')

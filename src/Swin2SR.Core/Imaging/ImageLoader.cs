@@ -66,11 +66,11 @@ public sealed class ImageLoader
             var (pixels, alpha) = ToPlanar(image);
             if (alpha is not null)
                 TransparentColourFill.Fill(pixels, alpha);
+            if (format.Name == "PNG" && PngIccProfile.Read(data) is { } icc)
+                image.Metadata.IccProfile = new IccProfile(icc);
             var traits = new ImageTraits(format.Name, SourceTraits.BitDepth(image, format), SourceTraits.IsGray(image, format), alpha is not null,
                 IsLosslessWebp: format.Name == "Webp" && WebpStructure.IsLossless(data));
             var metadata = image.Metadata.DeepClone();
-            if (format.Name == "PNG" && PngIccProfile.Read(data) is { } icc)
-                metadata.IccProfile = new IccProfile(icc);
             var warnings = Warnings(format, data);
             return new LoadedImage(pixels, alpha, traits, metadata, exifDropped ? [.. warnings, DamagedExif.Warning] : warnings);
         }

@@ -17,7 +17,8 @@ public sealed record UpscaledImage(PlanarImage Pixels, float[]? Alpha, ImageTrai
 
 /// <summary>
 /// Chooses the pixel type and encoder settings that keep what the source had and the format can hold: 16 bits
-/// (PNG), grayscale (PNG, JPEG, TIFF), alpha (PNG, WebP, BMP), lossless coding (a lossless WebP's WebP output).
+/// (PNG), grayscale (PNG, JPEG, TIFF; as equal channels in WebP and BMP), alpha (PNG, WebP, BMP), lossless coding (a
+/// lossless WebP's WebP output).
 /// ImageSharp 2.1 writes 8-bit TIFF without alpha only, and JPEG has no alpha: there transparency is flattened onto
 /// white and 16 bits are rounded to 8 (the caller warns).
 /// </summary>
@@ -50,14 +51,14 @@ internal static class OutputEncoding
         bool deep = source.Traits.BitDepth > 8 && HoldsSixteenBits(formatName);
         Image image = (gray, alpha, deep) switch
         {
-            (true, true, true) => Build<La32>(source, gray, alpha),
-            (true, true, false) => Build<La16>(source, gray, alpha),
-            (true, false, true) => Build<L16>(source, gray, alpha),
-            (true, false, false) => Build<L8>(source, gray, alpha),
-            (false, true, true) => Build<Rgba64>(source, gray, alpha),
-            (false, true, false) => Build<Rgba32>(source, gray, alpha),
-            (false, false, true) => Build<Rgb48>(source, gray, alpha),
-            _ => Build<Rgb24>(source, gray, alpha),
+            (true, true, true) => Build<La32>(source, alpha),
+            (true, true, false) => Build<La16>(source, alpha),
+            (true, false, true) => Build<L16>(source, alpha),
+            (true, false, false) => Build<L8>(source, alpha),
+            (false, true, true) => Build<Rgba64>(source, alpha),
+            (false, true, false) => Build<Rgba32>(source, alpha),
+            (false, false, true) => Build<Rgb48>(source, alpha),
+            _ => Build<Rgb24>(source, alpha),
         };
         if (source.Metadata is { } metadata)
             CopyMetadata(OutputMetadata.For(metadata, image.Width, image.Height), image.Metadata);
@@ -99,12 +100,13 @@ internal static class OutputEncoding
 
     /// <summary>
     /// Fills an image of <typeparamref name="TPixel"/> row by row through ImageSharp's own conversion (which
-    /// clamps to [0,1] and rounds to the nearest level). Gray is the mean of the model's three channels. An alpha the
-    /// format cannot hold is flattened onto white, as image editors export to JPEG: under transparent pixels lies
-    /// the colour of their nearest visible neighbours (spread there for the model), which would turn a cut-out into a
-    /// solid block.
+    /// clamps to [0,1] and rounds to the nearest level). A gray source's gray is the mean of the model's three
+    /// channels, whether the format stores gray or RGB: the model tints edges faintly, which would colour a black and
+    /// white scan written as WebP or BMP. An alpha the format cannot hold is flattened onto white, as image editors
+    /// export to JPEG: under transparent pixels lies the colour of their nearest visible neighbours (spread there for
+    /// the model), which would turn a cut-out into a solid block.
     /// </summary>
-    private static Image<TPixel> Build<TPixel>(UpscaledImage source, bool gray, bool alpha)
+    private static Image<TPixel> Build<TPixel>(UpscaledImage source, bool alpha)
         where TPixel : unmanaged, IPixel<TPixel>
     {
         var planar = source.Pixels;
@@ -113,6 +115,7 @@ internal static class OutputEncoding
         var g = planar.Data.AsMemory(planar.PlaneLength, planar.PlaneLength);
         var b = planar.Data.AsMemory(2 * planar.PlaneLength, planar.PlaneLength);
         var a = source.Alpha;
+        bool gray = source.Traits.IsGray;
         image.ProcessPixelRows(rows =>
         {
             var vectors = new Vector4[rows.Width];

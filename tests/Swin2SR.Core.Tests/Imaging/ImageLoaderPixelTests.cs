@@ -1,4 +1,6 @@
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Bmp;
+using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
@@ -120,6 +122,31 @@ public sealed class ImageLoaderPixelTests : IDisposable
         }
         Assert.Equal(4 * 40 + 3, png.Pixels[0, 3, 4] * 255, 3);
         Assert.False(Load("colour.png", FixtureImages.Encode(FixtureImages.Pattern(4, 4, FixtureImages.Colour), new PngEncoder())).Traits.IsGray);
+    }
+
+    /// <summary>
+    /// BMP and GIF have no gray colour type: grayscale, and a scanner's black and white, is stored there as a palette
+    /// of grays, which must count as gray for the output to stay gray.
+    /// </summary>
+    [Fact]
+    public void An_indexed_image_whose_palette_is_all_gray_is_remembered_as_gray()
+    {
+        using var gray = FixtureImages.Pattern(6, 5, (x, y) => new L8((byte)(x * 40 + y)));
+        // 8 wide: ImageSharp 2.1 writes 1-bit rows of whole bytes only.
+        using var blackAndWhite = FixtureImages.Pattern(8, 5, (x, y) => new L8((byte)((x + y) % 2 * 255)));
+        Assert.True(Load("gray8.bmp", FixtureImages.Encode(gray, new BmpEncoder { BitsPerPixel = BmpBitsPerPixel.Pixel8 })).Traits.IsGray);
+        Assert.True(Load("bw1.bmp", FixtureImages.Encode(blackAndWhite, new BmpEncoder { BitsPerPixel = BmpBitsPerPixel.Pixel1 })).Traits.IsGray);
+        Assert.True(Load("gray.gif", FixtureImages.Encode(gray, new GifEncoder())).Traits.IsGray);
+        var grayPalette = FixtureImages.Encode(gray, new PngEncoder { ColorType = PngColorType.Palette });
+        Assert.True(Load("gray-palette.png", grayPalette).Traits.IsGray);
+        // A palette's ICC profile is one for RGB, which a gray output would have to drop.
+        Assert.False(Load("gray-palette-icc.png", FixtureImages.WithChunk(grayPalette, "iCCP", FixtureImages.IccChunkData(FixtureImages.IccProfile("display")))).Traits.IsGray);
+
+        using var colour = FixtureImages.Pattern(6, 5, FixtureImages.Colour);
+        Assert.False(Load("colour8.bmp", FixtureImages.Encode(colour, new BmpEncoder { BitsPerPixel = BmpBitsPerPixel.Pixel8 })).Traits.IsGray);
+        Assert.False(Load("colour.gif", FixtureImages.Encode(colour, new GifEncoder())).Traits.IsGray);
+        // A 24-bit BMP of gray pixels is a colour image that happens to be gray (the model's output keeps its colours).
+        Assert.False(Load("gray24.bmp", FixtureImages.Encode(gray, new BmpEncoder { BitsPerPixel = BmpBitsPerPixel.Pixel24 })).Traits.IsGray);
     }
 
     [Fact]

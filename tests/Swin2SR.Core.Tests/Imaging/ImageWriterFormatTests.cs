@@ -78,6 +78,25 @@ public sealed class ImageWriterFormatTests : IDisposable
         Assert.Equal(3 * 12345 + 2, back[3, 2].PackedValue);
     }
 
+    /// <summary>The model tints a gray image's edges faintly; WebP and BMP, which store RGB only, must not show it.</summary>
+    [Theory]
+    [InlineData("BMP", "g.bmp", false, 0)]
+    [InlineData("Webp", "g.webp", true, 0)]
+    [InlineData("Webp", "lossy-g.webp", false, 1)]
+    public void A_gray_source_stays_gray_in_a_format_that_stores_rgb_only(string format, string name, bool lossless, int tolerance)
+    {
+        // Colour fringes as the model leaves them: the channels a few levels apart.
+        var planes = Planes(16, 16, (c, x, y) => (x * 12 + y + (c - 1) * 9 * (x % 2)) / 255f);
+        using var written = Image.Load<Rgb24>(Write(name, new UpscaledImage(planes, null, new ImageTraits("BMP", 8, true, false, lossless), null), format));
+        for (int y = 0; y < 16; y++)
+            for (int x = 0; x < 16; x++)
+            {
+                var p = written[x, y];
+                Assert.True(Math.Abs(p.R - p.G) <= tolerance && Math.Abs(p.G - p.B) <= tolerance, $"({x},{y}) is {p}, not gray");
+            }
+        Assert.Equal(5 * 12 + 3, written[5, 3].G, 1.0 + tolerance);
+    }
+
     [Fact]
     public void Alpha_is_written_with_the_colour_as_gray_alpha_or_rgba()
     {
