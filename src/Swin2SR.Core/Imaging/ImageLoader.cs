@@ -76,7 +76,7 @@ public sealed class ImageLoader
         }
         catch (Exception e) when (e is not (ImageInputException or OperationCanceledException))
         {
-            throw Corrupt(path, format.Name, e);
+            throw Corrupt(path, format, data, e);
         }
         finally
         {
@@ -100,7 +100,7 @@ public sealed class ImageLoader
         if (format.Name == "TIFF" && MisdecodedTiff.FindReason(data) is { } misdecoded)
             throw Unsupported(path, misdecoded);
         byte[] decoderData = ForDecoder(format, data);
-        var info = IdentifyHeader(decoderData, path);
+        var info = IdentifyHeader(decoderData, path, format, data);
         CheckLimits(path, info.Width, info.Height, scale);
         // Inflating the image data costs as much as the size the header claims: only a size within the limits. A
         // header claiming a size over them is named as such, not as a file too short for it.
@@ -235,16 +235,26 @@ public sealed class ImageLoader
     /// Any failure inside a decoder is this file's problem, whatever its type: a crafted file may trip an
     /// unexpected exception in ImageSharp, and that must fail the image, not the run.
     /// </summary>
-    private static ImageInputException Corrupt(string path, string formatName, Exception e)
+    private static ImageInputException Corrupt(string path, IImageFormat format, byte[] data, Exception e)
     {
         if (e is NotSupportedException)
-            return UnsupportedVariant(path, formatName, e);
+            return UnsupportedVariant(path, format.Name, e);
         bool described = e is ImageFormatException or InvalidImageContentException or EndOfStreamException;
         string detail = described ? e.Message : $"{e.GetType().Name}: {e.Message}";
-        return new ImageInputException("CorruptImage", ImageErrorKind.InvalidData, path, $"the {formatName} data is damaged or truncated ({detail})", e);
+        return new ImageInputException("CorruptImage", ImageErrorKind.InvalidData, path,
+            CutInDirectory(format, data) ?? $"the {format.Name} data is damaged or truncated ({detail})", e);
     }
 
-    private static IImageInfo IdentifyHeader(byte[] data, string path)
+    /// <summary>
+    /// Why a decoder failed on a TIFF cut inside the values its directory points to (ImageSharp says "Nullable object
+    /// must have a value"); null for any other file. Only asked once the decoder failed: a stray offset in a tag the
+    /// decoder does not read is no reason to refuse a file.
+    /// </summary>
+    private static string? CutInDirectory(IImageFormat format, byte[] data) => format.Name == "TIFF" ? TiffTruncation.FindCutValues(data) : null;
+
+    /// <param name="data">The bytes to identify, as the decoder gets them.</param>
+    /// <param name="file">The file's own bytes, which tell why identifying them failed.</param>
+    private static IImageInfo IdentifyHeader(byte[] data, string path, IImageFormat format, byte[] file)
     {
         IImageInfo? info;
         try
@@ -257,7 +267,7 @@ public sealed class ImageLoader
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            throw new ImageInputException("CorruptImage", ImageErrorKind.InvalidData, path, $"the image header is damaged ({e.Message})", e);
+            throw new ImageInputException("CorruptImage", ImageErrorKind.InvalidData, path, CutInDirectory(format, file) ?? $"the image header is damaged ({e.Message})", e);
         }
         if (info is null)
             throw Unsupported(path, UnsupportedKinds.Generic);

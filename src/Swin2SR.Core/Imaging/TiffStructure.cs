@@ -129,20 +129,56 @@ internal static class TiffStructure
     /// <summary>Where the first page's entry for <paramref name="tag"/> starts; null when it has none or its directory does not fit the file.</summary>
     private static int? FirstPageEntry(ReadOnlySpan<byte> data, ushort tag, out Layout l, out bool littleEndian)
     {
-        if (FirstDirectory(data, out l, out littleEndian) is not { } offset)
-            return null;
-        ulong entries = Math.Min(Read(data[(int)offset..], l.CountBytes, littleEndian), ((ulong)data.Length - offset - (ulong)l.CountBytes) / (ulong)l.EntryBytes);
-        for (ulong i = 0; i < entries; i++)
-        {
-            // An entry: tag (2 bytes), type (2), count and value (an offset's width each); a single small value sits in the value field itself.
-            int at = (int)(offset + (ulong)l.CountBytes + i * (ulong)l.EntryBytes);
+        foreach (int at in FirstPageEntries(data, out l, out littleEndian))
             if (Read(data[at..], 2, littleEndian) == tag)
                 return at;
+        return null;
+    }
+
+    /// <summary>
+    /// The tag of the first page's first entry whose values lie, in part, past the end of the file (as a file cut in its
+    /// directory's out-of-line values leaves them); null when every entry's values are inside it.
+    /// </summary>
+    public static ushort? FirstPageTagPastEnd(ReadOnlySpan<byte> data)
+    {
+        foreach (int at in FirstPageEntries(data, out var l, out bool littleEndian))
+        {
+            var entry = data.Slice(at, l.EntryBytes);
+            ulong size = ValueSize((int)Read(entry[2..], 2, littleEndian)), count = Read(entry[4..], l.OffsetBytes, littleEndian);
+            // Values that fit in the entry's value field sit there; the others lie where the field points.
+            if (size == 0 || count <= (ulong)l.OffsetBytes / size)
+                continue;
+            ulong start = Read(entry[(4 + l.OffsetBytes)..], l.OffsetBytes, littleEndian);
+            if (count > (ulong)data.Length / size || start > (ulong)data.Length || count * size > (ulong)data.Length - start)
+                return (ushort)Read(entry, 2, littleEndian);
         }
         return null;
     }
 
+    /// <summary>Where each entry of the first page's directory starts, as far as the file holds them; none when the directory does not start inside it.</summary>
+    private static List<int> FirstPageEntries(ReadOnlySpan<byte> data, out Layout l, out bool littleEndian)
+    {
+        var entries = new List<int>();
+        if (FirstDirectory(data, out l, out littleEndian) is not { } offset)
+            return entries;
+        ulong count = Math.Min(Read(data[(int)offset..], l.CountBytes, littleEndian), ((ulong)data.Length - offset - (ulong)l.CountBytes) / (ulong)l.EntryBytes);
+        // An entry: tag (2 bytes), type (2), count and value (an offset's width each); a single small value sits in the value field itself.
+        for (ulong i = 0; i < count; i++)
+            entries.Add((int)(offset + (ulong)l.CountBytes + i * (ulong)l.EntryBytes));
+        return entries;
+    }
+
     private const int ShortType = 3, LongType = 4, Long8Type = 16;
+
+    /// <summary>The bytes of one value of a TIFF field type (TIFF 6.0 section 2, BigTIFF's 16-18); 0 for a type unknown.</summary>
+    private static ulong ValueSize(int type) => type switch
+    {
+        1 or 2 or 6 or 7 => 1, // BYTE, ASCII, SBYTE, UNDEFINED
+        3 or 8 => 2, // SHORT, SSHORT
+        4 or 9 or 11 or 13 => 4, // LONG, SLONG, FLOAT, IFD
+        5 or 10 or 12 or 16 or 17 or 18 => 8, // RATIONAL, SRATIONAL, DOUBLE, LONG8, SLONG8, IFD8
+        _ => 0,
+    };
 
     /// <summary>
     /// A copy of a classic TIFF structure (as an EXIF block is) whose first directory links to no next one; null when

@@ -22,6 +22,12 @@ internal static class TiffTruncation
         return PastEnd(data, StripOffsetsTag, StripByteCountsTag, "strip") ?? PastEnd(data, TileOffsetsTag, TileByteCountsTag, "tile");
     }
 
+    /// <summary>Why a first page whose values (other than where its strips or tiles lie) run past the end of the file cannot be read, or null.</summary>
+    public static string? FindCutValues(ReadOnlySpan<byte> data) =>
+        TiffStructure.FirstPageTagPastEnd(data) is { } tag
+            ? $"the values of its tag {tag} lie past the end of the {data.Length}-byte file ({Truncated} or damaged)"
+            : null;
+
     private static string? PastEnd(ReadOnlySpan<byte> data, ushort offsetsTag, ushort countsTag, string piece)
     {
         var offsets = TiffStructure.FirstPageValues(data, offsetsTag, out bool offsetsPastEnd);

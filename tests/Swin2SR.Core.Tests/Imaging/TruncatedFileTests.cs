@@ -21,10 +21,16 @@ public sealed class TruncatedFileTests : IDisposable
 
     private static Rgb24 Pixel(int x, int y) => new((byte)(x * 29 + 3), (byte)(200 - y * 31), (byte)(x * y * 7 + 60));
 
-    private void AssertTruncated(string name, byte[] bytes, string because)
+    private string Save(string name, byte[] bytes)
     {
         string path = _folder.File(name);
         File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    private void AssertTruncated(string name, byte[] bytes, string because)
+    {
+        string path = Save(name, bytes);
         var error = Assert.Throws<ImageInputException>(() => _loader.Load(path, 2));
         Assert.Equal("CorruptImage", error.ErrorId);
         Assert.StartsWith(path + ": ", error.Message);
@@ -47,6 +53,21 @@ public sealed class TruncatedFileTests : IDisposable
         using var image = FixtureImages.Pattern(40, 30, FixtureImages.Colour);
         var tiff = FixtureImages.Encode(image, new TiffEncoder());
         AssertTruncated("cut.tif", tiff[..(tiff.Length * 2 / 3)], "past the end of the");
+    }
+
+    /// <summary>
+    /// Pillow and libtiff write a tag's values after the directory, last in the file: cut by a byte there, the file
+    /// failed as "the image header is damaged (Nullable object must have a value.)".
+    /// </summary>
+    [Fact]
+    public void A_tiff_cut_in_the_values_after_its_directory_is_CorruptImage_that_says_truncated()
+    {
+        var tiff = HandMadeTiff.Rgb(9, 5, Pixel, planar: false);
+        // BitsPerSample's three SHORTs moved to the end of the file, then the file cut one byte short.
+        byte[] valuesLast = [.. tiff, 8, 0, 8, 0, 8, 0];
+        var moved = HandMadeTiff.WithFirstPageValue(valuesLast, HandMadeTiff.BitsPerSampleTag, (ushort)tiff.Length);
+        Assert.Equal(5, _loader.Load(Save("whole.tif", moved), 2).Pixels.Height);
+        AssertTruncated("cut.tif", moved[..^1], "the values of its tag 258 lie past the end of the");
     }
 
     [Fact]
