@@ -14,9 +14,16 @@ internal static class PngChunks
     /// The chunks in file order, up to IEND, the end of the file, or a chunk whose length runs past the end; none
     /// when the file is not a PNG.
     /// </summary>
-    public static List<Chunk> List(ReadOnlySpan<byte> png)
+    public static List<Chunk> List(ReadOnlySpan<byte> png) => List(png, out _);
+
+    /// <summary>
+    /// <see cref="List(ReadOnlySpan{byte})"/>, and the chunk the file ends inside, with as much of its data as the file
+    /// holds (what a copy cut short kept of it); null when the file ends at a chunk's end.
+    /// </summary>
+    public static List<Chunk> List(ReadOnlySpan<byte> png, out Chunk? cut)
     {
         var chunks = new List<Chunk>();
+        cut = null;
         if (png.Length < s_signature.Length || !png[..s_signature.Length].SequenceEqual(s_signature))
             return chunks;
         int p = s_signature.Length;
@@ -24,9 +31,13 @@ internal static class PngChunks
         while (p + 12 <= png.Length)
         {
             uint length = BinaryPrimitives.ReadUInt32BigEndian(png.Slice(p, 4));
+            var type = System.Text.Encoding.ASCII.GetString(png.Slice(p + 4, 4));
             if (length > png.Length - p - 12)
+            {
+                cut = new Chunk(type, new Range(p + 8, p + 8 + (int)Math.Min(length, (uint)(png.Length - p - 8))));
                 break;
-            var chunk = new Chunk(System.Text.Encoding.ASCII.GetString(png.Slice(p + 4, 4)), new Range(p + 8, p + 8 + (int)length));
+            }
+            var chunk = new Chunk(type, new Range(p + 8, p + 8 + (int)length));
             chunks.Add(chunk);
             if (chunk.Type == "IEND")
                 break;

@@ -17,11 +17,12 @@ internal static class PngImageData
     /// <summary>Null when the image data is complete (or the header is one the decoder itself refuses); otherwise why not.</summary>
     public static string? FindDamage(byte[] png)
     {
-        var chunks = PngChunks.List(png);
+        var chunks = PngChunks.List(png, out var cut);
         if (chunks.Count == 0 || chunks[0].Type != "IHDR" || ExpectedLength(png, chunks[0].Data) is not { } expected)
             return null;
         using var imageData = new MemoryStream();
-        foreach (var chunk in chunks.Where(c => c.Type == "IDAT"))
+        // The part of an IDAT the file was cut inside counts too: the share of the image the file holds is what it says.
+        foreach (var chunk in chunks.Append(cut ?? default).Where(c => c.Type == "IDAT"))
         {
             var (offset, length) = chunk.Data.GetOffsetAndLength(png.Length);
             imageData.Write(png, offset, length);
