@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Text;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Bmp;
@@ -44,6 +45,22 @@ internal static class OutputEncoding
             ? IccColourSpace.Of(icc) ?? "unknown"
             : null;
 
+    /// <summary>The most XMP one JPEG APP1 segment holds: 65533 bytes after its length field, less its 29-byte namespace header.</summary>
+    private const int MaxJpegXmpBytes = 65504;
+
+    /// <summary>
+    /// The size of the source's XMP as the output would carry it (<see cref="OutputMetadata"/>) when that is more than
+    /// <paramref name="formatName"/> holds, else null: ImageSharp 2.1 splits a JPEG's longer XMP over several segments
+    /// with the standard header, each a broken piece of XML to every other reader. Such XMP is not written (the caller
+    /// warns); a PNG, WebP or TIFF source from Photoshop can carry megabytes of it.
+    /// </summary>
+    public static int? OversizedXmpLength(UpscaledImage source, string formatName) =>
+        formatName == "JPEG" && source.Metadata?.XmpProfile?.ToByteArray() is { Length: > 0 } xmp
+        && Encoding.UTF8.GetByteCount(OutputMetadata.UpdateXmp(Encoding.UTF8.GetString(xmp), source.Pixels.Width, source.Pixels.Height)) is var length
+        && length > MaxJpegXmpBytes
+            ? length
+            : null;
+
     public static (Image Image, IImageEncoder Encoder) Prepare(UpscaledImage source, string formatName, int quality)
     {
         bool alpha = source.Alpha is not null && HoldsAlpha(formatName);
@@ -64,6 +81,8 @@ internal static class OutputEncoding
             CopyMetadata(OutputMetadata.For(metadata, image.Width, image.Height), image.Metadata);
         if (MismatchedIccColourSpace(source, formatName) is not null)
             image.Metadata.IccProfile = null;
+        if (OversizedXmpLength(source, formatName) is not null)
+            image.Metadata.XmpProfile = null;
         if (formatName == "TIFF")
             TiffPageMetadata.Place(image);
         IImageEncoder encoder = formatName switch

@@ -27,6 +27,8 @@ internal sealed record FinishedImage(UpscaledImage Image, QualityMetrics Metrics
         var image = new UpscaledImage(output, alpha, source.Traits, keepPrintSize ? PrintResolution.Scaled(source.Metadata, scale) : source.Metadata);
         if (OutputEncoding.MismatchedIccColourSpace(image, work.Item.OutputFormat) is { } space)
             warnings.Add(IccProfileDropped(space, OutputEncoding.WritesGray(source.Traits, work.Item.OutputFormat) ? "gray" : "RGB"));
+        if (OutputEncoding.OversizedXmpLength(image, work.Item.OutputFormat) is { } xmpLength)
+            warnings.Add($"its XMP metadata ({xmpLength / 1024} KB) is more than a {work.Item.OutputFormat} file holds (64 KB): it is left out (-Format Png keeps it)");
         return new FinishedImage(image, metrics, warnings);
     }
 

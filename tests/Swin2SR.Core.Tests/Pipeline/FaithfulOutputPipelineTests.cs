@@ -157,6 +157,27 @@ public sealed class FaithfulOutputPipelineTests : IDisposable
         Assert.Equal(icc, metadata.IccProfile!.ToByteArray());
     }
 
+    /// <summary>
+    /// A PNG from Photoshop can carry hundreds of KB of XMP; a JPEG holds 64 KB in its one XMP segment. ImageSharp
+    /// wrote the rest into more segments with the same header, each a broken piece of XML to any other reader.
+    /// </summary>
+    [Fact]
+    public void Xmp_too_large_for_a_jpeg_is_left_out_of_it_with_a_warning_and_kept_in_png()
+    {
+        using var image = FixtureImages.Pattern(12, 8, FixtureImages.Colour);
+        image.Metadata.XmpProfile = new SixLabors.ImageSharp.Metadata.Profiles.Xmp.XmpProfile(System.Text.Encoding.UTF8.GetBytes(
+            $"<x:xmpmeta xmlns:x='adobe:ns:meta/'><!-- {new string('h', 100_000)} --></x:xmpmeta>"));
+        var png = FixtureImages.Encode(image, new PngEncoder());
+
+        var jpeg = Upscale("history.png", png, OutputFormat.Jpeg);
+        Assert.Equal(-1, File.ReadAllBytes(jpeg.Item.OutputPath).AsSpan().IndexOf("http://ns.adobe.com/xap/1.0/"u8));
+        Assert.Equal("its XMP metadata (97 KB) is more than a JPEG file holds (64 KB): it is left out (-Format Png keeps it)", Assert.Single(jpeg.Warnings!));
+
+        var kept = Upscale("history.png", png, OutputFormat.Png);
+        Assert.True(Image.Identify(kept.Item.OutputPath).Metadata.XmpProfile!.ToByteArray().Length > 100_000);
+        Assert.Empty(kept.Warnings!);
+    }
+
     [Theory]
     [InlineData(OutputFormat.Same)]
     [InlineData(OutputFormat.Png)]
