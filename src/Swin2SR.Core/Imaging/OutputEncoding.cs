@@ -9,6 +9,7 @@ using SixLabors.ImageSharp.Formats.Tiff;
 using SixLabors.ImageSharp.Formats.Tiff.Constants;
 using SixLabors.ImageSharp.Formats.Webp;
 using SixLabors.ImageSharp.Metadata;
+using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.PixelFormats;
 
 namespace Swin2SR.Core.Imaging;
@@ -61,6 +62,34 @@ internal static class OutputEncoding
             ? length
             : null;
 
+    /// <summary>The most EXIF one JPEG APP1 segment holds: 65533 bytes after its length field, less its 6-byte "Exif" header.</summary>
+    private const int MaxJpegExifBytes = 65527;
+
+    /// <summary>
+    /// What of the source's EXIF a JPEG output leaves out, with the EXIF's size, when it is more than a JPEG holds;
+    /// null when it fits. EXIF cannot continue in a second segment: ImageSharp 2.1 writes the rest into more, which
+    /// most readers ignore (their offsets past the first point nowhere). A PNG's eXIf or a TIFF's tags can be that
+    /// large, nearly always for a camera's maker note: without it the rest (camera, date, copyright) is kept, and
+    /// where that is still too large, the whole EXIF is left out. The caller warns.
+    /// </summary>
+    public static (int Length, bool Whole)? OversizedExif(UpscaledImage source, string formatName)
+    {
+        if (formatName != "JPEG" || source.Metadata?.ExifProfile?.ToByteArray() is not { Length: > MaxJpegExifBytes } exif)
+            return null;
+        return (exif.Length, WithoutMakerNote(source.Metadata.ExifProfile).ToByteArray().Length > MaxJpegExifBytes);
+    }
+
+    private static ExifProfile WithoutMakerNote(ExifProfile exif)
+    {
+        var copy = exif.DeepClone();
+        copy.RemoveValue(ExifTag.MakerNote);
+        return copy;
+    }
+
+    /// <summary>The warning for metadata <see cref="OversizedXmpLength"/> or <see cref="OversizedExif"/> leaves out.</summary>
+    public static string LeftOutOfJpeg(string kind, int length, string what = "it is") =>
+        $"its {kind} metadata ({length / 1024} KB) is more than a JPEG file holds (64 KB): {what} left out (-Format Png keeps it)";
+
     public static (Image Image, IImageEncoder Encoder) Prepare(UpscaledImage source, string formatName, int quality)
     {
         bool alpha = source.Alpha is not null && HoldsAlpha(formatName);
@@ -83,6 +112,8 @@ internal static class OutputEncoding
             image.Metadata.IccProfile = null;
         if (OversizedXmpLength(source, formatName) is not null)
             image.Metadata.XmpProfile = null;
+        if (OversizedExif(source, formatName) is { } exif)
+            image.Metadata.ExifProfile = exif.Whole ? null : WithoutMakerNote(image.Metadata.ExifProfile!);
         if (formatName == "TIFF")
             TiffPageMetadata.Place(image);
         IImageEncoder encoder = formatName switch

@@ -28,7 +28,9 @@ internal sealed record FinishedImage(UpscaledImage Image, QualityMetrics Metrics
         if (OutputEncoding.MismatchedIccColourSpace(image, work.Item.OutputFormat) is { } space)
             warnings.Add(IccProfileDropped(space, OutputEncoding.WritesGray(source.Traits, work.Item.OutputFormat) ? "gray" : "RGB"));
         if (OutputEncoding.OversizedXmpLength(image, work.Item.OutputFormat) is { } xmpLength)
-            warnings.Add($"its XMP metadata ({xmpLength / 1024} KB) is more than a {work.Item.OutputFormat} file holds (64 KB): it is left out (-Format Png keeps it)");
+            warnings.Add(OutputEncoding.LeftOutOfJpeg("XMP", xmpLength));
+        if (OutputEncoding.OversizedExif(image, work.Item.OutputFormat) is { } exif)
+            warnings.Add(OutputEncoding.LeftOutOfJpeg("EXIF", exif.Length, exif.Whole ? "it is" : "its maker note is"));
         return new FinishedImage(image, metrics, warnings);
     }
 

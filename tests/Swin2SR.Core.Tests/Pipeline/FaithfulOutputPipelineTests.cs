@@ -178,6 +178,44 @@ public sealed class FaithfulOutputPipelineTests : IDisposable
         Assert.Empty(kept.Warnings!);
     }
 
+    /// <summary>
+    /// EXIF cannot continue in a second JPEG segment: ImageSharp wrote one anyway, which most readers ignore. A maker
+    /// note is what makes it that large; without it the rest fits.
+    /// </summary>
+    [Fact]
+    public void Exif_too_large_for_a_jpeg_loses_its_maker_note_there_with_a_warning_and_keeps_it_in_png()
+    {
+        var png = WithExif(("someone", new byte[80_000]));
+
+        var jpeg = Upscale("maker-notes.png", png, OutputFormat.Jpeg);
+        var exif = Image.Identify(jpeg.Item.OutputPath).Metadata.ExifProfile!;
+        Assert.Equal("someone", exif.GetValue(ExifTag.Artist)!.Value);
+        Assert.Null(exif.GetValue(ExifTag.MakerNote));
+        Assert.Equal("its EXIF metadata (78 KB) is more than a JPEG file holds (64 KB): its maker note is left out (-Format Png keeps it)", Assert.Single(jpeg.Warnings!));
+
+        var kept = Upscale("maker-notes.png", png, OutputFormat.Png);
+        Assert.Equal(80_000, Image.Identify(kept.Item.OutputPath).Metadata.ExifProfile!.GetValue(ExifTag.MakerNote)!.Value.Length);
+        Assert.Empty(kept.Warnings!);
+    }
+
+    [Fact]
+    public void Exif_too_large_for_a_jpeg_even_without_a_maker_note_is_left_out_of_it_with_a_warning()
+    {
+        var jpeg = Upscale("comment.png", WithExif((new string('c', 70_000), null)), OutputFormat.Jpeg);
+        Assert.Null(Image.Identify(jpeg.Item.OutputPath).Metadata.ExifProfile);
+        Assert.Equal("its EXIF metadata (68 KB) is more than a JPEG file holds (64 KB): it is left out (-Format Png keeps it)", Assert.Single(jpeg.Warnings!));
+    }
+
+    private static byte[] WithExif((string Artist, byte[]? MakerNote) values)
+    {
+        using var image = FixtureImages.Pattern(12, 8, FixtureImages.Colour);
+        image.Metadata.ExifProfile = new ExifProfile();
+        image.Metadata.ExifProfile.SetValue(ExifTag.Artist, values.Artist);
+        if (values.MakerNote is { } note)
+            image.Metadata.ExifProfile.SetValue(ExifTag.MakerNote, note);
+        return FixtureImages.Encode(image, new PngEncoder());
+    }
+
     [Theory]
     [InlineData(OutputFormat.Same)]
     [InlineData(OutputFormat.Png)]
