@@ -23,12 +23,32 @@ public sealed class ImageWriter
         _quality = quality;
     }
 
-    /// <summary>Fails at once (OutputPathTooLong) when the output, or its temp file, cannot exist on this platform.</summary>
+    /// <summary>
+    /// Fails at once when the output cannot be written whatever the image: OutputPathTooLong when it, or its temp
+    /// file, cannot exist on this platform; OutputNotWritable when a file stands where its folder would be (an
+    /// "enhanced" file beside the inputs, a mirrored subfolder's name taken by a file).
+    /// </summary>
     public static void CheckPath(string outputPath)
     {
         string temp = TemporaryPath(outputPath, new string('0', UniqueLength));
         if ((PathLimits.FindExcess(outputPath) ?? PathLimits.FindExcess(temp)) is { } excess)
             throw new ImageInputException("OutputPathTooLong", ImageErrorKind.WriteFailed, outputPath, excess);
+        if (FileInPlaceOfFolder(Path.GetDirectoryName(outputPath)) is { } file)
+            throw new ImageInputException(OutputFailure.NotWritableId, ImageErrorKind.WriteFailed, outputPath,
+                $"'{file}' is a file, so the output folder cannot be made there: move or rename that file, or choose another -OutputDirectory");
+    }
+
+    /// <summary>The nearest existing path at or above <paramref name="folder"/> when it is a file; null when it is a folder.</summary>
+    private static string? FileInPlaceOfFolder(string? folder)
+    {
+        for (string? path = folder; !string.IsNullOrEmpty(path); path = Path.GetDirectoryName(path))
+        {
+            if (Directory.Exists(path))
+                return null;
+            if (File.Exists(path))
+                return path;
+        }
+        return null;
     }
 
     /// <summary>

@@ -193,6 +193,21 @@ public sealed class BadInputPipelineTests : IDisposable
     }
 
     [Fact]
+    public void A_file_where_an_output_folder_would_be_fails_that_folders_images_at_once_naming_the_file()
+    {
+        string blocked = Input(Path.Combine("a", "photo.png"), Png(8, 8));
+        string fine = Input(Path.Combine("b", "photo.png"), Png(8, 8));
+        Directory.CreateDirectory(_folder.File("out"));
+        File.WriteAllText(_folder.File("out", "a"), "a file, not a folder");
+        var results = RunItems(OutputPlanner.Plan([blocked, fine], _folder.File("out"), OutputFormat.Same));
+        var failed = results.Single(r => r.Item.InputPath == blocked);
+        Assert.Equal("OutputNotWritable", failed.Error!.ErrorId);
+        Assert.Contains($"'{_folder.File("out", "a")}' is a file, so the output folder cannot be made there", failed.Error.Message);
+        Assert.Equal(0, failed.InputWidth); // refused before it was read
+        Assert.Equal(UpscaleStatus.Succeeded, results.Single(r => r.Item.InputPath == fine).Status);
+    }
+
+    [Fact]
     public void An_output_wider_than_webp_can_hold_fails_before_it_is_upscaled_and_png_takes_it()
     {
         // x2 of 8200 pixels is 16400, past WebP's 14-bit width: its encoder would write a 16-pixel-wide header.
