@@ -1,3 +1,5 @@
+using Swin2SR.Core.Tiling;
+
 namespace Swin2SR.Core.Inference;
 
 /// <summary>
@@ -6,15 +8,15 @@ namespace Swin2SR.Core.Inference;
 /// </summary>
 public sealed class DeviceOutOfMemoryException : Exception
 {
-    public DeviceOutOfMemoryException(string device, int batch, int tile, Exception? inner = null)
-        : base($"{device}: out of memory running a batch of {batch} tiles of {tile}x{tile}", inner)
+    public DeviceOutOfMemoryException(string device, int batch, TileShape tile, Exception? inner = null)
+        : base($"{device}: out of memory running a batch of {batch} tiles of {tile}", inner)
     {
         Batch = batch;
         Tile = tile;
     }
 
     public int Batch { get; }
-    public int Tile { get; }
+    public TileShape Tile { get; }
 
     /// <summary>
     /// The messages of the BFC arena, cuBLAS, cuDNN and CUDA itself for an allocation failure, and of a CPU kernel

@@ -1,7 +1,9 @@
+using Swin2SR.Core.Tiling;
+
 namespace Swin2SR.Core.Inference;
 
 /// <summary>
-/// Runs batches of square tiles on one device, for <see cref="Lanes"/> device workers at once.
+/// Runs batches of tiles of one shape on one device, for <see cref="Lanes"/> device workers at once.
 /// </summary>
 public interface ITileRunner : IDisposable
 {
@@ -34,9 +36,9 @@ public interface ITileRunner : IDisposable
     /// <summary>The precision the runner was opened in; it runs Fp32 too (a redo after an fp16 output failed).</summary>
     Precision Precision { get; }
 
-    /// <summary>Runs [batch,3,tile,tile] from the start of <paramref name="input"/> into the start of <paramref name="output"/>.</summary>
+    /// <summary>Runs [batch,3,tile.Height,tile.Width] from the start of <paramref name="input"/> into the start of <paramref name="output"/>.</summary>
     /// <exception cref="DeviceOutOfMemoryException">The device could not allocate what the batch needs.</exception>
-    void Run(float[] input, float[] output, int batch, int tile, Precision precision);
+    void Run(float[] input, float[] output, int batch, TileShape tile, Precision precision);
 
     /// <summary>The device's memory now (free and total), for sizing batches; null where it cannot be read (the CPU).</summary>
     DeviceMemory? Memory();

@@ -2,6 +2,7 @@ using Microsoft.ML.OnnxRuntime;
 using Swin2SR.Core.Inference.CpuMemory;
 using Swin2SR.Core.Inference.Devices;
 using Swin2SR.Core.Inference.Float16;
+using Swin2SR.Core.Tiling;
 
 namespace Swin2SR.Core.Inference;
 
@@ -183,20 +184,19 @@ public sealed class TileModel : ITileRunner
     }
 
     /// <summary>
-    /// Runs <paramref name="batch"/> tiles of <paramref name="tile"/> x <paramref name="tile"/> from the start of
-    /// <paramref name="input"/> ([B,3,T,T]) into the start of <paramref name="output"/> ([B,3,sT,sT]), in
+    /// Runs <paramref name="batch"/> tiles of <paramref name="tile"/> from the start of
+    /// <paramref name="input"/> ([B,3,H,W]) into the start of <paramref name="output"/> ([B,3,sH,sW]), in
     /// <paramref name="precision"/> (fp32 on a runner opened in fp16 uses its float32 session).
     /// </summary>
-    public void Run(float[] input, float[] output, int batch, int tile, Precision precision)
+    public void Run(float[] input, float[] output, int batch, TileShape tile, Precision precision)
     {
         var session = precision == Precision.Fp32 && _float32Session is not null ? _float32Session.Value
-            : (long)batch * tile * tile > RunPixelLimit && _largeRunSession is not null ? _largeRunSession.Value
+            : batch * tile.Pixels > RunPixelLimit && _largeRunSession is not null ? _largeRunSession.Value
             : _session;
-        int outTile = tile * Scale;
-        long inLength = (long)batch * 3 * tile * tile;
-        long outLength = (long)batch * 3 * outTile * outTile;
-        using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(0, (int)inLength), [batch, 3, tile, tile]);
-        using var outputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, output.AsMemory(0, (int)outLength), [batch, 3, outTile, outTile]);
+        long inLength = batch * 3 * tile.Pixels;
+        long outLength = inLength * Scale * Scale;
+        using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(0, (int)inLength), [batch, 3, tile.Height, tile.Width]);
+        using var outputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, output.AsMemory(0, (int)outLength), [batch, 3, tile.Height * Scale, tile.Width * Scale]);
         try
         {
             session.Run(_runOptions, _inputNames, [inputValue], _outputNames, [outputValue]);
@@ -205,7 +205,7 @@ public sealed class TileModel : ITileRunner
         {
             throw new DeviceOutOfMemoryException(Device, batch, tile, e);
         }
-        catch (OnnxRuntimeException e) when (ComputedScale(session, inputValue, tile) is int actual && actual != Scale)
+        catch (OnnxRuntimeException e) when (ComputedScale(session, inputValue, tile.Height) is int actual && actual != Scale)
         {
             throw ModelContract.ScaleMismatch(Path, Scale, actual, e);
         }
@@ -220,13 +220,13 @@ public sealed class TileModel : ITileRunner
     /// The scale a failed run's input comes out at when ONNX Runtime sizes the output itself; null when it fails that
     /// way too. Only after a failure: a model whose stated scale is wrong fails every run into outputs of that scale.
     /// </summary>
-    private int? ComputedScale(InferenceSession session, OrtValue input, int tile)
+    private int? ComputedScale(InferenceSession session, OrtValue input, int tileHeight)
     {
         try
         {
             using var results = session.Run(_runOptions, _inputNames, [input], _outputNames);
             var shape = results[0].GetTensorTypeAndShape().Shape;
-            return shape.Length == 4 && shape[2] % tile == 0 ? (int)(shape[2] / tile) : null;
+            return shape.Length == 4 && shape[2] % tileHeight == 0 ? (int)(shape[2] / tileHeight) : null;
         }
         catch (OnnxRuntimeException)
         {

@@ -34,8 +34,8 @@ internal sealed class DeviceWorker
     private readonly ITileRunner _runner;
     private readonly IWorkerHost _host;
     private readonly int _overlap;
-    private readonly Dictionary<(int Size, Precision Precision), LinkedList<TileWork>> _stash = [];
-    private readonly Dictionary<(int Size, Precision Precision), BatchSizer> _sizers = [];
+    private readonly Dictionary<(TileShape Shape, Precision Precision), LinkedList<TileWork>> _stash = [];
+    private readonly Dictionary<(TileShape Shape, Precision Precision), BatchSizer> _sizers = [];
     private readonly int? _fixedBatch;
     private readonly IReadOnlyList<int> _tileSizes;
     private int _stashed;
@@ -163,8 +163,8 @@ internal sealed class DeviceWorker
     /// <summary>Runs a batch and stitches its outputs; returns the images whose last tile it was (or their alpha parts).</summary>
     private List<ImageWork> RunAndStitch(List<TileWork> batch, CancellationToken cancellation)
     {
-        int tile = batch[0].Size;
-        int inLength = 3 * tile * tile;
+        var tile = batch[0].Shape;
+        int inLength = (int)(3 * tile.Pixels);
         int scale = _runner.Contract.Scale;
         int outLength = inLength * scale * scale;
         int runBatch = _runner.Contract.FixedBatch ?? batch.Count;
@@ -195,50 +195,53 @@ internal sealed class DeviceWorker
 
     private void BackOff(List<TileWork> batch, DeviceOutOfMemoryException e)
     {
-        int tile = batch[0].Size;
+        var tile = batch[0].Shape;
         if (batch.Count > 1 && _runner.Contract.FixedBatch is null)
         {
             var sizer = Sizer(batch[0].BatchKey);
             sizer.OutOfMemory(batch.Count);
-            _host.Note($"{_runner.Device}: out of memory with {batch.Count} tiles of {tile}x{tile}; batch size now {sizer.Limit}.");
+            _host.Note($"{_runner.Device}: out of memory with {batch.Count} tiles of {tile}; batch size now {sizer.Limit}.");
             for (int k = batch.Count - 1; k >= 0; k--)
                 Stash(batch[k], last: false);
             return;
         }
-        int smaller = _tileSizes.FirstOrDefault(t => t < tile);
+        // The next size below the tile's longer side caps both sides: a square steps down as before, a rectangle
+        // loses its longer side first (the shorter one may already be the least its image needs).
+        int smaller = _tileSizes.FirstOrDefault(t => t < tile.Longer);
         foreach (var work in batch.Select(t => t.Image).Distinct())
         {
             if (_runner.Contract.FixedSize is not null || smaller == 0)
             {
-                _host.Failed(work, "OutOfMemory", $"{_runner.Device} ran out of memory even for one {tile}x{tile} tile", e);
+                _host.Failed(work, "OutOfMemory", $"{_runner.Device} ran out of memory even for one {tile} tile", e);
                 continue;
             }
-            _host.Note($"{_runner.Device}: out of memory with one {tile}x{tile} tile; {Path.GetFileName(work.Item.InputPath)} is cut again into {smaller}x{smaller} tiles.");
-            foreach (var t in work.Retile(smaller, TileSizeChooser.OverlapFor(smaller, _overlap)))
+            var smallerTile = tile.AtMost(smaller);
+            _host.Note($"{_runner.Device}: out of memory with one {tile} tile; {Path.GetFileName(work.Item.InputPath)} is cut again into {smallerTile} tiles.");
+            foreach (var t in work.Retile(smallerTile, _overlap))
                 Stash(t, last: false);
         }
     }
 
-    private BatchSizer Sizer((int Size, Precision Precision) key)
+    private BatchSizer Sizer((TileShape Shape, Precision Precision) key)
     {
         if (!_sizers.TryGetValue(key, out var sizer))
         {
             int largest = _runner.Memory() is null ? MaxAutomaticBatchWithoutMemoryReading : MaxAutomaticBatch;
             if (_runner.RunPixelLimit is long pixels)
-                largest = (int)Math.Clamp(pixels / ((long)key.Size * key.Size), 1, largest);
+                largest = (int)Math.Clamp(pixels / key.Shape.Pixels, 1, largest);
             _sizers[key] = sizer = _fixedBatch is int batch ? BatchSizer.Fixed(batch) : new BatchSizer(largest, _runner.Memory);
         }
         return sizer;
     }
 
     /// <summary>Takes a batch's time into the sizer of its shape, and logs the size once it is chosen.</summary>
-    private void Observe(BatchSizer sizer, (int Size, Precision Precision) key, int batch, double seconds, long? freeBefore)
+    private void Observe(BatchSizer sizer, (TileShape Shape, Precision Precision) key, int batch, double seconds, long? freeBefore)
     {
         if (sizer.Settled)
             return;
         sizer.Observe(batch, seconds, freeBefore);
         if (sizer.Settled)
-            _host.Detail($"{_runner.Device}: batches of {sizer.Limit} tiles of {key.Size}x{key.Size} ({key.Precision}): {sizer.Reason}.");
+            _host.Detail($"{_runner.Device}: batches of {sizer.Limit} tiles of {key.Shape} ({key.Precision}): {sizer.Reason}.");
     }
 
     /// <summary>

@@ -84,7 +84,7 @@ internal sealed class ImageWork
     }
 
     /// <summary>Starts this part over with another tile size (after an out-of-memory at batch size one).</summary>
-    public IEnumerable<TileWork> Retile(int tile, int overlap) => Recut(tile, overlap, Precision);
+    public IEnumerable<TileWork> Retile(TileShape tile, int overlap) => Recut(tile, overlap, Precision);
 
     /// <summary>
     /// Starts the whole image over (colour and alpha part) in another precision or with another overlap, after its
@@ -100,7 +100,7 @@ internal sealed class ImageWork
         return tiles;
     }
 
-    private IEnumerable<TileWork> Recut(int tile, int overlap, Precision precision)
+    private IEnumerable<TileWork> Recut(TileShape tile, int overlap, Precision precision)
     {
         Generation++;
         Precision = precision;
@@ -111,14 +111,14 @@ internal sealed class ImageWork
 }
 
 /// <summary>
-/// One tile of one cut of an image, the unit the batcher packs into [B,3,T,T]. It carries the plan and canvas of
+/// One tile of one cut of an image, the unit the batcher packs into [B,3,H,W]. It carries the plan and canvas of
 /// its cut, so a tile of a cut abandoned meanwhile lands harmlessly on the abandoned canvas.
 /// </summary>
 internal readonly record struct TileWork(ImageWork Image, int Index, int Generation, TilePlan Plan, StitchCanvas Canvas, Precision Precision)
 {
     public bool IsStale => Image.Failed || Image.Generation != Generation;
-    public int Size => Plan.Tile;
+    public TileShape Shape => Plan.Tile;
 
     /// <summary>Tiles of one shape and one precision run together in a batch.</summary>
-    public (int Size, Precision Precision) BatchKey => (Plan.Tile, Precision);
+    public (TileShape Shape, Precision Precision) BatchKey => (Plan.Tile, Precision);
 }

@@ -12,6 +12,7 @@ public readonly record struct QualityRedo(int Overlap, Precision Precision, stri
 /// </summary>
 public static class QualityRetry
 {
+    /// <param name="tile">The tile side across its seams (<see cref="Tiling.TilePlan.SeamedSide"/>): the overlap stays within half of it.</param>
     /// <param name="window">The model's window: the smallest overlap worth widening to.</param>
     public static QualityRedo? Next(Precision precision, int tile, int overlap, int tiles, bool overlapWidened, int window)
     {

@@ -22,6 +22,7 @@ public sealed class UpscalePipeline : IWorkerHost
     private readonly UpscaleOptions _options;
     private readonly TileGeometry _geometry;
     private readonly IReadOnlyList<int> _tileSizes;
+    private readonly bool _cpuOnly;
     private readonly int _scale;
     private readonly int _window;
     private readonly int _edgeContext;
@@ -71,8 +72,10 @@ public sealed class UpscalePipeline : IWorkerHost
         _edgeContext = contract.FixedSize is null ? TileAxis.EdgeContext : 0;
         _modelName = Path.GetFileNameWithoutExtension(devices[0].Path);
         _geometry = TileGeometry.Resolve(options, contract);
+        // On CPUs alone a shape costs nothing to add: every multiple of the window, and each side chosen on its own.
+        _cpuOnly = devices.All(d => d.Kind == DeviceKind.Cpu);
         _tileSizes = contract.FixedSize is { } fixedSize ? [fixedSize]
-            : devices.All(d => d.Kind == DeviceKind.Cpu) ? TileSizeChooser.EveryWindowMultiple(_geometry.TileSize, contract.Window)
+            : _cpuOnly ? TileSizeChooser.EveryWindowMultiple(_geometry.TileSize, contract.Window)
             : TileSizeChooser.Candidates(_geometry.TileSize, contract.Window);
         _loader = new ImageLoader(options.Limits);
         _writer = new ImageWriter(options.Quality);
@@ -267,8 +270,10 @@ public sealed class UpscalePipeline : IWorkerHost
                 started = Stopwatch.GetTimestamp();
                 var loaded = _loader.Decode(data, item.InputPath, header);
                 var pixels = loaded.Pixels;
-                int tile = TileSizeChooser.Choose(pixels.Width, pixels.Height, _tileSizes, _geometry.Overlap, _window, _edgeContext);
-                var plan = new TilePlan(pixels.Width, pixels.Height, tile, TileSizeChooser.OverlapFor(tile, _geometry.Overlap), _scale, _window, _edgeContext);
+                var tile = _cpuOnly
+                    ? TileSizeChooser.ChooseEachSide(pixels.Width, pixels.Height, _tileSizes, _geometry.Overlap, _window, _edgeContext)
+                    : TileSizeChooser.ChooseSquare(pixels.Width, pixels.Height, _tileSizes, _geometry.Overlap, _window, _edgeContext);
+                var plan = new TilePlan(pixels.Width, pixels.Height, tile, _geometry.Overlap, _scale, _window, _edgeContext);
                 work = new ImageWork(item, pixels, plan, spent, _precision) { Source = loaded, ReservedBytes = reserved };
                 if (loaded.Alpha is not null && _options.AlphaMode == AlphaMode.Model)
                     work.AddAlphaPart(FinishedImage.GrayPlanes(loaded.Alpha, pixels.Width, pixels.Height));
@@ -324,7 +329,7 @@ public sealed class UpscalePipeline : IWorkerHost
     void IWorkerHost.Completed(ImageWork work, CancellationToken cancellation)
     {
         Interlocked.Add(ref _imagePixels, (long)work.InputWidth * work.InputHeight);
-        Interlocked.Add(ref _computedPixels, (long)work.Plan.Count * work.Plan.Tile * work.Plan.Tile);
+        Interlocked.Add(ref _computedPixels, work.Plan.ComputedPixels);
         if (work.CompletePart() && !_stitched.Writer.TryWrite(work.Whole))
             _stitched.Writer.WriteAsync(work.Whole, cancellation).AsTask().GetAwaiter().GetResult();
     }
@@ -424,7 +429,7 @@ public sealed class UpscalePipeline : IWorkerHost
     private bool TryRedo(ImageWork work, string failure)
     {
         var plan = work.Plan;
-        if (QualityRetry.Next(work.Precision, plan.Tile, plan.Overlap, plan.Count, work.OverlapWidened, _window) is not { } redo)
+        if (QualityRetry.Next(work.Precision, plan.SeamedSide, plan.Overlap, plan.Count, work.OverlapWidened, _window) is not { } redo)
             return false;
         work.Redos.Add((redo.Change, failure));
         foreach (var tile in work.Redo(redo.Overlap, redo.Precision))

@@ -27,12 +27,12 @@ public sealed class StitchCanvas
     /// <summary>The share of the tiles that have landed, 0 to 1.</summary>
     public double Filled => 1 - (double)Volatile.Read(ref _remaining) / _landed.Length;
 
-    /// <summary>Adds tile <paramref name="index"/> ([3, T*s, T*s]); returns true when it was the last one.</summary>
+    /// <summary>Adds tile <paramref name="index"/> ([3, H*s, W*s]); returns true when it was the last one.</summary>
     public bool Add(int index, ReadOnlySpan<float> tileOutput)
     {
-        int size = _plan.Tile * _plan.Scale;
-        if (tileOutput.Length != 3 * size * size)
-            throw new ArgumentException($"Tile output has {tileOutput.Length} values, expected {3 * size * size}.", nameof(tileOutput));
+        int width = _plan.Tile.Width * _plan.Scale, height = _plan.Tile.Height * _plan.Scale;
+        if (tileOutput.Length != 3 * width * height)
+            throw new ArgumentException($"Tile output has {tileOutput.Length} values, expected {3 * width * height}.", nameof(tileOutput));
         var (column, row) = _plan.Position(index);
         var wx = _plan.Columns.Weights(column);
         var wy = _plan.Rows.Weights(row);
@@ -49,7 +49,7 @@ public sealed class StitchCanvas
                 var plane = Output.Plane(c);
                 for (int y = 0; y < wy.Length; y++)
                 {
-                    var source = tileOutput.Slice((c * size + leadY + y) * size + leadX, wx.Length);
+                    var source = tileOutput.Slice((c * height + leadY + y) * width + leadX, wx.Length);
                     var target = plane.Slice((oy + y) * outWidth + ox, wx.Length);
                     float rowWeight = wy[y];
                     for (int x = 0; x < wx.Length; x++)

@@ -90,10 +90,11 @@ public class ReferenceOutputTests
         Assert.True(Math.Abs(psnrOurs - psnrWhole) < 0.05, $"PSNR vs HR: tiled {psnrOurs:0.000} dB, whole image {psnrWhole:0.000} dB");
 
         // Away from the overlaps where tiles are blended, every value is within 2/255 of the whole-image pass. The
-        // tile is the one the pipeline chose on the CPU (any multiple of the window up to -TileSize, and room for context).
-        int chosen = TileSizeChooser.Choose(inWidth, inHeight, TileSizeChooser.EveryWindowMultiple(tile, 8), overlap, 8);
-        var seamX = SeamMask(inWidth, chosen, overlap, scale);
-        var seamY = SeamMask(inHeight, chosen, overlap, scale);
+        // tile is the one the pipeline chose on the CPU (each side any multiple of the window up to -TileSize, and room
+        // for context: 64x48 here).
+        var chosen = TileSizeChooser.ChooseEachSide(inWidth, inHeight, TileSizeChooser.EveryWindowMultiple(tile, 8), overlap, 8);
+        var seamX = SeamMask(inWidth, chosen.Width, overlap, scale);
+        var seamY = SeamMask(inHeight, chosen.Height, overlap, scale);
         Assert.True(seamX.Any(s => s) && seamY.Any(s => s), $"the image is cut in tiles of {chosen} both ways, so there are seams to stitch");
         double worst = WorstDifference(ours, whole, width, height, (x, y) => !seamX[x] && !seamY[y]);
         Assert.True(worst <= 2 / 255.0, $"max difference away from seams: {worst * 255:0.00}/255");

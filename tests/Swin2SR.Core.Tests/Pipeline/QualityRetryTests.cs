@@ -123,13 +123,13 @@ public sealed class QualityRetryTests : IDisposable
         public DeviceKind Kind => model.Kind;
         public Precision Precision => model.Precision;
 
-        public void Run(float[] input, float[] output, int batch, int tile, Precision precision)
+        public void Run(float[] input, float[] output, int batch, TileShape tile, Precision precision)
         {
             model.Run(input, output, batch, tile, precision);
             if (precision == Precision.Fp16)
             {
                 Fp16Tiles += batch;
-                output.AsSpan(0, batch * 3 * tile * tile * 4).Fill(float.NaN);
+                output.AsSpan(0, (int)(batch * 3 * tile.Pixels * 4)).Fill(float.NaN);
             }
             else
             {

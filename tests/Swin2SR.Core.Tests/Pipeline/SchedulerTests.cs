@@ -104,8 +104,8 @@ public class SchedulerTests : IDisposable
         var narrow = PipelineRunner.Run([tight], inputs, _folder.File("same-tight"), automatic, out _);
 
         Assert.Equal(pixels, tight.RunPixelLimit);
-        Assert.Contains(roomy.Shapes, s => (long)s.Batch * s.Tile * s.Tile > pixels);
-        Assert.All(tight.Shapes, s => Assert.True((long)s.Batch * s.Tile * s.Tile <= pixels, $"a batch of {s.Batch} tiles of {s.Tile}x{s.Tile}"));
+        Assert.Contains(roomy.Shapes, s => s.Batch * s.Tile.Pixels > pixels);
+        Assert.All(tight.Shapes, s => Assert.True(s.Batch * s.Tile.Pixels <= pixels, $"a batch of {s.Batch} tiles of {s.Tile}"));
         AssertSameOutputs(wide, narrow);
     }
 
@@ -170,7 +170,7 @@ public class SchedulerTests : IDisposable
         // Two of the smallest tiles fit at once, a batch of four larger ones never: each lane halves its batch, and says so.
         int budget = 2 * SmallestTile * SmallestTile;
         using var device = new ScriptedRunner(Model, "cpu", (_, batch, tile) =>
-            batch * tile * tile > budget ? new DeviceOutOfMemoryException("cpu", batch, tile) : null, DeviceLatency, cores: 2);
+            batch * tile.Pixels > budget ? new DeviceOutOfMemoryException("cpu", batch, tile) : null, DeviceLatency, cores: 2);
         var results = RunOn([device], "lanes-oom", out var notes);
         AssertSameBytes(reference, results);
         Assert.Contains(notes, n => n.Contains("batch size now"));
@@ -220,10 +220,10 @@ public class SchedulerTests : IDisposable
         int budget = 2 * SmallestTile * SmallestTile;
         Assert.True(TileSizes.Count == 3 && TileSizes[1] * TileSizes[1] <= budget && TileSizes[0] * TileSizes[0] > budget, string.Join(",", TileSizes));
         using var small = new ScriptedRunner(Model, "cpu:small", (_, batch, tile) =>
-            batch * tile * tile > budget ? new DeviceOutOfMemoryException("cpu:small", batch, tile) : null);
+            batch * tile.Pixels > budget ? new DeviceOutOfMemoryException("cpu:small", batch, tile) : null);
         var results = RunOn([small], "oom", out var notes);
         AssertSameBytes(reference, results);
-        Assert.All(small.Shapes, s => Assert.True(s.Batch * s.Tile * s.Tile <= budget));
+        Assert.All(small.Shapes, s => Assert.True(s.Batch * s.Tile.Pixels <= budget));
         Assert.Contains(notes, n => n.Contains("batch size now"));
         Assert.Contains(notes, n => n.Contains($"cut again into {TileSizes[1]}x{TileSizes[1]} tiles"));
     }

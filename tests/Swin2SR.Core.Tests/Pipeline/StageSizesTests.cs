@@ -15,7 +15,7 @@ public sealed class StageSizesTests
         public DeviceKind Kind => kind;
         public int Lanes => lanes;
         public Precision Precision => Precision.Fp32;
-        public void Run(float[] input, float[] output, int batch, int tile, Precision precision) => throw new NotSupportedException();
+        public void Run(float[] input, float[] output, int batch, Swin2SR.Core.Tiling.TileShape tile, Precision precision) => throw new NotSupportedException();
         public DeviceMemory? Memory() => null;
         public void Terminate() { }
         public void Dispose() { }

@@ -22,8 +22,8 @@ public class TileSizeChooserTests
         Assert.Equal([24], TileSizeChooser.Candidates(8, 8));
         // 72x72 and its edge context (8 before, 8 after: 88x88) fit one 88 tile exactly, where the halves-and-quarters
         // set pads it to 112.
-        Assert.Equal(88, TileSizeChooser.Choose(72, 72, TileSizeChooser.EveryWindowMultiple(256, 8), 16, 8));
-        Assert.Equal(112, TileSizeChooser.Choose(72, 72, TileSizeChooser.Candidates(256, 8), 16, 8));
+        Assert.Equal(TileShape.Square(88), TileSizeChooser.ChooseSquare(72, 72, TileSizeChooser.EveryWindowMultiple(256, 8), 16, 8));
+        Assert.Equal(TileShape.Square(112), TileSizeChooser.ChooseSquare(72, 72, TileSizeChooser.Candidates(256, 8), 16, 8));
     }
 
     [Theory]
@@ -37,8 +37,41 @@ public class TileSizeChooserTests
     public void The_chosen_tile_computes_the_fewest_pixels(int width, int height, int expected)
     {
         var candidates = TileSizeChooser.Candidates(256, 8);
-        Assert.Equal(expected, TileSizeChooser.Choose(width, height, candidates, 16, align: 1));
-        long best = TileSizeChooser.ComputedPixels(width, height, expected, TileSizeChooser.OverlapFor(expected, 16), 1);
-        Assert.All(candidates, t => Assert.True(TileSizeChooser.ComputedPixels(width, height, t, TileSizeChooser.OverlapFor(t, 16), 1) >= best));
+        Assert.Equal(TileShape.Square(expected), TileSizeChooser.ChooseSquare(width, height, candidates, 16, align: 1));
+        long best = TileSizeChooser.ComputedPixels(width, height, expected, 16, 1);
+        Assert.All(candidates, t => Assert.True(TileSizeChooser.ComputedPixels(width, height, t, 16, 1) >= best));
+    }
+
+    /// <summary>
+    /// On the CPU a thumbnail of one tile is computed at its extended size: 57x86, with a window of edge context
+    /// before it and at least 4 pixels after it, is 72x104, where the best square computes two 72 tiles (10,368
+    /// pixels against 7,488).
+    /// </summary>
+    [Fact]
+    public void Each_side_fits_a_thumbnail_in_one_tile_of_its_extended_size()
+    {
+        var sizes = TileSizeChooser.EveryWindowMultiple(256, 8);
+        var tile = TileSizeChooser.ChooseEachSide(57, 86, sizes, 16, 8);
+        Assert.Equal(new TileShape(72, 104), tile);
+        Assert.Equal(72 * 104, TileSizeChooser.ComputedPixels(57, 86, tile, 16, 8));
+        Assert.Equal(2 * 72 * 72, TileSizeChooser.ComputedPixels(57, 86, TileSizeChooser.ChooseSquare(57, 86, sizes, 16, 8), 16, 8));
+    }
+
+    /// <summary>The sides chosen one at a time compute no more than any pair of candidate sides (a tile's pixels are its sides' product).</summary>
+    [Theory]
+    [InlineData(57, 86)]
+    [InlineData(1000, 700)]
+    [InlineData(2000, 20)]
+    [InlineData(300, 251)]
+    [InlineData(513, 1)]
+    public void Each_side_chosen_on_its_own_computes_the_fewest_pixels_of_any_shape(int width, int height)
+    {
+        var sizes = TileSizeChooser.EveryWindowMultiple(256, 8);
+        var tile = TileSizeChooser.ChooseEachSide(width, height, sizes, 16, 8);
+        long best = TileSizeChooser.ComputedPixels(width, height, tile, 16, 8);
+        foreach (int w in sizes)
+            foreach (int h in sizes)
+                Assert.True(TileSizeChooser.ComputedPixels(width, height, new TileShape(w, h), 16, 8) >= best, $"{w}x{h} computes fewer than {tile}");
+        Assert.True(best <= TileSizeChooser.ComputedPixels(width, height, TileSizeChooser.ChooseSquare(width, height, sizes, 16, 8), 16, 8));
     }
 }
