@@ -168,6 +168,20 @@ Describe 'Invoke-Swin2SRUpscale' {
             $problems | Should -HaveCount 1
             $problems[0].FullyQualifiedErrorId | Should -BeLike 'PathNotFound*'
         }
+
+        It 'names a relative -LiteralPath that does not exist by its full path, as -Path does' {
+            # A scheduled run's log is read later, far from the folder the task started in.
+            $null = New-Item -ItemType Directory -Path $in
+            Push-Location -LiteralPath $in
+            try {
+                $null = Invoke-Swin2SRUpscale -LiteralPath 'gone.png' -Model $NearestX2 -ErrorVariable problems -ErrorAction SilentlyContinue
+            }
+            finally { Pop-Location }
+            $problems | Should -HaveCount 1
+            $problems[0].FullyQualifiedErrorId | Should -BeLike 'PathNotFound*'
+            $problems[0].TargetObject | Should -Be 'gone.png' -Because 'the target is the value as given, as for -Path'
+            "$($problems[0])" | Should -BeLike "*'$(Join-Path $in 'gone.png')'*"
+        }
     }
 
     Context 'what is written' {

@@ -40,7 +40,7 @@ internal static class InputPathResolver
                 if (!IsFileSystem(provider))
                     error = NotFileSystem(path);
                 else if (!File.Exists(full) && !Directory.Exists(full))
-                    error = NotFound(path, new ItemNotFoundException($"Cannot find path '{path}' because it does not exist."));
+                    error = NotFound(path, new ItemNotFoundException($"Cannot find path '{full}' because it does not exist."));
                 else
                     resolved.Add(full);
             }
