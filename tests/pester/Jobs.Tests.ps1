@@ -318,6 +318,14 @@ Describe 'Jobs' {
             $problems[0].Exception.Message | Should -Match "nope"
         }
 
+        It 'refuses a credential for a SQLite store and says to leave it out, not to give the path it was given' {
+            $null = New-TestImage (Join-Path $in 'a.png') | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName other -QueueOnly
+            $credential = [pscredential]::new('ops', (ConvertTo-SecureString 'secret' -AsPlainText -Force))
+            $failure = { Get-Swin2SRJob -JobStore $store -Credential $credential } | Should -Throw -ErrorId 'CredentialNotApplicable*' -PassThru
+            $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $failure.ErrorDetails.RecommendedAction | Should -Match 'Leave out -Credential'
+        }
+
         It 'refuses a corrupt job store without changing it' {
             $bad = Join-Path $root 'corrupt.db'
             [IO.File]::WriteAllBytes($bad, [byte[]](1..4096 | ForEach-Object { $_ % 251 }))

@@ -323,7 +323,8 @@ internal sealed class UpscaleRun : IDisposable
         {
             "JobStoreReadOnly" or "JobStoreAccessDenied" => (ErrorCategory.PermissionDenied, "Check the permissions of the store (for a file, of its folder too; for PostgreSQL, the user name, its password and the server's pg_hba.conf), or give -JobStore another one."),
             "JobStoreNotFound" => (ErrorCategory.ObjectNotFound, "Check the path; Invoke-Swin2SRUpscale creates a store on its first run."),
-            "JobStoreInvalid" or "CredentialNotApplicable" => (ErrorCategory.InvalidArgument, "Give -JobStore a file path or a PostgreSQL connection string (Host=...;Database=...;Username=...)."),
+            "JobStoreInvalid" => (ErrorCategory.InvalidArgument, "Give -JobStore a file path or a PostgreSQL connection string (Host=...;Database=...;Username=...)."),
+            "CredentialNotApplicable" => (ErrorCategory.InvalidArgument, "Leave out -Credential for a SQLite job store; it is the login of a PostgreSQL one (Host=...;Database=...;Username=...)."),
             "JobStoreCorrupt" => (ErrorCategory.ResourceUnavailable, "Move the file away (a new store starts empty) or restore it from a backup."),
             "JobStoreLocked" => (ErrorCategory.ResourceUnavailable, "Another process holds the store: try again, or give this run a -JobStore of its own."),
             "JobStoreFull" => (ErrorCategory.WriteError, "Free some space on the disk of the store; then Resume-Swin2SRJob continues the job (the images whose outcome could not be journaled are done again)."),
