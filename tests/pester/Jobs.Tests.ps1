@@ -326,6 +326,18 @@ Describe 'Jobs' {
             $failure.ErrorDetails.RecommendedAction | Should -Match 'Leave out -Credential'
         }
 
+        It 'says that a folder given as the job store is a folder, not that it is read-only or missing' {
+            $file = New-TestImage (Join-Path $in 'a.png')
+            # A folder where the store's file belongs: the run called it read-only, the status commands missing.
+            $run = { $file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore $root } | Should -Throw -ErrorId 'JobStoreInvalid*' -PassThru
+            $status = { Get-Swin2SRJob -JobStore $root } | Should -Throw -ErrorId 'JobStoreInvalid*' -PassThru
+            foreach ($failure in $run, $status) {
+                $failure.Exception.Message | Should -BeLike "*'$root' is a folder*$(Join-Path $root 'jobs.db')*"
+                $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+            }
+            Test-Path -LiteralPath $out | Should -BeFalse
+        }
+
         It 'refuses a corrupt job store without changing it' {
             $bad = Join-Path $root 'corrupt.db'
             [IO.File]::WriteAllBytes($bad, [byte[]](1..4096 | ForEach-Object { $_ % 251 }))

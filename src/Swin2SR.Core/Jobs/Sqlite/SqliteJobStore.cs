@@ -21,6 +21,10 @@ public sealed class SqliteJobStore : IJobStore
     {
         var timeout = _busyTimeout = busyTimeout ?? TimeSpan.FromSeconds(30);
         Location = Path.GetFullPath(path);
+        // SQLite reports a folder as a file it cannot open ("read-only"), and a status command as a store that does
+        // not exist; the likely mistake is a folder given for the file.
+        if (Directory.Exists(Location))
+            throw new JobStoreException($"The job store '{Location}' is a folder: give the path of the store's file, such as '{Path.Combine(Location, "jobs.db")}'.", errorId: "JobStoreInvalid");
         if (!createIfMissing && !File.Exists(Location))
             throw new JobStoreException($"The job store '{Location}' does not exist: check the path (a store is created by the first Invoke-Swin2SRUpscale that uses it).", errorId: NotFoundErrorId);
         try
