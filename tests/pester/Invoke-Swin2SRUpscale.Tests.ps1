@@ -572,6 +572,15 @@ Describe 'Invoke-Swin2SRUpscale' {
             (Get-Help Invoke-Swin2SRUpscale -Parameter TileSize).description | Out-String | Should -Match '\S'
         }
 
+        It 'writes the prose of every cmdlet''s help as plain text, without Markdown''s code marks' {
+            # Get-Help shows the text as it is: `enhanced` reached the console with its backticks.
+            foreach ($command in Get-Command -Module Swin2SR.PowerShell) {
+                $help = Get-Help $command.Name -Full
+                $prose = @($help.description) + @($help.parameters.parameter.description) + @($help.alertSet) | Out-String
+                $prose | Should -Not -Match '`' -Because "$($command.Name)'s description, parameters and notes are read as plain text"
+            }
+        }
+
         It 'shows a default value that the help source wraps onto two lines whole, not its tail as a description' {
             $tileSize = Get-Help Invoke-Swin2SRUpscale -Parameter TileSize
             $tileSize.defaultValue | Should -Match '^256 \(.*252 for a window of 12\)$'
