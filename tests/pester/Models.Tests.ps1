@@ -130,6 +130,17 @@ Describe 'Get-Swin2SRModel and Install-Swin2SRModel' {
         Get-ChildItem -LiteralPath (Join-Path $root 'out') -Recurse -File -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }
 
+    It 'installs models piped from Get-Swin2SRModel -Catalog from that catalog, without -Catalog given again' {
+        $listed = Get-Swin2SRModel test-nearest-x2 -Catalog $Catalog
+        $listed.Catalog | Should -Be $Catalog
+        $installed = $listed | Install-Swin2SRModel
+        $installed.Source | Should -Be 'Installed'
+        $installed.Url | Should -BeLike "$($Server.Url)/*"
+        Test-Path -LiteralPath $installed.Path | Should -BeTrue
+        # An installed or embedded model names no catalog: piping it on uses the module's, as without the pipe.
+        (Get-Swin2SRModel swin2sr-tiny-x2 | Install-Swin2SRModel).Source | Should -Be 'Embedded'
+    }
+
     It 'takes models from Get-Swin2SRModel on the pipeline and leaves installed ones alone without -Force' {
         $first = Get-Swin2SRModel test-nearest-x2 -Catalog $Catalog | Install-Swin2SRModel -Catalog $Catalog
         $written = (Get-Item -LiteralPath $first.Path).LastWriteTimeUtc

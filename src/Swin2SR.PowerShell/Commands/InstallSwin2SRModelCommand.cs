@@ -23,19 +23,29 @@ public sealed class InstallSwin2SRModelCommand : PSCmdlet, IDisposable
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    [Parameter]
-    [ValidateNotNullOrEmpty]
+    /// <summary>
+    /// Taken from the pipeline too (Get-Swin2SRModel -Catalog writes it on each Available model), so that models listed
+    /// from a mirror are installed from it; null or empty: the module's catalog.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [AllowNull]
+    [AllowEmptyString]
     public string? Catalog { get; set; }
 
-    protected override void BeginProcessing()
-    {
-        _manager = ModelManager.Open();
-        if (_manager.LoadCatalog(CatalogPath.Resolve(this, Catalog)) is { } error)
-            ThrowTerminatingError(error);
-    }
+    private string? _catalogLoaded;
+
+    protected override void BeginProcessing() => _manager = ModelManager.Open();
 
     protected override void ProcessRecord()
     {
+        // The catalog may differ from record to record (piped models of two catalogs); each is read once in a row.
+        string catalog = CatalogPath.Resolve(this, string.IsNullOrEmpty(Catalog) ? null : Catalog);
+        if (catalog != _catalogLoaded)
+        {
+            if (_manager!.LoadCatalog(catalog) is { } error)
+                ThrowTerminatingError(error);
+            _catalogLoaded = catalog;
+        }
         foreach (string name in Name)
         {
             if (Install(name) is { } model)

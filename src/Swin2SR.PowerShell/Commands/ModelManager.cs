@@ -161,8 +161,9 @@ internal sealed class ModelManager : IDisposable
         InstalledAt = model.InstalledAt,
     };
 
-    private static Swin2SRModelInfo Available(CatalogEntry entry) => new()
+    private Swin2SRModelInfo Available(CatalogEntry entry) => new()
     {
+        Catalog = _catalog?.Source,
         Name = entry.Name,
         Source = Swin2SRModelSource.Available,
         Scale = entry.Scale,

@@ -36,6 +36,12 @@ public sealed class Swin2SRModelInfo
 
     public string? IntendedUse { get; init; }
 
+    /// <summary>
+    /// The catalog (a path or an address) that offers an Available model: Install-Swin2SRModel takes it from the
+    /// pipeline, so a model listed from a mirror is installed from that mirror.
+    /// </summary>
+    public string? Catalog { get; init; }
+
     public DateTimeOffset? InstalledAt { get; init; }
 
     /// <summary>The size in decimal units, as the Hugging Face hub shows it (54.4 MB).</summary>
