@@ -596,6 +596,22 @@ Describe 'Invoke-Swin2SRUpscale' {
             (TabExpansion2 -inputScript $quoted -cursorColumn $quoted.Length).CompletionMatches.CompletionText | Should -Be ($shipped | Where-Object { $_ -like 'swin2sr-tiny-x*' } | Sort-Object)
         }
 
+        It 'completes -DeviceId with the GPUs Get-Swin2SRDevice lists, and never with file names' {
+            $gpus = @(Get-Swin2SRDevice -Kind Cuda | ForEach-Object { [string] $_.Index })
+            Push-Location -LiteralPath $root
+            try {
+                $null = New-Item -ItemType File -Path (Join-Path $root 'photo.png')
+                foreach ($command in 'Invoke-Swin2SRUpscale', 'Resume-Swin2SRJob') {
+                    $line = "$command -DeviceId "
+                    $texts = @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches | ForEach-Object CompletionText)
+                    $texts.Count | Should -Be $gpus.Count
+                    $texts | Should -Be $gpus
+                    $texts | Should -Not -Contain './photo.png'
+                }
+            }
+            finally { Pop-Location }
+        }
+
         It 'completes a -Model path with folders and .onnx files only, from the current location' {
             $models = New-Item -ItemType Directory -Path (Join-Path $root 'models')
             $null = New-Item -ItemType Directory -Path (Join-Path $models 'more')

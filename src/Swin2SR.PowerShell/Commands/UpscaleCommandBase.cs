@@ -28,6 +28,7 @@ public abstract class UpscaleCommandBase : JobStoreCommandBase, IRunOutput
     /// <summary>CUDA device ids to use (default: all).</summary>
     [Parameter]
     [ValidateRange(0, 63)]
+    [ArgumentCompleter(typeof(Completion.DeviceIdCompleter))]
     public int[]? DeviceId { get; set; }
 
     /// <summary>Fp16: the model rewritten in half precision (faster on GPUs); an image whose fp16 output fails the quality gate is redone in Fp32.</summary>
