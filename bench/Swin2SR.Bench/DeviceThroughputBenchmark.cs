@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Swin2SR.Core.Inference;
 using Swin2SR.Core.Inference.Devices;
+using Swin2SR.Core.Tiling;
 
 namespace Swin2SR.Bench;
 
@@ -110,12 +111,12 @@ internal static class DeviceThroughputBenchmark
             try
             {
                 for (int i = 0; i < warmup; i++)
-                    runner.Run(input, output, batch, size, runner.Precision);
+                    runner.Run(input, output, batch, TileShape.Square(size), runner.Precision);
                 warm.SignalAndWait();
                 measuring = true;
                 while (DateTime.UtcNow.Ticks < Volatile.Read(ref stopTicks))
                 {
-                    runner.Run(input, output, batch, size, runner.Precision);
+                    runner.Run(input, output, batch, TileShape.Square(size), runner.Precision);
                     Interlocked.Add(ref images, batch);
                     Interlocked.Increment(ref batchesRun);
                 }

@@ -84,11 +84,11 @@ internal static class EngineBenchmark
             for (int i = 0; i < input.Length; i++)
                 input[i] = (i % 251) / 250f;
             var output = new float[input.Length * model.Contract.Scale * model.Contract.Scale];
-            model.Run(input, output, batch, tile, Precision.Fp32);
+            model.Run(input, output, batch, TileShape.Square(tile), Precision.Fp32);
             warm.SignalAndWait();
             int n;
             while ((n = Math.Min(batch, Interlocked.Add(ref remaining, -batch) + batch)) > 0)
-                model.Run(input, output, n, tile, Precision.Fp32);
+                model.Run(input, output, n, TileShape.Square(tile), Precision.Fp32);
         })).ToList();
         loops.ForEach(t => t.Start());
         loops.ForEach(t => t.Join());

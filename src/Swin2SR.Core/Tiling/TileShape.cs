@@ -8,9 +8,6 @@ public readonly record struct TileShape(int Width, int Height)
 {
     public static TileShape Square(int side) => new(side, side);
 
-    /// <summary>A side alone is a square tile: what every tile was before shapes could differ per axis.</summary>
-    public static implicit operator TileShape(int side) => Square(side);
-
     /// <summary>What a tile costs: compute and memory grow with its pixels (windowed attention keeps that linear).</summary>
     public long Pixels => (long)Width * Height;
 

@@ -5,6 +5,7 @@ using Swin2SR.Core.Inference.Devices;
 using Swin2SR.Core.Inference.Float16;
 using Swin2SR.Core.Inference.Float16.OnnxFormat;
 using Swin2SR.Core.Tests.Support;
+using Swin2SR.Core.Tiling;
 
 namespace Swin2SR.Core.Tests.Inference;
 
@@ -45,8 +46,8 @@ public sealed class Float16ConverterTests : IDisposable
             input[i] = (float)(0.5 + 0.4 * Math.Sin(i * 0.37) * Math.Cos(i * 0.011));
         var half = new float[input.Length * 4];
         var full = new float[input.Length * 4];
-        model.Run(input, half, 1, tile, Precision.Fp16);
-        model.Run(input, full, 1, tile, Precision.Fp32);
+        model.Run(input, half, 1, TileShape.Square(tile), Precision.Fp16);
+        model.Run(input, full, 1, TileShape.Square(tile), Precision.Fp32);
 
         double maxDifference = half.Zip(full, (a, b) => Math.Abs(a - b)).Max();
         Assert.InRange(maxDifference, 1e-6, 2.0 / 255); // not identical (half did run), yet within 2 levels of 255

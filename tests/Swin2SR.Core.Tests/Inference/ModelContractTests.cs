@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Swin2SR.Core.Inference;
 using Swin2SR.Core.Inference.Float16.OnnxFormat;
 using Swin2SR.Core.Tests.Support;
+using Swin2SR.Core.Tiling;
 
 namespace Swin2SR.Core.Tests.Inference;
 
@@ -38,7 +39,7 @@ public sealed class ModelContractTests : IDisposable
         using var model = TileModel.LoadCpu(path, cores: 1);
         int scale = int.Parse(stated);
 
-        var error = Assert.Throws<ModelLoadException>(() => model.Run(new float[3 * 8 * 8], new float[3 * 8 * 8 * scale * scale], 1, 8, Precision.Fp32));
+        var error = Assert.Throws<ModelLoadException>(() => model.Run(new float[3 * 8 * 8], new float[3 * 8 * 8 * scale * scale], 1, TileShape.Square(8), Precision.Fp32));
 
         Assert.Contains(path, error.Message);
         Assert.Contains($"states scale {stated}, but it upscales x2", error.Message);

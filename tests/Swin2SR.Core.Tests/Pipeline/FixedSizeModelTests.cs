@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Swin2SR.Core.Inference.Float16.OnnxFormat;
 using Swin2SR.Core.Pipeline;
 using Swin2SR.Core.Tests.Support;
+using Swin2SR.Core.Tiling;
 
 namespace Swin2SR.Core.Tests.Pipeline;
 
@@ -43,7 +44,7 @@ public class FixedSizeModelTests : IDisposable
 
         Assert.True(result.Status == UpscaleStatus.Succeeded, result.Error?.Message);
         Assert.Equal(16, device.Contract.FixedSize);
-        Assert.Equal([(1, 16)], device.Shapes);
+        Assert.Equal([(1, TileShape.Square(16))], device.Shapes);
         Assert.Equal(TestImages.NearestUpscale(pixels, 16, 16, 2), TestImages.LoadPixels(result.Item.OutputPath, out _, out _));
     }
 }

@@ -73,7 +73,7 @@ public sealed class QualityRetryTests : IDisposable
         Assert.Equal(UpscaleStatus.Failed, result.Status);
         Assert.Equal("QualityCheckFailed", result.Error!.ErrorId);
         Assert.Contains("also when redone with a tile overlap of 8 (was 4)", result.Error.Message);
-        int tile = Options.TileSize + TileAxis.ContextRoom(8);
+        var tile = TileShape.Square(Options.TileSize + TileAxis.ContextRoom(8));
         int firstCut = new TilePlan(24, 24, tile, 4, 2, 8).Count, secondCut = new TilePlan(24, 24, tile, 8, 2, 8).Count;
         Assert.True(firstCut > 1, $"{firstCut} tiles: the picture must be cut for a wider overlap to be tried");
         Assert.Equal(firstCut + secondCut, runner.Shapes.Sum(s => s.Batch));

@@ -183,7 +183,7 @@ public class SchedulerTests : IDisposable
         // The model fails on every 32x32 tile (a real ONNX Runtime error: a 4-channel input): the larger images fail
         // with none of their tiles computed, the smaller ones, cut into smaller tiles, are written.
         var modelError = ModelError();
-        using var failing = new ScriptedRunner(Model, "cpu", (_, _, tile) => tile == 32 ? modelError : null, DeviceLatency);
+        using var failing = new ScriptedRunner(Model, "cpu", (_, _, tile) => tile == TileShape.Square(32) ? modelError : null, DeviceLatency);
         var results = RunOn([failing], "overhead", out var notes);
 
         Assert.Contains(results, r => r.Status == UpscaleStatus.Succeeded);
@@ -231,7 +231,7 @@ public class SchedulerTests : IDisposable
     [Fact]
     public void An_image_fails_only_when_not_even_the_smallest_tile_fits()
     {
-        using var tiny = new ScriptedRunner(Model, "cpu:tiny", (_, _, _) => new DeviceOutOfMemoryException("cpu:tiny", 1, 16));
+        using var tiny = new ScriptedRunner(Model, "cpu:tiny", (_, _, _) => new DeviceOutOfMemoryException("cpu:tiny", 1, TileShape.Square(16)));
         var results = RunOn([tiny], "none", out _);
         Assert.Equal(_inputs.Count, results.Count);
         Assert.All(results, r => Assert.Equal(("OutOfMemory", UpscaleStatus.Failed), (r.Error?.ErrorId, r.Status)));

@@ -38,8 +38,8 @@ public class TileSizeChooserTests
     {
         var candidates = TileSizeChooser.Candidates(256, 8);
         Assert.Equal(TileShape.Square(expected), TileSizeChooser.ChooseSquare(width, height, candidates, 16, align: 1));
-        long best = TileSizeChooser.ComputedPixels(width, height, expected, 16, 1);
-        Assert.All(candidates, t => Assert.True(TileSizeChooser.ComputedPixels(width, height, t, 16, 1) >= best));
+        long best = TileSizeChooser.ComputedPixels(width, height, TileShape.Square(expected), 16, 1);
+        Assert.All(candidates, t => Assert.True(TileSizeChooser.ComputedPixels(width, height, TileShape.Square(t), 16, 1) >= best));
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using Microsoft.ML.OnnxRuntime;
 using Swin2SR.Core.Inference;
 using Swin2SR.Core.Inference.CpuMemory;
 using Swin2SR.Core.Tests.Support;
+using Swin2SR.Core.Tiling;
 
 namespace Swin2SR.Core.Tests.Inference.CpuMemory;
 
@@ -28,17 +29,17 @@ public sealed class HugePageAllocatorTests
             Assert.Equal(Tile * Tile, model.RunPixelLimit);
             var output = new float[expected.Length];
             var before = HugePageAllocator.Statistics();
-            model.Run(input, output, 1, Tile, Precision.Fp32);
+            model.Run(input, output, 1, TileShape.Square(Tile), Precision.Fp32);
             Assert.Equal(expected, output);
             Assert.True(HugePageAllocator.Statistics().Mapped > before.Mapped, "the run's activations were not mapped here");
 
             // ONNX Runtime plans a shape's memory over its first runs (one block for the activations from the second);
             // after that every run of the shape, as every later tile of a job, takes the same blocks.
-            model.Run(input, output, 1, Tile, Precision.Fp32);
-            model.Run(input, output, 1, Tile, Precision.Fp32);
+            model.Run(input, output, 1, TileShape.Square(Tile), Precision.Fp32);
+            model.Run(input, output, 1, TileShape.Square(Tile), Precision.Fp32);
             var planned = HugePageAllocator.Statistics();
             Array.Clear(output);
-            model.Run(input, output, 1, Tile, Precision.Fp32);
+            model.Run(input, output, 1, TileShape.Square(Tile), Precision.Fp32);
             var steady = HugePageAllocator.Statistics();
             Assert.Equal(expected, output);
             Assert.Equal(planned.Mapped, steady.Mapped); // nothing new from the system
@@ -59,7 +60,7 @@ public sealed class HugePageAllocatorTests
         var output = new float[expected.Length];
         var before = HugePageAllocator.Statistics();
 
-        model.Run(input, output, 2, Tile, Precision.Fp32);
+        model.Run(input, output, 2, TileShape.Square(Tile), Precision.Fp32);
 
         Assert.Equal(expected, output);
         Assert.Equal(before, HugePageAllocator.Statistics());
@@ -76,7 +77,7 @@ public sealed class HugePageAllocatorTests
         void Round()
         {
             foreach (var (size, input, output) in shapes)
-                model.Run(input, output, 1, size, Precision.Fp32);
+                model.Run(input, output, 1, TileShape.Square(size), Precision.Fp32);
         }
         Round();
         Round();

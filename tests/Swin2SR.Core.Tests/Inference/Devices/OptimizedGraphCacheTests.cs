@@ -1,6 +1,7 @@
 using Swin2SR.Core.Inference;
 using Swin2SR.Core.Inference.Devices;
 using Swin2SR.Core.Tests.Support;
+using Swin2SR.Core.Tiling;
 
 namespace Swin2SR.Core.Tests.Inference.Devices;
 
@@ -129,7 +130,7 @@ public sealed class OptimizedGraphCacheTests : IDisposable
         var output = new float[Batch * 3 * Tile * model.Scale * Tile * model.Scale];
         try
         {
-            model.Run(input, output, Batch, Tile, Precision.Fp32);
+            model.Run(input, output, Batch, TileShape.Square(Tile), Precision.Fp32);
             return output;
         }
         finally
