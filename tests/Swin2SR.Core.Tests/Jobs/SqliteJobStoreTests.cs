@@ -122,10 +122,17 @@ public sealed class SqliteJobStoreTests : JobStoreContractTests, IDisposable
         }
     }
 
+    /// <summary>
+    /// Every item, or one status: an index range in id order, of which SQLite reads no more than the page needs.
+    /// Several statuses (Pending is two as stored: queued items are Running, not begun) are several ranges, read whole
+    /// and sorted; still only those statuses' items, so a job's few failures are found without passing its other items.
+    /// </summary>
     [Theory]
-    [InlineData(new ItemStatus[0], "items_by_job")]
-    [InlineData(new[] { ItemStatus.Failed, ItemStatus.Skipped }, "items_by_status")]
-    public void A_page_of_items_walks_an_index_in_id_order_rather_than_sort_every_item_of_the_job(ItemStatus[] statuses, string index)
+    [InlineData(new ItemStatus[0], "items_by_job", false)]
+    [InlineData(new[] { ItemStatus.Failed }, "items_by_status", false)]
+    [InlineData(new[] { ItemStatus.Pending }, "items_by_status", true)]
+    [InlineData(new[] { ItemStatus.Failed, ItemStatus.Skipped }, "items_by_status", true)]
+    public void A_page_of_items_walks_an_index_rather_than_every_item_of_the_job(ItemStatus[] statuses, string index, bool sorted)
     {
         using (var setup = new SqliteJobStore(_path))
             setup.CreateOrUpdateJob("j", Options);
@@ -140,10 +147,7 @@ public sealed class SqliteJobStoreTests : JobStoreContractTests, IDisposable
         while (reader.Read())
             plan.Add(reader.GetString(3));
         Assert.Contains(plan, step => step.StartsWith($"SEARCH i USING INDEX {index} (job_id=?", StringComparison.Ordinal));
-        // With statuses, each one's range of the status index is in id order, and SQLite reads no more of each than
-        // the page needs; a job's few failures are found without passing its other items.
-        if (statuses.Length == 0)
-            Assert.DoesNotContain(plan, step => step.Contains("TEMP B-TREE", StringComparison.Ordinal));
+        Assert.Equal(sorted, plan.Any(step => step.Contains("TEMP B-TREE", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -369,9 +369,10 @@ public sealed class SqliteJobStore : IJobStore
 
     /// <summary>
     /// The listing of <see cref="Items"/>, $skip and $take its page. Every item: items_by_job, in id order, so a page
-    /// reads its own rows. Items of some statuses: the status index, whose range for each status is in id order too,
-    /// so a page reads about its own rows, and a job's few failures are found without passing the rest; left to
-    /// itself, SQLite would walk items_by_job past every item of the job.
+    /// reads its own rows. Items of some statuses: the status index, whose range for one status is in id order too, so
+    /// a page of one status reads about its own rows; of several (Pending is two as stored), SQLite reads their ranges
+    /// whole and sorts them. Either way a job's few failures are found without passing the rest; left to itself,
+    /// SQLite would walk items_by_job past every item of the job.
     /// </summary>
     internal static string ItemsQuery(IReadOnlyCollection<ItemStatus>? statuses) => $"""
         SELECT i.id, j.name, i.input_path, i.output_path, {ShownStatus}, i.attempts, i.error_id, i.error_message, i.started_ms, i.finished_ms,
