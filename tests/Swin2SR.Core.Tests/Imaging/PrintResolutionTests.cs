@@ -18,7 +18,7 @@ public sealed class PrintResolutionTests : IDisposable
     public void Dispose() => _folder.Dispose();
 
     private const string Xmp = "<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>"
-        + "<rdf:Description xmlns:tiff='http://ns.adobe.com/tiff/1.0/' tiff:XResolution=\"300/1\"><tiff:YResolution>300</tiff:YResolution>"
+        + "<rdf:Description xmlns:tiff='http://ns.adobe.com/tiff/1.0/' tiff:XResolution=\"300/1\" xmlns:exif='http://ns.adobe.com/exif/1.0/' exif:FocalPlaneXResolution=\"4000/1\"><tiff:YResolution>300</tiff:YResolution>"
         + "<tiff:ImageWidth>8</tiff:ImageWidth></rdf:Description></rdf:RDF></x:xmpmeta>";
 
     [Fact]
@@ -46,8 +46,9 @@ public sealed class PrintResolutionTests : IDisposable
         string xmp = Encoding.UTF8.GetString(metadata.XmpProfile!.ToByteArray());
         Assert.Contains("tiff:XResolution=\"1200/1\"", xmp);
         Assert.Contains("<tiff:YResolution>1200</tiff:YResolution>", xmp);
-        // Only the resolutions change: a width in the same description is not a resolution.
-        Assert.Contains("<tiff:ImageWidth>", xmp);
+        // Only the print resolutions change: a camera sensor's is not one. (The width the writer sets itself.)
+        Assert.Contains("exif:FocalPlaneXResolution=\"4000/1\"", xmp);
+        Assert.Contains("<tiff:ImageWidth>8</tiff:ImageWidth>", PrintResolution.ScaledXmp(Xmp, 4));
         Assert.Equal(300, loaded.Metadata!.HorizontalResolution);
     }
 
