@@ -17,6 +17,19 @@ Describe 'Jobs' {
     }
 
     Context 'journal and reruns' {
+        It 'loads no model for a rerun with nothing new (a scheduled run over a hot folder), and loads it again for a new input' {
+            $null = New-TestImageSet $in 2
+            $null = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName hot -Device Cpu
+            $rerun = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName hot -Device Cpu -Verbose 4>&1
+            $verbose = $rerun | Where-Object { $_ -is [Management.Automation.VerboseRecord] }
+            ($rerun | Where-Object ErrorId -eq 'AlreadyDone').Count | Should -Be 2
+            ($rerun | Where-Object ErrorId -eq 'AlreadyDone')[0].Scale | Should -Be 2
+            @($verbose.Message) -match '^Running on' | Should -BeNullOrEmpty
+            $null = New-TestImage (Join-Path $in 'new.png')
+            $next = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName hot -Device Cpu -Verbose 4>&1
+            ($next | Where-Object Status -eq 'Succeeded').InputPath | Should -Be (Join-Path $in 'new.png')
+            @(($next | Where-Object { $_ -is [Management.Automation.VerboseRecord] }).Message) -match '^Running on' | Should -Not -BeNullOrEmpty
+        }
         It 'journals every item and reports it from Get-Swin2SRJob and Get-Swin2SRJobItem' {
             $null = New-TestImageSet $in 3
             New-Item -ItemType Directory $in -Force | Out-Null

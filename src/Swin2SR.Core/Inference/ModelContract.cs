@@ -41,6 +41,22 @@ public sealed record ModelContract(string InputName, string OutputName, int Scal
     internal static ModelLoadException ScaleMismatch(string modelPath, int stated, int actual, Exception? inner = null) =>
         new(modelPath, $"not a usable super-resolution model: its metadata states scale {stated}, but it upscales x{actual}; correct or remove its 'scale' metadata entry", inner);
 
+    /// <summary>
+    /// The scale a model file's metadata states, read without loading the model; null when it states none, or the file
+    /// is no model (loading it says why).
+    /// </summary>
+    public static int? StatedScale(string modelPath)
+    {
+        try
+        {
+            return ScaleFrom(OnnxMetadata.Read(modelPath));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The scale a model's metadata states (key "scale"), if it states a usable one.</summary>
     internal static int? ScaleFrom(IReadOnlyDictionary<string, string> metadata) => ReadPositiveInt(metadata, "scale");
 

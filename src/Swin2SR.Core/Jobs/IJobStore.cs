@@ -24,6 +24,12 @@ public interface IJobStore : IDisposable
     /// </summary>
     AddItemsResult AddItems(long jobId, IReadOnlyList<NewItem> items, bool redoDone);
 
+    /// <summary>
+    /// Whether an item of the job succeeded under options of this <see cref="JobOptions.OutputHash"/>: the model (by
+    /// its bytes) worked with that tile size and overlap.
+    /// </summary>
+    bool SucceededWith(long jobId, string optionsHash);
+
     /// <summary>Failed items go back to Pending (Resume -RetryFailed), their lost leases forgiven.</summary>
     int RequeueFailed(long jobId);
 

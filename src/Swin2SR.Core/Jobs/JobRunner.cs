@@ -112,10 +112,27 @@ public sealed class JobRunner
         CancellationToken cancellation, TimeSpan? leaseDuration = null, PathMap? paths = null)
     {
         var runner = new JobRunner(store, job, devices, job.Options.ToUpscaleOptions(), leaseDuration ?? DefaultLeaseDuration, paths ?? PathMap.None, cancellation);
-        foreach (var result in alreadyDone)
-            runner._results.Writer.TryWrite(result);
+        runner.Report(alreadyDone);
         runner.Completion = runner.RunAsync();
         return runner;
+    }
+
+    /// <summary>
+    /// A run with nothing to work on (every input done, no item pending or held by a worker): it reports the inputs
+    /// already done and ends, with no device, no model and no worker registered.
+    /// </summary>
+    public static JobRunner Finished(IJobStore store, JobRecord job, IEnumerable<UpscaleResult> alreadyDone)
+    {
+        var runner = new JobRunner(store, job, [], job.Options.ToUpscaleOptions(), DefaultLeaseDuration, PathMap.None, CancellationToken.None);
+        runner.Report(alreadyDone);
+        runner._results.Writer.TryComplete();
+        return runner;
+    }
+
+    private void Report(IEnumerable<UpscaleResult> alreadyDone)
+    {
+        foreach (var result in alreadyDone)
+            _results.Writer.TryWrite(result);
     }
 
     private async Task RunAsync()

@@ -150,21 +150,8 @@ public sealed class ModelStore
         string name = System.IO.Path.GetFileNameWithoutExtension(file.Name);
         var record = ReadRecord(name);
         return new InstalledModel(name, file.FullName, file.Length, record?.Entry, record?.InstalledAt,
-            record?.Entry?.Scale ?? MetadataScale(file.FullName));
-    }
-
-    // A copied model has no record; its metadata may say its scale. A file that is no model has none to show, and
-    // loading it says why.
-    private static int? MetadataScale(string path)
-    {
-        try
-        {
-            return ModelContract.ScaleFrom(OnnxMetadata.Read(path));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
-        {
-            return null;
-        }
+            // A copied model has no record; its metadata may say its scale.
+            record?.Entry?.Scale ?? ModelContract.StatedScale(file.FullName));
     }
 
     // A missing or damaged record only loses the provenance: the model file itself is still usable.

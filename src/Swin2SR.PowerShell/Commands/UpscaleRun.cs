@@ -25,7 +25,8 @@ internal sealed class UpscaleRun : IDisposable
 
     private readonly long _jobId;
 
-    private UpscaleRun(IJobStore store, IReadOnlyList<ITileRunner> devices, JobRunner runner, CancellationTokenSource cancellation, JobRecord job, int total)
+    private UpscaleRun(IJobStore store, IReadOnlyList<ITileRunner> devices, JobRunner runner, CancellationTokenSource cancellation, JobRecord job, int total,
+        string modelPath, int scale)
     {
         _store = store;
         _devices = devices;
@@ -34,6 +35,8 @@ internal sealed class UpscaleRun : IDisposable
         _jobId = job.Id;
         JobName = job.Name;
         Total = total;
+        ModelName = Path.GetFileNameWithoutExtension(modelPath);
+        Scale = scale;
         _signals = TerminationSignals.Guard(this);
     }
 
@@ -42,8 +45,8 @@ internal sealed class UpscaleRun : IDisposable
     /// <summary>The job's name as an argument of a command a message suggests (a job may be named o'brien).</summary>
     public string JobNameArgument => Completion.CompletionArgument.Quoted(JobName);
     public int Total { get; }
-    public string ModelName => Path.GetFileNameWithoutExtension(_devices[0].Path);
-    public int Scale => _devices[0].Contract.Scale;
+    public string ModelName { get; }
+    public int Scale { get; }
     public string StoreLocation => _store.Location;
 
     /// <summary>What the commands in the run's messages add to find its job: see <see cref="JobStoreTarget.Argument"/>.</summary>
@@ -101,15 +104,23 @@ internal sealed class UpscaleRun : IDisposable
     {
         var options = ToJobOptions(modelPath, outputDirectory, settings);
         var paths = ResolvePathMap(pathMap);
-        return Start(OpenStore(target, target.RunAccess), paths, devices, options, (store, contract) =>
+        return Start(OpenStore(target, target.RunAccess), paths, devices, options, (store, scale) =>
         {
             var (job, alreadyDone, _) = JobPlanner.AddInputs(store, jobName, options, inputs);
-            var skipped = JobPlanner.AlreadyDoneResults(store, job, alreadyDone, modelPath, contract.Scale);
+            var skipped = JobPlanner.AlreadyDoneResults(store, job, alreadyDone, modelPath, scale);
             // Items left Pending by an earlier, interrupted run of this job are worked on too.
             var summary = store.Summarize(job, _ => false);
             return (job, skipped, alreadyDone.Count + (int)(summary.Pending + summary.Running));
-        }, modelPath);
+        }, modelPath, store => TilingProven(store, jobName, options));
     }
+
+    /// <summary>
+    /// An item of the job succeeded with this run's model (by its bytes), tile size and overlap: the tiling works, so
+    /// the inputs may be added before the model loads, and a rerun with nothing new loads no model at all. A
+    /// -TileSize the job has not run with still meets the check first.
+    /// </summary>
+    private static bool TilingProven(IJobStore store, string jobName, JobOptions options) =>
+        store.FindJob(jobName) is { } job && store.SucceededWith(job.Id, options.OutputHash());
 
     /// <summary>Invoke -QueueOnly: records the job and its inputs for workers to Resume (here or on other hosts).</summary>
     public static Swin2SRJobInfo Queue(JobStoreTarget target, string jobName, string modelPath, IReadOnlyList<string> inputs, string? outputDirectory, UpscaleSettings settings)
@@ -235,20 +246,32 @@ internal sealed class UpscaleRun : IDisposable
 
     /// <param name="store">Opened for the run, which owns it from here on.</param>
     /// <param name="options">The options the run will have: an impossible tiling is refused before <paramref name="prepare"/> touches the job.</param>
+    /// <param name="prepare">Adds the run's inputs to the job, given the model's scale: the job, the inputs already done, and how many items the run has in all.</param>
+    /// <param name="tilingProven">Whether the job already ran with this model and tiling (<see cref="TilingProven"/>).</param>
     private static UpscaleRun Start(IJobStore store, PathMap paths, DeviceChoice choice, JobOptions options,
-        Func<IJobStore, ModelContract, (JobRecord Job, IReadOnlyList<UpscaleResult> AlreadyDone, int Total)> prepare, string modelPath)
+        Func<IJobStore, int, (JobRecord Job, IReadOnlyList<UpscaleResult> AlreadyDone, int Total)> prepare, string modelPath,
+        Func<IJobStore, bool>? tilingProven = null)
     {
         IReadOnlyList<ITileRunner> devices = [];
         var cancellation = new CancellationTokenSource();
         try
         {
+            (JobRecord Job, IReadOnlyList<UpscaleResult> AlreadyDone, int Total)? prepared = null;
+            if (tilingProven?.Invoke(store) == true && ModelContract.StatedScale(modelPath) is int scale)
+            {
+                prepared = prepare(store, scale);
+                // A scheduled run over a folder where nothing new arrived: no model to load, no device to warn about.
+                if (prepared.Value.Total == prepared.Value.AlreadyDone.Count)
+                    return new UpscaleRun(store, [], JobRunner.Finished(store, prepared.Value.Job, prepared.Value.AlreadyDone), cancellation,
+                        prepared.Value.Job, prepared.Value.Total, modelPath, scale);
+            }
             (devices, var warnings) = OpenDevices(modelPath, choice);
             // An impossible tiling is a setup error, found before the job is changed: a typo in -TileSize must not
             // requeue a finished job's items under options that can never run.
             TileGeometry.Resolve(options.ToUpscaleOptions(), devices[0].Contract);
-            var (job, alreadyDone, total) = prepare(store, devices[0].Contract);
+            var (job, alreadyDone, total) = prepared ?? prepare(store, devices[0].Contract.Scale);
             var runner = JobRunner.Start(store, job, devices, alreadyDone, cancellation.Token, paths: paths);
-            return new UpscaleRun(store, devices, runner, cancellation, job, total) { _deviceWarnings = new(warnings) };
+            return new UpscaleRun(store, devices, runner, cancellation, job, total, modelPath, devices[0].Contract.Scale) { _deviceWarnings = new(warnings) };
         }
         catch (Exception e)
         {

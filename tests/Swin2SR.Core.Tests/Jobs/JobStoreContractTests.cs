@@ -83,6 +83,24 @@ public abstract class JobStoreContractTests
     }
 
     [Fact]
+    public void Only_an_item_that_succeeded_vouches_for_its_options_and_only_in_its_own_job()
+    {
+        using var store = OpenStore();
+        long job = store.CreateOrUpdateJob("j", Options).Id;
+        long other = store.CreateOrUpdateJob("k", Options).Id;
+        store.AddItems(job, [.. Items(1, "tried"), .. Items(2, "done").Skip(1)], redoDone: false);
+        store.AddItems(other, Items(1, "elsewhere"), redoDone: false);
+        Assert.False(store.SucceededWith(job, "done"), "a pending item proves nothing");
+        store.RegisterWorker(job, Worker("w"));
+        var claimed = Begin(store, "w", store.Claim(job, "w", 2, Soon));
+        store.Complete("w", [new ItemOutcome(claimed[0].Id, ItemStatus.Failed, "X", "failed", 1, 0, 0, 0, 0), Succeeded(claimed[1].Id)]);
+        Assert.True(store.SucceededWith(job, "done"));
+        Assert.False(store.SucceededWith(job, "tried"), "a failed item proves nothing");
+        Assert.False(store.SucceededWith(job, "elsewhere"));
+        Assert.False(store.SucceededWith(other, "done"));
+    }
+
+    [Fact]
     public void An_expired_lease_is_taken_over_and_the_late_worker_cannot_overwrite_the_outcome()
     {
         using var store = OpenStore();

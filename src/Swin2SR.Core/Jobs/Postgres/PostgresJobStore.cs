@@ -126,6 +126,9 @@ public sealed class PostgresJobStore : IJobStore
         items.Select(i => i.InputLength).ToArray(), items.Select(i => i.InputModifiedMs).ToArray(), items.Select(i => i.OptionsHash).ToArray(),
     ];
 
+    public bool SucceededWith(long jobId, string optionsHash) => Run((c, _) => Query(c, null,
+        "SELECT EXISTS (SELECT 1 FROM swin2sr.items WHERE job_id = $1 AND status = 2 AND options_hash = $2)", r => r.GetBoolean(0), jobId, optionsHash).Single());
+
     public int RequeueFailed(long jobId) => Run((c, _) =>
         Execute(c, null, "UPDATE swin2sr.items SET status = 0, error_id = NULL, error_message = NULL, lost_leases = 0 WHERE job_id = $1 AND status = 3", jobId));
 

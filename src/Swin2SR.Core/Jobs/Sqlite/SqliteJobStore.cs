@@ -178,6 +178,9 @@ public sealed class SqliteJobStore : IJobStore
         command.Parameters.AddWithValue("$hash", item.OptionsHash);
     }
 
+    public bool SucceededWith(long jobId, string optionsHash) => Locked(() => Scalar<long?>(
+        "SELECT EXISTS (SELECT 1 FROM items WHERE job_id = $job AND status = 2 AND options_hash = $hash)", null, ("$job", jobId), ("$hash", optionsHash)) == 1);
+
     public int RequeueFailed(long jobId) => Locked(() =>
         Execute("UPDATE items SET status = 0, error_id = NULL, error_message = NULL, lost_leases = 0 WHERE job_id = $job AND status = 3", null, ("$job", jobId)));
 
