@@ -537,6 +537,28 @@ Describe 'Jobs' {
     }
 
     Context 'across processes' {
+        It 'ends a rerun at once, loading no model, when another live run holds every image left (a cron run over a hot folder)' {
+            $options = @{ Model = $NearestX4; OutputDirectory = $out; JobName = 'tail'; TileSize = 8; TileOverlap = 0; BatchSize = 1 }
+            $null = New-TestImageSet $in 2 -Width 8 -Height 8
+            $null = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale @options
+            # Tiny tiles make each large image hundreds of runs: the earlier run still holds them when the next starts.
+            foreach ($i in 1..3) { $null = New-TestImage (Join-Path $in "large$i.png") -Width 128 -Height 128 -Seed $i }
+            $worker = Start-ChildPwsh (Get-WorkerCommand $store "Get-ChildItem -LiteralPath '$in' -File | Invoke-Swin2SRUpscale -Model '$NearestX4' -OutputDirectory '$out' -JobName tail -TileSize 8 -TileOverlap 0 -BatchSize 1")
+            try {
+                Wait-Until { ($job = Get-Swin2SRJob tail -ErrorAction SilentlyContinue) -and $job.Pending -eq 0 -and $job.Running -eq 3 }
+                $rerun = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale @options -Verbose -WarningVariable said 4>&1
+                ($rerun | Where-Object ErrorId -eq 'AlreadyDone').Count | Should -Be 2
+                @($rerun | Where-Object Status -eq 'Succeeded') | Should -BeNullOrEmpty
+                @(($rerun | Where-Object { $_ -is [Management.Automation.VerboseRecord] }).Message) -match '^Running on' | Should -BeNullOrEmpty
+                "$said" | Should -Match "other 3 images are being upscaled by another run \([^)]*:$($worker.Id)\)"
+                $worker.HasExited | Should -BeFalse -Because 'the earlier run goes on with its images'
+            }
+            finally {
+                Stop-Swin2SRJob tail -ErrorAction SilentlyContinue
+                if (-not $worker.WaitForExit(15000)) { $worker.Kill() }
+            }
+        }
+
         It 'shows a running job from another process and stops it from here' {
             # Tiny tiles make each image hundreds of runs: the job is still running when it is stopped.
             $null = New-TestImageSet $in 150 -Width 128 -Height 128

@@ -110,8 +110,27 @@ internal sealed class UpscaleRun : IDisposable
             var skipped = JobPlanner.AlreadyDoneResults(store, job, alreadyDone, modelPath, scale);
             // Items left Pending by an earlier, interrupted run of this job are worked on too.
             var summary = store.Summarize(job, _ => false);
-            return (job, skipped, alreadyDone.Count + (int)(summary.Pending + summary.Running));
+            string? leftToOthers = summary.Pending == 0 && summary.Running > 0 ? HeldByLiveRuns(store, job, summary.Running) : null;
+            return (job, skipped, alreadyDone.Count + (int)(summary.Pending + summary.Running), leftToOthers);
         }, modelPath, store => TilingProven(store, jobName, options));
+    }
+
+    /// <summary>
+    /// Why this run leaves the job's <paramref name="running"/> images to the runs that hold them, when every one is
+    /// held by a live worker; null when one is not (a crashed run's images are taken over). A hot folder's cron run
+    /// that starts while the previous one still works has nothing of its own: it ends instead of loading a model and
+    /// standing by, which every five minutes of a long run would stack up processes, each holding a model (on a GPU,
+    /// its memory).
+    /// </summary>
+    private static string? HeldByLiveRuns(IJobStore store, JobRecord job, long running)
+    {
+        var alive = store.Workers(job.Id).Where(w => WorkerIdentity.IsAlive(w, JobRunner.DefaultLeaseDuration)).ToList();
+        var aliveIds = alive.Select(w => w.Id).ToHashSet();
+        if (alive.Count == 0 || !store.Items(job.Id, [ItemStatus.Running]).All(i => i.LeaseOwner is { } owner && aliveIds.Contains(owner)))
+            return null;
+        string runs = string.Join(", ", alive.Select(w => $"{w.Host}:{w.ProcessId}"));
+        return $"The job's other {running} {(running == 1 ? "image is" : "images are")} being upscaled by another run ({runs}): this run leaves "
+            + "them to it and ends, with nothing new of its own.";
     }
 
     /// <summary>
@@ -186,7 +205,7 @@ internal sealed class UpscaleRun : IDisposable
                 store.RequeueFailed(job.Id);
             var refreshed = store.CreateOrUpdateJob(job.Name, job.Options);
             var summary = store.Summarize(refreshed, _ => false);
-            return (refreshed, Array.Empty<UpscaleResult>(), (int)(summary.Pending + summary.Running));
+            return (refreshed, Array.Empty<UpscaleResult>(), (int)(summary.Pending + summary.Running), null);
         }, modelPath);
     }
 
@@ -246,30 +265,35 @@ internal sealed class UpscaleRun : IDisposable
 
     /// <param name="store">Opened for the run, which owns it from here on.</param>
     /// <param name="options">The options the run will have: an impossible tiling is refused before <paramref name="prepare"/> touches the job.</param>
-    /// <param name="prepare">Adds the run's inputs to the job, given the model's scale: the job, the inputs already done, and how many items the run has in all.</param>
+    /// <param name="prepare">Adds the run's inputs to the job, given the model's scale: the job, the inputs already done, how many items the run
+    /// has in all, and why it leaves those not done to other runs (null: it works on them).</param>
     /// <param name="tilingProven">Whether the job already ran with this model and tiling (<see cref="TilingProven"/>).</param>
     private static UpscaleRun Start(IJobStore store, PathMap paths, DeviceChoice choice, JobOptions options,
-        Func<IJobStore, int, (JobRecord Job, IReadOnlyList<UpscaleResult> AlreadyDone, int Total)> prepare, string modelPath,
+        Func<IJobStore, int, (JobRecord Job, IReadOnlyList<UpscaleResult> AlreadyDone, int Total, string? LeftToOthers)> prepare, string modelPath,
         Func<IJobStore, bool>? tilingProven = null)
     {
         IReadOnlyList<ITileRunner> devices = [];
         var cancellation = new CancellationTokenSource();
         try
         {
-            (JobRecord Job, IReadOnlyList<UpscaleResult> AlreadyDone, int Total)? prepared = null;
+            (JobRecord Job, IReadOnlyList<UpscaleResult> AlreadyDone, int Total, string? LeftToOthers)? prepared = null;
             if (tilingProven?.Invoke(store) == true && ModelContract.StatedScale(modelPath) is int scale)
             {
                 prepared = prepare(store, scale);
-                // A scheduled run over a folder where nothing new arrived: no model to load, no device to warn about.
-                if (prepared.Value.Total == prepared.Value.AlreadyDone.Count)
-                    return new UpscaleRun(store, [], JobRunner.Finished(store, prepared.Value.Job, prepared.Value.AlreadyDone), cancellation,
-                        prepared.Value.Job, prepared.Value.Total, modelPath, scale);
+                // A scheduled run over a folder where nothing new arrived (or whose new images an earlier run still
+                // works on): no model to load, no device to warn about.
+                var (proven, done, all, leftToOthers) = prepared.Value;
+                if (all == done.Count || leftToOthers is not null)
+                    return new UpscaleRun(store, [], JobRunner.Finished(store, proven, done), cancellation, proven, done.Count, modelPath, scale)
+                    {
+                        _deviceWarnings = leftToOthers is null ? new() : new([leftToOthers]),
+                    };
             }
             (devices, var warnings) = OpenDevices(modelPath, choice);
             // An impossible tiling is a setup error, found before the job is changed: a typo in -TileSize must not
             // requeue a finished job's items under options that can never run.
             TileGeometry.Resolve(options.ToUpscaleOptions(), devices[0].Contract);
-            var (job, alreadyDone, total) = prepared ?? prepare(store, devices[0].Contract.Scale);
+            var (job, alreadyDone, total, _) = prepared ?? prepare(store, devices[0].Contract.Scale);
             var runner = JobRunner.Start(store, job, devices, alreadyDone, cancellation.Token, paths: paths);
             return new UpscaleRun(store, devices, runner, cancellation, job, total, modelPath, devices[0].Contract.Scale) { _deviceWarnings = new(warnings) };
         }
