@@ -116,6 +116,8 @@ internal static class OutputEncoding
             image.Metadata.ExifProfile = exif.Whole ? null : WithoutMakerNote(image.Metadata.ExifProfile!);
         if (formatName == "TIFF")
             TiffPageMetadata.Place(image);
+        if (formatName == "JPEG")
+            JfifDensity.Fit(image.Metadata);
         IImageEncoder encoder = formatName switch
         {
             "JPEG" => new JpegEncoder { Quality = quality, ColorType = gray ? JpegColorType.Luminance : JpegColorType.YCbCrRatio444 },

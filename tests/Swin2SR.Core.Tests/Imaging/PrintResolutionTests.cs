@@ -52,6 +52,29 @@ public sealed class PrintResolutionTests : IDisposable
         Assert.Equal(300, loaded.Metadata!.HorizontalResolution);
     }
 
+    /// <summary>JFIF holds 16 bits: a film scan's 20,000 dpi upscaled x4 came out as 14,464 dpi.</summary>
+    [Theory]
+    [InlineData(PixelResolutionUnit.PixelsPerInch, 300, PixelResolutionUnit.PixelsPerInch, 300)]
+    [InlineData(PixelResolutionUnit.PixelsPerInch, 80_000, PixelResolutionUnit.PixelsPerCentimeter, 31_496)]
+    [InlineData(PixelResolutionUnit.PixelsPerMeter, 3_149_606, PixelResolutionUnit.PixelsPerCentimeter, 31_496)]
+    [InlineData(PixelResolutionUnit.PixelsPerInch, 200_000, PixelResolutionUnit.AspectRatio, 1)]
+    public void A_jpeg_states_a_resolution_too_large_for_jfif_per_centimetre_or_not_at_all(
+        PixelResolutionUnit unit, double resolution, PixelResolutionUnit writtenUnit, double written)
+    {
+        using var image = FixtureImages.Pattern(8, 6, FixtureImages.Colour);
+        string input = _folder.File("film.png"), output = _folder.File("film.jpg");
+        File.WriteAllBytes(input, FixtureImages.Encode(image, new SixLabors.ImageSharp.Formats.Png.PngEncoder()));
+        var loaded = _loader.Load(input, 4);
+        var metadata = new ImageMetadata { ResolutionUnits = unit, HorizontalResolution = resolution, VerticalResolution = resolution };
+
+        new ImageWriter(90).Write(new UpscaledImage(loaded.Pixels, null, loaded.Traits, metadata), "JPEG", output, CancellationToken.None);
+
+        var stated = Image.Identify(output).Metadata;
+        Assert.Equal(writtenUnit, stated.ResolutionUnits);
+        Assert.Equal(written, stated.HorizontalResolution);
+        Assert.Equal(unit, metadata.ResolutionUnits); // the source's own metadata is left as it was
+    }
+
     [Fact]
     public void An_image_that_states_no_resolution_still_states_none()
     {
