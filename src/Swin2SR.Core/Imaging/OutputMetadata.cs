@@ -24,9 +24,15 @@ internal static partial class OutputMetadata
             if (exif.GetValue(ExifTag.PixelYDimension) is not null)
                 exif.SetValue(ExifTag.PixelYDimension, (SixLabors.ImageSharp.Number)(uint)height);
         }
-        if (metadata.XmpProfile?.ToByteArray() is { Length: > 0 } xmp)
-            metadata.XmpProfile = new XmpProfile(Encoding.UTF8.GetBytes(UpdateXmp(Encoding.UTF8.GetString(xmp), width, height)));
+        RewriteXmp(metadata, xmp => UpdateXmp(xmp, width, height));
         return metadata;
+    }
+
+    /// <summary>Replaces <paramref name="metadata"/>'s XMP, where it has any, with <paramref name="rewrite"/> of its text.</summary>
+    internal static void RewriteXmp(ImageMetadata metadata, Func<string, string> rewrite)
+    {
+        if (metadata.XmpProfile?.ToByteArray() is { Length: > 0 } xmp)
+            metadata.XmpProfile = new XmpProfile(Encoding.UTF8.GetBytes(rewrite(Encoding.UTF8.GetString(xmp))));
     }
 
     /// <summary>
@@ -41,10 +47,13 @@ internal static partial class OutputMetadata
         return xmp;
     }
 
-    private static string SetProperty(string xmp, string name, string value)
+    private static string SetProperty(string xmp, string name, string value) => RewriteProperty(xmp, name, _ => value);
+
+    /// <summary>Each value of the property <paramref name="name"/>, in both of XMP's forms, replaced by <paramref name="rewrite"/> of it.</summary>
+    internal static string RewriteProperty(string xmp, string name, Func<string, string> rewrite)
     {
         string escaped = Regex.Escape(name);
-        xmp = Regex.Replace(xmp, $@"({escaped}\s*=\s*)([""'])[^""']*\2", m => m.Groups[1].Value + m.Groups[2].Value + value + m.Groups[2].Value);
-        return Regex.Replace(xmp, $@"(<{escaped}>)[^<]*(</{escaped}>)", m => m.Groups[1].Value + value + m.Groups[2].Value);
+        xmp = Regex.Replace(xmp, $@"({escaped}\s*=\s*)([""'])([^""']*)\2", m => m.Groups[1].Value + m.Groups[2].Value + rewrite(m.Groups[3].Value) + m.Groups[2].Value);
+        return Regex.Replace(xmp, $@"(<{escaped}>)([^<]*)(</{escaped}>)", m => m.Groups[1].Value + rewrite(m.Groups[2].Value) + m.Groups[3].Value);
     }
 }

@@ -1,9 +1,7 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Metadata;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
-using SixLabors.ImageSharp.Metadata.Profiles.Xmp;
 
 namespace Swin2SR.Core.Imaging;
 
@@ -14,7 +12,7 @@ namespace Swin2SR.Core.Imaging;
 /// resolution is stated is changed alike (the container's, EXIF's and XMP's), or viewers that read another would
 /// disagree; an image that states no resolution (an aspect ratio only) keeps stating none.
 /// </summary>
-internal static partial class PrintResolution
+internal static class PrintResolution
 {
     public static ImageMetadata? Scaled(ImageMetadata? source, int scale)
     {
@@ -29,14 +27,13 @@ internal static partial class PrintResolution
                 if (exif.GetValue(tag)?.Value is { Denominator: > 0 } value)
                     exif.SetValue(tag, new Rational(value.ToDouble() * scale, bestPrecision: true));
         }
-        if (metadata.XmpProfile?.ToByteArray() is { Length: > 0 } xmp)
-            metadata.XmpProfile = new XmpProfile(System.Text.Encoding.UTF8.GetBytes(ScaledXmp(System.Text.Encoding.UTF8.GetString(xmp), scale)));
+        OutputMetadata.RewriteXmp(metadata, xmp => ScaledXmp(xmp, scale));
         return metadata;
     }
 
-    /// <summary>tiff:XResolution and tiff:YResolution, as an attribute or an element, written "300/1" or "300".</summary>
+    /// <summary>tiff:XResolution and tiff:YResolution, written "300/1" or "300".</summary>
     internal static string ScaledXmp(string xmp, int scale) =>
-        XmpResolution().Replace(xmp, m => m.Groups["lead"].Value + Scaled(m.Groups["value"].Value, scale));
+        OutputMetadata.RewriteProperty(OutputMetadata.RewriteProperty(xmp, "tiff:XResolution", v => Scaled(v, scale)), "tiff:YResolution", v => Scaled(v, scale));
 
     private static string Scaled(string value, int scale)
     {
@@ -46,7 +43,4 @@ internal static partial class PrintResolution
             return value;
         return parts.Length == 2 ? (numerator * scale).ToString(invariant) + "/" + parts[1] : (numerator * scale).ToString(invariant);
     }
-
-    [GeneratedRegex(@"(?<lead>tiff:[XY]Resolution\s*=\s*[""']|<tiff:[XY]Resolution>)(?<value>[0-9.]+(/[0-9]+)?)")]
-    private static partial Regex XmpResolution();
 }
