@@ -32,20 +32,14 @@ public sealed class InstallSwin2SRModelCommand : PSCmdlet, IDisposable
     [AllowEmptyString]
     public string? Catalog { get; set; }
 
-    private string? _catalogLoaded;
-
     protected override void BeginProcessing() => _manager = ModelManager.Open();
 
     protected override void ProcessRecord()
     {
         // The catalog may differ from record to record (piped models of two catalogs); each is read once in a row.
         string catalog = CatalogPath.Resolve(this, string.IsNullOrEmpty(Catalog) ? null : Catalog);
-        if (catalog != _catalogLoaded)
-        {
-            if (_manager!.LoadCatalog(catalog) is { } error)
-                ThrowTerminatingError(error);
-            _catalogLoaded = catalog;
-        }
+        if (catalog != _manager!.CatalogSource && _manager.LoadCatalog(catalog) is { } error)
+            ThrowTerminatingError(error);
         foreach (string name in Name)
         {
             if (Install(name) is { } model)
