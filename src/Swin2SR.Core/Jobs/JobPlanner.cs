@@ -9,8 +9,10 @@ namespace Swin2SR.Core.Jobs;
 /// </summary>
 public static class JobPlanner
 {
+    /// <param name="outputHash">The options' <see cref="JobOptions.OutputHash"/>, where the caller has it already: it reads the
+    /// whole model file.</param>
     public static (JobRecord Job, IReadOnlyList<UpscaleItem> AlreadyDone, AddItemsResult Added) AddInputs(
-        IJobStore store, string jobName, JobOptions options, IReadOnlyList<string> inputs)
+        IJobStore store, string jobName, JobOptions options, IReadOnlyList<string> inputs, string? outputHash = null)
     {
         var existing = store.FindJob(jobName);
         string? root = options.OutputDirectory is null ? null
@@ -21,7 +23,8 @@ public static class JobPlanner
         var planned = OutputPlanner.Plan(inputs, options.OutputDirectory, Enum.Parse<OutputFormat>(options.Format, ignoreCase: true), root);
         if (existing?.Options.OutputRoot is { Length: > 0 } previousRoot && previousRoot != root)
             planned = KeepDoneOutputsInPlace(store, job.Id, planned);
-        string hash = recordedOptions.OutputHash();
+        // The recorded root shapes no output's pixels: the digest is the options' own.
+        string hash = outputHash ?? options.OutputHash();
         var items = planned.Select(p =>
         {
             var info = new FileInfo(p.InputPath);
@@ -40,6 +43,28 @@ public static class JobPlanner
         }
         var doneSet = added.AlreadyDone.ToHashSet();
         return (job, planned.Where(p => doneSet.Contains(p.InputPath)).ToList(), added);
+    }
+
+    /// <summary>
+    /// An item of the job succeeded with options of this <paramref name="outputHash"/> (the same model bytes, tile size
+    /// and overlap): a run with them needs no model to know its tiling works.
+    /// </summary>
+    public static bool SucceededBefore(IJobStore store, string jobName, string outputHash) =>
+        store.FindJob(jobName) is { } job && store.SucceededWith(job.Id, outputHash);
+
+    /// <summary>
+    /// The live workers that hold every image of the job not done, when none is pending and some are running; null
+    /// otherwise (a crashed run's images are to be taken over). A hot folder's cron run that starts while the previous
+    /// one still works then has nothing of its own to do: it ends instead of loading a model and standing by, which
+    /// every few minutes of a long run would stack up processes, each holding a model (on a GPU, its memory).
+    /// </summary>
+    public static IReadOnlyList<WorkerRecord>? LiveRunsHoldingTheRest(IJobStore store, JobRecord job, JobSummary summary)
+    {
+        if (summary.Pending > 0 || summary.Running == 0)
+            return null;
+        var alive = store.Workers(job.Id).Where(w => WorkerIdentity.IsAlive(w, JobRunner.DefaultLeaseDuration)).ToList();
+        var aliveIds = alive.Select(w => w.Id).ToHashSet();
+        return alive.Count > 0 && store.Items(job.Id, [ItemStatus.Running]).All(i => i.LeaseOwner is { } owner && aliveIds.Contains(owner)) ? alive : null;
     }
 
     /// <summary>

@@ -104,42 +104,24 @@ internal sealed class UpscaleRun : IDisposable
     {
         var options = ToJobOptions(modelPath, outputDirectory, settings);
         var paths = ResolvePathMap(pathMap);
+        string hash = options.OutputHash();
         return Start(OpenStore(target, target.RunAccess), paths, devices, options, (store, scale) =>
         {
-            var (job, alreadyDone, _) = JobPlanner.AddInputs(store, jobName, options, inputs);
+            var (job, alreadyDone, _) = JobPlanner.AddInputs(store, jobName, options, inputs, hash);
             var skipped = JobPlanner.AlreadyDoneResults(store, job, alreadyDone, modelPath, scale);
             // Items left Pending by an earlier, interrupted run of this job are worked on too.
             var summary = store.Summarize(job, _ => false);
-            string? leftToOthers = summary.Pending == 0 && summary.Running > 0 ? HeldByLiveRuns(store, job, summary.Running) : null;
+            string? leftToOthers = JobPlanner.LiveRunsHoldingTheRest(store, job, summary) is { } runs ? LeftToOtherRuns(summary.Running, runs) : null;
             return (job, skipped, alreadyDone.Count + (int)(summary.Pending + summary.Running), leftToOthers);
-        }, modelPath, store => TilingProven(store, jobName, options));
+        }, modelPath,
+            // The tiling works where the job already ran with this model and tiling: the inputs may then be added before
+            // the model loads, and a rerun with nothing new loads none. A -TileSize the job has not run with is checked first.
+            store => JobPlanner.SucceededBefore(store, jobName, hash));
     }
 
-    /// <summary>
-    /// Why this run leaves the job's <paramref name="running"/> images to the runs that hold them, when every one is
-    /// held by a live worker; null when one is not (a crashed run's images are taken over). A hot folder's cron run
-    /// that starts while the previous one still works has nothing of its own: it ends instead of loading a model and
-    /// standing by, which every five minutes of a long run would stack up processes, each holding a model (on a GPU,
-    /// its memory).
-    /// </summary>
-    private static string? HeldByLiveRuns(IJobStore store, JobRecord job, long running)
-    {
-        var alive = store.Workers(job.Id).Where(w => WorkerIdentity.IsAlive(w, JobRunner.DefaultLeaseDuration)).ToList();
-        var aliveIds = alive.Select(w => w.Id).ToHashSet();
-        if (alive.Count == 0 || !store.Items(job.Id, [ItemStatus.Running]).All(i => i.LeaseOwner is { } owner && aliveIds.Contains(owner)))
-            return null;
-        string runs = string.Join(", ", alive.Select(w => $"{w.Host}:{w.ProcessId}"));
-        return $"The job's other {running} {(running == 1 ? "image is" : "images are")} being upscaled by another run ({runs}): this run leaves "
-            + "them to it and ends, with nothing new of its own.";
-    }
-
-    /// <summary>
-    /// An item of the job succeeded with this run's model (by its bytes), tile size and overlap: the tiling works, so
-    /// the inputs may be added before the model loads, and a rerun with nothing new loads no model at all. A
-    /// -TileSize the job has not run with still meets the check first.
-    /// </summary>
-    private static bool TilingProven(IJobStore store, string jobName, JobOptions options) =>
-        store.FindJob(jobName) is { } job && store.SucceededWith(job.Id, options.OutputHash());
+    private static string LeftToOtherRuns(long running, IReadOnlyList<WorkerRecord> runs) =>
+        $"The job's other {running} {(running == 1 ? "image is" : "images are")} being upscaled by another run "
+        + $"({string.Join(", ", runs.Select(w => $"{w.Host}:{w.ProcessId}"))}): this run leaves them to it and ends, with nothing new of its own.";
 
     /// <summary>Invoke -QueueOnly: records the job and its inputs for workers to Resume (here or on other hosts).</summary>
     public static Swin2SRJobInfo Queue(JobStoreTarget target, string jobName, string modelPath, IReadOnlyList<string> inputs, string? outputDirectory, UpscaleSettings settings)
@@ -267,7 +249,7 @@ internal sealed class UpscaleRun : IDisposable
     /// <param name="options">The options the run will have: an impossible tiling is refused before <paramref name="prepare"/> touches the job.</param>
     /// <param name="prepare">Adds the run's inputs to the job, given the model's scale: the job, the inputs already done, how many items the run
     /// has in all, and why it leaves those not done to other runs (null: it works on them).</param>
-    /// <param name="tilingProven">Whether the job already ran with this model and tiling (<see cref="TilingProven"/>).</param>
+    /// <param name="tilingProven">Whether the job already ran with this model and tiling (<see cref="JobPlanner.SucceededBefore"/>).</param>
     private static UpscaleRun Start(IJobStore store, PathMap paths, DeviceChoice choice, JobOptions options,
         Func<IJobStore, int, (JobRecord Job, IReadOnlyList<UpscaleResult> AlreadyDone, int Total, string? LeftToOthers)> prepare, string modelPath,
         Func<IJobStore, bool>? tilingProven = null)
