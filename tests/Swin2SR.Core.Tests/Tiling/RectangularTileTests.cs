@@ -39,6 +39,8 @@ public sealed class RectangularTileTests : IDisposable
         Assert.Equal(144, plan.SeamedSide);
         Assert.All(plan.Columns.Starts.Zip(plan.Columns.Starts.Skip(1)), p => Assert.True(p.First + 144 - p.Second >= 40));
         Assert.All(plan.Rows.Starts.Zip(plan.Rows.Starts.Skip(1)), p => Assert.True(p.First + 48 - p.Second >= 24));
+        // ... and no more where the grid allows: uncapped, every row tile would overlap the next by 40.
+        Assert.Contains(plan.Rows.Starts.Zip(plan.Rows.Starts.Skip(1)), p => p.First + 48 - p.Second == 24);
         // A strip cut only along its width: the seams are across the width, whose side bounds a wider overlap.
         Assert.Equal(144, new TilePlan(400, 20, new TileShape(144, 32), 16, scale: 2, align: 8).SeamedSide);
         Assert.Equal(32, new TilePlan(20, 400, new TileShape(144, 32), 16, scale: 2, align: 8).SeamedSide);
