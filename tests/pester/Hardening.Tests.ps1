@@ -8,6 +8,18 @@ BeforeDiscovery {
     $script:CanMount = $IsLinux -and $(try { & mount -t tmpfs -o size=64k tmpfs $probe 2>$null; $LASTEXITCODE -eq 0 } catch { $false })
     if ($script:CanMount) { & umount $probe }
     Remove-Item -LiteralPath $probe
+    # Root without the capabilities that override file permissions meets them as any user does: a file root reads,
+    # which root under setpriv cannot, stands in for another user's file.
+    $locked = "$probe.txt"
+    Set-Content -LiteralPath $locked -Value 'x'
+    if ($IsLinux) { chmod 000 $locked }
+    $script:CanDropRoot = $IsLinux -and $(try {
+            $null = & cat $locked 2>$null
+            $rootReads = $LASTEXITCODE -eq 0
+            $said = & setpriv --bounding-set '-dac_override,-dac_read_search' cat $locked 2>&1
+            $rootReads -and "$said" -match 'Permission denied'
+        } catch { $false })
+    Remove-Item -LiteralPath $locked -Force
 }
 
 BeforeAll {
@@ -142,6 +154,25 @@ Describe 'Invoke-Swin2SRUpscale with hostile input and output' {
                 $item.ErrorId | Should -Be $expected[$item.Name]
                 $item.Error | Should -BeLike "$($item.InputPath): *"
             }
+        }
+
+        It 'fails an input its permissions keep from being read as InputUnreadable, PermissionDenied, and does the others' -Skip:(-not $CanDropRoot) {
+            $null = New-TestImageSet $in 2
+            $locked = Join-Path $in 'locked.png'
+            $null = New-TestImage $locked
+            chmod 000 $locked
+            $exe, $prefix = Get-ChildPwshCommand
+            $run = "Import-Module '$ModulePath'; `$r = Get-ChildItem -LiteralPath '$in' -File | Invoke-Swin2SRUpscale -Model '$NearestX2' -OutputDirectory '$out' -JobStore '$store' -ErrorVariable e -ErrorAction SilentlyContinue; " +
+                "@{ Failed = @(`$r | Where-Object Status -eq 'Failed').InputPath; Succeeded = @(`$r | Where-Object Status -eq 'Succeeded').Count; Error = `$e[0].FullyQualifiedErrorId; Category = `$e[0].CategoryInfo.Category.ToString(); Target = `$e[0].TargetObject; Message = `$e[0].ToString() } | ConvertTo-Json -Compress"
+            $child = @($exe) + @($prefix) + @('-NoProfile', '-NonInteractive', '-Command', $run)
+            $said = & setpriv --bounding-set '-dac_override,-dac_read_search' @child
+            $report = ($said | Select-Object -Last 1) | ConvertFrom-Json
+            $report.Failed | Should -Be $locked
+            $report.Succeeded | Should -Be 2
+            $report.Error | Should -BeLike 'InputUnreadable,*'
+            $report.Category | Should -Be 'PermissionDenied'
+            $report.Target | Should -Be $locked
+            $report.Message | Should -BeLike "$locked*denied*"
         }
 
         It 'applies -MaxInputMegapixels and -MaxOutputMegapixels from the header' {

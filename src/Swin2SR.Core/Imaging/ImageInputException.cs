@@ -25,6 +25,10 @@ public sealed class ImageInputException : Exception
 public enum ImageErrorKind
 {
     NotFound,
+    /// <summary>The file exists and cannot be opened for reading: its permissions, or an ACL.</summary>
+    AccessDenied,
+    /// <summary>Reading the file failed midway: a disk or share error.</summary>
+    ReadFailed,
     InvalidData,
     NotSupported,
     LimitExceeded,

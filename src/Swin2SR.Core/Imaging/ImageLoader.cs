@@ -222,8 +222,9 @@ public sealed class ImageLoader
             : $"it is a symbolic link to '{target}', which does not exist";
     }
 
+    /// <summary>Its permissions (PermissionDenied), or the disk or share (ReadError): not its content.</summary>
     private static ImageInputException Unreadable(string path, Exception e) =>
-        new("InputUnreadable", ImageErrorKind.InvalidData, path, $"the file cannot be read ({e.Message})", e);
+        new("InputUnreadable", e is UnauthorizedAccessException ? ImageErrorKind.AccessDenied : ImageErrorKind.ReadFailed, path, $"the file cannot be read ({e.Message})", e);
 
     private static ImageInputException NotAFile(string path, string kind) =>
         new("NotAFile", ImageErrorKind.NotSupported, path, $"it is {kind}, not a regular file: only image files can be upscaled");

@@ -9,6 +9,8 @@ internal static class ImageErrorCategories
     public static ErrorCategory Of(ImageErrorKind kind) => kind switch
     {
         ImageErrorKind.NotFound => ErrorCategory.ObjectNotFound,
+        ImageErrorKind.AccessDenied => ErrorCategory.PermissionDenied,
+        ImageErrorKind.ReadFailed => ErrorCategory.ReadError,
         ImageErrorKind.NotSupported => ErrorCategory.InvalidType,
         ImageErrorKind.LimitExceeded => ErrorCategory.LimitsExceeded,
         ImageErrorKind.WriteFailed => ErrorCategory.WriteError,
