@@ -30,6 +30,32 @@ Describe 'Jobs' {
             ($next | Where-Object Status -eq 'Succeeded').InputPath | Should -Be (Join-Path $in 'new.png')
             @(($next | Where-Object { $_ -is [Management.Automation.VerboseRecord] }).Message) -match '^Running on' | Should -Not -BeNullOrEmpty
         }
+        It 'leaves an unchanged bad file failed on a scheduled rerun, exiting 0, until the file changes or -RetryFailed' {
+            $null = New-TestImageSet $in 2
+            $bad = Join-Path $in 'bad.png'
+            Set-Content -LiteralPath $bad -Value 'garbage'
+            $null = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName hot -ErrorAction SilentlyContinue -ErrorVariable first
+            $first.FullyQualifiedErrorId | Should -BeLike 'UnsupportedFormat,*'
+            # As cron runs it: the exit code is what a scheduler alerts on.
+            $rerun = "Import-Module '$ModulePath'; `$env:SWIN2SR_JOBSTORE = '$store'; Get-ChildItem -LiteralPath '$in' -File | Invoke-Swin2SRUpscale -Model '$NearestX2' -OutputDirectory '$out' -JobName hot -Verbose"
+            $said = (Invoke-ChildPwsh -Command $rerun 2>&1 3>&1 4>&1) -join "`n"
+            $LASTEXITCODE | Should -Be 0 -Because "a bad file that has not changed does not fail every run: $said"
+            $said | Should -Match '1 input failed in earlier runs of job .hot. and is unchanged since.*-RetryFailed'
+            $said | Should -Not -Match 'Running on' -Because 'a rerun with nothing new to try loads no model'
+            $again = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName hot -ErrorVariable quiet
+            $quiet | Should -BeNullOrEmpty
+            $left = $again | Where-Object InputPath -eq $bad
+            $left.Status, $left.ErrorId, $left.OutputPath | Should -Be @('Skipped', 'FailedBefore', $null)
+            $left.Error | Should -Match 'bad\.png.*UnsupportedFormat.*unchanged'
+            (Get-Swin2SRJobItem hot -Status Failed).InputPath | Should -Be $bad -Because 'the job still says it failed, and why'
+
+            $null = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName hot -RetryFailed -ErrorAction SilentlyContinue -ErrorVariable retried
+            $retried.FullyQualifiedErrorId | Should -BeLike 'UnsupportedFormat,*'
+            Set-Content -LiteralPath $bad -Value 'other garbage'
+            $null = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName hot -ErrorAction SilentlyContinue -ErrorVariable changed
+            $changed.FullyQualifiedErrorId | Should -BeLike 'UnsupportedFormat,*' -Because 'a file that changed is tried again'
+        }
+
         It 'journals every item and reports it from Get-Swin2SRJob and Get-Swin2SRJobItem' {
             $null = New-TestImageSet $in 3
             New-Item -ItemType Directory $in -Force | Out-Null

@@ -20,9 +20,12 @@ public interface IJobStore : IDisposable
     /// <summary>
     /// Adds inputs. An input already in the job is queued again unless it succeeded with the same size, time,
     /// options and output path (then it is reported in <see cref="AddItemsResult.AlreadyDone"/>; with
-    /// <paramref name="redoDone"/>, -Force, it is queued again too), or is already waiting or being worked on.
+    /// <paramref name="redoDone"/>, -Force, it is queued again too), or failed, unchanged in the same way, with a
+    /// failure that would recur (<see cref="RecurringFailures"/>; reported in <see cref="AddItemsResult.FailedBefore"/>,
+    /// and queued again with <paramref name="retryFailed"/> or <paramref name="redoDone"/>), or is already waiting or
+    /// being worked on.
     /// </summary>
-    AddItemsResult AddItems(long jobId, IReadOnlyList<NewItem> items, bool redoDone);
+    AddItemsResult AddItems(long jobId, IReadOnlyList<NewItem> items, bool redoDone, bool retryFailed = false);
 
     /// <summary>
     /// Whether an item of the job succeeded under options of this <see cref="JobOptions.OutputHash"/>: the model (by

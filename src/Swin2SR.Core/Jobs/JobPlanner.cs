@@ -11,8 +11,10 @@ public static class JobPlanner
 {
     /// <param name="outputHash">The options' <see cref="JobOptions.OutputHash"/>, where the caller has it already: it reads the
     /// whole model file.</param>
+    /// <param name="retryFailed">Queue again the inputs that failed before in a way they would again (-RetryFailed); they
+    /// are also queued again when any of the job's options changed (a higher -MaxInputMegapixels, another quality gate).</param>
     public static (JobRecord Job, IReadOnlyList<UpscaleItem> AlreadyDone, AddItemsResult Added) AddInputs(
-        IJobStore store, string jobName, JobOptions options, IReadOnlyList<string> inputs, string? outputHash = null)
+        IJobStore store, string jobName, JobOptions options, IReadOnlyList<string> inputs, string? outputHash = null, bool retryFailed = false)
     {
         var existing = store.FindJob(jobName);
         string? root = options.OutputDirectory is null ? null
@@ -32,7 +34,7 @@ public static class JobPlanner
             return new NewItem(p.InputPath, p.OutputPath, p.OutputFormat, info.Exists ? info.Length : -1,
                 info.Exists ? new DateTimeOffset(info.LastWriteTimeUtc).ToUnixTimeMilliseconds() : 0, hash);
         }).ToList();
-        var added = store.AddItems(job.Id, items, redoDone: options.Force);
+        var added = store.AddItems(job.Id, items, redoDone: options.Force, retryFailed: retryFailed || !SameOptions(existing?.Options, recordedOptions));
         // Done, but its output is gone (cleaned up, restored from an older backup): made again, not reported done.
         var outputs = planned.DistinctBy(p => p.InputPath).ToDictionary(p => p.InputPath, p => p.OutputPath);
         var gone = added.AlreadyDone.Where(i => !File.Exists(outputs[i])).ToHashSet();
@@ -44,6 +46,13 @@ public static class JobPlanner
         var doneSet = added.AlreadyDone.ToHashSet();
         return (job, planned.Where(p => doneSet.Contains(p.InputPath)).ToList(), added);
     }
+
+    /// <summary>
+    /// The options a job ran with before are these, but for where its outputs are mirrored from (new inputs elsewhere
+    /// widen it) and -Force (which redoes everything anyway).
+    /// </summary>
+    private static bool SameOptions(JobOptions? before, JobOptions now) =>
+        before is not null && (before with { OutputRoot = null, Force = false }) == (now with { OutputRoot = null, Force = false });
 
     /// <summary>
     /// An item of the job succeeded with options of this <paramref name="outputHash"/> (the same model bytes, tile size
@@ -78,6 +87,27 @@ public static class JobPlanner
         var made = store.Items(jobId, [ItemStatus.Succeeded]).ToDictionary(i => i.InputPath, i => i.OutputPath);
         return planned.Select(p => made.TryGetValue(p.InputPath, out var output) && File.Exists(output) ? p with { OutputPath = output } : p).ToList();
     }
+
+    public const string FailedBeforeId = "FailedBefore";
+
+    /// <summary>
+    /// The results reported for the inputs left failed (<see cref="AddItemsResult.FailedBefore"/>): Skipped, saying how
+    /// they failed and how to try them again. They write no output and no error, so a scheduled run over a folder
+    /// that still holds a bad file does not fail every time for it.
+    /// </summary>
+    public static IReadOnlyList<UpscaleResult> FailedBeforeResults(JobRecord job, IReadOnlyList<EarlierFailure> failed, string modelPath, int scale)
+    {
+        string model = Path.GetFileNameWithoutExtension(modelPath);
+        return failed.Select(f => new UpscaleResult(new UpscaleItem(f.InputPath, "", ""), UpscaleStatus.Skipped, 0, 0, 0, 0, scale, model, TimeSpan.Zero,
+            new UpscaleError(FailedBeforeId, ImageErrorKind.InvalidData,
+                $"{f.InputPath} was not tried again: it failed in an earlier run of job '{job.Name}' as {f.ErrorId} and is unchanged since "
+                + $"(replace it, or add -RetryFailed to try it again). It failed with: {f.ErrorMessage}", null))).ToList();
+    }
+
+    /// <summary>The run's one warning about the inputs it left failed (each one's result says why, as a verbose line); null for none.</summary>
+    public static string? FailedBeforeNote(JobRecord job, int count) => count == 0 ? null
+        : $"{count} {(count == 1 ? "input" : "inputs")} failed in earlier runs of job '{job.Name}' and {(count == 1 ? "is" : "are")} unchanged since, so this run "
+          + $"did not try {(count == 1 ? "it" : "them")} again (Get-Swin2SRJobItem -Status Failed says why). Replace {(count == 1 ? "it" : "them")}, or add -RetryFailed to try again.";
 
     /// <summary>
     /// The results reported for the inputs the journal says are done: Skipped, with the reason, and the sizes the

@@ -52,5 +52,11 @@ public sealed record JobSummary(
     public double PercentComplete => Total == 0 ? 100 : 100.0 * (Succeeded + Failed + Skipped) / Total;
 }
 
-/// <summary>How many of the inputs given to a job were new, changed (queued again) or already done.</summary>
-public sealed record AddItemsResult(int Added, int Requeued, IReadOnlyList<string> AlreadyDone);
+/// <summary>
+/// How many of the inputs given to a job were new, changed (queued again) or already done, and which failed before
+/// in a way they would again (<see cref="RecurringFailures"/>), unchanged since: those are left failed.
+/// </summary>
+public sealed record AddItemsResult(int Added, int Requeued, IReadOnlyList<string> AlreadyDone, IReadOnlyList<EarlierFailure> FailedBefore);
+
+/// <summary>An input that failed in an earlier run, as the journal recorded it.</summary>
+public sealed record EarlierFailure(string InputPath, string ErrorId, string? ErrorMessage);

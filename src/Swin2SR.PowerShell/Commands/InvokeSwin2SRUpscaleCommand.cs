@@ -105,6 +105,10 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
     [Parameter]
     public SwitchParameter QueueOnly { get; set; }
 
+    /// <summary>Inputs that failed in an earlier run of the job in a way they would again, unchanged since, are tried again.</summary>
+    [Parameter]
+    public SwitchParameter RetryFailed { get; set; }
+
     protected override void ProcessRecord()
     {
         bool literal = ParameterSetName == LiteralPathSet;
@@ -162,6 +166,7 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
             MinConsistencyPsnr = Bound(nameof(MinConsistencyPsnr), MinConsistencyPsnr),
             KeepRejected = rejectedDirectory,
             KeepPrintSize = KeepPrintSize,
+            RetryFailed = RetryFailed,
         };
         if (QueueOnly)
         {

@@ -107,12 +107,13 @@ internal sealed class UpscaleRun : IDisposable
         string hash = options.OutputHash();
         return Start(OpenStore(target, target.RunAccess), paths, devices, options, (store, scale) =>
         {
-            var (job, alreadyDone, _) = JobPlanner.AddInputs(store, jobName, options, inputs, hash);
-            var skipped = JobPlanner.AlreadyDoneResults(store, job, alreadyDone, modelPath, scale);
+            var (job, alreadyDone, added) = JobPlanner.AddInputs(store, jobName, options, inputs, hash, settings.RetryFailed);
+            var skipped = JobPlanner.AlreadyDoneResults(store, job, alreadyDone, modelPath, scale)
+                .Concat(JobPlanner.FailedBeforeResults(job, added.FailedBefore, modelPath, scale)).ToList();
             // Items left Pending by an earlier, interrupted run of this job are worked on too.
             var summary = store.Summarize(job, _ => false);
             string? leftToOthers = JobPlanner.LiveRunsHoldingTheRest(store, job, summary) is { } runs ? LeftToOtherRuns(summary.Running, runs) : null;
-            return (job, skipped, alreadyDone.Count + (int)(summary.Pending + summary.Running), leftToOthers);
+            return (job, skipped, skipped.Count + (int)(summary.Pending + summary.Running), leftToOthers);
         }, modelPath,
             // The tiling works where the job already ran with this model and tiling: the inputs may then be added before
             // the model loads, and a rerun with nothing new loads none. A -TileSize the job has not run with is checked first.
@@ -127,7 +128,7 @@ internal sealed class UpscaleRun : IDisposable
     public static Swin2SRJobInfo Queue(JobStoreTarget target, string jobName, string modelPath, IReadOnlyList<string> inputs, string? outputDirectory, UpscaleSettings settings)
     {
         using var queries = JobStoreQueries.OpenToRecord(target);
-        queries.Record(jobName, ToJobOptions(modelPath, outputDirectory, settings), inputs);
+        queries.Record(jobName, ToJobOptions(modelPath, outputDirectory, settings), inputs, settings.RetryFailed);
         return queries.Summary(jobName);
     }
 
@@ -268,7 +269,7 @@ internal sealed class UpscaleRun : IDisposable
                 if (all == done.Count || leftToOthers is not null)
                     return new UpscaleRun(store, [], JobRunner.Finished(store, proven, done), cancellation, proven, done.Count, modelPath, scale)
                     {
-                        _deviceWarnings = leftToOthers is null ? new() : new([leftToOthers]),
+                        _deviceWarnings = new(WithFailedBeforeNote(leftToOthers is null ? [] : [leftToOthers], proven, done)),
                     };
             }
             (devices, var warnings) = OpenDevices(modelPath, choice);
@@ -277,7 +278,10 @@ internal sealed class UpscaleRun : IDisposable
             TileGeometry.Resolve(options.ToUpscaleOptions(), devices[0].Contract);
             var (job, alreadyDone, total, _) = prepared ?? prepare(store, devices[0].Contract.Scale);
             var runner = JobRunner.Start(store, job, devices, alreadyDone, cancellation.Token, paths: paths);
-            return new UpscaleRun(store, devices, runner, cancellation, job, total, modelPath, devices[0].Contract.Scale) { _deviceWarnings = new(warnings) };
+            return new UpscaleRun(store, devices, runner, cancellation, job, total, modelPath, devices[0].Contract.Scale)
+            {
+                _deviceWarnings = new(WithFailedBeforeNote(warnings, job, alreadyDone)),
+            };
         }
         catch (Exception e)
         {
@@ -294,6 +298,9 @@ internal sealed class UpscaleRun : IDisposable
             };
         }
     }
+
+    private static IEnumerable<string> WithFailedBeforeNote(IEnumerable<string> warnings, JobRecord job, IReadOnlyList<UpscaleResult> reported) =>
+        JobPlanner.FailedBeforeNote(job, reported.Count(r => r.Error?.ErrorId == JobPlanner.FailedBeforeId)) is { } note ? warnings.Append(note) : warnings;
 
     /// <summary>Sessions on the chosen devices (-Device, -DeviceId, -Precision).</summary>
     private static (IReadOnlyList<ITileRunner> Runners, IReadOnlyList<string> Warnings) OpenDevices(string modelPath, DeviceChoice choice)
@@ -439,8 +446,8 @@ internal sealed class UpscaleRun : IDisposable
     {
         JobName = JobName,
         InputPath = r.Item.InputPath,
-        // The item's planned output is not a file when the image failed; the error says where it went wrong.
-        OutputPath = r.Status == UpscaleStatus.Failed ? null : r.Item.OutputPath,
+        // The item's planned output is not a file when the image failed (now, or before and left failed); the error says where it went wrong.
+        OutputPath = r.Status == UpscaleStatus.Failed || r.Error?.ErrorId == JobPlanner.FailedBeforeId ? null : r.Item.OutputPath,
         Status = (Swin2SRItemStatus)(int)r.Status,
         InputWidth = KnownSize.Of(r.InputWidth),
         InputHeight = KnownSize.Of(r.InputHeight),
@@ -485,4 +492,7 @@ internal sealed record UpscaleSettings(string Format, int Quality, int TileSize,
     public string? KeepRejected { get; init; }
 
     public bool KeepPrintSize { get; init; }
+
+    /// <summary>-RetryFailed: inputs that failed before, unchanged since, are tried again (not an option of the job).</summary>
+    public bool RetryFailed { get; init; }
 }

@@ -484,6 +484,36 @@ public abstract class JobStoreContractTests
     }
 
     [Fact]
+    public void An_unchanged_input_that_failed_in_a_way_it_would_again_is_left_failed_until_it_changes_or_is_retried()
+    {
+        using var store = OpenStore();
+        long job = store.CreateOrUpdateJob("j", Options).Id;
+        var items = Items(4);
+        store.AddItems(job, items, redoDone: false);
+        store.RegisterWorker(job, Worker("w"));
+        var claimed = Begin(store, "w", store.Claim(job, "w", 4, Soon));
+        store.Complete("w", [
+            new(claimed[0].Id, ItemStatus.Failed, "CorruptImage", "cut short", 1, 0, 0, 0, 0),
+            new(claimed[1].Id, ItemStatus.Failed, "OutputWriteFailed", "disk full", 1, 0, 0, 0, 0),
+            new(claimed[2].Id, ItemStatus.Failed, "UnsupportedFormat", "a HEIC file", 1, 0, 0, 0, 0),
+            Succeeded(claimed[3].Id)]);
+
+        var again = store.AddItems(job, items, redoDone: false);
+        Assert.Equal([(items[0].InputPath, "CorruptImage", "cut short"), (items[2].InputPath, "UnsupportedFormat", "a HEIC file")],
+            again.FailedBefore.Select(f => (f.InputPath, f.ErrorId, f.ErrorMessage)).OrderBy(f => f.InputPath));
+        Assert.Equal((0, 1), (again.Added, again.Requeued));
+        Assert.Equal([items[3].InputPath], again.AlreadyDone);
+        Assert.Equal([claimed[0].Id, claimed[2].Id], store.Items(job, [ItemStatus.Failed]).Select(i => i.Id));
+        Assert.Equal("CorruptImage", store.Items(job, [ItemStatus.Failed])[0].ErrorId);
+
+        var changed = store.AddItems(job, [items[0] with { InputLength = items[0].InputLength + 1 }], redoDone: false);
+        Assert.Equal((1, 0), (changed.Requeued, changed.FailedBefore.Count));
+        var retried = store.AddItems(job, [items[2]], redoDone: false, retryFailed: true);
+        Assert.Equal((1, 0), (retried.Requeued, retried.FailedBefore.Count));
+        Assert.Empty(store.Items(job, [ItemStatus.Failed]));
+    }
+
+    [Fact]
     public void A_page_of_items_is_a_stretch_of_the_filtered_listing_in_id_order_and_the_count_is_of_all_it_matches()
     {
         using var store = OpenStore();

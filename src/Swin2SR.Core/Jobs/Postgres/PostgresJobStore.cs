@@ -78,18 +78,20 @@ public sealed class PostgresJobStore : IJobStore
     private static JobRecord ReadJob(NpgsqlDataReader r) => new(
         r.GetInt64(0), r.GetString(1), JobOptions.FromJson(r.GetString(2)), FromMs(r.GetInt64(3)), FromMs(r.GetInt64(4)), r.GetBoolean(5));
 
-    public AddItemsResult AddItems(long jobId, IReadOnlyList<NewItem> items, bool redoDone) => InTransaction((c, tx, _) =>
+    public AddItemsResult AddItems(long jobId, IReadOnlyList<NewItem> items, bool redoDone, bool retryFailed = false) => InTransaction((c, tx, _) =>
     {
         var unique = items.DistinctBy(i => i.InputPath).ToList();
         var existing = Query(c, tx, """
-            SELECT input_path, status, input_length, input_mtime_ms, options_hash, output_path FROM swin2sr.items
+            SELECT input_path, status, input_length, input_mtime_ms, options_hash, output_path, error_id, error_message FROM swin2sr.items
             WHERE job_id = $1 AND input_path = ANY($2) FOR UPDATE
             """,
-            r => (Path: r.GetString(0), Status: (ItemStatus)r.GetInt16(1), Length: r.GetInt64(2), ModifiedMs: r.GetInt64(3), Hash: r.GetString(4), Output: r.GetString(5)),
+            r => (Path: r.GetString(0), Status: (ItemStatus)r.GetInt16(1), Length: r.GetInt64(2), ModifiedMs: r.GetInt64(3), Hash: r.GetString(4), Output: r.GetString(5),
+                ErrorId: r.IsDBNull(6) ? null : r.GetString(6), ErrorMessage: r.IsDBNull(7) ? null : r.GetString(7)),
             jobId, unique.Select(i => i.InputPath).ToArray()).ToDictionary(e => e.Path);
         var insert = new List<NewItem>();
         var requeue = new List<NewItem>();
         var done = new List<string>();
+        var failedBefore = new List<EarlierFailure>();
         foreach (var item in unique)
         {
             if (!existing.TryGetValue(item.InputPath, out var row))
@@ -100,6 +102,8 @@ public sealed class PostgresJobStore : IJobStore
             bool unchanged = row.Length == item.InputLength && row.ModifiedMs == item.InputModifiedMs && row.Hash == item.OptionsHash && row.Output == item.OutputPath;
             if (row.Status == ItemStatus.Succeeded && unchanged && !redoDone)
                 done.Add(item.InputPath);
+            else if (row.Status == ItemStatus.Failed && unchanged && !redoDone && !retryFailed && RecurringFailures.Recurs(row.ErrorId))
+                failedBefore.Add(new EarlierFailure(item.InputPath, row.ErrorId!, row.ErrorMessage));
             else if (!(row.Status is ItemStatus.Running or ItemStatus.Pending && unchanged))
                 requeue.Add(item);
         }
@@ -117,7 +121,7 @@ public sealed class PostgresJobStore : IJobStore
                 AS n(input_path, output_path, output_format, input_length, input_mtime_ms, options_hash)
             WHERE i.job_id = $1 AND i.input_path = n.input_path
             """, [jobId, .. Columns(requeue)]);
-        return new AddItemsResult(added, requeued, done);
+        return new AddItemsResult(added, requeued, done, failedBefore);
     });
 
     private static object[] Columns(List<NewItem> items) =>

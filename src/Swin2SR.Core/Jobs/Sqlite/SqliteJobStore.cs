@@ -117,10 +117,13 @@ public sealed class SqliteJobStore : IJobStore
     private static JobRecord ReadJob(SqliteDataReader r) => new(
         r.GetInt64(0), r.GetString(1), JobOptions.FromJson(r.GetString(2)), FromMs(r.GetInt64(3)), FromMs(r.GetInt64(4)), r.GetInt64(5) != 0);
 
-    public AddItemsResult AddItems(long jobId, IReadOnlyList<NewItem> items, bool redoDone) => Locked(() =>
+    public AddItemsResult AddItems(long jobId, IReadOnlyList<NewItem> items, bool redoDone, bool retryFailed = false) => Locked(() =>
     {
         using var tx = _connection.BeginTransaction();
-        using var find = Command("SELECT id, status, input_length, input_mtime_ms, options_hash, output_path FROM items WHERE job_id = $job AND input_path = $path", tx);
+        using var find = Command("""
+            SELECT id, status, input_length, input_mtime_ms, options_hash, output_path, error_id, error_message
+            FROM items WHERE job_id = $job AND input_path = $path
+            """, tx);
         var findPath = find.Parameters.Add("$path", SqliteType.Text);
         find.Parameters.AddWithValue("$job", jobId);
         using var insert = Command("""
@@ -134,6 +137,7 @@ public sealed class SqliteJobStore : IJobStore
             """, tx);
         int added = 0, requeued = 0;
         var done = new List<string>();
+        var failedBefore = new List<EarlierFailure>();
         foreach (var item in items)
         {
             findPath.Value = item.InputPath;
@@ -151,6 +155,11 @@ public sealed class SqliteJobStore : IJobStore
                     }
                     if (status is ItemStatus.Running or ItemStatus.Pending && unchanged)
                         continue;
+                    if (status == ItemStatus.Failed && unchanged && !redoDone && !retryFailed && RecurringFailures.Recurs(reader.IsDBNull(6) ? null : reader.GetString(6)))
+                    {
+                        failedBefore.Add(new EarlierFailure(item.InputPath, reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7)));
+                        continue;
+                    }
                     reader.Close();
                     Bind(requeue, jobId, item);
                     requeue.ExecuteNonQuery();
@@ -163,7 +172,7 @@ public sealed class SqliteJobStore : IJobStore
             added++;
         }
         tx.Commit();
-        return new AddItemsResult(added, requeued, done);
+        return new AddItemsResult(added, requeued, done, failedBefore);
     });
 
     private static void Bind(SqliteCommand command, long jobId, NewItem item)
