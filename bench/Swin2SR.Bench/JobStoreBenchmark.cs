@@ -37,7 +37,8 @@ internal static class JobStoreBenchmark
         $@"\\nas\share\photos\2024\batch-{i / 1000:D4}\IMG_{i:D7}.jpg", $@"\\nas\share\enhanced\2024\batch-{i / 1000:D4}\IMG_{i:D7}.png",
         "PNG", 1_500_000 + i, 1_700_000_000_000 + i, "0123456789ABCDEF");
 
-    public static void Measure(string engine, Func<IJobStore> open, int items, int workers)
+    /// <returns>The job's id.</returns>
+    public static long Measure(string engine, Func<IJobStore> open, int items, int workers)
     {
         long jobId;
         var add = Stopwatch.StartNew();
@@ -62,6 +63,22 @@ internal static class JobStoreBenchmark
         Console.WriteLine($"  add items:           {items / add.Elapsed.TotalSeconds,10:N0} items/s");
         Console.WriteLine($"  claim + complete:    {items / work.Elapsed.TotalSeconds,10:N0} items/s ({2.0 * items / work.Elapsed.TotalSeconds:N0} item updates/s)");
         Console.WriteLine($"  journal cost/image:  {1e6 * work.Elapsed.TotalSeconds / items,10:N1} us (per worker: {1e6 * work.Elapsed.TotalSeconds * workers / items:N1} us)");
+        Rerun(open, jobId, items);
+        return jobId;
+    }
+
+    /// <summary>A hot folder's scheduled rerun: every input given again, all done and unchanged.</summary>
+    public static void Rerun(Func<IJobStore> open, long jobId, int items)
+    {
+        var rerun = Stopwatch.StartNew();
+        using (var store = open())
+        {
+            var again = store.AddItems(jobId, Enumerable.Range(0, items).Select(Item).ToList(), redoDone: false);
+            if (again.AlreadyDone.Count != items)
+                throw new InvalidOperationException($"a rerun found {again.AlreadyDone.Count} of {items} items done.");
+        }
+        rerun.Stop();
+        Console.WriteLine($"  rerun, all done:     {items / rerun.Elapsed.TotalSeconds,10:N0} items/s");
     }
 
     private static void Drain(Func<IJobStore> open, long jobId, string worker)

@@ -27,7 +27,12 @@ internal static class PostgresStoreBenchmark
         try
         {
             string connectionString = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString;
-            JobStoreBenchmark.Measure("postgres", () => new PostgresJobStore(connectionString), items, workers);
+            long jobId = JobStoreBenchmark.Measure("postgres", () => new PostgresJobStore(connectionString), items, workers);
+            // What a rerun writes: right after a checkpoint, as when cron and checkpoint_timeout both tick every 5 minutes.
+            Execute(connectionString, "CHECKPOINT");
+            long before = WalPosition(connectionString);
+            JobStoreBenchmark.Rerun(() => new PostgresJobStore(connectionString), jobId, items);
+            Console.WriteLine($"  rerun's WAL:         {(WalPosition(connectionString) - before) / (double)items,10:N0} bytes/item, after a checkpoint");
             Console.WriteLine($"  database size:       {ItemBytes(connectionString) / items,10:N0} bytes/item after the run (items and their indexes)");
             Execute(connectionString, "VACUUM FULL swin2sr.items");
             Console.WriteLine($"                       {ItemBytes(connectionString) / items,10:N0} bytes/item compacted");
@@ -46,6 +51,14 @@ internal static class PostgresStoreBenchmark
         connection.Open();
         using var command = new NpgsqlCommand("SELECT pg_total_relation_size('swin2sr.items')", connection);
         return Convert.ToDouble(command.ExecuteScalar());
+    }
+
+    private static long WalPosition(string connectionString)
+    {
+        using var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        using var command = new NpgsqlCommand("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn", connection);
+        return Convert.ToInt64(command.ExecuteScalar());
     }
 
     private static void Execute(string connectionString, string sql)

@@ -58,6 +58,27 @@ public sealed class PostgresJobStoreTests : JobStoreContractTests, IDisposable
     }
 
     [Fact]
+    public void Giving_a_job_its_inputs_again_writes_only_the_rows_it_queues_again()
+    {
+        using var store = OpenStore();
+        long job = store.CreateOrUpdateJob("j", Options).Id;
+        var items = Items(50);
+        store.AddItems(job, items, redoDone: false);
+        store.RegisterWorker(job, Worker("w"));
+        var claimed = Begin(store, "w", store.Claim(job, "w", 40, Soon));
+        store.Complete("w", claimed.Select(c => Succeeded(c.Id)).ToList());
+
+        // 40 done, 10 pending; one done input changed since. A rerun that locked the rows it reads would write each
+        // (PostgreSQL records a row lock in the row, xmax) and make workers' claims skip the Pending ones meanwhile.
+        var again = store.AddItems(job, [.. items.Skip(1), items[0] with { InputLength = 1 }], redoDone: false);
+        Assert.Equal((39, 1), (again.AlreadyDone.Count, again.Requeued));
+        using var connection = new NpgsqlConnection(_connectionString);
+        connection.Open();
+        using var touched = new NpgsqlCommand($"SELECT array_agg(input_path) FROM swin2sr.items WHERE job_id = {job} AND xmax <> '0'::xid", connection);
+        Assert.Equal(DBNull.Value, touched.ExecuteScalar());
+    }
+
+    [Fact]
     public void A_claim_reads_the_items_it_may_take_not_every_item_done_before_them()
     {
         using var store = OpenStore();
