@@ -305,6 +305,21 @@ Describe 'Invoke-Swin2SRUpscale with hostile input and output' {
             $result.Warnings | Should -Match 'animated GIF'
             @($warnings | Where-Object { "$_" -match ([regex]::Escape($file.FullName) + '.*first frame') }) | Should -HaveCount 1
         }
+
+        It 'upscales a JPEG that lacks only its end-of-image marker as it does the whole file, and warns' {
+            $whole = New-TestImage (Join-Path $root 'whole/photo.jpg') -Width 40 -Height 24
+            $bytes = [IO.File]::ReadAllBytes($whole.FullName)
+            $null = New-Item -ItemType Directory -Force -Path $in
+            $cut = Join-Path $in 'photo.jpg'
+            [IO.File]::WriteAllBytes($cut, $bytes[0..($bytes.Length - 3)])
+            $reference = $whole | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory (Join-Path $root 'reference') -JobStore $store
+
+            $result = Get-Item -LiteralPath $cut | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore $store -WarningVariable warnings -WarningAction SilentlyContinue
+            $result.Status | Should -Be 'Succeeded'
+            $result.Warnings | Should -Match 'no JPEG end-of-image marker'
+            @($warnings | Where-Object { "$_" -match ([regex]::Escape($cut) + '.*end-of-image marker') }) | Should -HaveCount 1
+            (Get-FileHash -LiteralPath $result.OutputPath).Hash | Should -Be (Get-FileHash -LiteralPath $reference.OutputPath).Hash
+        }
     }
 
     Context 'alpha' {

@@ -125,31 +125,37 @@ public sealed class ImageLoader
 
     /// <summary>
     /// The bytes the decoder gets: a copy that keeps ImageSharp 2.1 from misreading the file, where it needs one
-    /// (<see cref="TiffDefaults"/>, <see cref="PngColourKey"/>), else the file's own.
+    /// (<see cref="TiffDefaults"/>, <see cref="PngColourKey"/>, <see cref="JpegStructure.WithEndMarker"/>), else the file's own.
     /// </summary>
     private static byte[] ForDecoder(IImageFormat format, byte[] data) => format.Name switch
     {
         "TIFF" => TiffDefaults.Completed(data),
         "PNG" => PngColourKey.ForDecoder(data),
+        "JPEG" => JpegStructure.WithEndMarker(data),
         _ => data,
     };
 
-    /// <summary>A file cut short, found from the size its header claims, which decoders would fill with black or grey.</summary>
+    /// <summary>
+    /// A file cut short, found from the size its header claims (or, for a JPEG without its end marker, by following its
+    /// scans' codes), which decoders would fill with black or grey.
+    /// </summary>
     private static string? FindCut(IImageFormat format, byte[] data) => format.Name switch
     {
         "PNG" => PngImageData.FindDamage(data),
         "BMP" => BmpStructure.FindTruncation(data),
         "GIF" => GifFrames.FindTruncation(data),
+        "JPEG" => JpegStructure.FindCut(data),
         _ => null,
     };
 
-    /// <summary>What decoding the first frame or page leaves out (the decoders are set to read only that).</summary>
+    /// <summary>What decoding the first frame or page leaves out (the decoders are set to read only that), or what the file lacks that was not needed.</summary>
     private static IReadOnlyList<string> Warnings(IImageFormat format, byte[] data) => format.Name switch
     {
         "GIF" when GifFrames.IsAnimated(data) => ["it is an animated GIF: only its first frame is upscaled"],
         "PNG" when PngChunks.IsAnimated(data) => ["it is an animated PNG: only its first frame is upscaled"],
         "TIFF" when TiffStructure.Count(data) is > 1 and var pages =>
             [$"it is a TIFF of {pages}{(pages >= TiffStructure.MaxCounted ? " or more" : "")} pages: only its first page is upscaled"],
+        "JPEG" when JpegStructure.LacksEndMarker(data) => [JpegStructure.EndMarkerMissingWarning],
         _ => [],
     };
 

@@ -3,7 +3,9 @@ namespace Swin2SR.Core.Imaging;
 /// <summary>
 /// Walks a JPEG's marker segments and entropy-coded scans to its end-of-image marker. ImageSharp decodes a
 /// truncated JPEG without complaint (the missing blocks come out flat grey), so a file that ends before EOI is
-/// refused here instead of being upscaled and reported as a success.
+/// refused here instead of being upscaled and reported as a success; unless it ends just after its last scan's data,
+/// and that data holds the whole image (<see cref="JpegScans"/>): some cameras, scanners and web exporters leave
+/// the marker out, and libjpeg, Pillow and browsers read such files.
 /// </summary>
 internal static class JpegStructure
 {
@@ -12,38 +14,87 @@ internal static class JpegStructure
     private const byte EndOfImage = 0xD9;
     private const byte StartOfScan = 0xDA;
 
-    /// <summary>Null when the markers lead to EOI; otherwise why not.</summary>
+    /// <summary>
+    /// Null when the markers lead to EOI, or the file ends inside a scan's data (whether that scan is whole is
+    /// <see cref="FindCut"/>'s to say, once the image's size is known to be within the limits); otherwise why not.
+    /// </summary>
     public static string? FindDamage(ReadOnlySpan<byte> data)
     {
+        var walk = Walk(data);
+        return walk.EndsInScan ? null : walk.Damage;
+    }
+
+    /// <summary>
+    /// For a file that ends inside a scan's data, without EOI: null when its scans hold the whole image, else where
+    /// it is cut. Null for every other file (<see cref="FindDamage"/> judges those). Costs a Huffman decode of the scans.
+    /// </summary>
+    public static string? FindCut(ReadOnlySpan<byte> data)
+    {
+        var walk = Walk(data);
+        return walk.EndsInScan ? JpegScans.FindCut(data, walk.Segments) : null;
+    }
+
+    /// <summary>True for a file that <see cref="FindDamage"/> and <see cref="FindCut"/> let through although it has no EOI.</summary>
+    public static bool LacksEndMarker(ReadOnlySpan<byte> data) => Walk(data).EndsInScan;
+
+    /// <summary>
+    /// The bytes for the decoder: a file without EOI gets one. ImageSharp 2.1 reads a scan's bytes ahead of the codes
+    /// it decodes, and on reaching the end of the file it stops decoding at once, so without the marker the last
+    /// row of blocks, whose codes it had already read, came out grey.
+    /// </summary>
+    public static byte[] WithEndMarker(byte[] data) => LacksEndMarker(data) ? [.. data, Marker, EndOfImage] : data;
+
+    public const string EndMarkerMissingWarning =
+        "it has no JPEG end-of-image marker, but its image data is complete: it was read as it is (libjpeg and browsers read such files too)";
+
+    /// <summary>What the walk found: the segments the scan decoder needs, and how the file ends.</summary>
+    /// <param name="Damage">Null when the walk reached EOI.</param>
+    /// <param name="EndsInScan">The file ends inside the data of its last scan, with no marker after it.</param>
+    private sealed record Walked(List<JpegSegment> Segments, string? Damage, bool EndsInScan);
+
+    private static Walked Walk(ReadOnlySpan<byte> data)
+    {
+        var segments = new List<JpegSegment>();
         if (data.Length < 4 || data[0] != Marker || data[1] != StartOfImage)
-            return "it does not start with a JPEG start-of-image marker";
+            return new(segments, "it does not start with a JPEG start-of-image marker", false);
         int p = 2;
         while (true)
         {
             // Stray bytes before a marker are skipped (as libjpeg does); any number of 0xFF fill bytes may precede its code.
             int next = p < data.Length ? data[p..].IndexOf(Marker) : -1;
             if (next < 0)
-                return Truncated;
+                return new(segments, Truncated(data.Length), false);
             p += next;
             while (p < data.Length && data[p] == Marker)
                 p++;
             if (p >= data.Length)
-                return Truncated;
+                return new(segments, Truncated(data.Length), false);
             byte code = data[p++];
             if (code == EndOfImage)
-                return null;
+                return new(segments, null, false);
             if (code is >= 0xD0 and <= 0xD7 or 0x01)
                 continue;
             if (p + 2 > data.Length)
-                return Truncated;
+                return new(segments, Truncated(data.Length), false);
             int length = data[p] << 8 | data[p + 1];
             if (length < 2)
-                return $"the segment at byte {p - 2} has an impossible length {length}";
+                return new(segments, $"the segment at byte {p - 2} has an impossible length {length}", false);
+            int start = p + 2;
             p += length;
             if (p > data.Length)
-                return Truncated;
+                return new(segments, Truncated(data.Length), false);
+            int end = p;
             if (code == StartOfScan)
+            {
                 p = SkipEntropyCodedData(data, p);
+                if (p == data.Length)
+                {
+                    segments.Add(new JpegSegment(code, start, end, p));
+                    return new(segments, Truncated(data.Length), EndsInScan: true);
+                }
+            }
+            if (JpegScans.Needs(code))
+                segments.Add(new JpegSegment(code, start, end, p));
         }
     }
 
@@ -98,7 +149,7 @@ internal static class JpegStructure
     /// <summary>What opens an EXIF block in a JPEG's APP1 segment (and, by some writers, in PNG and WebP too).</summary>
     public static ReadOnlySpan<byte> ExifHeader => "Exif\0\0"u8;
 
-    private const string Truncated = "the JPEG data ends before its end-of-image marker (the file is truncated)";
+    internal static string Truncated(int length) => $"the JPEG data ends at byte {length}, before its end-of-image marker (the file is truncated)";
 
     /// <summary>
     /// Scan data escapes 0xFF as FF 00, and restart markers FF D0-D7 sit inside it: the scan ends at the first
