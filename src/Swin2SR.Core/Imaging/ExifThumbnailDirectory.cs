@@ -14,18 +14,9 @@ internal static class ExifThumbnailDirectory
     /// <summary>The file's EXIF profile without the thumbnail's directory; null when it has none (or no EXIF block this can find).</summary>
     public static ExifProfile? MainImageOnly(string formatName, ReadOnlySpan<byte> file)
     {
-        Range? block = formatName switch
-        {
-            "JPEG" => JpegStructure.FindExif(file),
-            "PNG" => PngChunks.Find(file, "eXIf"),
-            "Webp" => WebpStructure.FindChunk(file, "EXIF"),
-            _ => null,
-        };
-        if (block is not { } range)
+        if (ExifBlock.Find(formatName, file) is not { } block)
             return null;
-        var exif = file[range];
-        if (exif.StartsWith(JpegStructure.ExifHeader))
-            exif = exif[JpegStructure.ExifHeader.Length..];
+        var exif = file[block];
         return TiffStructure.WithoutLaterDirectories(exif) is { } unlinked ? new ExifProfile(unlinked) : null;
     }
 }

@@ -5,18 +5,25 @@ using SixLabors.ImageSharp.Processing;
 namespace Swin2SR.Core.Imaging;
 
 /// <summary>
-/// The EXIF/TIFF orientation (tag 274): how the stored pixels must be turned to stand upright. ImageSharp 2.1 reads
-/// it from the image's EXIF profile only; a TIFF has none, its tags stay in the first frame's metadata (and are not
-/// reported by identify at all), so a TIFF's orientation is read from its first directory here.
+/// The EXIF/TIFF orientation (tag 274): how the stored pixels must be turned to stand upright. It is read from the
+/// file's own EXIF block (a TIFF's first directory), not from ImageSharp's profile: ImageSharp 2.1 keeps an
+/// Orientation stored as a SHORT, SSHORT or SLONG but drops one stored as a LONG or a BYTE (some writers do), and a
+/// TIFF's tags do not reach a profile at all (identify does not report them).
 /// </summary>
 internal static class Orientation
 {
     private const ushort Tag = 274, Upright = 1;
 
-    /// <summary>The orientation the file declares: 1 (upright) when it declares none or a value outside 1-8.</summary>
+    /// <summary>
+    /// The orientation the file declares: 1 (upright) when it declares none or a value outside 1-8, and when its EXIF
+    /// profile was dropped as damaged (<paramref name="exif"/> null). Where the file's EXIF block cannot be found (an
+    /// EXIF text chunk of an older PNG), the profile's value stands.
+    /// </summary>
     public static ushort Stored(string formatName, ReadOnlySpan<byte> data, ExifProfile? exif)
     {
-        uint? value = formatName == "TIFF" ? TiffStructure.FirstPageValue(data, Tag) : exif?.GetValue(ExifTag.Orientation)?.Value;
+        long? value = formatName == "TIFF" ? TiffStructure.FirstPageInteger(data, Tag)
+            : exif is null ? null
+            : (ExifBlock.Find(formatName, data) is { } block ? TiffStructure.FirstPageInteger(data[block], Tag) : null) ?? exif.GetValue(ExifTag.Orientation)?.Value;
         return value is >= 1 and <= 8 ? (ushort)value : Upright;
     }
 

@@ -73,18 +73,35 @@ internal static class TiffStructure
     /// The value of a SHORT or LONG <paramref name="tag"/> of one value in the first page's directory; null when the
     /// tag is absent, holds something else, or the directory does not fit the file.
     /// </summary>
-    public static uint? FirstPageValue(ReadOnlySpan<byte> data, ushort tag)
+    public static uint? FirstPageValue(ReadOnlySpan<byte> data, ushort tag) =>
+        FirstPageSingle(data, tag, out int type) is { } value && type is ShortType or LongType ? (uint)value : null;
+
+    /// <summary>
+    /// <see cref="FirstPageValue"/> for a tag stored as any integer type: BYTE, SHORT, LONG, their signed forms and
+    /// (in a BigTIFF) LONG8. Some writers store EXIF's Orientation, a SHORT, as a LONG or an SLONG.
+    /// </summary>
+    public static long? FirstPageInteger(ReadOnlySpan<byte> data, ushort tag) => FirstPageSingle(data, tag, out _);
+
+    private static long? FirstPageSingle(ReadOnlySpan<byte> data, ushort tag, out int type)
     {
+        type = 0;
         if (FirstPageEntry(data, tag, out var l, out bool littleEndian) is not { } at)
             return null;
         var entry = data.Slice(at, l.EntryBytes);
         if (Read(entry[4..], l.OffsetBytes, littleEndian) != 1)
             return null;
+        type = (int)Read(entry[2..], 2, littleEndian);
+        // One value sits in the entry's value field, from its first byte, when it fits there.
         var value = entry[(4 + l.OffsetBytes)..];
-        return Read(entry[2..], 2, littleEndian) switch
+        return type switch
         {
-            ShortType => (uint)Read(value, 2, littleEndian),
-            LongType => (uint)Read(value, 4, littleEndian),
+            1 => value[0],
+            6 => (sbyte)value[0],
+            ShortType => (long)Read(value, 2, littleEndian),
+            8 => (short)Read(value, 2, littleEndian),
+            LongType => (long)Read(value, 4, littleEndian),
+            9 => (int)Read(value, 4, littleEndian),
+            Long8Type when l.IsBigTiff => (long)Read(value, 8, littleEndian),
             _ => null,
         };
     }

@@ -26,27 +26,7 @@ public sealed class ExifThumbnailDirectoryTests : IDisposable
         // The container says what IFD0 says (JFIF density, pHYs), as the writers of such files do.
         image.Metadata.ResolutionUnits = SixLabors.ImageSharp.Metadata.PixelResolutionUnit.PixelsPerInch;
         image.Metadata.HorizontalResolution = image.Metadata.VerticalResolution = 300;
-        switch (format)
-        {
-            case "JPEG":
-                var jpeg = FixtureImages.Encode(image, new JpegEncoder());
-                int length = 2 + 6 + s_exif.Length;
-                return [.. jpeg[..2], 0xFF, 0xE1, (byte)(length >> 8), (byte)length, .. "Exif\0\0"u8, .. s_exif, .. jpeg[2..]];
-            case "PNG":
-                return FixtureImages.WithChunk(FixtureImages.Encode(image, new PngEncoder()), "eXIf", s_exif);
-            default:
-                // The encoder writes an EXIF chunk for a profile of its own; its payload is replaced, and the sizes with it.
-                image.Metadata.ExifProfile = new ExifProfile();
-                image.Metadata.ExifProfile.SetValue(ExifTag.Artist, "placeholder");
-                var webp = FixtureImages.Encode(image, new WebpEncoder { FileFormat = WebpFileFormatType.Lossless });
-                int at = webp.AsSpan().IndexOf("EXIF"u8);
-                int old = (int)BinaryPrimitives.ReadUInt32LittleEndian(webp.AsSpan(at + 4));
-                var size = new byte[4];
-                BinaryPrimitives.WriteUInt32LittleEndian(size, (uint)s_exif.Length);
-                byte[] replaced = [.. webp[..(at + 4)], .. size, .. s_exif, .. webp[(at + 8 + old + (old & 1))..]];
-                BinaryPrimitives.WriteUInt32LittleEndian(replaced.AsSpan(4), (uint)(replaced.Length - 8));
-                return replaced;
-        }
+        return HandMadeExif.InFile(format, image, s_exif);
     }
 
     [Theory]

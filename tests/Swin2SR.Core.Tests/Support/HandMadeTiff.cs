@@ -26,6 +26,18 @@ internal static class HandMadeTiff
     }
 
     /// <summary>
+    /// A copy of a little-endian classic TIFF whose first page's one-value <paramref name="tag"/> is stored as
+    /// <paramref name="type"/> instead (BYTE, SHORT, LONG or a signed one): little-endian, a small value's bytes at
+    /// the start of the field read the same in each width, so only the type changes.
+    /// </summary>
+    public static byte[] WithFirstPageType(byte[] tiff, ushort tag, ushort type)
+    {
+        var copy = tiff.ToArray();
+        BinaryPrimitives.WriteUInt16LittleEndian(copy.AsSpan(FirstPageEntry(copy, tag) + 2), type);
+        return copy;
+    }
+
+    /// <summary>
     /// A copy of a little-endian classic TIFF whose first page lacks <paramref name="tag"/>, as writers leave out a
     /// tag whose value is the specification's default (Pillow's bilevel TIFF has no BitsPerSample).
     /// </summary>
