@@ -320,6 +320,17 @@ Describe 'Invoke-Swin2SRUpscale with hostile input and output' {
             @($warnings | Where-Object { "$_" -match ([regex]::Escape($cut) + '.*end-of-image marker') }) | Should -HaveCount 1
             (Get-FileHash -LiteralPath $result.OutputPath).Hash | Should -Be (Get-FileHash -LiteralPath $reference.OutputPath).Hash
         }
+
+        It 'lists an MPO in a folder and writes it as a JPEG named .jpg' {
+            # A 3D camera's DSCF0001.MPO is a JPEG (its first image decoded: Swin2SR.Core.Tests' MultiPictureTests).
+            $photo = New-TestImage (Join-Path $root 'photo.jpg')
+            $null = New-Item -ItemType Directory -Force -Path $in
+            Copy-Item -LiteralPath $photo.FullName -Destination (Join-Path $in 'DSCF0001.MPO')
+            $result = Invoke-Swin2SRUpscale -LiteralPath $in -Model $NearestX2 -OutputDirectory $out -JobStore $store
+            $result.Status | Should -Be 'Succeeded'
+            $result.OutputPath | Should -Be (Join-Path $out 'DSCF0001.jpg')
+            [SixLabors.ImageSharp.Image]::DetectFormat($result.OutputPath).Name | Should -Be 'JPEG'
+        }
     }
 
     Context 'alpha' {

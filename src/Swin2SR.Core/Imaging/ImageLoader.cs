@@ -156,6 +156,8 @@ public sealed class ImageLoader
         "TIFF" when TiffStructure.Count(data) is > 1 and var pages =>
             [$"it is a TIFF of {pages}{(pages >= TiffStructure.MaxCounted ? " or more" : "")} pages: only its first page is upscaled"],
         "JPEG" when JpegStructure.LacksEndMarker(data) => [JpegStructure.EndMarkerMissingWarning],
+        "JPEG" when MultiPicture.Frames(data) is > 1 and var frames =>
+            [$"it is a multi-picture (MPO) file of {frames} images (a stereo pair, a panorama or a multi-angle set): only its first image is upscaled"],
         _ => [],
     };
 

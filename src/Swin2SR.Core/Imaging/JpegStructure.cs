@@ -98,7 +98,10 @@ internal static class JpegStructure
         }
     }
 
-    private const byte App0 = 0xE0, App1 = 0xE1;
+    private const byte App0 = 0xE0, App1 = 0xE1, App2 = 0xE2;
+
+    /// <summary>The MPO index (CIPA DC-007: a TIFF structure after "MPF\0" in an APP2 segment) of the images the file holds; null when it has none.</summary>
+    public static Range? FindMultiPictureIndex(ReadOnlySpan<byte> data) => FindSegment(data, App2, "MPF\0"u8);
 
     /// <summary>
     /// Where the EXIF block (the TIFF structure after the "Exif\0\0" header) of the first APP1 segment that holds one

@@ -13,14 +13,15 @@ internal static class OutputFormats
 {
     /// <summary>
     /// The concrete format for one input. GIF is palette-based (256 colours), so a super-resolved GIF is
-    /// written as PNG rather than dithered back down; BMP and TIFF stay as they are.
+    /// written as PNG rather than dithered back down; BMP and TIFF stay as they are. An MPO is a JPEG (of which
+    /// the first image is upscaled): it is written as one, named .jpg, since it holds one image no more.
     /// </summary>
     public static string Resolve(OutputFormat requested, string inputPath) => requested switch
     {
         OutputFormat.Png => "PNG",
         OutputFormat.Jpeg => "JPEG",
         OutputFormat.Webp => "Webp",
-        _ => WrittenAs(Path.GetExtension(inputPath)) ?? "PNG",
+        _ => WrittenAs(Path.GetExtension(inputPath)) ?? (Path.GetExtension(inputPath).Equals(".mpo", StringComparison.OrdinalIgnoreCase) ? "JPEG" : "PNG"),
     };
 
     /// <summary>The format we write for files with this extension; null for GIF and unknown extensions.</summary>

@@ -18,9 +18,6 @@ internal static class SupportedFormats
 {
     public static Configuration Configuration { get; } = Create();
 
-    public static IReadOnlyList<string> Extensions { get; } =
-        [".png", ".jpg", ".jpeg", ".jpe", ".jfif", ".webp", ".bmp", ".dib", ".tif", ".tiff", ".gif"];
-
     private static Configuration Create()
     {
         var configuration = new Configuration(

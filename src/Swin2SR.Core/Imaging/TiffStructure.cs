@@ -50,23 +50,40 @@ internal static class TiffStructure
         pastEnd = false;
         if (FirstPageEntry(data, tag, out var l, out bool littleEndian) is not { } at)
             return null;
-        var entry = data.Slice(at, l.EntryBytes);
-        int size = (int)Read(entry[2..], 2, littleEndian) switch { ShortType => 2, LongType => 4, Long8Type => 8, _ => 0 };
-        ulong count = Read(entry[4..], l.OffsetBytes, littleEndian);
+        int size = (int)Read(data[(at + 2)..], 2, littleEndian) switch { ShortType => 2, LongType => 4, Long8Type => 8, _ => 0 };
         if (size == 0)
             return null;
-        var field = entry[(4 + l.OffsetBytes)..];
-        ulong start = count * (ulong)size <= (ulong)l.OffsetBytes ? (ulong)(at + 4 + l.OffsetBytes) : Read(field, l.OffsetBytes, littleEndian);
-        // Compared without adding: a BigTIFF's 64-bit offset plus the list's length can wrap past 2^64 to a small number.
-        if (count > (ulong)data.Length / (ulong)size || start > (ulong)data.Length || count * (ulong)size > (ulong)data.Length - start)
+        if (ValuesAt(data, at, l, littleEndian, size) is not { } values)
         {
             pastEnd = true;
             return null;
         }
-        var values = new ulong[count];
-        for (int i = 0; i < values.Length; i++)
-            values[i] = Read(data[((int)start + i * size)..], size, littleEndian);
-        return values;
+        var read = new ulong[values.GetOffsetAndLength(data.Length).Length / size];
+        for (int i = 0; i < read.Length; i++)
+            read[i] = Read(data[(values.Start.Value + i * size)..], size, littleEndian);
+        return read;
+    }
+
+    /// <summary>
+    /// Where the values of a BYTE or UNDEFINED <paramref name="tag"/> of the first page lie (an MPO's index of its
+    /// images, say); null when the tag is absent, of another type, or its values run past the end of the data.
+    /// </summary>
+    public static Range? FirstPageBytes(ReadOnlySpan<byte> data, ushort tag) =>
+        FirstPageEntry(data, tag, out var l, out bool littleEndian) is { } at && Read(data[(at + 2)..], 2, littleEndian) is 1 or 7
+            ? ValuesAt(data, at, l, littleEndian, size: 1)
+            : null;
+
+    /// <summary>Where the values of the entry at <paramref name="at"/>, each <paramref name="size"/> bytes, lie; null when they run past the end.</summary>
+    private static Range? ValuesAt(ReadOnlySpan<byte> data, int at, Layout l, bool littleEndian, int size)
+    {
+        var entry = data.Slice(at, l.EntryBytes);
+        ulong count = Read(entry[4..], l.OffsetBytes, littleEndian);
+        // Values that fit in the entry's value field sit there; the others lie where the field points.
+        ulong start = count * (ulong)size <= (ulong)l.OffsetBytes ? (ulong)(at + 4 + l.OffsetBytes) : Read(entry[(4 + l.OffsetBytes)..], l.OffsetBytes, littleEndian);
+        // Compared without adding: a BigTIFF's 64-bit offset plus the list's length can wrap past 2^64 to a small number.
+        if (count > (ulong)data.Length / (ulong)size || start > (ulong)data.Length || count * (ulong)size > (ulong)data.Length - start)
+            return null;
+        return new Range((int)start, (int)(start + count * (ulong)size));
     }
 
     /// <summary>

@@ -4,15 +4,10 @@ namespace Swin2SR.PowerShell.Commands;
 
 /// <summary>
 /// Turns -Path (wildcards) and -LiteralPath values into file-system paths, the way built-in cmdlets do. A folder
-/// stands for the supported images directly inside it. Problems are error records for the caller to write.
+/// stands for the supported images directly inside it (<see cref="Swin2SR.Core.Imaging.InputExtensions"/>). Problems are error records for the caller to write.
 /// </summary>
 internal static class InputPathResolver
 {
-    private static readonly HashSet<string> s_imageExtensions = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ".png", ".jpg", ".jpeg", ".jpe", ".jfif", ".webp", ".bmp", ".dib", ".tif", ".tiff", ".gif",
-    };
-
     /// <summary>Resolves each value of -Path (or -LiteralPath) and writes the errors; yields the files.</summary>
     public static IEnumerable<string> ResolveAll(PSCmdlet cmdlet, IEnumerable<string> paths, bool literal)
     {
@@ -68,7 +63,7 @@ internal static class InputPathResolver
         {
             if (Directory.Exists(full))
             {
-                foreach (var file in Directory.EnumerateFiles(full).Where(f => s_imageExtensions.Contains(System.IO.Path.GetExtension(f))).Order(StringComparer.Ordinal))
+                foreach (var file in Directory.EnumerateFiles(full).Where(f => Swin2SR.Core.Imaging.InputExtensions.All.Contains(System.IO.Path.GetExtension(f))).Order(StringComparer.Ordinal))
                     yield return (file, null);
             }
             else
