@@ -37,6 +37,18 @@ Describe 'Invoke-Swin2SRUpscale' {
             foreach ($name in $names) { Test-Path -LiteralPath (Join-Path $out $name) | Should -BeTrue }
         }
 
+        It 'takes a folder as its images, and says which images of kinds it cannot read it left out, not other files' {
+            $null = New-TestImage (Join-Path $in 'a.png')
+            foreach ($name in 'IMG_0001.HEIC', 'IMG_0002.heic', 'DSC_0003.NEF', 'notes.txt', 'a.png.xmp', 'Thumbs.db') {
+                Set-Content -LiteralPath (Join-Path $in $name) -Value 'not read'
+            }
+            $results = Invoke-Swin2SRUpscale -Path $in -Model $NearestX2 -OutputDirectory $out -WarningVariable warned -WarningAction SilentlyContinue
+            $results.Name | Should -Be 'a.png'
+            $said = @($warned | Where-Object { "$_" -match 'cannot read' })
+            $said | Should -HaveCount 1
+            "$($said[0])" | Should -BeLike "'$in' also holds images of kinds this module cannot read, left out: 2 HEIC, 1 camera raw (*convert them*"
+        }
+
         It 'expands wildcards in -Path and takes -LiteralPath as written' {
             $null = New-TestImage (Join-Path $in 'x1.png')
             $null = New-TestImage (Join-Path $in 'x2.png')

@@ -63,7 +63,10 @@ internal static class InputPathResolver
         {
             if (Directory.Exists(full))
             {
-                foreach (var file in Directory.EnumerateFiles(full).Where(f => Swin2SR.Core.Imaging.InputExtensions.All.Contains(System.IO.Path.GetExtension(f))).Order(StringComparer.Ordinal))
+                var files = Directory.EnumerateFiles(full).ToLookup(f => Swin2SR.Core.Imaging.InputExtensions.All.Contains(System.IO.Path.GetExtension(f)));
+                if (Swin2SR.Core.Imaging.UnreadImageFiles.Describe(files[false]) is { } leftOut)
+                    cmdlet.WriteWarning($"'{full}' also holds images of kinds this module cannot read, left out: {leftOut} (it reads PNG, JPEG, WebP, BMP, TIFF and GIF; convert them to one of those first).");
+                foreach (var file in files[true].Order(StringComparer.Ordinal))
                     yield return (file, null);
             }
             else
