@@ -46,6 +46,12 @@ public interface IJobStore : IDisposable
 
     IReadOnlyList<WorkerRecord> Workers(long jobId);
 
+    /// <summary>
+    /// Records what new items the worker takes (<see cref="WorkerRecord.Accepts"/>), null: none. Committed when it
+    /// returns, so that a claim after it, and a read of the workers by any process, see it (<see cref="JobHandOff"/>).
+    /// </summary>
+    void SetAccepts(long jobId, string workerId, string? accepts);
+
     /// <summary>Makes the leases of these (dead) workers expire now, so their items can be claimed.</summary>
     void ExpireWorkers(long jobId, IReadOnlyCollection<string> workerIds);
 

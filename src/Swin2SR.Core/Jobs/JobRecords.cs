@@ -34,8 +34,12 @@ public sealed record ItemOutcome(
 
 /// <summary>A worker process on a host: a lease owner whose liveness can be checked.</summary>
 /// <param name="ProcessScope">Where <paramref name="ProcessId"/> means this process (see <see cref="WorkerIdentity.ProcessScope"/>); null where it is not known.</param>
+/// <param name="Accepts">
+/// While the worker still claims new items: the <see cref="JobHandOff.Signature"/> of how it works on them, for a run on its
+/// host with the same options and devices to hand its new inputs to. Null once it claims no more (or never takes others' inputs).
+/// </param>
 public sealed record WorkerRecord(string Id, string Host, int ProcessId, long ProcessStartMs, string Device, DateTimeOffset Started, DateTimeOffset Heartbeat, long Processed,
-    string? ProcessScope = null);
+    string? ProcessScope = null, string? Accepts = null);
 
 /// <summary>An item as the journal holds it.</summary>
 public sealed record ItemRecord(

@@ -21,6 +21,10 @@ public sealed class PathMap
 
     public bool IsEmpty => _pairs.Count == 0;
 
+    /// <summary>The pairs as the setting writes them, in a fixed order: maps of the same pairs read the same.</summary>
+    public override string ToString() =>
+        string.Join(';', _pairs.OrderBy(p => p.From, StringComparer.Ordinal).ThenBy(p => p.To, StringComparer.Ordinal).Select(p => $"{p.From}={p.To}"));
+
     /// <summary>Reads <c>from=to</c> pairs (split at the first '=').</summary>
     /// <exception cref="ArgumentException">A pair without '=' or with an empty side, naming the pair.</exception>
     public static PathMap Parse(IEnumerable<string> pairs) => new(pairs.Select(ParsePair));

@@ -42,13 +42,17 @@ public static class WorkerIdentity
         return new WorkerRecord($"{Host}:{process.Id}:{Guid.NewGuid().ToString("N")[..8]}", Host, process.Id, startMs, device, now, now, 0, ProcessScope);
     }
 
+    /// <summary>A worker whose pid can be looked up here: of this host's name, and of the same <see cref="ProcessScope"/>.</summary>
+    public static bool IsOfThisHost(WorkerRecord worker) =>
+        string.Equals(worker.Host, Host, StringComparison.OrdinalIgnoreCase) && worker.ProcessScope == ProcessScope;
+
     /// <summary>
     /// Alive if its process runs, where its pid can be looked up here (this host, and the same <see cref="ProcessScope"/>);
     /// elsewhere, if its heartbeat is recent.
     /// </summary>
     public static bool IsAlive(WorkerRecord worker, TimeSpan leaseDuration)
     {
-        if (!string.Equals(worker.Host, Host, StringComparison.OrdinalIgnoreCase) || worker.ProcessScope != ProcessScope)
+        if (!IsOfThisHost(worker))
             return DateTimeOffset.UtcNow - worker.Heartbeat < leaseDuration;
         try
         {

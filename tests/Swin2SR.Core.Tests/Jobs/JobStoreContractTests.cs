@@ -161,6 +161,121 @@ public abstract class JobStoreContractTests
     }
 
     [Fact]
+    public void What_a_worker_accepts_is_kept_until_it_says_it_takes_no_more_and_other_connections_see_each_change()
+    {
+        using var worker = OpenStore();
+        using var reader = OpenStore();
+        long job = worker.CreateOrUpdateJob("j", Options).Id;
+        worker.RegisterWorker(job, Worker("taking") with { Accepts = "sig" });
+        worker.RegisterWorker(job, Worker("closed"));
+        Assert.Equal([("closed", null), ("taking", "sig")], reader.Workers(job).Select(w => (w.Id, w.Accepts)).Order());
+        worker.SetAccepts(job, "taking", null);
+        worker.SetAccepts(job, "closed", "other");
+        Assert.Equal([("closed", "other"), ("taking", null)], reader.Workers(job).Select(w => (w.Id, w.Accepts)).Order());
+    }
+
+    /// <summary>
+    /// The two halves of the hand-off's handshake (<see cref="JobHandOff"/>), each on its own connection: a run that
+    /// reads the workers after its items are committed sees a worker that still accepts; that worker, clearing what it
+    /// accepts and then claiming, finds those items; a run that adds items after the clear reads it cleared.
+    /// </summary>
+    [Fact]
+    public void A_worker_that_stops_accepting_then_claims_finds_the_items_a_run_committed_while_it_still_accepted()
+    {
+        using var worker = OpenStore();
+        using var run = OpenStore();
+        long job = worker.CreateOrUpdateJob("j", Options).Id;
+        worker.RegisterWorker(job, Worker("w") with { Accepts = "sig" });
+        var items = Items(3);
+        run.AddItems(job, items[..2], redoDone: false);
+        Assert.Equal("sig", Assert.Single(run.Workers(job)).Accepts);
+        worker.SetAccepts(job, "w", null);
+        Assert.Equal(items[..2].Select(i => i.InputPath), worker.Claim(job, "w", 8, Soon).Select(c => c.InputPath));
+        run.AddItems(job, items[2..], redoDone: false);
+        Assert.Null(Assert.Single(run.Workers(job)).Accepts);
+    }
+
+    /// <summary>
+    /// The handshake with both sides at once, many times over: a worker claims until nothing is left, then clears what
+    /// it accepts and claims once more (accepting again if that found items); a run adds one item at a time and leaves
+    /// each to the worker as long as it reads the worker accepting once the item is committed. Every item left to the
+    /// worker is claimed by it, wherever the two interleave.
+    /// </summary>
+    [Fact]
+    public void Every_item_left_to_a_worker_that_accepted_it_is_claimed_by_that_worker_however_the_two_interleave()
+    {
+        using var worker = OpenStore();
+        using var run = OpenStore();
+        int handedInAll = 0;
+        for (int round = 0; round < 20; round++)
+        {
+            long job = worker.CreateOrUpdateJob($"r{round}", Options).Id;
+            worker.AddItems(job, Items(16), redoDone: false);
+            worker.RegisterWorker(job, Worker("w") with { Accepts = "sig" });
+            var claimed = new List<string>();
+            var working = new Thread(() => ClaimUntilNothingIsLeft(worker, job, claimed));
+            var handed = new List<string>();
+            working.Start();
+            foreach (var item in Enumerable.Range(0, 200).Select(i => new NewItem($"/in/new{i:D4}.png", $"/out/new{i:D4}.png", "PNG", 1, 1, "h")))
+            {
+                run.AddItems(job, [item], redoDone: false);
+                if (run.Workers(job).SingleOrDefault()?.Accepts != "sig")
+                    break;
+                handed.Add(item.InputPath);
+            }
+            working.Join();
+            Assert.Subset(claimed.ToHashSet(), handed.ToHashSet());
+            handedInAll += handed.Count;
+        }
+        Assert.True(handedInAll > 0, "some items were handed to the worker while it ran");
+    }
+
+    /// <summary>A worker's side of the handshake, as <see cref="JobRunner"/> does it; it completes what it claims, and unregisters at the end.</summary>
+    private static void ClaimUntilNothingIsLeft(IJobStore store, long job, List<string> claimed)
+    {
+        bool accepting = true;
+        while (true)
+        {
+            var items = store.Claim(job, "w", 4, Soon);
+            if (items.Count > 0)
+            {
+                claimed.AddRange(items.Select(c => c.InputPath));
+                Begin(store, "w", items);
+                store.Complete("w", items.Select(c => Succeeded(c.Id)).ToList());
+                if (!accepting)
+                    store.SetAccepts(job, "w", "sig");
+                accepting = true;
+                continue;
+            }
+            // A moment between a claim that found nothing and what follows, as a worker's other work takes: the run
+            // adds items in it, whatever the order of the steps.
+            Thread.Sleep(1);
+            if (!accepting)
+                break;
+            store.SetAccepts(job, "w", null);
+            accepting = false;
+        }
+        store.UnregisterWorker(job, "w");
+    }
+
+    /// <summary>Makes this test's store as schema version <paramref name="version"/> left it: job "old", with the worker <see cref="OldWorker"/>.</summary>
+    protected abstract void CreateStoreOfVersion(int version);
+
+    protected const string OldWorker = "old-host:1:0";
+
+    [Fact]
+    public void A_store_from_schema_five_is_upgraded_and_its_workers_accept_nothing_until_they_say_so()
+    {
+        CreateStoreOfVersion(5);
+        using var store = OpenStore();
+        long job = store.FindJob("old")!.Id;
+        var worker = Assert.Single(store.Workers(job));
+        Assert.Equal((OldWorker, (string?)null), (worker.Id, worker.Accepts));
+        store.SetAccepts(job, OldWorker, "sig");
+        Assert.Equal("sig", Assert.Single(store.Workers(job)).Accepts);
+    }
+
+    [Fact]
     public void Expiring_dead_workers_frees_their_items_at_once_and_forgets_them()
     {
         using var store = OpenStore();

@@ -32,16 +32,26 @@ public sealed class PostgresJobStoreTests : JobStoreContractTests, IDisposable
 
     protected override void SetSchemaVersion(int version) => Execute($"INSERT INTO swin2sr.schema_version (version) VALUES ({version})");
 
-    protected override void CreateVersionOneStore() => Execute($"""
-        CREATE SCHEMA swin2sr;
-        CREATE TABLE swin2sr.schema_version (version integer NOT NULL);
-        {PostgresSchema.Migrations[0]}
-        INSERT INTO swin2sr.schema_version (version) VALUES (1);
-        INSERT INTO swin2sr.jobs (name, options, created_ms, updated_ms) VALUES ('old', '{Options.ToJson()}', 0, 0);
+    protected override void CreateVersionOneStore() => CreateStore(1, """
         INSERT INTO swin2sr.items (job_id, input_path, output_path, output_format, input_length, input_mtime_ms, options_hash, status)
             SELECT id, '/in/a.png', '/out/a.png', 'PNG', 1, 1, 'h', 0 FROM swin2sr.jobs;
         INSERT INTO swin2sr.items (job_id, input_path, output_path, output_format, input_length, input_mtime_ms, options_hash, status, attempts, open_claims, lease_owner, lease_expires_ms)
             SELECT id, '/in/b.png', '/out/b.png', 'PNG', 1, 1, 'h', 1, 1, 1, 'gone:1:0', 0 FROM swin2sr.jobs;
+        """);
+
+    protected override void CreateStoreOfVersion(int version) => CreateStore(version, $"""
+        INSERT INTO swin2sr.workers (id, job_id, host, pid, process_start_ms, device, started_ms, heartbeat_ms)
+            SELECT '{OldWorker}', id, 'h', 1, 0, 'cpu', 0, 0 FROM swin2sr.jobs;
+        """);
+
+    /// <summary>The store as the first <paramref name="version"/> migrations left it, with job "old", then <paramref name="rows"/>.</summary>
+    private void CreateStore(int version, string rows) => Execute($"""
+        CREATE SCHEMA swin2sr;
+        CREATE TABLE swin2sr.schema_version (version integer NOT NULL);
+        {string.Join('\n', PostgresSchema.Migrations.Take(version))}
+        INSERT INTO swin2sr.schema_version (version) VALUES ({version});
+        INSERT INTO swin2sr.jobs (name, options, created_ms, updated_ms) VALUES ('old', '{Options.ToJson()}', 0, 0);
+        {rows}
         """);
 
     private string Database => new NpgsqlConnectionStringBuilder(_connectionString).Database!;

@@ -26,20 +26,29 @@ public sealed class SqliteJobStoreTests : JobStoreContractTests, IDisposable
         command.ExecuteNonQuery();
     }
 
-    protected override void CreateVersionOneStore()
+    protected override void CreateVersionOneStore() => CreateStore(1, """
+        INSERT INTO items (job_id, input_path, output_path, output_format, input_length, input_mtime_ms, options_hash, status)
+            VALUES (1, '/in/a.png', '/out/a.png', 'PNG', 1, 1, 'h', 0);
+        INSERT INTO items (job_id, input_path, output_path, output_format, input_length, input_mtime_ms, options_hash, status, attempts, open_claims, lease_owner, lease_expires_ms)
+            VALUES (1, '/in/b.png', '/out/b.png', 'PNG', 1, 1, 'h', 1, 1, 1, 'gone:1:0', 0);
+        """);
+
+    protected override void CreateStoreOfVersion(int version) => CreateStore(version, $"""
+        INSERT INTO workers (id, job_id, host, pid, process_start_ms, device, started_ms, heartbeat_ms) VALUES ('{OldWorker}', 1, 'h', 1, 0, 'cpu', 0, 0);
+        """);
+
+    /// <summary>The store as the first <paramref name="version"/> migrations left it, with job "old" (id 1), then <paramref name="rows"/>.</summary>
+    private void CreateStore(int version, string rows)
     {
         using var connection = new SqliteConnection($"Data Source={_path};Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = $"""
             CREATE TABLE schema_info (version INTEGER NOT NULL);
-            {SqliteSchema.Migrations[0]}
-            INSERT INTO schema_info (version) VALUES (1);
+            {string.Join('\n', SqliteSchema.Migrations.Take(version))}
+            INSERT INTO schema_info (version) VALUES ({version});
             INSERT INTO jobs (name, options, created_ms, updated_ms) VALUES ('old', '{Options.ToJson()}', 0, 0);
-            INSERT INTO items (job_id, input_path, output_path, output_format, input_length, input_mtime_ms, options_hash, status)
-                VALUES (1, '/in/a.png', '/out/a.png', 'PNG', 1, 1, 'h', 0);
-            INSERT INTO items (job_id, input_path, output_path, output_format, input_length, input_mtime_ms, options_hash, status, attempts, open_claims, lease_owner, lease_expires_ms)
-                VALUES (1, '/in/b.png', '/out/b.png', 'PNG', 1, 1, 'h', 1, 1, 1, 'gone:1:0', 0);
+            {rows}
             """;
         command.ExecuteNonQuery();
     }

@@ -142,11 +142,12 @@ public sealed class PostgresJobStore : IJobStore
         Execute(c, null, "UPDATE swin2sr.items SET status = 0, error_id = NULL, error_message = NULL, lost_leases = 0 WHERE job_id = $1 AND status = 3", jobId));
 
     public void RegisterWorker(long jobId, WorkerRecord worker) => Run((c, _) => Execute(c, null, """
-        INSERT INTO swin2sr.workers (id, job_id, host, pid, process_start_ms, device, started_ms, heartbeat_ms, process_scope)
-        VALUES ($1, $2, $3, $4, $5, $6, swin2sr.now_ms(), swin2sr.now_ms(), $7)
+        INSERT INTO swin2sr.workers (id, job_id, host, pid, process_start_ms, device, started_ms, heartbeat_ms, process_scope, accepts)
+        VALUES ($1, $2, $3, $4, $5, $6, swin2sr.now_ms(), swin2sr.now_ms(), $7, $8)
         ON CONFLICT (id) DO UPDATE SET job_id = excluded.job_id, host = excluded.host, pid = excluded.pid, process_start_ms = excluded.process_start_ms,
-            device = excluded.device, started_ms = excluded.started_ms, heartbeat_ms = excluded.heartbeat_ms, processed = 0, process_scope = excluded.process_scope
-        """, worker.Id, jobId, worker.Host, worker.ProcessId, worker.ProcessStartMs, worker.Device, (object?)worker.ProcessScope ?? DBNull.Value));
+            device = excluded.device, started_ms = excluded.started_ms, heartbeat_ms = excluded.heartbeat_ms, processed = 0, process_scope = excluded.process_scope,
+            accepts = excluded.accepts
+        """, worker.Id, jobId, worker.Host, worker.ProcessId, worker.ProcessStartMs, worker.Device, worker.ProcessScope, worker.Accepts));
 
     public void Heartbeat(long jobId, string workerId, DateTimeOffset leaseUntil) => Run((c, _) => Execute(c, null, """
         WITH alive AS (UPDATE swin2sr.workers SET heartbeat_ms = swin2sr.now_ms() WHERE id = $1)
@@ -168,13 +169,18 @@ public sealed class PostgresJobStore : IJobStore
     {
         var now = DateTimeOffset.UtcNow;
         return Query(c, null, """
-            SELECT id, host, pid, process_start_ms, device, swin2sr.now_ms() - started_ms, swin2sr.now_ms() - heartbeat_ms, processed, process_scope
+            SELECT id, host, pid, process_start_ms, device, swin2sr.now_ms() - started_ms, swin2sr.now_ms() - heartbeat_ms, processed, process_scope, accepts
             FROM swin2sr.workers WHERE job_id = $1 ORDER BY started_ms, id
             """,
             r => new WorkerRecord(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetInt64(3), r.GetString(4),
-                now.AddMilliseconds(-r.GetInt64(5)), now.AddMilliseconds(-r.GetInt64(6)), r.GetInt64(7), r.IsDBNull(8) ? null : r.GetString(8)),
+                now.AddMilliseconds(-r.GetInt64(5)), now.AddMilliseconds(-r.GetInt64(6)), r.GetInt64(7), NullableString(r, 8), NullableString(r, 9)),
             jobId);
     }
+
+    // One statement in its own transaction: under read committed, every statement that begins after it returns sees
+    // it (see IJobStore.SetAccepts).
+    public void SetAccepts(long jobId, string workerId, string? accepts) => Run((c, _) =>
+        Execute(c, null, "UPDATE swin2sr.workers SET accepts = $2 WHERE id = $1", workerId, accepts));
 
     public void ExpireWorkers(long jobId, IReadOnlyCollection<string> workerIds) => Run((c, _) => Execute(c, null, """
         WITH expired AS (UPDATE swin2sr.items SET lease_expires_ms = 0 WHERE lease_owner = ANY($1) AND status = 1)

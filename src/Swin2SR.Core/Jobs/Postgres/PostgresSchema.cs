@@ -87,6 +87,11 @@ internal static class PostgresSchema
         """
         CREATE INDEX items_by_job ON swin2sr.items (job_id, id);
         """,
+        // What new items a worker still claims (JobHandOff.Signature): a run on its host with the same options hands it
+        // its inputs instead of loading a model of its own. Workers of older versions take none.
+        """
+        ALTER TABLE swin2sr.workers ADD COLUMN accepts text;
+        """,
     ];
 
     /// <summary>

@@ -194,10 +194,11 @@ public sealed class SqliteJobStore : IJobStore
         Execute("UPDATE items SET status = 0, error_id = NULL, error_message = NULL, lost_leases = 0 WHERE job_id = $job AND status = 3", null, ("$job", jobId)));
 
     public void RegisterWorker(long jobId, WorkerRecord worker) => Locked(() => Execute("""
-        INSERT OR REPLACE INTO workers (id, job_id, host, pid, process_start_ms, device, started_ms, heartbeat_ms, process_scope)
-        VALUES ($id, $job, $host, $pid, $start, $device, $now, $now, $scope)
+        INSERT OR REPLACE INTO workers (id, job_id, host, pid, process_start_ms, device, started_ms, heartbeat_ms, process_scope, accepts)
+        VALUES ($id, $job, $host, $pid, $start, $device, $now, $now, $scope, $accepts)
         """, null, ("$id", worker.Id), ("$job", jobId), ("$host", worker.Host), ("$pid", worker.ProcessId),
-        ("$start", worker.ProcessStartMs), ("$device", worker.Device), ("$now", Now()), ("$scope", (object?)worker.ProcessScope ?? DBNull.Value)));
+        ("$start", worker.ProcessStartMs), ("$device", worker.Device), ("$now", Now()), ("$scope", (object?)worker.ProcessScope ?? DBNull.Value),
+        ("$accepts", (object?)worker.Accepts ?? DBNull.Value)));
 
     public void Heartbeat(long jobId, string workerId, DateTimeOffset leaseUntil) => Locked(() =>
     {
@@ -221,10 +222,14 @@ public sealed class SqliteJobStore : IJobStore
     public IReadOnlyList<WorkerRecord> Workers(long jobId) => Locked(() => WorkersUnlocked(jobId));
 
     private List<WorkerRecord> WorkersUnlocked(long jobId) => Query(
-        "SELECT id, host, pid, process_start_ms, device, started_ms, heartbeat_ms, processed, process_scope FROM workers WHERE job_id = $job ORDER BY started_ms",
+        "SELECT id, host, pid, process_start_ms, device, started_ms, heartbeat_ms, processed, process_scope, accepts FROM workers WHERE job_id = $job ORDER BY started_ms",
         r => new WorkerRecord(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetInt64(3), r.GetString(4), FromMs(r.GetInt64(5)), FromMs(r.GetInt64(6)), r.GetInt64(7),
-            r.IsDBNull(8) ? null : r.GetString(8)),
+            NullableString(r, 8), NullableString(r, 9)),
         ("$job", jobId));
+
+    // One statement, committed on its own: see IJobStore.SetAccepts.
+    public void SetAccepts(long jobId, string workerId, string? accepts) => Locked(() =>
+        Execute("UPDATE workers SET accepts = $accepts WHERE id = $id", null, ("$accepts", (object?)accepts ?? DBNull.Value), ("$id", workerId)));
 
     public void ExpireWorkers(long jobId, IReadOnlyCollection<string> workerIds) => Locked(() =>
     {

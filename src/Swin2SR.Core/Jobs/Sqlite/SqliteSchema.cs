@@ -74,5 +74,10 @@ internal static class SqliteSchema
         """
         CREATE INDEX items_by_job ON items (job_id, id);
         """,
+        // What new items a worker still claims (JobHandOff.Signature): a run on its host with the same options hands it
+        // its inputs instead of loading a model of its own. Workers of older versions take none.
+        """
+        ALTER TABLE workers ADD COLUMN accepts TEXT;
+        """,
     ];
 }
