@@ -50,7 +50,8 @@ public sealed class JobRunner
     private Exception? _watchFailure;
     private readonly OutputDiskBreaker _outputDisk = new();
 
-    private JobRunner(IJobStore store, JobRecord job, IReadOnlyList<ITileRunner> devices, UpscaleOptions options, TimeSpan leaseDuration, PathMap paths, CancellationToken cancellation)
+    private JobRunner(IJobStore store, JobRecord job, IReadOnlyList<ITileRunner> devices, UpscaleOptions options, TimeSpan leaseDuration, PathMap paths, CancellationToken cancellation,
+        string? accepts = null)
     {
         _store = store;
         _job = job;
@@ -58,7 +59,7 @@ public sealed class JobRunner
         _options = options;
         _leaseDuration = leaseDuration;
         _paths = paths;
-        _worker = WorkerIdentity.ForThisProcess(string.Join(",", devices.Select(d => d.Device)));
+        _worker = WorkerIdentity.ForThisProcess(string.Join(",", devices.Select(d => d.Device))) with { Accepts = accepts };
         _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
     }
 
@@ -108,10 +109,12 @@ public sealed class JobRunner
 
     /// <param name="alreadyDone">Results to report first (inputs the journal says are done), before any work.</param>
     /// <param name="paths">Where this host sees the items' files (shared storage mounted elsewhere than where the job was created).</param>
+    /// <param name="accepts">The <see cref="JobHandOff.Signature"/> of this run, for runs of this host with the same one to hand it
+    /// their new inputs while it still claims new items; null: it takes none handed to it (it still claims whatever is pending).</param>
     public static JobRunner Start(IJobStore store, JobRecord job, IReadOnlyList<ITileRunner> devices, IEnumerable<UpscaleResult> alreadyDone,
-        CancellationToken cancellation, TimeSpan? leaseDuration = null, PathMap? paths = null)
+        CancellationToken cancellation, TimeSpan? leaseDuration = null, PathMap? paths = null, string? accepts = null)
     {
-        var runner = new JobRunner(store, job, devices, job.Options.ToUpscaleOptions(), leaseDuration ?? DefaultLeaseDuration, paths ?? PathMap.None, cancellation);
+        var runner = new JobRunner(store, job, devices, job.Options.ToUpscaleOptions(), leaseDuration ?? DefaultLeaseDuration, paths ?? PathMap.None, cancellation, accepts);
         runner.Report(alreadyDone);
         runner.Completion = runner.RunAsync();
         return runner;
@@ -190,13 +193,16 @@ public sealed class JobRunner
     /// workers get their share. When no fresh item is left it takes queued items from a worker that has more than it
     /// will begin soon (a small job shared by workers that started one after the other), then suspects (items a
     /// worker lost), one at a time. With nothing left to claim it stays while other workers hold items: one that dies
-    /// leaves them to whoever is still running, not to the next Resume.
+    /// leaves them to whoever is still running, not to the next Resume. A worker that takes items handed to it says
+    /// so in its row as long as it claims, standing by included (see <see cref="JobHandOff"/>).
     /// </summary>
     private async Task FeedAsync(UpscalePipeline pipeline, SemaphoreSlim leases, CancellationToken token)
     {
         try
         {
             bool standingBy = false;
+            // What the worker's row says: registered with what it accepts, if anything.
+            bool accepting = _worker.Accepts is not null;
             while (!token.IsCancellationRequested)
             {
                 for (int i = 0; i < ClaimBatch; i++)
@@ -213,10 +219,24 @@ public sealed class JobRunner
                 foreach (var c in claimed)
                     await HandOverAsync(ToItem(c), token).ConfigureAwait(false);
                 if (claimed.Count > 0 || await TakeOverSuspectAsync(pipeline, leases, token).ConfigureAwait(false))
+                {
+                    accepting = AcceptAgain(accepting, claimed.Count > 0 ? "Images were added to the job as this run was about to end: it goes on with them." : null);
                     continue;
+                }
                 int heldByOthers = _store.ItemsHeldByOthers(_job.Id, _worker.Id);
                 if (heldByOthers == 0)
-                    break;
+                {
+                    if (!accepting)
+                        break;
+                    // The handshake of JobHandOff: said before the last claim, so that a run reading this row after
+                    // committing its items either finds it cleared (and runs them itself) or had them committed
+                    // before that claim began (which then finds them).
+                    _store.SetAccepts(_job.Id, _worker.Id, null);
+                    accepting = false;
+                    continue;
+                }
+                // Standing by, it claims again every second: items handed to it are still taken.
+                accepting = AcceptAgain(accepting, null);
                 if (!standingBy)
                     _details.Enqueue($"Nothing left to claim; staying until the other workers finish the {heldByOthers} {(heldByOthers == 1 ? "item" : "items")} they hold, to take over any that one leaves behind.");
                 standingBy = true;
@@ -230,6 +250,20 @@ public sealed class JobRunner
     }
 
     private DateTimeOffset LeaseUntil => DateTimeOffset.UtcNow + _leaseDuration;
+
+    /// <summary>
+    /// A worker that stopped accepting before its last claim, and goes on claiming after all, says again what it
+    /// accepts (and <paramref name="detail"/>, when given); true when it accepts anything.
+    /// </summary>
+    private bool AcceptAgain(bool accepting, string? detail)
+    {
+        if (accepting || _worker.Accepts is not { } signature)
+            return accepting;
+        _store.SetAccepts(_job.Id, _worker.Id, signature);
+        if (detail is not null)
+            _details.Enqueue(detail);
+        return true;
+    }
 
     /// <summary>
     /// Tells the store this worker starts on the item now (the pipeline asks as it takes the item up). One that another

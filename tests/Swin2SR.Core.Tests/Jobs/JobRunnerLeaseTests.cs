@@ -56,7 +56,7 @@ public sealed class JobRunnerLeaseTests : IDisposable
             Assert.Equal(held, Leased(store, job.Id));
 
             await hold.RollbackAsync();
-            Assert.Equal(count, (await ReadAll(runner)).Count);
+            Assert.Equal(count, (await RunnerSupport.ReadAll(runner)).Count);
             await runner.Completion;
         }
         finally
@@ -86,7 +86,7 @@ public sealed class JobRunnerLeaseTests : IDisposable
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 
         var runner = JobRunner.Start(store, job, [model], [], stop.Token);
-        var reading = ReadAll(runner);
+        var reading = RunnerSupport.ReadAll(runner);
         // The lease lapses only once the runner has done everything else and says it stands by. (Lapsing it once the
         // other items were committed raced the runner's last claims: it could take the four over without waiting.)
         const string standingBy = "staying until the other workers finish the 4 items they hold";
@@ -118,7 +118,7 @@ public sealed class JobRunnerLeaseTests : IDisposable
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 
         var runner = JobRunner.Start(store, job, [model], [], stop.Token);
-        var reading = ReadAll(runner);
+        var reading = RunnerSupport.ReadAll(runner);
         // Half of what is queued first (its own queue being empty), again and again, down to a queue of one, which
         // stays with its owner while it lives.
         var details = await DetailsUntil(runner, "Nothing left to claim");
@@ -151,7 +151,7 @@ public sealed class JobRunnerLeaseTests : IDisposable
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 
         var runner = JobRunner.Start(store, job, [device], [], stop.Token);
-        var reading = ReadAll(runner);
+        var reading = RunnerSupport.ReadAll(runner);
         // Another worker takes the end of the runner's queue and begins none of it; the runner, with nothing left to
         // claim, takes half of that back while its own copies of those items still wait in its channel.
         var stolen = new List<ClaimedItem>();
@@ -184,7 +184,7 @@ public sealed class JobRunnerLeaseTests : IDisposable
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 
         var runner = JobRunner.Start(store, job, [device], [], stop.Token);
-        var reading = ReadAll(runner);
+        var reading = RunnerSupport.ReadAll(runner);
         await Until(() => store.Items(job.Id, [ItemStatus.Succeeded]).Count > 0);
         // From now on only the once-a-second poll for a Stop fails, for good (as after an outage longer than the
         // retry budget): claims and commits still go through. Going on would mean working without heartbeats.
@@ -212,7 +212,7 @@ public sealed class JobRunnerLeaseTests : IDisposable
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 
         var runner = JobRunner.Start(store, job, [SlowDevice()], [], stop.Token);
-        var reading = ReadAll(runner);
+        var reading = RunnerSupport.ReadAll(runner);
         // The runner's leases lapse while it works (as while its process was stopped), and another worker takes over
         // an image it has begun and commits it first.
         var rescuer = RegisterWorkerOfHost(store, job.Id, "rescuer");
@@ -248,7 +248,7 @@ public sealed class JobRunnerLeaseTests : IDisposable
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 
         var runner = JobRunner.Start(store, job, [SlowDevice()], [], stop.Token);
-        var reading = ReadAll(runner);
+        var reading = RunnerSupport.ReadAll(runner);
         await Until(() => store.Items(job.Id, [ItemStatus.Succeeded]).Count > 0);
         int journaled = store.Items(job.Id, [ItemStatus.Succeeded]).Count;
         store.RemoveJob(job.Id);
@@ -300,23 +300,9 @@ public sealed class JobRunnerLeaseTests : IDisposable
         return details;
     }
 
-    private static async Task<List<UpscaleResult>> ReadAll(JobRunner runner)
-    {
-        var results = new List<UpscaleResult>();
-        await foreach (var result in runner.Results.ReadAllAsync())
-            results.Add(result);
-        return results;
-    }
-
     private JobOptions Options => new() { ModelPath = NearestX2, OutputDirectory = _folder.File("out"), TileSize = 16, TileOverlap = 0 };
 
-    private List<string> Inputs(int count) => Enumerable.Range(0, count).Select(i =>
-    {
-        string path = _folder.File("in", $"{i:D4}.png");
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        TestImages.SavePng(path, TestImages.RandomPixels(new Random(i), 16, 16), 16, 16);
-        return path;
-    }).ToList();
+    private List<string> Inputs(int count) => RunnerSupport.SmallInputs(_folder, count);
 
     private static int Leased(IJobStore store, long jobId) => store.Items(jobId, null).Count(i => i.LeaseOwner is not null);
 
