@@ -563,6 +563,35 @@ Describe 'Jobs' {
     }
 
     Context 'across processes' {
+        BeforeAll {
+            $script:backlogOptions = @{ Model = $NearestX2; JobName = 'backlog'; TileSize = 8; TileOverlap = 0; BatchSize = 1 }
+
+            # $Count copies in $in of an image of 4096 tiny tiles, long enough to upscale for a run of them to be handed
+            # more; the command line of that run of job 'backlog'. The image is flat: its outputs take no room.
+            function New-Backlog([int] $Count) {
+                $null = New-Item -ItemType Directory -Force $in
+                $image = Join-Path $root 'large.png'
+                $flat = [SixLabors.ImageSharp.Image[SixLabors.ImageSharp.PixelFormats.Rgb24]]::new(512, 512)
+                try { [SixLabors.ImageSharp.ImageExtensions]::SaveAsPng($flat, $image) } finally { $flat.Dispose() }
+                foreach ($i in 1..$Count) { Copy-Item -LiteralPath $image (Join-Path $in ('img{0:D4}.png' -f $i)) }
+                $script:backlogOptions.OutputDirectory = $out
+                "Get-ChildItem -LiteralPath '$in' -File | Invoke-Swin2SRUpscale -Model '$NearestX2' -OutputDirectory '$out' -JobName backlog -TileSize 8 -TileOverlap 0 -BatchSize 1"
+            }
+
+            # Until the run of job 'backlog' has registered its worker, or $Ended says it ended.
+            function Wait-BacklogWorker([scriptblock] $Ended) {
+                Wait-Until { (& $Ended) -or ((Test-Path -LiteralPath $store) -and ($job = Get-Swin2SRJob backlog -ErrorAction SilentlyContinue) -and $job.Workers.Count -eq 1) }
+                if (& $Ended) { throw "The backlog's run ended before it could be handed more." }
+            }
+
+            # The backlog's run in a child process, returned once its worker is registered.
+            function Start-Backlog([int] $Count, [switch] $ShowVerbose) {
+                $worker = Start-ChildPwsh (Get-WorkerCommand $store "$(New-Backlog $Count)$(if ($ShowVerbose) { ' -Verbose' })")
+                Wait-BacklogWorker { $worker.HasExited }
+                $worker
+            }
+        }
+
         It 'ends a rerun at once, loading no model, when another live run holds every image left (a cron run over a hot folder)' {
             $options = @{ Model = $NearestX4; OutputDirectory = $out; JobName = 'tail'; TileSize = 8; TileOverlap = 0; BatchSize = 1 }
             $null = New-TestImageSet $in 2 -Width 8 -Height 8
@@ -583,6 +612,80 @@ Describe 'Jobs' {
                 Stop-Swin2SRJob tail -ErrorAction SilentlyContinue
                 if (-not $worker.WaitForExit(15000)) { $worker.Kill() }
             }
+        }
+
+        It 'hands a rerun''s new inputs to the live run of the job on this computer, loading no model, and that run does them (a cron run over a hot folder during a backlog)' {
+            $worker = Start-Backlog 150 -ShowVerbose
+            try {
+                foreach ($i in 1..3) { $null = New-TestImage (Join-Path $in "new$i.png") -Width 64 -Height 64 -Seed (100 + $i) }
+                # The hot folder's next cron run: the backlog (some of it done by now) and the images that arrived since.
+                $rerun = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale @backlogOptions -Verbose -WarningVariable said 4>&1
+                @(($rerun | Where-Object { $_ -is [Management.Automation.VerboseRecord] }).Message) -match '^Running on' | Should -BeNullOrEmpty -Because 'it loads no model'
+                "$said" | Should -Not -Match 'Running on the CPU'
+                "$said" | Should -Match "another run on this computer \([^)]*:$($worker.Id)\) with the same options and devices: this run handed it its 3 new images and ends without loading a model of its own\. Get-Swin2SRJob 'backlog' shows their progress"
+                $results = @($rerun | Where-Object { $_ -isnot [Management.Automation.VerboseRecord] })
+                $results | ForEach-Object { $_.ErrorId | Should -Be 'AlreadyDone' }
+                $worker.HasExited | Should -BeFalse -Because 'the live run goes on, with the new images'
+
+                $worker.WaitForExit(120000) | Should -BeTrue
+                $worker.ExitCode | Should -Be 0
+                $worker.StdOut.Result | Should -Match "Images were added to job 'backlog' while this run worked on it: its progress counts them too" -Because 'its progress does not pass 100%'
+                $items = Get-Swin2SRJobItem backlog
+                $items | Should -HaveCount 153
+                $items.Status | Sort-Object -Unique | Should -Be 'Succeeded'
+                $items.Attempts | Sort-Object -Unique | Should -Be 1
+                Get-OutputCount $out | Should -Be 153
+            }
+            finally { if (-not $worker.HasExited) { $worker.Kill() } }
+        }
+
+        It 'counts the images handed to a live run in its progress, which never says more done than its total nor all done before it is' {
+            $ps = [powershell]::Create()
+            try {
+                $null = $ps.AddScript("Import-Module '$ModulePath'; $(New-Backlog 150)")
+                $running = $ps.BeginInvoke()
+                Wait-BacklogWorker { $running.IsCompleted }
+                foreach ($i in 1..3) { $null = New-TestImage (Join-Path $in "new$i.png") -Width 64 -Height 64 -Seed (100 + $i) }
+                $null = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale @backlogOptions -WarningVariable said
+                "$said" | Should -Match 'this run handed it its 3 new images'
+                $null = $ps.EndInvoke($running)
+                $records = @($ps.Streams.Progress | Where-Object RecordType -ne 'Completed')
+                foreach ($record in $records) {
+                    $record.StatusDescription -match '^(\d+) of (\d+) done' | Should -BeTrue -Because $record.StatusDescription
+                    $done, $total = [int]$Matches[1], [int]$Matches[2]
+                    $done | Should -BeLessOrEqual $total
+                    $total | Should -BeLessOrEqual 153
+                    if ($done -lt 153) { $done | Should -BeLessThan $total -Because "'$($record.StatusDescription)' said all was done with 3 images handed to it still to do" }
+                    $record.PercentComplete | Should -BeLessOrEqual 100
+                }
+                $records[-1].StatusDescription | Should -Match '^153 of 153 done'
+            }
+            finally {
+                $ps.Stop()
+                $ps.Dispose()
+            }
+        }
+
+        It 'does not hand a rerun''s inputs to a live run of the job with <Difference>: it loads its model and runs them' -ForEach @(
+            @{ Difference = 'another -TileSize, which would upscale them otherwise'; Changed = @{ TileSize = 16 } }
+            @{ Difference = 'another device request (-Device Cpu where it asked for Auto)'; Changed = @{ Device = 'Cpu' } }
+        ) {
+            $worker = Start-Backlog 150
+            try {
+                $new = New-TestImage (Join-Path $in 'new.png') -Width 64 -Height 64 -Seed 100
+                $options = $backlogOptions.Clone()
+                $Changed.GetEnumerator() | ForEach-Object { $options[$_.Key] = $_.Value }
+                $rerun = $new | Invoke-Swin2SRUpscale @options -Verbose -WarningVariable said 4>&1
+                $verbose = @(($rerun | Where-Object { $_ -is [Management.Automation.VerboseRecord] }).Message)
+                $verbose -match '^Running on' | Should -Not -BeNullOrEmpty
+                "$said" | Should -Not -Match 'handed it'
+                # It shared the job with the live run, which was there to hand them to all along.
+                $verbose -match 'Took \d+ queued images? over|staying until the other workers finish' | Should -Not -BeNullOrEmpty
+                $worker.WaitForExit(120000) | Should -BeTrue
+                (Get-Swin2SRJobItem backlog).Status | Sort-Object -Unique | Should -Be 'Succeeded'
+                Get-OutputCount $out | Should -Be 151
+            }
+            finally { if (-not $worker.HasExited) { $worker.Kill() } }
         }
 
         It 'shows a running job from another process and stops it from here' {

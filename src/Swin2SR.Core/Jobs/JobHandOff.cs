@@ -43,4 +43,12 @@ public static class JobHandOff
     /// </summary>
     public static WorkerRecord? RunTakingNewItems(IJobStore store, long jobId, string signature) =>
         store.Workers(jobId).FirstOrDefault(w => w.Accepts == signature && WorkerIdentity.IsOfThisHost(w) && WorkerIdentity.IsAlive(w, JobRunner.DefaultLeaseDuration));
+
+    /// <summary>
+    /// Whether a run of this <paramref name="signature"/> works on the job now and takes new items: its model loaded
+    /// and its tiling works, so a run that may hand it its inputs need not load the model to know. A hint, read before
+    /// the inputs are added: only <see cref="RunTakingNewItems"/> read after that decides.
+    /// </summary>
+    public static bool RunTakesNewItems(IJobStore store, string jobName, string signature) =>
+        store.FindJob(jobName) is { } job && RunTakingNewItems(store, job.Id, signature) is not null;
 }

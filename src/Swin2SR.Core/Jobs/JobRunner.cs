@@ -44,6 +44,8 @@ public sealed class JobRunner
     private int _uncommitted;
     // Items this worker has begun and not committed (see Begin); also the lock that makes each begin one step.
     private readonly HashSet<long> _begun = [];
+    // See ItemsTakenUp.
+    private int _takenUp;
     private bool _warnedOfSuspects;
     private bool _warnedOfTakeOver;
     // Why the watcher gave up (the store failed past its retries): the run ends with it rather than as if done.
@@ -81,6 +83,16 @@ public sealed class JobRunner
 
     /// <summary>The images in flight, each counted as the share of its tiles done (progress within a long image).</summary>
     public double ImagesInFlight => _pipeline?.ImagesInFlight ?? 0;
+
+    /// <summary>How many of the job's items are not done now (waiting, or being worked on by any worker), counted by the store.</summary>
+    public long ItemsNotDone() => _store.CountItems(_job.Id, [ItemStatus.Pending, ItemStatus.Running]);
+
+    /// <summary>
+    /// How many results the run has in hand or underway: the inputs reported done already, and the items it has begun
+    /// (each ends in a result, unless another worker took it over meanwhile). More than the run counted on at its start
+    /// when other runs handed it their inputs.
+    /// </summary>
+    public int ItemsTakenUp => Volatile.Read(ref _takenUp);
 
     /// <summary>
     /// The most items this worker leases at once: what its pipeline holds, the claimed channel's items, the claim
@@ -135,7 +147,10 @@ public sealed class JobRunner
     private void Report(IEnumerable<UpscaleResult> alreadyDone)
     {
         foreach (var result in alreadyDone)
+        {
             _results.Writer.TryWrite(result);
+            Interlocked.Increment(ref _takenUp);
+        }
     }
 
     private async Task RunAsync()
@@ -280,6 +295,7 @@ public sealed class JobRunner
             if (!_begun.Contains(item.Id) && _store.TryBegin(_worker.Id, item.Id))
             {
                 _begun.Add(item.Id);
+                Interlocked.Increment(ref _takenUp);
                 return true;
             }
         }

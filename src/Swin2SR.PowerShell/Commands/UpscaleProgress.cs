@@ -6,13 +6,13 @@ namespace Swin2SR.PowerShell.Commands;
 internal sealed class UpscaleProgress
 {
     private const int ActivityId = 1;
-    private readonly int _total;
+    private long _total;
     private readonly string _activity;
     private int _succeeded;
     private int _skipped;
     private int _failed;
 
-    public UpscaleProgress(int total, string jobName)
+    public UpscaleProgress(long total, string jobName)
     {
         _total = total;
         // Short, so that the console's one-line progress view (at most 120 columns, half for the activity) shows the
@@ -20,7 +20,20 @@ internal sealed class UpscaleProgress
         _activity = $"Swin2SR job '{jobName}'";
     }
 
-    private int Done => _succeeded + _skipped + _failed;
+    public int Done => _succeeded + _skipped + _failed;
+
+    /// <summary>
+    /// Counts in images the job gained while the run worked (other runs handed it their inputs): the total becomes
+    /// <paramref name="total"/> when that is more, and is never made less (in a job shared with other workers, a
+    /// count of what this run will do can only be a lower bound). True when it grew.
+    /// </summary>
+    public bool AtLeast(long total)
+    {
+        if (total <= _total)
+            return false;
+        _total = total;
+        return true;
+    }
 
     public void Add(Swin2SRItemStatus status)
     {
@@ -38,6 +51,8 @@ internal sealed class UpscaleProgress
     /// </param>
     public ProgressRecord Record(TimeSpan elapsed, double inFlight = 0)
     {
+        // The result of an image handed to the run may come before the run counts it in: never less than what is done.
+        _total = Math.Max(_total, Done);
         // An image's result may be counted here a moment before it leaves the images in flight.
         double done = Math.Min(Done + inFlight, _total);
         // The rate counts processed images only: skips are instant and would make the estimate lie.

@@ -56,6 +56,30 @@ internal sealed class UpscaleRun : IDisposable
     /// <summary>The images in flight, each counted as the share of its tiles done: progress within a long image.</summary>
     public double ImagesInFlight => _runner.ImagesInFlight;
 
+    /// <summary>How many results the run has in hand or underway: more than <see cref="Total"/> once other runs handed it their inputs.</summary>
+    public int ImagesTakenUp => _runner.ItemsTakenUp;
+
+    /// <summary>
+    /// How many of the job's images are not done now, by any worker: the job grows while the run works when other runs
+    /// hand it their inputs. Asked when every result committed has been read (<see cref="Next"/>), as an image
+    /// committed and not read yet would count neither as done nor as left. Null for a run that works on none, while
+    /// results wait to be read, or when the store cannot answer now: ask again later.
+    /// </summary>
+    public long? ImagesLeftInJob()
+    {
+        if (_devices.Count == 0 || _runner.Results.TryPeek(out _))
+            return null;
+        try
+        {
+            long left = _runner.ItemsNotDone();
+            return _runner.Results.TryPeek(out _) ? null : left;
+        }
+        catch (JobStoreException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>
     /// True when the job is no longer in the store, or a new job of that name took its place: Remove-Swin2SRJob -Force
     /// deleted it while this run worked on it. The run then ends early, as its next claim finds nothing, which would
@@ -105,6 +129,7 @@ internal sealed class UpscaleRun : IDisposable
         var options = ToJobOptions(modelPath, outputDirectory, settings);
         var paths = ResolvePathMap(pathMap);
         string hash = options.OutputHash();
+        string signature = Signature(options, hash, devices, paths);
         return Start(OpenStore(target, target.RunAccess), paths, devices, options, (store, scale) =>
         {
             var (job, alreadyDone, added) = JobPlanner.AddInputs(store, jobName, options, inputs, hash, settings.RetryFailed);
@@ -112,17 +137,38 @@ internal sealed class UpscaleRun : IDisposable
                 .Concat(JobPlanner.FailedBeforeResults(job, added.FailedBefore, modelPath, scale)).ToList();
             // Items left Pending by an earlier, interrupted run of this job are worked on too.
             var summary = store.Summarize(job, _ => false);
-            string? leftToOthers = JobPlanner.LiveRunsHoldingTheRest(store, job, summary) is { } runs ? LeftToOtherRuns(summary.Running, runs) : null;
+            // Asked only now that the inputs are committed: the handshake of JobHandOff.
+            string? leftToOthers = summary.Pending > 0 && JobHandOff.RunTakingNewItems(store, job.Id, signature) is { } taker
+                ? HandedOver(job.Name, added.Added + added.Requeued, summary.Pending, taker, target.Argument)
+                : JobPlanner.LiveRunsHoldingTheRest(store, job, summary) is { } runs ? LeftToOtherRuns(summary.Running, runs) : null;
             return (job, skipped, skipped.Count + (int)(summary.Pending + summary.Running), leftToOthers);
-        }, modelPath,
-            // The tiling works where the job already ran with this model and tiling: the inputs may then be added before
-            // the model loads, and a rerun with nothing new loads none. A -TileSize the job has not run with is checked first.
-            store => JobPlanner.SucceededBefore(store, jobName, hash));
+        }, modelPath, signature,
+            // The tiling works where the job already ran with this model and tiling, or where a run with them works on it
+            // now (which may take this run's inputs): the inputs may then be added before the model loads, and a rerun
+            // with nothing new, or whose inputs another run takes, loads none. A -TileSize the job has not run with is
+            // checked first.
+            store => JobPlanner.SucceededBefore(store, jobName, hash) || JobHandOff.RunTakesNewItems(store, jobName, signature));
     }
 
     private static string LeftToOtherRuns(long running, IReadOnlyList<WorkerRecord> runs) =>
         $"The job's other {running} {(running == 1 ? "image is" : "images are")} being upscaled by another run "
         + $"({string.Join(", ", runs.Select(w => $"{w.Host}:{w.ProcessId}"))}): this run leaves them to it and ends, with nothing new of its own.";
+
+    /// <param name="fresh">The inputs this run added or queued again.</param>
+    /// <param name="pending">The job's images waiting: the other run's own too, and those an earlier run left to it.</param>
+    private static string HandedOver(string jobName, int fresh, long pending, WorkerRecord taker, string storeArgument)
+    {
+        string what = fresh > 0 ? $"this run handed it its {fresh} new {(fresh == 1 ? "image" : "images")}"
+            : $"this run, with no new image of its own, leaves it the job's {pending} {(pending == 1 ? "image" : "images")} waiting";
+        return $"Job '{jobName}' is being upscaled by another run on this computer ({taker.Host}:{taker.ProcessId}) with the same options and devices: "
+            + $"{what} and ends without loading a model of its own. "
+            + $"Get-Swin2SRJob {Completion.CompletionArgument.Quoted(jobName)}{storeArgument} shows their progress.";
+    }
+
+    /// <summary>How this run works on items, for runs of this host to hand it their new inputs (see <see cref="JobHandOff"/>).</summary>
+    /// <param name="outputHash">The options' <see cref="JobOptions.OutputHash"/> with the model this run loads.</param>
+    private static string Signature(JobOptions options, string outputHash, DeviceChoice devices, PathMap paths) =>
+        JobHandOff.Signature(options, outputHash, Enum.Parse<DeviceKind>(devices.Kind, ignoreCase: true), devices.Ids, devices.Precision, paths);
 
     /// <summary>Invoke -QueueOnly: records the job and its inputs for workers to Resume (here or on other hosts).</summary>
     public static Swin2SRJobInfo Queue(JobStoreTarget target, string jobName, string modelPath, IReadOnlyList<string> inputs, string? outputDirectory, UpscaleSettings settings)
@@ -182,6 +228,8 @@ internal sealed class UpscaleRun : IDisposable
             opened.Dispose();
             throw;
         }
+        // Runs of this host that would work on the job's items as this one does may hand it their inputs too.
+        string signature = Signature(job.Options, (job.Options with { ModelPath = modelPath }).OutputHash(), devices, paths);
         return Start(opened, paths, devices, job.Options, (store, _) =>
         {
             if (retryFailed)
@@ -189,7 +237,7 @@ internal sealed class UpscaleRun : IDisposable
             var refreshed = store.CreateOrUpdateJob(job.Name, job.Options);
             var summary = store.Summarize(refreshed, _ => false);
             return (refreshed, Array.Empty<UpscaleResult>(), (int)(summary.Pending + summary.Running), null);
-        }, modelPath);
+        }, modelPath, signature);
     }
 
     /// <summary>No item pending or held by a worker (and, with -RetryFailed, none failed): a resume would run nothing.</summary>
@@ -250,10 +298,12 @@ internal sealed class UpscaleRun : IDisposable
     /// <param name="options">The options the run will have: an impossible tiling is refused before <paramref name="prepare"/> touches the job.</param>
     /// <param name="prepare">Adds the run's inputs to the job, given the model's scale: the job, the inputs already done, how many items the run
     /// has in all, and why it leaves those not done to other runs (null: it works on them).</param>
-    /// <param name="tilingProven">Whether the job already ran with this model and tiling (<see cref="JobPlanner.SucceededBefore"/>).</param>
+    /// <param name="signature">How the run works on items (<see cref="JobHandOff.Signature"/>): runs of this host with the same one may hand it their inputs.</param>
+    /// <param name="tilingProven">Whether the job already ran with this model and tiling (<see cref="JobPlanner.SucceededBefore"/>), or a run
+    /// with them works on it now.</param>
     private static UpscaleRun Start(IJobStore store, PathMap paths, DeviceChoice choice, JobOptions options,
         Func<IJobStore, int, (JobRecord Job, IReadOnlyList<UpscaleResult> AlreadyDone, int Total, string? LeftToOthers)> prepare, string modelPath,
-        Func<IJobStore, bool>? tilingProven = null)
+        string signature, Func<IJobStore, bool>? tilingProven = null)
     {
         IReadOnlyList<ITileRunner> devices = [];
         var cancellation = new CancellationTokenSource();
@@ -277,7 +327,7 @@ internal sealed class UpscaleRun : IDisposable
             // requeue a finished job's items under options that can never run.
             TileGeometry.Resolve(options.ToUpscaleOptions(), devices[0].Contract);
             var (job, alreadyDone, total, _) = prepared ?? prepare(store, devices[0].Contract.Scale);
-            var runner = JobRunner.Start(store, job, devices, alreadyDone, cancellation.Token, paths: paths);
+            var runner = JobRunner.Start(store, job, devices, alreadyDone, cancellation.Token, paths: paths, accepts: signature);
             return new UpscaleRun(store, devices, runner, cancellation, job, total, modelPath, devices[0].Contract.Scale)
             {
                 _deviceWarnings = new(WithFailedBeforeNote(warnings, job, alreadyDone)),
