@@ -37,12 +37,14 @@ public static class JobHandOff
     }
 
     /// <summary>
-    /// A live run on this host (this host's name and <see cref="WorkerIdentity.ProcessScope"/>, its process running)
-    /// that still claims the job's new items and works on them as a run of this <paramref name="signature"/> would;
-    /// null when there is none. Read after the run's items are committed, it decides the handshake (see the remarks).
+    /// A live run on this host (this host's name and <see cref="WorkerIdentity.ProcessScope"/>, its process running,
+    /// and its heartbeat recent: not a process stopped or hung) that still claims the job's new items and works on
+    /// them as a run of this <paramref name="signature"/> would; null when there is none. Read after the run's items
+    /// are committed, it decides the handshake (see the remarks).
     /// </summary>
     public static WorkerRecord? RunTakingNewItems(IJobStore store, long jobId, string signature) =>
-        store.Workers(jobId).FirstOrDefault(w => w.Accepts == signature && WorkerIdentity.IsOfThisHost(w) && WorkerIdentity.IsAlive(w, JobRunner.DefaultLeaseDuration));
+        store.Workers(jobId).FirstOrDefault(w => w.Accepts == signature && WorkerIdentity.IsOfThisHost(w)
+            && DateTimeOffset.UtcNow - w.Heartbeat < JobRunner.DefaultLeaseDuration && WorkerIdentity.IsAlive(w, JobRunner.DefaultLeaseDuration));
 
     /// <summary>
     /// Whether a run of this <paramref name="signature"/> works on the job now and takes new items: its model loaded

@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Swin2SR.Core.Inference;
 using Swin2SR.Core.Inference.Devices;
 using Swin2SR.Core.Jobs;
@@ -67,6 +68,15 @@ public sealed class JobHandOffTests : IDisposable
         store.RegisterWorker(job, here with { Id = "other-container", ProcessScope = "another boot pid:[4026532451]", Accepts = "sig" });
         store.RegisterWorker(job, here with { Id = "gone", ProcessId = int.MaxValue - 1, Accepts = "sig" });
         store.RegisterWorker(job, here with { Id = "closed" });
+        // A process stopped (SIGSTOP, a suspended machine) or hung: running, but silent for longer than a lease.
+        store.RegisterWorker(job, here with { Id = "silent", Accepts = "sig" });
+        using (var connection = new SqliteConnection($"Data Source={_folder.File("jobs.db")};Pooling=False"))
+        {
+            connection.Open();
+            using var stale = connection.CreateCommand();
+            stale.CommandText = $"UPDATE workers SET heartbeat_ms = {DateTimeOffset.UtcNow.AddMinutes(-2).ToUnixTimeMilliseconds()} WHERE id = 'silent'";
+            stale.ExecuteNonQuery();
+        }
         Assert.Null(JobHandOff.RunTakingNewItems(store, job, "sig"));
 
         store.RegisterWorker(job, here with { Id = "taking", Accepts = "sig" });
