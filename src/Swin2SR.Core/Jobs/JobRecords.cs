@@ -28,9 +28,14 @@ public sealed record ClaimedItem(long Id, string InputPath, string OutputPath, s
 
 /// <summary>The outcome of one claimed item, committed in batches.</summary>
 /// <param name="Metrics">The quality gate's measurements as JSON (<see cref="global::Swin2SR.Core.Quality.QualityMetrics"/>), when the image reached it.</param>
+/// <param name="OptionsHash">
+/// The <see cref="JobOptions.OutputHash"/> of the run that made the outcome, recorded in place of the one the item was
+/// added with (null: that one stays). They differ when a run added the item with other options while another run,
+/// working on the job with its own, took it: a later rerun must see what the output was made with, and redo it.
+/// </param>
 public sealed record ItemOutcome(
     long ItemId, ItemStatus Status, string? ErrorId, string? ErrorMessage, long DurationMs,
-    int InputWidth, int InputHeight, int OutputWidth, int OutputHeight, string? Metrics = null);
+    int InputWidth, int InputHeight, int OutputWidth, int OutputHeight, string? Metrics = null, string? OptionsHash = null);
 
 /// <summary>A worker process on a host: a lease owner whose liveness can be checked.</summary>
 /// <param name="ProcessScope">Where <paramref name="ProcessId"/> means this process (see <see cref="WorkerIdentity.ProcessScope"/>); null where it is not known.</param>

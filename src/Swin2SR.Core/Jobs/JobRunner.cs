@@ -51,10 +51,13 @@ public sealed class JobRunner
     // Why the watcher gave up (the store failed past its retries): the run ends with it rather than as if done.
     private Exception? _watchFailure;
     private readonly OutputDiskBreaker _outputDisk = new();
+    // What this run's outputs are made with (JobOptions.OutputHash), recorded with each outcome; null: left as added.
+    private readonly string? _outputHash;
 
     private JobRunner(IJobStore store, JobRecord job, IReadOnlyList<ITileRunner> devices, UpscaleOptions options, TimeSpan leaseDuration, PathMap paths, CancellationToken cancellation,
-        string? accepts = null)
+        string? accepts = null, string? outputHash = null)
     {
+        _outputHash = outputHash;
         _store = store;
         _job = job;
         _devices = devices;
@@ -121,12 +124,15 @@ public sealed class JobRunner
 
     /// <param name="alreadyDone">Results to report first (inputs the journal says are done), before any work.</param>
     /// <param name="paths">Where this host sees the items' files (shared storage mounted elsewhere than where the job was created).</param>
+    /// <param name="outputHash">The <see cref="JobOptions.OutputHash"/> of the options and model this run works with, recorded
+    /// with each outcome (see <see cref="ItemOutcome.OptionsHash"/>); null: each item keeps the one it was added with.</param>
     /// <param name="accepts">The <see cref="JobHandOff.Signature"/> of this run, for runs of this host with the same one to hand it
     /// their new inputs while it still claims new items; null: it takes none handed to it (it still claims whatever is pending).</param>
     public static JobRunner Start(IJobStore store, JobRecord job, IReadOnlyList<ITileRunner> devices, IEnumerable<UpscaleResult> alreadyDone,
-        CancellationToken cancellation, TimeSpan? leaseDuration = null, PathMap? paths = null, string? accepts = null)
+        CancellationToken cancellation, TimeSpan? leaseDuration = null, PathMap? paths = null, string? accepts = null, string? outputHash = null)
     {
-        var runner = new JobRunner(store, job, devices, job.Options.ToUpscaleOptions(), leaseDuration ?? DefaultLeaseDuration, paths ?? PathMap.None, cancellation, accepts);
+        var runner = new JobRunner(store, job, devices, job.Options.ToUpscaleOptions(), leaseDuration ?? DefaultLeaseDuration, paths ?? PathMap.None, cancellation,
+            accepts, outputHash);
         runner.Report(alreadyDone);
         runner.Completion = runner.RunAsync();
         return runner;
@@ -451,7 +457,7 @@ public sealed class JobRunner
     {
         if (batch.Count == 0)
             return;
-        var kept = _store.Complete(_worker.Id, batch.Select(ToOutcome).ToList());
+        var kept = _store.Complete(_worker.Id, batch.Select(r => ToOutcome(r) with { OptionsHash = _outputHash }).ToList());
         lock (_begun)
             _begun.ExceptWith(batch.Select(r => r.Item.Id));
         Interlocked.Add(ref _uncommitted, -batch.Count);

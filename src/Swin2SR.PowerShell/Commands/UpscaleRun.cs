@@ -142,7 +142,7 @@ internal sealed class UpscaleRun : IDisposable
                 ? HandedOver(job.Name, added.Added + added.Requeued, summary.Pending, taker, target.Argument)
                 : JobPlanner.LiveRunsHoldingTheRest(store, job, summary) is { } runs ? LeftToOtherRuns(summary.Running, runs) : null;
             return (job, skipped, skipped.Count + (int)(summary.Pending + summary.Running), leftToOthers);
-        }, modelPath, signature,
+        }, modelPath, hash, signature,
             // The tiling works where the job already ran with this model and tiling, or where a run with them works on it
             // now (which may take this run's inputs): the inputs may then be added before the model loads, and a rerun
             // with nothing new, or whose inputs another run takes, loads none. A -TileSize the job has not run with is
@@ -229,7 +229,8 @@ internal sealed class UpscaleRun : IDisposable
             throw;
         }
         // Runs of this host that would work on the job's items as this one does may hand it their inputs too.
-        string signature = Signature(job.Options, (job.Options with { ModelPath = modelPath }).OutputHash(), devices, paths);
+        string hash = (job.Options with { ModelPath = modelPath }).OutputHash();
+        string signature = Signature(job.Options, hash, devices, paths);
         return Start(opened, paths, devices, job.Options, (store, _) =>
         {
             if (retryFailed)
@@ -237,7 +238,7 @@ internal sealed class UpscaleRun : IDisposable
             var refreshed = store.CreateOrUpdateJob(job.Name, job.Options);
             var summary = store.Summarize(refreshed, _ => false);
             return (refreshed, Array.Empty<UpscaleResult>(), (int)(summary.Pending + summary.Running), null);
-        }, modelPath, signature);
+        }, modelPath, hash, signature);
     }
 
     /// <summary>No item pending or held by a worker (and, with -RetryFailed, none failed): a resume would run nothing.</summary>
@@ -298,12 +299,13 @@ internal sealed class UpscaleRun : IDisposable
     /// <param name="options">The options the run will have: an impossible tiling is refused before <paramref name="prepare"/> touches the job.</param>
     /// <param name="prepare">Adds the run's inputs to the job, given the model's scale: the job, the inputs already done, how many items the run
     /// has in all, and why it leaves those not done to other runs (null: it works on them).</param>
+    /// <param name="outputHash">What the run's outputs are made with (<see cref="JobOptions.OutputHash"/>, this host's model), recorded with its outcomes.</param>
     /// <param name="signature">How the run works on items (<see cref="JobHandOff.Signature"/>): runs of this host with the same one may hand it their inputs.</param>
     /// <param name="tilingProven">Whether the job already ran with this model and tiling (<see cref="JobPlanner.SucceededBefore"/>), or a run
     /// with them works on it now.</param>
     private static UpscaleRun Start(IJobStore store, PathMap paths, DeviceChoice choice, JobOptions options,
         Func<IJobStore, int, (JobRecord Job, IReadOnlyList<UpscaleResult> AlreadyDone, int Total, string? LeftToOthers)> prepare, string modelPath,
-        string signature, Func<IJobStore, bool>? tilingProven = null)
+        string outputHash, string signature, Func<IJobStore, bool>? tilingProven = null)
     {
         IReadOnlyList<ITileRunner> devices = [];
         var cancellation = new CancellationTokenSource();
@@ -327,7 +329,7 @@ internal sealed class UpscaleRun : IDisposable
             // requeue a finished job's items under options that can never run.
             TileGeometry.Resolve(options.ToUpscaleOptions(), devices[0].Contract);
             var (job, alreadyDone, total, _) = prepared ?? prepare(store, devices[0].Contract.Scale);
-            var runner = JobRunner.Start(store, job, devices, alreadyDone, cancellation.Token, paths: paths, accepts: signature);
+            var runner = JobRunner.Start(store, job, devices, alreadyDone, cancellation.Token, paths: paths, accepts: signature, outputHash: outputHash);
             return new UpscaleRun(store, devices, runner, cancellation, job, total, modelPath, devices[0].Contract.Scale)
             {
                 _deviceWarnings = new(WithFailedBeforeNote(warnings, job, alreadyDone)),

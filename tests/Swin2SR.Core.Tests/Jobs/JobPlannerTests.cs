@@ -1,5 +1,6 @@
 using Swin2SR.Core.Jobs;
 using Swin2SR.Core.Jobs.Sqlite;
+using Swin2SR.Core.Pipeline;
 using Swin2SR.Core.Tests.Support;
 
 namespace Swin2SR.Core.Tests.Jobs;
@@ -10,6 +11,27 @@ public sealed class JobPlannerTests : IDisposable
     private readonly TempFolder _folder = new();
 
     public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task An_input_another_run_upscaled_with_its_own_options_is_done_again_by_a_rerun_with_the_options_it_was_added_with()
+    {
+        using var store = new SqliteJobStore(_folder.File("jobs.db"));
+        string model = RepoPaths.TestModel("nearest-x2");
+        var options = new JobOptions { ModelPath = model, OutputDirectory = _folder.File("out"), TileSize = 16, TileOverlap = 0 };
+        var inputs = RunnerSupport.SmallInputs(_folder, 2);
+        var (job, _, _) = JobPlanner.AddInputs(store, "j", options, inputs);
+        // A run already working on the job with another tiling takes the items this one added.
+        var other = options with { TileSize = 8 };
+        using var device = new ScriptedRunner(model, "cpu");
+        var runner = JobRunner.Start(store, job, [device], [], CancellationToken.None, outputHash: other.OutputHash());
+        Assert.All(await RunnerSupport.ReadAll(runner), r => Assert.Equal(UpscaleStatus.Succeeded, r.Status));
+        await runner.Completion;
+
+        // The journal says what the outputs were made with: done for a run with those options, to redo for one with these.
+        Assert.Equal(2, JobPlanner.AddInputs(store, "j", other, inputs).Added.AlreadyDone.Count);
+        var again = JobPlanner.AddInputs(store, "j", options, inputs).Added;
+        Assert.Equal((0, 2), (again.AlreadyDone.Count, again.Requeued));
+    }
 
     [Fact]
     public void An_input_left_failed_is_tried_again_when_the_jobs_options_change()

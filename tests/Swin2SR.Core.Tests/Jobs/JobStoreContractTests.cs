@@ -599,6 +599,23 @@ public abstract class JobStoreContractTests
     }
 
     [Fact]
+    public void An_outcome_records_the_options_it_was_made_with_where_it_says_them()
+    {
+        using var store = OpenStore();
+        long job = store.CreateOrUpdateJob("j", Options).Id;
+        var items = Items(2, "added");
+        store.AddItems(job, items, redoDone: false);
+        store.RegisterWorker(job, Worker("w"));
+        var claimed = Begin(store, "w", store.Claim(job, "w", 2, Soon));
+        store.Complete("w", [Succeeded(claimed[0].Id) with { OptionsHash = "made" }, Succeeded(claimed[1].Id)]);
+
+        Assert.Equal([items[0].InputPath], store.AddItems(job, [items[0] with { OptionsHash = "made" }], redoDone: false).AlreadyDone);
+        var again = store.AddItems(job, items, redoDone: false);
+        Assert.Equal([items[1].InputPath], again.AlreadyDone);
+        Assert.Equal(1, again.Requeued);
+    }
+
+    [Fact]
     public void An_unchanged_input_that_failed_in_a_way_it_would_again_is_left_failed_until_it_changes_or_is_retried()
     {
         using var store = OpenStore();

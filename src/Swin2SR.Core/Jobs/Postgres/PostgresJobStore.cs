@@ -292,9 +292,9 @@ public sealed class PostgresJobStore : IJobStore
             UPDATE swin2sr.items i SET status = o.status, lease_owner = NULL, lease_expires_ms = NULL, claim_token = $12, open_claims = 0,
                 error_id = o.error_id, error_message = o.error_message, finished_ms = swin2sr.now_ms(), duration_ms = o.duration_ms,
                 input_width = o.iw, input_height = o.ih, output_width = o.ow, output_height = o.oh, metrics = o.metrics,
-                ever_written = i.ever_written OR o.status = 2
-            FROM unnest($2::bigint[], $3::smallint[], $4::text[], $5::text[], $6::bigint[], $7::integer[], $8::integer[], $9::integer[], $10::integer[], $11::text[])
-                AS o(id, status, error_id, error_message, duration_ms, iw, ih, ow, oh, metrics)
+                ever_written = i.ever_written OR o.status = 2, options_hash = coalesce(o.options_hash, i.options_hash)
+            FROM unnest($2::bigint[], $3::smallint[], $4::text[], $5::text[], $6::bigint[], $7::integer[], $8::integer[], $9::integer[], $10::integer[], $11::text[], $13::text[])
+                AS o(id, status, error_id, error_message, duration_ms, iw, ih, ow, oh, metrics, options_hash)
             WHERE i.id = o.id AND i.lease_owner = $1 AND i.status = 1
             RETURNING i.id, i.status),
         -- A worker's count and rate are of images it worked on: an output that existed already cost it nothing.
@@ -314,7 +314,8 @@ public sealed class PostgresJobStore : IJobStore
         outcomes.Select(o => o.OutputWidth).ToArray(),
         outcomes.Select(o => o.OutputHeight).ToArray(),
         outcomes.Select(o => o.Metrics).ToArray(),
-        token);
+        token,
+        outcomes.Select(o => o.OptionsHash).ToArray());
 
     public void RequestStop(long jobId) => Run((c, _) => Execute(c, null, "UPDATE swin2sr.jobs SET stop_requested = true WHERE id = $1", jobId));
 

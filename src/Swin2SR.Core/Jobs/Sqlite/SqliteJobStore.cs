@@ -314,7 +314,7 @@ public sealed class SqliteJobStore : IJobStore
         using var update = Command("""
             UPDATE items SET status = $status, lease_owner = NULL, lease_expires_ms = NULL, open_claims = 0, error_id = $errorId, error_message = $error,
                 finished_ms = $now, duration_ms = $duration, input_width = $iw, input_height = $ih, output_width = $ow, output_height = $oh,
-                metrics = $metrics, ever_written = ever_written OR $written
+                metrics = $metrics, ever_written = ever_written OR $written, options_hash = coalesce($hash, options_hash)
             WHERE id = $id AND lease_owner = $worker AND status = 1
             """, tx);
         var kept = new HashSet<long>();
@@ -333,6 +333,7 @@ public sealed class SqliteJobStore : IJobStore
             update.Parameters.AddWithValue("$oh", o.OutputHeight);
             update.Parameters.AddWithValue("$metrics", (object?)o.Metrics ?? DBNull.Value);
             update.Parameters.AddWithValue("$written", o.Status == ItemStatus.Succeeded ? 1 : 0);
+            update.Parameters.AddWithValue("$hash", (object?)o.OptionsHash ?? DBNull.Value);
             update.Parameters.AddWithValue("$id", o.ItemId);
             update.Parameters.AddWithValue("$worker", workerId);
             int changed = update.ExecuteNonQuery();
