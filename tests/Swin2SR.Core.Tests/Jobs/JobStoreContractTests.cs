@@ -646,6 +646,23 @@ public abstract class JobStoreContractTests
     }
 
     [Fact]
+    public void Redo_requeues_an_unchanged_input_that_failed_in_a_way_it_would_again()
+    {
+        using var store = OpenStore();
+        long job = store.CreateOrUpdateJob("j", Options).Id;
+        var item = Items(1)[0];
+        store.AddItems(job, [item], redoDone: false);
+        store.RegisterWorker(job, Worker("w"));
+        var claimed = Assert.Single(Begin(store, "w", store.Claim(job, "w", 1, Soon)));
+        store.Complete("w", [new(claimed.Id, ItemStatus.Failed, "CorruptImage", "cut short", 1, 0, 0, 0, 0)]);
+
+        Assert.Single(store.AddItems(job, [item], redoDone: false).FailedBefore);
+        var redo = store.AddItems(job, [item], redoDone: true);
+        Assert.Equal((1, 0), (redo.Requeued, redo.FailedBefore.Count));
+        Assert.Equal(ItemStatus.Pending, Assert.Single(store.Items(job, null)).Status);
+    }
+
+    [Fact]
     public void A_page_of_items_is_a_stretch_of_the_filtered_listing_in_id_order_and_the_count_is_of_all_it_matches()
     {
         using var store = OpenStore();
