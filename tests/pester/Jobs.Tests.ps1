@@ -48,6 +48,11 @@ Describe 'Jobs' {
             $left.Status, $left.ErrorId, $left.OutputPath | Should -Be @('Skipped', 'FailedBefore', $null)
             $left.Error | Should -Match 'bad\.png.*UnsupportedFormat.*unchanged'
             (Get-Swin2SRJobItem hot -Status Failed).InputPath | Should -Be $bad -Because 'the job still says it failed, and why'
+            # Queued for workers, it is left failed alike, and queued again with -RetryFailed.
+            $queued = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName hot -QueueOnly
+            $queued.Failed, $queued.Pending | Should -Be @(1, 0)
+            $queued = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName hot -QueueOnly -RetryFailed
+            $queued.Failed, $queued.Pending | Should -Be @(0, 1)
 
             $null = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName hot -RetryFailed -ErrorAction SilentlyContinue -ErrorVariable retried
             $retried.FullyQualifiedErrorId | Should -BeLike 'UnsupportedFormat,*'
