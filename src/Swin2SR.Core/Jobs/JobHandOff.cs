@@ -18,8 +18,9 @@ namespace Swin2SR.Core.Jobs;
 /// before the worker cleared it, and then the items were committed before the worker's last claim began, which sees
 /// them; or it reads null, and runs its items itself. Both stores keep that order: SQLite runs one writer at a time
 /// and a read sees every commit before it began; PostgreSQL, at read committed, gives each statement a snapshot of
-/// what was committed before the statement began. A worker that ends otherwise (Stop-Swin2SRJob, Ctrl+C, a signal, a
-/// crash) leaves the items handed to it Pending, as it leaves the rest of its job: for Resume, or the next run.
+/// what was committed before the statement began. A worker that stops (Stop-Swin2SRJob, Ctrl+C, a signal) clears
+/// its row as it begins to stop; items handed to it before that, or to one that crashed, stay Pending, as the rest
+/// of its job: for Resume, or the next run.
 /// </remarks>
 public static class JobHandOff
 {

@@ -87,9 +87,6 @@ public sealed class JobRunner
     /// <summary>The images in flight, each counted as the share of its tiles done (progress within a long image).</summary>
     public double ImagesInFlight => _pipeline?.ImagesInFlight ?? 0;
 
-    /// <summary>How many of the job's items are not done now (waiting, or being worked on by any worker), counted by the store.</summary>
-    public long ItemsNotDone() => _store.CountItems(_job.Id, [ItemStatus.Pending, ItemStatus.Running]);
-
     /// <summary>
     /// How many results the run has in hand or underway: the inputs reported done already, and the items it has begun
     /// (each ends in a result, unless another worker took it over meanwhile). More than the run counted on at its start
@@ -219,18 +216,19 @@ public sealed class JobRunner
     /// </summary>
     private async Task FeedAsync(UpscalePipeline pipeline, SemaphoreSlim leases, CancellationToken token)
     {
+        // What the worker's row says: registered with what it accepts, if anything.
+        bool accepting = _worker.Accepts is not null;
         try
         {
             bool standingBy = false;
-            // What the worker's row says: registered with what it accepts, if anything.
-            bool accepting = _worker.Accepts is not null;
             while (!token.IsCancellationRequested)
             {
                 for (int i = 0; i < ClaimBatch; i++)
                     await leases.WaitAsync(token).ConfigureAwait(false);
                 RecoverDeadLocalWorkers();
                 var claimed = _store.Claim(_job.Id, _worker.Id, ClaimBatch, LeaseUntil);
-                if (claimed.Count == 0 && _store.StealQueued(_job.Id, _worker.Id, ClaimBatch, LeaseUntil) is { Count: > 0 } stolen)
+                bool fresh = claimed.Count > 0;
+                if (!fresh && _store.StealQueued(_job.Id, _worker.Id, ClaimBatch, LeaseUntil) is { Count: > 0 } stolen)
                 {
                     _details.Enqueue($"Took {stolen.Count} queued {(stolen.Count == 1 ? "image" : "images")} over from a worker that held more than it could begin soon.");
                     claimed = stolen;
@@ -241,7 +239,7 @@ public sealed class JobRunner
                     await HandOverAsync(ToItem(c), token).ConfigureAwait(false);
                 if (claimed.Count > 0 || await TakeOverSuspectAsync(pipeline, leases, token).ConfigureAwait(false))
                 {
-                    accepting = AcceptAgain(accepting, claimed.Count > 0 ? "Images were added to the job as this run was about to end: it goes on with them." : null);
+                    accepting = AcceptAgain(accepting, fresh ? "Images were added to the job as this run was about to end: it goes on with them." : null);
                     continue;
                 }
                 int heldByOthers = _store.ItemsHeldByOthers(_job.Id, _worker.Id);
@@ -267,6 +265,24 @@ public sealed class JobRunner
         finally
         {
             _claimed.Writer.TryComplete();
+            if (accepting && token.IsCancellationRequested)
+                StopAccepting();
+        }
+    }
+
+    /// <summary>
+    /// A run that stops (Stop-Swin2SRJob, Ctrl+C, a full disk) takes no more inputs from runs that start meanwhile: they
+    /// run them themselves instead of leaving them Pending for the next run. Its row goes anyway as it ends; a store
+    /// that does not answer now leaves the row saying it accepts until then.
+    /// </summary>
+    private void StopAccepting()
+    {
+        try
+        {
+            _store.SetAccepts(_job.Id, _worker.Id, null);
+        }
+        catch (JobStoreException)
+        {
         }
     }
 

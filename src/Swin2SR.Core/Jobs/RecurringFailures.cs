@@ -16,7 +16,14 @@ public static class RecurringFailures
         "QualityCheckFailed",
         // It ended its worker every time it was run, alone each time after the first.
         "WorkerLost",
+        // A named pipe, a device or a socket stays one.
+        "NotAFile",
     };
 
-    public static bool Recurs(string? errorId) => errorId is not null && s_fromTheFile.Contains(errorId);
+    /// <param name="inputLength">The input's size as listed now, the same as when it failed; -1 when it was not found.</param>
+    public static bool Recurs(string? errorId, long inputLength) => errorId is not null && (s_fromTheFile.Contains(errorId)
+        // Listed but not there when listed, twice: a symbolic link whose target is gone, or a name that is not UTF-8,
+        // which no run can open until it is mended (then it is found, with a size). A file that was there when listed
+        // and gone when read was moved or deleted meanwhile: tried again whenever it is listed again.
+        || errorId == "InputNotFound" && inputLength < 0);
 }

@@ -11,8 +11,6 @@ internal static class RunDrainer
 {
     private static readonly TimeSpan s_progressInterval = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(200);
-    // How often the store is asked how many of the job's images are left (one count).
-    private static readonly TimeSpan s_jobCountInterval = TimeSpan.FromSeconds(5);
 
     /// <summary>Returns when the run is over, or soon after <see cref="IRunOutput.Stopping"/> is set.</summary>
     public static void Drain(UpscaleRun run, IRunOutput output)
@@ -20,19 +18,14 @@ internal static class RunDrainer
         var clock = Stopwatch.StartNew();
         var progress = new UpscaleProgress(run.Total, run.JobName);
         var lastProgress = -s_progressInterval;
-        var lastJobCount = TimeSpan.Zero;
         bool saidGrown = false;
         // Another run may hand the job new images while this one works on it (a hot folder's next cron run): the
-        // progress counts them, rather than pass 100% with no time remaining. What this run has taken up tells at
-        // once; what the job has left, asked now and then, counts those it has not taken up yet in the time remaining.
+        // progress counts each as this run takes it up, rather than pass 100% with no time remaining. Counted from
+        // the runner, not asked of the store: this thread writes the progress and hears Ctrl+C, and a store that is
+        // away retries for a minute.
         void CountHandedImages()
         {
             bool grew = progress.AtLeast(run.ImagesTakenUp);
-            if (clock.Elapsed - lastJobCount >= s_jobCountInterval && run.ImagesLeftInJob() is { } left)
-            {
-                lastJobCount = clock.Elapsed;
-                grew |= progress.AtLeast(progress.Done + left);
-            }
             if (grew && !saidGrown)
                 output.Verbose($"Images were added to job '{run.JobName}' while this run worked on it: its progress counts them too.");
             saidGrown |= grew;

@@ -60,27 +60,6 @@ internal sealed class UpscaleRun : IDisposable
     public int ImagesTakenUp => _runner.ItemsTakenUp;
 
     /// <summary>
-    /// How many of the job's images are not done now, by any worker: the job grows while the run works when other runs
-    /// hand it their inputs. Asked when every result committed has been read (<see cref="Next"/>), as an image
-    /// committed and not read yet would count neither as done nor as left. Null for a run that works on none, while
-    /// results wait to be read, or when the store cannot answer now: ask again later.
-    /// </summary>
-    public long? ImagesLeftInJob()
-    {
-        if (_devices.Count == 0 || _runner.Results.TryPeek(out _))
-            return null;
-        try
-        {
-            long left = _runner.ItemsNotDone();
-            return _runner.Results.TryPeek(out _) ? null : left;
-        }
-        catch (JobStoreException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>
     /// True when the job is no longer in the store, or a new job of that name took its place: Remove-Swin2SRJob -Force
     /// deleted it while this run worked on it. The run then ends early, as its next claim finds nothing, which would
     /// otherwise read like a job done. Asked once the run is over; a store that cannot answer now counts as not removed.

@@ -599,6 +599,23 @@ public abstract class JobStoreContractTests
     }
 
     [Fact]
+    public void An_input_not_found_is_left_failed_only_when_it_was_missing_as_it_was_listed_too()
+    {
+        using var store = OpenStore();
+        long job = store.CreateOrUpdateJob("j", Options).Id;
+        // A broken symbolic link is listed without a size; a file moved away after it was listed had one.
+        var items = new List<NewItem> { Items(1)[0] with { InputLength = -1, InputModifiedMs = 0 }, Items(2)[1] };
+        store.AddItems(job, items, redoDone: false);
+        store.RegisterWorker(job, Worker("w"));
+        var claimed = Begin(store, "w", store.Claim(job, "w", 2, Soon));
+        store.Complete("w", claimed.Select(c => new ItemOutcome(c.Id, ItemStatus.Failed, "InputNotFound", "gone", 1, 0, 0, 0, 0)).ToList());
+
+        var again = store.AddItems(job, items, redoDone: false);
+        Assert.Equal([items[0].InputPath], again.FailedBefore.Select(f => f.InputPath));
+        Assert.Equal(1, again.Requeued);
+    }
+
+    [Fact]
     public void An_outcome_records_the_options_it_was_made_with_where_it_says_them()
     {
         using var store = OpenStore();

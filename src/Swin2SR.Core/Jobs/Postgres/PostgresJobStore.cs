@@ -107,7 +107,7 @@ public sealed class PostgresJobStore : IJobStore
             bool unchanged = row.Length == item.InputLength && row.ModifiedMs == item.InputModifiedMs && row.Hash == item.OptionsHash && row.Output == item.OutputPath;
             if (row.Status == ItemStatus.Succeeded && unchanged && !redoDone)
                 done.Add(item.InputPath);
-            else if (row.Status == ItemStatus.Failed && unchanged && !redoDone && !retryFailed && RecurringFailures.Recurs(row.ErrorId))
+            else if (row.Status == ItemStatus.Failed && unchanged && !redoDone && !retryFailed && RecurringFailures.Recurs(row.ErrorId, item.InputLength))
                 failedBefore.Add(new EarlierFailure(item.InputPath, row.ErrorId!, row.ErrorMessage));
             else if (!(row.Status is ItemStatus.Running or ItemStatus.Pending && unchanged))
                 requeue.Add(item);

@@ -155,7 +155,7 @@ public sealed class SqliteJobStore : IJobStore
                     }
                     if (status is ItemStatus.Running or ItemStatus.Pending && unchanged)
                         continue;
-                    if (status == ItemStatus.Failed && unchanged && !redoDone && !retryFailed && RecurringFailures.Recurs(reader.IsDBNull(6) ? null : reader.GetString(6)))
+                    if (status == ItemStatus.Failed && unchanged && !redoDone && !retryFailed && RecurringFailures.Recurs(reader.IsDBNull(6) ? null : reader.GetString(6), item.InputLength))
                     {
                         failedBefore.Add(new EarlierFailure(item.InputPath, reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7)));
                         continue;
