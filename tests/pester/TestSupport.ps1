@@ -53,6 +53,19 @@ function New-TestFolder {
     New-Item -ItemType Directory -Path $path
 }
 
+# A test of jobs: a new folder for its in/ and out/, and a job store in it that its runs use by default. Returns the
+# folder, in, out and the store.
+function New-JobTestFolder {
+    $root = New-TestFolder
+    $env:SWIN2SR_JOBSTORE = Join-Path $root 'jobs.db'
+    $root.FullName, (Join-Path $root 'in'), (Join-Path $root 'out'), $env:SWIN2SR_JOBSTORE
+}
+
+function Remove-JobTestFolder([string] $Root) {
+    Remove-Item Env:SWIN2SR_JOBSTORE -ErrorAction SilentlyContinue
+    Remove-Item -LiteralPath $Root -Recurse -Force -ErrorAction SilentlyContinue
+}
+
 # Temp files are hidden ('.name.guid.tmp'); -Force lists them too.
 function Get-LeftoverTempFile([string] $Path) {
     Get-ChildItem -LiteralPath $Path -Recurse -Force -File -ErrorAction SilentlyContinue | Where-Object Name -like '*.tmp'
