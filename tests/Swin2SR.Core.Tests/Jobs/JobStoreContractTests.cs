@@ -26,6 +26,15 @@ public abstract class JobStoreContractTests
 
     protected static ItemOutcome Succeeded(long id) => new(id, ItemStatus.Succeeded, null, null, 1, 1, 1, 2, 2);
 
+    protected static ItemOutcome Failed(long id, string errorId, string message) => new(id, ItemStatus.Failed, errorId, message, 1, 0, 0, 0, 0);
+
+    /// <summary>Worker "w", registered, claims and begins the job's first <paramref name="count"/> items.</summary>
+    protected static List<ClaimedItem> ClaimedByW(IJobStore store, long job, int count)
+    {
+        store.RegisterWorker(job, Worker("w"));
+        return Begin(store, "w", store.Claim(job, "w", count, Soon));
+    }
+
     /// <summary>The worker begins every item it claimed, as its pipeline takes each up.</summary>
     protected static List<ClaimedItem> Begin(IJobStore store, string worker, IEnumerable<ClaimedItem> claimed)
     {
@@ -91,9 +100,8 @@ public abstract class JobStoreContractTests
         store.AddItems(job, [.. Items(1, "tried"), .. Items(2, "done").Skip(1)], redoDone: false);
         store.AddItems(other, Items(1, "elsewhere"), redoDone: false);
         Assert.False(store.SucceededWith(job, "done"), "a pending item proves nothing");
-        store.RegisterWorker(job, Worker("w"));
-        var claimed = Begin(store, "w", store.Claim(job, "w", 2, Soon));
-        store.Complete("w", [new ItemOutcome(claimed[0].Id, ItemStatus.Failed, "X", "failed", 1, 0, 0, 0, 0), Succeeded(claimed[1].Id)]);
+        var claimed = ClaimedByW(store, job, 2);
+        store.Complete("w", [Failed(claimed[0].Id, "X", "failed"), Succeeded(claimed[1].Id)]);
         Assert.True(store.SucceededWith(job, "done"));
         Assert.False(store.SucceededWith(job, "tried"), "a failed item proves nothing");
         Assert.False(store.SucceededWith(job, "elsewhere"));
@@ -115,7 +123,7 @@ public abstract class JobStoreContractTests
         Begin(store, "fast", [second]);
         Assert.Equal((2, 0, 1), (Attempts(store, job, second.Id), first.LostLeases, second.LostLeases));
         Assert.True(second.MayOverwrite, "a second attempt may replace what the first one wrote");
-        Assert.Empty(store.Complete("slow", [new ItemOutcome(first.Id, ItemStatus.Failed, "X", "late", 1, 0, 0, 0, 0)]));
+        Assert.Empty(store.Complete("slow", [Failed(first.Id, "X", "late")]));
         Assert.Equal([second.Id], store.Complete("fast", [Succeeded(second.Id)]));
         Assert.Equal(ItemStatus.Succeeded, Assert.Single(store.Items(job, null)).Status);
     }
@@ -466,9 +474,8 @@ public abstract class JobStoreContractTests
         using var store = OpenStore();
         long job = store.CreateOrUpdateJob("j", Options).Id;
         store.AddItems(job, Items(3), redoDone: false);
-        store.RegisterWorker(job, Worker("w"));
-        var claimed = Begin(store, "w", store.Claim(job, "w", 3, Soon));
-        Assert.Equal(3, store.Complete("w", [Succeeded(claimed[0].Id), new(claimed[1].Id, ItemStatus.Failed, "E", "bad", 1, 0, 0, 0, 0),
+        var claimed = ClaimedByW(store, job, 3);
+        Assert.Equal(3, store.Complete("w", [Succeeded(claimed[0].Id), Failed(claimed[1].Id, "E", "bad"),
             new(claimed[2].Id, ItemStatus.Skipped, "OutputExists", "exists", 0, 0, 0, 0, 0)]).Count);
         Assert.Equal(2, Assert.Single(store.Workers(job)).Processed);
     }
@@ -606,9 +613,8 @@ public abstract class JobStoreContractTests
         // A broken symbolic link is listed without a size; a file moved away after it was listed had one.
         var items = new List<NewItem> { Items(1)[0] with { InputLength = -1, InputModifiedMs = 0 }, Items(2)[1] };
         store.AddItems(job, items, redoDone: false);
-        store.RegisterWorker(job, Worker("w"));
-        var claimed = Begin(store, "w", store.Claim(job, "w", 2, Soon));
-        store.Complete("w", claimed.Select(c => new ItemOutcome(c.Id, ItemStatus.Failed, "InputNotFound", "gone", 1, 0, 0, 0, 0)).ToList());
+        var claimed = ClaimedByW(store, job, 2);
+        store.Complete("w", claimed.Select(c => Failed(c.Id, "InputNotFound", "gone")).ToList());
 
         var again = store.AddItems(job, items, redoDone: false);
         Assert.Equal([items[0].InputPath], again.FailedBefore.Select(f => f.InputPath));
@@ -622,8 +628,7 @@ public abstract class JobStoreContractTests
         long job = store.CreateOrUpdateJob("j", Options).Id;
         var items = Items(2, "added");
         store.AddItems(job, items, redoDone: false);
-        store.RegisterWorker(job, Worker("w"));
-        var claimed = Begin(store, "w", store.Claim(job, "w", 2, Soon));
+        var claimed = ClaimedByW(store, job, 2);
         store.Complete("w", [Succeeded(claimed[0].Id) with { OptionsHash = "made" }, Succeeded(claimed[1].Id)]);
 
         Assert.Equal([items[0].InputPath], store.AddItems(job, [items[0] with { OptionsHash = "made" }], redoDone: false).AlreadyDone);
@@ -639,12 +644,11 @@ public abstract class JobStoreContractTests
         long job = store.CreateOrUpdateJob("j", Options).Id;
         var items = Items(4);
         store.AddItems(job, items, redoDone: false);
-        store.RegisterWorker(job, Worker("w"));
-        var claimed = Begin(store, "w", store.Claim(job, "w", 4, Soon));
+        var claimed = ClaimedByW(store, job, 4);
         store.Complete("w", [
-            new(claimed[0].Id, ItemStatus.Failed, "CorruptImage", "cut short", 1, 0, 0, 0, 0),
-            new(claimed[1].Id, ItemStatus.Failed, "OutputWriteFailed", "disk full", 1, 0, 0, 0, 0),
-            new(claimed[2].Id, ItemStatus.Failed, "UnsupportedFormat", "a HEIC file", 1, 0, 0, 0, 0),
+            Failed(claimed[0].Id, "CorruptImage", "cut short"),
+            Failed(claimed[1].Id, "OutputWriteFailed", "disk full"),
+            Failed(claimed[2].Id, "UnsupportedFormat", "a HEIC file"),
             Succeeded(claimed[3].Id)]);
 
         var again = store.AddItems(job, items, redoDone: false);
@@ -671,7 +675,7 @@ public abstract class JobStoreContractTests
         store.AddItems(job, [item], redoDone: false);
         store.RegisterWorker(job, Worker("w"));
         var claimed = Assert.Single(Begin(store, "w", store.Claim(job, "w", 1, Soon)));
-        store.Complete("w", [new(claimed.Id, ItemStatus.Failed, "CorruptImage", "cut short", 1, 0, 0, 0, 0)]);
+        store.Complete("w", [Failed(claimed.Id, "CorruptImage", "cut short")]);
 
         Assert.Single(store.AddItems(job, [item], redoDone: false).FailedBefore);
         var redo = store.AddItems(job, [item], redoDone: true);
@@ -748,7 +752,7 @@ public abstract class JobStoreContractTests
         Assert.Equal(JobState.Stopping, store.Summarize(stopping, _ => true).State);
         Assert.Equal(JobState.Stopped, store.Summarize(stopping, _ => false).State);
         Thread.Sleep(5); // the store's clock counts milliseconds: the items take some from claim to finish
-        store.Complete("w", [Succeeded(claimed[0].Id), new(claimed[1].Id, ItemStatus.Failed, "E", "bad", 1, 0, 0, 0, 0)]);
+        store.Complete("w", [Succeeded(claimed[0].Id), Failed(claimed[1].Id, "E", "bad")]);
         var done = store.Summarize(job, _ => false);
         Assert.Equal(JobState.CompletedWithErrors, done.State);
         Assert.True(done.ImagesPerSecond > 0, "a finished job is rated over its last stretch of work");

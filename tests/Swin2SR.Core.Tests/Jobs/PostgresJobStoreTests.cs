@@ -74,8 +74,7 @@ public sealed class PostgresJobStoreTests : JobStoreContractTests, IDisposable
         long job = store.CreateOrUpdateJob("j", Options).Id;
         var items = Items(50);
         store.AddItems(job, items, redoDone: false);
-        store.RegisterWorker(job, Worker("w"));
-        var claimed = Begin(store, "w", store.Claim(job, "w", 40, Soon));
+        var claimed = ClaimedByW(store, job, 40);
         store.Complete("w", claimed.Select(c => Succeeded(c.Id)).ToList());
 
         // 40 done, 10 pending; one done input changed since. A rerun that locked the rows it reads would write each
