@@ -69,7 +69,7 @@ internal static class TiffStructure
     /// images, say); null when the tag is absent, of another type, or its values run past the end of the data.
     /// </summary>
     public static Range? FirstPageBytes(ReadOnlySpan<byte> data, ushort tag) =>
-        FirstPageEntry(data, tag, out var l, out bool littleEndian) is { } at && Read(data[(at + 2)..], 2, littleEndian) is 1 or 7
+        FirstPageEntry(data, tag, out var l, out bool littleEndian) is { } at && Read(data[(at + 2)..], 2, littleEndian) is ByteType or UndefinedType
             ? ValuesAt(data, at, l, littleEndian, size: 1)
             : null;
 
@@ -112,12 +112,12 @@ internal static class TiffStructure
         var value = entry[(4 + l.OffsetBytes)..];
         return type switch
         {
-            1 => value[0],
-            6 => (sbyte)value[0],
+            ByteType => value[0],
+            SByteType => (sbyte)value[0],
             ShortType => (long)Read(value, 2, littleEndian),
-            8 => (short)Read(value, 2, littleEndian),
+            SShortType => (short)Read(value, 2, littleEndian),
             LongType => (long)Read(value, 4, littleEndian),
-            9 => (int)Read(value, 4, littleEndian),
+            SLongType => (int)Read(value, 4, littleEndian),
             Long8Type when l.IsBigTiff => (long)Read(value, 8, littleEndian),
             _ => null,
         };
@@ -202,7 +202,7 @@ internal static class TiffStructure
         return entries;
     }
 
-    private const int ShortType = 3, LongType = 4, Long8Type = 16;
+    private const int ByteType = 1, ShortType = 3, LongType = 4, SByteType = 6, UndefinedType = 7, SShortType = 8, SLongType = 9, Long8Type = 16;
 
     /// <summary>The bytes of one value of a TIFF field type (TIFF 6.0 section 2, BigTIFF's 16-18); 0 for a type unknown.</summary>
     private static ulong ValueSize(int type) => type switch

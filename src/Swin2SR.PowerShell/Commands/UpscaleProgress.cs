@@ -6,13 +6,13 @@ namespace Swin2SR.PowerShell.Commands;
 internal sealed class UpscaleProgress
 {
     private const int ActivityId = 1;
-    private long _total;
+    private int _total;
     private readonly string _activity;
     private int _succeeded;
     private int _skipped;
     private int _failed;
 
-    public UpscaleProgress(long total, string jobName)
+    public UpscaleProgress(int total, string jobName)
     {
         _total = total;
         // Short, so that the console's one-line progress view (at most 120 columns, half for the activity) shows the
@@ -20,14 +20,14 @@ internal sealed class UpscaleProgress
         _activity = $"Swin2SR job '{jobName}'";
     }
 
-    public int Done => _succeeded + _skipped + _failed;
+    private int Done => _succeeded + _skipped + _failed;
 
     /// <summary>
     /// Counts in images the job gained while the run worked (other runs handed it their inputs): the total becomes
     /// <paramref name="total"/> when that is more, and is never made less (in a job shared with other workers, a
     /// count of what this run will do can only be a lower bound). True when it grew.
     /// </summary>
-    public bool AtLeast(long total)
+    public bool AtLeast(int total)
     {
         if (total <= _total)
             return false;
