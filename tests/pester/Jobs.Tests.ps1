@@ -496,6 +496,17 @@ Describe 'Jobs' {
             (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be 'nightly'
         }
 
+        It 'completes job names from a -JobStore typed relative to the current location, as the command reads it' {
+            $null = New-TestImage (Join-Path $in 'a.png') | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName nightly -JobStore (Join-Path $root 'other.db')
+            # Set-Location leaves the process's folder where pwsh started: a path read from there names no store.
+            Push-Location -LiteralPath $root
+            try {
+                $line = 'Get-Swin2SRJob -JobStore ./other.db -Name nig'
+                (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be 'nightly'
+            }
+            finally { Pop-Location }
+        }
+
         It 'completes a job name that is no bare word so that the command line reads it back as that name' {
             $image = New-TestImage (Join-Path $in 'a.png')
             $names = 'night run', "owner's", 'cost$x', 'a;b', 'nightly', 'Nächtlich'

@@ -240,4 +240,13 @@ Describe 'Get-Swin2SRModel and Install-Swin2SRModel' {
         $names = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
         $names | Should -Be @('classical-x2', 'classical-x2-fp16', 'classical-x4', 'classical-x4-fp16')
     }
+
+    It 'completes the names of a -Catalog typed relative to the current location' {
+        Push-Location -LiteralPath $Served
+        try {
+            $line = 'Install-Swin2SRModel -Catalog ./catalog.json -Name test-n'
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be 'test-nearest-x2'
+        }
+        finally { Pop-Location }
+    }
 }

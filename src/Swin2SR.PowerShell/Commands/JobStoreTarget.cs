@@ -13,9 +13,16 @@ namespace Swin2SR.PowerShell.Commands;
 internal sealed record JobStoreTarget(string? Location, NetworkCredential? Credential, Action<string>? Warn = null)
 {
     public static JobStoreTarget From(PSCmdlet cmdlet, string? jobStore, PSCredential? credential) => new(
-        jobStore is null || JobStores.IsPostgres(jobStore) ? jobStore : cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(jobStore),
+        Located(jobStore, cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath),
         credential is null || credential == PSCredential.Empty ? null : new NetworkCredential(credential.UserName, credential.Password),
         cmdlet.WriteWarning);
+
+    /// <summary>The store a -JobStore typed before Tab names (see <see cref="Completion.CompletionPath"/>).</summary>
+    public static JobStoreTarget ToComplete(string? jobStore) => new(Located(jobStore, Completion.CompletionPath.Resolve), null);
+
+    // A connection string is no path.
+    private static string? Located(string? jobStore, Func<string, string> resolve) =>
+        jobStore is null || JobStores.IsPostgres(jobStore) ? jobStore : resolve(jobStore);
 
     /// <summary>What messages and error records may show: a connection string without its password.</summary>
     public string Display => JobStores.Display(Location);

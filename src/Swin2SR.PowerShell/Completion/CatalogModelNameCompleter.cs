@@ -16,7 +16,8 @@ public sealed class CatalogModelNameCompleter : IArgumentCompleter
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
         CommandAst commandAst, IDictionary fakeBoundParameters)
     {
-        string catalog = fakeBoundParameters["Catalog"] is string typed && File.Exists(typed) ? typed : ModelManager.DefaultCatalog;
+        string catalog = fakeBoundParameters["Catalog"] is string typed && CompletionPath.Resolve(typed) is var local && File.Exists(local)
+            ? local : ModelManager.DefaultCatalog;
         var names = ModelManager.CatalogNames(catalog).AsEnumerable();
         if (string.Equals(commandName, "Get-Swin2SRModel", StringComparison.OrdinalIgnoreCase))
             names = names.Union(UpscaleRun.ModelNames());

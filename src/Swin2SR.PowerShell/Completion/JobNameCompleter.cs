@@ -16,7 +16,7 @@ public sealed class JobNameCompleter : IArgumentCompleter
     {
         try
         {
-            using var queries = JobStoreQueries.OpenToComplete(new JobStoreTarget(fakeBoundParameters["JobStore"] as string, null));
+            using var queries = JobStoreQueries.OpenToComplete(JobStoreTarget.ToComplete(fakeBoundParameters["JobStore"] as string));
             return queries.Names(wordToComplete.Trim('\'', '"') + "*")
                 .Select(name => new CompletionResult(CompletionArgument.Of(name), name, CompletionResultType.ParameterValue, name))
                 .ToList();
