@@ -140,6 +140,10 @@ Describe 'Invoke-Swin2SRUpscale' {
             $results = Get-ChildItem -LiteralPath $empty.FullName | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -WarningVariable warned -WarningAction SilentlyContinue
             $results | Should -BeNullOrEmpty
             @($warned | Where-Object { "$_" -match '^No input reached Invoke-Swin2SRUpscale' }) | Should -HaveCount 1
+            # The folder itself, its images in a subfolder: no error, so the warning is all that tells of it.
+            $null = New-TestImage (Join-Path $empty.FullName 'below/a.png')
+            $null = Invoke-Swin2SRUpscale -Path $empty.FullName -Model $NearestX2 -OutputDirectory $out -WarningVariable folder -WarningAction SilentlyContinue
+            @($folder | Where-Object { "$_" -match '^No input reached .*not in its subfolders' }) | Should -HaveCount 1
             # A path that matches nothing has its own error, and no second word about it.
             $null = Invoke-Swin2SRUpscale -Path (Join-Path $in 'zz*.png') -Model $NearestX2 -OutputDirectory $out -WarningVariable quiet -WarningAction SilentlyContinue -ErrorAction SilentlyContinue
             @($quiet | Where-Object { "$_" -match 'No input reached' }) | Should -BeNullOrEmpty

@@ -9,14 +9,18 @@ namespace Swin2SR.PowerShell.Commands;
 internal static class InputPathResolver
 {
     /// <summary>Resolves each value of -Path (or -LiteralPath) and writes the errors; yields the files.</summary>
-    public static IEnumerable<string> ResolveAll(PSCmdlet cmdlet, IEnumerable<string> paths, bool literal)
+    /// <param name="failed">Told of each error written.</param>
+    public static IEnumerable<string> ResolveAll(PSCmdlet cmdlet, IEnumerable<string> paths, bool literal, Action? failed = null)
     {
         foreach (var path in paths)
         {
             foreach (var (resolved, error) in Resolve(cmdlet, path, literal))
             {
                 if (error is not null)
+                {
+                    failed?.Invoke();
                     cmdlet.WriteError(error);
+                }
                 else
                     yield return resolved!;
             }

@@ -18,7 +18,7 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
     private const string LiteralPathSet = "LiteralPath";
 
     private readonly List<string> _inputs = [];
-    private bool _anyPathGiven;
+    private bool _anyPathFailed;
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
@@ -112,18 +112,17 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
     protected override void ProcessRecord()
     {
         bool literal = ParameterSetName == LiteralPathSet;
-        _anyPathGiven |= (literal ? LiteralPath : Path) is { Length: > 0 };
-        _inputs.AddRange(InputPathResolver.ResolveAll(this, literal ? LiteralPath : Path, literal));
+        _inputs.AddRange(InputPathResolver.ResolveAll(this, literal ? LiteralPath : Path, literal, () => _anyPathFailed = true));
     }
 
     protected override void EndProcessing()
     {
         if (_inputs.Count == 0)
         {
-            // Paths that resolve to nothing have their own errors; an empty pipeline would otherwise end without a
-            // word, and a scheduled run's log would read like a night with nothing new.
-            if (!_anyPathGiven)
-                WriteWarning("No input reached Invoke-Swin2SRUpscale (an empty folder, or a listing that matched nothing: Get-ChildItem -Include filters only with -Recurse or a wildcard in the path), so nothing was upscaled.");
+            // Paths that resolve to nothing have their own errors; an empty pipeline, or a folder without images,
+            // would otherwise end without a word, and a scheduled run's log would read like a night with nothing new.
+            if (!_anyPathFailed)
+                WriteWarning("No input reached Invoke-Swin2SRUpscale (an empty folder: a folder stands for the images directly inside it, not in its subfolders; or a listing that matched nothing: Get-ChildItem -Include filters only with -Recurse or a wildcard in the path), so nothing was upscaled.");
             return;
         }
         string modelPath;
