@@ -286,6 +286,17 @@ Describe 'Jobs' {
             (Get-Swin2SRJobItem paged, other -First 0 -IncludeTotalCount) | Should -Be 7
         }
 
+        It 'runs its help''s paging example as written, under Set-StrictMode -Version Latest, for a page of one item' {
+            $null = New-Item -ItemType Directory -Path $in
+            1..101 | ForEach-Object { Set-Content -LiteralPath (Join-Path $in ('bad{0:D3}.png' -f $_)) -Value 'garbage' }
+            $null = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName nightly -ErrorAction SilentlyContinue
+            $example = (Get-Help Get-Swin2SRJobItem).examples.example | Where-Object title -Match 'Page through'
+            # A caller's strict mode has no .Count on one object: the example's page must be an array.
+            $said = & { Set-StrictMode -Version Latest; Invoke-Expression $example.code } | Out-String
+            $said | Should -Match 'Failed images 101 to 101 of 101'
+            $said | Should -Match 'bad101\.png'
+        }
+
         It 'shows the job of piped results and items, once, and takes -JobName as the other job cmdlets do' {
             $results = New-TestImageSet $in 3 | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName shown
             $fromResults = $results | Get-Swin2SRJob -ErrorVariable problems -ErrorAction SilentlyContinue
