@@ -37,6 +37,24 @@ Describe 'Invoke-Swin2SRUpscale' {
             foreach ($name in $names) { Test-Path -LiteralPath (Join-Path $out $name) | Should -BeTrue }
         }
 
+        It 'refuses an output, rejected, model, store or catalog path of another provider instead of reading it from the process''s folder' {
+            $file = New-TestImage (Join-Path $in 'a.png')
+            $name = 'swin2sr-not-a-folder-' + [Guid]::NewGuid().ToString('N')
+            $commands = @(
+                { Invoke-Swin2SRUpscale -LiteralPath $file.FullName -Model $NearestX2 -OutputDirectory "Env:\$name" }
+                { Invoke-Swin2SRUpscale -LiteralPath $file.FullName -Model $NearestX2 -OutputDirectory $out -KeepRejected "Env:\$name" }
+                { Invoke-Swin2SRUpscale -LiteralPath $file.FullName -Model "Env:\$name.onnx" -OutputDirectory $out }
+                { Get-Swin2SRJob -JobStore "Env:\$name.db" }
+                { Get-Swin2SRModel -Catalog "Env:\$name.json" }
+            )
+            foreach ($command in $commands) {
+                { & $command } | Should -Throw -ErrorId 'NotFileSystemPath,*' -Because "$command"
+            }
+            # The provider path of Env:\x is 'x': read as a file-system path, it named a folder where pwsh started.
+            Get-ChildItem -LiteralPath ([Environment]::CurrentDirectory) -Filter "$name*" | Should -BeNullOrEmpty
+            Test-Path -LiteralPath $out | Should -BeFalse
+        }
+
         It 'takes a folder as its images, and says which images of kinds it cannot read it left out, not other files' {
             $null = New-TestImage (Join-Path $in 'a.png')
             foreach ($name in 'IMG_0001.HEIC', 'IMG_0002.heic', 'DSC_0003.NEF', 'notes.txt', 'a.png.xmp', 'Thumbs.db') {

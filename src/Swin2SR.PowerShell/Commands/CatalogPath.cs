@@ -9,5 +9,5 @@ internal static class CatalogPath
     public static string Resolve(PSCmdlet cmdlet, string? catalog) =>
         catalog is null ? ModelManager.DefaultCatalog
         : CatalogLoader.IsUrl(catalog) ? catalog
-        : cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(catalog);
+        : FileSystemPath.Resolve(cmdlet, catalog);
 }

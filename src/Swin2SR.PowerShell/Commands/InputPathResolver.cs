@@ -36,8 +36,8 @@ internal static class InputPathResolver
             if (literal)
             {
                 string full = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _);
-                if (!IsFileSystem(provider))
-                    error = NotFileSystem(path);
+                if (!FileSystemPath.IsFileSystem(provider))
+                    error = FileSystemPath.NotFileSystem(path);
                 else if (!File.Exists(full) && !Directory.Exists(full))
                     error = NotFound(path, new ItemNotFoundException($"Cannot find path '{full}' because it does not exist."));
                 else
@@ -46,8 +46,8 @@ internal static class InputPathResolver
             else
             {
                 var paths = cmdlet.SessionState.Path.GetResolvedProviderPathFromPSPath(path, out var provider);
-                if (!IsFileSystem(provider))
-                    error = NotFileSystem(path);
+                if (!FileSystemPath.IsFileSystem(provider))
+                    error = FileSystemPath.NotFileSystem(path);
                 else if (paths.Count == 0)
                     error = NotFound(path, new ItemNotFoundException(NothingMatches(cmdlet, path)));
                 else
@@ -93,11 +93,6 @@ internal static class InputPathResolver
         return existsLiterally ? $"{message} The brackets in it are wildcards: use -LiteralPath for a file named with them." : message;
     }
 
-    private static bool IsFileSystem(ProviderInfo provider) => provider.ImplementingType == typeof(Microsoft.PowerShell.Commands.FileSystemProvider);
-
     private static ErrorRecord NotFound(string path, Exception e) =>
         new(e, "PathNotFound", ErrorCategory.ObjectNotFound, path);
-
-    private static ErrorRecord NotFileSystem(string path) =>
-        new(new ArgumentException($"'{path}' is not a file-system path."), "NotFileSystemPath", ErrorCategory.InvalidArgument, path);
 }

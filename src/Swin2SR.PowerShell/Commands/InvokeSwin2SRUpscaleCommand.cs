@@ -129,7 +129,7 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
         try
         {
             // A path is taken from PowerShell's location (and may use ~ or a drive), not from the process's folder.
-            string? model = Model is not null && Core.Models.ModelLocator.IsPath(Model) ? SessionState.Path.GetUnresolvedProviderPathFromPSPath(Model) : Model;
+            string? model = Model is not null && Core.Models.ModelLocator.IsPath(Model) ? FileSystemPath.Resolve(this, Model) : Model;
             modelPath = UpscaleRun.ResolveModel(model, MyInvocation.BoundParameters.ContainsKey(nameof(Scale)) ? Scale : null);
         }
         catch (SetupFailedException e)
@@ -143,14 +143,14 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
             ThrowTerminatingError(UpscaleRun.ModelNotFound(e, Model));
             return;
         }
-        string? outputDirectory = OutputDirectory is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutputDirectory);
+        string? outputDirectory = OutputDirectory is null ? null : FileSystemPath.Resolve(this, OutputDirectory);
         if (outputDirectory is not null && File.Exists(outputDirectory))
         {
             // Every output would fail alike: a setup problem, not one per image.
             ThrowTerminatingError(new ErrorRecord(new IOException($"-OutputDirectory {outputDirectory} is a file, not a folder."),
                 "OutputDirectoryIsFile", ErrorCategory.InvalidArgument, outputDirectory));
         }
-        string? rejectedDirectory = KeepRejected is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(KeepRejected);
+        string? rejectedDirectory = KeepRejected is null ? null : FileSystemPath.Resolve(this, KeepRejected);
         var inputs = InputScreening.LeaveOutEarlierOutputs(_inputs, outputDirectory, rejectedDirectory, WriteWarning, WriteVerbose);
         var approved = Approve(modelPath, inputs, outputDirectory);
         if (approved.Count == 0)

@@ -13,7 +13,7 @@ namespace Swin2SR.PowerShell.Commands;
 internal sealed record JobStoreTarget(string? Location, NetworkCredential? Credential, Action<string>? Warn = null)
 {
     public static JobStoreTarget From(PSCmdlet cmdlet, string? jobStore, PSCredential? credential) => new(
-        Located(jobStore, cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath),
+        Located(jobStore, path => FileSystemPath.Resolve(cmdlet, path)),
         credential is null || credential == PSCredential.Empty ? null : new NetworkCredential(credential.UserName, credential.Password),
         cmdlet.WriteWarning);
 
