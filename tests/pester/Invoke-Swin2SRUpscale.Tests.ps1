@@ -67,6 +67,16 @@ Describe 'Invoke-Swin2SRUpscale' {
             "$($said[0])" | Should -BeLike "'$in' also holds images of kinds this module cannot read, left out: 2 HEIC, 1 camera raw (*convert them*"
         }
 
+        It 'leaves a folder''s hidden files out, as Get-ChildItem does (the AppleDouble ._photo.jpg a Mac writes on a share)' {
+            $null = New-TestImage (Join-Path $in 'photo.jpg')
+            $hidden = Get-Item -LiteralPath (New-Item -Path (Join-Path $in '._photo.jpg') -Value 'AppleDouble')
+            if ($IsWindows) { $hidden.Attributes = $hidden.Attributes -bor [IO.FileAttributes]::Hidden }
+            (Get-ChildItem -LiteralPath $in).Name | Should -Be 'photo.jpg' -Because 'Get-ChildItem lists no hidden file without -Force'
+            $results = Invoke-Swin2SRUpscale -Path $in -Model $NearestX2 -OutputDirectory $out -ErrorVariable problems -ErrorAction SilentlyContinue
+            $problems | Should -BeNullOrEmpty
+            $results.Name | Should -Be 'photo.jpg'
+        }
+
         It 'expands wildcards in -Path and takes -LiteralPath as written' {
             $null = New-TestImage (Join-Path $in 'x1.png')
             $null = New-TestImage (Join-Path $in 'x2.png')

@@ -67,7 +67,10 @@ internal static class InputPathResolver
         {
             if (Directory.Exists(full))
             {
-                var files = Directory.EnumerateFiles(full).ToLookup(f => Swin2SR.Core.Imaging.InputExtensions.All.Contains(System.IO.Path.GetExtension(f)));
+                // As Get-ChildItem lists it without -Force: no hidden or system files, such as the AppleDouble
+                // ._photo.jpg a Mac leaves on a share beside each photo, which is no image and would fail every run.
+                var listed = Directory.EnumerateFiles(full, "*", new EnumerationOptions { AttributesToSkip = FileAttributes.Hidden | FileAttributes.System });
+                var files = listed.ToLookup(f => Swin2SR.Core.Imaging.InputExtensions.All.Contains(System.IO.Path.GetExtension(f)));
                 if (Swin2SR.Core.Imaging.UnreadImageFiles.Describe(files[false]) is { } leftOut)
                     cmdlet.WriteWarning($"'{full}' also holds images of kinds this module cannot read, left out: {leftOut} (it reads PNG, JPEG, WebP, BMP, TIFF and GIF; convert them to one of those first).");
                 foreach (var file in files[true].Order(StringComparer.Ordinal))
