@@ -125,13 +125,14 @@ public sealed class ImageLoader
 
     /// <summary>
     /// The bytes the decoder gets: a copy that keeps ImageSharp 2.1 from misreading the file, where it needs one
-    /// (<see cref="TiffDefaults"/>, <see cref="PngColourKey"/>, <see cref="JpegStructure.WithEndMarker"/>), else the file's own.
+    /// (<see cref="TiffDefaults"/>, <see cref="PngColourKey"/>, <see cref="JpegStructure.WithEndMarker"/>, <see cref="BmpRunLengths"/>), else the file's own.
     /// </summary>
     private static byte[] ForDecoder(IImageFormat format, byte[] data) => format.Name switch
     {
         "TIFF" => TiffDefaults.Completed(data),
         "PNG" => PngColourKey.ForDecoder(data),
         "JPEG" => JpegStructure.WithEndMarker(data),
+        "BMP" => BmpRunLengths.ForDecoder(data),
         _ => data,
     };
 

@@ -132,6 +132,9 @@ public sealed class DecoderFuzzTests(ITestOutputHelper log)
             ("rgb.bmp", FixtureImages.Encode(colour, new BmpEncoder { BitsPerPixel = BmpBitsPerPixel.Pixel24 })),
             ("palette.bmp", FixtureImages.Encode(colour, new BmpEncoder { BitsPerPixel = BmpBitsPerPixel.Pixel8 })),
             ("rgba.bmp", FixtureImages.Encode(translucent, new BmpEncoder { BitsPerPixel = BmpBitsPerPixel.Pixel32, SupportTransparency = true })),
+            // Rows coding more pixels than the width (as ImageMagick writes them), a jump (delta) and a literal run.
+            ("rle8.bmp", HandMadeBmp.RunLength(5, [[0, 3, 1, 2, 3, 0, 5, 4], [2, 7, 0, 2, 1, 1, 2, 9], [8, 10]], 8, HandMadeBmp.Grays(16))),
+            ("rle4.bmp", HandMadeBmp.RunLength(5, [[0, 3, 0x12, 0x30, 5, 0x45], [3, 0x67, 0, 4, 0x89, 0xAB], [8, 0xCD]], 4, HandMadeBmp.Grays(16))),
             ("still.gif", FixtureImages.Encode(translucent, new GifEncoder())),
         ];
     }
