@@ -54,6 +54,23 @@ public sealed class TiffLayoutTests : IDisposable
             }
     }
 
+    /// <summary>ImageSharp 2.1 decodes half floats into a dim, speckled picture; the 32-bit floats it reads right still load.</summary>
+    [Fact]
+    public void A_tiff_of_half_float_samples_is_UnsupportedFormat_and_one_of_32_bit_floats_loads()
+    {
+        static (float, float, float) Shade(int x, int y) => (x / (Width - 1f), y / (Height - 1f), 0.5f);
+        string half = Save("half.tif", HandMadeTiff.RgbHalf(Width, Height, Shade));
+        var error = Assert.Throws<ImageInputException>(() => _loader.Load(half, 2));
+        Assert.Equal("UnsupportedFormat", error.ErrorId);
+        Assert.StartsWith(half + ": it is a TIFF of 16-bit floating-point samples, which this decoder (ImageSharp 2.1) reads into wrong pixels", error.Message);
+        Assert.Contains("magick in.tif -depth 16 out.png", error.Reason);
+        var loaded = _loader.Load(Save("single.tif", HandMadeTiff.RgbFloat(Width, Height, Shade)), 2);
+        // The top right pixel: full red, no green, half blue.
+        Assert.Equal((255, 0, 128), (Level(loaded, 0, Width - 1, 0), Level(loaded, 1, Width - 1, 0), Level(loaded, 2, Width - 1, 0)));
+    }
+
+    private static int Level(LoadedImage image, int channel, int x, int y) => (int)Math.Round(image.Pixels[channel, y, x] * 255);
+
     /// <summary>A bilevel page: black (0) and white (255) runs of several lengths, as on a scanned document.</summary>
     private static byte Ink(int x, int y) => (byte)((x / 3 + y / 2) % 2 == 0 ? 0 : 255);
 

@@ -5,8 +5,8 @@ using SixLabors.ImageSharp.PixelFormats;
 namespace Swin2SR.Core.Tests.Support;
 
 /// <summary>
-/// Writes small RGB TIFFs in the layouts ImageSharp 2.1 cannot write: 16 bits per sample, 32-bit floating-point
-/// samples, colour channels in
+/// Writes small RGB TIFFs in the layouts ImageSharp 2.1 cannot write: 16 bits per sample, 16- and 32-bit
+/// floating-point samples, colour channels in
 /// separate planes (PlanarConfiguration 2), a horizontal-differencing predictor, either byte order, and extra
 /// one-value tags such as Orientation. Each plane (or the whole contiguous image) is one Deflate-compressed strip.
 /// </summary>
@@ -74,6 +74,11 @@ internal static class HandMadeTiff
     /// <summary>32-bit IEEE floating-point samples (SampleFormat 3), 0 to 1 for black to white, contiguous.</summary>
     public static byte[] RgbFloat(int width, int height, Func<int, int, (float R, float G, float B)> pixel) =>
         Build(width, height, 32, (x, y) => { var p = pixel(x, y); return [BitConverter.SingleToUInt32Bits(p.R), BitConverter.SingleToUInt32Bits(p.G), BitConverter.SingleToUInt32Bits(p.B)]; },
+            planar: false, predictor: 1, bigEndian: false, [(SampleFormatTag, 3)]);
+
+    /// <summary>16-bit IEEE floating-point (half) samples (SampleFormat 3), 0 to 1 for black to white, contiguous: as GIMP and Krita export them.</summary>
+    public static byte[] RgbHalf(int width, int height, Func<int, int, (float R, float G, float B)> pixel) =>
+        Build(width, height, 16, (x, y) => { var p = pixel(x, y); return [BitConverter.HalfToUInt16Bits((Half)p.R), BitConverter.HalfToUInt16Bits((Half)p.G), BitConverter.HalfToUInt16Bits((Half)p.B)]; },
             planar: false, predictor: 1, bigEndian: false, [(SampleFormatTag, 3)]);
 
     /// <param name="pixel">A pixel's three samples, as the file stores their bits.</param>
