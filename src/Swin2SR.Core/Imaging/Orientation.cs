@@ -28,13 +28,16 @@ internal static class Orientation
     }
 
     /// <summary>Orientations 5-8 rotate by 90 degrees, so the upright image swaps width and height.</summary>
+    private static bool TurnsQuarter(ushort orientation) => orientation >= 5;
+
     public static (int Width, int Height) UprightSize(int width, int height, ushort orientation) =>
-        orientation >= 5 ? (height, width) : (width, height);
+        TurnsQuarter(orientation) ? (height, width) : (width, height);
 
     /// <summary>
-    /// Turns the pixels upright. AutoOrient takes the orientation from the image's EXIF profile only, so it is lent
-    /// one that holds <paramref name="orientation"/>; the image's own profile is put back as it was (the output's
-    /// orientation is reset to 1 when it is written).
+    /// Turns the pixels upright, and a quarter turn's resolution with them (<see cref="TurnedResolution"/>).
+    /// AutoOrient takes the orientation from the image's EXIF profile only, so it is lent one that holds
+    /// <paramref name="orientation"/>; the image's own profile is put back as it was (the output's orientation is
+    /// reset to 1 when it is written).
     /// </summary>
     public static void MakeUpright(Image image, ushort orientation)
     {
@@ -45,5 +48,7 @@ internal static class Orientation
         image.Metadata.ExifProfile.SetValue(ExifTag.Orientation, orientation);
         image.Mutate(x => x.AutoOrient());
         image.Metadata.ExifProfile = own;
+        if (TurnsQuarter(orientation))
+            TurnedResolution.Swap(image.Metadata);
     }
 }

@@ -1,9 +1,7 @@
 using System.Text;
 using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Metadata;
 using SixLabors.ImageSharp.Metadata.Profiles.Exif;
-using SixLabors.ImageSharp.Metadata.Profiles.Xmp;
 using Swin2SR.Core.Imaging;
 using Swin2SR.Core.Tests.Support;
 
@@ -24,15 +22,8 @@ public sealed class PrintResolutionTests : IDisposable
     [Fact]
     public void A_300_dpi_jpeg_upscaled_x4_states_1200_dpi_in_jfif_exif_and_xmp()
     {
-        using var image = FixtureImages.Pattern(8, 6, FixtureImages.Colour);
-        image.Metadata.ResolutionUnits = PixelResolutionUnit.PixelsPerInch;
-        image.Metadata.HorizontalResolution = image.Metadata.VerticalResolution = 300;
-        image.Metadata.ExifProfile = new ExifProfile();
-        image.Metadata.ExifProfile.SetValue(ExifTag.XResolution, new Rational(300));
-        image.Metadata.ExifProfile.SetValue(ExifTag.YResolution, new Rational(300));
-        image.Metadata.XmpProfile = new XmpProfile(Encoding.UTF8.GetBytes(Xmp));
         string input = _folder.File("scan.jpg"), output = _folder.File("out.jpg");
-        File.WriteAllBytes(input, FixtureImages.Encode(image, new JpegEncoder()));
+        File.WriteAllBytes(input, ResolutionJpeg.Encode(300, 300, Xmp));
         var loaded = _loader.Load(input, 4);
 
         new ImageWriter(90).Write(new UpscaledImage(loaded.Pixels, null, loaded.Traits, PrintResolution.Scaled(loaded.Metadata, 4)), "JPEG", output, CancellationToken.None);
