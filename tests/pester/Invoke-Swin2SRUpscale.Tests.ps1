@@ -236,6 +236,16 @@ Describe 'Invoke-Swin2SRUpscale' {
             Test-Path -LiteralPath $out | Should -BeFalse
         }
 
+        It 'refuses a malformed -PathMap or SWIN2SR_PATHMAP before -WhatIf rehearses the run' {
+            $null = New-TestImage (Join-Path $in 'a.png')
+            { Invoke-Swin2SRUpscale -LiteralPath (Join-Path $in 'a.png') -Model $NearestX2 -OutputDirectory $out -PathMap 'no-equals-sign' -WhatIf } |
+                Should -Throw -ErrorId 'InvalidPathMap*'
+            $said = (Invoke-ChildPwsh -Command "Import-Module '$ModulePath'; `$env:SWIN2SR_PATHMAP = 'no-equals-sign'; try { Invoke-Swin2SRUpscale -LiteralPath '$(Join-Path $in 'a.png')' -Model '$NearestX2' -OutputDirectory '$out' -WhatIf } catch { 'refused: ' + `$_.FullyQualifiedErrorId }") -join "`n"
+            $said | Should -BeLike '*refused: InvalidPathMap*'
+            $said | Should -Not -BeLike '*What if*'
+            { Resume-Swin2SRJob nojob -JobStore (Join-Path $root 'none.db') -PathMap 'no-equals-sign' -WhatIf } | Should -Throw -ErrorId 'InvalidPathMap*'
+        }
+
         It 'says with -WhatIf which inputs it would upscale and which it would skip for an existing output' {
             $null = New-TestImage (Join-Path $in 'a.png')
             $null = New-TestImage (Join-Path $in 'b.png')

@@ -36,6 +36,22 @@ public abstract class UpscaleCommandBase : JobStoreCommandBase, IRunOutput
     [ValidateSet("Fp32", "Fp16")]
     public string Precision { get; set; } = "Fp32";
 
+    /// <summary>
+    /// A malformed -PathMap (or $env:SWIN2SR_PATHMAP) is refused before any input is looked at, so that a -WhatIf
+    /// rehearsal does not say every image would run for a command that cannot start.
+    /// </summary>
+    protected override void BeginProcessing()
+    {
+        try
+        {
+            UpscaleRun.ResolvePathMap(PathMap);
+        }
+        catch (SetupFailedException e)
+        {
+            ThrowTerminatingError(e.Record);
+        }
+    }
+
     private protected DeviceChoice Devices => new(Device, DeviceId, Enum.Parse<Core.Inference.Precision>(Precision, ignoreCase: true));
 
     /// <summary>Starts a run and either drains it here or hands it to a background job.</summary>

@@ -242,7 +242,7 @@ internal sealed class UpscaleRun : IDisposable
         $"elsewhere, or run Invoke-Swin2SRUpscale -JobName '{jobName}' again with a model that exists (which redoes the job's images with it)."),
         terminating: false);
 
-    private static PathMap ResolvePathMap(string[]? pairs)
+    internal static PathMap ResolvePathMap(string[]? pairs)
     {
         try
         {
