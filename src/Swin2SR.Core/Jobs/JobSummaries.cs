@@ -3,9 +3,9 @@ namespace Swin2SR.Core.Jobs;
 /// <summary>Derives a job's state, rate and time remaining from its counts: the same rules for every store.</summary>
 internal static class JobSummaries
 {
-    /// <param name="finishedRecently">Items finished within <paramref name="rateWindowMs"/> before now.</param>
+    /// <param name="recent">Items finished within <paramref name="rateWindowMs"/> before now, and the earliest start among them.</param>
     /// <param name="lastStretch">Items finished within <paramref name="rateWindowMs"/> before the last one, and the earliest start among them.</param>
-    public static JobSummary Build(JobRecord job, long[] counts, long? firstStartedMs, long? lastFinishedMs, long finishedRecently,
+    public static JobSummary Build(JobRecord job, long[] counts, long? firstStartedMs, long? lastFinishedMs, (long Count, long? StartedMs) recent,
         (long Count, long? StartedMs) lastStretch, long rateWindowMs, long nowMs, IReadOnlyList<WorkerRecord> liveWorkers)
     {
         long pending = counts[(int)ItemStatus.Pending];
@@ -22,16 +22,18 @@ internal static class JobSummaries
             (false, false, > 0) => JobState.Interrupted,
             _ => failed > 0 ? JobState.CompletedWithErrors : JobState.Completed,
         };
-        // While running: the rate over the last minute (or since the start, if younger). Afterwards: the same over the
-        // last stretch of work, the items finished within a minute of the last one, over that minute or, if the
-        // stretch was shorter, since the first of them started; over the whole job, a job run night after night
-        // counted the days between runs (0.03 images/s). (A start is when a worker took the item up; it may then
-        // wait for room in flight, so from the first start alone slow images would look slower still.)
+        // While running: the items finished within the last minute, over that minute or, if the first of them started
+        // later, since it started. Over the minute alone, a run of a job that ran before (each run of a hot folder, a
+        // nightly run, a Resume) was rated for its first minute as if it had worked all of it: 10 s in, a sixth of its
+        // rate, and a time remaining six times too long. Afterwards: the same over the last stretch of work, the
+        // items finished within a minute of the last one; over the whole job, a job run night after night counted
+        // the days between runs (0.03 images/s). (A start is when a worker took the item up; it may then wait for
+        // room in flight, so from the first start alone slow images would look slower still.)
         double rate = 0;
-        if (working && firstStartedMs is { } first)
+        if (working && recent.StartedMs is { } recentStart)
         {
-            double seconds = Math.Min(rateWindowMs, Math.Max(1, nowMs - first)) / 1000.0;
-            rate = finishedRecently / seconds;
+            double seconds = Math.Min(rateWindowMs, Math.Max(1, nowMs - recentStart)) / 1000.0;
+            rate = recent.Count / seconds;
         }
         else if (lastStretch.StartedMs is { } start && lastFinishedMs is { } end && end > start)
         {

@@ -14,7 +14,7 @@ public class JobSummariesTests
     {
         // 1,000 images the first night; the second night, 10 more in 20 s, the last of them two days after the first start.
         long lastFinished = 2 * Day;
-        var summary = JobSummaries.Build(Job, Counts(1010), firstStartedMs: 0, lastFinished, finishedRecently: 0,
+        var summary = JobSummaries.Build(Job, Counts(1010), firstStartedMs: 0, lastFinished, recent: (0, null),
             lastStretch: (10, lastFinished - 20_000), Minute, nowMs: lastFinished + Day, liveWorkers: []);
         Assert.Equal(JobState.Completed, summary.State);
         Assert.Equal(0.5, summary.ImagesPerSecond, 6);
@@ -26,7 +26,7 @@ public class JobSummariesTests
     {
         var worker = new WorkerRecord("w", "host", 1, 0, "cpu", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, 0);
         long[] counts = [100, 0, 300, 0, 0];
-        var summary = JobSummaries.Build(Job, counts, firstStartedMs: 0, lastFinishedMs: Day, finishedRecently: 30,
+        var summary = JobSummaries.Build(Job, counts, firstStartedMs: 0, lastFinishedMs: Day, recent: (30, Day - Minute),
             lastStretch: (30, Day - Minute), Minute, nowMs: Day, liveWorkers: [worker]);
         Assert.Equal(JobState.Running, summary.State);
         Assert.Equal(0.5, summary.ImagesPerSecond, 6);
@@ -34,11 +34,23 @@ public class JobSummariesTests
     }
 
     [Fact]
+    public void A_job_run_again_is_rated_from_when_this_run_began_its_work_not_over_a_minute_it_partly_sat_idle()
+    {
+        // The job ran last night; a Resume (or the next run of a hot folder) began 10 s ago and has done 50 images since.
+        var worker = new WorkerRecord("w", "host", 1, 0, "cpu", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, 0);
+        long now = Day;
+        var summary = JobSummaries.Build(Job, [100, 0, 1050, 0, 0], firstStartedMs: 0, lastFinishedMs: now, recent: (50, now - 10_000),
+            lastStretch: (50, now - 10_000), Minute, nowMs: now, liveWorkers: [worker]);
+        Assert.Equal(5, summary.ImagesPerSecond, 6);
+        Assert.Equal(TimeSpan.FromSeconds(20), summary.EstimatedRemaining);
+    }
+
+    [Fact]
     public void A_stopping_job_has_a_rate_but_no_time_remaining()
     {
         var worker = new WorkerRecord("w", "host", 1, 0, "cpu", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, 0);
         var stopping = Job with { StopRequested = true };
-        var summary = JobSummaries.Build(stopping, [100, 2, 300, 0, 0], firstStartedMs: 0, lastFinishedMs: Day, finishedRecently: 30,
+        var summary = JobSummaries.Build(stopping, [100, 2, 300, 0, 0], firstStartedMs: 0, lastFinishedMs: Day, recent: (30, Day - Minute),
             lastStretch: (30, Day - Minute), Minute, nowMs: Day, liveWorkers: [worker]);
         Assert.Equal(JobState.Stopping, summary.State);
         Assert.Equal(0.5, summary.ImagesPerSecond, 6);

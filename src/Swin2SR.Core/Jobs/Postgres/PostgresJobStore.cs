@@ -327,20 +327,20 @@ public sealed class PostgresJobStore : IJobStore
         var counts = new long[5];
         foreach (var (status, count) in Query(c, null, $"SELECT {ShownStatus} AS shown, count(*) FROM swin2sr.items i WHERE i.job_id = $1 GROUP BY shown", r => (r.GetInt16(0), r.GetInt64(1)), job.Id))
             counts[status] = count;
-        var (firstStarted, lastFinished, recent, stretchCount, stretchStarted, now) = Query(c, null, """
+        var (firstStarted, lastFinished, recentCount, recentStarted, stretchCount, stretchStarted, now) = Query(c, null, """
             WITH last AS (SELECT max(finished_ms) - $2 AS since FROM swin2sr.items WHERE job_id = $1 AND status IN (2, 3))
             SELECT min(started_ms), max(finished_ms) FILTER (WHERE status IN (2, 3)),
                    count(*) FILTER (WHERE status IN (2, 3) AND finished_ms >= swin2sr.now_ms() - $2),
+                   min(started_ms) FILTER (WHERE status IN (2, 3) AND finished_ms >= swin2sr.now_ms() - $2),
                    count(*) FILTER (WHERE status IN (2, 3) AND finished_ms >= (SELECT since FROM last)),
                    min(started_ms) FILTER (WHERE status IN (2, 3) AND finished_ms >= (SELECT since FROM last)),
                    swin2sr.now_ms()
             FROM swin2sr.items WHERE job_id = $1
             """,
-            r => (r.IsDBNull(0) ? (long?)null : r.GetInt64(0), r.IsDBNull(1) ? (long?)null : r.GetInt64(1), r.GetInt64(2), r.GetInt64(3),
-                r.IsDBNull(4) ? (long?)null : r.GetInt64(4), r.GetInt64(5)),
+            r => (NullableInt64(r, 0), NullableInt64(r, 1), r.GetInt64(2), NullableInt64(r, 3), r.GetInt64(4), NullableInt64(r, 5), r.GetInt64(6)),
             job.Id, RateWindowMs).Single();
         var workers = WorkersOf(c, job.Id).Where(isAlive).ToList();
-        return JobSummaries.Build(job, counts, firstStarted, lastFinished, recent, (stretchCount, stretchStarted), RateWindowMs, now, workers);
+        return JobSummaries.Build(job, counts, firstStarted, lastFinished, (recentCount, recentStarted), (stretchCount, stretchStarted), RateWindowMs, now, workers);
     });
 
     public IReadOnlyList<ItemRecord> Items(long jobId, IReadOnlyCollection<ItemStatus>? statuses, ItemPage page = default) => Run((c, _) => Query(c, null, ItemsListing,
@@ -385,6 +385,7 @@ public sealed class PostgresJobStore : IJobStore
 
     private static string? NullableString(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
     private static int? NullableInt(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt32(i);
+    private static long? NullableInt64(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
     private static DateTimeOffset? NullableTime(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : FromMs(r.GetInt64(i));
     private static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 
