@@ -59,3 +59,27 @@ Describe 'Get-Swin2SRDevice' {
         (Get-Help Get-Swin2SRDevice -Parameter Kind).Description.Text | Should -Match 'Cuda'
     }
 }
+
+Describe 'ONNX Runtime in the log of a scheduled run' {
+    It 'writes nothing to stderr when the account cannot write its cache folder (a service account without a home)' {
+        # ONNX Runtime keeps a telemetry id under $XDG_CACHE_HOME/Microsoft; a file of that name makes that folder
+        # impossible to create, even for root, as /nonexistent is for a service account. PowerShell's own cache
+        # folder there still works.
+        $folder = New-TestFolder
+        $cache = Join-Path $folder 'cache'
+        $null = New-Item -ItemType Directory $cache
+        $null = New-Item -ItemType File (Join-Path $cache 'Microsoft')
+        $saved = $env:XDG_CACHE_HOME
+        try {
+            $env:XDG_CACHE_HOME = $cache
+            $child = Start-ChildPwsh "Import-Module '$ModulePath'; `$null = Get-Swin2SRDevice"
+            $child.WaitForExit(120000) | Should -BeTrue
+        }
+        finally {
+            $env:XDG_CACHE_HOME = $saved
+            Remove-Item -LiteralPath $folder -Recurse -Force -ErrorAction SilentlyContinue
+        }
+        $child.ExitCode | Should -Be 0
+        $child.StdErr.Result | Should -BeNullOrEmpty
+    }
+}

@@ -26,7 +26,7 @@ internal static unsafe class OrtApiTable
         if (api == 0)
             return "this ONNX Runtime has no C API table of version 16";
         var register = (delegate* unmanaged<nint, void*, nint>)Slot(api, RegisterAllocatorSlot);
-        nint status = register(OrtEnv.Instance().DangerousGetHandle(), allocator);
+        nint status = register(Devices.OnnxEnvironment.Instance.DangerousGetHandle(), allocator);
         if (status == 0)
             return null;
         string message = Marshal.PtrToStringUTF8(((delegate* unmanaged<nint, nint>)Slot(api, GetErrorMessageSlot))(status)) ?? "unknown error";

@@ -8,8 +8,8 @@ public static class ExecutionProviders
     public const string Cpu = "CPUExecutionProvider";
     public const string Cuda = "CUDAExecutionProvider";
 
-    public static IReadOnlyList<string> Available() => OrtEnv.Instance().GetAvailableProviders();
+    public static IReadOnlyList<string> Available() => OnnxEnvironment.Instance.GetAvailableProviders();
 
     /// <summary>The ONNX Runtime version, e.g. "1.31.0".</summary>
-    public static string OnnxRuntimeVersion => OrtEnv.Instance().GetVersionString();
+    public static string OnnxRuntimeVersion => OnnxEnvironment.Instance.GetVersionString();
 }

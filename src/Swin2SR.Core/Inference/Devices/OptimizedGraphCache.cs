@@ -91,7 +91,7 @@ public sealed class OptimizedGraphCache
     internal static InferenceSession CreateSession(string path, Func<SessionOptions> createOptions)
     {
         using var options = createOptions();
-        return new InferenceSession(path, options);
+        return OnnxEnvironment.Session(path, options);
     }
 
     private bool TryWrite(string modelPath, string deviceKind, string entry, Func<SessionOptions> createOptions)
@@ -106,7 +106,7 @@ public sealed class OptimizedGraphCache
             {
                 options.GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_EXTENDED;
                 options.OptimizedModelFilePath = temporary;
-                new InferenceSession(modelPath, options).Dispose();
+                OnnxEnvironment.Session(modelPath, options).Dispose();
             }
             File.Move(temporary, entry, overwrite: true);
             RemoveStaleEntries(modelPath, deviceKind, entry);
