@@ -21,6 +21,17 @@ namespace Swin2SR.Core.Inference.Devices;
 public sealed class OptimizedGraphCache
 {
     private const string Extension = ".onnx";
+    private const string TemporaryExtension = ".tmp";
+
+    /// <summary>
+    /// How long an entry no start has used is kept. The entries of a model deleted or moved, or of an earlier module
+    /// version (its embedded models' paths change with each version), are never read again, and without this they
+    /// would pile up for good: a full-size model's graph is about 50 MB.
+    /// </summary>
+    internal static readonly TimeSpan UnusedLifetime = TimeSpan.FromDays(60);
+
+    // A start marks its entry used at most once a day: the mark is a write, and a scheduled job starts every few minutes.
+    private static readonly TimeSpan UseMarkInterval = TimeSpan.FromDays(1);
 
     public OptimizedGraphCache(string directory) => Directory = Path.GetFullPath(directory);
 
@@ -50,7 +61,9 @@ public sealed class OptimizedGraphCache
     public InferenceSession Open(string modelPath, string deviceKind, Func<SessionOptions> createOptions)
     {
         string entry = EntryPath(modelPath, deviceKind);
-        if (!File.Exists(entry) && !TryWrite(modelPath, deviceKind, entry, createOptions))
+        if (File.Exists(entry))
+            MarkUsed(entry);
+        else if (!TryWrite(modelPath, deviceKind, entry, createOptions))
             return CreateSession(modelPath, createOptions);
         try
         {
@@ -72,9 +85,12 @@ public sealed class OptimizedGraphCache
     {
         string entry = EntryPath(modelPath, kind);
         if (File.Exists(entry))
+        {
+            MarkUsed(entry);
             return entry;
+        }
         System.IO.Directory.CreateDirectory(Directory);
-        string temporary = $"{entry}.{Guid.NewGuid():N}.tmp";
+        string temporary = $"{entry}.{Guid.NewGuid():N}{TemporaryExtension}";
         try
         {
             File.WriteAllBytes(temporary, make());
@@ -98,7 +114,7 @@ public sealed class OptimizedGraphCache
     {
         // Written under a unique name and renamed into place: sessions on several GPUs, or several processes, may
         // write the same entry at once, and a reader must never see half a file.
-        string temporary = $"{entry}.{Guid.NewGuid():N}.tmp";
+        string temporary = $"{entry}.{Guid.NewGuid():N}{TemporaryExtension}";
         try
         {
             System.IO.Directory.CreateDirectory(Directory);
@@ -119,7 +135,11 @@ public sealed class OptimizedGraphCache
         }
     }
 
-    /// <summary>Entries of an earlier version of the same model file (or of an earlier ONNX Runtime) are never read again.</summary>
+    /// <summary>
+    /// Entries of an earlier version of the same model file (or of an earlier ONNX Runtime) are never read again;
+    /// nor are those unused for <see cref="UnusedLifetime"/>, nor a writer's temporary file a day old (its process
+    /// ended before it could rename it). Looked for only when an entry is written, which is rare.
+    /// </summary>
     private void RemoveStaleEntries(string modelPath, string deviceKind, string current)
     {
         string prefix = EntryPrefix(new FileInfo(modelPath), deviceKind);
@@ -127,6 +147,32 @@ public sealed class OptimizedGraphCache
         {
             if (!string.Equals(stale, current, StringComparison.Ordinal))
                 TryDelete(stale);
+        }
+        RemoveOlderThan("*" + Extension, UnusedLifetime);
+        RemoveOlderThan("*" + TemporaryExtension, UseMarkInterval);
+    }
+
+    private void RemoveOlderThan(string pattern, TimeSpan age)
+    {
+        DateTime before = DateTime.UtcNow - age;
+        foreach (string file in System.IO.Directory.EnumerateFiles(Directory, pattern))
+        {
+            if (File.GetLastWriteTimeUtc(file) < before)
+                TryDelete(file);
+        }
+    }
+
+    /// <summary>The entry's modification time says when a start last used it (<see cref="UnusedLifetime"/>).</summary>
+    private static void MarkUsed(string entry)
+    {
+        try
+        {
+            if (File.GetLastWriteTimeUtc(entry) < DateTime.UtcNow - UseMarkInterval)
+                File.SetLastWriteTimeUtc(entry, DateTime.UtcNow);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A cache shared read-only, or its entry removed meanwhile: only the pruning is less exact.
         }
     }
 

@@ -78,6 +78,44 @@ public sealed class OptimizedGraphCacheTests : IDisposable
     }
 
     [Fact]
+    public void Writing_an_entry_removes_those_no_start_used_for_the_lifetime_and_a_day_old_temporary_file()
+    {
+        Directory.CreateDirectory(_cache.Directory);
+        string Aged(string name, TimeSpan age)
+        {
+            string path = Path.Combine(_cache.Directory, name);
+            File.WriteAllText(path, "an entry");
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow - age);
+            return path;
+        }
+        // A model of an earlier module version, one used last month, a crashed writer's file and a writer's of now.
+        string abandoned = Aged("swin2sr-tiny-x4-0a1b2c3d4e5f-cpu-aaaa-ort1.30.0.onnx", OptimizedGraphCache.UnusedLifetime + TimeSpan.FromDays(1));
+        string recent = Aged("other-0a1b2c3d4e5f-cpu-bbbb-ort1.31.0.onnx", TimeSpan.FromDays(30));
+        string crashed = Aged("other-0a1b2c3d4e5f-cpu-bbbb-ort1.31.0.onnx.0123.tmp", TimeSpan.FromDays(2));
+        string writing = Aged("other-0a1b2c3d4e5f-cpu-cccc-ort1.31.0.onnx.4567.tmp", TimeSpan.FromMinutes(1));
+
+        TileModel.LoadCpu(_model, 1, _cache).Dispose();
+
+        Assert.False(File.Exists(abandoned));
+        Assert.False(File.Exists(crashed));
+        Assert.True(File.Exists(recent));
+        Assert.True(File.Exists(writing));
+        Assert.True(File.Exists(_cache.EntryPath(_model, "cpu")));
+    }
+
+    [Fact]
+    public void A_start_marks_its_entry_used_so_that_a_model_in_use_keeps_it()
+    {
+        TileModel.LoadCpu(_model, 1, _cache).Dispose();
+        string entry = _cache.EntryPath(_model, "cpu");
+        File.SetLastWriteTimeUtc(entry, DateTime.UtcNow - OptimizedGraphCache.UnusedLifetime + TimeSpan.FromDays(1));
+
+        TileModel.LoadCpu(_model, 1, _cache).Dispose();
+
+        Assert.True(File.GetLastWriteTimeUtc(entry) > DateTime.UtcNow - TimeSpan.FromHours(1));
+    }
+
+    [Fact]
     public void Entries_are_kept_per_device_kind_and_model_path()
     {
         string other = _folder.File("elsewhere", "boxblur-x2.onnx");
