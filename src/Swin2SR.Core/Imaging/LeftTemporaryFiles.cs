@@ -30,14 +30,28 @@ public sealed class LeftTemporaryFiles
         else
         {
             lock (_byFolder)
-            {
-                if (!_byFolder.TryGetValue(folder, out var listed))
-                    _byFolder[folder] = listed = List(folder);
-                mine = Take(listed, outputPath);
-            }
+                mine = Take(Listed(folder), outputPath);
         }
         foreach (var file in mine)
             ImageWriter.TryDelete(file);
+    }
+
+    /// <summary>Whether a temp file of <paramref name="outputPath"/> is left (as its folder was first listed).</summary>
+    public bool AnyFor(string outputPath)
+    {
+        string? folder = Path.GetDirectoryName(outputPath);
+        if (folder is null)
+            return false;
+        lock (_byFolder)
+            return Listed(folder).Exists(f => ImageWriter.IsTemporaryFileOf(Path.GetFileName(f), outputPath));
+    }
+
+    // Called under the lock.
+    private List<string> Listed(string folder)
+    {
+        if (!_byFolder.TryGetValue(folder, out var listed))
+            _byFolder[folder] = listed = List(folder);
+        return listed;
     }
 
     /// <summary>The temp files of <paramref name="outputPath"/> in <paramref name="listed"/>, taken out of it.</summary>
