@@ -70,6 +70,9 @@ public sealed class ImageLoader
                 image.Metadata.IccProfile = new IccProfile(icc);
             var traits = new ImageTraits(format.Name, SourceTraits.BitDepth(image, format), SourceTraits.IsGray(image, format), alpha is not null,
                 IsLosslessWebp: format.Name == "Webp" && WebpStructure.IsLossless(data));
+            // Only for colour pixels: a gray output could not carry an RGB profile.
+            if (!traits.IsGray)
+                DcfColourSpace.AdoptProfile(format.Name, data, image.Metadata);
             var metadata = image.Metadata.DeepClone();
             var warnings = Warnings(format, data);
             return new LoadedImage(pixels, alpha, traits, metadata, exifDropped ? [.. warnings, DamagedExif.Warning] : warnings);

@@ -32,6 +32,39 @@ internal static class HandMadeExif
         return exif;
     }
 
+    private const ushort ExifPointerTag = 34665, ColorSpaceTag = 40961, InteropPointerTag = 40965, InteropIndexTag = 1, AsciiType = 2;
+
+    /// <summary>
+    /// A block as a DCF camera writes it: IFD0 pointing to <see cref="DcfDirectories"/> of <paramref name="colourSpace"/>
+    /// and <paramref name="index"/>.
+    /// </summary>
+    public static byte[] WithDcfColourSpace(ushort colourSpace, string index)
+    {
+        const int exifAt = Ifd0At + 2 + EntryLength + 4;
+        var block = new byte[exifAt];
+        "II*\0"u8.CopyTo(block);
+        BinaryPrimitives.WriteUInt32LittleEndian(block.AsSpan(4), Ifd0At);
+        WriteDirectory(block, Ifd0At, next: 0, (ExifPointerTag, LongType, exifAt));
+        return [.. block, .. DcfDirectories(exifAt, colourSpace, index)];
+    }
+
+    /// <summary>
+    /// An EXIF directory whose ColorSpace is <paramref name="colourSpace"/> (1 sRGB, 0xFFFF Uncalibrated) and whose
+    /// interoperability directory's InteroperabilityIndex is <paramref name="index"/> (three letters: "R03" for Adobe
+    /// RGB, "R98" for sRGB), little-endian, for offset <paramref name="at"/> of the structure they are put in.
+    /// </summary>
+    public static byte[] DcfDirectories(int at, ushort colourSpace, string index)
+    {
+        const int interopAt = 2 + 2 * EntryLength + 4;
+        var directories = new byte[interopAt + 2 + EntryLength + 4];
+        WriteDirectory(directories, 0, next: 0, (ColorSpaceTag, ShortType, colourSpace), (InteropPointerTag, LongType, at + interopAt));
+        byte[] text = [.. System.Text.Encoding.ASCII.GetBytes(index), 0];
+        WriteDirectory(directories, interopAt, next: 0, (InteropIndexTag, AsciiType, BinaryPrimitives.ReadInt32LittleEndian(text)));
+        // The text's four bytes, NUL included, are its count.
+        BinaryPrimitives.WriteUInt32LittleEndian(directories.AsSpan(interopAt + 2 + 4), (uint)text.Length);
+        return directories;
+    }
+
     /// <summary>The integer types one value of a TIFF field can be stored as (TIFF 6.0 section 2).</summary>
     public const ushort ByteType = 1, ShortType = 3, LongType = 4, SByteType = 6, SShortType = 8, SLongType = 9;
 

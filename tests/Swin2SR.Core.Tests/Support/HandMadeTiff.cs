@@ -53,6 +53,22 @@ internal static class HandMadeTiff
         return copy;
     }
 
+    /// <summary>
+    /// A copy of a little-endian classic TIFF whose first page's <paramref name="tag"/> (a one-value SHORT placed as a
+    /// stand-in) is a LONG pointing to directories appended to the file (an EXIF directory, say), as
+    /// <paramref name="directories"/> writes them for the offset they start at.
+    /// </summary>
+    public static byte[] WithDirectoryPointer(byte[] tiff, ushort tag, Func<int, byte[]> directories)
+    {
+        // A directory starts on a word boundary.
+        var copy = new byte[tiff.Length + (tiff.Length & 1)];
+        tiff.CopyTo(copy, 0);
+        int entry = FirstPageEntry(copy, tag);
+        BinaryPrimitives.WriteUInt16LittleEndian(copy.AsSpan(entry + 2), 4);
+        BinaryPrimitives.WriteUInt32LittleEndian(copy.AsSpan(entry + 8), (uint)copy.Length);
+        return [.. copy, .. directories(copy.Length)];
+    }
+
     private static int FirstPageEntry(byte[] tiff, ushort tag)
     {
         int ifd = (int)BinaryPrimitives.ReadUInt32LittleEndian(tiff.AsSpan(4));
