@@ -72,7 +72,8 @@ Describe 'ONNX Runtime in the log of a scheduled run' {
         $saved = $env:XDG_CACHE_HOME
         try {
             $env:XDG_CACHE_HOME = $cache
-            $child = Start-ChildPwsh "Import-Module '$ModulePath'; `$null = Get-Swin2SRDevice"
+            # Telemetry allowed, as a user may: off, ONNX Runtime would not look for its folder.
+            $child = Start-ChildPwsh "`$env:ORT_DISABLE_TELEMETRY = '0'; Import-Module '$ModulePath'; `$null = Get-Swin2SRDevice"
             $child.WaitForExit(120000) | Should -BeTrue
         }
         finally {
@@ -81,5 +82,26 @@ Describe 'ONNX Runtime in the log of a scheduled run' {
         }
         $child.ExitCode | Should -Be 0
         $child.StdErr.Result | Should -BeNullOrEmpty
+    }
+
+    It 'keeps ONNX Runtime''s telemetry off, so no device id or event cache is written, unless the user allows it' {
+        $folder = New-TestFolder
+        $saved = $env:XDG_CACHE_HOME
+        try {
+            $results = foreach ($allow in $false, $true) {
+                $env:XDG_CACHE_HOME = Join-Path $folder "cache-$allow"
+                $set = if ($allow) { "`$env:ORT_DISABLE_TELEMETRY = '0'; " } else { '' }
+                $child = Start-ChildPwsh "$set Import-Module '$ModulePath'; `$null = Get-Swin2SRDevice"
+                $child.WaitForExit(120000) | Should -BeTrue
+                $child.ExitCode | Should -Be 0
+                Test-Path -LiteralPath (Join-Path $env:XDG_CACHE_HOME 'Microsoft/DeveloperTools/.onnxruntime/deviceid')
+            }
+        }
+        finally {
+            $env:XDG_CACHE_HOME = $saved
+            Remove-Item -LiteralPath $folder -Recurse -Force -ErrorAction SilentlyContinue
+        }
+        $results[0] | Should -BeFalse -Because 'telemetry is off by default'
+        $results[1] | Should -BeTrue -Because '$env:ORT_DISABLE_TELEMETRY = 0 set in PowerShell reaches ONNX Runtime'
     }
 }

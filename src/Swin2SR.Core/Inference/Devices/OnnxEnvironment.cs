@@ -3,8 +3,9 @@ using Microsoft.ML.OnnxRuntime;
 namespace Swin2SR.Core.Inference.Devices;
 
 /// <summary>
-/// The process's ONNX Runtime environment, made to log errors only. At ONNX Runtime's default level, warnings, it
-/// writes to stderr, in colour, that it failed to persist its telemetry device ID whenever the account cannot write
+/// The process's ONNX Runtime environment, made to log errors only, with telemetry off unless the user allows it
+/// (<see cref="OnnxTelemetry"/>). At ONNX Runtime's default level, warnings, with telemetry on, it writes to stderr,
+/// in colour, that it failed to persist its telemetry device ID whenever the account cannot write
 /// its home folder (a service account whose home is /nonexistent, a sandboxed unit): a line in the log of every
 /// scheduled run, which PowerShell's redirections cannot catch as it comes from the native library. Sessions log at
 /// their own level (<see cref="TileModel.SessionLogLevel"/>). Every use of the environment and every session is made
@@ -27,15 +28,21 @@ internal static class OnnxEnvironment
 
     private static OrtEnv Create()
     {
+        bool telemetryOff = OnnxTelemetry.Prepare();
+        OrtEnv environment;
         // Another library of the process (or a test) may have made the environment already: its level is lowered then,
         // too late for what its creation logged, in time for what comes after.
         if (OrtEnv.IsCreated)
         {
-            var existing = OrtEnv.Instance();
-            existing.EnvLogLevel = LogLevel;
-            return existing;
+            environment = OrtEnv.Instance();
+            environment.EnvLogLevel = LogLevel;
         }
-        var options = new EnvironmentCreationOptions { logLevel = LogLevel };
-        return OrtEnv.CreateInstanceWithOptions(ref options);
+        else
+        {
+            var options = new EnvironmentCreationOptions { logLevel = LogLevel };
+            environment = OrtEnv.CreateInstanceWithOptions(ref options);
+        }
+        OnnxTelemetry.Apply(environment, telemetryOff);
+        return environment;
     }
 }
