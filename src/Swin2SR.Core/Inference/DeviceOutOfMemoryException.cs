@@ -20,12 +20,15 @@ public sealed class DeviceOutOfMemoryException : Exception
 
     /// <summary>
     /// The messages of the BFC arena, cuBLAS, cuDNN and CUDA itself for an allocation failure, and of a CPU kernel
-    /// whose own allocation failed (<c>std::bad_alloc</c>, seen under a limited address space).
+    /// whose own allocation failed (<c>std::bad_alloc</c>, seen under a limited address space). cuDNN 9, which the
+    /// CUDA provider uses, names its device allocation failure CUDNN_STATUS_INTERNAL_ERROR_DEVICE_ALLOCATION_FAILED
+    /// (4004); CUBLAS_STATUS_ALLOC_FAILED and cuDNN 8's CUDNN_STATUS_ALLOC_FAILED are the older spelling.
     /// </summary>
     public static bool IsOutOfMemory(Exception e) =>
         e.Message.Contains("Failed to allocate memory", StringComparison.OrdinalIgnoreCase)
         || e.Message.Contains("bad_alloc", StringComparison.Ordinal)
         || e.Message.Contains("ALLOC_FAILED", StringComparison.OrdinalIgnoreCase)
+        || e.Message.Contains("DEVICE_ALLOCATION_FAILED", StringComparison.OrdinalIgnoreCase)
         || e.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase)
         || e is OutOfMemoryException;
 }
