@@ -38,6 +38,7 @@ public interface ITileRunner : IDisposable
 
     /// <summary>Runs [batch,3,tile.Height,tile.Width] from the start of <paramref name="input"/> into the start of <paramref name="output"/>.</summary>
     /// <exception cref="DeviceOutOfMemoryException">The device could not allocate what the batch needs.</exception>
+    /// <exception cref="DeviceLostException">The device cannot compute any more in this process (a sticky CUDA error).</exception>
     void Run(float[] input, float[] output, int batch, TileShape tile, Precision precision);
 
     /// <summary>The device's memory now (free and total), for sizing batches; null where it cannot be read (the CPU).</summary>

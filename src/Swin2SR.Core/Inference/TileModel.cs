@@ -205,6 +205,11 @@ public sealed class TileModel : ITileRunner
         {
             throw new DeviceOutOfMemoryException(Device, batch, tile, e);
         }
+        // Before the scale check below, which would run the batch again on a device that can only fail.
+        catch (OnnxRuntimeException e) when (DeviceLostException.IsDeviceLost(e))
+        {
+            throw new DeviceLostException(Device, e);
+        }
         catch (OnnxRuntimeException e) when (ComputedScale(session, inputValue, tile.Height) is int actual && actual != Scale)
         {
             throw ModelContract.ScaleMismatch(Path, Scale, actual, e);
