@@ -30,6 +30,13 @@ internal static unsafe class NativeEnvironment
         }
     }
 
+    /// <summary>Sets <paramref name="name"/> for native libraries to <paramref name="value"/> unless it is set there already (by the user).</summary>
+    public static void SetIfUnset(string name, string value)
+    {
+        if (Get(name) is null)
+            Set(name, value);
+    }
+
     public static string? Get(string name)
     {
         if (OperatingSystem.IsWindows())

@@ -29,6 +29,8 @@ internal static class OnnxEnvironment
     private static OrtEnv Create()
     {
         bool telemetryOff = OnnxTelemetry.Prepare();
+        // Before any CUDA session: CUDA reads the order when it starts.
+        CudaDeviceOrder.MatchDriver();
         OrtEnv environment;
         // Another library of the process (or a test) may have made the environment already: its level is lowered then,
         // too late for what its creation logged, in time for what comes after.

@@ -26,4 +26,25 @@ public sealed class NativeEnvironmentTests
             Environment.SetEnvironmentVariable(name, null);
         }
     }
+
+    [Fact]
+    public void Sets_a_variable_for_native_code_unless_it_is_set_there_already()
+    {
+        string unset = "SWIN2SR_TEST_" + Guid.NewGuid().ToString("N"), given = "SWIN2SR_TEST_" + Guid.NewGuid().ToString("N");
+        NativeEnvironment.Set(given, "the user's");
+
+        NativeEnvironment.SetIfUnset(unset, "default");
+        NativeEnvironment.SetIfUnset(given, "default");
+
+        Assert.Equal("default", NativeEnvironment.Get(unset));
+        Assert.Equal("the user's", NativeEnvironment.Get(given));
+    }
+
+    [Fact]
+    public void CUDA_numbers_GPUs_as_the_driver_does_once_ONNX_Runtime_starts()
+    {
+        _ = OnnxEnvironment.Instance;
+        // The test process was not given an order, so the driver's (NVML's, nvidia-smi's) is what CUDA will read.
+        Assert.Equal(CudaDeviceOrder.DriverOrder, NativeEnvironment.Get(CudaDeviceOrder.VariableName));
+    }
 }
