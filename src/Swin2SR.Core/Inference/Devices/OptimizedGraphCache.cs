@@ -23,6 +23,12 @@ public sealed class OptimizedGraphCache
     private const string Extension = ".onnx";
     private const string TemporaryExtension = ".tmp";
 
+    // Beside an entry ONNX Runtime wrote but cannot load. A CUDA session's saved graph may hold the copies between
+    // device and host that the provider inserted, which a session cannot load again ("Failed to find kernel for
+    // MemcpyToHost", onnxruntime#11348): without the mark every start would write the graph again, fail to load
+    // it and load the model, three sessions' work instead of one.
+    private const string UnloadableExtension = ".unloadable";
+
     /// <summary>
     /// How long an entry no start has used is kept. The entries of a model deleted or moved, or of an earlier module
     /// version (its embedded models' paths change with each version), are never read again, and without this they
@@ -61,6 +67,8 @@ public sealed class OptimizedGraphCache
     public InferenceSession Open(string modelPath, string deviceKind, Func<SessionOptions> createOptions)
     {
         string entry = EntryPath(modelPath, deviceKind);
+        if (File.Exists(entry + UnloadableExtension))
+            return CreateSession(modelPath, createOptions);
         if (File.Exists(entry))
             MarkUsed(entry);
         else if (!TryWrite(modelPath, deviceKind, entry, createOptions))
@@ -71,8 +79,12 @@ public sealed class OptimizedGraphCache
         }
         catch (OnnxRuntimeException)
         {
-            TryDelete(entry); // damaged: the next start writes it again
-            return CreateSession(modelPath, createOptions);
+            TryDelete(entry);
+            var model = CreateSession(modelPath, createOptions);
+            // The model loads where its optimized graph did not: that graph cannot be loaded, and writing it again
+            // would not help. A damaged file that the model loads past is taken for that too, once per model version.
+            TryMarkUnloadable(entry);
+            return model;
         }
     }
 
@@ -149,6 +161,7 @@ public sealed class OptimizedGraphCache
                 TryDelete(stale);
         }
         RemoveOlderThan("*" + Extension, UnusedLifetime);
+        RemoveOlderThan("*" + UnloadableExtension, UnusedLifetime);
         RemoveOlderThan("*" + TemporaryExtension, UseMarkInterval);
     }
 
@@ -159,6 +172,18 @@ public sealed class OptimizedGraphCache
         {
             if (File.GetLastWriteTimeUtc(file) < before)
                 TryDelete(file);
+        }
+    }
+
+    private static void TryMarkUnloadable(string entry)
+    {
+        try
+        {
+            File.WriteAllText(entry + UnloadableExtension, "ONNX Runtime could not load the optimized graph it saved for this model; starts load the model itself.");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Only the shortcut's cost: the next start tries the cache again.
         }
     }
 
