@@ -85,7 +85,7 @@ public sealed class ImageWriter
                     stream.Flush(flushToDisk: true);
                 }
                 cancellation.ThrowIfCancellationRequested();
-                File.Move(temp, outputPath, overwrite: replaceExisting);
+                FileReplacement.Move(temp, outputPath, overwrite: replaceExisting);
             }
             catch (IOException e) when (!replaceExisting && File.Exists(outputPath))
             {
