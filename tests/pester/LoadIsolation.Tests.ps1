@@ -23,4 +23,31 @@ Import-Module '$ModulePath'
         }
         finally { Remove-Item -LiteralPath $root -Recurse -Force }
     }
+
+    # What a Windows computer without the Visual C++ runtime sees (Windows reports the library's missing
+    # dependency as the library not found), and a module folder staged for another platform: the same failure.
+    It 'says why, and what to install, when the ONNX Runtime native library cannot be loaded' {
+        $root = New-TestFolder
+        try {
+            # The module without its native libraries, but for SQLite's, so that the job store opens.
+            $copy = New-Item -ItemType Directory (Join-Path $root 'Swin2SR.PowerShell')
+            Get-ChildItem -LiteralPath $ModulePath | Where-Object Name -ne 'dependencies' | Copy-Item -Destination $copy -Recurse
+            $dependencies = New-Item -ItemType Directory (Join-Path $copy 'dependencies')
+            Get-ChildItem -LiteralPath (Join-Path $ModulePath 'dependencies') -File | Copy-Item -Destination $dependencies
+            foreach ($sqlite in Get-ChildItem -LiteralPath (Join-Path $ModulePath 'dependencies/runtimes') -Recurse -File -Filter '*e_sqlite3*') {
+                $target = New-Item -ItemType Directory -Force (Join-Path $copy ([IO.Path]::GetRelativePath($ModulePath, $sqlite.DirectoryName)))
+                Copy-Item -LiteralPath $sqlite.FullName -Destination $target
+            }
+            $null = New-TestImage (Join-Path $root 'in/a.png')
+            $script = @"
+Import-Module '$copy'
+try { Invoke-Swin2SRUpscale -LiteralPath '$(Join-Path $root 'in/a.png')' -Model '$NearestX2' -OutputDirectory '$(Join-Path $root 'out')' -JobStore '$(Join-Path $root 'jobs.db')' -Device Cpu -ErrorAction Stop }
+catch { `$_.FullyQualifiedErrorId; `$_.Exception.Message -replace '\s+', ' ' }
+"@
+            $id, $message = Invoke-ChildPwsh -Command $script
+            $id | Should -BeLike 'DeviceUnavailable,*'
+            $message | Should -BeLike "ONNX Runtime: its native library cannot be loaded (*onnxruntime*).*Visual C++ Redistributable*"
+        }
+        finally { Remove-Item -LiteralPath $root -Recurse -Force }
+    }
 }

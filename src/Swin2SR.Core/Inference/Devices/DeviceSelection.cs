@@ -32,7 +32,10 @@ public sealed record DeviceSelection(DeviceKind Kind, IReadOnlyList<int>? Device
     /// <summary>Sessions for <paramref name="modelPath"/> on the selected devices; the caller disposes the runners.</summary>
     /// <exception cref="DeviceUnavailableException">Cuda was asked for and cannot be used.</exception>
     /// <exception cref="ModelLoadException">The model cannot be loaded.</exception>
-    public OpenedDevices Open(string modelPath)
+    /// <exception cref="DeviceUnavailableException">ONNX Runtime's native library cannot be loaded (<see cref="OnnxEnvironment.Loading"/>).</exception>
+    public OpenedDevices Open(string modelPath) => OnnxEnvironment.Loading(() => OpenSessions(modelPath));
+
+    private OpenedDevices OpenSessions(string modelPath)
     {
         var warnings = new List<string>();
         if (Kind == DeviceKind.Cpu && DeviceIds is { Count: > 0 })
