@@ -53,7 +53,30 @@ def box_blur_nodes(input_name, output_name, prefix):
     return nodes, [pads, weights]
 
 
-def make_model(name, nodes, initializers, scale, doc):
+def window_partition_nodes(input_name, output_name, window, prefix):
+    """Nodes that reshape [B,C,H,W] into [B,C,H/w,w,W/w,w] blocks and back, as a Swin model's window partition does:
+    the values pass unchanged, and an input whose height or width is no multiple of the window fails in Reshape."""
+    def const(name, values):
+        return numpy_helper.from_array(np.array(values, dtype=np.int64), f"{prefix}_{name}")
+    inits = [const("zero", [0]), const("two", [2]), const("three", [3]), const("four", [4]), const("window", [window])]
+    zero, two, three, four, size = (t.name for t in inits)
+    shape, blocks = f"{prefix}_shape", f"{prefix}_blocks"
+    nodes = [
+        helper.make_node("Shape", [input_name], [shape]),
+        helper.make_node("Slice", [shape, zero, two], [f"{prefix}_bc"]),
+        helper.make_node("Slice", [shape, two, three], [f"{prefix}_h"]),
+        helper.make_node("Slice", [shape, three, four], [f"{prefix}_w"]),
+        helper.make_node("Div", [f"{prefix}_h", size], [f"{prefix}_hw"]),
+        helper.make_node("Div", [f"{prefix}_w", size], [f"{prefix}_ww"]),
+        helper.make_node("Concat", [f"{prefix}_bc", f"{prefix}_hw", size, f"{prefix}_ww", size], [f"{prefix}_block_shape"], axis=0),
+        # allowzero: a 0 (an input smaller than the window) is a size of 0, not "copy the input's dimension".
+        helper.make_node("Reshape", [input_name, f"{prefix}_block_shape"], [blocks], allowzero=1),
+        helper.make_node("Reshape", [blocks, shape], [output_name]),
+    ]
+    return nodes, inits
+
+
+def make_model(name, nodes, initializers, scale, doc, metadata=True):
     graph = helper.make_graph(
         nodes, name,
         [value_info("pixel_values", "height", "width")],
@@ -63,7 +86,8 @@ def make_model(name, nodes, initializers, scale, doc):
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="make_test_models.py")
     model.ir_version = 8  # the IR version that opset 17 shipped with; readable by any ONNX Runtime >= 1.13
     model.doc_string = doc
-    helper.set_model_props(model, {"scale": str(scale), "window_size": "8", "test_model": name})
+    # Without metadata: only the name, no scale or window (a model from other tools states neither).
+    helper.set_model_props(model, {"scale": str(scale), "window_size": "8", "test_model": name} if metadata else {"test_model": name})
     onnx.checker.check_model(model, full_check=True)
     return model
 
@@ -91,6 +115,16 @@ def build_invert_x2():
                       "The negative of the input, then exact nearest x2: out[b,c,y,x] = 1 - in[b,c,y//2,x//2].")
 
 
+def build_window16_x2():
+    """Nearest x2 that, like a Swin export from another tool, fails unless height and width are multiples of its
+    window (16) and states nothing in its metadata: neither scale nor window."""
+    window_nodes, window_inits = window_partition_nodes("pixel_values", "partitioned", 16, "window")
+    up_nodes, up_inits = nearest_upscale_nodes("partitioned", "reconstruction", 2, "nearest")
+    return make_model("window16-x2", window_nodes + up_nodes, window_inits + up_inits, 2,
+                      "Exact nearest x2 of an input whose height and width must be multiples of 16 (window partition).",
+                      metadata=False)
+
+
 def expected_nearest(x, scale):
     return x.repeat(scale, axis=2).repeat(scale, axis=3)
 
@@ -102,10 +136,9 @@ def expected_boxblur_x2(x):
     return expected_nearest(box, 2)
 
 
-def verify(model_path, expected_fn, exact):
+def verify(model_path, expected_fn, exact, shapes=((1, 3, 8, 8), (2, 3, 16, 40), (1, 3, 5, 3))):
     """Run the saved model with ONNX Runtime (see ort_node.py) and compare with the numpy closed form."""
     rng = np.random.default_rng(0)
-    shapes = [(1, 3, 8, 8), (2, 3, 16, 40), (1, 3, 5, 3)]
     inputs = [rng.random(shape, dtype=np.float32) for shape in shapes]
     for shape, x, actual in zip(shapes, inputs, ort_node.run_model(model_path, inputs)):
         expected = expected_fn(x.astype(np.float64))
@@ -124,18 +157,20 @@ def main():
     out_dir = pathlib.Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
 
+    window_shapes = ((1, 3, 16, 16), (2, 3, 32, 48))  # multiples of the window: other sizes fail, as they should
     builds = [
         (build_nearest(2), lambda x: expected_nearest(x, 2), True),
         (build_nearest(4), lambda x: expected_nearest(x, 4), True),
         (build_boxblur_x2(), expected_boxblur_x2, False),
         (build_invert_x2(), lambda x: expected_nearest(1 - x, 2), False),
+        (build_window16_x2(), lambda x: expected_nearest(x, 2), True, window_shapes),
     ]
-    for model, expected_fn, exact in builds:
+    for model, expected_fn, exact, *shapes in builds:
         path = out_dir / f"{model.graph.name}.onnx"
         onnx.save(model, str(path))
         print(f"wrote {path}")
         if ort_node.is_available():
-            verify(path, expected_fn, exact)
+            verify(path, expected_fn, exact, *shapes)
         else:
             print(f"  not verified: no onnxruntime-node in {ort_node.DEFAULT_NODE_MODULES} (see ort_node.py)")
 

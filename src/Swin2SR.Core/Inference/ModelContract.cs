@@ -24,7 +24,7 @@ public sealed record ModelContract(string InputName, string OutputName, int Scal
             throw Invalid(modelPath, $"input '{inputName}' has {input.Dimensions[1]} channels, 3 (RGB) are expected");
 
         var metadata = session.ModelMetadata.CustomMetadataMap;
-        int window = ReadPositiveInt(metadata, "window_size") ?? DefaultWindow;
+        int? statedWindow = ReadPositiveInt(metadata, "window_size");
         int? fixedSize = FixedSpatialSize(input.Dimensions, modelPath);
         int? fixedBatch = input.Dimensions[0] > 0 ? input.Dimensions[0] : null;
         int? stated = ScaleFrom(metadata);
@@ -33,8 +33,8 @@ public sealed record ModelContract(string InputName, string OutputName, int Scal
             throw ScaleMismatch(modelPath, claimed, actual);
         // A stated scale is not checked by a run here: the first shape a session runs is the only one ONNX Runtime
         // plans memory for, and it must be a tile's. A wrong one shows at the first tile (TileModel.Run).
-        var contract = new ModelContract(inputName, outputName, stated ?? shaped ?? 0, window, fixedSize, fixedBatch);
-        return contract.Scale == 0 ? contract with { Scale = ProbeScale(session, contract, modelPath) } : contract;
+        var contract = new ModelContract(inputName, outputName, stated ?? shaped ?? 0, statedWindow ?? DefaultWindow, fixedSize, fixedBatch);
+        return contract.Scale == 0 ? ModelProbe.Complete(session, contract, windowStated: statedWindow is not null, modelPath) : contract;
     }
 
     /// <summary>A model whose "scale" metadata entry says otherwise than what its graph computes.</summary>
@@ -75,19 +75,6 @@ public sealed record ModelContract(string InputName, string OutputName, int Scal
     private static int? ReadPositiveInt(IReadOnlyDictionary<string, string> metadata, string key) =>
         metadata.TryGetValue(key, out var text) && int.TryParse(text, out int value) && value > 0 ? value : null;
 
-    /// <summary>Runs one window-sized black tile and divides the output size by the input size.</summary>
-    private static int ProbeScale(InferenceSession session, ModelContract contract, string modelPath)
-    {
-        int size = contract.FixedSize ?? contract.Window;
-        int batch = contract.FixedBatch ?? 1;
-        var data = new float[batch * 3 * size * size];
-        using var input = OrtValue.CreateTensorValueFromMemory(data, [batch, 3, size, size]);
-        using var results = session.Run(new RunOptions(), [contract.InputName], [input], [contract.OutputName]);
-        var shape = results[0].GetTensorTypeAndShape().Shape;
-        if (shape.Length != 4 || shape[2] % size != 0 || shape[2] / size < 1 || shape[2] != shape[3])
-            throw Invalid(modelPath, $"a {size}x{size} input gave an output of shape [{string.Join(",", shape)}], not a whole multiple");
-        return (int)(shape[2] / size);
-    }
-
-    private static ModelLoadException Invalid(string path, string reason) => new(path, $"not a usable super-resolution model: {reason}");
+    internal static ModelLoadException Invalid(string path, string reason, Exception? inner = null) =>
+        new(path, $"not a usable super-resolution model: {reason}", inner);
 }

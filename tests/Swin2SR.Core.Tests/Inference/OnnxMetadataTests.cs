@@ -27,7 +27,7 @@ public sealed class OnnxMetadataTests
         var read = OnnxMetadata.Read(path);
 
         Assert.Equal(session.ModelMetadata.CustomMetadataMap.OrderBy(p => p.Key), read.OrderBy(p => p.Key));
-        Assert.NotNull(ModelContract.ScaleFrom(read));
+        Assert.NotEmpty(read);
     }
 
     [Fact]

@@ -1,0 +1,52 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace Swin2SR.Core.Inference;
+
+/// <summary>
+/// Learns by running a model on one black square what neither its metadata nor its shapes say: its scale, and for a
+/// model that states no window, a window its height and width must be multiples of. Exports from other tools than the
+/// module's carry no metadata, and a window partition without padding of its own fails on any size that is not a
+/// multiple of the window: 16 for HAT, 7 for SwinIR's and Swin2SR's JPEG artifact models, 8 for most.
+/// </summary>
+internal static class ModelProbe
+{
+    /// <summary>The windows tried, in order, for a model that states none: the most common first, so that it runs once.</summary>
+    internal static readonly int[] WindowCandidates = [ModelContract.DefaultWindow, 16, 12, 7, 24, 32];
+
+    /// <param name="windowStated">Whether the model's metadata states <paramref name="contract"/>'s window; when
+    /// not, the window is the first candidate the model runs at.</param>
+    public static ModelContract Complete(InferenceSession session, ModelContract contract, bool windowStated, string modelPath)
+    {
+        int[] sizes = contract.FixedSize is int fixedSize ? [fixedSize] : windowStated ? [contract.Window] : WindowCandidates;
+        OnnxRuntimeException? firstFailure = null;
+        foreach (int size in sizes)
+        {
+            try
+            {
+                int scale = ScaleAt(session, contract, size, modelPath);
+                return contract.FixedSize is null ? contract with { Scale = scale, Window = size } : contract with { Scale = scale };
+            }
+            catch (OnnxRuntimeException e)
+            {
+                firstFailure ??= e;
+            }
+        }
+        string tried = sizes.Length == 1 ? $"a {sizes[0]}x{sizes[0]} input"
+            : $"inputs of {string.Join(", ", sizes.Select(s => $"{s}x{s}"))} (a window of any of these sizes; a model with another window states it in its metadata, 'window_size')";
+        throw ModelContract.Invalid(modelPath, $"ONNX Runtime cannot run it on {tried}: {firstFailure!.Message.Trim()}", firstFailure);
+    }
+
+    /// <summary>Runs one black square of <paramref name="size"/> and divides the output size by the input size.</summary>
+    private static int ScaleAt(InferenceSession session, ModelContract contract, int size, string modelPath)
+    {
+        int batch = contract.FixedBatch ?? 1;
+        var data = new float[batch * 3 * size * size];
+        using var input = OrtValue.CreateTensorValueFromMemory(data, [batch, 3, size, size]);
+        using var options = new RunOptions();
+        using var results = session.Run(options, [contract.InputName], [input], [contract.OutputName]);
+        var shape = results[0].GetTensorTypeAndShape().Shape;
+        if (shape.Length != 4 || shape[2] % size != 0 || shape[2] / size < 1 || shape[2] != shape[3])
+            throw ModelContract.Invalid(modelPath, $"a {size}x{size} input gave an output of shape [{string.Join(",", shape)}], not a whole multiple");
+        return (int)(shape[2] / size);
+    }
+}
