@@ -1,5 +1,4 @@
 using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Swin2SR.Core.Inference;
 
@@ -14,14 +13,7 @@ public sealed record ModelContract(string InputName, string OutputName, int Scal
 
     public static ModelContract Read(InferenceSession session, string modelPath)
     {
-        if (session.InputMetadata.Count != 1 || session.OutputMetadata.Count < 1)
-            throw Invalid(modelPath, $"it has {session.InputMetadata.Count} inputs and {session.OutputMetadata.Count} outputs; one image input and one image output are expected");
-        var (inputName, input) = session.InputMetadata.First();
-        var (outputName, output) = session.OutputMetadata.First();
-        if (input.ElementDataType != TensorElementType.Float || input.Dimensions.Length != 4 || output.Dimensions.Length != 4)
-            throw Invalid(modelPath, $"input '{inputName}' must be a float32 tensor [B,3,H,W] and output '{outputName}' [B,3,sH,sW]");
-        if (input.Dimensions[1] is not (3 or -1))
-            throw Invalid(modelPath, $"input '{inputName}' has {input.Dimensions[1]} channels, 3 (RGB) are expected");
+        var (inputName, input, outputName, output) = ImageTensors.Find(session, modelPath);
 
         var metadata = session.ModelMetadata.CustomMetadataMap;
         int? statedWindow = ReadPositiveInt(metadata, "window_size");

@@ -45,8 +45,8 @@ internal static class ModelProbe
         using var options = new RunOptions();
         using var results = session.Run(options, [contract.InputName], [input], [contract.OutputName]);
         var shape = results[0].GetTensorTypeAndShape().Shape;
-        if (shape.Length != 4 || shape[2] % size != 0 || shape[2] / size < 1 || shape[2] != shape[3])
-            throw ModelContract.Invalid(modelPath, $"a {size}x{size} input gave an output of shape [{string.Join(",", shape)}], not a whole multiple");
+        if (shape.Length != 4 || shape[1] != 3 || shape[2] % size != 0 || shape[2] / size < 1 || shape[2] != shape[3])
+            throw ModelContract.Invalid(modelPath, $"a [{batch},3,{size},{size}] input gave an output of shape [{string.Join(",", shape)}], not [{batch},3,{size}s,{size}s] for a whole scale s");
         return (int)(shape[2] / size);
     }
 }
