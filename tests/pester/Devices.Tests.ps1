@@ -61,6 +61,27 @@ Describe 'Get-Swin2SRDevice' {
 }
 
 Describe 'ONNX Runtime in the log of a scheduled run' {
+    BeforeAll {
+        # A child pwsh with ONNX Runtime's cache folder at $Cache, looking like a user's computer: on a build server
+        # (CI, or the name of a CI system it looks for) ONNX Runtime keeps its telemetry off by itself, and the tests
+        # below could not fail there.
+        function Invoke-OrtChild([string] $Cache, [string] $Command) {
+            $names = 'XDG_CACHE_HOME', 'CI', 'TF_BUILD', 'GITHUB_ACTIONS', 'GITLAB_CI', 'CIRCLECI', 'TRAVIS', 'JENKINS_URL',
+                'CODEBUILD_BUILD_ID', 'BUILDKITE', 'TEAMCITY_VERSION', 'APPVEYOR', 'BITBUCKET_BUILD_NUMBER'
+            $saved = @{}
+            foreach ($name in $names) { $saved[$name] = [Environment]::GetEnvironmentVariable($name); [Environment]::SetEnvironmentVariable($name, $null) }
+            try {
+                $env:XDG_CACHE_HOME = $Cache
+                $child = Start-ChildPwsh $Command
+                $child.WaitForExit(120000) | Should -BeTrue
+                $child
+            }
+            finally {
+                foreach ($name in $names) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+            }
+        }
+    }
+
     It 'writes nothing to stderr when the account cannot write its cache folder (a service account without a home)' {
         # ONNX Runtime keeps a telemetry id under $XDG_CACHE_HOME/Microsoft; a file of that name makes that folder
         # impossible to create, even for root, as /nonexistent is for a service account. PowerShell's own cache
@@ -69,15 +90,11 @@ Describe 'ONNX Runtime in the log of a scheduled run' {
         $cache = Join-Path $folder 'cache'
         $null = New-Item -ItemType Directory $cache
         $null = New-Item -ItemType File (Join-Path $cache 'Microsoft')
-        $saved = $env:XDG_CACHE_HOME
         try {
-            $env:XDG_CACHE_HOME = $cache
             # Telemetry allowed, as a user may: off, ONNX Runtime would not look for its folder.
-            $child = Start-ChildPwsh "`$env:ORT_DISABLE_TELEMETRY = '0'; Import-Module '$ModulePath'; `$null = Get-Swin2SRDevice"
-            $child.WaitForExit(120000) | Should -BeTrue
+            $child = Invoke-OrtChild $cache "`$env:ORT_DISABLE_TELEMETRY = '0'; Import-Module '$ModulePath'; `$null = Get-Swin2SRDevice"
         }
         finally {
-            $env:XDG_CACHE_HOME = $saved
             Remove-Item -LiteralPath $folder -Recurse -Force -ErrorAction SilentlyContinue
         }
         $child.ExitCode | Should -Be 0
@@ -86,19 +103,16 @@ Describe 'ONNX Runtime in the log of a scheduled run' {
 
     It 'keeps ONNX Runtime''s telemetry off, so no device id or event cache is written, unless the user allows it' {
         $folder = New-TestFolder
-        $saved = $env:XDG_CACHE_HOME
         try {
             $results = foreach ($allow in $false, $true) {
-                $env:XDG_CACHE_HOME = Join-Path $folder "cache-$allow"
+                $cache = Join-Path $folder "cache-$allow"
                 $set = if ($allow) { "`$env:ORT_DISABLE_TELEMETRY = '0'; " } else { '' }
-                $child = Start-ChildPwsh "$set Import-Module '$ModulePath'; `$null = Get-Swin2SRDevice"
-                $child.WaitForExit(120000) | Should -BeTrue
+                $child = Invoke-OrtChild $cache "$set Import-Module '$ModulePath'; `$null = Get-Swin2SRDevice"
                 $child.ExitCode | Should -Be 0
-                Test-Path -LiteralPath (Join-Path $env:XDG_CACHE_HOME 'Microsoft/DeveloperTools/.onnxruntime/deviceid')
+                Test-Path -LiteralPath (Join-Path $cache 'Microsoft/DeveloperTools/.onnxruntime/deviceid')
             }
         }
         finally {
-            $env:XDG_CACHE_HOME = $saved
             Remove-Item -LiteralPath $folder -Recurse -Force -ErrorAction SilentlyContinue
         }
         $results[0] | Should -BeFalse -Because 'telemetry is off by default'

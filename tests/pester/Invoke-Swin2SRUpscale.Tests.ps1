@@ -69,7 +69,7 @@ Describe 'Invoke-Swin2SRUpscale' {
 
         It 'leaves a folder''s hidden files out, as Get-ChildItem does (the AppleDouble ._photo.jpg a Mac writes on a share)' {
             $null = New-TestImage (Join-Path $in 'photo.jpg')
-            $hidden = Get-Item -LiteralPath (New-Item -Path (Join-Path $in '._photo.jpg') -Value 'AppleDouble')
+            $hidden = New-Item -Path (Join-Path $in '._photo.jpg') -Value 'AppleDouble'
             if ($IsWindows) { $hidden.Attributes = $hidden.Attributes -bor [IO.FileAttributes]::Hidden }
             (Get-ChildItem -LiteralPath $in).Name | Should -Be 'photo.jpg' -Because 'Get-ChildItem lists no hidden file without -Force'
             $results = Invoke-Swin2SRUpscale -Path $in -Model $NearestX2 -OutputDirectory $out -ErrorVariable problems -ErrorAction SilentlyContinue
