@@ -125,6 +125,16 @@ def build_window16_x2():
                       metadata=False)
 
 
+def build_bytes_x2():
+    """Nearest x2 in 0..255 rather than 0..1, as some exports from other tools end with a multiplication by 255; no
+    metadata, like them, so that loading it runs it and can see its value range."""
+    factor = numpy_helper.from_array(np.array(255.0, dtype=np.float32), "bytes_factor")
+    up_nodes, up_inits = nearest_upscale_nodes("pixel_values", "upscaled", 2, "nearest")
+    to_bytes = helper.make_node("Mul", ["upscaled", factor.name], ["reconstruction"], name="bytes_mul")
+    return make_model("bytes-x2", up_nodes + [to_bytes], up_inits + [factor], 2,
+                      "Exact nearest x2 in 0..255: out[b,c,y,x] = 255 * in[b,c,y//2,x//2].", metadata=False)
+
+
 def expected_nearest(x, scale):
     return x.repeat(scale, axis=2).repeat(scale, axis=3)
 
@@ -164,6 +174,7 @@ def main():
         (build_boxblur_x2(), expected_boxblur_x2, False),
         (build_invert_x2(), lambda x: expected_nearest(1 - x, 2), False),
         (build_window16_x2(), lambda x: expected_nearest(x, 2), True, window_shapes),
+        (build_bytes_x2(), lambda x: 255 * expected_nearest(x, 2), False),
     ]
     for model, expected_fn, exact, *shapes in builds:
         path = out_dir / f"{model.graph.name}.onnx"

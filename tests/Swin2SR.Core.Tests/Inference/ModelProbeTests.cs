@@ -8,7 +8,7 @@ namespace Swin2SR.Core.Tests.Inference;
 
 /// <summary>
 /// A model that states neither scale nor window (an export made with other tools) is run on a
-/// black square as it loads; one whose window partition fails at 8x8 is tried at the other common windows, and its
+/// mid-grey square as it loads; one whose window partition fails at 8x8 is tried at the other common windows, and its
 /// tiles are then multiples of the window it ran at, instead of the load failing with ONNX Runtime's Reshape message.
 /// </summary>
 public sealed class ModelProbeTests : IDisposable
@@ -52,5 +52,16 @@ public sealed class ModelProbeTests : IDisposable
 
         Assert.Contains(path, error.Message);
         Assert.Contains("cannot run it on a 8x8 input", error.Message);
+    }
+
+    [Fact]
+    public void A_model_without_metadata_whose_output_is_in_0_to_255_is_refused_as_it_loads_saying_so()
+    {
+        string path = RepoPaths.TestModel("bytes-x2");
+
+        var error = Assert.Throws<ModelLoadException>(() => TileModel.LoadCpu(path, cores: 1));
+
+        Assert.Contains(path, error.Message);
+        Assert.Contains("averages 127.5: it gives values in 0..255", error.Message);
     }
 }
