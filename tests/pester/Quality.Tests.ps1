@@ -158,6 +158,22 @@ Describe 'Measure-Swin2SRQuality' {
             $warnings[0].Message | Should -BeLike "*'birdx4' or 'bird'*"
         }
 
+        It 'names the base name it matched when a babyx4 finds two references, and does not call them unused' {
+            $pixels = New-Pixels 16 16 15
+            $null = Save-Pixels (Join-Path $root 'hr/baby.png') $pixels 16 16
+            $null = Save-Pixels (Join-Path $root 'hr/baby.bmp') $pixels 16 16
+            $null = Save-Pixels (Join-Path $root 'hr/bird.png') $pixels 16 16
+            $image = Save-Pixels (Join-Path $root 'sr/babyx4.png') $pixels 16 16
+            $results = Measure-Swin2SRQuality -Reference (Join-Path $root 'hr') -Path $image.FullName `
+                -ErrorVariable problems -ErrorAction SilentlyContinue -WarningVariable warnings -WarningAction SilentlyContinue
+            $results | Should -BeNullOrEmpty
+            $problems | Should -HaveCount 1
+            $problems[0].FullyQualifiedErrorId | Should -BeLike 'AmbiguousReference,*'
+            $problems[0].Exception.Message | Should -BeLike "*more than one image named 'baby' (baby.bmp, baby.png)*"
+            $warnings | Should -HaveCount 1
+            $warnings[0].Message | Should -BeLike "*1 of the 3 reference images*: bird.png."
+        }
+
         It 'takes Get-ChildItem output, names with wildcard characters included' {
             $pixels = New-Pixels 16 16 10
             foreach ($name in 'x [1].png', "it's.png") {

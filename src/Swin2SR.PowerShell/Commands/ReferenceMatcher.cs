@@ -56,15 +56,25 @@ internal sealed class ReferenceMatcher
             return new ReferenceMatch(_file);
         string name = Path.GetFileNameWithoutExtension(image);
         string? original = s_scaleSuffix.Match(name) is { Success: true } marked ? marked.Groups["name"].Value : null;
-        if (!_byBaseName.TryGetValue(name, out var candidates) && (original is null || !_byBaseName.TryGetValue(original, out candidates)))
+        string matched = name;
+        if (!_byBaseName.TryGetValue(name, out var candidates))
         {
-            string names = original is null ? $"'{name}'" : $"'{name}' or '{original}'";
-            return new ReferenceMatch(null, Warning: $"No reference for '{image}': the folder '{_folder}' has no image named {names} (with any extension).");
+            if (original is null || !_byBaseName.TryGetValue(original, out candidates))
+            {
+                string names = original is null ? $"'{name}'" : $"'{name}' or '{original}'";
+                return new ReferenceMatch(null, Warning: $"No reference for '{image}': the folder '{_folder}' has no image named {names} (with any extension).");
+            }
+            matched = original;
         }
         if (candidates.Count > 1)
+        {
+            // Matched, if ambiguously: the error names them, so the summary of unused references must not say again
+            // that no input has their name.
+            _used.UnionWith(candidates);
             return new ReferenceMatch(null, Error: new ErrorRecord(
-                new InvalidOperationException($"{image}: the reference folder '{_folder}' has more than one image named '{name}' ({string.Join(", ", candidates.Select(Path.GetFileName))}); compare with -Reference set to one of them."),
+                new InvalidOperationException($"{image}: the reference folder '{_folder}' has more than one image named '{matched}' ({string.Join(", ", candidates.Select(Path.GetFileName))}); compare with -Reference set to one of them."),
                 "AmbiguousReference", ErrorCategory.InvalidArgument, image));
+        }
         _used.Add(candidates[0]);
         return new ReferenceMatch(candidates[0]);
     }
