@@ -52,12 +52,12 @@ public static class QualityGate
         if (metrics.NonFiniteValues > 0)
             return $"the model's output holds {metrics.NonFiniteValues} NaN or infinite values (a numeric overflow: try fp32)";
         if (metrics.OutputDeviation < BlankDeviation && metrics.InputDeviation >= ContentDeviation)
-            return $"the output is blank (luma deviation {metrics.OutputDeviation:0.00}) although the input is not ({metrics.InputDeviation:0.0})";
+            return $"the output is blank (luma deviation {metrics.OutputDeviation:0.00}, under {BlankDeviation:0.0}) although the input is not ({metrics.InputDeviation:0.0})";
         if (metrics.ConsistencyPsnr < minConsistencyPsnr)
             return $"the output does not match the input (both averaged over {BlockConsistency.Block}x{BlockConsistency.Block}-pixel blocks, in its worst {BlockConsistency.Region}-pixel region): consistency PSNR {metrics.ConsistencyPsnr:0.0} dB is below {minConsistencyPsnr:0.#} dB (-MinConsistencyPsnr)";
         // Part of the consistency check: -MinConsistencyPsnr 0 turns both off.
         if (minConsistencyPsnr > 0 && metrics.ContrastRatio is < MinContrastRatio or > 1 / MinContrastRatio)
-            return $"the output's contrast is {metrics.ContrastRatio:0.00} times the input's (both averaged over {BlockConsistency.Block}x{BlockConsistency.Block}-pixel blocks): washed out, darkened or overdriven";
+            return $"the output's contrast is {metrics.ContrastRatio:0.00} times the input's (both averaged over {BlockConsistency.Block}x{BlockConsistency.Block}-pixel blocks), outside {MinContrastRatio:0.00} to {1 / MinContrastRatio:0.00}: washed out, darkened or overdriven (-MinConsistencyPsnr 0 turns this check off with the consistency check)";
         return null;
     }
 }

@@ -148,7 +148,7 @@ public sealed class QualityGateTests
         var black = new PlanarImage(16, 16);
         var metrics = QualityGate.Measure(input, black, 2);
         Assert.Equal(0, metrics.OutputDeviation);
-        Assert.Contains("blank", QualityGate.FindFailure(metrics, 0));
+        Assert.Contains("blank (luma deviation 0.00, under 0.5)", QualityGate.FindFailure(metrics, 0));
 
         var flat = new PlanarImage(8, 8);
         Assert.Null(QualityGate.FindFailure(QualityGate.Measure(flat, new PlanarImage(16, 16), 2), QualityGate.DefaultMinConsistencyPsnr));
@@ -184,7 +184,9 @@ public sealed class QualityGateTests
 
         Assert.InRange(metrics.ConsistencyPsnr, QualityGate.DefaultMinConsistencyPsnr + 3, 60);
         Assert.Equal(0.5, metrics.ContrastRatio, 2);
-        Assert.Contains("contrast is 0.50 times", QualityGate.FindFailure(metrics, QualityGate.DefaultMinConsistencyPsnr));
+        // The message names what was measured, the range allowed, and the switch that turns the check off.
+        Assert.Contains("contrast is 0.50 times the input's (both averaged over 4x4-pixel blocks), outside 0.67 to 1.50", QualityGate.FindFailure(metrics, QualityGate.DefaultMinConsistencyPsnr));
+        Assert.Contains("-MinConsistencyPsnr 0", QualityGate.FindFailure(metrics, QualityGate.DefaultMinConsistencyPsnr));
         Assert.Null(QualityGate.FindFailure(metrics, 0));
         Assert.Equal(1, QualityGate.Measure(input, Nearest(input, 2), 2).ContrastRatio, 3);
     }
