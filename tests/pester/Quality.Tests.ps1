@@ -243,6 +243,18 @@ Describe 'Measure-Swin2SRQuality' {
                 Should -Throw -ErrorId 'PathNotFound,Swin2SR.PowerShell.Commands.MeasureSwin2SRQualityCommand'
         }
 
+        It 'stops once, naming the reference, when the reference file cannot be read as an image' {
+            $a = Save-Pixels (Join-Path $root 'sr/a.png') (New-Pixels 16 16 17) 16 16
+            $b = Save-Pixels (Join-Path $root 'sr/b.png') (New-Pixels 16 16 18) 16 16
+            $reference = Join-Path $root 'hr.png'
+            Set-Content -LiteralPath $reference -Value 'not an image'
+            # Before, each image gave the same error about the reference, which was decoded again for every one.
+            { Measure-Swin2SRQuality -Reference $reference -Path $a.FullName, $b.FullName } |
+                Should -Throw -ErrorId 'UnsupportedFormat,Swin2SR.PowerShell.Commands.MeasureSwin2SRQualityCommand'
+            try { Measure-Swin2SRQuality -Reference $reference -Path $a.FullName, $b.FullName } catch { $stopped = $_ }
+            $stopped.TargetObject | Should -Be $reference
+        }
+
         It 'stops when the reference folder holds no images' {
             $file = Save-Pixels (Join-Path $root 'a.png') (New-Pixels 16 16 16) 16 16
             $empty = New-Item -ItemType Directory (Join-Path $root 'empty')

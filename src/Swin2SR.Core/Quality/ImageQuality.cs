@@ -29,9 +29,15 @@ public static class ImageQuality
     /// <see cref="ImageInputException"/> naming the file: the loader's for a missing or undecodable file, and
     /// SizeMismatch or ImageTooSmall (against <paramref name="path"/>) for images that cannot be compared.
     /// </summary>
-    public static QualityScores CompareFiles(ImageLoader loader, string referencePath, string path, int scale, int border)
+    public static QualityScores CompareFiles(ImageLoader loader, string referencePath, string path, int scale, int border) =>
+        CompareFile(loader.Load(referencePath, scale: 1).Pixels, referencePath, loader, path, scale, border);
+
+    /// <summary>
+    /// <see cref="CompareFiles"/> with the reference already decoded: one reference compared with many images is
+    /// decoded once.
+    /// </summary>
+    public static QualityScores CompareFile(PlanarImage reference, string referencePath, ImageLoader loader, string path, int scale, int border)
     {
-        var reference = loader.Load(referencePath, scale: 1).Pixels;
         var image = loader.Load(path, scale: 1).Pixels;
         try
         {

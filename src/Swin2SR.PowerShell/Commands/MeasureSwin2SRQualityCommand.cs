@@ -19,6 +19,7 @@ public sealed class MeasureSwin2SRQualityCommand : PSCmdlet
     private readonly List<string> _inputs = [];
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
     private ReferenceMatcher? _references;
+    private QualityMeasurement? _measurement;
     private volatile bool _stopping;
 
     [Parameter(Mandatory = true, Position = 0)]
@@ -51,8 +52,14 @@ public sealed class MeasureSwin2SRQualityCommand : PSCmdlet
         if (resolved is [(null, { } error)])
             ThrowTerminatingError(error);
         string full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Reference);
+        // By convention the border is the scale: the outer pixels of an upscaled image depend on padding, not content.
+        int border = MyInvocation.BoundParameters.ContainsKey(nameof(Border)) ? Border : Scale > 1 ? Scale : 0;
+        _measurement = new QualityMeasurement(Scale, border);
         if (!Directory.Exists(full))
         {
+            // Every image would fail on a reference that cannot be read: stop once, naming it.
+            if (_measurement.LoadReference(full) is { } unreadable)
+                ThrowTerminatingError(unreadable);
             _references = ReferenceMatcher.ForFile(full);
             return;
         }
@@ -75,9 +82,6 @@ public sealed class MeasureSwin2SRQualityCommand : PSCmdlet
 
     protected override void EndProcessing()
     {
-        // By convention the border is the scale: the outer pixels of an upscaled image depend on padding, not content.
-        int border = MyInvocation.BoundParameters.ContainsKey(nameof(Border)) ? Border : Scale > 1 ? Scale : 0;
-        var measurement = new QualityMeasurement(Scale, border);
         string activity = $"Measuring {_inputs.Count} image(s) against {Reference}";
         var clock = Stopwatch.StartNew();
         for (int i = 0; i < _inputs.Count; i++)
@@ -93,7 +97,7 @@ public sealed class MeasureSwin2SRQualityCommand : PSCmdlet
                 WriteError(match.Error);
             if (match.Reference is null)
                 continue;
-            var result = measurement.Measure(match.Reference, input, out var failure);
+            var result = _measurement!.Measure(match.Reference, input, out var failure);
             if (failure is not null)
                 WriteError(failure);
             else

@@ -20,13 +20,31 @@ internal sealed class QualityMeasurement
         _border = border;
     }
 
+    // The last reference decoded: a single -Reference file is decoded once, not once for every image.
+    private string? _referencePath;
+    private PlanarImage? _reference;
+
+    /// <summary>Decodes <paramref name="referencePath"/> ahead of the images; null, or an error record naming it when it cannot be read.</summary>
+    public ErrorRecord? LoadReference(string referencePath)
+    {
+        try
+        {
+            Reference(referencePath);
+            return null;
+        }
+        catch (ImageInputException e)
+        {
+            return Record(e);
+        }
+    }
+
     /// <summary>The scores of <paramref name="path"/> against <paramref name="referencePath"/>, or null and an error record naming the file at fault.</summary>
     public Swin2SRQualityResult? Measure(string referencePath, string path, out ErrorRecord? error)
     {
         error = null;
         try
         {
-            var scores = ImageQuality.CompareFiles(_loader, referencePath, path, _scale, _border);
+            var scores = ImageQuality.CompareFile(Reference(referencePath), referencePath, _loader, path, _scale, _border);
             return new Swin2SRQualityResult
             {
                 Reference = referencePath,
@@ -41,8 +59,20 @@ internal sealed class QualityMeasurement
         }
         catch (ImageInputException e)
         {
-            error = new ErrorRecord(e, e.ErrorId, ImageErrorCategories.Of(e.Kind), e.Path);
+            error = Record(e);
             return null;
         }
     }
+
+    private PlanarImage Reference(string path)
+    {
+        if (_reference is null || _referencePath != path)
+        {
+            _reference = _loader.Load(path, scale: 1).Pixels;
+            _referencePath = path;
+        }
+        return _reference;
+    }
+
+    private static ErrorRecord Record(ImageInputException e) => new(e, e.ErrorId, ImageErrorCategories.Of(e.Kind), e.Path);
 }
