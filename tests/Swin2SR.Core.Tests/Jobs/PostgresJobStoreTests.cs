@@ -174,7 +174,9 @@ public sealed class PostgresJobStoreTests : JobStoreContractTests, IDisposable
         string passfile = _folder.File("pgpass");
         File.WriteAllText(passfile, "");
         var missing = Assert.Throws<JobStoreException>(() => new PostgresJobStore($"{PasswordRoleConnectionString};Passfile={passfile}"));
-        Assert.Contains("password", missing.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("JobStoreAccessDenied", missing.ErrorId);
+        Assert.Contains("none was given", missing.Message);
+        Assert.Contains(passfile, missing.Message);
         var unreadable = Assert.Throws<JobStoreException>(() => new PostgresJobStore($"{PasswordRoleConnectionString};Passfile={_folder.File("none")}"));
         Assert.Contains(_folder.File("none"), unreadable.Message);
     }

@@ -44,6 +44,17 @@ internal static partial class PostgresConnectionString
         return builder;
     }
 
+    /// <summary>
+    /// The pgpass file Npgsql reads when no password is given: <c>Passfile=</c>, else <c>PGPASSFILE</c>, else the
+    /// account's default (<c>~/.pgpass</c>; <c>%APPDATA%\postgresql\pgpass.conf</c> on Windows).
+    /// </summary>
+    public static string PasswordFile(NpgsqlConnectionStringBuilder builder) =>
+        !string.IsNullOrEmpty(builder.Passfile) ? builder.Passfile
+        : Environment.GetEnvironmentVariable("PGPASSFILE") is { Length: > 0 } fromEnvironment ? fromEnvironment
+        : OperatingSystem.IsWindows()
+            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData), "postgresql", "pgpass.conf")
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".pgpass");
+
     /// <summary>What users see: the connection string without its password.</summary>
     public static string Display(NpgsqlConnectionStringBuilder builder) =>
         new NpgsqlConnectionStringBuilder(builder.ConnectionString) { Password = null }.ConnectionString;

@@ -28,6 +28,7 @@ public sealed class PostgresJobStore : IJobStore
     private readonly NpgsqlDataSource _dataSource;
     private readonly TransientRetry _retry;
     private readonly TimeSpan _retryBudget;
+    private readonly string _passwordFile;
 
     /// <param name="connectionString">Npgsql's key=value form or a postgres:// URI.</param>
     /// <param name="credential">User name and password that replace those of the connection string.</param>
@@ -37,6 +38,7 @@ public sealed class PostgresJobStore : IJobStore
         var builder = PostgresConnectionString.Parse(connectionString, credential);
         Location = PostgresConnectionString.Display(builder);
         access ??= JobStoreAccess.Run();
+        _passwordFile = PostgresConnectionString.PasswordFile(builder);
         _retryBudget = access.RetryBudget;
         _dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
         // Pooled connections to a server that restarted are all broken: drop them rather than fail on each in turn.
@@ -431,6 +433,10 @@ public sealed class PostgresJobStore : IJobStore
             + "Each worker process uses a few connections: raise the server's max_connections (or the role's CONNECTION LIMIT), or run fewer workers.", e, TooManyConnectionsErrorId),
         _ when TransientRetry.IsTransient(e) => new JobStoreException(
             $"The job store '{Location}' could not be reached: tried for {tried.TotalSeconds:0.0} s, of up to {_retryBudget.TotalSeconds:0} s (the server is down, restarting or unreachable): {e.Message}", e),
+        _ when MissingPassword.Is(e) => new JobStoreException(
+            $"The job store '{Location}' asks for a password, and none was given: not in the connection string, not with -Credential, "
+            + $"and no line of the pgpass file '{_passwordFile}' matches its host, port, database and user (or the file does not exist). "
+            + "Give the password in one of those, in the profile of the account that runs the command.", e, "JobStoreAccessDenied"),
         PostgresException { SqlState: var state } p when state.StartsWith("28", StringComparison.Ordinal) => new JobStoreException(
             $"The job store '{Location}' refused the login: {p.MessageText}. Give the password with -Credential, in the connection string, or in a pgpass file.", e, "JobStoreAccessDenied"),
         PostgresException { SqlState: "42501" } p => new JobStoreException(
