@@ -328,6 +328,22 @@ public sealed class PostgresJobStoreTests : JobStoreContractTests, IDisposable
     }
 
     [Fact]
+    public void A_status_query_gives_up_within_seconds_on_a_server_that_never_answers()
+    {
+        // A listener that takes connections and says nothing, as a computer that is off behind a router (or a
+        // firewall dropping packets) leaves a connection unanswered.
+        using var silent = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        silent.Start();
+        int port = ((IPEndPoint)silent.LocalEndpoint).Port;
+        var error = Assert.Throws<JobStoreException>(() => new PostgresJobStore($"Host=127.0.0.1;Port={port};Username=postgres", access: JobStoreAccess.Query));
+        Assert.Matches(@"could not be reached: tried for [0-5]\.\d s, of up to 5 s", error.Message);
+
+        var patient = new NpgsqlConnectionStringBuilder($"Host=127.0.0.1;Port={port};Timeout=20");
+        PostgresConnectionString.FitTimeout(patient, JobStoreAccess.Query.RetryBudget);
+        Assert.Equal(20, patient.Timeout);
+    }
+
+    [Fact]
     public void Opened_for_completion_a_database_without_the_schema_gets_none()
     {
         using (var store = new PostgresJobStore(_connectionString, access: JobStoreAccess.Completion))

@@ -45,6 +45,21 @@ internal static partial class PostgresConnectionString
     }
 
     /// <summary>
+    /// Waits for a connection no longer than the store retries (at least a second), unless the string sets
+    /// <c>Timeout</c> itself: Npgsql's default of 15 s kept a status command at a server that does not answer (a
+    /// computer that is off, a firewall that drops packets) three times as long as the 5 s it is allowed in all.
+    /// </summary>
+    public static void FitTimeout(NpgsqlConnectionStringBuilder builder, TimeSpan retryBudget)
+    {
+        // The builder reports every keyword as present; its connection string holds only those that were given.
+        if (new System.Data.Common.DbConnectionStringBuilder { ConnectionString = builder.ConnectionString }.ContainsKey("Timeout"))
+            return;
+        int seconds = Math.Max(1, (int)Math.Ceiling(retryBudget.TotalSeconds));
+        if (seconds < builder.Timeout)
+            builder.Timeout = seconds;
+    }
+
+    /// <summary>
     /// The pgpass file Npgsql reads when no password is given: <c>Passfile=</c>, else <c>PGPASSFILE</c>, else the
     /// account's default (<c>~/.pgpass</c>; <c>%APPDATA%\postgresql\pgpass.conf</c> on Windows).
     /// </summary>

@@ -38,6 +38,7 @@ public sealed class PostgresJobStore : IJobStore
         var builder = PostgresConnectionString.Parse(connectionString, credential);
         Location = PostgresConnectionString.Display(builder);
         access ??= JobStoreAccess.Run();
+        PostgresConnectionString.FitTimeout(builder, access.RetryBudget);
         _passwordFile = PostgresConnectionString.PasswordFile(builder);
         _retryBudget = access.RetryBudget;
         _dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
