@@ -16,7 +16,14 @@ namespace Swin2SR.Core.Jobs;
 /// </summary>
 public sealed class JobRunner
 {
-    public static readonly TimeSpan DefaultLeaseDuration = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// Outlives a store outage that its worker rides out: a worker retries a store it lost for up to a minute
+    /// (<see cref="JobStoreAccess.Run"/>) and renews its leases a third of a lease at a time, so a lease renewed just
+    /// before an outage of a whole minute still holds when the store is back. At 60 s, an outage of 40-60 s let the
+    /// leases of live workers run out, and another worker could take their begun images: done twice, and counted
+    /// against them as lost workers.
+    /// </summary>
+    public static readonly TimeSpan DefaultLeaseDuration = TimeSpan.FromSeconds(120);
     internal const int ClaimBatch = 8;
     /// <summary>How often a worker may be lost on an item before the item fails as WorkerLost instead of running again.</summary>
     public const int MaxLostLeases = 3;

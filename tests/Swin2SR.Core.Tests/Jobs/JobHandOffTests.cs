@@ -74,7 +74,7 @@ public sealed class JobHandOffTests : IDisposable
         {
             connection.Open();
             using var stale = connection.CreateCommand();
-            stale.CommandText = $"UPDATE workers SET heartbeat_ms = {DateTimeOffset.UtcNow.AddMinutes(-2).ToUnixTimeMilliseconds()} WHERE id = 'silent'";
+            stale.CommandText = $"UPDATE workers SET heartbeat_ms = {DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds()} WHERE id = 'silent'";
             stale.ExecuteNonQuery();
         }
         Assert.Null(JobHandOff.RunTakingNewItems(store, job, "sig"));

@@ -23,6 +23,17 @@ public sealed class JobRunnerLeaseTests : IDisposable
     public void Dispose() => _folder.Dispose();
 
     [Fact]
+    public void A_lease_renewed_just_before_a_store_outage_the_worker_rides_out_still_holds_when_the_store_is_back()
+    {
+        // Renewed every third of a lease; the store then lost for as long as a run waits for it.
+        var renewal = JobRunner.DefaultLeaseDuration / 3;
+        var outage = JobStoreAccess.Run().RetryBudget;
+
+        Assert.True(renewal + outage < JobRunner.DefaultLeaseDuration,
+            $"a lease of {JobRunner.DefaultLeaseDuration} runs out during an outage of {outage} that began {renewal} after its renewal");
+    }
+
+    [Fact]
     public async Task A_worker_whose_commits_wait_claims_no_more_than_its_lease_limit_and_finishes_once_they_go_through()
     {
         const int count = 400;
