@@ -6,7 +6,7 @@ namespace Swin2SR.Core.Quality;
 /// How well an output agrees with its input (<see cref="QualityMetrics.ConsistencyPsnr"/>): both are averaged over
 /// blocks of <see cref="Block"/> x <see cref="Block"/> input pixels, and compared region by region, about
 /// <see cref="Region"/> input pixels square; the worst region's PSNR counts. The contrast of the two block images
-/// is compared too (<see cref="QualityMetrics.ContrastRatio"/>).
+/// is compared too (<see cref="QualityMetrics.ContrastRatio"/>), and their colour (<see cref="ChromaConsistency"/>).
 /// </summary>
 /// <remarks>
 /// Blocks, not pixels: a model may rightly drop what is finer than a block (it denoises, removes JPEG blocks,
@@ -22,21 +22,30 @@ public static class BlockConsistency
 
     public const int Region = 64;
 
-    /// <returns>The worst region's PSNR, and the ratio of the output's luma deviation to the input's (NaN for an input too flat to tell).</returns>
-    public static (double Psnr, double ContrastRatio) Measure(PlanarImage input, PlanarImage output, int scale)
+    /// <returns>
+    /// The worst region's PSNR, the ratio of the output's luma deviation to the input's (NaN for an input too flat to
+    /// tell), and the least chroma retention (NaN for an input too grey to tell).
+    /// </returns>
+    public static (double Psnr, double ContrastRatio, double ChromaRetention) Measure(PlanarImage input, PlanarImage output, int scale)
     {
         // A side shorter than a block is averaged whole.
         int blockX = Math.Min(Block, input.Width), blockY = Math.Min(Block, input.Height);
         var coarseInput = AreaDownscale.Shrink(input, blockX, blockY);
         var coarseOutput = AreaDownscale.Shrink(output, blockX * scale, blockY * scale);
+        var regions = Regions(coarseInput.Width, coarseInput.Height).ToList();
         double worst = double.PositiveInfinity;
-        foreach (var (y, height) in Spans(coarseInput.Height))
-            foreach (var (x, width) in Spans(coarseInput.Width))
-                worst = Math.Min(worst, Psnr.ComputeRgb(coarseInput, coarseOutput, x, y, width, height));
+        foreach (var (x, y, width, height) in regions)
+            worst = Math.Min(worst, Psnr.ComputeRgb(coarseInput, coarseOutput, x, y, width, height));
         double inputContrast = LumaChannel.Deviation(coarseInput);
         double contrast = inputContrast >= QualityGate.ContentDeviation ? LumaChannel.Deviation(coarseOutput) / inputContrast : double.NaN;
-        return (worst, contrast);
+        return (worst, contrast, ChromaConsistency.Retention(coarseInput, coarseOutput, regions));
     }
+
+    /// <summary>The regions of a <paramref name="width"/> x <paramref name="height"/> image of block means.</summary>
+    private static IEnumerable<(int X, int Y, int Width, int Height)> Regions(int width, int height) =>
+        from row in Spans(height)
+        from column in Spans(width)
+        select (column.Start, row.Start, column.Length, row.Length);
 
     /// <summary>
     /// Splits a side of <paramref name="length"/> blocks into equal spans of one to two regions: a narrow strip at

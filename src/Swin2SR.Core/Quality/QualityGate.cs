@@ -26,6 +26,13 @@ public static class QualityGate
     /// </summary>
     public const double MinContrastRatio = 2.0 / 3;
 
+    /// <summary>
+    /// The least share of a coloured region's mean chroma an output must keep (<see cref="ChromaConsistency"/>). On
+    /// RealSRSet and Set5 (docs/quality-gate.md) greyed outputs keep 0.00, red and blue swapped ones below 0 (but
+    /// one); the embedded models' outputs 0.89 at the least, perfect cleanups of JPEG quality 5 0.49 (the lowest legitimate figure).
+    /// </summary>
+    public const double MinChromaRetention = 0.25;
+
     /// <summary>Luma deviation (0-255) under which an output counts as flat.</summary>
     public const double BlankDeviation = 0.5;
 
@@ -42,8 +49,8 @@ public static class QualityGate
         }
         if (nonFinite > 0)
             return new QualityMetrics(double.NaN, nonFinite, LumaChannel.Deviation(input), double.NaN);
-        var (consistency, contrast) = BlockConsistency.Measure(input, output, scale);
-        return new QualityMetrics(consistency, nonFinite, LumaChannel.Deviation(input), LumaChannel.Deviation(output), contrast);
+        var (consistency, contrast, chroma) = BlockConsistency.Measure(input, output, scale);
+        return new QualityMetrics(consistency, nonFinite, LumaChannel.Deviation(input), LumaChannel.Deviation(output), contrast, chroma);
     }
 
     /// <summary>Null when the output passes; otherwise why it fails, in words for the error message.</summary>
@@ -58,6 +65,9 @@ public static class QualityGate
         // Part of the consistency check: -MinConsistencyPsnr 0 turns both off.
         if (minConsistencyPsnr > 0 && metrics.ContrastRatio is < MinContrastRatio or > 1 / MinContrastRatio)
             return $"the output's contrast is {metrics.ContrastRatio:0.00} times the input's (both averaged over {BlockConsistency.Block}x{BlockConsistency.Block}-pixel blocks), outside {MinContrastRatio:0.00} to {1 / MinContrastRatio:0.00}: washed out, darkened or overdriven (-MinConsistencyPsnr 0 turns this check off with the consistency check)";
+        if (minConsistencyPsnr > 0 && metrics.ChromaRetention < MinChromaRetention)
+            // Rounded, plus 0.0, so that a greyed output (a tiny negative) reads 0.00, not -0.00.
+            return $"the output keeps {Math.Round(metrics.ChromaRetention, 2) + 0.0:0.00} of its input's colour in its worst coloured region (mean chroma of about {BlockConsistency.Region}-pixel regions; 0 is grey, negative a swapped hue such as red for blue), under {MinChromaRetention:0.00} (-MinConsistencyPsnr 0 turns this check off with the consistency check)";
         return null;
     }
 }

@@ -19,7 +19,12 @@ namespace Swin2SR.Core.Quality;
 /// The output's luma deviation over the input's, both averaged over blocks of 4x4 input pixels: about 1 for a
 /// faithful output, 0.5 for a washed-out or half-bright one; NaN for an input too flat to tell, or a NaN output.
 /// </param>
-public sealed record QualityMetrics(double ConsistencyPsnr, long NonFiniteValues, double InputDeviation, double OutputDeviation, double ContrastRatio = double.NaN)
+/// <param name="ChromaRetention">
+/// The share of the input's colour the output keeps, in its worst coloured region of about 64x64 input pixels
+/// (<see cref="ChromaConsistency"/>): about 1 for a faithful output, 0 for a greyed one, negative for swapped hues; NaN
+/// for an input too grey to tell, a NaN output, or a record journaled before the figure existed.
+/// </param>
+public sealed record QualityMetrics(double ConsistencyPsnr, long NonFiniteValues, double InputDeviation, double OutputDeviation, double ContrastRatio = double.NaN, double ChromaRetention = double.NaN)
 {
     private static readonly JsonSerializerOptions s_json = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 

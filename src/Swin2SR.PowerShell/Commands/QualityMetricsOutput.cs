@@ -12,6 +12,7 @@ internal static class QualityMetricsOutput
         InputDeviation = metrics.InputDeviation,
         OutputDeviation = metrics.OutputDeviation,
         ContrastRatio = metrics.ContrastRatio,
+        ChromaRetention = metrics.ChromaRetention,
     };
 
     /// <summary>From the journal's JSON column.</summary>

@@ -20,5 +20,8 @@ public sealed class Swin2SRQualityMetrics
     /// <summary>The output's contrast over the input's, in 4x4-pixel blocks: about 1 when faithful, 0.5 when washed out; NaN for a flat input.</summary>
     public double ContrastRatio { get; init; }
 
+    /// <summary>The share of the input's colour the output keeps in its worst coloured region: about 1 when faithful, 0 when greyed, negative for swapped hues; NaN for a grey input.</summary>
+    public double ChromaRetention { get; init; }
+
     public override string ToString() => $"consistency {ConsistencyPsnr:0.0} dB";
 }
