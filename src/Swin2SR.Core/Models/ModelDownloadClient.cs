@@ -97,10 +97,18 @@ internal sealed class ModelDownloadClient : IDisposable
     private static ModelInstallException StatusError(string model, Uri url, HttpResponseMessage response)
     {
         string status = $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
-        return response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Gone
-            ? new ModelInstallException(ModelInstallError.NotFound, model, $"the server has no file at {url} ({status})")
+        if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Gone)
+            return new ModelInstallException(ModelInstallError.NotFound, model, $"the server has no file at {url} ({status})");
+        // A busy or failing server (a CDN's 503, a gateway's 502) says nothing about the bytes already received:
+        // retried and, if it persists, kept for the next installation like a broken connection.
+        return IsTransient(response.StatusCode)
+            ? new ModelInstallException(ModelInstallError.ConnectionDropped, model, $"{url} answered {status}")
             : new ModelInstallException(ModelInstallError.HttpError, model, $"{url} answered {status}");
     }
+
+    private static bool IsTransient(HttpStatusCode status) =>
+        status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests or HttpStatusCode.InternalServerError
+            or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
 
     private static ModelInstallException TooManyRedirects(string model, Uri url) =>
         new(ModelInstallError.HttpError, model, $"more than {MaxRedirects} redirects, the last to {url}");

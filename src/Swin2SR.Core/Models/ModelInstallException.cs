@@ -12,7 +12,7 @@ public enum ModelInstallError
     /// <summary>Any other refusal or malformed answer from the server.</summary>
     HttpError,
 
-    /// <summary>The connection broke during the download, on every retry.</summary>
+    /// <summary>The connection broke during the download, or the server answered with a passing error (5xx, 429, 408), on every retry.</summary>
     ConnectionDropped,
 
     /// <summary>The file's SHA-256 is not the one expected.</summary>

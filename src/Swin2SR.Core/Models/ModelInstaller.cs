@@ -7,9 +7,9 @@ namespace Swin2SR.Core.Models;
 /// else the digest the hub publishes for the file), downloads into a hidden partial file, resumes it with HTTP
 /// Range when the connection breaks (and starts over when the server ignores the range), verifies the SHA-256,
 /// and only then renames the file into place. Whatever fails, no partial file ever stands under a model's name.
-/// The partial file is kept only where resuming it later can help: after a broken connection, while offline, or
-/// on cancellation; the next installation of the same file resumes it. Every other failure deletes it, except
-/// when another installation holds it (it is that one's download).
+/// The partial file is kept only where resuming it later can help: after a broken connection or a passing server
+/// error (503 and the like), while offline, or on cancellation; the next installation of the same file resumes it.
+/// Every other failure deletes it, except when another installation holds it (it is that one's download).
 /// </summary>
 public sealed class ModelInstaller : IDisposable
 {

@@ -188,6 +188,27 @@ public sealed class ModelInstallerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_server_error_on_resume_is_retried_and_keeps_the_bytes_received()
+    {
+        _server.Serve("/m.onnx", new ServedFile(Payload) { Drops = 1, DropAfterBytes = 200, Unavailable = 100 });
+
+        var error = await Assert.ThrowsAsync<ModelInstallException>(() => Install(Entry("/m.onnx")));
+
+        // The download and two resumes, both answered 503: the 200 bytes stay for the next installation.
+        Assert.Equal(ModelInstallError.ConnectionDropped, error.Error);
+        Assert.Contains("503", error.Message);
+        Assert.Equal([null, "bytes=200-", "bytes=200-"], _server.Requests.Select(r => r.Range));
+        var part = Assert.Single(Directory.GetFiles(_store.Directory));
+        Assert.Equal(Payload[..200], File.ReadAllBytes(part));
+
+        _server.Serve("/m.onnx", new ServedFile(Payload) { Unavailable = 1 });
+        var installed = await Install(Entry("/m.onnx"));
+
+        Assert.Equal(["bytes=200-", "bytes=200-"], _server.Requests.Skip(3).Select(r => r.Range));
+        Assert.Equal(Payload, File.ReadAllBytes(installed.Path));
+    }
+
+    [Fact]
     public async Task A_canceled_download_keeps_its_bytes_and_the_next_install_finishes_from_them()
     {
         _server.Serve("/m.onnx", new ServedFile(Payload));

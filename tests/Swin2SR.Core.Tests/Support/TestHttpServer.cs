@@ -108,6 +108,11 @@ internal sealed class TestHttpServer : IDisposable
             await WriteHeadAsync(stream, 416, "Range Not Satisfiable", headers);
             return;
         }
+        if (request.Range is not null && request.Method == "GET" && file.TakeUnavailable())
+        {
+            await WriteHeadAsync(stream, 503, "Service Unavailable", new() { ["Content-Length"] = "0" });
+            return;
+        }
         var body = content.AsMemory((int)from);
         if (file.SendContentLength)
             headers["Content-Length"] = body.Length.ToString();
@@ -172,6 +177,7 @@ internal sealed class TestHttpServer : IDisposable
 internal sealed class ServedFile(byte[] content)
 {
     private int _dropsLeft;
+    private int _unavailableLeft;
 
     public byte[] Content { get; } = content;
 
@@ -197,7 +203,16 @@ internal sealed class ServedFile(byte[] content)
     public long? LinkedSize { get; init; }
     public string? RepoCommit { get; init; }
 
+    /// <summary>The first <see cref="Unavailable"/> resumes (GET with Range) are answered 503, as a busy CDN does.</summary>
+    public int Unavailable
+    {
+        get => _unavailableLeft;
+        init => _unavailableLeft = value;
+    }
+
     public bool TakeDrop() => Interlocked.Decrement(ref _dropsLeft) >= 0;
+
+    public bool TakeUnavailable() => Interlocked.Decrement(ref _unavailableLeft) >= 0;
 }
 
 internal sealed record RecordedRequest(string Method, string Path, string? Range);
