@@ -187,6 +187,16 @@ Describe 'Get-Swin2SRModel and Install-Swin2SRModel' {
         $unreachable[0].CategoryInfo.Category | Should -Be 'ConnectionError'
     }
 
+    It 'downloads through the proxy in HTTP_PROXY, and names it when it cannot be reached' {
+        $closed = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+        $closed.Start(); $port = $closed.LocalEndpoint.Port; $closed.Stop()
+        # A fresh process: .NET reads the proxy variables once, at the first request.
+        $said = (Invoke-ChildPwsh -Command "`$env:HTTP_PROXY = 'http://127.0.0.1:$port'; Import-Module '$ModulePath'; Install-Swin2SRModel test-nearest-x2 -Catalog '$Catalog' -ErrorAction SilentlyContinue -ErrorVariable e; `$e[0].FullyQualifiedErrorId; `$e[0].Exception.Message") -join "`n"
+        $said | Should -BeLike 'ModelServerUnreachable,*'
+        $said | Should -BeLike "*through the proxy http://127.0.0.1:$port *"
+        Join-Path $store 'test-nearest-x2.onnx' | Should -Not -Exist
+    }
+
     It 'says how to install a catalog model that Invoke-Swin2SRUpscale is asked for' {
         $image = New-TestImage (Join-Path $root 'in/a.png')
         { $image | Invoke-Swin2SRUpscale -Model classical-x4 -OutputDirectory (Join-Path $root 'out') } |

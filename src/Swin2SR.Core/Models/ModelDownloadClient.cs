@@ -83,9 +83,16 @@ internal sealed class ModelDownloadClient : IDisposable
     private static ModelInstallException Classify(string model, Uri url, HttpRequestException e) => e.HttpRequestError switch
     {
         HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError =>
-            new ModelInstallException(ModelInstallError.Offline, model, $"cannot reach {url.GetLeftPart(UriPartial.Authority)} ({e.Message}); check the network, a proxy, or use a catalog that points at a reachable mirror", e),
+            new ModelInstallException(ModelInstallError.Offline, model, $"cannot reach {url.GetLeftPart(UriPartial.Authority)}{Through(url)} ({e.Message}); check the network, a proxy, or use a catalog that points at a reachable mirror", e),
         _ => new ModelInstallException(ModelInstallError.ConnectionDropped, model, $"the connection to {url.Host} failed: {e.Message}", e),
     };
+
+    // The handler goes through HttpClient.DefaultProxy (HTTPS_PROXY, HTTP_PROXY and NO_PROXY; on Windows the system
+    // setting too). A proxy that cannot be reached fails with the proxy's address, so the message names it.
+    private static string Through(Uri url) =>
+        HttpClient.DefaultProxy.GetProxy(url) is { } proxy && !HttpClient.DefaultProxy.IsBypassed(url)
+            ? $" through the proxy {proxy.GetLeftPart(UriPartial.Authority)}"
+            : "";
 
     private static bool IsRedirect(HttpResponseMessage response) =>
         response.StatusCode is HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther
