@@ -34,6 +34,10 @@ public sealed class ModelInstaller : IDisposable
         if (!force && _store.Find(entry.Name) is { } installed)
             return installed;
         CreateStoreDirectory(entry.Name);
+        using var claim = InstallClaim.Take(entry.Name, _store.LockPath(entry.Name));
+        // The installation that held the claim a moment ago may have installed it.
+        if (!force && _store.Find(entry.Name) is { } justInstalled)
+            return justInstalled;
 
         var expected = await ExpectedFileAsync(entry, cancellation).ConfigureAwait(false);
         var part = new PartialDownload(entry.Name, _store.PartPath(entry.Name, expected.Sha256));

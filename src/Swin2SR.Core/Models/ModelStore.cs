@@ -7,7 +7,7 @@ namespace Swin2SR.Core.Models;
 /// The folder installed models live in: <c>$SWIN2SR_MODEL_PATH</c>, else <c>Swin2SR/models</c> in the user's
 /// local data folder. Layout: <c>name.onnx</c> (the model, only ever renamed into place whole),
 /// <c>name.json</c> (where it came from and what was verified), and while a download is under way or can be
-/// resumed, a hidden <c>.name.&lt;sha256 prefix&gt;.part</c>.
+/// resumed, a hidden <c>.name.&lt;sha256 prefix&gt;.part</c>; while an installation runs, a hidden <c>.name.lock</c>.
 /// </summary>
 public sealed class ModelStore
 {
@@ -84,6 +84,9 @@ public sealed class ModelStore
     /// <summary>Keyed by the expected digest, so a partial file is only ever resumed towards the same file.</summary>
     internal string PartPath(string name, string sha256) =>
         System.IO.Path.Combine(Directory, $".{CheckedName(name)}.{sha256[..16]}{PartExtension}");
+
+    /// <summary>Held by the installation of <paramref name="name"/> that is running (<see cref="InstallClaim"/>).</summary>
+    internal string LockPath(string name) => System.IO.Path.Combine(Directory, $".{CheckedName(name)}.lock");
 
     private string RecordPath(string name) => System.IO.Path.Combine(Directory, CheckedName(name) + RecordExtension);
 

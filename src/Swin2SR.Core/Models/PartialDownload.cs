@@ -64,7 +64,7 @@ internal sealed class PartialDownload
         {
             return new FileStream(Path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.None, bufferSize: 0, useAsync: true);
         }
-        catch (IOException e) when (IsLockedByAnother(e))
+        catch (IOException e) when (FileLock.IsHeldByAnother(e))
         {
             // The file is the other installation's: it is neither ours to delete nor a problem of the folder.
             throw new ModelInstallException(ModelInstallError.InProgress, _model,
@@ -75,12 +75,6 @@ internal sealed class PartialDownload
             throw WriteError(e);
         }
     }
-
-    // The lock FileShare.None takes: on Unix .NET's flock fails with EWOULDBLOCK (raw errno in HResult: 11 on Linux,
-    // 35 on macOS); on Windows, HRESULT_FROM_WIN32 of ERROR_SHARING_VIOLATION (32) or ERROR_LOCK_VIOLATION (33).
-    private static bool IsLockedByAnother(IOException e) =>
-        e.HResult is unchecked((int)0x80070020) or unchecked((int)0x80070021)
-        || (!OperatingSystem.IsWindows() && e.HResult == (OperatingSystem.IsLinux() ? 11 : 35));
 
     private async Task<int> ReadAsync(Stream body, byte[] buffer, CancellationTokenSource idle, TimeSpan idleTimeout, CancellationToken cancellation)
     {

@@ -335,6 +335,32 @@ public sealed class ModelInstallerTests : IDisposable
         Assert.Equal(100, new FileInfo(part).Length);
     }
 
+    [Fact]
+    public async Task A_complete_partial_file_that_another_installation_is_verifying_is_left_to_it()
+    {
+        _server.Serve("/m.onnx", new ServedFile(Payload));
+        Directory.CreateDirectory(_store.Directory);
+        string part = _store.PartPath(Name, PayloadSha256);
+        File.WriteAllBytes(part, Payload);
+        // The first installation has received every byte and holds its claim while it verifies and renames them:
+        // taking the same file over would make one of the two fail for a model that the other installed.
+        using (new FileStream(_store.LockPath(Name), FileMode.OpenOrCreate, FileAccess.Write, FileShare.None))
+        {
+            var error = await Assert.ThrowsAsync<ModelInstallException>(() => Install(Entry("/m.onnx")));
+
+            Assert.Equal(ModelInstallError.InProgress, error.Error);
+            Assert.Equal(Payload, File.ReadAllBytes(part));
+            Assert.False(_store.IsInstalled(Name));
+            Assert.Empty(_server.Requests);
+        }
+        File.Delete(_store.LockPath(Name));
+
+        var installed = await Install(Entry("/m.onnx"));
+
+        Assert.Equal(Payload, File.ReadAllBytes(installed.Path));
+        Assert.Equal([Name + ".json", Name + ".onnx"], StoreFiles());
+    }
+
     [TmpfsFact]
     public async Task A_read_only_model_folder_is_a_write_failure_that_names_the_folder_not_another_installation()
     {
