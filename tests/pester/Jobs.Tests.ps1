@@ -569,6 +569,32 @@ Describe 'Jobs' {
             Remove-Job $job
         }
 
+        It 'fails with the reason in JobStateInfo.Reason, as a thread job does, when its run fails' {
+            $null = New-TestImageSet $in 2
+            $model = New-WrongScaleModel (Join-Path $root 'wrong-scale.onnx')
+            $job = Invoke-Swin2SRUpscale -Path $in -Model $model -OutputDirectory $out -JobName failing -Device Cpu -AsJob
+            $null = Wait-Job $job -Timeout 60
+            $job.State | Should -Be 'Failed'
+            $job.JobStateInfo.Reason.Message | Should -Match 'states scale 4, but it upscales x2'
+            { Receive-Job $job -ErrorAction Stop } | Should -Throw -ErrorId 'ModelLoadFailed*'
+            Remove-Job $job
+        }
+
+        It 'returns from Receive-Job after Stop-Job every image the job counts as done' {
+            # Many quick images: some finish between the stop and the run's end, and others wait to be read.
+            $null = New-TestImageSet $in 200
+            $job = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName stopped -Device Cpu -AsJob
+            Wait-Until { (Get-Swin2SRJob stopped).Succeeded -ge 20 -or $job.State -ne 'Running' }
+            Stop-Job $job
+            $job.State | Should -Be 'Stopped' -Because 'the job was still running when it was stopped'
+            $received = Receive-Job $job
+            $done = Get-Swin2SRJob stopped
+            $done.Pending | Should -BeGreaterThan 0
+            @($received | Where-Object Status -eq 'Succeeded').Count | Should -Be $done.Succeeded
+            Get-OutputCount $out | Should -Be $done.Succeeded
+            Remove-Job $job
+        }
+
         It 'is removed by Receive-Job -Wait -AutoRemoveJob, as a thread job is' {
             $null = New-TestImageSet $in 2
             $job = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName autoremoved -AsJob

@@ -114,14 +114,7 @@ Describe 'Get-Swin2SRModel and Install-Swin2SRModel' {
     }
 
     It 'stops a run with ModelLoadFailed naming both scales when a model''s metadata states a scale its graph does not compute, and leaves its images pending' {
-        # nearest-x2.onnx with its metadata entry scale=2 (key 0x0A, value 0x12, as protobuf writes them) made scale=4.
-        $bytes = [IO.File]::ReadAllBytes($NearestX2)
-        $entry = [byte[]](@(0x0A, 5) + [Text.Encoding]::ASCII.GetBytes('scale') + @(0x12, 1, [byte][char]'2'))
-        $at = (0..($bytes.Length - $entry.Length)).Where({ [Linq.Enumerable]::SequenceEqual([ArraySegment[byte]]::new($bytes, $_, $entry.Length), $entry) }, 'First')[0]
-        $at | Should -Not -BeNullOrEmpty
-        $bytes[$at + $entry.Length - 1] = [byte][char]'4'
-        $model = Join-Path $root 'wrong-scale.onnx'
-        [IO.File]::WriteAllBytes($model, $bytes)
+        $model = New-WrongScaleModel (Join-Path $root 'wrong-scale.onnx')
         New-TestImageSet (Join-Path $root 'in') -Count 3 | Out-Null
 
         { Invoke-Swin2SRUpscale -Path (Join-Path $root 'in') -Model $model -OutputDirectory (Join-Path $root 'out') -JobName wrong -Device Cpu -WarningAction SilentlyContinue -ErrorAction Stop } |

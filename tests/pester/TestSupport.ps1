@@ -43,6 +43,18 @@ function New-TestImage {
     Get-Item -LiteralPath $Path
 }
 
+# nearest-x2.onnx with its metadata entry scale=2 (key 0x0A, value 0x12, as protobuf writes them) made scale=4: a model
+# that loads, and fails its run at the first tile (ModelLoadFailed).
+function New-WrongScaleModel([string] $Path) {
+    $bytes = [IO.File]::ReadAllBytes($NearestX2)
+    $entry = [byte[]](@(0x0A, 5) + [Text.Encoding]::ASCII.GetBytes('scale') + @(0x12, 1, [byte][char]'2'))
+    $at = (0..($bytes.Length - $entry.Length)).Where({ [Linq.Enumerable]::SequenceEqual([ArraySegment[byte]]::new($bytes, $_, $entry.Length), $entry) }, 'First')[0]
+    if ($null -eq $at) { throw "nearest-x2.onnx no longer states scale=2 as expected." }
+    $bytes[$at + $entry.Length - 1] = [byte][char]'4'
+    [IO.File]::WriteAllBytes($Path, $bytes)
+    $Path
+}
+
 function Get-TestImageSize([string] $Path) {
     $info = [SixLabors.ImageSharp.Image]::Identify($Path)
     [pscustomobject]@{ Width = $info.Width; Height = $info.Height }

@@ -13,4 +13,7 @@ internal interface IRunOutput
 
     /// <summary>Set when the user stopped the pipeline (Ctrl+C) or the job (Stop-Job).</summary>
     bool Stopping { get; }
+
+    /// <summary>Whether what is written once <see cref="Stopping"/> is set is still read: a job's streams, after Stop-Job.</summary>
+    bool ReadAfterStop { get; }
 }

@@ -36,6 +36,11 @@ internal static class RunDrainer
             {
                 run.Cancel();
                 run.WaitForShutdown(TimeSpan.FromSeconds(1.5));
+                // Images that finished as the run stopped are done in the job: a PowerShell job, read after Stop-Job,
+                // reports them too (Receive-Job said fewer than Get-Swin2SRJob counted). A stopped pipeline takes nothing more.
+                if (output.ReadAfterStop)
+                    while (run.Next(TimeSpan.Zero, out var finished) is { } last)
+                        PassOn(last, finished, output);
                 return;
             }
             PassOnNotes(run, output);
@@ -43,13 +48,7 @@ internal static class RunDrainer
             if (result is not null)
             {
                 progress.Add(result.Status);
-                if (error is not null)
-                    output.Error(error);
-                else if (result.Status == Swin2SRItemStatus.Skipped)
-                    output.Verbose(result.Error ?? "");
-                foreach (var warning in result.Warnings)
-                    output.Warning(warning);
-                output.Result(result);
+                PassOn(result, error, output);
             }
             CountHandedImages();
             if (clock.Elapsed - lastProgress >= s_progressInterval || result is not null)
@@ -67,6 +66,17 @@ internal static class RunDrainer
                 "the images it had not begun were not upscaled, and the outcomes of the last ones were not journaled. Run the command again to start the job anew.");
         if (run.StoppedForOutputDisk is { } stop)
             output.Warning(OutputDiskWarning(run, stop.OutputPath, stop.ReadOnly));
+    }
+
+    private static void PassOn(Swin2SRUpscaleResult result, ErrorRecord? error, IRunOutput output)
+    {
+        if (error is not null)
+            output.Error(error);
+        else if (result.Status == Swin2SRItemStatus.Skipped)
+            output.Verbose(result.Error ?? "");
+        foreach (var warning in result.Warnings)
+            output.Warning(warning);
+        output.Result(result);
     }
 
     private static string OutputDiskWarning(UpscaleRun run, string outputPath, bool readOnly)

@@ -128,4 +128,5 @@ public abstract class UpscaleCommandBase : JobStoreCommandBase, IRunOutput
     void IRunOutput.Verbose(string message) => WriteVerbose(message);
     void IRunOutput.Warning(string message) => WriteWarning(message);
     bool IRunOutput.Stopping => _stopping;
+    bool IRunOutput.ReadAfterStop => false;
 }

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using System.Reflection;
 using Swin2SR.PowerShell.Commands;
 
 namespace Swin2SR.PowerShell.Jobs;
@@ -9,6 +10,11 @@ namespace Swin2SR.PowerShell.Jobs;
 /// </summary>
 public sealed class UpscaleBackgroundJob : Job2, IRunOutput
 {
+    // Job2.SetJobState(state, reason), which sets JobStateInfo.Reason, is protected in PowerShell but left out of the
+    // PowerShellStandard reference assembly this module builds against.
+    private static readonly MethodInfo? s_setJobStateWithReason = typeof(Job2).GetMethod(nameof(SetJobState),
+        BindingFlags.Instance | BindingFlags.NonPublic, null, [typeof(JobState), typeof(Exception)], null);
+
     private readonly UpscaleRun _run;
     private volatile bool _stopping;
     private Thread? _thread;
@@ -34,6 +40,8 @@ public sealed class UpscaleBackgroundJob : Job2, IRunOutput
     private void Work()
     {
         var final = JobState.Completed;
+        // A failed job says why in JobStateInfo.Reason, as a thread job does, as well as in its error stream.
+        Exception? reason = null;
         try
         {
             RunDrainer.Drain(_run, this);
@@ -43,19 +51,22 @@ public sealed class UpscaleBackgroundJob : Job2, IRunOutput
         catch (SetupFailedException e)
         {
             Error.Add(e.Record);
-            final = JobState.Failed;
+            (final, reason) = (JobState.Failed, e.Record.Exception);
         }
         catch (Exception e)
         {
             // An unhandled exception on a worker thread would end the whole process.
             Error.Add(new ErrorRecord(e, "JobFailed", ErrorCategory.NotSpecified, Name));
-            final = JobState.Failed;
+            (final, reason) = (JobState.Failed, e);
         }
         finally
         {
             _run.Dispose();
         }
-        SetJobState(final);
+        if (reason is not null && s_setJobStateWithReason is { } withReason)
+            withReason.Invoke(this, [final, reason]);
+        else
+            SetJobState(final);
     }
 
     public override void StopJob()
@@ -89,4 +100,5 @@ public sealed class UpscaleBackgroundJob : Job2, IRunOutput
     void IRunOutput.Verbose(string message) => Verbose.Add(new VerboseRecord(message));
     void IRunOutput.Warning(string message) => Warning.Add(new WarningRecord(message));
     bool IRunOutput.Stopping => _stopping;
+    bool IRunOutput.ReadAfterStop => true;
 }
