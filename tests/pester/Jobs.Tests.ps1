@@ -595,6 +595,24 @@ Describe 'Jobs' {
             Remove-Job $job
         }
 
+        It 'gives the images in flight back to the job when the session ends during a -AsJob run' {
+            $null = New-TestImageSet $in 40 -Width 128 -Height 128
+            $run = "`$job = Get-ChildItem -LiteralPath '$in' -File | Invoke-Swin2SRUpscale -Model '$NearestX4' -OutputDirectory '$out' -JobName ended -TileSize 8 -TileOverlap 0 -BatchSize 1 -AsJob; " +
+                "while ((Get-Swin2SRJob ended).Succeeded -lt 2) { Start-Sleep -Milliseconds 100 }; Write-Host `"at exit: `$(`$job.State)`""
+            $said = "$(Invoke-ChildPwsh -Command (Get-WorkerCommand $store $run) 2>&1)"
+            $LASTEXITCODE | Should -Be 0
+            $said | Should -Match 'at exit: Running' -Because 'the session ended while the job still ran'
+            $said | Should -Match "job 'ended' was interrupted by the end of its PowerShell session.*Resume-Swin2SRJob 'ended'"
+            $job = Get-Swin2SRJob ended
+            $job.Running | Should -Be 0 -Because 'an image left Running would be taken for one that crashes its worker'
+            $job.Pending | Should -BeGreaterThan 0
+            Get-LeftoverTempFile $out | Should -BeNullOrEmpty
+            $null = Resume-Swin2SRJob ended -Device Cpu -WarningVariable warned
+            $warned | Should -Not -Match 'Taking over images that a worker left unfinished'
+            (Get-Swin2SRJob ended).State | Should -Be 'Completed'
+            Get-OutputCount $out | Should -Be 40
+        }
+
         It 'is removed by Receive-Job -Wait -AutoRemoveJob, as a thread job is' {
             $null = New-TestImageSet $in 2
             $job = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName autoremoved -AsJob
