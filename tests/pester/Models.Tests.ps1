@@ -190,6 +190,40 @@ Describe 'Get-Swin2SRModel and Install-Swin2SRModel' {
         Join-Path $store 'test-nearest-x2.onnx' | Should -Not -Exist
     }
 
+    It 'stops on Ctrl+C while the address of the catalog or of the model never answers' {
+        # {0}: the address of a server that never answers.
+        $commands = @(
+            "Get-Swin2SRModel -Catalog '{0}/catalog.json'"
+            "Install-Swin2SRModel test-nearest-x2 -Catalog '{0}/catalog.json'"
+            "Install-Swin2SRModel test-nearest-x2 -Catalog '$(Join-Path $root 'silent.json')'"
+        )
+        foreach ($command in $commands) {
+            # Takes connections into its backlog and never answers: the catalog's own timeout is 30 s.
+            $silent = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+            $silent.Start()
+            $silentUrl = "http://127.0.0.1:$($silent.LocalEndpoint.Port)"
+            (Get-Content -Raw -LiteralPath $Catalog).Replace($Server.Url, $silentUrl) | Set-Content -LiteralPath (Join-Path $root 'silent.json')
+            $ps = [powershell]::Create()
+            try {
+                $null = $ps.AddScript("Import-Module '$ModulePath'; $($command -f $silentUrl)")
+                $async = $ps.BeginInvoke()
+                $deadline = [DateTime]::UtcNow.AddSeconds(20)
+                while (-not $silent.Pending() -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+                $silent.Pending() | Should -BeTrue -Because "$command asks the server"
+                $stopping = $ps.BeginStop($null, $null)
+                $stopping.AsyncWaitHandle.WaitOne(10000) | Should -BeTrue -Because "$command stops well before its timeout"
+                $async.IsCompleted | Should -BeTrue
+                $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+                $ps.Streams.Error | Should -BeNullOrEmpty -Because 'a stopped download is no unreachable server'
+            }
+            finally {
+                $ps.Dispose()
+                $silent.Stop()
+            }
+        }
+        Get-ChildItem -LiteralPath $store -Filter *.onnx -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+    }
+
     It 'says how to install a catalog model that Invoke-Swin2SRUpscale is asked for' {
         $image = New-TestImage (Join-Path $root 'in/a.png')
         { $image | Invoke-Swin2SRUpscale -Model classical-x4 -OutputDirectory (Join-Path $root 'out') } |

@@ -38,6 +38,8 @@ public static class CatalogLoader
         }
         catch (HttpRequestException e)
         {
+            // A request that was canceled may fail as a broken connection: it was stopped, not unreachable.
+            cancellation.ThrowIfCancellationRequested();
             throw new ModelCatalogException(url, $"cannot download it: {e.Message}", e, unreadable: true);
         }
         catch (TaskCanceledException e) when (!cancellation.IsCancellationRequested)

@@ -11,6 +11,7 @@ public sealed class GetSwin2SRModelCommand : PSCmdlet
 {
     private readonly HashSet<string> _written = new(StringComparer.OrdinalIgnoreCase);
     private List<Swin2SRModelInfo> _models = [];
+    private ModelManager? _manager;
 
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
@@ -28,6 +29,7 @@ public sealed class GetSwin2SRModelCommand : PSCmdlet
     protected override void BeginProcessing()
     {
         using var manager = ModelManager.Open();
+        _manager = manager;
         // Installed models cannot be listed from a folder that cannot be found; say so rather than list none.
         if (manager.StoreProblem is { } problem)
             WriteWarning($"Installed models are not listed: {problem}.");
@@ -42,6 +44,9 @@ public sealed class GetSwin2SRModelCommand : PSCmdlet
             WriteError(error);
         _models = manager.List(Installed).ToList();
     }
+
+    // Ctrl+C while a -Catalog address is read.
+    protected override void StopProcessing() => _manager?.Stop();
 
     protected override void ProcessRecord()
     {

@@ -13,7 +13,6 @@ public sealed class InstallSwin2SRModelCommand : PSCmdlet, IDisposable
 {
     private static readonly TimeSpan s_progressInterval = TimeSpan.FromMilliseconds(250);
     private ModelManager? _manager;
-    private ModelInstallRun? _run;
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
@@ -47,7 +46,7 @@ public sealed class InstallSwin2SRModelCommand : PSCmdlet, IDisposable
         }
     }
 
-    protected override void StopProcessing() => _run?.Cancel();
+    protected override void StopProcessing() => _manager?.Stop();
 
     private Swin2SRModelInfo? Install(string name)
     {
@@ -79,26 +78,18 @@ public sealed class InstallSwin2SRModelCommand : PSCmdlet, IDisposable
     private Swin2SRModelInfo? Download(ModelManager manager, string name)
     {
         using var run = manager.StartInstall(name, Force);
-        _run = run;
-        try
+        while (!run.Wait(s_progressInterval))
         {
-            while (!run.Wait(s_progressInterval))
-            {
-                if (run.TakeProgress() is { } progress)
-                    WriteProgress(progress);
-            }
-            WriteProgress(run.Completed());
-            if (run.Canceled)
-                throw new PipelineStoppedException();
-            var model = run.Result(out var error);
-            if (error is not null)
-                WriteError(error);
-            return model;
+            if (run.TakeProgress() is { } progress)
+                WriteProgress(progress);
         }
-        finally
-        {
-            _run = null;
-        }
+        WriteProgress(run.Completed());
+        if (run.Canceled)
+            throw new PipelineStoppedException();
+        var model = run.Result(out var error);
+        if (error is not null)
+            WriteError(error);
+        return model;
     }
 
     // PowerShell disposes the cmdlet when the pipeline ends, also when it was stopped.

@@ -9,17 +9,22 @@ namespace Swin2SR.PowerShell.Commands;
 /// </summary>
 internal sealed class ModelInstallRun : IDisposable
 {
-    private readonly CancellationTokenSource _cancellation = new();
+    private readonly CancellationTokenSource _cancellation;
     private readonly ModelInstallProgress _progress;
     private readonly object _gate = new();
     private DownloadProgress? _latest;
     private Task<InstalledModel> _task = null!;
 
-    private ModelInstallRun(string name) => _progress = new ModelInstallProgress(name);
-
-    public static ModelInstallRun Start(ModelInstaller installer, CatalogEntry entry, bool force)
+    private ModelInstallRun(string name, CancellationToken stopping)
     {
-        var run = new ModelInstallRun(entry.Name);
+        _progress = new ModelInstallProgress(name);
+        _cancellation = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+    }
+
+    /// <param name="stopping">Cancels the installation when the pipeline stops, also one that stopped before it started.</param>
+    public static ModelInstallRun Start(ModelInstaller installer, CatalogEntry entry, bool force, CancellationToken stopping)
+    {
+        var run = new ModelInstallRun(entry.Name, stopping);
         run._task = Task.Run(() => installer.InstallAsync(entry, force, run.Report, run._cancellation.Token));
         return run;
     }
@@ -57,8 +62,6 @@ internal sealed class ModelInstallRun : IDisposable
         }
         throw failure ?? new OperationCanceledException();
     }
-
-    public void Cancel() => _cancellation.Cancel();
 
     private void Report(DownloadProgress progress)
     {

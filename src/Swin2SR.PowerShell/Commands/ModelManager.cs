@@ -13,6 +13,9 @@ internal sealed class ModelManager : IDisposable
 {
     private readonly ModelStore? _store;
     private readonly string? _storeProblem;
+    // Never disposed: StopProcessing calls Stop from another thread, possibly after Dispose, and a source
+    // without timers holds nothing that needs releasing.
+    private readonly CancellationTokenSource _stopping = new();
     private ModelCatalog? _catalog;
     private ModelInstaller? _installer;
 
@@ -37,19 +40,32 @@ internal sealed class ModelManager : IDisposable
 
     public string? CatalogSource => _catalog?.Source;
 
-    /// <summary>Reads the catalog (a path or an http(s) address); a failure comes back as an error record.</summary>
+    /// <summary>
+    /// Reads the catalog (a path or an http(s) address); a failure comes back as an error record. A download that
+    /// <see cref="Stop"/> ends throws <see cref="PipelineStoppedException"/> and leaves the catalog read before.
+    /// </summary>
     public ErrorRecord? LoadCatalog(string source)
     {
         try
         {
-            _catalog = CatalogLoader.Load(source);
+            _catalog = CatalogLoader.Load(source, _stopping.Token);
             return null;
         }
         catch (ModelCatalogException e)
         {
             return ModelErrorRecords.Catalog(e);
         }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
     }
+
+    /// <summary>
+    /// Ends the catalog download and the installation under way, and any started later (Ctrl+C: the cmdlet's
+    /// StopProcessing, on another thread). Without it a catalog address that does not answer held Ctrl+C for 30 s.
+    /// </summary>
+    public void Stop() => _stopping.Cancel();
 
     public static IReadOnlyList<string> CatalogNames(string source)
     {
@@ -111,7 +127,7 @@ internal sealed class ModelManager : IDisposable
     {
         var entry = _catalog?.Find(name) ?? throw new InvalidOperationException($"'{name}' is not in the catalog");
         _installer ??= new ModelInstaller(_store ?? throw new InvalidOperationException("there is no model folder"));
-        return ModelInstallRun.Start(_installer, entry, force);
+        return ModelInstallRun.Start(_installer, entry, force, _stopping.Token);
     }
 
     private static Swin2SRModelInfo Embedded(string name)
