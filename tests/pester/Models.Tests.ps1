@@ -68,6 +68,26 @@ Describe 'Get-Swin2SRModel and Install-Swin2SRModel' {
         $available[0].PSObject.TypeNames[0] | Should -Be 'Swin2SR.PowerShell.Swin2SRModelInfo'
     }
 
+    It 'shows how much of an interrupted download is kept, which Install-Swin2SRModel then completes' {
+        $null = New-Item -ItemType Directory -Path $store
+        # The first third of the model, under the hidden name a download of it is kept under (ModelStore.PartPath).
+        $part = Join-Path $store ".test-nearest-x2.$($NearestSha256.Substring(0, 16)).part"
+        $bytes = [IO.File]::ReadAllBytes($NearestX2)
+        [IO.File]::WriteAllBytes($part, $bytes[0..([int]($bytes.Length / 3) - 1)])
+
+        $model = Get-Swin2SRModel test-nearest-x2 -Catalog $Catalog
+        $model.Source | Should -Be 'Available' -Because 'it still has to be installed'
+        $model.ReceivedBytes | Should -Be ([int]($bytes.Length / 3))
+        $model.Received | Should -Be '33%'
+        ($model | Format-Table | Out-String -Width 80) | Should -Match '(?m)^test-nearest-x2\s+Available\s+x2\s+[\d.]+ k?B\s+33%\s+test\s*$'
+        ($model | Format-List | Out-String) | Should -Match "ReceivedBytes\s*:\s*$([int]($bytes.Length / 3))"
+        (Get-Swin2SRModel test-corrupt-x2 -Catalog $Catalog).ReceivedBytes | Should -BeNullOrEmpty
+
+        ($model | Install-Swin2SRModel).Source | Should -Be 'Installed'
+        $part | Should -Not -Exist
+        (Get-Swin2SRModel test-nearest-x2 -Catalog $Catalog).ReceivedBytes | Should -BeNullOrEmpty
+    }
+
     It 'says which model files it leaves out for their names, and how to rename them, instead of ignoring them' {
         $null = New-Item -ItemType Directory -Path $store
         Copy-Item $NearestX2 (Join-Path $store 'My Upscaler.onnx')

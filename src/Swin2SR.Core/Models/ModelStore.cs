@@ -139,14 +139,34 @@ public sealed class ModelStore
     /// <summary>Removes partial downloads of <paramref name="name"/> other than <paramref name="keep"/> (left by an older catalog).</summary>
     internal void DeleteOtherParts(string name, string keep)
     {
-        if (!System.IO.Directory.Exists(Directory))
-            return;
-        foreach (var part in System.IO.Directory.EnumerateFiles(Directory, $".{CheckedName(name)}.*{PartExtension}"))
+        foreach (var part in Parts(name))
         {
-            if (!string.Equals(part, keep, StringComparison.Ordinal))
-                File.Delete(part);
+            if (!string.Equals(part.FullName, keep, StringComparison.Ordinal))
+                part.Delete();
         }
     }
+
+    /// <summary>
+    /// The bytes that an interrupted download of <paramref name="entry"/> left in the folder, which the next
+    /// installation resumes from; null when there are none. With the catalog's SHA-256 only the partial file of
+    /// that digest counts (the installer deletes the others); without it the digest is the server's, learned when
+    /// the installation starts, so the largest partial file of the name stands for it.
+    /// </summary>
+    public long? PartialBytes(CatalogEntry entry)
+    {
+        string? expected = entry.Sha256 is { } sha256 ? PartPath(entry.Name, sha256) : null;
+        long bytes = Parts(entry.Name)
+            .Where(part => expected is null || string.Equals(part.FullName, expected, StringComparison.Ordinal))
+            .Select(part => part.Length)
+            .DefaultIfEmpty(0)
+            .Max();
+        // An empty file (stopped before the first byte) saves nothing.
+        return bytes > 0 ? bytes : null;
+    }
+
+    // The 16 digits of PartPath exactly: model names may hold dots, and ".m-x2.*.part" matches m-x2.b's files too.
+    private IEnumerable<FileInfo> Parts(string name) => !System.IO.Directory.Exists(Directory) ? []
+        : new DirectoryInfo(Directory).EnumerateFiles($".{CheckedName(name)}.{new string('?', 16)}{PartExtension}");
 
     private InstalledModel Describe(FileInfo file)
     {

@@ -190,6 +190,7 @@ internal sealed class ModelManager : IDisposable
         Sha256 = entry.Sha256,
         Url = entry.Url.ToString(),
         IntendedUse = entry.IntendedUse,
+        ReceivedBytes = _store?.PartialBytes(entry),
     };
 
     public void Dispose() => _installer?.Dispose();

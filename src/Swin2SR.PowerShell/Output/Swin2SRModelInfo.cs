@@ -44,6 +44,17 @@ public sealed class Swin2SRModelInfo
 
     public DateTimeOffset? InstalledAt { get; init; }
 
+    /// <summary>
+    /// For an Available model: the bytes of an interrupted download kept in the model folder, which
+    /// Install-Swin2SRModel resumes from instead of starting over; null when there is none.
+    /// </summary>
+    public long? ReceivedBytes { get; init; }
+
+    /// <summary><see cref="ReceivedBytes"/> as the share of the size where the size is known (40%), else as an amount (21.8 MB).</summary>
+    public string? Received => ReceivedBytes is not long bytes ? null
+        : SizeBytes is long size and > 0 ? $"{bytes * 100 / size}%"
+        : FormatSize(bytes);
+
     /// <summary>The size in decimal units, as the Hugging Face hub shows it (54.4 MB).</summary>
     public string? Size => SizeBytes is long bytes ? FormatSize(bytes) : null;
 

@@ -56,6 +56,30 @@ public sealed class ModelStoreTests
     }
 
     [Fact]
+    public void The_bytes_of_an_interrupted_download_are_those_of_the_partial_file_the_next_installation_resumes()
+    {
+        using var temp = new TempFolder();
+        var store = new ModelStore(temp.File("models"));
+        string expected = "0123456789abcdef" + new string('0', 48);
+        var entry = new CatalogEntry { Name = "m-x2", Url = new Uri("https://example.com/m.onnx"), Scale = 2, Sha256 = expected };
+        Assert.Null(store.PartialBytes(entry)); // no folder yet
+
+        Directory.CreateDirectory(store.Directory);
+        File.WriteAllBytes(store.PartPath("m-x2", "fedcba9876543210" + new string('0', 48)), new byte[9]); // an older catalog's file
+        File.WriteAllBytes(store.PartPath("m-x22", expected), new byte[8]); // other models'
+        File.WriteAllBytes(store.PartPath("m-x2.b", expected), new byte[10]);
+        Assert.Null(store.PartialBytes(entry));
+
+        File.WriteAllBytes(store.PartPath("m-x2", expected), []);
+        Assert.Null(store.PartialBytes(entry)); // stopped before the first byte: nothing to resume
+
+        File.WriteAllBytes(store.PartPath("m-x2", expected), new byte[5]);
+        Assert.Equal(5, store.PartialBytes(entry));
+        // Without the catalog's digest the server's decides which file is resumed: the largest stands for it.
+        Assert.Equal(9, store.PartialBytes(entry with { Sha256 = null }));
+    }
+
+    [Fact]
     public void A_name_that_is_not_a_plain_file_name_is_refused()
     {
         var store = new ModelStore("/models");
