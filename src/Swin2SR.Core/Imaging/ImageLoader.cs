@@ -54,6 +54,8 @@ public sealed class ImageLoader
             using var image = Image.Load<Rgba64>(SupportedFormats.Configuration, header.DecoderData);
             if (format.Name == "TIFF" && MisdecodedTiff.DecodesAsNegative(data))
                 image.Mutate(pixels => pixels.Invert());
+            if (format.Name == "GIF")
+                GifCanvas.ClearUncovered(image, data);
             if (format.Name == "TIFF")
                 TiffPageMetadata.Lift(image);
             if (image.Metadata.ExifProfile is not null && ExifThumbnailDirectory.MainImageOnly(format.Name, data) is { } mainImageExif)

@@ -318,4 +318,17 @@ public sealed class FaithfulOutputPipelineTests : IDisposable
         using var output = Image.Load<Rgba32>(result.Item.OutputPath);
         Assert.True(output[7, 7].R > 200 && output[7, 7].B < 50, $"the first frame is red, got {output[7, 7]}");
     }
+
+    [Fact]
+    public void A_gif_whose_frame_covers_part_of_its_canvas_comes_out_transparent_around_it()
+    {
+        // A 16x12 canvas, an 8x6 green frame at 4,3: browsers show the margin transparent, not black.
+        var gif = HandMadeGif.Still(16, 12, 4, 3, 8, Enumerable.Repeat((byte)0, 8 * 6).ToArray(), [new Rgb24(30, 200, 30)]);
+        var result = Upscale("sprite.gif", gif, OutputFormat.Same);
+        using var output = Image.Load<Rgba32>(result.Item.OutputPath);
+        Assert.Equal((32, 24), (output.Width, output.Height));
+        Assert.Equal(0, output[0, 0].A);
+        Assert.Equal(0, output[31, 23].A);
+        Assert.Equal(new Rgba32(30, 200, 30, 255), output[16, 12]);
+    }
 }
