@@ -380,6 +380,16 @@ Describe 'Invoke-Swin2SRUpscale' {
             $agreed.Message | Where-Object { $_ -like '*-Scale*' } | Should -BeNullOrEmpty
         }
 
+        It 'warns once that -BatchSize is not used with a model exported with a fixed batch, and not when they agree' {
+            $model = New-FixedBatchModel (Join-Path $root 'fixed-batch.onnx')
+            $files = 'a.png', 'b.png' | ForEach-Object { New-TestImage (Join-Path $in $_) -Width 24 -Height 24 }
+            $results = $files | Invoke-Swin2SRUpscale -Model $model -Device Cpu -BatchSize 4 -TileSize 8 -TileOverlap 0 -OutputDirectory $out -WarningVariable warned -WarningAction SilentlyContinue
+            $results.Status | Should -Be @('Succeeded', 'Succeeded')
+            @($warned.Message | Where-Object { $_ -like '*-BatchSize*' }) | Should -Be @('-BatchSize 4 is not used: the model was exported with a fixed batch of 2 tiles, which every batch has')
+            $null = $files | Invoke-Swin2SRUpscale -Model $model -Device Cpu -BatchSize 2 -TileSize 8 -TileOverlap 0 -OutputDirectory (Join-Path $out 'agree') -WarningVariable agreed -WarningAction SilentlyContinue
+            $agreed | Should -BeNullOrEmpty
+        }
+
         It 'reports with -Verbose the share of computed pixels that were padding, edge context or overlap' {
             $file = New-TestImage (Join-Path $in 'a.png') -Width 40 -Height 24
             $verbose = $file | Invoke-Swin2SRUpscale -Model $NearestX4 -OutputDirectory $out -TileSize 16 -TileOverlap 4 -Verbose 4>&1 |

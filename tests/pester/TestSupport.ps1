@@ -43,16 +43,29 @@ function New-TestImage {
     Get-Item -LiteralPath $Path
 }
 
+# nearest-x2.onnx with each run of $Find replaced by $Replace (of the same length, so no protobuf length changes),
+# written to $Path; $What says what the test expects to find.
+function Set-NearestX2Bytes([string] $Path, [byte[]] $Find, [byte[]] $Replace, [string] $What) {
+    $bytes = [IO.File]::ReadAllBytes($NearestX2)
+    $found = (0..($bytes.Length - $Find.Length)).Where({ [Linq.Enumerable]::SequenceEqual([ArraySegment[byte]]::new($bytes, $_, $Find.Length), $Find) })
+    if ($found.Count -eq 0) { throw "nearest-x2.onnx no longer has $What as expected." }
+    foreach ($at in $found) { [Array]::Copy($Replace, 0, $bytes, $at, $Replace.Length) }
+    [IO.File]::WriteAllBytes($Path, $bytes)
+    $Path
+}
+
 # nearest-x2.onnx with its metadata entry scale=2 (key 0x0A, value 0x12, as protobuf writes them) made scale=4: a model
 # that loads, and fails its run at the first tile (ModelLoadFailed).
 function New-WrongScaleModel([string] $Path) {
-    $bytes = [IO.File]::ReadAllBytes($NearestX2)
-    $entry = [byte[]](@(0x0A, 5) + [Text.Encoding]::ASCII.GetBytes('scale') + @(0x12, 1, [byte][char]'2'))
-    $at = (0..($bytes.Length - $entry.Length)).Where({ [Linq.Enumerable]::SequenceEqual([ArraySegment[byte]]::new($bytes, $_, $entry.Length), $entry) }, 'First')[0]
-    if ($null -eq $at) { throw "nearest-x2.onnx no longer states scale=2 as expected." }
-    $bytes[$at + $entry.Length - 1] = [byte][char]'4'
-    [IO.File]::WriteAllBytes($Path, $bytes)
-    $Path
+    $entry = [byte[]](@(0x0A, 5) + [Text.Encoding]::ASCII.GetBytes('scale') + @(0x12, 1))
+    Set-NearestX2Bytes $Path ($entry + [byte][char]'2') ($entry + [byte][char]'4') 'its metadata entry scale=2'
+}
+
+# nearest-x2.onnx exported with a fixed batch of 2: each dimension dim_param "batch" (field 2) becomes dim_value 2
+# (field 1) with a denotation "bat" (field 3) that keeps the length.
+function New-FixedBatchModel([string] $Path) {
+    $ascii = [Text.Encoding]::ASCII
+    Set-NearestX2Bytes $Path ([byte[]](@(0x12, 5) + $ascii.GetBytes('batch'))) ([byte[]](@(0x08, 2, 0x1A, 3) + $ascii.GetBytes('bat'))) 'a dynamic batch dimension'
 }
 
 function Get-TestImageSize([string] $Path) {

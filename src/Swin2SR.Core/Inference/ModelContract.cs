@@ -29,6 +29,15 @@ public sealed record ModelContract(string InputName, string OutputName, int Scal
         return contract.Scale == 0 ? ModelProbe.Complete(session, contract, windowStated: statedWindow is not null, modelPath) : contract;
     }
 
+    /// <summary>
+    /// Why a batch size asked for (-BatchSize; 0: automatic) is not used: a model exported with a fixed batch runs
+    /// every batch at that size. Null when it is used, or none was asked for.
+    /// </summary>
+    public string? UnusedBatchSize(int requested) =>
+        FixedBatch is int batch && requested > 0 && requested != batch
+            ? $"-BatchSize {requested} is not used: the model was exported with a fixed batch of {batch} tile{(batch == 1 ? "" : "s")}, which every batch has"
+            : null;
+
     /// <summary>A model whose "scale" metadata entry says otherwise than what its graph computes.</summary>
     internal static ModelLoadException ScaleMismatch(string modelPath, int stated, int actual, Exception? inner = null) =>
         new(modelPath, $"not a usable super-resolution model: its metadata states scale {stated}, but it upscales x{actual}; correct or remove its 'scale' metadata entry", inner);

@@ -309,9 +309,10 @@ internal sealed class UpscaleRun : IDisposable
             TileGeometry.Resolve(options.ToUpscaleOptions(), devices[0].Contract);
             var (job, alreadyDone, total, _) = prepared ?? prepare(store, devices[0].Contract.Scale);
             var runner = JobRunner.Start(store, job, devices, alreadyDone, cancellation.Token, paths: paths, accepts: signature, outputHash: outputHash);
+            var setupWarnings = devices[0].Contract.UnusedBatchSize(options.BatchSize) is { } unusedBatch ? warnings.Append(unusedBatch) : warnings;
             return new UpscaleRun(store, devices, runner, cancellation, job, total, modelPath, devices[0].Contract.Scale)
             {
-                _deviceWarnings = new(WithFailedBeforeNote(warnings, job, alreadyDone)),
+                _deviceWarnings = new(WithFailedBeforeNote(setupWarnings, job, alreadyDone)),
             };
         }
         catch (Exception e)
