@@ -121,7 +121,7 @@ public sealed class MeasureSwin2SRQualityCommand : PSCmdlet
             PercentComplete = 100 * done / _inputs.Count,
         };
         if (done > 0)
-            record.SecondsRemaining = (int)Math.Ceiling(elapsed.TotalSeconds / done * (_inputs.Count - done));
+            record.SecondsRemaining = ProgressTime.Seconds(elapsed.TotalSeconds / done * (_inputs.Count - done));
         return record;
     }
 }

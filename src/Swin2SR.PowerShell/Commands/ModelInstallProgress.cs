@@ -19,7 +19,7 @@ internal sealed class ModelInstallProgress
         if (progress.PercentComplete is int percent)
             record.PercentComplete = percent;
         if (progress.Remaining is TimeSpan remaining)
-            record.SecondsRemaining = (int)Math.Ceiling(remaining.TotalSeconds);
+            record.SecondsRemaining = ProgressTime.Seconds(remaining.TotalSeconds);
         return record;
     }
 

@@ -64,7 +64,7 @@ internal sealed class UpscaleProgress
             PercentComplete = _percent,
         };
         if (rate > 0)
-            record.SecondsRemaining = (int)Math.Ceiling((_total - done) / rate);
+            record.SecondsRemaining = ProgressTime.Seconds((_total - done) / rate);
         return record;
     }
 
