@@ -71,8 +71,11 @@ Describe 'Default views at 80 columns' {
         finally { if (-not $worker.HasExited) { $worker.Kill() } }
     }
 
-    It 'shows a model''s name, source, scale, size, precision and task' {
-        (Get-TableLine (Get-Swin2SRModel swin2sr-tiny-x2)) -match '^swin2sr-tiny-x2\s+Embedded\s+x2\s+[\d.]+ kB\s+fp32\s+classical-sr\s*$' | Should -HaveCount 1
+    It 'shows a model''s name, source, scale, size and task, and the name of a copied-in model whole' {
+        (Get-TableLine (Get-Swin2SRModel swin2sr-tiny-x2)) -match '^swin2sr-tiny-x2\s+Embedded\s+x2\s+[\d.]+ kB\s+classical-sr\s*$' | Should -HaveCount 1
+        # As long as the README's example of a model file named as its public export.
+        $copied = [Swin2SR.PowerShell.Swin2SRModelInfo]@{ Name = 'swin2SR-classical-sr-x4-64'; Source = 'Installed'; Scale = 4 }
+        (Get-TableLine $copied) -match '^swin2SR-classical-sr-x4-64\s+Installed\s+x4' | Should -HaveCount 1
     }
 
     It 'shows a quality score with the whole file name' {
