@@ -65,11 +65,18 @@ internal static class TiffStructure
     }
 
     /// <summary>
-    /// Where the values of a BYTE or UNDEFINED <paramref name="tag"/> of the first page lie (an MPO's index of its
-    /// images, say); null when the tag is absent, of another type, or its values run past the end of the data.
+    /// Where the values of a BYTE, ASCII or UNDEFINED <paramref name="tag"/> of the first page lie (an MPO's index of
+    /// its images, say); null when the tag is absent, of another type, or its values run past the end of the data.
     /// </summary>
-    public static Range? FirstPageBytes(ReadOnlySpan<byte> data, ushort tag) =>
-        FirstPageEntry(data, tag, out var l, out bool littleEndian) is { } at && Read(data[(at + 2)..], 2, littleEndian) is ByteType or UndefinedType
+    public static Range? FirstPageBytes(ReadOnlySpan<byte> data, ushort tag) => PointedBytes(data, [], tag);
+
+    /// <summary>
+    /// <see cref="FirstPageBytes"/> for a tag of the directory that the first page points to through the pointer tags
+    /// of <paramref name="via"/> in turn (34665 for the EXIF directory, then 40965 for its interoperability
+    /// directory); null also where a pointer is missing or points outside the data.
+    /// </summary>
+    public static Range? PointedBytes(ReadOnlySpan<byte> data, ReadOnlySpan<ushort> via, ushort tag) =>
+        FirstPageEntry(data, tag, out var l, out bool littleEndian, via) is { } at && Read(data[(at + 2)..], 2, littleEndian) is ByteType or AsciiType or UndefinedType
             ? ValuesAt(data, at, l, littleEndian, size: 1)
             : null;
 
@@ -99,10 +106,13 @@ internal static class TiffStructure
     /// </summary>
     public static long? FirstPageInteger(ReadOnlySpan<byte> data, ushort tag) => FirstPageSingle(data, tag, out _);
 
-    private static long? FirstPageSingle(ReadOnlySpan<byte> data, ushort tag, out int type)
+    /// <summary><see cref="FirstPageInteger"/> for a tag of a directory the first page points to (<see cref="PointedBytes"/>).</summary>
+    public static long? PointedInteger(ReadOnlySpan<byte> data, ReadOnlySpan<ushort> via, ushort tag) => FirstPageSingle(data, tag, out _, via);
+
+    private static long? FirstPageSingle(ReadOnlySpan<byte> data, ushort tag, out int type, ReadOnlySpan<ushort> via = default)
     {
         type = 0;
-        if (FirstPageEntry(data, tag, out var l, out bool littleEndian) is not { } at)
+        if (FirstPageEntry(data, tag, out var l, out bool littleEndian, via) is not { } at)
             return null;
         var entry = data.Slice(at, l.EntryBytes);
         if (Read(entry[4..], l.OffsetBytes, littleEndian) != 1)
@@ -160,13 +170,45 @@ internal static class TiffStructure
         return copy;
     }
 
-    /// <summary>Where the first page's entry for <paramref name="tag"/> starts; null when it has none or its directory does not fit the file.</summary>
-    private static int? FirstPageEntry(ReadOnlySpan<byte> data, ushort tag, out Layout l, out bool littleEndian)
+    /// <summary>
+    /// Where the entry for <paramref name="tag"/> starts, in the first page's directory or in the one it points to
+    /// through the pointer tags of <paramref name="via"/>; null when there is none or a directory does not fit the file.
+    /// </summary>
+    private static int? FirstPageEntry(ReadOnlySpan<byte> data, ushort tag, out Layout l, out bool littleEndian, ReadOnlySpan<ushort> via = default)
     {
-        foreach (int at in FirstPageEntries(data, out l, out littleEndian))
+        if (FirstDirectory(data, out l, out littleEndian) is not { } directory)
+            return null;
+        foreach (ushort pointer in via)
+        {
+            if (EntryIn(data, directory, pointer, l, littleEndian) is not { } at || PointedDirectory(data, at, l, littleEndian) is not { } next)
+                return null;
+            directory = next;
+        }
+        return EntryIn(data, directory, tag, l, littleEndian);
+    }
+
+    private static int? EntryIn(ReadOnlySpan<byte> data, ulong directory, ushort tag, Layout l, bool littleEndian)
+    {
+        foreach (int at in Entries(data, directory, l, littleEndian))
             if (Read(data[at..], 2, littleEndian) == tag)
                 return at;
         return null;
+    }
+
+    /// <summary>Where the directory that the pointer entry at <paramref name="at"/> (one LONG or IFD; LONG8 or IFD8 in a BigTIFF) points to starts, if inside the data.</summary>
+    private static ulong? PointedDirectory(ReadOnlySpan<byte> data, int at, Layout l, bool littleEndian)
+    {
+        var entry = data.Slice(at, l.EntryBytes);
+        int size = (int)Read(entry[2..], 2, littleEndian) switch
+        {
+            LongType or IfdType => 4,
+            Long8Type or Ifd8Type when l.IsBigTiff => 8,
+            _ => 0,
+        };
+        if (size == 0 || Read(entry[4..], l.OffsetBytes, littleEndian) != 1)
+            return null;
+        ulong offset = Read(entry[(4 + l.OffsetBytes)..], size, littleEndian);
+        return Fits(offset, l, data.Length) ? offset : null;
     }
 
     /// <summary>
@@ -190,11 +232,13 @@ internal static class TiffStructure
     }
 
     /// <summary>Where each entry of the first page's directory starts, as far as the file holds them; none when the directory does not start inside it.</summary>
-    private static List<int> FirstPageEntries(ReadOnlySpan<byte> data, out Layout l, out bool littleEndian)
+    private static List<int> FirstPageEntries(ReadOnlySpan<byte> data, out Layout l, out bool littleEndian) =>
+        FirstDirectory(data, out l, out littleEndian) is { } offset ? Entries(data, offset, l, littleEndian) : [];
+
+    /// <summary>Where each entry of the directory at <paramref name="offset"/> (inside the data) starts, as far as the data holds them.</summary>
+    private static List<int> Entries(ReadOnlySpan<byte> data, ulong offset, Layout l, bool littleEndian)
     {
         var entries = new List<int>();
-        if (FirstDirectory(data, out l, out littleEndian) is not { } offset)
-            return entries;
         ulong count = Math.Min(Read(data[(int)offset..], l.CountBytes, littleEndian), ((ulong)data.Length - offset - (ulong)l.CountBytes) / (ulong)l.EntryBytes);
         // An entry: tag (2 bytes), type (2), count and value (an offset's width each); a single small value sits in the value field itself.
         for (ulong i = 0; i < count; i++)
@@ -202,7 +246,8 @@ internal static class TiffStructure
         return entries;
     }
 
-    private const int ByteType = 1, ShortType = 3, LongType = 4, SByteType = 6, UndefinedType = 7, SShortType = 8, SLongType = 9, Long8Type = 16;
+    private const int ByteType = 1, AsciiType = 2, ShortType = 3, LongType = 4, SByteType = 6, UndefinedType = 7, SShortType = 8, SLongType = 9,
+        IfdType = 13, Long8Type = 16, Ifd8Type = 18;
 
     /// <summary>The bytes of one value of a TIFF field type (TIFF 6.0 section 2, BigTIFF's 16-18); 0 for a type unknown.</summary>
     private static ulong ValueSize(int type) => type switch
