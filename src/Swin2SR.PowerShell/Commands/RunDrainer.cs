@@ -39,8 +39,8 @@ internal static class RunDrainer
                 // Images that finished as the run stopped are done in the job: a PowerShell job, read after Stop-Job,
                 // reports them too (Receive-Job said fewer than Get-Swin2SRJob counted). A stopped pipeline takes nothing more.
                 if (output.ReadAfterStop)
-                    while (run.Next(TimeSpan.Zero, out var finished) is { } last)
-                        PassOn(last, finished, output);
+                    while (run.Next(TimeSpan.Zero, out var stoppedError) is { } stoppedResult)
+                        PassOn(stoppedResult, stoppedError, output);
                 return;
             }
             PassOnNotes(run, output);
