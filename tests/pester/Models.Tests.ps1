@@ -133,6 +133,33 @@ Describe 'Get-Swin2SRModel and Install-Swin2SRModel' {
         (Get-TestImageSize $result.OutputPath).Width | Should -Be 24
     }
 
+    It 'refuses an installed model whose file changed after installing, in Invoke and Resume alike, warns of it in the list, and installs it again without -Force' {
+        $model = Install-Swin2SRModel test-nearest-x2 -Catalog $Catalog
+        $image = New-TestImage (Join-Path $root 'in/a.png') -Width 12 -Height 8
+        $image | Invoke-Swin2SRUpscale -Model test-nearest-x2 -OutputDirectory (Join-Path $root 'queued') -JobName queued -QueueOnly | Out-Null
+        Copy-Item -LiteralPath (Join-Path $RepoRoot 'models/test/window16-x2.onnx') -Destination $model.Path -Force
+
+        $listed = Get-Swin2SRModel test-nearest-x2 -Installed -WarningVariable warned -WarningAction SilentlyContinue
+        $listed.ChangedSinceInstall | Should -Match 'but the file installed on .* had'
+        "$warned" | Should -Match "Model 'test-nearest-x2' at .* changed after it was installed .*Install-Swin2SRModel test-nearest-x2"
+        $refused = $null
+        try { $image | Invoke-Swin2SRUpscale -Model test-nearest-x2 -OutputDirectory (Join-Path $root 'out') -Device Cpu -ErrorAction Stop }
+        catch { $refused = $_ }
+        $refused.FullyQualifiedErrorId | Should -BeLike 'ModelChanged,*'
+        $refused.TargetObject | Should -Be $model.Path
+        "$refused" | Should -BeLike '*test-nearest-x2.onnx* changed after Install-Swin2SRModel installed it: *'
+        $refused.ErrorDetails.RecommendedAction | Should -Match 'Install-Swin2SRModel test-nearest-x2'
+        { Resume-Swin2SRJob queued -ErrorAction Stop } | Should -Throw -ErrorId 'ModelChanged*'
+        (Get-Swin2SRJobItem queued).Status | Should -Be 'Pending'
+
+        $repaired = Install-Swin2SRModel test-nearest-x2 -Catalog $Catalog
+        (Get-FileHash -LiteralPath $repaired.Path -Algorithm SHA256).Hash | Should -Be $NearestSha256.ToUpperInvariant()
+        $repaired.ChangedSinceInstall | Should -BeNullOrEmpty
+        Get-Swin2SRModel test-nearest-x2 -Installed -WarningVariable warned -WarningAction SilentlyContinue | Out-Null
+        $warned | Should -BeNullOrEmpty
+        (Resume-Swin2SRJob queued).Status | Should -Be 'Succeeded'
+    }
+
     It 'stops a run with ModelLoadFailed naming both scales when a model''s metadata states a scale its graph does not compute, and leaves its images pending' {
         $model = New-WrongScaleModel (Join-Path $root 'wrong-scale.onnx')
         New-TestImageSet (Join-Path $root 'in') -Count 3 | Out-Null

@@ -25,18 +25,18 @@ public sealed class ModelInstaller : IDisposable
     }
 
     /// <summary>
-    /// Installs <paramref name="entry"/>, or returns the installed model unchanged when it is already there and
-    /// <paramref name="force"/> is false. With <paramref name="force"/> the new file replaces the old one only
+    /// Installs <paramref name="entry"/>, or returns the installed model unchanged when it is already there, still
+    /// the file that was verified, and <paramref name="force"/> is false. With <paramref name="force"/> the new file replaces the old one only
     /// once verified, so a failed reinstall keeps the model that was there.
     /// </summary>
     public async Task<InstalledModel> InstallAsync(CatalogEntry entry, bool force, Action<DownloadProgress>? progress, CancellationToken cancellation)
     {
-        if (!force && _store.Find(entry.Name) is { } installed)
+        if (!force && IntactInstalled(entry.Name) is { } installed)
             return installed;
         CreateStoreDirectory(entry.Name);
         using var claim = InstallClaim.Take(entry.Name, _store.LockPath(entry.Name));
         // The installation that held the claim a moment ago may have installed it.
-        if (!force && _store.Find(entry.Name) is { } justInstalled)
+        if (!force && IntactInstalled(entry.Name) is { } justInstalled)
             return justInstalled;
 
         var expected = await ExpectedFileAsync(entry, cancellation).ConfigureAwait(false);
@@ -61,6 +61,10 @@ public sealed class ModelInstaller : IDisposable
             throw;
         }
     }
+
+    // A model file that changed after it was installed is not that model: installing it again repairs it.
+    private InstalledModel? IntactInstalled(string name) =>
+        _store.Find(name) is { } installed && _store.ChangeSinceInstall(name) is null ? installed : null;
 
     // InProgress: the partial file is another installation's, still being written.
     private static bool CanResumeLater(ModelInstallError error) => error is ModelInstallError.ConnectionDropped or ModelInstallError.Offline or ModelInstallError.InProgress;

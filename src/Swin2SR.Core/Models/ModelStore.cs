@@ -128,12 +128,65 @@ public sealed class ModelStore
     /// </summary>
     internal InstalledModel Commit(CatalogEntry entry, string verifiedFile, DateTimeOffset installedAt)
     {
-        string record = RecordPath(entry.Name);
-        string recordTemp = record + ".tmp";
-        File.WriteAllText(recordTemp, JsonSerializer.Serialize(new InstallRecord(entry, installedAt), s_json));
-        File.Move(recordTemp, record, overwrite: true);
+        // A rename keeps the time of last write, so the record can hold the model file's own.
+        WriteRecord(entry.Name, new InstallRecord(entry, installedAt, File.GetLastWriteTimeUtc(verifiedFile)));
         File.Move(verifiedFile, ModelPath(entry.Name), overwrite: true);
         return Find(entry.Name)!;
+    }
+
+    /// <summary>
+    /// How the installed model <paramref name="name"/> differs from the file verified when it was installed (its
+    /// size, or its SHA-256); null when it is that file, and when no installation was recorded to compare it with
+    /// (a model copied in by hand). The file is hashed only when its size or time of last write is not the one
+    /// recorded; a file found whole after all (copied with a new time) has its new time recorded, so a scheduled
+    /// run does not hash it every time.
+    /// </summary>
+    public string? ChangeSinceInstall(string name)
+    {
+        var file = new FileInfo(ModelPath(name));
+        if (!file.Exists || ReadRecord(name) is not { Entry.Sha256: { } installedSha256 } record)
+            return null;
+        if (record.Entry.SizeBytes is long installedSize && file.Length != installedSize)
+            return $"it has {file.Length:N0} bytes, but the file installed on {record.InstalledAt:yyyy-MM-dd} had {installedSize:N0}";
+        if (record.ModelWrittenAt == file.LastWriteTimeUtc)
+            return null;
+        string sha256 = FileDigest.Sha256(file.FullName);
+        if (sha256 != installedSha256)
+            return $"its SHA-256 is {sha256}, but the file installed on {record.InstalledAt:yyyy-MM-dd} had {installedSha256}";
+        TryWriteRecord(name, record with { ModelWrittenAt = file.LastWriteTimeUtc });
+        return null;
+    }
+
+    /// <summary>
+    /// <see cref="ChangeSinceInstall"/> for a model given by its path, where that path is a model of this store
+    /// (a job records its model's path; a model elsewhere was never installed here); null otherwise.
+    /// </summary>
+    public string? ChangeSinceInstallAt(string modelPath)
+    {
+        string name = System.IO.Path.GetFileNameWithoutExtension(modelPath);
+        return ModelCatalog.IsValidName(name) && string.Equals(System.IO.Path.GetFullPath(modelPath), ModelPath(name), StringComparison.Ordinal)
+            ? ChangeSinceInstall(name)
+            : null;
+    }
+
+    private void WriteRecord(string name, InstallRecord record)
+    {
+        string path = RecordPath(name);
+        string temp = path + ".tmp";
+        File.WriteAllText(temp, JsonSerializer.Serialize(record, s_json));
+        File.Move(temp, path, overwrite: true);
+    }
+
+    // Only saves hashing the next time: a folder the user may read but not write still runs its models.
+    private void TryWriteRecord(string name, InstallRecord record)
+    {
+        try
+        {
+            WriteRecord(name, record);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
     }
 
     /// <summary>Removes partial downloads of <paramref name="name"/> other than <paramref name="keep"/> (left by an older catalog).</summary>
@@ -193,5 +246,6 @@ public sealed class ModelStore
     private static string CheckedName(string name) =>
         ModelCatalog.IsValidName(name) ? name : throw new ArgumentException($"'{name}' is not a valid model name", nameof(name));
 
-    private sealed record InstallRecord(CatalogEntry Entry, DateTimeOffset InstalledAt);
+    /// <param name="ModelWrittenAt">The model file's time of last write when it was last found to be the verified file; null in records written before it was kept.</param>
+    private sealed record InstallRecord(CatalogEntry Entry, DateTimeOffset InstalledAt, DateTime? ModelWrittenAt);
 }

@@ -57,7 +57,11 @@ public sealed class GetSwin2SRModelCommand : PSCmdlet
             if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
                 WriteError(ModelErrorRecords.NotFound(name));
             foreach (var model in matches.Where(m => _written.Add(m.Name)))
+            {
+                if (model.ChangedSinceInstall is { } change)
+                    WriteWarning($"Model '{model.Name}' at '{model.Path}' changed after it was installed ({change}); runs refuse it until Install-Swin2SRModel {model.Name} installs it again.");
                 WriteObject(model);
+            }
         }
     }
 }

@@ -59,8 +59,12 @@ public sealed class InstallSwin2SRModelCommand : PSCmdlet, IDisposable
         }
         if (known?.Source == Swin2SRModelSource.Installed && !Force)
         {
-            WriteVerbose($"Model '{known.Name}' is already installed at '{known.Path}'; use -Force to download it again.");
-            return known;
+            if (known.ChangedSinceInstall is null)
+            {
+                WriteVerbose($"Model '{known.Name}' is already installed at '{known.Path}'; use -Force to download it again.");
+                return known;
+            }
+            WriteVerbose($"Model '{known.Name}' at '{known.Path}' changed after it was installed ({known.ChangedSinceInstall}); installing it again.");
         }
         if (manager.Offered(name) is not { } offered)
         {

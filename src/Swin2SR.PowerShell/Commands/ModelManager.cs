@@ -90,7 +90,7 @@ internal sealed class ModelManager : IDisposable
             yield return Embedded(name);
         var installed = _store?.Installed() ?? [];
         foreach (var model in installed.Where(m => !embedded.Contains(m.Name)))
-            yield return Installed(model);
+            yield return Installed(model, _store!.ChangeSinceInstall(model.Name));
         if (installedOnly || _catalog is null)
             yield break;
         foreach (var entry in _catalog.Entries.Where(e => !embedded.Contains(e.Name) && !installed.Any(m => m.Name == e.Name)))
@@ -106,7 +106,7 @@ internal sealed class ModelManager : IDisposable
             return Embedded(embedded);
         string lower = name.ToLowerInvariant();
         if (_store is not null && ModelCatalog.IsValidName(lower) && _store.Find(lower) is { } installed)
-            return Installed(installed);
+            return Installed(installed, _store.ChangeSinceInstall(lower));
         return _catalog?.Find(name) is { } entry ? Available(entry) : null;
     }
 
@@ -161,7 +161,8 @@ internal sealed class ModelManager : IDisposable
         }
     }
 
-    internal static Swin2SRModelInfo Installed(InstalledModel model) => new()
+    /// <param name="change">How the file differs from the one verified at installation (<see cref="ModelStore.ChangeSinceInstall"/>).</param>
+    internal static Swin2SRModelInfo Installed(InstalledModel model, string? change = null) => new()
     {
         Name = model.Name,
         Source = Swin2SRModelSource.Installed,
@@ -175,6 +176,7 @@ internal sealed class ModelManager : IDisposable
         Url = model.Entry?.Url.ToString(),
         IntendedUse = model.Entry?.IntendedUse,
         InstalledAt = model.InstalledAt,
+        ChangedSinceInstall = change,
     };
 
     private Swin2SRModelInfo Available(CatalogEntry entry) => new()

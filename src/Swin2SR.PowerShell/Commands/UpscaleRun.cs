@@ -337,6 +337,7 @@ internal sealed class UpscaleRun : IDisposable
     /// <summary>Sessions on the chosen devices (-Device, -DeviceId, -Precision).</summary>
     private static (IReadOnlyList<ITileRunner> Runners, IReadOnlyList<string> Warnings) OpenDevices(string modelPath, DeviceChoice choice)
     {
+        RequireUnchangedSinceInstall(modelPath);
         var selection = new DeviceSelection(Enum.Parse<DeviceKind>(choice.Kind, ignoreCase: true), choice.Ids)
         {
             Cache = OptimizedGraphCache.TryDefault(),
@@ -356,6 +357,21 @@ internal sealed class UpscaleRun : IDisposable
             throw new SetupFailedException(ErrorRecords.WithAction(e, "DeviceUnavailable", ErrorCategory.ResourceUnavailable, choice.Kind,
                 "Get-Swin2SRDevice says which GPUs can be used and why not; -Device Cpu (or Auto) runs on the CPU."));
         }
+    }
+
+    /// <summary>
+    /// An installed model whose file was copied over or damaged after it was verified is not that model, whatever
+    /// it computes: Invoke and Resume (which runs the path its job recorded) refuse it alike.
+    /// </summary>
+    private static void RequireUnchangedSinceInstall(string modelPath)
+    {
+        if (ModelStore.TryDefault()?.ChangeSinceInstallAt(modelPath) is not { } change)
+            return;
+        string name = Path.GetFileNameWithoutExtension(modelPath);
+        throw new SetupFailedException(ErrorRecords.WithAction(
+            new InvalidDataException($"Model '{modelPath}' changed after Install-Swin2SRModel installed it: {change}."),
+            "ModelChanged", ErrorCategory.InvalidData, modelPath,
+            $"Run Install-Swin2SRModel {name} to install it again (its job's images wait as they are), or give a model under another name to -Model."));
     }
 
     /// <summary>For a run that records jobs: a store that does not exist is created.</summary>

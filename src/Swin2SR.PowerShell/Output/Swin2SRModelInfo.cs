@@ -45,6 +45,13 @@ public sealed class Swin2SRModelInfo
     public DateTimeOffset? InstalledAt { get; init; }
 
     /// <summary>
+    /// For an Installed model: how its file differs from the one verified when it was installed (another size or
+    /// SHA-256); null when it is that file, or (copied in by hand) when nothing was recorded. Runs refuse such a
+    /// model; Install-Swin2SRModel installs it again.
+    /// </summary>
+    public string? ChangedSinceInstall { get; init; }
+
+    /// <summary>
     /// For an Available model: the bytes of an interrupted download kept in the model folder, which
     /// Install-Swin2SRModel resumes from instead of starting over; null when there is none.
     /// </summary>

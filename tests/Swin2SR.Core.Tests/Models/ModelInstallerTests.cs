@@ -70,6 +70,64 @@ public sealed class ModelInstallerTests : IDisposable
     }
 
     [Fact]
+    public async Task An_installed_model_whose_bytes_changed_is_installed_again_without_Force()
+    {
+        _server.Serve("/m.onnx", new ServedFile(Payload));
+        await Install(Entry("/m.onnx"));
+        File.WriteAllBytes(_store.ModelPath(Name), Corrupted(Payload));
+        Assert.Contains($"but the file installed on {DateTime.UtcNow:yyyy-MM-dd} had {PayloadSha256}", _store.ChangeSinceInstall(Name));
+        int requests = _server.Requests.Count;
+
+        await Install(Entry("/m.onnx"));
+
+        Assert.Equal(requests + 1, _server.Requests.Count);
+        Assert.Equal(Payload, File.ReadAllBytes(_store.ModelPath(Name)));
+        Assert.Null(_store.ChangeSinceInstall(Name));
+    }
+
+    [Fact]
+    public async Task A_model_of_another_size_is_a_change_named_by_its_sizes()
+    {
+        _server.Serve("/m.onnx", new ServedFile(Payload));
+        await Install(Entry("/m.onnx"));
+        File.WriteAllBytes(_store.ModelPath(Name), Payload[..100]);
+
+        Assert.Equal($"it has 100 bytes, but the file installed on {DateTime.UtcNow:yyyy-MM-dd} had {Payload.Length:N0}", _store.ChangeSinceInstall(Name));
+    }
+
+    [Fact]
+    public async Task A_change_is_found_by_the_models_path_only_for_the_file_in_the_store()
+    {
+        _server.Serve("/m.onnx", new ServedFile(Payload));
+        await Install(Entry("/m.onnx"));
+        File.WriteAllBytes(_store.ModelPath(Name), Corrupted(Payload));
+        string elsewhere = _temp.File(Name + ".onnx");
+        File.WriteAllBytes(elsewhere, Corrupted(Payload));
+
+        Assert.NotNull(_store.ChangeSinceInstallAt(_store.ModelPath(Name)));
+        Assert.Null(_store.ChangeSinceInstallAt(elsewhere));
+    }
+
+    [Fact]
+    public async Task The_same_bytes_with_a_new_time_are_no_change_and_the_new_time_is_recorded()
+    {
+        _server.Serve("/m.onnx", new ServedFile(Payload));
+        await Install(Entry("/m.onnx"));
+        string model = _store.ModelPath(Name);
+        var copiedAt = new DateTime(2031, 5, 6, 7, 8, 9, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(model, copiedAt);
+
+        Assert.Null(_store.ChangeSinceInstall(Name));
+
+        // Recorded: a file of the same size and time is then taken as is, whatever its bytes.
+        File.WriteAllBytes(model, Corrupted(Payload));
+        File.SetLastWriteTimeUtc(model, copiedAt);
+        Assert.Null(_store.ChangeSinceInstall(Name));
+        File.SetLastWriteTimeUtc(model, copiedAt.AddSeconds(1));
+        Assert.NotNull(_store.ChangeSinceInstall(Name));
+    }
+
+    [Fact]
     public async Task A_corrupted_file_is_refused_and_nothing_is_left()
     {
         _server.Serve("/m.onnx", new ServedFile(Corrupted(Payload)));
