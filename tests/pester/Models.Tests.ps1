@@ -170,9 +170,13 @@ Describe 'Get-Swin2SRModel and Install-Swin2SRModel' {
         Get-ChildItem -LiteralPath (Join-Path $root 'out') -Recurse -File -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }
 
-    It 'upscales with a model that states neither scale nor window and runs only at multiples of 16, as a window-16 export from other tools does' {
+    It 'upscales with a model that states <States> and runs only at multiples of 16, as a window-16 export from other tools does' -TestCases @(
+        @{ States = 'neither scale nor window'; File = 'window16-x2.onnx' }
+        @{ States = 'its scale but no window'; File = 'window16-scale-x2.onnx' }
+    ) {
+        param($File)
         $image = New-TestImage (Join-Path $root 'in/a.png') -Width 21 -Height 13
-        $result = $image | Invoke-Swin2SRUpscale -Model (Join-Path $RepoRoot 'models/test/window16-x2.onnx') -OutputDirectory (Join-Path $root 'out') -Device Cpu
+        $result = $image | Invoke-Swin2SRUpscale -Model (Join-Path $RepoRoot "models/test/$File") -OutputDirectory (Join-Path $root 'out') -Device Cpu
         $result.Status | Should -Be 'Succeeded'
         $size = Get-TestImageSize $result.OutputPath
         "$($size.Width)x$($size.Height)" | Should -Be '42x26'

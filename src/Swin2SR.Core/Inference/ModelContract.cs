@@ -23,10 +23,13 @@ public sealed record ModelContract(string InputName, string OutputName, int Scal
         int? shaped = ScaleFromShapes(input.Dimensions, output.Dimensions);
         if (stated is int claimed && shaped is int actual && claimed != actual)
             throw ScaleMismatch(modelPath, claimed, actual);
-        // A stated scale is not checked by a run here: the first shape a session runs is the only one ONNX Runtime
-        // plans memory for, and it must be a tile's. A wrong one shows at the first tile (TileModel.Run).
         var contract = new ModelContract(inputName, outputName, stated ?? shaped ?? 0, statedWindow ?? DefaultWindow, fixedSize, fixedBatch);
-        return contract.Scale == 0 ? ModelProbe.Complete(session, contract, windowStated: statedWindow is not null, modelPath) : contract;
+        // A model that states its scale and window is not run here: the first shape a session runs is the only one
+        // ONNX Runtime plans memory for, and it should be a tile's. A wrong scale shows at the first tile (TileModel.Run).
+        // One that states no window (and has no fixed size, which sets the tiles) has to run to find it, as a model
+        // stating nothing has to for its scale: else an image of no multiple of its window fails at its first tile.
+        bool probe = contract.Scale == 0 || (statedWindow is null && fixedSize is null);
+        return probe ? ModelProbe.Complete(session, contract, windowStated: statedWindow is not null, modelPath) : contract;
     }
 
     /// <summary>

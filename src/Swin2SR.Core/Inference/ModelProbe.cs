@@ -4,7 +4,7 @@ namespace Swin2SR.Core.Inference;
 
 /// <summary>
 /// Learns by running a model on one mid-grey square what neither its metadata nor its shapes say: its scale, and for
-/// a model that states no window, a window its height and width must be multiples of. Exports from other tools than
+/// a model that states no window, a window its height and width must be multiples of (a scale it states is checked). Exports from other tools than
 /// the module's carry no metadata, and a window partition without padding of its own fails on any size that is not a
 /// multiple of the window: 16 for HAT, 7 for SwinIR's and Swin2SR's JPEG artifact models, 8 for most. The grey also
 /// shows an output in 0..255 (some exports end by multiplying by 255), which would fail every image at the quality
@@ -31,6 +31,8 @@ internal static class ModelProbe
             try
             {
                 int scale = ScaleAt(session, contract, size, modelPath);
+                if (contract.Scale != 0 && scale != contract.Scale)
+                    throw ModelContract.ScaleMismatch(modelPath, contract.Scale, scale);
                 return contract.FixedSize is null ? contract with { Scale = scale, Window = size } : contract with { Scale = scale };
             }
             catch (OnnxRuntimeException e)
