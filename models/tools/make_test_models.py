@@ -20,8 +20,8 @@ OPSET = 17
 CHANNELS = 3
 
 
-def value_info(name, height_dim, width_dim):
-    return helper.make_tensor_value_info(name, TensorProto.FLOAT, ["batch", CHANNELS, height_dim, width_dim])
+def value_info(name, height_dim, width_dim, elem_type=TensorProto.FLOAT):
+    return helper.make_tensor_value_info(name, elem_type, ["batch", CHANNELS, height_dim, width_dim])
 
 
 def nearest_upscale_nodes(input_name, output_name, scale, prefix):
@@ -40,10 +40,11 @@ def nearest_upscale_nodes(input_name, output_name, scale, prefix):
     return nodes, [repeats]
 
 
-def box_blur_nodes(input_name, output_name, prefix):
-    """Nodes for a per-channel 3x3 mean filter over a reflect-padded image (output keeps H and W)."""
+def box_blur_nodes(input_name, output_name, prefix, dtype=np.float32):
+    """Nodes for a per-channel 3x3 mean filter over a reflect-padded image (output keeps H and W); the weights in
+    `dtype`, the type of the image."""
     pads = numpy_helper.from_array(np.array([0, 0, 1, 1, 0, 0, 1, 1], dtype=np.int64), f"{prefix}_pads")
-    weights = numpy_helper.from_array(np.full((CHANNELS, 1, 3, 3), 1.0 / 9.0, dtype=np.float32), f"{prefix}_weights")
+    weights = numpy_helper.from_array(np.full((CHANNELS, 1, 3, 3), 1.0 / 9.0, dtype=dtype), f"{prefix}_weights")
     padded = f"{prefix}_padded"
     nodes = [
         helper.make_node("Pad", [input_name, pads.name], [padded], mode="reflect", name=f"{prefix}_pad"),
@@ -76,13 +77,13 @@ def window_partition_nodes(input_name, output_name, window, prefix):
     return nodes, inits
 
 
-def make_model(name, nodes, initializers, scale, doc, states=("scale", "window_size")):
+def make_model(name, nodes, initializers, scale, doc, states=("scale", "window_size"), elem_type=TensorProto.FLOAT):
     """`states`: the metadata entries the model states besides its name; a model from other tools states none, or only
-    some (its scale, say)."""
+    some (its scale, say). `elem_type`: the input's and output's element type."""
     graph = helper.make_graph(
         nodes, name,
-        [value_info("pixel_values", "height", "width")],
-        [value_info("reconstruction", f"height_x{scale}", f"width_x{scale}")],
+        [value_info("pixel_values", "height", "width", elem_type)],
+        [value_info("reconstruction", f"height_x{scale}", f"width_x{scale}", elem_type)],
         initializer=initializers,
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="make_test_models.py")
@@ -105,6 +106,16 @@ def build_boxblur_x2():
     up_nodes, up_inits = nearest_upscale_nodes("blurred", "reconstruction", 2, "nearest")
     return make_model("boxblur-x2", blur_nodes + up_nodes, blur_inits + up_inits, 2,
                       "Per-channel 3x3 box mean over a reflect-padded input, then exact nearest x2.")
+
+
+def build_boxblur_fp16_x2():
+    """boxblur-x2 as onnxconverter-common's float16 conversion with keep_io_types=False leaves a model (a common way
+    to halve one): weights, input and output in float16, the operators unchanged (ONNX Runtime's CPU casts around
+    those it has no half kernel for)."""
+    blur_nodes, blur_inits = box_blur_nodes("pixel_values", "blurred", "blur", dtype=np.float16)
+    up_nodes, up_inits = nearest_upscale_nodes("blurred", "reconstruction", 2, "nearest")
+    return make_model("boxblur-fp16-x2", blur_nodes + up_nodes, blur_inits + up_inits, 2,
+                      "boxblur-x2 in float16: input, weights (1/9 as a half) and output.", elem_type=TensorProto.FLOAT16)
 
 
 def build_invert_x2():
@@ -141,24 +152,27 @@ def expected_nearest(x, scale):
     return x.repeat(scale, axis=2).repeat(scale, axis=3)
 
 
-def expected_boxblur_x2(x):
+def expected_boxblur_x2(x, weight=1.0 / 9.0):
     padded = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)), mode="reflect")
     height, width = x.shape[2:]
-    box = sum(padded[:, :, dy:dy + height, dx:dx + width] for dy in range(3) for dx in range(3)) / 9.0
+    box = sum(padded[:, :, dy:dy + height, dx:dx + width] for dy in range(3) for dx in range(3)) * weight
     return expected_nearest(box, 2)
 
 
-def verify(model_path, expected_fn, exact, shapes=((1, 3, 8, 8), (2, 3, 16, 40), (1, 3, 5, 3))):
-    """Run the saved model with ONNX Runtime (see ort_node.py) and compare with the numpy closed form."""
+def verify(model_path, expected_fn, exact, shapes=((1, 3, 8, 8), (2, 3, 16, 40), (1, 3, 5, 3)), dtype=np.float32):
+    """Run the saved model with ONNX Runtime (see ort_node.py) on inputs of `dtype` and compare with the numpy
+    closed form."""
     rng = np.random.default_rng(0)
-    inputs = [rng.random(shape, dtype=np.float32) for shape in shapes]
+    inputs = [rng.random(shape, dtype=np.float32).astype(dtype) for shape in shapes]
     for shape, x, actual in zip(shapes, inputs, ort_node.run_model(model_path, inputs)):
         expected = expected_fn(x.astype(np.float64))
-        assert actual.shape == expected.shape, (model_path, actual.shape, expected.shape)
-        diff = float(np.abs(actual - expected).max())
-        # Nearest upscaling only copies values, so it must be bit-exact; the blur sums nine float32s. Float32 rounding
-        # grows with the values (bytes-x2's 0..255), so the limit is relative to the largest.
-        limit = 0.0 if exact else 1e-6 * max(1.0, float(np.abs(expected).max()))
+        assert actual.shape == expected.shape and actual.dtype == dtype, (model_path, actual.shape, actual.dtype)
+        diff = float(np.abs(actual.astype(np.float64) - expected).max())
+        # Nearest upscaling only copies values, so it must be bit-exact; the blur sums nine float32s. Rounding grows
+        # with the values (bytes-x2's 0..255), so the limit is relative to the largest; a float16 output is rounded
+        # to 11 significant bits (half a unit is 2**-11 at 1).
+        precision = 2.0 ** -11 if dtype == np.float16 else 1e-6
+        limit = 0.0 if exact else precision * max(1.0, float(np.abs(expected).max()))
         assert diff <= limit, (model_path, shape, diff)
         print(f"  {model_path.name} {shape}: max abs diff {diff:.3g}")
 
@@ -171,6 +185,8 @@ def main():
     out_dir.mkdir(parents=True, exist_ok=True)
 
     window_shapes = ((1, 3, 16, 16), (2, 3, 32, 48))  # multiples of the window: other sizes fail, as they should
+    default_shapes = verify.__defaults__[0]
+    half_ninth = float(np.float16(1.0 / 9.0))  # the fp16 model's weight
     builds = [
         (build_nearest(2), lambda x: expected_nearest(x, 2), True),
         (build_nearest(4), lambda x: expected_nearest(x, 4), True),
@@ -179,13 +195,14 @@ def main():
         (build_window16_x2(), lambda x: expected_nearest(x, 2), True, window_shapes),
         (build_window16_x2("window16-scale-x2", states=("scale",)), lambda x: expected_nearest(x, 2), True, window_shapes),
         (build_bytes_x2(), lambda x: 255 * expected_nearest(x, 2), False),
+        (build_boxblur_fp16_x2(), lambda x: expected_boxblur_x2(x, half_ninth), False, default_shapes, np.float16),
     ]
-    for model, expected_fn, exact, *shapes in builds:
+    for model, expected_fn, exact, *shapes_and_type in builds:
         path = out_dir / f"{model.graph.name}.onnx"
         onnx.save(model, str(path))
         print(f"wrote {path}")
         if ort_node.is_available():
-            verify(path, expected_fn, exact, *shapes)
+            verify(path, expected_fn, exact, *shapes_and_type)
         else:
             print(f"  not verified: no onnxruntime-node in {ort_node.DEFAULT_NODE_MODULES} (see ort_node.py)")
 

@@ -182,6 +182,16 @@ Describe 'Get-Swin2SRModel and Install-Swin2SRModel' {
         "$($size.Width)x$($size.Height)" | Should -Be '42x26'
     }
 
+    It 'upscales with a model converted to fp16 without keep_io_types (float16 input and output), and says the result was computed in Fp16' {
+        $image = New-TestImage (Join-Path $root 'in/a.png') -Width 21 -Height 13
+        $result = $image | Invoke-Swin2SRUpscale -Model (Join-Path $RepoRoot 'models/test/boxblur-fp16-x2.onnx') -OutputDirectory (Join-Path $root 'out') -Device Cpu -WarningVariable warnings
+        $result.Status | Should -Be 'Succeeded'
+        $result.Precision | Should -Be 'Fp16'
+        $warnings | Should -BeNullOrEmpty
+        $size = Get-TestImageSize $result.OutputPath
+        "$($size.Width)x$($size.Height)" | Should -Be '42x26'
+    }
+
     It 'installs models piped from Get-Swin2SRModel -Catalog from that catalog, without -Catalog given again' {
         $listed = Get-Swin2SRModel test-nearest-x2 -Catalog $Catalog
         $listed.Catalog | Should -Be $Catalog

@@ -4,9 +4,10 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 namespace Swin2SR.Core.Inference;
 
 /// <summary>
-/// Checks that a model's input and output are image tensors the engine can feed and read: float32, channels first,
-/// three channels in. A model that is not says what it has instead, so that a user who brought a half-precision,
-/// channels-last or non-image model learns which of these it is.
+/// Checks that a model's input and output are image tensors the engine can feed and read: float32 or float16
+/// (converted at the boundary, <see cref="BoundaryTensor"/>), channels first, three channels in and out. A model that
+/// is not says what it has instead, so that a user who brought a channels-last or non-image model learns which of
+/// these it is.
 /// </summary>
 internal static class ImageTensors
 {
@@ -19,10 +20,8 @@ internal static class ImageTensors
         var (inputName, input) = session.InputMetadata.First();
         var (outputName, output) = session.OutputMetadata.First();
         string has = $"its input '{inputName}' is {Describe(input)} and its output '{outputName}' {Describe(output)}";
-        if (input.ElementDataType == TensorElementType.Float16 || output.ElementDataType == TensorElementType.Float16)
-            throw ModelContract.Invalid(modelPath, $"{has}: float16 inputs and outputs are not supported; use the model's float32 export (with -Precision Fp16 to compute in half precision), or one converted to fp16 with float32 input and output kept (keep_io_types)");
-        if (input.ElementDataType != TensorElementType.Float || output.ElementDataType != TensorElementType.Float || input.Dimensions.Length != 4 || output.Dimensions.Length != 4)
-            throw ModelContract.Invalid(modelPath, $"{has}; a float32 input [B,3,H,W] and output [B,3,sH,sW] are expected");
+        if (!IsFloat(input) || !IsFloat(output) || input.Dimensions.Length != 4 || output.Dimensions.Length != 4)
+            throw ModelContract.Invalid(modelPath, $"{has}; a float32 or float16 input [B,3,H,W] and output [B,3,sH,sW] are expected");
         if (input.Dimensions[3] == 3 && input.Dimensions[1] != 3)
             throw ModelContract.Invalid(modelPath, $"{has}, channels last (NHWC); channels first [B,3,H,W] (NCHW) is expected");
         if (input.Dimensions[1] is not (3 or -1))
@@ -31,6 +30,9 @@ internal static class ImageTensors
             throw ModelContract.Invalid(modelPath, $"{has}: {output.Dimensions[1]} channels out, where 3 (RGB) are expected");
         return (inputName, input, outputName, output);
     }
+
+    private static bool IsFloat(NodeMetadata value) =>
+        value.IsTensor && value.ElementDataType is TensorElementType.Float or TensorElementType.Float16;
 
     /// <summary>"float16 [batch,3,height,width]": the element type and the shape, a dynamic dimension by its name or as '?'.</summary>
     private static string Describe(NodeMetadata value)

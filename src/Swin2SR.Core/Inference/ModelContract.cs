@@ -1,15 +1,25 @@
 using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Swin2SR.Core.Inference;
 
 /// <summary>
 /// What a super-resolution model expects, read from the model itself: the public Swin2SR exports take
 /// <c>pixel_values</c> [B,3,H,W] float32 in [0,1] and return <c>reconstruction</c> [B,3,sH,sW]; other
-/// exports name them differently, fix H and W, or state the scale only by their output.
+/// exports name them differently, fix H and W, state the scale only by their output, or take and give float16
+/// (<paramref name="HalfInput"/>, <paramref name="HalfOutput"/>: converted at the boundary, <see cref="BoundaryTensor"/>).
 /// </summary>
-public sealed record ModelContract(string InputName, string OutputName, int Scale, int Window, int? FixedSize, int? FixedBatch)
+public sealed record ModelContract(string InputName, string OutputName, int Scale, int Window, int? FixedSize, int? FixedBatch,
+    bool HalfInput = false, bool HalfOutput = false)
 {
     public const int DefaultWindow = 8;
+
+    /// <summary>
+    /// A model converted to fp16 without keep_io_types (onnxconverter-common's keep_io_types=False, a common way to
+    /// halve a model) takes or gives float16: it computes in half whatever -Precision asks, and has no float32
+    /// version to redo an image in.
+    /// </summary>
+    public bool ComputesInHalf => HalfInput || HalfOutput;
 
     public static ModelContract Read(InferenceSession session, string modelPath)
     {
@@ -23,7 +33,8 @@ public sealed record ModelContract(string InputName, string OutputName, int Scal
         int? shaped = ScaleFromShapes(input.Dimensions, output.Dimensions);
         if (stated is int claimed && shaped is int actual && claimed != actual)
             throw ScaleMismatch(modelPath, claimed, actual);
-        var contract = new ModelContract(inputName, outputName, stated ?? shaped ?? 0, statedWindow ?? DefaultWindow, fixedSize, fixedBatch);
+        var contract = new ModelContract(inputName, outputName, stated ?? shaped ?? 0, statedWindow ?? DefaultWindow, fixedSize, fixedBatch,
+            HalfInput: input.ElementDataType == TensorElementType.Float16, HalfOutput: output.ElementDataType == TensorElementType.Float16);
         // A model that states its scale and window is not run here: the first shape a session runs is the only one
         // ONNX Runtime plans memory for, and it should be a tile's. A wrong scale shows at the first tile (TileModel.Run).
         // One that states no window (and has no fixed size, which sets the tiles) has to run to find it, as a model

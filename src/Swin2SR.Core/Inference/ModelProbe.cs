@@ -51,13 +51,13 @@ internal static class ModelProbe
         int batch = contract.FixedBatch ?? 1;
         var data = new float[batch * 3 * size * size];
         Array.Fill(data, Grey);
-        using var input = OrtValue.CreateTensorValueFromMemory(data, [batch, 3, size, size]);
+        using var input = BoundaryTensor.Input(data, [batch, 3, size, size], contract.HalfInput);
         using var options = new RunOptions();
-        using var results = session.Run(options, [contract.InputName], [input], [contract.OutputName]);
+        using var results = session.Run(options, [contract.InputName], [input.Value], [contract.OutputName]);
         var shape = results[0].GetTensorTypeAndShape().Shape;
         if (shape.Length != 4 || shape[1] != 3 || shape[2] % size != 0 || shape[2] / size < 1 || shape[2] != shape[3])
             throw ModelContract.Invalid(modelPath, $"a [{batch},3,{size},{size}] input gave an output of shape [{string.Join(",", shape)}], not [{batch},3,{size}s,{size}s] for a whole scale s");
-        double mean = Mean(results[0].GetTensorDataAsSpan<float>());
+        double mean = Mean(BoundaryTensor.ReadFloats(results[0]));
         if (mean > MaxGreyMean)
             throw ModelContract.Invalid(modelPath, $"its output for a mid-grey input ({Grey}) averages {mean:0.#}: it gives values in 0..255, where 0..1 are expected (export it without its final multiplication by 255)");
         return (int)(shape[2] / size);

@@ -29,7 +29,7 @@ public sealed class TileModel : ITileRunner
         _session = session;
         Contract = contract;
         Precision = precision;
-        _float32Session = precision == Precision.Fp32 ? null : new Lazy<InferenceSession>(openFloat32);
+        _float32Session = precision == Precision.Fp32 || contract.ComputesInHalf ? null : new Lazy<InferenceSession>(openFloat32);
         _largeRunSession = openLargeRun is null ? null : new Lazy<InferenceSession>(openLargeRun);
         _inputNames = [contract.InputName];
         _outputNames = [contract.OutputName];
@@ -152,8 +152,13 @@ public sealed class TileModel : ITileRunner
         session ??= Open(file, hugePages);
         try
         {
+            var contract = ModelContract.Read(session, path);
+            // A model that takes or gives halves computes in half whatever was asked, and has no float32 version to
+            // fall back to (which is no reason for a note: it is how its maker converted it).
+            if (contract.ComputesInHalf)
+                (precision, note) = (Precision.Fp16, null);
             // The float32 session only redoes images whose fp16 output failed: rare, and of any size, so on the arena.
-            return new TileModel(path, session, ModelContract.Read(session, path), precision, () => Open(path), hugePages ? () => Open(file) : null)
+            return new TileModel(path, session, contract, precision, () => Open(path), hugePages ? () => Open(file) : null)
             {
                 Device = device,
                 Kind = device == "cpu" ? DeviceKind.Cpu : DeviceKind.Cuda,
@@ -186,7 +191,7 @@ public sealed class TileModel : ITileRunner
     /// <summary>
     /// Runs <paramref name="batch"/> tiles of <paramref name="tile"/> from the start of
     /// <paramref name="input"/> ([B,3,H,W]) into the start of <paramref name="output"/> ([B,3,sH,sW]), in
-    /// <paramref name="precision"/> (fp32 on a runner opened in fp16 uses its float32 session).
+    /// <paramref name="precision"/> (fp32 on a runner opened in fp16 uses its float32 session, where the model has one).
     /// </summary>
     public void Run(float[] input, float[] output, int batch, TileShape tile, Precision precision)
     {
@@ -195,11 +200,12 @@ public sealed class TileModel : ITileRunner
             : _session;
         long inLength = batch * 3 * tile.Pixels;
         long outLength = inLength * Scale * Scale;
-        using var inputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, input.AsMemory(0, (int)inLength), [batch, 3, tile.Height, tile.Width]);
-        using var outputValue = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, output.AsMemory(0, (int)outLength), [batch, 3, tile.Height * Scale, tile.Width * Scale]);
+        using var inputValue = BoundaryTensor.Input(input.AsMemory(0, (int)inLength), [batch, 3, tile.Height, tile.Width], Contract.HalfInput);
+        using var outputValue = BoundaryTensor.Output(output.AsMemory(0, (int)outLength), [batch, 3, tile.Height * Scale, tile.Width * Scale], Contract.HalfOutput);
         try
         {
-            session.Run(_runOptions, _inputNames, [inputValue], _outputNames, [outputValue]);
+            session.Run(_runOptions, _inputNames, [inputValue.Value], _outputNames, [outputValue.Value]);
+            outputValue.CopyOut();
         }
         catch (Exception e) when (DeviceOutOfMemoryException.IsOutOfMemory(e))
         {
@@ -210,7 +216,7 @@ public sealed class TileModel : ITileRunner
         {
             throw new DeviceLostException(Device, e);
         }
-        catch (OnnxRuntimeException e) when (ComputedScale(session, inputValue, tile.Height) is int actual && actual != Scale)
+        catch (OnnxRuntimeException e) when (ComputedScale(session, inputValue.Value, tile.Height) is int actual && actual != Scale)
         {
             throw ModelContract.ScaleMismatch(Path, Scale, actual, e);
         }

@@ -47,6 +47,7 @@ public sealed class UpscalePipeline : IWorkerHost
     // The lanes of one device learn the same things (a batch size, a smaller batch after out-of-memory): said once.
     private readonly ConcurrentDictionary<string, bool> _said = new();
     private readonly Precision _precision;
+    private readonly bool _halfOnly;
     private readonly ImageProgress _progress = new();
     private readonly IReadOnlyList<ITileRunner> _workers;
     private readonly int _encoders;
@@ -96,6 +97,9 @@ public sealed class UpscalePipeline : IWorkerHost
         _memory = new MemoryBudget(options.MaxBytesInFlight);
         // Fp16 only where every device runs it: an image's tiles may go to any device.
         _precision = devices.All(d => d.Precision == Precision.Fp16) ? Precision.Fp16 : Precision.Fp32;
+        _halfOnly = contract.ComputesInHalf;
+        if (_halfOnly)
+            _details.Enqueue($"{_modelName} takes or gives float16 (an fp16 conversion without keep_io_types): it computes in fp16, and an image whose output fails the quality gate cannot be redone in fp32.");
         _stitched = Channel.CreateBounded<ImageWork>(new BoundedChannelOptions(inFlight));
     }
 
@@ -429,7 +433,7 @@ public sealed class UpscalePipeline : IWorkerHost
     private bool TryRedo(ImageWork work, string failure)
     {
         var plan = work.Plan;
-        if (QualityRetry.Next(work.Precision, plan.SeamedSide, plan.Overlap, plan.Count, work.OverlapWidened, _window) is not { } redo)
+        if (QualityRetry.Next(work.Precision, plan.SeamedSide, plan.Overlap, plan.Count, work.OverlapWidened, _window, _halfOnly) is not { } redo)
             return false;
         work.Redos.Add((redo.Change, failure));
         foreach (var tile in work.Redo(redo.Overlap, redo.Precision))

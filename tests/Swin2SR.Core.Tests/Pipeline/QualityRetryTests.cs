@@ -106,6 +106,18 @@ public sealed class QualityRetryTests : IDisposable
     }
 
     [Theory]
+    [InlineData(9, 32)]  // several tiles: straight to a wider overlap, still in fp16
+    [InlineData(1, null)] // one tile: nothing to try
+    public void A_model_that_computes_in_half_only_is_not_redone_in_fp32(int tiles, int? nextOverlap)
+    {
+        var redo = QualityRetry.Next(Precision.Fp16, 128, 16, tiles, overlapWidened: false, window: 8, halfOnly: true);
+
+        Assert.Equal(nextOverlap, redo?.Overlap);
+        if (redo is { } next)
+            Assert.Equal(Precision.Fp16, next.Precision);
+    }
+
+    [Theory]
     [InlineData(128, 16, 1, false)]  // one tile: no seam to widen
     [InlineData(128, 16, 9, true)]   // widened once already
     [InlineData(32, 16, 9, false)]   // already half the tile
