@@ -1,6 +1,4 @@
-using Google.Protobuf;
 using Swin2SR.Core.Inference;
-using Swin2SR.Core.Inference.Float16.OnnxFormat;
 using Swin2SR.Core.Pipeline;
 using Swin2SR.Core.Tests.Support;
 
@@ -77,10 +75,7 @@ public sealed class HalfIoModelTests : IDisposable
     [Fact]
     public void A_model_in_fp16_that_states_no_metadata_is_probed_in_halves()
     {
-        var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(BoxBlurFp16));
-        model.MetadataProps.Clear();
-        string path = _folder.File("boxblur-fp16-bare.onnx");
-        File.WriteAllBytes(path, model.ToByteArray());
+        string path = EditedModels.Write("boxblur-fp16-x2", _folder.File("boxblur-fp16-bare.onnx"), model => model.MetadataProps.Clear());
 
         using var loaded = TileModel.LoadCpu(path, cores: 1);
 
@@ -88,24 +83,12 @@ public sealed class HalfIoModelTests : IDisposable
     }
 
     /// <summary>boxblur-fp16-x2 with its output multiplied twice by half's largest value, 65504: anything but black overflows to infinity.</summary>
-    private string BoxBlurFp16TimesHalfMax()
+    private string BoxBlurFp16TimesHalfMax() => EditedModels.Write("boxblur-fp16-x2", _folder.File("boxblur-fp16-overflow.onnx"), model =>
     {
-        var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(BoxBlurFp16));
         var graph = model.Graph;
-        graph.Node.Single(n => n.Output.Contains("reconstruction")).Output[0] = "blurred_x2";
-        var halfMax = new TensorProto { Name = "half_max", DataType = (int)TensorProto.Types.DataType.Float16 };
-        halfMax.RawData = ByteString.CopyFrom(BitConverter.GetBytes(BitConverter.HalfToUInt16Bits(Half.MaxValue)));
-        graph.Initializer.Add(halfMax);
-        foreach (var (from, to) in new[] { ("blurred_x2", "scaled"), ("scaled", "reconstruction") })
-        {
-            var times = new NodeProto { OpType = "Mul", Name = "times_half_max_" + to };
-            times.Input.Add(from);
-            times.Input.Add("half_max");
-            times.Output.Add(to);
-            graph.Node.Add(times);
-        }
-        string path = _folder.File("boxblur-fp16-overflow.onnx");
-        File.WriteAllBytes(path, model.ToByteArray());
-        return path;
-    }
+        EditedModels.RenameOutputSource(graph, "reconstruction", "blurred_x2");
+        graph.Initializer.Add(EditedModels.Scalar("half_max", (float)Half.MaxValue, half: true));
+        graph.Node.Add(EditedModels.Node("Mul", "scaled", "blurred_x2", "half_max"));
+        graph.Node.Add(EditedModels.Node("Mul", "reconstruction", "scaled", "half_max"));
+    });
 }

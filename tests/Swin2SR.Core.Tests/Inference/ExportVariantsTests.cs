@@ -1,0 +1,119 @@
+using SixLabors.ImageSharp.PixelFormats;
+using Swin2SR.Core.Inference;
+using Swin2SR.Core.Inference.Devices;
+using Swin2SR.Core.Inference.Float16.OnnxFormat;
+using Swin2SR.Core.Pipeline;
+using Swin2SR.Core.Tests.Support;
+
+namespace Swin2SR.Core.Tests.Inference;
+
+/// <summary>
+/// Ways people export super-resolution models that the module's own exports do not show: an older opset, other
+/// tensor names, an Identity before the output and a second output, weights in a .onnx.data file beside the model,
+/// an output not clipped to [0,1]. Each upscales to what the closed form of the committed test model says.
+/// </summary>
+public sealed class ExportVariantsTests : IDisposable
+{
+    private const int Width = 37, Height = 21;
+
+    private readonly TempFolder _folder = new();
+    private readonly Rgb24[] _pixels = TestImages.RandomPixels(new Random(11), Width, Height);
+
+    public void Dispose() => _folder.Dispose();
+
+    /// <summary>The test picture upscaled by <paramref name="model"/> in several tiles and batches, read back.</summary>
+    private Rgb24[] Upscale(string model, Precision precision = Precision.Fp32, OptimizedGraphCache? cache = null)
+    {
+        string input = _folder.File("in.png");
+        TestImages.SavePng(input, _pixels, Width, Height);
+        using var runner = TileModel.LoadCpu(model, cores: 1, cache, precision);
+        var options = new UpscaleOptions { TileSize = 16, TileOverlap = 4, BatchSize = 2, IoThreads = 1, MinConsistencyPsnr = 0 };
+        var result = Assert.Single(PipelineRunner.Run([runner], [input], _folder.File($"out-{Guid.NewGuid():N}"), options, out _));
+        Assert.True(result.Status == UpscaleStatus.Succeeded, result.Error?.Message);
+        return TestImages.LoadPixels(result.Item.OutputPath, out _, out _);
+    }
+
+    private Rgb24[] Nearest => TestImages.NearestUpscale(_pixels, Width, Height, 2);
+
+    [Theory]
+    [InlineData(Precision.Fp32)]
+    [InlineData(Precision.Fp16)]
+    public void An_opset_11_export_upscales_exactly(Precision precision)
+    {
+        string path = EditedModels.Write("nearest-x2", _folder.File("opset11.onnx"), model =>
+        {
+            model.OpsetImport.Single(o => o.Domain == "").Version = 11;
+            model.IrVersion = 6; // opset 11's
+        });
+
+        Assert.Equal(Nearest, Upscale(path, precision));
+    }
+
+    [Fact]
+    public void Other_names_an_Identity_before_the_output_and_a_second_output_upscale_exactly()
+    {
+        string path = EditedModels.Write("nearest-x2", _folder.File("renamed.onnx"), model =>
+        {
+            var graph = model.Graph;
+            graph.Input[0].Name = "input";
+            foreach (var node in graph.Node)
+                for (int i = 0; i < node.Input.Count; i++)
+                    node.Input[i] = node.Input[i] == "pixel_values" ? "input" : node.Input[i];
+            EditedModels.RenameOutputSource(graph, "reconstruction", "upscaled");
+            graph.Node.Add(EditedModels.Node("Identity", "output", "upscaled"));
+            graph.Node.Add(EditedModels.Node("Identity", "output_copy", "upscaled"));
+            graph.Output[0].Name = "output";
+            var copy = graph.Output[0].Clone();
+            copy.Name = "output_copy";
+            graph.Output.Add(copy);
+        });
+
+        using (var model = TileModel.LoadCpu(path, cores: 1))
+            Assert.Equal(("input", "output"), (model.Contract.InputName, model.Contract.OutputName));
+        Assert.Equal(Nearest, Upscale(path));
+    }
+
+    [Fact]
+    public void Weights_in_a_data_file_beside_the_model_load_with_the_graph_cache_and_fp16_says_why_it_is_not_used()
+    {
+        Directory.CreateDirectory(_folder.File("models"));
+        string path = EditedModels.Write("boxblur-x2", _folder.File("models", "boxblur-external.onnx"), model =>
+        {
+            var weights = model.Graph.Initializer.Single(t => t.Name == "blur_weights");
+            File.WriteAllBytes(_folder.File("models", "boxblur-external.onnx.data"), weights.RawData.ToByteArray());
+            weights.ExternalData.Add(new StringStringEntryProto { Key = "location", Value = "boxblur-external.onnx.data" });
+            weights.DataLocation = TensorProto.Types.DataLocation.External;
+            weights.ClearRawData();
+        });
+        var cache = new OptimizedGraphCache(_folder.File("cache"));
+        var expected = TestImages.BoxBlurNearest2x(_pixels, Width, Height);
+
+        // The graph ONNX Runtime saves in the cache names the data file by the same relative path, which is not
+        // beside it there: the entry cannot load, and the model loads itself, the first time and the next.
+        Assert.Equal(expected, Upscale(path, cache: cache));
+        Assert.Equal(expected, Upscale(path, cache: cache));
+        using var fp16 = TileModel.LoadCpu(path, cores: 1, cache, Precision.Fp16);
+        Assert.Equal(Precision.Fp32, fp16.Precision);
+        Assert.Contains("its weights are in external data files", fp16.PrecisionNote);
+    }
+
+    [Fact]
+    public void An_output_not_clipped_to_0_1_is_written_clipped()
+    {
+        // 2x - 0.25 after the nearest x2: -0.25 to 1.75, a level k becomes 2k - 63.75, never half-way between levels.
+        string path = EditedModels.Write("nearest-x2", _folder.File("unclipped.onnx"), model =>
+        {
+            var graph = model.Graph;
+            EditedModels.RenameOutputSource(graph, "reconstruction", "upscaled");
+            graph.Initializer.Add(EditedModels.Scalar("two", 2));
+            graph.Initializer.Add(EditedModels.Scalar("quarter", 0.25f));
+            graph.Node.Add(EditedModels.Node("Mul", "doubled", "upscaled", "two"));
+            graph.Node.Add(EditedModels.Node("Sub", "reconstruction", "doubled", "quarter"));
+        });
+        static byte Stretch(byte level) => (byte)Math.Clamp(2 * level - 64, 0, 255);
+
+        var expected = Nearest.Select(p => new Rgb24(Stretch(p.R), Stretch(p.G), Stretch(p.B))).ToArray();
+
+        Assert.Equal(expected, Upscale(path));
+    }
+}
