@@ -8,8 +8,8 @@ using Swin2SR.Core.Tests.Support;
 namespace Swin2SR.Core.Tests.Inference;
 
 /// <summary>
-/// Ways people export super-resolution models that the module's own exports do not show: an older opset, other
-/// tensor names, an Identity before the output and a second output, weights in a .onnx.data file beside the model,
+/// Ways people export super-resolution models that the module's own exports do not show: an older opset, fixed
+/// shapes (batch 1), other tensor names, an Identity before the output and a second output, weights in a .onnx.data file beside the model,
 /// an output not clipped to [0,1]. Each upscales to what the closed form of the committed test model says.
 /// </summary>
 public sealed class ExportVariantsTests : IDisposable
@@ -47,6 +47,25 @@ public sealed class ExportVariantsTests : IDisposable
         });
 
         Assert.Equal(Nearest, Upscale(path, precision));
+    }
+
+    [Fact]
+    public void An_export_without_dynamic_axes_batch_1_and_a_fixed_size_upscales_exactly()
+    {
+        // torch.onnx.export without dynamic_axes: every dimension fixed to the example's, here [1,3,16,16] -> [1,3,32,32].
+        string path = EditedModels.Write("nearest-x2", _folder.File("fixed.onnx"), model =>
+        {
+            foreach (var (value, size) in new[] { (model.Graph.Input[0], 16), (model.Graph.Output[0], 32) })
+            {
+                var dims = value.Type.TensorType.Shape.Dim;
+                for (int d = 0; d < 4; d++)
+                    dims[d] = new TensorShapeProto.Types.Dimension { DimValue = d == 0 ? 1 : d == 1 ? 3 : size };
+            }
+        });
+
+        using (var model = TileModel.LoadCpu(path, cores: 1))
+            Assert.Equal((16, 1), (model.Contract.FixedSize, model.Contract.FixedBatch));
+        Assert.Equal(Nearest, Upscale(path));
     }
 
     [Fact]
