@@ -20,8 +20,8 @@ OPSET = 17
 CHANNELS = 3
 
 
-def value_info(name, height_dim, width_dim, elem_type=TensorProto.FLOAT):
-    return helper.make_tensor_value_info(name, elem_type, ["batch", CHANNELS, height_dim, width_dim])
+def value_info(name, height_dim, width_dim, elem_type=TensorProto.FLOAT, channels=CHANNELS):
+    return helper.make_tensor_value_info(name, elem_type, ["batch", channels, height_dim, width_dim])
 
 
 def nearest_upscale_nodes(input_name, output_name, scale, prefix):
@@ -77,13 +77,14 @@ def window_partition_nodes(input_name, output_name, window, prefix):
     return nodes, inits
 
 
-def make_model(name, nodes, initializers, scale, doc, states=("scale", "window_size"), elem_type=TensorProto.FLOAT):
+def make_model(name, nodes, initializers, scale, doc, states=("scale", "window_size"), elem_type=TensorProto.FLOAT,
+               channels=CHANNELS):
     """`states`: the metadata entries the model states besides its name; a model from other tools states none, or only
-    some (its scale, say). `elem_type`: the input's and output's element type."""
+    some (its scale, say). `elem_type` and `channels`: the input's and output's element type and channels."""
     graph = helper.make_graph(
         nodes, name,
-        [value_info("pixel_values", "height", "width", elem_type)],
-        [value_info("reconstruction", f"height_x{scale}", f"width_x{scale}", elem_type)],
+        [value_info("pixel_values", "height", "width", elem_type, channels)],
+        [value_info("reconstruction", f"height_x{scale}", f"width_x{scale}", elem_type, channels)],
         initializer=initializers,
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="make_test_models.py")
@@ -99,6 +100,13 @@ def build_nearest(scale):
     nodes, inits = nearest_upscale_nodes("pixel_values", "reconstruction", scale, "nearest")
     return make_model(f"nearest-x{scale}", nodes, inits, scale,
                       f"Exact nearest-neighbour x{scale}: out[b,c,y,x] = in[b,c,y//{scale},x//{scale}].")
+
+
+def build_nearest_y_x2():
+    """Nearest x2 of one channel, as a luma (Y-channel) or grayscale super-resolution model takes and gives."""
+    nodes, inits = nearest_upscale_nodes("pixel_values", "reconstruction", 2, "nearest")
+    return make_model("nearest-y-x2", nodes, inits, 2,
+                      "Exact nearest-neighbour x2 of one channel: out[b,0,y,x] = in[b,0,y//2,x//2].", channels=1)
 
 
 def build_boxblur_x2():
@@ -186,10 +194,12 @@ def main():
 
     window_shapes = ((1, 3, 16, 16), (2, 3, 32, 48))  # multiples of the window: other sizes fail, as they should
     default_shapes = verify.__defaults__[0]
+    luma_shapes = ((1, 1, 8, 8), (2, 1, 16, 40), (1, 1, 5, 3))
     half_ninth = float(np.float16(1.0 / 9.0))  # the fp16 model's weight
     builds = [
         (build_nearest(2), lambda x: expected_nearest(x, 2), True),
         (build_nearest(4), lambda x: expected_nearest(x, 4), True),
+        (build_nearest_y_x2(), lambda x: expected_nearest(x, 2), True, luma_shapes),
         (build_boxblur_x2(), expected_boxblur_x2, False),
         (build_invert_x2(), lambda x: expected_nearest(1 - x, 2), False),
         (build_window16_x2(), lambda x: expected_nearest(x, 2), True, window_shapes),

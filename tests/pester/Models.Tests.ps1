@@ -192,6 +192,14 @@ Describe 'Get-Swin2SRModel and Install-Swin2SRModel' {
         "$($size.Width)x$($size.Height)" | Should -Be '42x26'
     }
 
+    It 'upscales a colour image with a one-channel (luma) model, through the quality gate' {
+        $image = New-TestImage (Join-Path $root 'in/a.png') -Width 21 -Height 13
+        $result = $image | Invoke-Swin2SRUpscale -Model (Join-Path $RepoRoot 'models/test/nearest-y-x2.onnx') -OutputDirectory (Join-Path $root 'out') -Device Cpu
+        $result.Status | Should -Be 'Succeeded'
+        $size = Get-TestImageSize $result.OutputPath
+        "$($size.Width)x$($size.Height)" | Should -Be '42x26'
+    }
+
     It 'installs models piped from Get-Swin2SRModel -Catalog from that catalog, without -Catalog given again' {
         $listed = Get-Swin2SRModel test-nearest-x2 -Catalog $Catalog
         $listed.Catalog | Should -Be $Catalog

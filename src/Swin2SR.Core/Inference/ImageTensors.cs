@@ -5,7 +5,8 @@ namespace Swin2SR.Core.Inference;
 
 /// <summary>
 /// Checks that a model's input and output are image tensors the engine can feed and read: float32 or float16
-/// (converted at the boundary, <see cref="BoundaryTensor"/>), channels first, three channels in and out. A model that
+/// (converted at the boundary, <see cref="BoundaryTensor"/>), channels first, three channels in and out, or one (a
+/// luma model, run on the luma: <see cref="LumaTiles"/>). A model that
 /// is not says what it has instead, so that a user who brought a channels-last or non-image model learns which of
 /// these it is.
 /// </summary>
@@ -22,12 +23,14 @@ internal static class ImageTensors
         string has = $"its input '{inputName}' is {Describe(input)} and its output '{outputName}' {Describe(output)}";
         if (!IsFloat(input) || !IsFloat(output) || input.Dimensions.Length != 4 || output.Dimensions.Length != 4)
             throw ModelContract.Invalid(modelPath, $"{has}; a float32 or float16 input [B,3,H,W] and output [B,3,sH,sW] are expected");
-        if (input.Dimensions[3] == 3 && input.Dimensions[1] != 3)
+        if (input.Dimensions[3] is 1 or 3 && input.Dimensions[1] != input.Dimensions[3])
             throw ModelContract.Invalid(modelPath, $"{has}, channels last (NHWC); channels first [B,3,H,W] (NCHW) is expected");
-        if (input.Dimensions[1] is not (3 or -1))
-            throw ModelContract.Invalid(modelPath, $"{has}: {input.Dimensions[1]} channels in, where 3 (RGB) are expected");
-        if (output.Dimensions[1] is not (3 or -1))
-            throw ModelContract.Invalid(modelPath, $"{has}: {output.Dimensions[1]} channels out, where 3 (RGB) are expected");
+        if (input.Dimensions[1] is not (1 or 3 or -1))
+            throw ModelContract.Invalid(modelPath, $"{has}: {input.Dimensions[1]} channels in, where 3 (RGB) or 1 (luma) are expected");
+        // A dynamic channel count is taken for RGB; a model's output has as many channels as its input.
+        int channels = input.Dimensions[1] == 1 ? 1 : 3;
+        if (output.Dimensions[1] is not -1 && output.Dimensions[1] != channels)
+            throw ModelContract.Invalid(modelPath, $"{has}: {output.Dimensions[1]} channels out, where {channels} (as in) are expected");
         return (inputName, input, outputName, output);
     }
 

@@ -6,11 +6,12 @@ namespace Swin2SR.Core.Inference;
 /// <summary>
 /// What a super-resolution model expects, read from the model itself: the public Swin2SR exports take
 /// <c>pixel_values</c> [B,3,H,W] float32 in [0,1] and return <c>reconstruction</c> [B,3,sH,sW]; other
-/// exports name them differently, fix H and W, state the scale only by their output, or take and give float16
-/// (<paramref name="HalfInput"/>, <paramref name="HalfOutput"/>: converted at the boundary, <see cref="BoundaryTensor"/>).
+/// exports name them differently, fix H and W, state the scale only by their output, take and give float16
+/// (<paramref name="HalfInput"/>, <paramref name="HalfOutput"/>: converted at the boundary, <see cref="BoundaryTensor"/>),
+/// or one channel (<paramref name="Channels"/> 1: a luma or grayscale model, run on the luma, <see cref="LumaTiles"/>).
 /// </summary>
 public sealed record ModelContract(string InputName, string OutputName, int Scale, int Window, int? FixedSize, int? FixedBatch,
-    bool HalfInput = false, bool HalfOutput = false)
+    bool HalfInput = false, bool HalfOutput = false, int Channels = 3)
 {
     public const int DefaultWindow = 8;
 
@@ -34,7 +35,8 @@ public sealed record ModelContract(string InputName, string OutputName, int Scal
         if (stated is int claimed && shaped is int actual && claimed != actual)
             throw ScaleMismatch(modelPath, claimed, actual);
         var contract = new ModelContract(inputName, outputName, stated ?? shaped ?? 0, statedWindow ?? DefaultWindow, fixedSize, fixedBatch,
-            HalfInput: input.ElementDataType == TensorElementType.Float16, HalfOutput: output.ElementDataType == TensorElementType.Float16);
+            HalfInput: input.ElementDataType == TensorElementType.Float16, HalfOutput: output.ElementDataType == TensorElementType.Float16,
+            Channels: input.Dimensions[1] == 1 ? 1 : 3);
         // A model that states its scale and window is not run here: the first shape a session runs is the only one
         // ONNX Runtime plans memory for, and it should be a tile's. A wrong scale shows at the first tile (TileModel.Run).
         // One that states no window (and has no fixed size, which sets the tiles) has to run to find it, as a model

@@ -48,15 +48,15 @@ internal static class ModelProbe
     /// <summary>Runs one mid-grey square of <paramref name="size"/> and divides the output size by the input size.</summary>
     private static int ScaleAt(InferenceSession session, ModelContract contract, int size, string modelPath)
     {
-        int batch = contract.FixedBatch ?? 1;
-        var data = new float[batch * 3 * size * size];
+        int batch = contract.FixedBatch ?? 1, channels = contract.Channels;
+        var data = new float[batch * channels * size * size];
         Array.Fill(data, Grey);
-        using var input = BoundaryTensor.Input(data, [batch, 3, size, size], contract.HalfInput);
+        using var input = BoundaryTensor.Input(data, [batch, channels, size, size], contract.HalfInput);
         using var options = new RunOptions();
         using var results = session.Run(options, [contract.InputName], [input.Value], [contract.OutputName]);
         var shape = results[0].GetTensorTypeAndShape().Shape;
-        if (shape.Length != 4 || shape[1] != 3 || shape[2] % size != 0 || shape[2] / size < 1 || shape[2] != shape[3])
-            throw ModelContract.Invalid(modelPath, $"a [{batch},3,{size},{size}] input gave an output of shape [{string.Join(",", shape)}], not [{batch},3,{size}s,{size}s] for a whole scale s");
+        if (shape.Length != 4 || shape[1] != channels || shape[2] % size != 0 || shape[2] / size < 1 || shape[2] != shape[3])
+            throw ModelContract.Invalid(modelPath, $"a [{batch},{channels},{size},{size}] input gave an output of shape [{string.Join(",", shape)}], not [{batch},{channels},{size}s,{size}s] for a whole scale s");
         double mean = Mean(BoundaryTensor.ReadFloats(results[0]));
         if (mean > MaxGreyMean)
             throw ModelContract.Invalid(modelPath, $"its output for a mid-grey input ({Grey}) averages {mean:0.#}: it gives values in 0..255, where 0..1 are expected (export it without its final multiplication by 255)");

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.ML.OnnxRuntime;
 using Swin2SR.Core.Inference.CpuMemory;
 using Swin2SR.Core.Inference.Devices;
@@ -192,16 +193,43 @@ public sealed class TileModel : ITileRunner
     /// Runs <paramref name="batch"/> tiles of <paramref name="tile"/> from the start of
     /// <paramref name="input"/> ([B,3,H,W]) into the start of <paramref name="output"/> ([B,3,sH,sW]), in
     /// <paramref name="precision"/> (fp32 on a runner opened in fp16 uses its float32 session, where the model has one).
+    /// A one-channel model runs on the tiles' luma (<see cref="LumaTiles"/>).
     /// </summary>
     public void Run(float[] input, float[] output, int batch, TileShape tile, Precision precision)
     {
         var session = precision == Precision.Fp32 && _float32Session is not null ? _float32Session.Value
             : batch * tile.Pixels > RunPixelLimit && _largeRunSession is not null ? _largeRunSession.Value
             : _session;
-        long inLength = batch * 3 * tile.Pixels;
+        if (Contract.Channels == 3)
+        {
+            RunSession(session, input, output, batch, tile);
+            return;
+        }
+        // A luma model: its input and output are a third of the tiles'.
+        int pixels = (int)tile.Pixels;
+        var luma = ArrayPool<float>.Shared.Rent(batch * pixels);
+        var upscaled = ArrayPool<float>.Shared.Rent(batch * pixels * Scale * Scale);
+        try
+        {
+            LumaTiles.Split(input, luma, batch, pixels);
+            RunSession(session, luma, upscaled, batch, tile);
+            LumaTiles.Join(input, upscaled, output, batch, tile, Scale);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(luma);
+            ArrayPool<float>.Shared.Return(upscaled);
+        }
+    }
+
+    /// <summary>Runs [batch,C,H,W] from the start of <paramref name="input"/> into [batch,C,sH,sW] at the start of <paramref name="output"/>, C the model's channels.</summary>
+    private void RunSession(InferenceSession session, float[] input, float[] output, int batch, TileShape tile)
+    {
+        int channels = Contract.Channels;
+        long inLength = batch * channels * tile.Pixels;
         long outLength = inLength * Scale * Scale;
-        using var inputValue = BoundaryTensor.Input(input.AsMemory(0, (int)inLength), [batch, 3, tile.Height, tile.Width], Contract.HalfInput);
-        using var outputValue = BoundaryTensor.Output(output.AsMemory(0, (int)outLength), [batch, 3, tile.Height * Scale, tile.Width * Scale], Contract.HalfOutput);
+        using var inputValue = BoundaryTensor.Input(input.AsMemory(0, (int)inLength), [batch, channels, tile.Height, tile.Width], Contract.HalfInput);
+        using var outputValue = BoundaryTensor.Output(output.AsMemory(0, (int)outLength), [batch, channels, tile.Height * Scale, tile.Width * Scale], Contract.HalfOutput);
         try
         {
             session.Run(_runOptions, _inputNames, [inputValue.Value], _outputNames, [outputValue.Value]);

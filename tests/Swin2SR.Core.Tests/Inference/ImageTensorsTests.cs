@@ -64,6 +64,6 @@ public sealed class ImageTensorsTests : IDisposable
 
         var error = Assert.Throws<ModelLoadException>(() => TileModel.LoadCpu(path, cores: 1));
 
-        Assert.Contains("1 channels out, where 3 (RGB) are expected", error.Message);
+        Assert.Contains("1 channels out, where 3 (as in) are expected", error.Message);
     }
 }
