@@ -6,9 +6,8 @@ namespace Swin2SR.Core.Inference;
 /// <summary>
 /// Checks that a model's input and output are image tensors the engine can feed and read: float32 or float16
 /// (converted at the boundary, <see cref="BoundaryTensor"/>), channels first, three channels in and out, or one (a
-/// luma model, run on the luma: <see cref="LumaTiles"/>). A model that
-/// is not says what it has instead, so that a user who brought a channels-last or non-image model learns which of
-/// these it is.
+/// luma model, run on the luma: <see cref="LumaTiles"/>). A model that is not says what it has instead, so that a
+/// user who brought a channels-last or non-image model learns which of these it is.
 /// </summary>
 internal static class ImageTensors
 {

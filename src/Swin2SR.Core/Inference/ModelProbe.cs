@@ -4,9 +4,10 @@ namespace Swin2SR.Core.Inference;
 
 /// <summary>
 /// Learns by running a model on one mid-grey square what neither its metadata nor its shapes say: its scale, and for
-/// a model that states no window, a window its height and width must be multiples of (a scale it states is checked). Exports from other tools than
-/// the module's carry no metadata, and a window partition without padding of its own fails on any size that is not a
-/// multiple of the window: 16 for HAT, 7 for SwinIR's and Swin2SR's JPEG artifact models, 8 for most. The grey also
+/// a model that states no window, a window its height and width must be multiples of (a scale it states is checked).
+/// Exports from other tools than the module's carry no metadata, or only a scale, and a window partition without
+/// padding of its own fails on any size that is not a multiple of the window: 16 for HAT, 7 for SwinIR's and
+/// Swin2SR's JPEG artifact models, 8 for most. The grey also
 /// shows an output in 0..255 (some exports end by multiplying by 255), which would fail every image at the quality
 /// gate after computing it twice.
 /// </summary>
