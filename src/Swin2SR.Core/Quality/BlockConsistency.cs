@@ -6,7 +6,7 @@ namespace Swin2SR.Core.Quality;
 /// How well an output agrees with its input (<see cref="QualityMetrics.ConsistencyPsnr"/>): both are averaged over
 /// blocks of <see cref="Block"/> x <see cref="Block"/> input pixels, and compared region by region, about
 /// <see cref="Region"/> input pixels square; the worst region's PSNR counts. The contrast of the two block images
-/// is compared too (<see cref="QualityMetrics.ContrastRatio"/>), and their colour (<see cref="ChromaConsistency"/>).
+/// is compared too, smoothed (<see cref="ToneContrast"/>), and their colour (<see cref="ChromaConsistency"/>).
 /// </summary>
 /// <remarks>
 /// Blocks, not pixels: a model may rightly drop what is finer than a block (it denoises, removes JPEG blocks,
@@ -23,7 +23,7 @@ public static class BlockConsistency
     public const int Region = 64;
 
     /// <returns>
-    /// The worst region's PSNR, the ratio of the output's luma deviation to the input's (NaN for an input too flat to
+    /// The worst region's PSNR, the ratio of the output's tone contrast to the input's (NaN for an input too flat to
     /// tell), and the least chroma retention (NaN for an input too grey to tell).
     /// </returns>
     public static (double Psnr, double ContrastRatio, double ChromaRetention) Measure(PlanarImage input, PlanarImage output, int scale)
@@ -36,9 +36,7 @@ public static class BlockConsistency
         double worst = double.PositiveInfinity;
         foreach (var (x, y, width, height) in regions)
             worst = Math.Min(worst, Psnr.ComputeRgb(coarseInput, coarseOutput, x, y, width, height));
-        double inputContrast = LumaChannel.Deviation(coarseInput);
-        double contrast = inputContrast >= QualityGate.ContentDeviation ? LumaChannel.Deviation(coarseOutput) / inputContrast : double.NaN;
-        return (worst, contrast, ChromaConsistency.Retention(coarseInput, coarseOutput, regions));
+        return (worst, ToneContrast.Ratio(coarseInput, coarseOutput), ChromaConsistency.Retention(coarseInput, coarseOutput, regions));
     }
 
     /// <summary>The regions of a <paramref name="width"/> x <paramref name="height"/> image of block means.</summary>

@@ -19,7 +19,7 @@ public static class QualityGate
     public const double DefaultMinConsistencyPsnr = 20;
 
     /// <summary>
-    /// The least ratio of output to input contrast (the luma deviation of their 4x4-block means) an output may have,
+    /// The least ratio of output to input contrast (the luma deviation of their smoothed 4x4-block means, <see cref="ToneContrast"/>) an output may have,
     /// and the inverse the most. On RealSRSet (docs/quality-gate.md) sound outputs, cleanups included, keep 0.98-1.17
     /// of their input's contrast, and 0.82 on the product's worst generated case (salt-and-pepper noise removed);
     /// washed-out and half-bright outputs keep 0.50, which a consistency PSNR of up to 21.8 dB lets through.
@@ -38,6 +38,12 @@ public static class QualityGate
 
     /// <summary>Luma deviation (0-255) over which an input counts as having content whose loss would be a failure.</summary>
     public const double ContentDeviation = 2;
+
+    /// <summary>
+    /// Deviation (0-255) of an input's smoothed block luma (<see cref="ToneContrast"/>) from which its contrast ratio
+    /// is judged: under it the ratio of two small figures measures fine patterns, not tones.
+    /// </summary>
+    public const double ContrastDeviation = 4;
 
     public static QualityMetrics Measure(PlanarImage input, PlanarImage output, int scale)
     {
@@ -64,7 +70,7 @@ public static class QualityGate
             return $"the output does not match the input (both averaged over {BlockConsistency.Block}x{BlockConsistency.Block}-pixel blocks, in its worst {BlockConsistency.Region}-pixel region): consistency PSNR {metrics.ConsistencyPsnr:0.0} dB is below {minConsistencyPsnr:0.#} dB (-MinConsistencyPsnr)";
         // Part of the consistency check: -MinConsistencyPsnr 0 turns both off.
         if (minConsistencyPsnr > 0 && metrics.ContrastRatio is < MinContrastRatio or > 1 / MinContrastRatio)
-            return $"the output's contrast is {metrics.ContrastRatio:0.00} times the input's (both averaged over {BlockConsistency.Block}x{BlockConsistency.Block}-pixel blocks), outside {MinContrastRatio:0.00} to {1 / MinContrastRatio:0.00}: washed out, darkened or overdriven (-MinConsistencyPsnr 0 turns this check off with the consistency check)";
+            return $"the output's contrast is {metrics.ContrastRatio:0.00} times the input's (their tones: {BlockConsistency.Block}x{BlockConsistency.Block}-pixel block means smoothed over about {ToneContrast.Sigma * BlockConsistency.Block:0} pixels), outside {MinContrastRatio:0.00} to {1 / MinContrastRatio:0.00}: washed out, darkened or overdriven (-MinConsistencyPsnr 0 turns this check off with the consistency check)";
         if (minConsistencyPsnr > 0 && metrics.ChromaRetention < MinChromaRetention)
             // Rounded, plus 0.0, so that a greyed output (a tiny negative) reads 0.00, not -0.00.
             return $"the output keeps {Math.Round(metrics.ChromaRetention, 2) + 0.0:0.00} of its input's colour in its worst coloured region (mean chroma of about {BlockConsistency.Region}-pixel regions; 0 is grey, negative a swapped hue such as red for blue), under {MinChromaRetention:0.00} (-MinConsistencyPsnr 0 turns this check off with the consistency check)";
