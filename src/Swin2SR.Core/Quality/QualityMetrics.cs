@@ -16,8 +16,9 @@ namespace Swin2SR.Core.Quality;
 /// <param name="InputDeviation">Standard deviation of the input's luma (0-255): 0 for a flat image.</param>
 /// <param name="OutputDeviation">The same for the output: near 0 with a textured input means a blank output.</param>
 /// <param name="ContrastRatio">
-/// The output's luma deviation over the input's, both averaged over blocks of 4x4 input pixels: about 1 for a
-/// faithful output, 0.5 for a washed-out or half-bright one; NaN for an input too flat to tell, or a NaN output.
+/// The output's luma deviation over the input's, both averaged over blocks of 4x4 input pixels and smoothed over
+/// about 8 (<see cref="ToneContrast"/>): about 1 for a faithful output, 0.5 for a washed-out or half-bright one; NaN
+/// for an input too flat to tell (or holding only a pattern finer than that), or a NaN output.
 /// </param>
 /// <param name="ChromaRetention">
 /// The share of the input's colour the output keeps, in its worst coloured region of about 64x64 input pixels

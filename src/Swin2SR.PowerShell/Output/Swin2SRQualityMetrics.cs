@@ -17,7 +17,7 @@ public sealed class Swin2SRQualityMetrics
     /// <summary>Standard deviation of the output's luma, 0-255: near 0 means a blank output.</summary>
     public double OutputDeviation { get; init; }
 
-    /// <summary>The output's contrast over the input's, in 4x4-pixel blocks: about 1 when faithful, 0.5 when washed out; NaN for a flat input.</summary>
+    /// <summary>The output's contrast over the input's, in 4x4-pixel block means smoothed over about 8 pixels: about 1 when faithful, 0.5 when washed out; NaN for an input without such contrast (flat, or only a fine pattern).</summary>
     public double ContrastRatio { get; init; }
 
     /// <summary>The share of the input's colour the output keeps in its worst coloured region: about 1 when faithful, 0 when greyed, negative for swapped hues; NaN for a grey input.</summary>
