@@ -81,11 +81,16 @@ BeforeAll {
         Save-Image $image $Path ([SixLabors.ImageSharp.Formats.Png.PngEncoder]::new())
     }
 
-    # 1-pixel red, green and blue stripes: no luma contrast of their own, but a 4x4-block mean counts one of the three
-    # colours twice, a luma ripple that only their phase makes.
-    function New-ColourStripes([string] $Path, [int] $Width, [int] $Height) {
+    # 1-pixel stripes of saturated colours (red, green, blue unless -Colours says): no luma contrast of their own, but
+    # a 4x4-block mean counts one of three colours twice, a luma ripple that only their phase makes. -Diagonal runs
+    # them at 45 degrees.
+    function New-ColourStripes([string] $Path, [int] $Width, [int] $Height, [int[][]] $Colours = @((255, 0, 0), (0, 255, 0), (0, 0, 255)), [switch] $Diagonal) {
         [byte[]] $pixels = [byte[]]::new(3 * $Width * $Height)
-        for ($i = 0; $i -lt $Width * $Height; $i++) { $pixels[3 * $i + ($i % $Width) % 3] = 255 }
+        for ($i = 0; $i -lt $Width * $Height; $i++) {
+            $stripe = if ($Diagonal) { $i % $Width + [Math]::Floor($i / $Width) } else { $i % $Width }
+            $colour = $Colours[$stripe % $Colours.Count]
+            foreach ($c in 0..2) { $pixels[3 * $i + $c] = $colour[$c] }
+        }
         $image = [SixLabors.ImageSharp.Image]::LoadPixelData[SixLabors.ImageSharp.PixelFormats.Rgb24]($pixels, $Width, $Height)
         Save-Image $image $Path ([SixLabors.ImageSharp.Formats.Png.PngEncoder]::new())
     }
@@ -414,14 +419,19 @@ Describe 'Invoke-Swin2SRUpscale with hostile input and output' {
         }
 
         It 'passes the embedded models'' upscales of 1-pixel colour stripes, which soften the ripple of their block means' {
-            # Refused until the contrast was measured on smoothed tones: the block means' ripple kept 0.13 (x4) and
-            # 0.43 (x2) of itself and read as a washed-out output.
-            $stripes = New-ColourStripes (Join-Path $in 'stripes.png') 96 80
+            # Refused until the contrast was measured on smoothed tones: the block means' ripple kept 0.12-0.44 of
+            # itself (vertical red, green, blue: 0.13 at x4, 0.43 at x2) and read as a washed-out output.
+            $stripes = @(
+                New-ColourStripes (Join-Path $in 'rgb.png') 96 80
+                New-ColourStripes (Join-Path $in 'diagonal.png') 96 80 -Diagonal
+                New-ColourStripes (Join-Path $in 'cmy.png') 96 80 -Colours (0, 255, 255), (255, 0, 255), (255, 255, 0)
+                New-ColourStripes (Join-Path $in 'strip.png') 300 3
+            )
             $results = foreach ($scale in 4, 2) {
                 $stripes | Invoke-Swin2SRUpscale -Scale $scale -OutputDirectory (Join-Path $root "stripes$scale") -JobStore $store
             }
-            $results.Status | Should -Be 'Succeeded', 'Succeeded'
-            $results.OutputWidth | Should -Be 384, 192
+            $results | Should -HaveCount 8
+            $results | Where-Object Status -NE 'Succeeded' | ForEach-Object { "$($_.Name) x$($_.Scale): $($_.Error)" } | Should -BeNullOrEmpty
             $results | ForEach-Object { [double]::IsNaN($_.Metrics.ContrastRatio) | Should -BeTrue }
         }
     }
