@@ -1,4 +1,4 @@
-"""Writes the generated inputs of docs/quality-gate.md ("Inputs a user may bring"): 116 images that a user could
+"""Writes the generated inputs of docs/quality-gate.md ("Inputs a user may bring"): 129 images that a user could
 bring to Invoke-Swin2SRUpscale and that a per-pixel or per-block quality gate could misjudge.
 
 Usage: /usr/bin/python3 bench/gate/new_gate_inputs.py <folder> [<data folder with Set5/HR>]
@@ -214,10 +214,24 @@ def dither_sets(out, data):
     cfa[0::2,0::2,0]=b[0::2,0::2,0]; cfa[0::2,1::2,1]=b[0::2,1::2,1]; cfa[1::2,0::2,1]=b[1::2,0::2,1]; cfa[1::2,1::2,2]=b[1::2,1::2,2]
     save('bayer_cfa_bird.png', Image.fromarray(cfa))
 
+def faint_sets(out, data):
+    """Faint texture on a flat ground, for the blank check: low noise, 1-pixel grey checkers and stripes."""
+    rng=np.random.default_rng(4); H,W=80,96
+    def save(n,a): Image.fromarray(np.clip(a,0,255).astype(np.uint8)).save(f'{out}/{n}.png')
+    for s in (2,3,5,8):
+        save(f'grey_noise_s{s}', 128+rng.normal(0,s,(H,W)))
+        save(f'colour_noise_s{s}', np.array([200,120,60])+rng.normal(0,s,(H,W,3)))
+    save('white_page_noise_s3', 245+rng.normal(0,3,(H,W)))
+    save('black_noise_s3', 8+rng.normal(0,3,(H,W)))
+    save('checker_grey_16', (np.indices((H,W)).sum(0)%2)*16+120)
+    save('checker_grey_6', (np.indices((H,W)).sum(0)%2)*6+125)
+    st=np.zeros((H,W)); st[:, ::2]=10; save('stripes_grey_10', 120+st)
+
+
 if __name__ == '__main__':
     folder = sys.argv[1]
     data = sys.argv[2] if len(sys.argv) > 2 else '../shared/data'
     os.makedirs(folder, exist_ok=True)
-    for make in (pixel_sets, pattern_sets, dither_sets):
+    for make in (pixel_sets, pattern_sets, dither_sets, faint_sets):
         make(folder, data)
     print(len(os.listdir(folder)), 'images in', folder)
