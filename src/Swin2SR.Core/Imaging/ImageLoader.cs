@@ -52,6 +52,8 @@ public sealed class ImageLoader
         try
         {
             using var image = Image.Load<Rgba64>(SupportedFormats.Configuration, header.DecoderData);
+            if (format.Name == "JPEG")
+                JpegChromaSmoothing.Smooth(image, data);
             if (format.Name == "TIFF" && MisdecodedTiff.DecodesAsNegative(data))
                 image.Mutate(pixels => pixels.Invert());
             if (format.Name == "GIF")

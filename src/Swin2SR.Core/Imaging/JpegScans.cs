@@ -21,7 +21,7 @@ internal static class JpegScans
     public static bool Needs(byte code) => code is Dht or Dri or Sos || IsFrame(code);
 
     // C4 (DHT), C8 (reserved) and CC (DAC) share the range of the SOFn codes.
-    private static bool IsFrame(byte code) => code is >= 0xC0 and <= 0xCF and not (Dht or 0xC8 or 0xCC);
+    internal static bool IsFrame(byte code) => code is >= 0xC0 and <= 0xCF and not (Dht or 0xC8 or 0xCC);
 
     /// <summary>Null when the scans hold the whole image; else where and how the file is cut.</summary>
     /// <param name="segments">The file's segments up to its last scan, which runs to the end of the file.</param>

@@ -126,7 +126,25 @@ internal static class JpegStructure
     /// What follows <paramref name="header"/> in the first <paramref name="code"/> segment that opens with it, before
     /// the first scan; null when there is none or the segments are damaged.
     /// </summary>
-    private static Range? FindSegment(ReadOnlySpan<byte> data, byte code, ReadOnlySpan<byte> header)
+    private static Range? FindSegment(ReadOnlySpan<byte> data, byte code, ReadOnlySpan<byte> header) =>
+        FirstSegment(data, found => found == code, header) is { } segment ? new Range(segment.Body.Start.Value + header.Length, segment.Body.End) : null;
+
+    /// <summary>The frame header (SOFn) that comes before the first scan, where it can be read (<see cref="JpegFrame.Read"/>); else null.</summary>
+    public static JpegFrame? ReadFrame(ReadOnlySpan<byte> data) =>
+        FirstSegment(data, JpegScans.IsFrame, default) is { } frame ? JpegFrame.Read(frame.Code, data[frame.Body]) : null;
+
+    /// <summary>The colour transform of the Adobe APP14 segment (0: none, RGB or CMYK; 1: YCbCr; 2: YCCK); null when the file has none.</summary>
+    public static int? AdobeTransform(ReadOnlySpan<byte> data)
+    {
+        // After "Adobe": version, flags0, flags1 (2 bytes each), then the transform.
+        const int transformAt = 6;
+        return FindSegment(data, App14, "Adobe"u8) is { } adobe && data[adobe].Length > transformAt ? data[adobe][transformAt] : null;
+    }
+
+    private const byte App14 = 0xEE;
+
+    /// <summary>The first segment before the first scan whose code is <paramref name="wanted"/> and whose body opens with <paramref name="header"/>.</summary>
+    private static (byte Code, Range Body)? FirstSegment(ReadOnlySpan<byte> data, Predicate<byte> wanted, ReadOnlySpan<byte> header)
     {
         int p = 2;
         while (p + 4 <= data.Length && data[p] == Marker)
@@ -142,8 +160,8 @@ internal static class JpegStructure
             int length = data[p + 2] << 8 | data[p + 3];
             if (length < 2 || p + 2 + length > data.Length)
                 return null;
-            if (found == code && data.Slice(p + 4, length - 2).StartsWith(header))
-                return new Range(p + 4 + header.Length, p + 2 + length);
+            if (wanted(found) && data.Slice(p + 4, length - 2).StartsWith(header))
+                return (found, new Range(p + 4, p + 2 + length));
             p += 2 + length;
         }
         return null;
