@@ -263,7 +263,9 @@ public sealed class FaithfulOutputPipelineTests : IDisposable
         var result = Upscale("cmyk.jpg", jpeg, OutputFormat.Same);
         Assert.Null(Image.Identify(result.Item.OutputPath).Metadata.IccProfile);
         Assert.Equal("its ICC profile is for CMYK data but the output holds RGB pixels: the profile is dropped, and the colours, converted "
-            + "without it (there is no colour management), may differ from what a colour-managed viewer shows for the input", Assert.Single(result.Warnings!));
+            + "from its inks by plain inversion without it (there is no colour management), are approximate: they can differ visibly from what a "
+            + "colour-managed viewer shows for the input (convert it to RGB through its profile first, for example: magick input -profile sRGB.icc output.png, with an sRGB profile file)",
+            Assert.Single(result.Warnings!));
     }
 
     [Fact]
