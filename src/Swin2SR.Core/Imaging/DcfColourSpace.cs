@@ -16,7 +16,7 @@ namespace Swin2SR.Core.Imaging;
 internal static class DcfColourSpace
 {
     private const ushort ExifDirectoryTag = 0x8769, ColorSpaceTag = 0xA001, InteropDirectoryTag = 0xA005, InteropIndexTag = 0x0001;
-    private const ushort Uncalibrated = 0xFFFF;
+    private const ushort NonStandardAdobeRgb = 2, Uncalibrated = 0xFFFF;
 
     /// <summary>Gives <paramref name="metadata"/> the Adobe RGB profile when it has no profile and the file's EXIF marks it Adobe RGB.</summary>
     public static void AdoptProfile(string formatName, byte[] file, ImageMetadata metadata)
@@ -29,9 +29,15 @@ internal static class DcfColourSpace
     private static ReadOnlySpan<byte> ExifOf(string formatName, byte[] file) =>
         formatName == "TIFF" ? file : ExifBlock.Find(formatName, file) is { } block ? file.AsSpan()[block] : default;
 
-    /// <summary>ColorSpace Uncalibrated in the EXIF directory, and "R03" in the interoperability directory it points to.</summary>
-    internal static bool MarksAdobeRgb(ReadOnlySpan<byte> exif) =>
-        TiffStructure.PointedInteger(exif, [ExifDirectoryTag], ColorSpaceTag) == Uncalibrated
-        && TiffStructure.PointedBytes(exif, [ExifDirectoryTag, InteropDirectoryTag], InteropIndexTag) is { } index
-        && exif[index].StartsWith("R03"u8);
+    /// <summary>
+    /// ColorSpace Uncalibrated in the EXIF directory, and "R03" in the interoperability directory it points to; or
+    /// ColorSpace 2, which is not in the EXIF standard but which some cameras and editors write for Adobe RGB, and
+    /// which exiftool names "Adobe RGB" and darktable reads as such, whatever the index.
+    /// </summary>
+    internal static bool MarksAdobeRgb(ReadOnlySpan<byte> exif) => TiffStructure.PointedInteger(exif, [ExifDirectoryTag], ColorSpaceTag) switch
+    {
+        NonStandardAdobeRgb => true,
+        Uncalibrated => TiffStructure.PointedBytes(exif, [ExifDirectoryTag, InteropDirectoryTag], InteropIndexTag) is { } index && exif[index].StartsWith("R03"u8),
+        _ => false,
+    };
 }

@@ -14,7 +14,7 @@ namespace Swin2SR.Core.Tests.Imaging;
 /// </summary>
 public sealed class AdobeRgbCameraPhotoTests : IDisposable
 {
-    private const ushort Srgb = 1, Uncalibrated = 0xFFFF;
+    private const ushort Srgb = 1, NonStandardAdobeRgb = 2, Uncalibrated = 0xFFFF;
 
     private readonly TempFolder _folder = new();
     private readonly ImageLoader _loader = new(ImageLimits.Default);
@@ -48,6 +48,20 @@ public sealed class AdobeRgbCameraPhotoTests : IDisposable
         var descriptions = marks.Select(m => Description(OutputProfile(CameraJpeg(m.ColourSpace, m.Index), "JPEG")));
 
         Assert.Equal([AdobeRgbProfile.Description, "none", "none", "none"], descriptions);
+    }
+
+    /// <summary>
+    /// ColorSpace 2 is not in the EXIF standard, but some cameras and editors write it for Adobe RGB, and exiftool
+    /// names it "Adobe RGB" and darktable reads it so, whatever the interoperability index.
+    /// </summary>
+    [Fact]
+    public void The_non_standard_ColorSpace_2_marks_Adobe_RGB_too()
+    {
+        string[] indexes = ["R03", "R98"];
+
+        var descriptions = indexes.Select(index => Description(OutputProfile(CameraJpeg(NonStandardAdobeRgb, index), "JPEG")));
+
+        Assert.Equal([AdobeRgbProfile.Description, AdobeRgbProfile.Description], descriptions);
     }
 
     [Fact]
