@@ -23,7 +23,7 @@ internal static class JpegChromaSmoothing
     private const float RFromCr = 1.402f, GFromCb = -0.344136f, GFromCr = -0.714136f, BFromCb = 1.772f;
 
     /// <summary>
-    /// Mean chroma deviation from the block's, in 16-bit levels, over which the pixels are not ImageSharp's
+    /// Root mean square chroma deviation from the block's, in 16-bit levels, over which the pixels are not ImageSharp's
     /// repetition: that leaves 0 (the blocks' chroma comes back exactly); an interpolated or full-resolution
     /// chroma leaves hundreds (a few 8-bit levels).
     /// </summary>
@@ -36,7 +36,7 @@ internal static class JpegChromaSmoothing
             return false;
         var blocks = new ChromaBlocks(image.Width, image.Height, across, down);
         image.ProcessPixelRows(rows => blocks.Read(rows));
-        if (blocks.Spread(image) > MaxRepetitionSpread)
+        if (blocks.Spread > MaxRepetitionSpread)
             return false;
         image.ProcessPixelRows(rows => blocks.Interpolate(rows));
         return true;
@@ -73,79 +73,81 @@ internal static class JpegChromaSmoothing
         private readonly int _high = JpegFrame.Ceiling(height, down);
         private float[] _cb = [], _cr = [];
 
+        /// <summary>The root mean square distance of the unclipped pixels' chroma from their block's, once <see cref="Read"/>.</summary>
+        public double Spread { get; private set; }
+
+        /// <summary>Reads the blocks one row of them at a time, so that what it sums takes a row's worth of memory, not the image's.</summary>
         public void Read(PixelAccessor<Rgba64> rows)
         {
-            int count = _wide * _high;
-            var sums = new double[4, count];
-            var counts = new int[2, count];
-            for (int y = 0; y < height; y++)
+            _cb = new float[_wide * _high];
+            _cr = new float[_wide * _high];
+            // For each block of the row: chroma sums of its unclipped pixels, then of all; their count; and the unclipped ones' squares.
+            var sums = new double[4 * _wide];
+            var counts = new int[2 * _wide];
+            var squares = new double[_wide];
+            double deviation = 0;
+            long unclipped = 0;
+            for (int by = 0; by < _high; by++)
             {
-                var row = rows.GetRowSpan(y);
-                for (int x = 0; x < width; x++)
-                {
-                    int block = Block(x, y);
-                    // Index 0 sums the unclipped pixels, 1 all of them.
-                    for (int kind = Clipped(row[x]) ? 1 : 0; kind < 2; kind++)
-                    {
-                        sums[2 * kind, block] += Cb(row[x]);
-                        sums[2 * kind + 1, block] += Cr(row[x]);
-                        counts[kind, block]++;
-                    }
-                }
-            }
-            _cb = new float[count];
-            _cr = new float[count];
-            for (int b = 0; b < count; b++)
-            {
-                int kind = counts[0, b] > 0 ? 0 : 1;
-                _cb[b] = (float)(sums[2 * kind, b] / counts[kind, b]);
-                _cr[b] = (float)(sums[2 * kind + 1, b] / counts[kind, b]);
-            }
-        }
-
-        /// <summary>The mean distance of the unclipped pixels' chroma from their block's.</summary>
-        public double Spread(Image<Rgba64> image)
-        {
-            double total = 0;
-            long pixels = 0;
-            image.ProcessPixelRows(rows =>
-            {
-                for (int y = 0; y < height; y++)
+                Array.Clear(sums);
+                Array.Clear(counts);
+                Array.Clear(squares);
+                for (int y = by * down; y < Math.Min(height, (by + 1) * down); y++)
                 {
                     var row = rows.GetRowSpan(y);
                     for (int x = 0; x < width; x++)
                     {
-                        if (Clipped(row[x]))
+                        var p = row[x];
+                        int b = x / across;
+                        float cb = Cb(p), cr = Cr(p);
+                        sums[4 * b + 2] += cb;
+                        sums[4 * b + 3] += cr;
+                        counts[2 * b + 1]++;
+                        if (Clipped(p))
                             continue;
-                        int block = Block(x, y);
-                        total += Math.Abs(Cb(row[x]) - _cb[block]) + Math.Abs(Cr(row[x]) - _cr[block]);
-                        pixels++;
+                        sums[4 * b] += cb;
+                        sums[4 * b + 1] += cr;
+                        squares[b] += (double)cb * cb + (double)cr * cr;
+                        counts[2 * b]++;
                     }
                 }
-            });
-            return pixels == 0 ? 0 : total / pixels;
+                for (int b = 0; b < _wide; b++)
+                {
+                    int n = counts[2 * b], all = counts[2 * b + 1];
+                    double cb = n > 0 ? sums[4 * b] / n : sums[4 * b + 2] / all, cr = n > 0 ? sums[4 * b + 1] / n : sums[4 * b + 3] / all;
+                    _cb[by * _wide + b] = (float)cb;
+                    _cr[by * _wide + b] = (float)cr;
+                    deviation += squares[b] - n * (cb * cb + cr * cr);
+                    unclipped += n;
+                }
+            }
+            Spread = unclipped == 0 ? 0 : Math.Sqrt(Math.Max(0, deviation / unclipped));
         }
 
         public void Interpolate(PixelAccessor<Rgba64> rows)
         {
+            // libjpeg's triangular filter, 3/4 of the nearest sample and 1/4 of the next, down (into a row of blocks' worth) and then across.
+            var downCb = new float[_wide];
+            var downCr = new float[_wide];
             for (int y = 0; y < height; y++)
             {
-                var row = rows.GetRowSpan(y);
                 var (by, nearY) = Neighbour(y, down, _high);
+                for (int b = 0; b < _wide; b++)
+                {
+                    downCb[b] = Blend(_cb[by * _wide + b], _cb[nearY * _wide + b]);
+                    downCr[b] = Blend(_cr[by * _wide + b], _cr[nearY * _wide + b]);
+                }
+                var row = rows.GetRowSpan(y);
                 for (int x = 0; x < width; x++)
                 {
                     var (bx, nearX) = Neighbour(x, across, _wide);
-                    int own = by * _wide + bx, beside = by * _wide + nearX, above = nearY * _wide + bx, corner = nearY * _wide + nearX;
-                    // libjpeg's triangular filter: 3/4 of the nearest sample and 1/4 of the next, across and down (9, 3, 3, 1 sixteenths).
-                    float cb = Triangle(_cb, own, beside, above, corner) - _cb[own];
-                    float cr = Triangle(_cr, own, beside, above, corner) - _cr[own];
+                    float cb = Blend(downCb[bx], downCb[nearX]) - _cb[by * _wide + bx];
+                    float cr = Blend(downCr[bx], downCr[nearX]) - _cr[by * _wide + bx];
                     var p = row[x];
                     row[x] = new Rgba64(Level(p.R + RFromCr * cr), Level(p.G + GFromCb * cb + GFromCr * cr), Level(p.B + BFromCb * cb), p.A);
                 }
             }
         }
-
-        private int Block(int x, int y) => y / down * _wide + x / across;
 
         /// <summary>
         /// The block a pixel is in along one axis, and the block next nearest to it: the one before for the first pixel
@@ -160,8 +162,8 @@ internal static class JpegChromaSmoothing
             return (own, Math.Clamp(position % 2 == 0 ? own - 1 : own + 1, 0, blocks - 1));
         }
 
-        private static float Triangle(float[] c, int own, int beside, int above, int corner) =>
-            (9 * c[own] + 3 * c[beside] + 3 * c[above] + c[corner]) / 16;
+        /// <summary>3/4 of the nearest sample and 1/4 of the next; the sample itself where the next is the same (an axis not subsampled).</summary>
+        private static float Blend(float nearest, float next) => 0.75f * nearest + 0.25f * next;
 
         private static ushort Level(float value) => (ushort)Math.Clamp(MathF.Round(value), 0, ushort.MaxValue);
     }
