@@ -43,6 +43,7 @@ public sealed class BadInputPipelineTests : IDisposable
             [Input("cut.png", png[..(png.Length / 2)])] = "CorruptImage",
             [Input("cut.jpg", jpeg[..(jpeg.Length * 2 / 3)])] = "CorruptImage",
             [Input("notes.jpg", "not a picture"u8.ToArray())] = "UnsupportedFormat",
+            [Input("arithmetic.jpg", File.ReadAllBytes(RepoPaths.Fixture("libjpeg-arithmetic.jpg")))] = "UnsupportedFormat",
             [Input("old.tga", FixtureImages.Encode(FixtureImages.Pattern(8, 8, FixtureImages.Colour), new TgaEncoder()))] = "UnsupportedFormat",
             [Input("bomb.png", FixtureImages.PngClaiming(100_000, 100_000))] = "ImageTooLarge",
             [Input("gone.png", png)] = "InputNotFound",
