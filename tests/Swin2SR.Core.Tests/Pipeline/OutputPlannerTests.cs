@@ -1,4 +1,5 @@
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.PixelFormats;
 using Swin2SR.Core.Imaging;
 using Swin2SR.Core.Pipeline;
@@ -115,7 +116,8 @@ public sealed class OutputPlannerTests : IDisposable
         var random = new Random(3);
         string jpg = _folder.File("photo.jpg"), png = _folder.File("photo.png");
         using (var image = Image.LoadPixelData<Rgb24>(TestImages.RandomPixels(random, 12, 10), 12, 10))
-            image.SaveAsJpeg(jpg);
+            // 4:4:4, so the pixels the run reads are ImageSharp's decode (LoadPixels): subsampled chroma it would interpolate.
+            image.SaveAsJpeg(jpg, new JpegEncoder { ColorType = JpegColorType.YCbCrRatio444 });
         TestImages.SavePng(png, TestImages.RandomPixels(random, 12, 10), 12, 10);
         var options = new UpscaleOptions { TileSize = 16, TileOverlap = 4, BatchSize = 1, IoThreads = 2, MinConsistencyPsnr = 0, Force = force };
         // A slow device: both images are past the "output exists?" check long before either is written.
