@@ -613,6 +613,27 @@ Describe 'Jobs' {
             Get-OutputCount $out | Should -Be 40
         }
 
+        It 'shows the command itself as the job''s Command, as Start-ThreadJob shows its script block' {
+            $null = New-TestImageSet $in 1
+            $job = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName cmdtext -AsJob; $null = Wait-Job $job -Timeout 60
+            $job.Command | Should -BeExactly 'Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName cmdtext -AsJob'
+            (Get-Job -Command 'Invoke-Swin2SRUpscale*').Id | Should -Contain $job.Id
+            Remove-Job $job
+        }
+
+        It 'gives two -AsJob runs their own progress bar, so that receiving both does not show one over the other' {
+            $null = New-TestImageSet (Join-Path $in 'a') 2
+            $null = New-TestImageSet (Join-Path $in 'b') 2
+            $jobs = 'a', 'b' | ForEach-Object {
+                Invoke-Swin2SRUpscale -Path (Join-Path $in $_) -Model $NearestX2 -OutputDirectory (Join-Path $out $_) -JobName "bar-$_" -AsJob
+            }
+            $null = Wait-Job $jobs -Timeout 60
+            $ids = $jobs | ForEach-Object { @($_.Progress.ActivityId | Sort-Object -Unique) }
+            $ids | Should -HaveCount 2 -Because 'each run keeps one bar, from its first record to its last'
+            $ids[0] | Should -Not -Be $ids[1]
+            Remove-Job $jobs
+        }
+
         It 'is removed by Receive-Job -Wait -AutoRemoveJob, as a thread job is' {
             $null = New-TestImageSet $in 2
             $job = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName autoremoved -AsJob

@@ -92,7 +92,7 @@ public abstract class UpscaleCommandBase : JobStoreCommandBase, IRunOutput
         }
         if (AsJob)
         {
-            var job = new UpscaleBackgroundJob(run, MyInvocation.Line, run.JobName);
+            var job = new UpscaleBackgroundJob(run, JobCommandText(), run.JobName);
             UpscaleJobSourceAdapter.Register(JobManager, job);
             job.StartJob();
             WriteObject(job);
@@ -115,6 +115,16 @@ public abstract class UpscaleCommandBase : JobStoreCommandBase, IRunOutput
             run.Dispose();
         }
     }
+
+    // InvocationInfo.Statement (PowerShell 7) is left out of the PowerShellStandard reference this module builds against.
+    private static readonly System.Reflection.PropertyInfo? s_statement = typeof(InvocationInfo).GetProperty("Statement");
+
+    /// <summary>
+    /// What Get-Job shows as the job's Command: this command as written, as Start-ThreadJob shows its script block,
+    /// not the whole line (which held the assignment, the commands that fed the pipeline and whatever followed).
+    /// </summary>
+    private string JobCommandText() =>
+        s_statement?.GetValue(MyInvocation) is string { Length: > 0 } statement ? statement : MyInvocation.MyCommand.Name;
 
     protected override void StopProcessing()
     {

@@ -5,7 +5,10 @@ namespace Swin2SR.PowerShell.Commands;
 /// <summary>Counts outcomes and turns them into Write-Progress records with a rate and the time remaining.</summary>
 internal sealed class UpscaleProgress
 {
-    private const int ActivityId = 1;
+    // One id per run in the process: a Receive-Job of two -AsJob runs writes both runs' records from one command, and
+    // the host keeps one bar per id there, so with a shared id the two runs overwrote each other's bar.
+    private static int s_lastActivityId;
+    private readonly int _activityId = Interlocked.Increment(ref s_lastActivityId);
     private int _total;
     private readonly string _activity;
     private int _succeeded;
@@ -59,7 +62,7 @@ internal sealed class UpscaleProgress
         double rate = elapsed.TotalSeconds > 0 ? (done - _skipped) / elapsed.TotalSeconds : 0;
         // Never backwards: an image that failed leaves the images in flight a moment before its result is counted.
         _percent = Math.Max(_percent, _total == 0 ? 100 : (int)(100 * done / _total));
-        var record = new ProgressRecord(ActivityId, _activity, $"{Done} of {_total} done{Exceptions()}, {rate:0.00} images/s")
+        var record = new ProgressRecord(_activityId, _activity, $"{Done} of {_total} done{Exceptions()}, {rate:0.00} images/s")
         {
             PercentComplete = _percent,
         };
@@ -79,5 +82,5 @@ internal sealed class UpscaleProgress
         return parts.Count == 0 ? "" : $" ({string.Join(", ", parts)})";
     }
 
-    public ProgressRecord Completed() => new(ActivityId, _activity, "Done") { RecordType = ProgressRecordType.Completed };
+    public ProgressRecord Completed() => new(_activityId, _activity, "Done") { RecordType = ProgressRecordType.Completed };
 }
