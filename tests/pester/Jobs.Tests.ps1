@@ -634,6 +634,19 @@ Describe 'Jobs' {
             Remove-Job $jobs
         }
 
+        It 'ends in state Stopped when Stop-Swin2SRJob stops its run, as after Stop-Job, with an error that says how to continue' {
+            $null = New-TestImageSet $in 40 -Width 128 -Height 128
+            $job = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX4 -OutputDirectory $out -JobName stoppedelsewhere -TileSize 8 -TileOverlap 0 -BatchSize 1 -AsJob
+            Wait-Until { (Get-Swin2SRJob stoppedelsewhere).Succeeded -ge 1 -or $job.State -ne 'Running' }
+            Stop-Swin2SRJob stoppedelsewhere
+            $null = Wait-Job $job -Timeout 60
+            $job.State | Should -Be 'Stopped' -Because 'the job was still running when it was stopped, and its images are not all done'
+            $null = Receive-Job $job -ErrorVariable said -ErrorAction SilentlyContinue
+            $said.FullyQualifiedErrorId | Should -Contain 'JobStopped'
+            "$said" | Should -Match "Resume-Swin2SRJob 'stoppedelsewhere'"
+            Remove-Job $job
+        }
+
         It 'is removed by Receive-Job -Wait -AutoRemoveJob, as a thread job is' {
             $null = New-TestImageSet $in 2
             $job = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName autoremoved -AsJob

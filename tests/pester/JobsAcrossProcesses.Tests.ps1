@@ -154,8 +154,8 @@ Describe 'Jobs across processes' {
                 $running.ImagesPerSecond | Should -BeGreaterThan 0
                 Stop-Swin2SRJob watched
                 $worker.WaitForExit(15000) | Should -BeTrue
-                $worker.ExitCode | Should -Be 0
-                $worker.StdErr.Result + $worker.StdOut.Result | Should -Match 'stopped by Stop-Swin2SRJob'
+                $worker.ExitCode | Should -Be 1 -Because 'a stopped run did not finish its images: a scheduler must not record it as done'
+                $worker.StdErr.Result + $worker.StdOut.Result | Should -Match 'stopped by Stop-Swin2SRJob before this run finished'
                 $stopped = Get-Swin2SRJob watched
                 $stopped.State | Should -Be 'Stopped'
                 $stopped.Running | Should -Be 0
@@ -200,6 +200,7 @@ Describe 'Jobs across processes' {
                 Remove-Swin2SRJob removed -Force -Confirm:$false
                 $worker.WaitForExit(30000) | Should -BeTrue
                 Get-OutputCount $out | Should -BeLessThan 60 -Because 'the run ended early, without the job'
+                $worker.ExitCode | Should -Be 1 -Because 'the run did not finish its images'
                 $worker.StdErr.Result + $worker.StdOut.Result | Should -Match "Job 'removed' was removed \(Remove-Swin2SRJob -Force\) while this run worked on it"
             }
             finally { if (-not $worker.HasExited) { $worker.Kill() } }

@@ -59,11 +59,15 @@ internal static class RunDrainer
         }
         PassOnNotes(run, output);
         output.Progress(progress.Completed());
+        // A run that ended early is an error, not a warning: its images were not all done, and a scheduled run
+        // (pwsh -Command exits 1 when the last command wrote an error) must not read like a finished one.
         if (run.StoppedByRequest)
-            output.Warning($"Job '{run.JobName}' was stopped by Stop-Swin2SRJob; Resume-Swin2SRJob {run.JobNameArgument}{run.StoreArgument} continues it.");
+            output.Error(EndedEarly(run, "JobStopped",
+                $"Job '{run.JobName}' was stopped by Stop-Swin2SRJob before this run finished its images; Resume-Swin2SRJob {run.JobNameArgument}{run.StoreArgument} continues it."));
         else if (run.JobRemoved)
-            output.Warning($"Job '{run.JobName}' was removed (Remove-Swin2SRJob -Force) while this run worked on it, so the run ended early: " +
-                "the images it had not begun were not upscaled, and the outcomes of the last ones were not journaled. Run the command again to start the job anew.");
+            output.Error(EndedEarly(run, "JobRemoved",
+                $"Job '{run.JobName}' was removed (Remove-Swin2SRJob -Force) while this run worked on it, so the run ended early: " +
+                "the images it had not begun were not upscaled, and the outcomes of the last ones were not journaled. Run the command again to start the job anew."));
         if (run.StoppedForOutputDisk is { } stop)
             output.Warning(OutputDiskWarning(run, stop.OutputPath, stop.ReadOnly));
     }
@@ -78,6 +82,9 @@ internal static class RunDrainer
             output.Warning(warning);
         output.Result(result);
     }
+
+    private static ErrorRecord EndedEarly(UpscaleRun run, string errorId, string message) =>
+        new(new OperationCanceledException(message), errorId, ErrorCategory.OperationStopped, run.JobName);
 
     private static string OutputDiskWarning(UpscaleRun run, string outputPath, bool readOnly)
     {

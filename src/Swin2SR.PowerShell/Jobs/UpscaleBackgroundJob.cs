@@ -45,7 +45,8 @@ public sealed class UpscaleBackgroundJob : Job2, IRunOutput
         try
         {
             RunDrainer.Drain(_run, this);
-            if (_stopping)
+            // Stop-Swin2SRJob, from any session, stops the run as Stop-Job does: the job did not finish its images.
+            if (_stopping || _run.StoppedByRequest)
                 final = JobState.Stopped;
         }
         catch (SetupFailedException e)
