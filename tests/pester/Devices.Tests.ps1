@@ -25,6 +25,13 @@ Describe 'Get-Swin2SRDevice' {
         $Cpu.Providers | Should -Contain 'CUDAExecutionProvider'
     }
 
+    It 'exports the providers to CSV as their names, and keeps them a list of names for scripts and JSON' {
+        ($Cpu | ConvertTo-Csv | ConvertFrom-Csv).Providers | Should -BeExactly ($Cpu.Providers -join '; ')
+        ($Cpu | ConvertTo-Json | ConvertFrom-Json).Providers | Should -Be @($Cpu.Providers)
+        $Cpu.Providers.Length | Should -Be $Cpu.Providers.Count -Because 'Length counts the names, as on an array, not their lengths'
+        $Cpu.Providers[0] | Should -BeOfType [string]
+    }
+
     It 'gives every GPU it lists a CUDA device id, and a reason when it cannot be used' {
         $gpus = @($Devices | Where-Object Kind -eq 'Cuda')
         for ($i = 0; $i -lt $gpus.Count; $i++) {

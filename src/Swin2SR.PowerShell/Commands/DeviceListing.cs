@@ -21,7 +21,7 @@ internal static class DeviceListing
         FreeMemory = device.FreeBytes,
         Utilization = device.UtilizationPercent,
         Cores = device.Cores,
-        Providers = [.. device.Providers],
+        Providers = new(device.Providers),
         Usable = device.Usable,
         Reason = device.Reason,
     };

@@ -30,7 +30,7 @@ public sealed class Swin2SRDeviceInfo
     public int? Cores { get; init; }
 
     /// <summary>The execution providers this ONNX Runtime offers.</summary>
-    public string[] Providers { get; init; } = [];
+    public Swin2SRTextList Providers { get; init; } = Swin2SRTextList.Empty;
 
     public bool Usable { get; init; }
 

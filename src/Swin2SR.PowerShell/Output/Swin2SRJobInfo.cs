@@ -30,7 +30,7 @@ public sealed class Swin2SRJobInfo
     public DateTime? LastFinished { get; init; }
 
     /// <summary>The live workers, as "host:pid (device, n done, images/s)"; the default table shows how many.</summary>
-    public string[] Workers { get; init; } = [];
+    public Swin2SRTextList Workers { get; init; } = Swin2SRTextList.Empty;
 
     public string Model { get; init; } = "";
     public string? OutputDirectory { get; init; }

@@ -42,7 +42,7 @@ public sealed class Swin2SRUpscaleResult
     public double? ConsistencyPsnr => Metrics?.ConsistencyPsnr;
 
     /// <summary>What to know about a success (an animated GIF cut to its first frame, an alpha channel the format cannot hold).</summary>
-    public string[] Warnings { get; init; } = [];
+    public Swin2SRTextList Warnings { get; init; } = Swin2SRTextList.Empty;
 
     /// <summary>"WxH" where known, as the views show it, so that a report can select, sort or export it by that name too.</summary>
     public string? InputSize => KnownSize.Text(InputWidth, InputHeight);
