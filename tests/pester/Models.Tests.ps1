@@ -355,6 +355,20 @@ Describe 'Get-Swin2SRModel and Install-Swin2SRModel' {
         $names | Should -Be @('classical-x2', 'classical-x2-fp16', 'classical-x4', 'classical-x4-fp16')
     }
 
+    It 'completes the module''s catalog names, instead of waiting, for a -Catalog file that does not answer' -Skip:$IsWindows {
+        # A named pipe with no writer blocks its reader for ever: it stands for a share whose server is gone.
+        $silent = Join-Path $TestDrive 'silent/catalog.json'
+        $null = New-Item -ItemType Directory -Force (Split-Path $silent)
+        & mkfifo $silent
+        $line = "Install-Swin2SRModel -Catalog '$silent' -Name classical-x2"
+        $child = Start-ChildPwsh "Import-Module '$ModulePath'; (TabExpansion2 -inputScript `"$line`" -cursorColumn $($line.Length)).CompletionMatches.CompletionText"
+        try {
+            $child.WaitForExit(60000) | Should -BeTrue -Because 'Tab waited for the catalog (it froze the console)'
+            $child.StdOut.Result -split '\r?\n' -ne '' | Should -Be @('classical-x2', 'classical-x2-fp16')
+        }
+        finally { if (-not $child.HasExited) { $child.Kill() } }
+    }
+
     It 'completes the names of a -Catalog typed relative to the current location' {
         Push-Location -LiteralPath $Served
         try {

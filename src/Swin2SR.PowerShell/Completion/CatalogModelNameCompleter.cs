@@ -13,12 +13,13 @@ namespace Swin2SR.PowerShell.Completion;
 /// </summary>
 public sealed class CatalogModelNameCompleter : IArgumentCompleter
 {
+    /// <summary>How long Tab waits for a typed -Catalog file before it offers the module's catalog instead.</summary>
+    private static readonly TimeSpan s_patience = TimeSpan.FromSeconds(1.5);
+
     public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
         CommandAst commandAst, IDictionary fakeBoundParameters)
     {
-        string catalog = fakeBoundParameters["Catalog"] is string typed && CompletionPath.Resolve(typed) is var local && File.Exists(local)
-            ? local : ModelManager.DefaultCatalog;
-        var names = ModelManager.CatalogNames(catalog).AsEnumerable();
+        var names = (TypedCatalogNames(fakeBoundParameters["Catalog"] as string) ?? ModelManager.CatalogNames(ModelManager.DefaultCatalog)).AsEnumerable();
         if (string.Equals(commandName, "Get-Swin2SRModel", StringComparison.OrdinalIgnoreCase))
             names = names.Union(UpscaleRun.ModelNames());
         string prefix = wordToComplete.Trim('\'', '"');
@@ -27,5 +28,21 @@ public sealed class CatalogModelNameCompleter : IArgumentCompleter
             .Order(StringComparer.Ordinal)
             .Select(name => new CompletionResult(name, name, CompletionResultType.ParameterValue, name))
             .ToList();
+    }
+
+    /// <summary>
+    /// The names in a typed -Catalog that is a local file; null for none, or for one that does not answer in time:
+    /// a share whose server is gone can hold even the look for the file for half a minute (a named pipe, for ever),
+    /// and Tab must not freeze the console. The look goes on on its own thread until it returns, and is dropped.
+    /// </summary>
+    private static IReadOnlyList<string>? TypedCatalogNames(string? typed)
+    {
+        if (typed is null)
+            return null;
+        // Resolved here: it asks the session, which only this (the pipeline) thread may.
+        string local = CompletionPath.Resolve(typed);
+        var lookup = Task.Factory.StartNew(() => File.Exists(local) ? ModelManager.CatalogNames(local) : null,
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        return lookup.Wait(s_patience) ? lookup.Result : null;
     }
 }
