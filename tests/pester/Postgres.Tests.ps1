@@ -206,4 +206,21 @@ Describe 'A job shared through PostgreSQL' {
         "$($failure.Exception.Message) $($failure.TargetObject)" | Should -Not -Match "wrong-"
         { Get-Swin2SRJob -JobStore (Join-Path $root 'jobs.db') -Credential $credential } | Should -Throw -ErrorId 'CredentialNotApplicable*'
     }
+
+    It 'names a generated job with a command that works when pasted, asking for a password it never shows' -ForEach @(
+        @{ From = '-Credential'; WithPassword = $false }, @{ From = 'the connection string'; WithPassword = $true }
+    ) {
+        $credential = [pscredential]::new($Server.PasswordRole, (ConvertTo-SecureString $Server.Password -AsPlainText -Force))
+        $store = "Host=127.0.0.1;Port=$($Server.Port);Database=$($db.Name)"
+        $login = if ($WithPassword) { @{ JobStore = "$store;Username=$($Server.PasswordRole);Password=$($Server.Password)" } }
+            else { @{ JobStore = $store; Credential = $credential } }
+        $file = New-TestImage (Join-Path $in 'a.png')
+        $null = $file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out @login -InformationVariable told 6>$null
+        $hint = [regex]::Match("$told", "\((Get-Swin2SRJob .*) shows it;").Groups[1].Value
+        $hint | Should -Match "-Credential \(Get-Credential -UserName '$($Server.PasswordRole)'\)"
+        "$told" | Should -Not -Match ([regex]::Escape($Server.Password))
+        # Pasted, the command prompts for the password: here the prompt answers with the credential.
+        function Get-Credential([string] $UserName) { [pscredential]::new($UserName, $credential.Password) }
+        (Invoke-Expression $hint).Succeeded | Should -Be 1
+    }
 }

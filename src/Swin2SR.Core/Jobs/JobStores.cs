@@ -64,6 +64,27 @@ public static class JobStores
         return new SqliteJobStore(resolved, createIfMissing: createIfMissing, migrate: access.Migrate);
     }
 
+    /// <summary>
+    /// For a PostgreSQL connection string that holds a password (which <see cref="Display"/> leaves out): true, with
+    /// the user it is for (null when the string names none, and the driver logs in as the account's own name).
+    /// </summary>
+    public static bool HoldsPassword(string location, out string? user)
+    {
+        user = null;
+        if (!PostgresConnectionString.Matches(location))
+            return false;
+        try
+        {
+            var builder = PostgresConnectionString.Parse(location, null);
+            user = string.IsNullOrEmpty(builder.Username) ? null : builder.Username;
+            return !string.IsNullOrEmpty(builder.Password);
+        }
+        catch (JobStoreException)
+        {
+            return false; // a string that does not parse opened no store, so no command names it
+        }
+    }
+
     /// <summary>The location as it may be shown in messages and error records: a connection string without its password.</summary>
     public static string Display(string? location)
     {

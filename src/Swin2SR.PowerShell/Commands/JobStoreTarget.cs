@@ -29,9 +29,19 @@ internal sealed record JobStoreTarget(string? Location, NetworkCredential? Crede
 
     /// <summary>
     /// " -JobStore '...'" for the commands a message tells the user to type, when the command was given -JobStore:
-    /// without it they would look in $env:SWIN2SR_JOBSTORE or the default store. Empty otherwise.
+    /// without it they would look in $env:SWIN2SR_JOBSTORE or the default store. Empty otherwise. Where this command's
+    /// password came from -Credential or from the connection string, which is never shown, it is followed by
+    /// " -Credential (Get-Credential -UserName 'user')": pasted, the command asks for the password instead of failing to log in.
+    /// A password from PGPASSWORD or a pgpass file needs nothing: the pasted command finds it there again.
     /// </summary>
-    public string Argument => Location is null ? "" : $" -JobStore '{Display.Replace("'", "''")}'";
+    public string Argument => (Location is null ? "" : $" -JobStore {Completion.CompletionArgument.Quoted(Display)}") + CredentialArgument;
+
+    private string CredentialArgument =>
+        Credential is not null ? AskFor(Credential.UserName)
+        : Location is not null && JobStores.HoldsPassword(Location, out var user) ? AskFor(user)
+        : "";
+
+    private static string AskFor(string? user) => $" -Credential (Get-Credential{(string.IsNullOrEmpty(user) ? "" : $" -UserName {Completion.CompletionArgument.Quoted(user)}")})";
 
     /// <summary>For a run: waits up to a minute for a server that cannot be reached, and says so.</summary>
     public JobStoreAccess RunAccess => JobStoreAccess.Run(Warn);
