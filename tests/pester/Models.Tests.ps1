@@ -68,6 +68,18 @@ Describe 'Get-Swin2SRModel and Install-Swin2SRModel' {
         $available[0].PSObject.TypeNames[0] | Should -Be 'Swin2SR.PowerShell.Swin2SRModelInfo'
     }
 
+    It 'takes over the claim file an installation killed outright (kill -9) left, and never lists it' {
+        # What kill -9 leaves: the empty hidden claim, no longer locked (the system lets go of a dead process's lock).
+        $null = New-Item -ItemType Directory -Path $store
+        $claim = Join-Path $store '.test-nearest-x2.lock'
+        $null = New-Item -ItemType File -Path $claim
+        @(Get-Swin2SRModel -Installed -WarningVariable said).Name | Should -Not -Contain 'test-nearest-x2'
+        $said | Should -BeNullOrEmpty
+        (Get-Swin2SRModel test-nearest-x2 -Catalog $Catalog).Source | Should -Be 'Available'
+        (Install-Swin2SRModel test-nearest-x2 -Catalog $Catalog).Source | Should -Be 'Installed'
+        $claim | Should -Not -Exist
+    }
+
     It 'shows how much of an interrupted download is kept, which Install-Swin2SRModel then completes' {
         $null = New-Item -ItemType Directory -Path $store
         # The first third of the model, under the hidden name a download of it is kept under (ModelStore.PartPath).
