@@ -26,8 +26,18 @@
     FormatsToProcess     = @('Swin2SR.PowerShell.Format.ps1xml')
     PrivateData          = @{
         PSData = @{
-            Tags       = @('super-resolution', 'upscale', 'Swin2SR', 'ONNX', 'image', 'GPU')
-            LicenseUri = 'https://opensource.org/licenses/MIT'
+            # Windows and Linux: the platforms the PowerShell Gallery filters by, and the ones ONNX Runtime's GPU
+            # package (the module's engine) ships for.
+            Tags         = @('super-resolution', 'upscale', 'Swin2SR', 'ONNX', 'image', 'GPU', 'CUDA', 'Windows', 'Linux')
+            # The text of the MIT licence that Copyright names: the repository holds no LICENSE file of its own yet.
+            LicenseUri   = 'https://opensource.org/licenses/MIT'
+            # No ProjectUri: the project has no public address yet.
+            ReleaseNotes = @'
+0.1.0: the first release. Invoke-Swin2SRUpscale upscales images with Swin2SR ONNX models on NVIDIA GPUs or the
+CPU, as resumable jobs journaled in SQLite or PostgreSQL (Get-, Resume-, Stop- and Remove-Swin2SRJob); models
+are installed from a catalog (Install-Swin2SRModel) and results measured with Measure-Swin2SRQuality.
+Get-Help about_Swin2SR is the guide.
+'@
         }
     }
 }
