@@ -246,6 +246,18 @@ Describe 'Invoke-Swin2SRUpscale' {
             { Resume-Swin2SRJob nojob -JobStore (Join-Path $root 'none.db') -PathMap 'no-equals-sign' -WhatIf } | Should -Throw -ErrorId 'InvalidPathMap*'
         }
 
+        It 'refuses a -TileSize the model''s stated window does not divide before -WhatIf rehearses the run, as the run would' {
+            $null = New-TestImage (Join-Path $in 'a.png')
+            $refused = { Invoke-Swin2SRUpscale -LiteralPath (Join-Path $in 'a.png') -Model $NearestX2 -OutputDirectory $out -TileSize 100 -WhatIf } |
+                Should -Throw -ErrorId 'InvalidTiling*' -PassThru
+            $refused.Exception.Message | Should -BeLike '*try 104*'
+            { Invoke-Swin2SRUpscale -LiteralPath (Join-Path $in 'a.png') -Model $NearestX2 -OutputDirectory $out -TileSize 32 -TileOverlap 20 -QueueOnly -WhatIf } |
+                Should -Throw -ErrorId 'InvalidTiling*'
+            $said = (Invoke-ChildPwsh -Command "Import-Module '$ModulePath'; try { Invoke-Swin2SRUpscale -LiteralPath '$(Join-Path $in 'a.png')' -Model '$NearestX2' -OutputDirectory '$out' -TileSize 100 -WhatIf } catch { 'refused: ' + `$_.FullyQualifiedErrorId }") -join "`n"
+            $said | Should -BeLike '*refused: InvalidTiling*'
+            $said | Should -Not -BeLike '*What if*'
+        }
+
         It 'says with -WhatIf which inputs it would upscale and which it would skip for an existing output' {
             $null = New-TestImage (Join-Path $in 'a.png')
             $null = New-TestImage (Join-Path $in 'b.png')
@@ -522,7 +534,8 @@ Describe 'Invoke-Swin2SRUpscale' {
             $refused.TargetObject | Should -Be 12 -Because 'the error names the value to change'
             $refused = try { $file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -TileSize 32 -TileOverlap 20 -JobStore $store } catch { $_ }
             $refused.TargetObject | Should -Be 20
-            Get-Swin2SRJob -JobStore $store | Should -BeNullOrEmpty
+            # Refused from the window the model states, before the store is opened: not even the store was made.
+            $store | Should -Not -Exist
 
             # A store whose folder is a file cannot be made, for a run as for -QueueOnly.
             $unmakeable = Join-Path (New-Item -ItemType File (Join-Path $root 'not-a-folder')).FullName 'jobs.db'

@@ -62,11 +62,19 @@ public sealed record ModelContract(string InputName, string OutputName, int Scal
     /// The scale a model file's metadata states, read without loading the model; null when it states none, or the file
     /// is no model (loading it says why).
     /// </summary>
-    public static int? StatedScale(string modelPath)
+    public static int? StatedScale(string modelPath) => Stated(modelPath, ScaleFrom);
+
+    /// <summary>
+    /// The window a model file's metadata states (key "window_size"), read without loading the model; null when it
+    /// states none (loading it finds the window then), or the file is no model.
+    /// </summary>
+    public static int? StatedWindow(string modelPath) => Stated(modelPath, metadata => ReadPositiveInt(metadata, "window_size"));
+
+    private static int? Stated(string modelPath, Func<IReadOnlyDictionary<string, string>, int?> read)
     {
         try
         {
-            return ScaleFrom(OnnxMetadata.Read(modelPath));
+            return read(OnnxMetadata.Read(modelPath));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {

@@ -15,6 +15,19 @@ public readonly record struct TileGeometry(int TileSize, int Overlap)
         return new TileGeometry(tile, options.TileOverlap);
     }
 
+    /// <summary>
+    /// The check of <see cref="Resolve"/> against the window the model file states, without loading the model: so a
+    /// -WhatIf rehearsal, and the questions of -Confirm, meet the error the run would meet once the model loads.
+    /// Nothing is checked for a model that states no window (only loading it finds one). A model with a fixed input
+    /// size, which takes no tile size, states it only in its graph: one that also states a window is checked as well.
+    /// </summary>
+    /// <exception cref="InvalidTilingException">The tile size is no multiple of the stated window, or the overlap too large.</exception>
+    public static void CheckStated(string modelPath, UpscaleOptions options)
+    {
+        if (ModelContract.StatedWindow(modelPath) is int window)
+            Resolve(options, new ModelContract("", "", 0, window, FixedSize: null, FixedBatch: null));
+    }
+
     // The default is no choice of the user's, so it fits the model rather than failing: the largest multiple of the
     // window up to the default size (252 for a window of 12), or one window where that is larger.
     private static int DefaultFor(int window) => Math.Max(window, UpscaleOptions.DefaultTileSize / window * window);

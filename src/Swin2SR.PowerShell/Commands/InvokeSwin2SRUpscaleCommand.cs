@@ -151,11 +151,6 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
                 "OutputDirectoryIsFile", ErrorCategory.InvalidArgument, outputDirectory));
         }
         string? rejectedDirectory = KeepRejected is null ? null : FileSystemPath.Resolve(this, KeepRejected);
-        var inputs = InputScreening.LeaveOutEarlierOutputs(_inputs, outputDirectory, rejectedDirectory, WriteWarning, WriteVerbose);
-        var approved = Approve(modelPath, inputs, outputDirectory);
-        if (approved.Count == 0)
-            return;
-        string jobName = JobName ?? UpscaleRun.NewJobName();
         int batchSize = MyInvocation.BoundParameters.ContainsKey(nameof(BatchSize)) ? BatchSize : Core.Pipeline.UpscaleOptions.AutomaticBatchSize;
         var settings = new UpscaleSettings(Format, Quality, TileSize, TileOverlap, batchSize, Force)
         {
@@ -167,6 +162,19 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
             KeepPrintSize = KeepPrintSize,
             RetryFailed = RetryFailed,
         };
+        try
+        {
+            UpscaleRun.CheckTiling(modelPath, outputDirectory, settings);
+        }
+        catch (SetupFailedException e)
+        {
+            ThrowTerminatingError(e.Record);
+        }
+        var inputs = InputScreening.LeaveOutEarlierOutputs(_inputs, outputDirectory, rejectedDirectory, WriteWarning, WriteVerbose);
+        var approved = Approve(modelPath, inputs, outputDirectory);
+        if (approved.Count == 0)
+            return;
+        string jobName = JobName ?? UpscaleRun.NewJobName();
         if (QueueOnly)
         {
             try

@@ -324,12 +324,31 @@ internal sealed class UpscaleRun : IDisposable
             throw e switch
             {
                 JobStoreException s => StoreFailure(s, store.Location),
-                InvalidTilingException t => new SetupFailedException(ErrorRecords.WithAction(t, "InvalidTiling", ErrorCategory.InvalidArgument, t.Value,
-                    "Get-Help Invoke-Swin2SRUpscale -Parameter TileSize, TileOverlap says which values a model takes.")),
+                InvalidTilingException t => TilingFailure(t),
                 _ => e,
             };
         }
     }
+
+    /// <summary>
+    /// Refuses a -TileSize or -TileOverlap that does not fit the window the model file states, before anything else
+    /// (the -WhatIf and -Confirm questions included): a run finds it only once it has loaded the model.
+    /// </summary>
+    public static void CheckTiling(string modelPath, string? outputDirectory, UpscaleSettings settings)
+    {
+        try
+        {
+            TileGeometry.CheckStated(modelPath, ToJobOptions(modelPath, outputDirectory, settings).ToUpscaleOptions());
+        }
+        catch (InvalidTilingException e)
+        {
+            throw TilingFailure(e);
+        }
+    }
+
+    private static SetupFailedException TilingFailure(InvalidTilingException e) =>
+        new(ErrorRecords.WithAction(e, "InvalidTiling", ErrorCategory.InvalidArgument, e.Value,
+            "Get-Help Invoke-Swin2SRUpscale -Parameter TileSize, TileOverlap says which values a model takes."));
 
     private static IEnumerable<string> WithFailedBeforeNote(IEnumerable<string> warnings, JobRecord job, IReadOnlyList<UpscaleResult> reported) =>
         JobPlanner.FailedBeforeNote(job, reported.Count(r => r.Error?.ErrorId == JobPlanner.FailedBeforeId)) is { } note ? warnings.Append(note) : warnings;
