@@ -78,6 +78,19 @@ Describe 'Default views at 80 columns' {
         (Get-TableLine $copied) -match '^swin2SR-classical-sr-x4-64\s+Installed\s+x4' | Should -HaveCount 1
     }
 
+    It 'leaves a model''s revision to wider consoles, not to the last column or two of 80' {
+        $available = [Swin2SR.PowerShell.Swin2SRModelInfo]@{
+            Name = 'classical-x2'; Source = 'Available'; Scale = 2; Task = 'classical-sr'
+            Revision = '93dfc9089abda257351d3a58d5771e2c1ff69442'
+        }
+        $narrow = Get-TableLine $available
+        # A column of one or two characters printed its header down the page: 'Re', 'vi', 'si', 'on'.
+        $narrow[0] | Should -Match '^Name\s+Source\s+Scale\s+Size\s+Partial\s+Task\s*$'
+        $narrow[1] | Should -Match '^-+(\s+-+){5}\s*$'
+        $narrow -match '…' | Should -BeNullOrEmpty
+        (Get-TableLine $available -Width 120) -match '^classical-x2\s+Available\s+x2\s+classical-sr\s+93dfc90\s*$' | Should -HaveCount 1
+    }
+
     It 'shows a quality score with the whole file name' {
         $photo = Join-Path $in $PhotoName
         (Get-TableLine (Measure-Swin2SRQuality $photo $photo)) -match "^$([regex]::Escape($PhotoName))\s+Infinity\s+1\.0000\s+Infinity\s+16x12\s+0\s*$" | Should -HaveCount 1
