@@ -78,6 +78,27 @@ Describe 'Default views at 80 columns' {
         (Get-TableLine $copied) -match '^swin2SR-classical-sr-x4-64\s+Installed\s+x4' | Should -HaveCount 1
     }
 
+    It 'shows a <Kind> longer than its column whole, over the next lines, at <Width> columns' -TestCases @(
+        foreach ($width in 80, 120) {
+            @{ Kind = 'file name'; Width = $width; Start = 10; Column = 23; Value = 'product-blue-shirt-front-view-1200.png'
+                Object = { param($v) [Swin2SR.PowerShell.Swin2SRUpscaleResult]@{ InputPath = "/shop/$v"; Status = 'Failed'; ErrorId = 'CorruptImage' } } }
+            @{ Kind = 'job item''s name'; Width = $width; Start = 10; Column = 23; Value = 'product-blue-shirt-front-view-1200.png'
+                Object = { param($v) [Swin2SR.PowerShell.Swin2SRJobItem]@{ InputPath = "/shop/$v"; Status = 'Failed'; ErrorId = 'CorruptImage' } } }
+            @{ Kind = 'job name'; Width = $width; Start = 0; Column = 28; Value = 'nightly-shop-eu-west-products-2024'
+                Object = { param($v) [Swin2SR.PowerShell.Swin2SRJobInfo]@{ Name = $v; State = 'Completed' } } }
+            @{ Kind = 'scored file''s name'; Width = $width; Start = 0; Column = 29; Value = 'product-blue-shirt-front-view-1200.png'
+                Object = { param($v) [Swin2SR.PowerShell.Swin2SRQualityResult]@{ Path = "/sr/$v"; Reference = "/hr/$v" } } }
+            @{ Kind = 'model name'; Width = $width; Start = 0; Column = 30; Value = 'swin2SR-realworld-sr-x4-64-bsrgan-psnr'
+                Object = { param($v) [Swin2SR.PowerShell.Swin2SRModelInfo]@{ Name = $v; Source = 'Installed'; Scale = 4 } } }
+        }
+    ) {
+        # Cut with an ellipsis, a failed image's name was lost from the log, however wide the console.
+        $rows = Get-TableLine (& $Object $Value) -Width $Width | Select-Object -Skip 2
+        $rows -match '…' | Should -BeNullOrEmpty
+        $rows.Count | Should -BeGreaterThan 1
+        ($rows | ForEach-Object { $_.PadRight($Start + $Column).Substring($Start, $Column).Trim() }) -join '' | Should -BeExactly $Value
+    }
+
     It 'leaves a model''s revision to wider consoles, not to the last column or two of 80' {
         $available = [Swin2SR.PowerShell.Swin2SRModelInfo]@{
             Name = 'classical-x2'; Source = 'Available'; Scale = 2; Task = 'classical-sr'
