@@ -141,3 +141,19 @@ function Get-ClosedPort {
     $listener.Start()
     try { $listener.LocalEndpoint.Port } finally { $listener.Stop() }
 }
+
+# A help example run as a user types it at a console of $Width columns: each statement on its own line, its output
+# formatted by itself (one pipeline of all of them would format the later objects by the first one's view).
+function Invoke-HelpExample {
+    param(
+        [Parameter(Mandatory)] [string] $Command,
+        [Parameter(Mandatory)] [string] $Title,
+        [int] $Width = 120
+    )
+    $example = @((Get-Help $Command).examples.example | Where-Object title -Match $Title)
+    if ($example.Count -ne 1) { throw "$Command has $($example.Count) examples titled like '$Title'" }
+    $statements = [Management.Automation.Language.Parser]::ParseInput($example[0].code, [ref]$null, [ref]$null).EndBlock.Statements
+    foreach ($statement in $statements) {
+        . ([scriptblock]::Create($statement.Extent.Text)) | Out-String -Width $Width
+    }
+}
