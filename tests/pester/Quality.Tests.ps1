@@ -127,6 +127,18 @@ Describe 'Measure-Swin2SRQuality' {
             $warnings[1].Message | Should -BeLike "*1 of the 3 reference images*: c.png."
         }
 
+        It 'says a folder stands for the images directly in it when -Path names one whose images are in subfolders' {
+            # As Invoke-Swin2SRUpscale -OutputDirectory leaves them: the input folders mirrored below the output folder.
+            $pixels = New-Pixels 16 16 13
+            $null = Save-Pixels (Join-Path $root 'hr/a.png') $pixels 16 16
+            $null = Save-Pixels (Join-Path $root 'sr/2024/a.png') $pixels 16 16
+            $results = Measure-Swin2SRQuality -Reference (Join-Path $root 'hr') -Path (Join-Path $root 'sr') -WarningVariable warnings -WarningAction SilentlyContinue
+            $results | Should -BeNullOrEmpty
+            $warnings | Should -HaveCount 1 -Because 'the names are not what is wrong, so no warning about references left unmatched'
+            $warnings[0].Message | Should -BeLike 'No input reached Measure-Swin2SRQuality*not in its subfolders, which Get-ChildItem -Recurse -File lists*nothing was measured.'
+            (Get-ChildItem -LiteralPath (Join-Path $root 'sr') -Recurse -File | Measure-Swin2SRQuality -Reference (Join-Path $root 'hr')).Name | Should -Be 'a.png'
+        }
+
         It 'sums up in one warning the references no input was compared with, and lists each with -Verbose' {
             $pixels = New-Pixels 16 16 12
             foreach ($name in 'r01', 'r02', 'r03', 'r04', 'r05', 'r06', 'r07', 'r08') {

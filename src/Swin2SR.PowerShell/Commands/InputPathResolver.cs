@@ -27,6 +27,16 @@ internal static class InputPathResolver
         }
     }
 
+    /// <summary>
+    /// The warning for a command that no input reached, though no path failed: a folder of subfolders, or a listing
+    /// that matched nothing, would otherwise end without a word (or, measured, blame the file names).
+    /// </summary>
+    /// <param name="outcome">What was not done: "nothing was upscaled".</param>
+    public static string NoInputWarning(string command, string outcome) =>
+        $"No input reached {command} (an empty folder: a folder stands for the images directly inside it, not in its " +
+        "subfolders, which Get-ChildItem -Recurse -File lists; or a listing that matched nothing: Get-ChildItem -Include " +
+        $"filters only with -Recurse or a wildcard in the path), so {outcome}.";
+
     public static IEnumerable<(string? Path, ErrorRecord? Error)> Resolve(PSCmdlet cmdlet, string path, bool literal)
     {
         List<string> resolved = [];

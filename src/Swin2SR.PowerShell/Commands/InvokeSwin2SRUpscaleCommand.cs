@@ -122,7 +122,7 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
             // Paths that resolve to nothing have their own errors; an empty pipeline, or a folder without images,
             // would otherwise end without a word, and a scheduled run's log would read like a night with nothing new.
             if (!_anyPathFailed)
-                WriteWarning("No input reached Invoke-Swin2SRUpscale (an empty folder: a folder stands for the images directly inside it, not in its subfolders; or a listing that matched nothing: Get-ChildItem -Include filters only with -Recurse or a wildcard in the path), so nothing was upscaled.");
+                WriteWarning(InputPathResolver.NoInputWarning("Invoke-Swin2SRUpscale", "nothing was upscaled"));
             return;
         }
         string modelPath;

@@ -21,6 +21,7 @@ public sealed class MeasureSwin2SRQualityCommand : PSCmdlet
     private ReferenceMatcher? _references;
     private QualityMeasurement? _measurement;
     private volatile bool _stopping;
+    private bool _anyPathFailed;
 
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
@@ -73,7 +74,7 @@ public sealed class MeasureSwin2SRQualityCommand : PSCmdlet
     protected override void ProcessRecord()
     {
         bool literal = ParameterSetName == LiteralPathSet;
-        foreach (var file in InputPathResolver.ResolveAll(this, literal ? LiteralPath : Path, literal))
+        foreach (var file in InputPathResolver.ResolveAll(this, literal ? LiteralPath : Path, literal, () => _anyPathFailed = true))
         {
             if (_seen.Add(file))
                 _inputs.Add(file);
@@ -82,6 +83,13 @@ public sealed class MeasureSwin2SRQualityCommand : PSCmdlet
 
     protected override void EndProcessing()
     {
+        if (_inputs.Count == 0 && !_anyPathFailed)
+        {
+            // -Path E:\enhanced after a run that mirrored its folders: the cause is where the images are, not their
+            // names, which the warning about references no input was compared with would blame.
+            WriteWarning(InputPathResolver.NoInputWarning("Measure-Swin2SRQuality", "nothing was measured"));
+            return;
+        }
         string activity = $"Measuring {_inputs.Count} image(s) against {Reference}";
         var clock = Stopwatch.StartNew();
         for (int i = 0; i < _inputs.Count; i++)
