@@ -381,6 +381,13 @@ Describe 'Get-Swin2SRModel and Install-Swin2SRModel' {
         finally { if (-not $child.HasExited) { $child.Kill() } }
     }
 
+    It 'completes a wildcard for Get-Swin2SRModel -Name to the names it matches' {
+        # -Name takes wildcards; a prefix match completed *-x4 to nothing.
+        $line = 'Get-Swin2SRModel *-x4'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText |
+            Should -Be @('classical-x4', 'classical-x4-fp16', 'compressed-x4', 'compressed-x4-fp16', 'realworld-x4', 'realworld-x4-fp16', 'swin2sr-tiny-x4')
+    }
+
     It 'completes the names of a -Catalog typed relative to the current location' {
         Push-Location -LiteralPath $Served
         try {

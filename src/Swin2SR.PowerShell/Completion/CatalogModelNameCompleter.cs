@@ -8,7 +8,8 @@ namespace Swin2SR.PowerShell.Completion;
 
 /// <summary>
 /// Tab completion for -Name of the model cmdlets: the catalog's models (from -Catalog when it is a local file
-/// already typed, else the module's catalog), and for Get-Swin2SRModel also the embedded and installed ones.
+/// already typed, else the module's catalog), and for Get-Swin2SRModel also the embedded and installed ones; a word
+/// with wildcards completes to the names it matches.
 /// A catalog address is never fetched while typing.
 /// </summary>
 public sealed class CatalogModelNameCompleter : IArgumentCompleter
@@ -22,9 +23,10 @@ public sealed class CatalogModelNameCompleter : IArgumentCompleter
         var names = (TypedCatalogNames(fakeBoundParameters["Catalog"] as string) ?? ModelManager.CatalogNames(ModelManager.DefaultCatalog)).AsEnumerable();
         if (string.Equals(commandName, "Get-Swin2SRModel", StringComparison.OrdinalIgnoreCase))
             names = names.Union(UpscaleRun.ModelNames());
-        string prefix = wordToComplete.Trim('\'', '"');
+        // A wildcard as Get-Swin2SRModel -Name takes it (*-x4) completes to the names it matches, as job names do.
+        var pattern = WildcardPattern.Get(wordToComplete.Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
         return names
-            .Where(name => name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            .Where(pattern.IsMatch)
             .Order(StringComparer.Ordinal)
             .Select(name => new CompletionResult(name, name, CompletionResultType.ParameterValue, name))
             .ToList();
