@@ -481,6 +481,23 @@ Describe 'Invoke-Swin2SRUpscale' {
                 Should -Throw -ErrorId 'EmptyFile,Swin2SR.PowerShell.Commands.InvokeSwin2SRUpscaleCommand'
         }
 
+        It 'leaves the images after the first bad one to Resume-Swin2SRJob when -ErrorAction Stop ends the run' {
+            New-Item -ItemType Directory -Force $in | Out-Null
+            Set-Content -LiteralPath (Join-Path $in 'a-bad.png') -Value 'garbage'
+            $good = 'b.png', 'c.png', 'd.png' | ForEach-Object { New-TestImage (Join-Path $in $_) }
+            $store = Join-Path $root 'stopped.db'
+            { Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore $store -ErrorAction Stop } |
+                Should -Throw -ErrorId 'UnsupportedFormat,*'
+            $job = Get-Swin2SRJob -JobStore $store
+            $job.Total | Should -Be 4
+            $resumed = Resume-Swin2SRJob $job.Name -JobStore $store
+            # However many finished before the run stopped, the job ends with every good image done once.
+            @($resumed).Count | Should -Be (3 - $job.Succeeded)
+            $final = Get-Swin2SRJob $job.Name -JobStore $store
+            $final.State, $final.Succeeded, $final.Failed | Should -Be @('CompletedWithErrors', 3, 1)
+            $good | ForEach-Object { Join-Path $out $_.Name } | Test-Path | Should -Be @($true, $true, $true)
+        }
+
         It 'fails the whole run with a clear error when the model does not exist, saying how to find one' {
             $file = New-TestImage (Join-Path $in 'a.png')
             $failure = { $file | Invoke-Swin2SRUpscale -Model 'no-such-model' -OutputDirectory $out } | Should -Throw -ErrorId 'ModelNotFound*' -PassThru
