@@ -151,6 +151,24 @@ Describe 'Invoke-Swin2SRUpscale' {
             @(Get-ChildItem -LiteralPath $out -File).Name | Should -Be @('photo.png')
         }
 
+        It 'never lets a retry with -Force replace the output the job wrote for another input of the same output name' {
+            $null = New-TestImage (Join-Path $in 'photo.png') -Seed 1
+            $null = New-TestImage (Join-Path $in 'photo.bmp') -Seed 2
+            $first = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -Format Png -Force -JobName shared `
+                -WarningAction SilentlyContinue -ErrorAction SilentlyContinue
+            $written = @($first | Where-Object Status -eq 'Succeeded')
+            $written | Should -HaveCount 1
+            $hash = (Get-FileHash -LiteralPath (Join-Path $out 'photo.png')).Hash
+
+            $retried = Resume-Swin2SRJob shared -RetryFailed -ErrorVariable problems -ErrorAction SilentlyContinue
+            $retried.Status | Should -Be 'Failed'
+            $retried.ErrorId | Should -Be 'OutputCollision'
+            "$($problems[0])" | Should -BeLike "*the job wrote this file for another input, '$($written[0].InputPath)'*"
+            $problems[0].TargetObject | Should -Be $retried.InputPath
+            (Get-FileHash -LiteralPath (Join-Path $out 'photo.png')).Hash | Should -Be $hash
+            (Get-Swin2SRJobItem shared | Where-Object Status -eq Succeeded).InputPath | Should -Be $written[0].InputPath
+        }
+
         It 'tells to rename, not to use -Format Same, when a GIF and a PNG of one name meet with -Format Same' {
             $null = New-TestImage (Join-Path $in 'logo.png') -Seed 1
             $null = New-TestImage (Join-Path $in 'logo.gif') -Seed 2

@@ -38,19 +38,25 @@ internal static class OutputFailure
         _ => null,
     };
 
+    // How two inputs come to share an output, and what to do about it: said by each of the collisions below.
+    private const string SameNameCases = "(photo.jpg and photo.png with -Format Png; photo.gif and photo.png, a GIF being written as PNG)";
+    private const string SameNameRemedy = "rename one input, or, where -Format made the names meet, use -Format Same so that each output keeps its input's extension";
+
     public static ImageInputException Collision(Exception e, string outputPath) =>
         new("OutputCollision", ImageErrorKind.WriteFailed, outputPath,
-            "another file was written to this output while the image was upscaled: the output of another input with the same " +
-            "name (photo.jpg and photo.png with -Format Png; photo.gif and photo.png, a GIF being written as PNG), or of another run " +
-            "writing to the same folder. It was kept, not overwritten; rename one input, or, where -Format made the names meet, " +
-            "use -Format Same so that each output keeps its input's extension", e);
+            $"another file was written to this output while the image was upscaled: the output of another input with the same name {SameNameCases}, " +
+            $"or of another run writing to the same folder. It was kept, not overwritten; {SameNameRemedy}", e);
 
     public static ImageInputException SharedInRun(string outputPath) =>
         new("OutputCollision", ImageErrorKind.WriteFailed, outputPath,
-            "another input of this run is written to this same file (photo.jpg and photo.png with -Format Png; photo.gif and " +
-            "photo.png, a GIF being written as PNG), and it came first: this one was not upscaled, and the other's output is not " +
-            "replaced. Rename one input, or, where -Format made the names meet, use -Format Same so that each output keeps its " +
-            "input's extension");
+            $"another input of this run is written to this same file {SameNameCases}, and it came first: this one was not upscaled, " +
+            $"and the other's output is not replaced: {SameNameRemedy}");
+
+    /// <summary>An earlier run of the job wrote this output for another input (-Force or a retry would replace it).</summary>
+    public static ImageInputException WrittenForAnother(string outputPath, string ownerInput) =>
+        new("OutputCollision", ImageErrorKind.WriteFailed, outputPath,
+            $"the job wrote this file for another input, '{ownerInput}', whose output has the same name {SameNameCases}: this one was " +
+            $"not upscaled, and that output is not replaced: {SameNameRemedy}");
 
     private static ImageInputException NotWritable(Exception e, string outputPath) =>
         new(NotWritableId, ImageErrorKind.WriteFailed, outputPath, $"the output folder cannot be written to ({e.Message})", e);

@@ -333,7 +333,8 @@ public sealed class JobRunner
         return false;
     }
 
-    private UpscaleItem ToItem(ClaimedItem c) => new(_paths.Map(c.InputPath), _paths.Map(c.OutputPath), c.OutputFormat, c.Id, c.MayOverwrite, c.Interrupted);
+    private UpscaleItem ToItem(ClaimedItem c) => new(_paths.Map(c.InputPath), _paths.Map(c.OutputPath), c.OutputFormat, c.Id, c.MayOverwrite, c.Interrupted,
+        c.OutputOwner is { } owner ? _paths.Map(owner) : null);
 
     private async Task HandOverAsync(UpscaleItem item, CancellationToken token)
     {

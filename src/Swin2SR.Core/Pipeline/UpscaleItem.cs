@@ -7,4 +7,6 @@ namespace Swin2SR.Core.Pipeline;
 /// An earlier attempt began this item and ended without an outcome (its worker was killed, perhaps during this run):
 /// it may have left a temp file that a listing of the output's folder taken earlier in the run did not see.
 /// </param>
-public sealed record UpscaleItem(string InputPath, string OutputPath, string OutputFormat, long Id = 0, bool MayOverwrite = false, bool Interrupted = false);
+/// <param name="OutputOwner">Another input of the job whose output, written before, is this item's output file: not to be replaced.</param>
+public sealed record UpscaleItem(string InputPath, string OutputPath, string OutputFormat, long Id = 0, bool MayOverwrite = false, bool Interrupted = false,
+    string? OutputOwner = null);

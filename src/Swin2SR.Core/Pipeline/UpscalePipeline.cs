@@ -242,6 +242,11 @@ public sealed class UpscalePipeline : IWorkerHost
         {
             if (_begin is not null && !_begin(item))
                 continue;
+            if (item.OutputOwner is { } owner)
+            {
+                Report(Failed(item, OutputFailure.WrittenForAnother(item.OutputPath, owner), TimeSpan.Zero));
+                continue;
+            }
             if (!_outputOwners.TryClaim(item))
             {
                 Report(Failed(item, OutputFailure.SharedInRun(item.OutputPath), TimeSpan.Zero));

@@ -534,6 +534,30 @@ public abstract class JobStoreContractTests
     }
 
     [Fact]
+    public void An_item_whose_output_the_job_wrote_for_another_input_is_claimed_naming_that_input()
+    {
+        using var store = OpenStore();
+        long job = store.CreateOrUpdateJob("j", Options).Id;
+        // logo.bmp and logo.gif, both written as logo.png (-Format Png).
+        List<NewItem> items = [new("/in/logo.bmp", "/out/logo.png", "PNG", 10, 1000, "h"), new("/in/logo.gif", "/out/logo.png", "PNG", 20, 1000, "h")];
+        store.AddItems(job, items, redoDone: false);
+        var first = Begin(store, "w", store.Claim(job, "w", 2, Soon));
+        Assert.All(first, c => Assert.Null(c.OutputOwner));
+        store.Complete("w", [Succeeded(first[0].Id), Failed(first[1].Id, "OutputCollision", "shared")]);
+
+        store.AddItems(job, items, redoDone: false, retryFailed: true);
+        var retried = Assert.Single(store.Claim(job, "w", 2, Soon));
+        Assert.Equal((first[1].Id, "/in/logo.bmp"), (retried.Id, retried.OutputOwner));
+        Begin(store, "w", [retried]);
+        store.Complete("w", [Failed(retried.Id, "OutputCollision", "written for logo.bmp")]);
+
+        store.AddItems(job, items, redoDone: true);
+        var redone = store.Claim(job, "v", 2, Soon).ToDictionary(c => c.Id);
+        Assert.Null(redone[first[0].Id].OutputOwner);
+        Assert.Equal("/in/logo.bmp", redone[first[1].Id].OutputOwner);
+    }
+
+    [Fact]
     public void Only_an_attempt_that_began_and_ended_without_an_outcome_marks_an_item_interrupted()
     {
         using var store = OpenStore();

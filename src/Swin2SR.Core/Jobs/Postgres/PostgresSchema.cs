@@ -92,6 +92,10 @@ internal static class PostgresSchema
         """
         ALTER TABLE swin2sr.workers ADD COLUMN accepts text;
         """,
+        // Which written item of a job owns an output file, asked as an item is claimed (ClaimedItem.OutputOwner).
+        """
+        CREATE INDEX items_written_by_output ON swin2sr.items (job_id, output_path) WHERE ever_written;
+        """,
     ];
 
     /// <summary>

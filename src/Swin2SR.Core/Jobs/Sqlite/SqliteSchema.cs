@@ -79,5 +79,9 @@ internal static class SqliteSchema
         """
         ALTER TABLE workers ADD COLUMN accepts TEXT;
         """,
+        // Which written item of a job owns an output file, asked as an item is claimed (ClaimedItem.OutputOwner).
+        """
+        CREATE INDEX items_written_by_output ON items (job_id, output_path) WHERE ever_written = 1;
+        """,
     ];
 }
