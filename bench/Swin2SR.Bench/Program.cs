@@ -12,6 +12,7 @@ var benchmarks = new Dictionary<string, Func<string[], int>>(StringComparer.Ordi
     ["memory"] = MemoryBenchmark.Run,
     ["tiling"] = TilingBenchmark.Run,
     ["png"] = PngEncodeBenchmark.Run,
+    ["jpeg"] = JpegDecodeBenchmark.Run,
     ["pagefault"] = PageFaultBenchmark.Run,
 };
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var benchmark))
