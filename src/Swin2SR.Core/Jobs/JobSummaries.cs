@@ -3,10 +3,11 @@ namespace Swin2SR.Core.Jobs;
 /// <summary>Derives a job's state, rate and time remaining from its counts: the same rules for every store.</summary>
 internal static class JobSummaries
 {
-    /// <param name="recent">Items finished within <paramref name="rateWindowMs"/> before now, and the earliest start among them.</param>
-    /// <param name="lastStretch">Items finished within <paramref name="rateWindowMs"/> before the last one, and the earliest start among them.</param>
-    public static JobSummary Build(JobRecord job, long[] counts, long? firstStartedMs, long? lastFinishedMs, (long Count, long? StartedMs) recent,
-        (long Count, long? StartedMs) lastStretch, long rateWindowMs, long nowMs, IReadOnlyList<WorkerRecord> liveWorkers)
+    /// <param name="recent">Items finished within <paramref name="rateWindowMs"/> before now, the bytes of their inputs, and the earliest start among them.</param>
+    /// <param name="lastStretch">Items finished within <paramref name="rateWindowMs"/> before the last one, the bytes of their inputs, and the earliest start among them.</param>
+    /// <param name="bytesLeft">The bytes of the inputs of the items pending or held by a worker.</param>
+    public static JobSummary Build(JobRecord job, long[] counts, long? firstStartedMs, long? lastFinishedMs, Stretch recent,
+        Stretch lastStretch, long bytesLeft, long rateWindowMs, long nowMs, IReadOnlyList<WorkerRecord> liveWorkers)
     {
         long pending = counts[(int)ItemStatus.Pending];
         long running = counts[(int)ItemStatus.Running];
@@ -29,23 +30,32 @@ internal static class JobSummaries
         // items finished within a minute of the last one; over the whole job, a job run night after night counted
         // the days between runs (0.03 images/s). (A start is when a worker took the item up; it may then wait for
         // room in flight, so from the first start alone slow images would look slower still.)
-        double rate = 0;
-        if (working && recent.StartedMs is { } recentStart)
-        {
-            double seconds = Math.Min(rateWindowMs, Math.Max(1, nowMs - recentStart)) / 1000.0;
-            rate = recent.Count / seconds;
-        }
-        else if (lastStretch.StartedMs is { } start && lastFinishedMs is { } end && end > start)
-        {
-            rate = lastStretch.Count / (Math.Min(rateWindowMs, end - start) / 1000.0);
-        }
+        var (rated, seconds) = working && recent.StartedMs is { } recentStart
+            ? (recent, Math.Min(rateWindowMs, Math.Max(1, nowMs - recentStart)) / 1000.0)
+            : lastStretch.StartedMs is { } start && lastFinishedMs is { } end && end > start
+                ? (lastStretch, Math.Min(rateWindowMs, end - start) / 1000.0)
+                : (default, 0);
+        double rate = seconds > 0 ? rated.Count / seconds : 0;
         // Only a running job will finish its items: a stopping one leaves them for a later Resume, so a time
         // remaining would promise an end that does not come.
-        TimeSpan? remaining = state == JobState.Running && rate > 0 ? TimeSpan.FromSeconds((pending + running) / rate) : null;
+        TimeSpan? remaining = state == JobState.Running && rate > 0 ? Remaining(pending + running, bytesLeft, rated, seconds) : null;
         return new JobSummary(job, state, total, pending, running, counts[(int)ItemStatus.Succeeded], failed, counts[(int)ItemStatus.Skipped],
             rate, remaining,
             firstStartedMs is { } f ? DateTimeOffset.FromUnixTimeMilliseconds(f) : null,
             lastFinishedMs is { } l ? DateTimeOffset.FromUnixTimeMilliseconds(l) : null,
             liveWorkers);
     }
+
+    /// <summary>
+    /// The time left at the rate of the stretch rated, in input bytes: an image's work grows with its pixels, and its
+    /// file's size with them. Counted in images, a folder of 12 thumbnails (48x48) then 2 scans (384x384, PNG) was
+    /// given 0.5 s left, the thumbnails done, with 8 s of scans to go (15 times too short); in bytes, 16 s for 5 s
+    /// (a thumbnail costs more a byte: each is a tile of its own). Too long, it still says the scans are the work
+    /// left, and it comes down as they finish. Items without a size recorded are rated in images.
+    /// </summary>
+    private static TimeSpan Remaining(long itemsLeft, long bytesLeft, Stretch rated, double seconds) =>
+        TimeSpan.FromSeconds(rated.Bytes > 0 && bytesLeft > 0 ? bytesLeft / (rated.Bytes / seconds) : itemsLeft / (rated.Count / seconds));
 }
+
+/// <summary>Items finished within a stretch of time, the bytes of their inputs, and the earliest start among them.</summary>
+internal readonly record struct Stretch(long Count, long Bytes, long? StartedMs);

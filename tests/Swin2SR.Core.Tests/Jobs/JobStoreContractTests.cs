@@ -803,6 +803,24 @@ public abstract class JobStoreContractTests
     }
 
     [Fact]
+    public void A_running_job_is_given_its_time_remaining_by_the_input_bytes_left()
+    {
+        using var store = OpenStore();
+        var job = store.CreateOrUpdateJob("j", Options);
+        // Two thumbnails of 1 kB listed first, then two scans of 100 kB.
+        var items = Items(4).Select((item, i) => item with { InputLength = i < 2 ? 1_000 : 100_000 }).ToList();
+        store.AddItems(job.Id, items, redoDone: false);
+        var thumbnails = ClaimedByW(store, job.Id, 2);
+        Thread.Sleep(5); // the store's clock counts milliseconds: the items take some from claim to finish
+        store.Complete("w", thumbnails.Select(c => Succeeded(c.Id)).ToList());
+
+        var summary = store.Summarize(job, _ => true);
+        // At the thumbnails' rate in images, the two scans would take as long as the thumbnails did; in bytes, 100 times as long.
+        double byImages = summary.Pending / summary.ImagesPerSecond;
+        Assert.Equal(100, summary.EstimatedRemaining!.Value.TotalSeconds / byImages, 3);
+    }
+
+    [Fact]
     public void Jobs_are_listed_in_creation_order_and_removing_one_removes_its_items_and_workers()
     {
         using var store = OpenStore();
