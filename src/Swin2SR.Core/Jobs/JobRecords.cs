@@ -16,21 +16,22 @@ public sealed record NewItem(string InputPath, string OutputPath, string OutputF
 /// Above zero the item is a suspect (<see cref="IJobStore.ClaimSuspect"/>).
 /// </param>
 /// <param name="Interrupted">An earlier attempt began this item and ended without an outcome, or a worker was lost on it: it may have left a temp file.</param>
+/// <param name="InputLength">The input's size in bytes as listed: what the progress counts the work in.</param>
 /// <param name="OutputOwner">
 /// The input of another item of the job whose output is this item's output file and which the job wrote (photo.jpg
 /// and photo.png with -Format Png, in an earlier run): this item must not replace it. Null when there is none.
 /// </param>
 public sealed record ClaimedItem(long Id, string InputPath, string OutputPath, string OutputFormat, bool MayOverwrite, int LostLeases, bool Interrupted = false,
-    string? OutputOwner = null)
+    long InputLength = 0, string? OutputOwner = null)
 {
     /// <summary>
     /// An item as both stores keep it: whether the job wrote its output (<paramref name="everWritten"/>), how many
-    /// attempts began it without an outcome (<paramref name="openClaims"/>), how many workers were lost on it, and
-    /// which other item's written output has its output's name (<paramref name="outputOwner"/>).
+    /// attempts began it without an outcome (<paramref name="openClaims"/>), how many workers were lost on it, its size
+    /// as listed, and which other item's written output has its output's name (<paramref name="outputOwner"/>).
     /// </summary>
     public static ClaimedItem FromStored(long id, string inputPath, string outputPath, string outputFormat, bool everWritten, int openClaims, int lostLeases,
-        string? outputOwner) =>
-        new(id, inputPath, outputPath, outputFormat, everWritten || openClaims > 0, lostLeases, Interrupted: openClaims > 0 || lostLeases > 0, outputOwner);
+        long inputLength, string? outputOwner) =>
+        new(id, inputPath, outputPath, outputFormat, everWritten || openClaims > 0, lostLeases, Interrupted: openClaims > 0 || lostLeases > 0, inputLength, outputOwner);
 }
 
 /// <summary>The outcome of one claimed item, committed in batches.</summary>
@@ -66,6 +67,9 @@ public sealed record JobSummary(
     IReadOnlyList<WorkerRecord> Workers)
 {
     public double PercentComplete => Total == 0 ? 100 : 100.0 * (Succeeded + Failed + Skipped) / Total;
+
+    /// <summary>The input bytes (as listed) of the items pending or held by a worker: what a run's time remaining counts.</summary>
+    public long BytesLeft { get; init; }
 }
 
 /// <summary>

@@ -53,6 +53,8 @@ public sealed class JobRunner
     private readonly HashSet<long> _begun = [];
     // See ItemsTakenUp.
     private int _takenUp;
+    // See Work: the input bytes of the items begun, and of the outcomes committed (upscaled or failed, and skipped).
+    private long _bytesTakenUp, _bytesWorked, _bytesSkipped;
     private bool _warnedOfSuspects;
     private bool _warnedOfTakeOver;
     // Why the watcher gave up (the store failed past its retries): the run ends with it rather than as if done.
@@ -100,6 +102,18 @@ public sealed class JobRunner
     /// when other runs handed it their inputs.
     /// </summary>
     public int ItemsTakenUp => Volatile.Read(ref _takenUp);
+
+    /// <summary>
+    /// The run's work in input bytes, <paramref name="countedOn"/> the bytes of the items it counted on at its start:
+    /// more once it begins items handed to it. Outcomes count once committed, the images in flight by their tiles done.
+    /// </summary>
+    public WorkBytes Work(long countedOn)
+    {
+        // Read before the committed bytes: an image committed meanwhile may then count twice for a moment, never not at all.
+        double inFlight = _pipeline?.BytesInFlight ?? 0;
+        long worked = Interlocked.Read(ref _bytesWorked), skipped = Interlocked.Read(ref _bytesSkipped), takenUp = Interlocked.Read(ref _bytesTakenUp);
+        return new(Math.Max(countedOn, takenUp), Math.Min(worked + inFlight, takenUp - skipped), skipped);
+    }
 
     /// <summary>
     /// The most items this worker leases at once: what its pipeline holds, the claimed channel's items, the claim
@@ -325,6 +339,7 @@ public sealed class JobRunner
             {
                 _begun.Add(item.Id);
                 Interlocked.Increment(ref _takenUp);
+                Interlocked.Add(ref _bytesTakenUp, item.InputLength);
                 return true;
             }
         }
@@ -334,7 +349,7 @@ public sealed class JobRunner
     }
 
     private UpscaleItem ToItem(ClaimedItem c) => new(_paths.Map(c.InputPath), _paths.Map(c.OutputPath), c.OutputFormat, c.Id, c.MayOverwrite, c.Interrupted,
-        c.OutputOwner is { } owner ? _paths.Map(owner) : null);
+        c.InputLength, c.OutputOwner is { } owner ? _paths.Map(owner) : null);
 
     private async Task HandOverAsync(UpscaleItem item, CancellationToken token)
     {
@@ -495,7 +510,10 @@ public sealed class JobRunner
             batch.RemoveAll(takenOver.Contains);
         }
         foreach (var result in batch)
+        {
+            Interlocked.Add(ref result.Status == UpscaleStatus.Skipped ? ref _bytesSkipped : ref _bytesWorked, result.Item.InputLength);
             _results.Writer.TryWrite(result);
+        }
         batch.Clear();
     }
 

@@ -43,15 +43,18 @@ internal static class JobSummaries
             rate, remaining,
             firstStartedMs is { } f ? DateTimeOffset.FromUnixTimeMilliseconds(f) : null,
             lastFinishedMs is { } l ? DateTimeOffset.FromUnixTimeMilliseconds(l) : null,
-            liveWorkers);
+            liveWorkers)
+        {
+            BytesLeft = bytesLeft,
+        };
     }
 
     /// <summary>
     /// The time left at the rate of the stretch rated, in input bytes: an image's work grows with its pixels, and its
-    /// file's size with them. Counted in images, a folder of 12 thumbnails (48x48) then 2 scans (384x384, PNG) was
-    /// given 0.5 s left, the thumbnails done, with 8 s of scans to go (15 times too short); in bytes, 16 s for 5 s
-    /// (a thumbnail costs more a byte: each is a tile of its own). Too long, it still says the scans are the work
-    /// left, and it comes down as they finish. Items without a size recorded are rated in images.
+    /// file's size with them. Counted in images, a folder of 16 thumbnails (96x96 PNG) then 2 scans (512x512) was
+    /// given 0.9 s left, the thumbnails done, with 8.5 s of scans to go; in bytes, 11 s for 7 s. Either grows while the
+    /// scans run and nothing finishes (the rate is of items finished), but in bytes from where the scans' work is.
+    /// Items without a size recorded are rated in images.
     /// </summary>
     private static TimeSpan Remaining(long itemsLeft, long bytesLeft, Stretch rated, double seconds) =>
         TimeSpan.FromSeconds(rated.Bytes > 0 && bytesLeft > 0 ? bytesLeft / (rated.Bytes / seconds) : itemsLeft / (rated.Count / seconds));

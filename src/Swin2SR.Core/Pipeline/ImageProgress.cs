@@ -19,6 +19,16 @@ internal sealed class ImageProgress
         }
     }
 
+    /// <summary>The input bytes of the images in flight, each counted by the share of its tiles done.</summary>
+    public double BytesInFlight
+    {
+        get
+        {
+            lock (_inFlight)
+                return _inFlight.Sum(work => work.TilesDone * work.Item.InputLength);
+        }
+    }
+
     internal void Started(ImageWork work)
     {
         lock (_inFlight)

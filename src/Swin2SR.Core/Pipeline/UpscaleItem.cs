@@ -7,6 +7,7 @@ namespace Swin2SR.Core.Pipeline;
 /// An earlier attempt began this item and ended without an outcome (its worker was killed, perhaps during this run):
 /// it may have left a temp file that a listing of the output's folder taken earlier in the run did not see.
 /// </param>
+/// <param name="InputLength">The input's size in bytes as listed (0: not known): the progress counts the work in it, as an image's work grows with its pixels.</param>
 /// <param name="OutputOwner">Another input of the job whose output, written before, is this item's output file: not to be replaced.</param>
 public sealed record UpscaleItem(string InputPath, string OutputPath, string OutputFormat, long Id = 0, bool MayOverwrite = false, bool Interrupted = false,
-    string? OutputOwner = null);
+    long InputLength = 0, string? OutputOwner = null);

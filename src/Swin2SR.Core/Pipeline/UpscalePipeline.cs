@@ -108,6 +108,9 @@ public sealed class UpscalePipeline : IWorkerHost
     /// <summary>The images in flight, each counted as the share of its tiles done: how far the run is inside them.</summary>
     public double ImagesInFlight => _progress.ImagesInFlight;
 
+    /// <summary>The input bytes of the images in flight, each counted by the share of its tiles done.</summary>
+    public double BytesInFlight => _progress.BytesInFlight;
+
     /// <summary>How many items the run takes from its input before it waits for one to leave.</summary>
     public int ItemsHeld { get; }
 

@@ -52,7 +52,11 @@ internal sealed class UpscaleProgress
     /// The images being worked on, each as the share of its tiles done: without it a run of one large image sat at
     /// 0% with no time remaining for minutes.
     /// </param>
-    public ProgressRecord Record(TimeSpan elapsed, double inFlight = 0)
+    /// <param name="remaining">
+    /// The time remaining by the run's work in input bytes (<see cref="UpscaleRun.Remaining"/>), when known: in images, a run of
+    /// thumbnails then large scans promised its end as the scans began. Null: the images left at the images done a second.
+    /// </param>
+    public ProgressRecord Record(TimeSpan elapsed, double inFlight = 0, TimeSpan? remaining = null)
     {
         // The result of an image handed to the run may come before the run counts it in: never less than what is done.
         _total = Math.Max(_total, Done);
@@ -66,7 +70,9 @@ internal sealed class UpscaleProgress
         {
             PercentComplete = _percent,
         };
-        if (rate > 0)
+        if (remaining is { } byBytes)
+            record.SecondsRemaining = ProgressTime.Seconds(byBytes.TotalSeconds);
+        else if (rate > 0)
             record.SecondsRemaining = ProgressTime.Seconds((_total - done) / rate);
         return record;
     }

@@ -56,6 +56,11 @@ internal sealed class UpscaleRun : IDisposable
     /// <summary>The images in flight, each counted as the share of its tiles done: progress within a long image.</summary>
     public double ImagesInFlight => _runner.ImagesInFlight;
 
+    private long _bytesCountedOn;
+
+    /// <summary>The time remaining by the run's work in input bytes (see <see cref="WorkBytes"/>); null before any is done, or when no size is known.</summary>
+    public TimeSpan? Remaining(TimeSpan elapsed) => _runner.Work(_bytesCountedOn).Remaining(elapsed);
+
     /// <summary>How many results the run has in hand or underway: more than <see cref="Total"/> once other runs handed it their inputs.</summary>
     public int ImagesTakenUp => _runner.ItemsTakenUp;
 
@@ -120,7 +125,7 @@ internal sealed class UpscaleRun : IDisposable
             string? leftToOthers = summary.Pending > 0 && JobHandOff.RunTakingNewItems(store, job.Id, signature) is { } taker
                 ? HandedOver(job.Name, added.Added + added.Requeued, summary.Pending, taker, target.Argument)
                 : JobPlanner.LiveRunsHoldingTheRest(store, job, summary) is { } runs ? LeftToOtherRuns(summary.Running, runs) : null;
-            return (job, skipped, skipped.Count + (int)(summary.Pending + summary.Running), leftToOthers);
+            return (job, skipped, skipped.Count + (int)(summary.Pending + summary.Running), summary.BytesLeft, leftToOthers);
         }, modelPath, hash, signature,
             // The tiling works where the job already ran with this model and tiling, or where a run with them works on it
             // now (which may take this run's inputs): the inputs may then be added before the model loads, and a rerun
@@ -216,7 +221,7 @@ internal sealed class UpscaleRun : IDisposable
                 store.RequeueFailed(job.Id);
             var refreshed = store.CreateOrUpdateJob(job.Name, job.Options);
             var summary = store.Summarize(refreshed, _ => false);
-            return (refreshed, Array.Empty<UpscaleResult>(), (int)(summary.Pending + summary.Running), null);
+            return (refreshed, Array.Empty<UpscaleResult>(), (int)(summary.Pending + summary.Running), summary.BytesLeft, null);
         }, modelPath, hash, signature);
     }
 
@@ -283,20 +288,20 @@ internal sealed class UpscaleRun : IDisposable
     /// <param name="tilingProven">Whether the job already ran with this model and tiling (<see cref="JobPlanner.SucceededBefore"/>), or a run
     /// with them works on it now.</param>
     private static UpscaleRun Start(IJobStore store, PathMap paths, DeviceChoice choice, JobOptions options,
-        Func<IJobStore, int, (JobRecord Job, IReadOnlyList<UpscaleResult> AlreadyDone, int Total, string? LeftToOthers)> prepare, string modelPath,
+        Func<IJobStore, int, (JobRecord Job, IReadOnlyList<UpscaleResult> AlreadyDone, int Total, long Bytes, string? LeftToOthers)> prepare, string modelPath,
         string outputHash, string signature, Func<IJobStore, bool>? tilingProven = null)
     {
         IReadOnlyList<ITileRunner> devices = [];
         var cancellation = new CancellationTokenSource();
         try
         {
-            (JobRecord Job, IReadOnlyList<UpscaleResult> AlreadyDone, int Total, string? LeftToOthers)? prepared = null;
+            (JobRecord Job, IReadOnlyList<UpscaleResult> AlreadyDone, int Total, long Bytes, string? LeftToOthers)? prepared = null;
             if (tilingProven?.Invoke(store) == true && ModelContract.StatedScale(modelPath) is int scale)
             {
                 prepared = prepare(store, scale);
                 // A scheduled run over a folder where nothing new arrived (or whose new images an earlier run still
                 // works on): no model to load, no device to warn about.
-                var (proven, done, all, leftToOthers) = prepared.Value;
+                var (proven, done, all, _, leftToOthers) = prepared.Value;
                 if (all == done.Count || leftToOthers is not null)
                     return new UpscaleRun(store, [], JobRunner.Finished(store, proven, done), cancellation, proven, done.Count, modelPath, scale)
                     {
@@ -307,11 +312,12 @@ internal sealed class UpscaleRun : IDisposable
             // An impossible tiling is a setup error, found before the job is changed: a typo in -TileSize must not
             // requeue a finished job's items under options that can never run.
             TileGeometry.Resolve(options.ToUpscaleOptions(), devices[0].Contract);
-            var (job, alreadyDone, total, _) = prepared ?? prepare(store, devices[0].Contract.Scale);
+            var (job, alreadyDone, total, bytes, _) = prepared ?? prepare(store, devices[0].Contract.Scale);
             var runner = JobRunner.Start(store, job, devices, alreadyDone, cancellation.Token, paths: paths, accepts: signature, outputHash: outputHash);
             var setupWarnings = devices[0].Contract.UnusedBatchSize(options.BatchSize) is { } unusedBatch ? warnings.Append(unusedBatch) : warnings;
             return new UpscaleRun(store, devices, runner, cancellation, job, total, modelPath, devices[0].Contract.Scale)
             {
+                _bytesCountedOn = bytes,
                 _deviceWarnings = new(WithFailedBeforeNote(setupWarnings, job, alreadyDone)),
             };
         }

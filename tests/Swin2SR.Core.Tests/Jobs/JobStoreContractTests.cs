@@ -803,6 +803,15 @@ public abstract class JobStoreContractTests
     }
 
     [Fact]
+    public void A_claimed_item_carries_its_input_size_as_listed_for_the_runs_time_remaining()
+    {
+        using var store = OpenStore();
+        var job = store.CreateOrUpdateJob("j", Options);
+        store.AddItems(job.Id, Items(2), redoDone: false);
+        Assert.Equal([100L, 101L], ClaimedByW(store, job.Id, 2).Select(c => c.InputLength));
+    }
+
+    [Fact]
     public void A_running_job_is_given_its_time_remaining_by_the_input_bytes_left()
     {
         using var store = OpenStore();

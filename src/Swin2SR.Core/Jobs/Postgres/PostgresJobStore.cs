@@ -255,7 +255,7 @@ public sealed class PostgresJobStore : IJobStore
         {
             // A retried claim whose first attempt committed finds those items, rather than leasing more that no one would work on.
             List<ClaimedItem> claimed = retry
-                ? Query(c, null, $"SELECT i.id, i.input_path, i.output_path, i.output_format, i.ever_written, i.open_claims, i.lost_leases, {OutputOwner} FROM swin2sr.items i WHERE i.lease_owner = $1 AND i.claim_token = $2 AND i.status = 1",
+                ? Query(c, null, $"SELECT i.id, i.input_path, i.output_path, i.output_format, i.ever_written, i.open_claims, i.lost_leases, i.input_length, {OutputOwner} FROM swin2sr.items i WHERE i.lease_owner = $1 AND i.claim_token = $2 AND i.status = 1",
                     ReadClaimed, workerId, token)
                 : [];
             if (claimed.Count == 0)
@@ -263,7 +263,7 @@ public sealed class PostgresJobStore : IJobStore
                     UPDATE swin2sr.items i SET status = 1, lease_owner = $2, lease_expires_ms = swin2sr.now_ms() + $3, claim_token = $4, work_begun = false,
                         lost_leases = i.lost_leases + CASE WHEN i.status = 1 AND i.work_begun THEN 1 ELSE 0 END
                     WHERE i.id IN ({which})
-                    RETURNING i.id, i.input_path, i.output_path, i.output_format, i.ever_written, i.open_claims, i.lost_leases, {OutputOwner}
+                    RETURNING i.id, i.input_path, i.output_path, i.output_format, i.ever_written, i.open_claims, i.lost_leases, i.input_length, {OutputOwner}
                     """, ReadClaimed, [jobId, workerId, leaseMs, token, .. parameters]);
             return claimed.OrderBy(i => i.Id).ToList();
         });
@@ -274,8 +274,8 @@ public sealed class PostgresJobStore : IJobStore
         "(SELECT o.input_path FROM swin2sr.items o WHERE o.job_id = i.job_id AND o.output_path = i.output_path AND o.ever_written AND o.id <> i.id LIMIT 1)";
 
     private static ClaimedItem ReadClaimed(NpgsqlDataReader r) =>
-        ClaimedItem.FromStored(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetBoolean(4), r.GetInt32(5), r.GetInt32(6),
-            r.IsDBNull(7) ? null : r.GetString(7));
+        ClaimedItem.FromStored(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetBoolean(4), r.GetInt32(5), r.GetInt32(6), r.GetInt64(7),
+            r.IsDBNull(8) ? null : r.GetString(8));
 
     /// <summary>
     /// One statement for the whole batch. Only items still leased by this worker change, so a retry after a commit

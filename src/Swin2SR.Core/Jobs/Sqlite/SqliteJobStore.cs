@@ -296,11 +296,11 @@ public sealed class SqliteJobStore : IJobStore
             UPDATE items SET status = 1, lease_owner = $worker, lease_expires_ms = $until, work_begun = 0,
                 lost_leases = lost_leases + (status = 1 AND work_begun = 1)
             WHERE {which}
-            RETURNING id, input_path, output_path, output_format, ever_written, open_claims, lost_leases,
+            RETURNING id, input_path, output_path, output_format, ever_written, open_claims, lost_leases, input_length,
                 (SELECT o.input_path FROM items o WHERE o.job_id = items.job_id AND o.output_path = items.output_path AND o.ever_written = 1 AND o.id <> items.id LIMIT 1)
             """,
-            r => ClaimedItem.FromStored(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4) != 0, r.GetInt32(5), r.GetInt32(6),
-                r.IsDBNull(7) ? null : r.GetString(7)),
+            r => ClaimedItem.FromStored(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4) != 0, r.GetInt32(5), r.GetInt32(6), r.GetInt64(7),
+                r.IsDBNull(8) ? null : r.GetString(8)),
             tx, [("$worker", workerId), ("$until", leaseUntil.ToUnixTimeMilliseconds()), ("$now", Now()), ("$job", jobId), .. parameters]);
         tx.Commit();
         return claimed.OrderBy(c => c.Id).ToList();
