@@ -91,6 +91,16 @@ Describe 'Jobs' {
             (Get-Swin2SRJob nightly).Total | Should -Be 3
         }
 
+        It 'records the version of an input it read, so that one replaced after it was queued is not done again on the next run' {
+            $files = New-TestImageSet $in 2
+            $null = $files | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName replaced -QueueOnly
+            $null = New-TestImage $files[0].FullName -Width 20 -Height 10 -Seed 99
+            $null = Resume-Swin2SRJob replaced
+            (Get-TestImageSize (Join-Path $out $files[0].Name)).Width | Should -Be 40 -Because 'the output is of the version read'
+            $rerun = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName replaced
+            $rerun.ErrorId | Should -Be @('AlreadyDone', 'AlreadyDone')
+        }
+
         It 'makes an output again on a rerun when it was deleted since, instead of reporting it AlreadyDone' {
             $files = New-TestImageSet $in 2
             $null = $files | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName cleaned

@@ -35,7 +35,10 @@ public sealed class ImageLoader
     }
 
     /// <summary>The file's bytes, within the input size limit, for <see cref="Identify(byte[], string, int)"/> and <see cref="Decode(byte[], string, ImageHeader)"/>.</summary>
-    public byte[] Read(string path) => ReadAll(path);
+    public byte[] Read(string path) => ReadAll(path, out _);
+
+    /// <summary><see cref="Read(string)"/>, and which version of the file the bytes are (taken as it was opened, before reading).</summary>
+    public byte[] Read(string path, out FileVersion version) => ReadAll(path, out version);
 
     public LoadedImage Load(string path, int scale) => Decode(ReadAll(path), path, scale);
 
@@ -169,10 +172,15 @@ public sealed class ImageLoader
         _ => [],
     };
 
-    private byte[] ReadAll(string path)
+    private byte[] ReadAll(string path) => ReadAll(path, out _);
+
+    private byte[] ReadAll(string path, out FileVersion version)
     {
         using var stream = Open(path);
         long length = stream.Length;
+        // Of the file opened, not of the path: a file replaced (renamed over) since keeps the version read. Taken
+        // before the bytes, so that a write into the file while it is read makes a later listing differ.
+        version = new FileVersion(length, new DateTimeOffset(File.GetLastWriteTimeUtc(stream.SafeFileHandle)).ToUnixTimeMilliseconds());
         if (length == 0)
             throw Empty(path);
         if (length > _limits.MaxInputBytes)

@@ -41,9 +41,15 @@ public sealed record ClaimedItem(long Id, string InputPath, string OutputPath, s
 /// added with (null: that one stays). They differ when a run added the item with other options while another run,
 /// working on the job with its own, took it: a later rerun must see what the output was made with, and redo it.
 /// </param>
+/// <param name="ReadAs">
+/// The version of the input the outcome was made from, recorded in place of the one listed (null: the input was not
+/// read, and the listed one stays). They differ when the file was replaced between the listing and the read: the
+/// output is then of the new version, and a rerun that lists it must find it done, not redo it.
+/// </param>
 public sealed record ItemOutcome(
     long ItemId, ItemStatus Status, string? ErrorId, string? ErrorMessage, long DurationMs,
-    int InputWidth, int InputHeight, int OutputWidth, int OutputHeight, string? Metrics = null, string? OptionsHash = null);
+    int InputWidth, int InputHeight, int OutputWidth, int OutputHeight, string? Metrics = null, string? OptionsHash = null,
+    Imaging.FileVersion? ReadAs = null);
 
 /// <summary>A worker process on a host: a lease owner whose liveness can be checked.</summary>
 /// <param name="ProcessScope">Where <paramref name="ProcessId"/> means this process (see <see cref="WorkerIdentity.ProcessScope"/>); null where it is not known.</param>

@@ -241,8 +241,9 @@ public sealed class UpscalePipeline : IWorkerHost
 
     private async Task DecodeAsync(CancellationToken cancellation)
     {
-        await foreach (var item in _items.ReadAllAsync(cancellation).ConfigureAwait(false))
+        await foreach (var listed in _items.ReadAllAsync(cancellation).ConfigureAwait(false))
         {
+            var item = listed;
             if (_begin is not null && !_begin(item))
                 continue;
             if (item.OutputOwner is { } owner)
@@ -272,7 +273,9 @@ public sealed class UpscalePipeline : IWorkerHost
             {
                 // An output that cannot exist on this platform fails before the costly part.
                 ImageWriter.CheckPath(item.OutputPath);
-                byte[] data = _loader.Read(item.InputPath);
+                byte[] data = _loader.Read(item.InputPath, out var version);
+                // Its outcome, whatever it is, is of the version read.
+                item = item with { ReadAs = version };
                 var header = _loader.Identify(data, item.InputPath, _scale);
                 ImageWriter.CheckSize(item.OutputFormat, header.Width * _scale, header.Height * _scale, item.InputPath);
                 reserved = MemoryBudget.ImageBytes(header.Width, header.Height, _scale);

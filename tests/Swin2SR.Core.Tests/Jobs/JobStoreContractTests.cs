@@ -35,6 +35,14 @@ public abstract class JobStoreContractTests
         return Begin(store, "w", store.Claim(job, "w", count, Soon));
     }
 
+    /// <summary>A new job "j" of <paramref name="items"/>, every one of them claimed and begun by worker "w".</summary>
+    protected static (long Job, List<ClaimedItem> Claimed) NewJobClaimedByW(IJobStore store, List<NewItem> items)
+    {
+        long job = store.CreateOrUpdateJob("j", Options).Id;
+        store.AddItems(job, items, redoDone: false);
+        return (job, ClaimedByW(store, job, items.Count));
+    }
+
     /// <summary>The worker begins every item it claimed, as its pipeline takes each up.</summary>
     protected static List<ClaimedItem> Begin(IJobStore store, string worker, IEnumerable<ClaimedItem> claimed)
     {
@@ -646,6 +654,22 @@ public abstract class JobStoreContractTests
     }
 
     [Fact]
+    public void An_outcome_records_the_version_of_the_input_it_was_made_from_so_a_rerun_listing_that_version_finds_it_done()
+    {
+        using var store = OpenStore();
+        var listed = Items(2);
+        var (job, claimed) = NewJobClaimedByW(store, listed);
+        // The first file was replaced between the listing and the read; the second was not read (no version).
+        var read = new Core.Imaging.FileVersion(5_000, 2_000);
+        store.Complete("w", [Succeeded(claimed[0].Id) with { ReadAs = read }, Succeeded(claimed[1].Id)]);
+
+        var relisted = new List<NewItem> { listed[0] with { InputLength = read.Length, InputModifiedMs = read.ModifiedMs }, listed[1] };
+        Assert.Equal(relisted.Select(i => i.InputPath), store.AddItems(job, relisted, redoDone: false).AlreadyDone);
+        // The version listed first is not the one done: listed again (put back), it is done again.
+        Assert.Equal(1, store.AddItems(job, listed, redoDone: false).Requeued);
+    }
+
+    [Fact]
     public void An_outcome_records_the_options_it_was_made_with_where_it_says_them()
     {
         using var store = OpenStore();
@@ -665,10 +689,8 @@ public abstract class JobStoreContractTests
     public void An_unchanged_input_that_failed_in_a_way_it_would_again_is_left_failed_until_it_changes_or_is_retried()
     {
         using var store = OpenStore();
-        long job = store.CreateOrUpdateJob("j", Options).Id;
         var items = Items(4);
-        store.AddItems(job, items, redoDone: false);
-        var claimed = ClaimedByW(store, job, 4);
+        var (job, claimed) = NewJobClaimedByW(store, items);
         store.Complete("w", [
             Failed(claimed[0].Id, "CorruptImage", "cut short"),
             Failed(claimed[1].Id, "OutputWriteFailed", "disk full"),

@@ -300,9 +300,11 @@ public sealed class PostgresJobStore : IJobStore
             UPDATE swin2sr.items i SET status = o.status, lease_owner = NULL, lease_expires_ms = NULL, claim_token = $12, open_claims = 0,
                 error_id = o.error_id, error_message = o.error_message, finished_ms = swin2sr.now_ms(), duration_ms = o.duration_ms,
                 input_width = o.iw, input_height = o.ih, output_width = o.ow, output_height = o.oh, metrics = o.metrics,
-                ever_written = i.ever_written OR o.status = 2, options_hash = coalesce(o.options_hash, i.options_hash)
-            FROM unnest($2::bigint[], $3::smallint[], $4::text[], $5::text[], $6::bigint[], $7::integer[], $8::integer[], $9::integer[], $10::integer[], $11::text[], $13::text[])
-                AS o(id, status, error_id, error_message, duration_ms, iw, ih, ow, oh, metrics, options_hash)
+                ever_written = i.ever_written OR o.status = 2, options_hash = coalesce(o.options_hash, i.options_hash),
+                input_length = coalesce(o.input_length, i.input_length), input_mtime_ms = coalesce(o.input_mtime_ms, i.input_mtime_ms)
+            FROM unnest($2::bigint[], $3::smallint[], $4::text[], $5::text[], $6::bigint[], $7::integer[], $8::integer[], $9::integer[], $10::integer[], $11::text[], $13::text[],
+                    $14::bigint[], $15::bigint[])
+                AS o(id, status, error_id, error_message, duration_ms, iw, ih, ow, oh, metrics, options_hash, input_length, input_mtime_ms)
             WHERE i.id = o.id AND i.lease_owner = $1 AND i.status = 1
             RETURNING i.id, i.status),
         -- A worker's count and rate are of images it worked on: an output that existed already cost it nothing.
@@ -323,7 +325,9 @@ public sealed class PostgresJobStore : IJobStore
         outcomes.Select(o => o.OutputHeight).ToArray(),
         outcomes.Select(o => o.Metrics).ToArray(),
         token,
-        outcomes.Select(o => o.OptionsHash).ToArray());
+        outcomes.Select(o => o.OptionsHash).ToArray(),
+        outcomes.Select(o => o.ReadAs?.Length).ToArray(),
+        outcomes.Select(o => o.ReadAs?.ModifiedMs).ToArray());
 
     public void RequestStop(long jobId) => Run((c, _) => Execute(c, null, "UPDATE swin2sr.jobs SET stop_requested = true WHERE id = $1", jobId));
 

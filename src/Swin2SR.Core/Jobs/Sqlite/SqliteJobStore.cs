@@ -316,7 +316,8 @@ public sealed class SqliteJobStore : IJobStore
         using var update = Command("""
             UPDATE items SET status = $status, lease_owner = NULL, lease_expires_ms = NULL, open_claims = 0, error_id = $errorId, error_message = $error,
                 finished_ms = $now, duration_ms = $duration, input_width = $iw, input_height = $ih, output_width = $ow, output_height = $oh,
-                metrics = $metrics, ever_written = ever_written OR $written, options_hash = coalesce($hash, options_hash)
+                metrics = $metrics, ever_written = ever_written OR $written, options_hash = coalesce($hash, options_hash),
+                input_length = coalesce($length, input_length), input_mtime_ms = coalesce($mtime, input_mtime_ms)
             WHERE id = $id AND lease_owner = $worker AND status = 1
             """, tx);
         var kept = new HashSet<long>();
@@ -336,6 +337,8 @@ public sealed class SqliteJobStore : IJobStore
             update.Parameters.AddWithValue("$metrics", (object?)o.Metrics ?? DBNull.Value);
             update.Parameters.AddWithValue("$written", o.Status == ItemStatus.Succeeded ? 1 : 0);
             update.Parameters.AddWithValue("$hash", (object?)o.OptionsHash ?? DBNull.Value);
+            update.Parameters.AddWithValue("$length", (object?)o.ReadAs?.Length ?? DBNull.Value);
+            update.Parameters.AddWithValue("$mtime", (object?)o.ReadAs?.ModifiedMs ?? DBNull.Value);
             update.Parameters.AddWithValue("$id", o.ItemId);
             update.Parameters.AddWithValue("$worker", workerId);
             int changed = update.ExecuteNonQuery();
