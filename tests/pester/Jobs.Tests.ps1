@@ -101,6 +101,27 @@ Describe 'Jobs' {
             $rerun.ErrorId | Should -Be @('AlreadyDone', 'AlreadyDone')
         }
 
+        It 'no longer counts as failed an input moved away after it was listed once a rerun lists its folder without it, and upscales it when it is back' {
+            $files = New-TestImageSet $in 2
+            $null = $files | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName moved -QueueOnly
+            $away = Join-Path $root 'away.png'
+            Move-Item -LiteralPath $files[0].FullName $away
+            $null = Resume-Swin2SRJob moved -ErrorAction SilentlyContinue -ErrorVariable failures
+            $failures.FullyQualifiedErrorId | Should -Match '^InputNotFound'
+            (Get-Swin2SRJob moved).State | Should -Be 'CompletedWithErrors'
+
+            $rerun = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName moved
+            $rerun.ErrorId | Should -Be 'AlreadyDone'
+            (Get-Swin2SRJob moved).State | Should -Be 'Completed'
+            $gone = Get-Swin2SRJobItem moved -Status Skipped
+            $gone.InputPath, $gone.ErrorId | Should -Be @($files[0].FullName, 'InputGone')
+            $gone.Error | Should -Match 'listed its folder without it'
+
+            Move-Item -LiteralPath $away $files[0].FullName
+            $back = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName moved
+            ($back | Where-Object InputPath -eq $files[0].FullName).Status | Should -Be 'Succeeded'
+        }
+
         It 'makes an output again on a rerun when it was deleted since, instead of reporting it AlreadyDone' {
             $files = New-TestImageSet $in 2
             $null = $files | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName cleaned

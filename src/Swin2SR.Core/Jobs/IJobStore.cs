@@ -36,6 +36,12 @@ public interface IJobStore : IDisposable
     /// <summary>Failed items go back to Pending (Resume -RetryFailed), their lost leases forgiven.</summary>
     int RequeueFailed(long jobId);
 
+    /// <summary>
+    /// Items that failed as InputNotFound and whose input is gone for good (<see cref="JobPlanner.InputGoneId"/>) become
+    /// Skipped with <paramref name="message"/>; items of other statuses or failures are left as they are. Returns how many changed.
+    /// </summary>
+    int RetireGoneInputs(long jobId, IReadOnlyList<long> itemIds, string message);
+
     void RegisterWorker(long jobId, WorkerRecord worker);
 
     /// <summary>Marks the worker alive and extends the leases of the items it holds.</summary>

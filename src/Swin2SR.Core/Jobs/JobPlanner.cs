@@ -44,7 +44,33 @@ public static class JobPlanner
             added = added with { Requeued = added.Requeued + redo.Requeued, AlreadyDone = added.AlreadyDone.Where(i => !gone.Contains(i)).ToList() };
         }
         var doneSet = added.AlreadyDone.ToHashSet();
+        added = added with { Gone = RetireGoneInputs(store, job.Id, items) };
         return (job, planned.Where(p => doneSet.Contains(p.InputPath)).ToList(), added);
+    }
+
+    public const string InputGoneId = "InputGone";
+
+    /// <summary>
+    /// An input that failed as InputNotFound (moved or deleted after a run listed it) and that a later run, listing its
+    /// folder again, neither lists nor finds: nothing is left to upscale, and as a failure no one could act on it, it
+    /// left the job CompletedWithErrors for good. It becomes Skipped as InputGone; listed again, it is upscaled. Only
+    /// inputs of folders this run lists: one of another folder (another host's paths, a share not mounted here) may be
+    /// missing only from here.
+    /// </summary>
+    private static IReadOnlyList<string> RetireGoneInputs(IJobStore store, long jobId, IReadOnlyList<NewItem> listed)
+    {
+        var paths = listed.Select(i => i.InputPath).ToHashSet();
+        var folders = paths.Select(Path.GetDirectoryName).ToHashSet();
+        var gone = store.Items(jobId, [ItemStatus.Failed])
+            .Where(i => i.ErrorId == "InputNotFound" && !paths.Contains(i.InputPath) && folders.Contains(Path.GetDirectoryName(i.InputPath))
+                && !File.Exists(i.InputPath) && !Directory.Exists(i.InputPath))
+            .ToList();
+        if (gone.Count == 0)
+            return [];
+        store.RetireGoneInputs(jobId, gone.ConvertAll(i => i.Id),
+            "it failed as InputNotFound (moved or deleted after a run listed it), and a later run listed its folder without it: "
+            + "nothing is left to upscale, so it no longer counts as failed. Listed again, it is upscaled.");
+        return gone.ConvertAll(i => i.InputPath);
     }
 
     /// <summary>

@@ -82,7 +82,11 @@ public sealed record JobSummary(
 /// How many of the inputs given to a job were new, changed (queued again) or already done, and which failed before
 /// in a way they would again (<see cref="RecurringFailures"/>), unchanged since: those are left failed.
 /// </summary>
-public sealed record AddItemsResult(int Added, int Requeued, IReadOnlyList<string> AlreadyDone, IReadOnlyList<EarlierFailure> FailedBefore);
+public sealed record AddItemsResult(int Added, int Requeued, IReadOnlyList<string> AlreadyDone, IReadOnlyList<EarlierFailure> FailedBefore)
+{
+    /// <summary>Inputs of the job that failed as InputNotFound and were neither listed again nor found: now Skipped as InputGone (<see cref="JobPlanner"/>).</summary>
+    public IReadOnlyList<string> Gone { get; init; } = [];
+}
 
 /// <summary>An input that failed in an earlier run, as the journal recorded it.</summary>
 public sealed record EarlierFailure(string InputPath, string ErrorId, string? ErrorMessage);

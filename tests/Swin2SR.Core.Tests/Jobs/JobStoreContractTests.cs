@@ -670,6 +670,20 @@ public abstract class JobStoreContractTests
     }
 
     [Fact]
+    public void Retiring_gone_inputs_makes_only_items_that_failed_as_InputNotFound_skipped()
+    {
+        using var store = OpenStore();
+        var (job, claimed) = NewJobClaimedByW(store, Items(3));
+        store.Complete("w", [Failed(claimed[0].Id, "InputNotFound", "gone"), Failed(claimed[1].Id, "CorruptImage", "bad"), Succeeded(claimed[2].Id)]);
+
+        Assert.Equal(1, store.RetireGoneInputs(job, claimed.ConvertAll(c => c.Id), "no longer there"));
+        var items = store.Items(job, null);
+        Assert.Equal([(ItemStatus.Skipped, JobPlanner.InputGoneId, "no longer there"), (ItemStatus.Failed, "CorruptImage", "bad"), (ItemStatus.Succeeded, null, null)],
+            items.Select(i => (i.Status, i.ErrorId, i.ErrorMessage)));
+        Assert.Equal(JobState.CompletedWithErrors, store.Summarize(store.FindJob("j")!, _ => false).State);
+    }
+
+    [Fact]
     public void An_outcome_records_the_options_it_was_made_with_where_it_says_them()
     {
         using var store = OpenStore();

@@ -144,6 +144,11 @@ public sealed class PostgresJobStore : IJobStore
     public int RequeueFailed(long jobId) => Run((c, _) =>
         Execute(c, null, "UPDATE swin2sr.items SET status = 0, error_id = NULL, error_message = NULL, lost_leases = 0 WHERE job_id = $1 AND status = 3", jobId));
 
+    public int RetireGoneInputs(long jobId, IReadOnlyList<long> itemIds, string message) => Run((c, _) => Execute(c, null, $"""
+        UPDATE swin2sr.items SET status = 4, error_id = '{JobPlanner.InputGoneId}', error_message = $3
+        WHERE job_id = $1 AND id = ANY($2) AND status = 3 AND error_id = 'InputNotFound'
+        """, jobId, itemIds.ToArray(), message));
+
     public void RegisterWorker(long jobId, WorkerRecord worker) => Run((c, _) => Execute(c, null, """
         INSERT INTO swin2sr.workers (id, job_id, host, pid, process_start_ms, device, started_ms, heartbeat_ms, process_scope, accepts)
         VALUES ($1, $2, $3, $4, $5, $6, swin2sr.now_ms(), swin2sr.now_ms(), $7, $8)

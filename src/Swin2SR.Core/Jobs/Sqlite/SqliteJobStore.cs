@@ -193,6 +193,17 @@ public sealed class SqliteJobStore : IJobStore
     public int RequeueFailed(long jobId) => Locked(() =>
         Execute("UPDATE items SET status = 0, error_id = NULL, error_message = NULL, lost_leases = 0 WHERE job_id = $job AND status = 3", null, ("$job", jobId)));
 
+    public int RetireGoneInputs(long jobId, IReadOnlyList<long> itemIds, string message) => Locked(() =>
+    {
+        using var tx = _connection.BeginTransaction();
+        int retired = itemIds.Sum(id => Execute($"""
+            UPDATE items SET status = 4, error_id = '{JobPlanner.InputGoneId}', error_message = $message
+            WHERE id = $id AND job_id = $job AND status = 3 AND error_id = 'InputNotFound'
+            """, tx, ("$message", message), ("$id", id), ("$job", jobId)));
+        tx.Commit();
+        return retired;
+    });
+
     public void RegisterWorker(long jobId, WorkerRecord worker) => Locked(() => Execute("""
         INSERT OR REPLACE INTO workers (id, job_id, host, pid, process_start_ms, device, started_ms, heartbeat_ms, process_scope, accepts)
         VALUES ($id, $job, $host, $pid, $start, $device, $now, $now, $scope, $accepts)
