@@ -45,8 +45,7 @@ public static class JobHandOff
     /// are committed, it decides the handshake (see the remarks).
     /// </summary>
     public static WorkerRecord? RunTakingNewItems(IJobStore store, long jobId, string signature) =>
-        store.Workers(jobId).FirstOrDefault(w => w.Accepts == signature && WorkerIdentity.IsOfThisHost(w)
-            && DateTimeOffset.UtcNow - w.Heartbeat < JobRunner.DefaultLeaseDuration && WorkerIdentity.IsAlive(w, JobRunner.DefaultLeaseDuration));
+        store.Workers(jobId).FirstOrDefault(w => w.Accepts == signature && WorkerIdentity.IsOfThisHost(w) && WorkerIdentity.IsWorking(w, JobRunner.DefaultLeaseDuration));
 
     /// <summary>
     /// Whether a run of this <paramref name="signature"/> works on the job now and takes new items: its model loaded

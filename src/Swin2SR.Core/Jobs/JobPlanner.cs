@@ -97,7 +97,7 @@ public static class JobPlanner
     {
         if (summary.Pending > 0 || summary.Running == 0)
             return null;
-        var alive = store.Workers(job.Id).Where(w => WorkerIdentity.IsAlive(w, JobRunner.DefaultLeaseDuration)).ToList();
+        var alive = store.Workers(job.Id).Where(w => WorkerIdentity.IsWorking(w, JobRunner.DefaultLeaseDuration)).ToList();
         var aliveIds = alive.Select(w => w.Id).ToHashSet();
         return alive.Count > 0 && store.Items(job.Id, [ItemStatus.Running]).All(i => i.LeaseOwner is { } owner && aliveIds.Contains(owner)) ? alive : null;
     }

@@ -47,6 +47,15 @@ public static class WorkerIdentity
         string.Equals(worker.Host, Host, StringComparison.OrdinalIgnoreCase) && worker.ProcessScope == ProcessScope;
 
     /// <summary>
+    /// Alive (<see cref="IsAlive"/>) and heard from within a lease: working on the job, as far as anyone can tell. A
+    /// process alive here may hold nothing: its run ended on a job store that was down (past its retries) and could not
+    /// say so, and the session that ran it goes on (an interactive one, -AsJob). Counted as working, it kept the job
+    /// Running in Get-Swin2SRJob, and a rerun left the images it had held to it, until the session ended.
+    /// </summary>
+    public static bool IsWorking(WorkerRecord worker, TimeSpan leaseDuration) =>
+        DateTimeOffset.UtcNow - worker.Heartbeat < leaseDuration && IsAlive(worker, leaseDuration);
+
+    /// <summary>
     /// Alive if its process runs, where its pid can be looked up here (this host, and the same <see cref="ProcessScope"/>);
     /// elsewhere, if its heartbeat is recent.
     /// </summary>

@@ -42,7 +42,7 @@ internal sealed class JobStoreQueries : IDisposable
 
     public Swin2SRJobInfo Summary(string name) => OnJob(name, (store, job) =>
     {
-        var s = store.Summarize(job, w => WorkerIdentity.IsAlive(w, JobRunner.DefaultLeaseDuration));
+        var s = store.Summarize(job, w => WorkerIdentity.IsWorking(w, JobRunner.DefaultLeaseDuration));
         return new Swin2SRJobInfo
         {
             Name = job.Name,

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Swin2SR.Core.Inference;
 using Swin2SR.Core.Inference.Devices;
 using Swin2SR.Core.Jobs;
@@ -70,13 +69,7 @@ public sealed class JobHandOffTests : IDisposable
         store.RegisterWorker(job, here with { Id = "closed" });
         // A process stopped (SIGSTOP, a suspended machine) or hung: running, but silent for longer than a lease.
         store.RegisterWorker(job, here with { Id = "silent", Accepts = "sig" });
-        using (var connection = new SqliteConnection($"Data Source={_folder.File("jobs.db")};Pooling=False"))
-        {
-            connection.Open();
-            using var stale = connection.CreateCommand();
-            stale.CommandText = $"UPDATE workers SET heartbeat_ms = {DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds()} WHERE id = 'silent'";
-            stale.ExecuteNonQuery();
-        }
+        SilentWorkers.Silence(_folder.File("jobs.db"), "silent");
         Assert.Null(JobHandOff.RunTakingNewItems(store, job, "sig"));
 
         store.RegisterWorker(job, here with { Id = "taking", Accepts = "sig" });

@@ -51,4 +51,23 @@ public sealed class JobPlannerTests : IDisposable
         var wider = JobPlanner.AddInputs(store, "j", options with { MaxInputMegapixels = 50 }, [input]).Added;
         Assert.Equal((1, 0), (wider.Requeued, wider.FailedBefore.Count));
     }
+
+    [Fact]
+    public void A_process_that_runs_on_after_its_run_ended_without_reaching_the_store_holds_no_images_for_a_rerun_to_leave_it()
+    {
+        string path = _folder.File("jobs.db");
+        using var store = new SqliteJobStore(path);
+        var job = store.CreateOrUpdateJob("j", new JobOptions { ModelPath = "/m.onnx" });
+        store.AddItems(job.Id, [new NewItem("/in/a.png", "/out/a.png", "PNG", 1, 1, "h")], redoDone: false);
+        // This very process, which is alive: its run began the item, then lost the store, and ended without a word.
+        var ghost = WorkerIdentity.ForThisProcess("cpu");
+        store.RegisterWorker(job.Id, ghost);
+        Assert.All(store.Claim(job.Id, ghost.Id, 1, DateTimeOffset.UtcNow.AddMinutes(2)), c => Assert.True(store.TryBegin(ghost.Id, c.Id)));
+        Assert.NotNull(JobPlanner.LiveRunsHoldingTheRest(store, job, store.Summarize(job, _ => false)));
+
+        SilentWorkers.Silence(path, ghost.Id);
+        var summary = store.Summarize(job, w => WorkerIdentity.IsWorking(w, JobRunner.DefaultLeaseDuration));
+        Assert.Equal(JobState.Interrupted, summary.State);
+        Assert.Null(JobPlanner.LiveRunsHoldingTheRest(store, job, summary));
+    }
 }
