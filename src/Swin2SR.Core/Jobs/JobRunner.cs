@@ -381,7 +381,7 @@ public sealed class JobRunner
             return true;
         }
         if (!_warnedOfSuspects)
-            _notes.Enqueue("Taking over images that a worker left unfinished when it ended (crashed, killed, or its host lost): each runs alone, "
+            _notes.Enqueue("Taking over images that a worker left unfinished when it ended (crashed, killed, its host lost, or its job store down for longer than it waits): each runs alone, "
                 + $"and one whose worker is lost {MaxLostLeases} times fails as WorkerLost. Other workers' logs, or the system log, tell why they ended.");
         _warnedOfSuspects = true;
         _details.Enqueue($"Running '{item.InputPath}' alone: its worker was lost {suspect.LostLeases} time(s).");
