@@ -183,14 +183,29 @@ public sealed class ImageLoader
         version = new FileVersion(length, new DateTimeOffset(File.GetLastWriteTimeUtc(stream.SafeFileHandle)).ToUnixTimeMilliseconds());
         if (length == 0)
             throw Empty(path);
+        // Its kind is told from its first bytes before the rest is read: a video, an archive or a disk image named
+        // .jpg on a share is refused without first reading up to the size limit (1.6 GB by default) into memory.
+        var head = new byte[(int)Math.Min(length, HeadBytes)];
+        ReadExactly(stream, head, path);
+        if (Image.DetectFormat(SupportedFormats.Configuration, head) is null)
+            throw Unsupported(path, UnsupportedKinds.Describe(head));
         if (length > _limits.MaxInputBytes)
             throw new ImageInputException("ImageTooLarge", ImageErrorKind.LimitExceeded, path,
                 $"the file is {length / 1e6:0.#} MB, more than an image within -MaxInputMegapixels {_limits.MaxInputMegapixels:0.#} can take ({_limits.MaxInputBytes / 1e6:0.#} MB)");
+        var data = new byte[length];
+        head.CopyTo(data, 0);
+        ReadExactly(stream, data.AsSpan(head.Length), path);
+        return data;
+    }
+
+    /// <summary>Enough of a file to tell its format (the longest header ImageSharp looks at is a few dozen bytes) and, if it is none, what it is (<see cref="UnsupportedKinds.Describe"/> reads up to a kilobyte).</summary>
+    private const int HeadBytes = 4096;
+
+    private static void ReadExactly(FileStream stream, Span<byte> buffer, string path)
+    {
         try
         {
-            var data = new byte[length];
-            stream.ReadExactly(data);
-            return data;
+            stream.ReadExactly(buffer);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

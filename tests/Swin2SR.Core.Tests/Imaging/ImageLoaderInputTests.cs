@@ -265,6 +265,23 @@ public sealed class ImageLoaderInputTests : IDisposable
     }
 
     [Fact]
+    public void A_large_file_that_is_no_image_is_refused_from_its_first_bytes_without_reading_the_rest()
+    {
+        // A 200 MB archive named .jpg, sparse so that it costs no disk: the whole of it was read into memory first.
+        string path = _folder.File("holiday.jpg");
+        using (var file = File.Create(path))
+        {
+            file.Write("PK\x03\x04"u8);
+            file.SetLength(200_000_000);
+        }
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var error = Refused("holiday.jpg", null);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal("UnsupportedFormat", error.ErrorId);
+        Assert.True(allocated < 16_000_000, $"{allocated} bytes allocated to refuse it");
+    }
+
+    [Fact]
     public void Formats_imagesharp_could_decode_but_we_do_not_support_are_refused()
     {
         using var image = FixtureImages.Pattern(16, 16, FixtureImages.Colour);
