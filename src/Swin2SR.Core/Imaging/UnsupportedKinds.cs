@@ -46,7 +46,18 @@ internal static class UnsupportedKinds
             return "it is a PDF document, not an image; export its pages as PNG or TIFF first";
         if (IsSvg(data))
             return "it is an SVG drawing: it has no pixels to upscale; render it at the size you need instead";
+        if (IsHtml(data))
+            return "it is a web page (HTML), not an image: a download saved the server's error or login page under the image's name; download the image again";
+        if (data.StartsWith("version https://git-lfs.github.com/spec/"u8))
+            return "it is a Git LFS pointer, not the image: the repository was cloned or copied without its LFS files; run git lfs pull in it first";
         return Generic;
+    }
+
+    /// <summary>Text whose first kilobyte opens with an HTML doctype or html element, whatever their case.</summary>
+    private static bool IsHtml(ReadOnlySpan<byte> data)
+    {
+        string text = System.Text.Encoding.UTF8.GetString(data[..Math.Min(data.Length, 1024)]).TrimStart('\uFEFF').TrimStart();
+        return text.StartsWith("<!doctype html", StringComparison.OrdinalIgnoreCase) || text.StartsWith("<html", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>XML text whose first kilobyte opens an svg element.</summary>

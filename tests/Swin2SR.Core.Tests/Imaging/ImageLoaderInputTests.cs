@@ -443,6 +443,9 @@ public sealed class ImageLoaderInputTests : IDisposable
     [InlineData("layers.psd", "8BPS\0\x01\0\0\0\0\0\0", "Photoshop")]
     [InlineData("scan.pdf", "%PDF-1.7\n%\xe2\xe3", "PDF")]
     [InlineData("logo.svg", "\n<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>", "SVG")]
+    [InlineData("photo.jpg", "\n<!DOCTYPE html>\n<html><head><title>404 Not Found</title></head></html>", "web page (HTML)")]
+    [InlineData("photo.png", "<HTML><BODY>Please log in</BODY></HTML>", "web page (HTML)")]
+    [InlineData("texture.png", "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a\nsize 12345\n", "git lfs pull")]
     [InlineData("notes.png", "hello", "PNG, JPEG, WebP, BMP, TIFF or GIF expected")]
     public void A_kind_of_file_people_often_bring_is_named_in_the_UnsupportedFormat_reason(string name, string content, string named)
     {
