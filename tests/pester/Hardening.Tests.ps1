@@ -130,9 +130,10 @@ Describe 'Invoke-Swin2SRUpscale with hostile input and output' {
             [IO.File]::WriteAllBytes((Join-Path $in 'cut.png'), $png[0..([int]($png.Length / 2))])
             [IO.File]::WriteAllBytes((Join-Path $in 'cut.jpg'), $jpeg[0..([int]($jpeg.Length * 2 / 3))])
             Set-Content -LiteralPath (Join-Path $in 'notes.jpg') -Value 'quarterly numbers, not a picture'
+            Set-Content -LiteralPath (Join-Path $in 'page.jpg') -Value '<!DOCTYPE html><html><head><title>403 Forbidden</title></head></html>'
             $null = New-BombPng (Join-Path $in 'bomb.png') 100000
             $expected = @{ 'zero.png' = 'EmptyFile'; 'cut.png' = 'CorruptImage'; 'cut.jpg' = 'CorruptImage'; 'notes.jpg' = 'UnsupportedFormat'
-                'old.tga' = 'UnsupportedFormat'; 'bomb.png' = 'ImageTooLarge' }
+                'page.jpg' = 'UnsupportedFormat'; 'old.tga' = 'UnsupportedFormat'; 'bomb.png' = 'ImageTooLarge' }
             if ($IsLinux) {
                 # Opening a named pipe waits for a writer: were it opened, this writer would end the wait after a
                 # minute, and the test would fail instead of hanging.
@@ -155,6 +156,7 @@ Describe 'Invoke-Swin2SRUpscale with hostile input and output' {
                 ($results | Where-Object InputPath -eq $path).Status | Should -Be 'Failed'
             }
             ($problems | Where-Object TargetObject -eq (Join-Path $in 'bomb.png')).ToString() | Should -Match '100000x100000.*-MaxInputMegapixels'
+            ($problems | Where-Object TargetObject -eq (Join-Path $in 'page.jpg')).ToString() | Should -Match 'web page \(HTML\).*download the image again'
             if ($IsLinux) {
                 $record = $problems | Where-Object TargetObject -eq $pipe
                 $record.ToString() | Should -Be "${pipe}: it is a named pipe (FIFO), not a regular file: only image files can be upscaled"
