@@ -219,6 +219,20 @@ Describe 'Invoke-Swin2SRUpscale with hostile input and output' {
         }
     }
 
+    Context 'outputs that would replace their input' {
+        It 'fails an input that a symbolic link makes its own output, even with -Force, and leaves it as it was' -Skip:(-not $IsLinux) {
+            $original = New-TestImage (Join-Path $in 'a.png')
+            $before = (Get-FileHash -LiteralPath $original.FullName).Hash
+            # The folder reached through a link: the paths differ, the file is one.
+            $link = New-Item -ItemType SymbolicLink -Path (Join-Path $root 'link') -Target $in
+            $results = Get-ChildItem -LiteralPath $link.FullName -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $in -Force -JobStore $store -ErrorVariable problems -ErrorAction SilentlyContinue
+            $results.ErrorId | Should -Be 'OutputIsInput'
+            $problems[0].ToString() | Should -BeLike "*is the input file $($link.FullName)/a.png itself*"
+            $problems[0].CategoryInfo.Category | Should -Be 'WriteError'
+            (Get-FileHash -LiteralPath $original.FullName).Hash | Should -Be $before
+        }
+    }
+
     Context 'outputs that cannot be written' {
         It 'fails the images whose output folder is read-only, names it, and does the others' -Skip:(-not $CanMount) {
             $null = New-TestImage (Join-Path $in 'a/one.png')

@@ -20,7 +20,19 @@ internal static unsafe class SpecialFiles
     {
         [FieldOffset(0)] public uint Mask;
         [FieldOffset(28)] public ushort Mode;
+        [FieldOffset(32)] public ulong Inode;
+        [FieldOffset(136)] public uint DeviceMajor;
+        [FieldOffset(140)] public uint DeviceMinor;
     }
+
+    private const uint InodeField = 0x100;     // STATX_INO
+
+    /// <summary>
+    /// Whether two paths name one file however they reach it (a symbolic link to a folder, a bind mount): the same
+    /// device and inode. False where either does not exist or it cannot be told.
+    /// </summary>
+    public static bool AreSameFile(string first, string second) =>
+        Stat(first, InodeField) is { } a && Stat(second, InodeField) is { } b && a.Inode == b.Inode && a.DeviceMajor == b.DeviceMajor && a.DeviceMinor == b.DeviceMinor;
 
     private static readonly IntPtr Statx = OperatingSystem.IsLinux()
         && NativeLibrary.TryGetExport(NativeLibrary.GetMainProgramHandle(), "statx", out IntPtr statx) ? statx : IntPtr.Zero;
@@ -28,21 +40,8 @@ internal static unsafe class SpecialFiles
     /// <summary>What the path is ("a named pipe (FIFO)"), or null for a regular file, a missing one, or when it cannot be told.</summary>
     public static string? Describe(string path)
     {
-        if (Statx == IntPtr.Zero)
+        if (Stat(path, TypeField) is not { } buffer)
             return null;
-        StatxBuffer buffer = default;
-        IntPtr pathUtf8 = Marshal.StringToCoTaskMemUTF8(path);
-        try
-        {
-            // Without AT_SYMLINK_NOFOLLOW: a link to an image is that image.
-            int status = ((delegate* unmanaged<int, IntPtr, int, uint, StatxBuffer*, int>)Statx)(CurrentDirectory, pathUtf8, 0, TypeField, &buffer);
-            if (status != 0 || (buffer.Mask & TypeField) == 0)
-                return null;
-        }
-        finally
-        {
-            Marshal.FreeCoTaskMem(pathUtf8);
-        }
         return (buffer.Mode & FileTypeMask) switch
         {
             0x1000 => "a named pipe (FIFO)",
@@ -52,5 +51,24 @@ internal static unsafe class SpecialFiles
             0xC000 => "a socket",
             _ => null,
         };
+    }
+
+    /// <summary>What statx says of <paramref name="path"/>, when it says the <paramref name="fields"/> asked for; null otherwise.</summary>
+    private static StatxBuffer? Stat(string path, uint fields)
+    {
+        if (Statx == IntPtr.Zero)
+            return null;
+        StatxBuffer buffer = default;
+        IntPtr pathUtf8 = Marshal.StringToCoTaskMemUTF8(path);
+        try
+        {
+            // Without AT_SYMLINK_NOFOLLOW: a link to an image is that image.
+            int status = ((delegate* unmanaged<int, IntPtr, int, uint, StatxBuffer*, int>)Statx)(CurrentDirectory, pathUtf8, 0, fields, &buffer);
+            return status == 0 && (buffer.Mask & fields) == fields ? buffer : null;
+        }
+        finally
+        {
+            Marshal.FreeCoTaskMem(pathUtf8);
+        }
     }
 }

@@ -256,6 +256,12 @@ public sealed class UpscalePipeline : IWorkerHost
                 Report(Failed(item, OutputFailure.SharedInRun(item.OutputPath), TimeSpan.Zero));
                 continue;
             }
+            // Before the skip: an input reached through a link to the output folder is no earlier output, and -Force would replace it.
+            if (SpecialFiles.AreSameFile(item.InputPath, item.OutputPath))
+            {
+                Report(Failed(item, OutputFailure.IsTheInput(item.InputPath, item.OutputPath), TimeSpan.Zero));
+                continue;
+            }
             if (!(item.MayOverwrite || _options.Force) && File.Exists(item.OutputPath))
             {
                 Report(Skipped(item));
