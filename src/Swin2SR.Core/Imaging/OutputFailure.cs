@@ -47,10 +47,10 @@ internal static class OutputFailure
             $"another file was written to this output while the image was upscaled: the output of another input with the same name {SameNameCases}, " +
             $"or of another run writing to the same folder. It was kept, not overwritten; {SameNameRemedy}", e);
 
-    /// <summary>The output path reaches the input file itself, through a symbolic link or a bind mount that the paths do not show.</summary>
+    /// <summary>The output path reaches the input file itself, through a symbolic link or a bind mount that the paths do not show (<see cref="SpecialFiles.WouldReplace"/>).</summary>
     public static ImageInputException IsTheInput(string inputPath, string outputPath) =>
         new("OutputIsInput", ImageErrorKind.WriteFailed, outputPath,
-            $"this output path is the input file {inputPath} itself, reached another way (a symbolic link to its folder, or a bind mount): "
+            $"this output path is the input file {inputPath} itself, reached another way (a symbolic link to it or its folder, or a bind mount): "
             + "writing it would replace the original, so it was not upscaled. Choose an -OutputDirectory that is not the input's folder");
 
     public static ImageInputException SharedInRun(string outputPath) =>

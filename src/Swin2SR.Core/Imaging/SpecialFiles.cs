@@ -28,10 +28,29 @@ internal static unsafe class SpecialFiles
     private const uint InodeField = 0x100;     // STATX_INO
 
     /// <summary>
-    /// Whether two paths name one file however they reach it (a symbolic link to a folder, a bind mount): the same
-    /// device and inode. False where either does not exist or it cannot be told.
+    /// Whether writing <paramref name="output"/> (a new file renamed onto it) would replace <paramref name="input"/>'s
+    /// data: the output's name, in its folder, is the very entry that holds the input, however the paths reach it (a
+    /// symbolic link to the folder or to the file, a bind mount). A hard link is another entry, which keeps the data:
+    /// not this. False where it cannot be told.
     /// </summary>
-    public static bool AreSameFile(string first, string second) =>
+    public static bool WouldReplace(string input, string output)
+    {
+        string held;
+        try
+        {
+            held = new FileInfo(input).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? input;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            // A path no file can have (a NUL in it) fails where it is read, as this image's error, not here.
+            return false;
+        }
+        return Path.GetFileName(held) == Path.GetFileName(output)
+            && AreSameFile(Path.GetDirectoryName(held)!, Path.GetDirectoryName(output)!);
+    }
+
+    /// <summary>Whether two paths name one file: the same device and inode. False where either does not exist or it cannot be told.</summary>
+    private static bool AreSameFile(string first, string second) =>
         Stat(first, InodeField) is { } a && Stat(second, InodeField) is { } b && a.Inode == b.Inode && a.DeviceMajor == b.DeviceMajor && a.DeviceMinor == b.DeviceMinor;
 
     private static readonly IntPtr Statx = OperatingSystem.IsLinux()

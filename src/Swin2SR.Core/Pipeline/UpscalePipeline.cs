@@ -257,7 +257,7 @@ public sealed class UpscalePipeline : IWorkerHost
                 continue;
             }
             // Before the skip: an input reached through a link to the output folder is no earlier output, and -Force would replace it.
-            if (SpecialFiles.AreSameFile(item.InputPath, item.OutputPath))
+            if (SpecialFiles.WouldReplace(item.InputPath, item.OutputPath))
             {
                 Report(Failed(item, OutputFailure.IsTheInput(item.InputPath, item.OutputPath), TimeSpan.Zero));
                 continue;
