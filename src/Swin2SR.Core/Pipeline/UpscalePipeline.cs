@@ -482,16 +482,21 @@ public sealed class UpscalePipeline : IWorkerHost
     private UpscaleResult Failed(ImageWork work, ImageInputException e, QualityMetrics? metrics = null) =>
         Failed(work.Item, e, work.Spent.Total, metrics, work.InputWidth, work.InputHeight);
 
+    /// <summary>The largest input whose size a Skipped result reports (a photo's is far less); a larger one's is unknown.</summary>
+    private const long MaxBytesReadToSkip = 32 << 20;
+
     private UpscaleResult Skipped(UpscaleItem item)
     {
         int width = 0, height = 0;
         try
         {
-            (width, height, _) = _loader.Identify(item.InputPath, _scale);
+            // A skipped input is not decoded; its size is informative only, and not worth reading a large file for:
+            // a re-run over a folder of scans whose outputs exist read each of them whole again (1.5 GB each) to skip it.
+            if (new FileInfo(item.InputPath).Length <= MaxBytesReadToSkip)
+                (width, height, _) = _loader.Identify(item.InputPath, _scale);
         }
-        catch (ImageInputException)
+        catch (Exception e) when (e is ImageInputException or IOException or UnauthorizedAccessException or ArgumentException)
         {
-            // A skipped input is not decoded; its size is informative only.
         }
         var message = $"{item.OutputPath} already exists (use -Force to overwrite)";
         return new(item, UpscaleStatus.Skipped, width, height, width * _scale, height * _scale, _scale, _modelName, TimeSpan.Zero,

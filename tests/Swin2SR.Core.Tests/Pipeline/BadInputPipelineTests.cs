@@ -138,6 +138,26 @@ public sealed class BadInputPipelineTests : IDisposable
         Assert.True(metrics.ConsistencyPsnr > 100, $"nearest x2 shrinks back to its input exactly, not {metrics.ConsistencyPsnr} dB");
     }
 
+    [Fact]
+    public void An_input_whose_output_exists_is_skipped_without_reading_a_large_file_whole_for_its_size()
+    {
+        string small = Input("small.png", Png(16, 12));
+        // A whole image followed by sparse padding, larger than any photo: the skip read all of it into memory to report 16x12.
+        string large = Input("large.png", Png(16, 12));
+        using (var file = new FileStream(large, FileMode.Open))
+            file.SetLength(64 << 20);
+        var items = OutputPlanner.Plan([small, large], _folder.File("out"), OutputFormat.Same);
+        Directory.CreateDirectory(_folder.File("out"));
+        foreach (var item in items)
+            File.WriteAllBytes(item.OutputPath, Png(4, 4));
+
+        var results = RunItems(items);
+
+        Assert.All(results, r => Assert.Equal(UpscaleStatus.Skipped, r.Status));
+        Assert.Equal(16, results.Single(r => r.Item.InputPath == small).InputWidth);
+        Assert.Equal(0, results.Single(r => r.Item.InputPath == large).InputWidth);
+    }
+
     [TmpfsFact]
     public void A_read_only_output_folder_fails_its_images_and_the_others_succeed()
     {
