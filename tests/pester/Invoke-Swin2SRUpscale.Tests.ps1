@@ -231,6 +231,32 @@ Describe 'Invoke-Swin2SRUpscale' {
             $problems[0].FullyQualifiedErrorId | Should -BeLike 'PathNotFound*'
         }
 
+        It 'says that a path over the platform''s length limit cannot be opened, rather than that it does not exist' -Skip:(-not $IsLinux) {
+            # Made one folder at a time from inside the last (as a copy of a deep tree is), each step below the
+            # limit, the file's full path over 4096 bytes.
+            $name = 'd' * 240
+            $image = New-TestImage (Join-Path $root 'photo.png')
+            $null = New-Item -ItemType Directory -Path $in
+            # bash, as dash's cd fails once the path it keeps is over the limit.
+            bash -c 'cd "$1" && for i in $(seq 18); do mkdir "$2" && cd "$2"; done && cp "$3" photo.png' bash $in $name $image.FullName
+            $LASTEXITCODE | Should -Be 0
+            $file = $in + "/$name" * 18 + '/photo.png'
+            try {
+                foreach ($parameter in 'LiteralPath', 'Path') {
+                    $arguments = @{ $parameter = $file }
+                    $null = Invoke-Swin2SRUpscale @arguments -Model $NearestX2 -OutputDirectory $out -ErrorVariable problems -ErrorAction SilentlyContinue
+                    $problems | Should -HaveCount 1
+                    $problems[0].FullyQualifiedErrorId | Should -BeLike 'InputPathTooLong*'
+                    $problems[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+                    $problems[0].ToString() | Should -BeLike "*over this platform's limit of 4095*"
+                }
+            }
+            finally {
+                # rm walks a tree deeper than PATH_MAX; Remove-Item does not.
+                sh -c 'rm -rf "$1"' sh $in
+            }
+        }
+
         It 'names a relative -LiteralPath that does not exist by its full path, as -Path does' {
             # A scheduled run's log is read later, far from the folder the task started in.
             $null = New-Item -ItemType Directory -Path $in

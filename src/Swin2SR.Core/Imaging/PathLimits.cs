@@ -6,7 +6,7 @@ namespace Swin2SR.Core.Imaging;
 /// The platform's limits on a path, checked before an image is decoded so that an output that could never be
 /// written fails at once, with a clear reason, instead of after its inference.
 /// </summary>
-internal static class PathLimits
+public static class PathLimits
 {
     /// <summary>NAME_MAX on Linux and macOS (bytes of UTF-8), and the component limit on Windows (UTF-16 units).</summary>
     public const int MaxNameLength = 255;
@@ -16,6 +16,12 @@ internal static class PathLimits
 
     /// <summary>A path's length as the platform counts it.</summary>
     public static int Length(string text) => OperatingSystem.IsWindows() ? text.Length : Encoding.UTF8.GetByteCount(text);
+
+    /// <summary>Why no file can be opened by <paramref name="fullPath"/>, which is longer than the platform takes; null when it is not.</summary>
+    public static string? FindInputExcess(string fullPath) =>
+        Length(fullPath) is var length && length > MaxPathLength
+            ? $"the path is {length} long, over this platform's limit of {MaxPathLength}, so no file can be opened by it, whether or not one is there: move or rename its folders to shorten it"
+            : null;
 
     /// <summary>Null when <paramref name="fullPath"/> fits; otherwise why it does not.</summary>
     public static string? FindExcess(string fullPath)

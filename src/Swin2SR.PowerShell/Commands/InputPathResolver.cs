@@ -49,7 +49,7 @@ internal static class InputPathResolver
                 if (!FileSystemPath.IsFileSystem(provider))
                     error = FileSystemPath.NotFileSystem(path);
                 else if (!File.Exists(full) && !Directory.Exists(full))
-                    error = NotFound(path, new ItemNotFoundException($"Cannot find path '{full}' because it does not exist."));
+                    error = TooLong(path, full) ?? NotFound(path, new ItemNotFoundException($"Cannot find path '{full}' because it does not exist."));
                 else
                     resolved.Add(full);
             }
@@ -66,7 +66,7 @@ internal static class InputPathResolver
         }
         catch (ItemNotFoundException e)
         {
-            error = NotFound(path, e);
+            error = TooLong(path, cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path)) ?? NotFound(path, e);
         }
         if (error is not null)
         {
@@ -105,6 +105,15 @@ internal static class InputPathResolver
             && cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path) is var literal && (File.Exists(literal) || Directory.Exists(literal));
         return existsLiterally ? $"{message} The brackets in it are wildcards: use -LiteralPath for a file named with them." : message;
     }
+
+    /// <summary>
+    /// A path longer than the platform takes (PATH_MAX, 4096 bytes on Linux) names no file that can be opened, even
+    /// one that is there, deep in a copied tree: saying that it does not exist would send the user looking for it.
+    /// </summary>
+    private static ErrorRecord? TooLong(string path, string full) =>
+        Swin2SR.Core.Imaging.PathLimits.FindInputExcess(full) is { } reason
+            ? new(new PathTooLongException($"{full}: {reason}."), "InputPathTooLong", ErrorCategory.InvalidArgument, path)
+            : null;
 
     private static ErrorRecord NotFound(string path, Exception e) =>
         new(e, "PathNotFound", ErrorCategory.ObjectNotFound, path);
