@@ -273,7 +273,7 @@ public sealed class UpscalePipeline : IWorkerHost
             Interlocked.Increment(ref _imagesInFlight);
             var spent = new WorkTime();
             long started = Stopwatch.GetTimestamp();
-            long reserved = 0;
+            long reserved = 0, fileBytes = 0;
             ImageWork work;
             try
             {
@@ -282,9 +282,13 @@ public sealed class UpscalePipeline : IWorkerHost
                 byte[] data = _loader.Read(item.InputPath, out var version);
                 // Its outcome, whatever it is, is of the version read.
                 item = item with { ReadAs = version };
+                fileBytes = data.Length;
                 var header = _loader.Identify(data, item.InputPath, _scale);
                 ImageWriter.CheckSize(item.OutputFormat, header.Width * _scale, header.Height * _scale, item.InputPath);
-                reserved = MemoryBudget.ImageBytes(header.Width, header.Height, _scale);
+                // The file's bytes count with its image: a file far larger than its pixels (1.5 GB of data after a
+                // small PNG's end, a huge uncompressed TIFF) is held until decoded, and 12 such PNGs peaked at 18.7 GB,
+                // growing with their number.
+                reserved = MemoryBudget.ImageBytes(header.Width, header.Height, _scale) + fileBytes;
                 // Waiting for room in memory, behind other images, is no work on this one.
                 spent.AddSince(started);
                 await _memory.WaitAsync(reserved, cancellation).ConfigureAwait(false);
@@ -305,7 +309,7 @@ public sealed class UpscalePipeline : IWorkerHost
             {
                 // Anything the loader did not foresee fails this image, not the run.
                 spent.AddSince(started);
-                ReleaseImage(reserved, null);
+                ReleaseImage(reserved, null, garbageBytes: fileBytes);
                 Report(Failed(item, e as ImageInputException ?? Unforeseen("InputUnreadable", ImageErrorKind.InvalidData, item.InputPath, "it could not be read", e), spent.Total));
                 continue;
             }
@@ -377,7 +381,8 @@ public sealed class UpscalePipeline : IWorkerHost
     }
 
     /// <summary>An image has left the pipeline (written, rejected or failed): room for the next.</summary>
-    private void ReleaseImage(long reservedBytes, ImageWork? work)
+    /// <param name="garbageBytes">What the image left for the collector beyond its reservation: a file read but not admitted.</param>
+    private void ReleaseImage(long reservedBytes, ImageWork? work, long garbageBytes = 0)
     {
         if (work is not null)
             _progress.Left(work);
@@ -388,7 +393,7 @@ public sealed class UpscalePipeline : IWorkerHost
         // A large image leaves hundreds of megabytes of arrays that only a full collection frees, and at the
         // collector's own pace they pile up: 8 images of 6144x4096 outputs, one at a time, peaked at 2.1 GiB, and
         // at 0.9 GiB (and ran faster, on memory already touched) with a collection after each.
-        if (_memory.IsLarge(reservedBytes))
+        if (_memory.IsLarge(Math.Max(reservedBytes, garbageBytes)))
             GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
     }
 

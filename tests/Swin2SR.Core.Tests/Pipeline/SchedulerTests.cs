@@ -109,22 +109,36 @@ public class SchedulerTests : IDisposable
         AssertSameOutputs(wide, narrow);
     }
 
-    [Fact]
-    public void Batches_mix_the_tiles_of_several_images_but_a_memory_budget_smaller_than_any_image_lets_one_in_at_a_time()
+    /// <summary>Flat images of distinct greys, two tiles each: a tile's first input value says which image it is from.</summary>
+    /// <param name="paddedTo">The length each file is padded to past its end (zeros, sparse), or 0.</param>
+    private List<string> FlatGreys(string folder, long paddedTo = 0)
     {
-        // Flat images of distinct greys, two tiles each: a tile's first input value says which image it is from.
         var inputs = new List<string>();
         for (int i = 0; i < 6; i++)
         {
-            string path = _folder.File($"flat/img{i}.png");
+            string path = _folder.File($"{folder}/img{i}.png");
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             var grey = (byte)(30 + 40 * i);
             TestImages.SavePng(path, Enumerable.Repeat(new SixLabors.ImageSharp.PixelFormats.Rgb24(grey, grey, grey), 56 * 24).ToArray(), 56, 24);
+            if (paddedTo > 0)
+                using (var file = new FileStream(path, FileMode.Open))
+                    file.SetLength(paddedTo);
             inputs.Add(path);
         }
-        // The first batch takes half a second, as a device warming up does: by then every image allowed in flight is
-        // decoded and its tiles queued, however slowly a fresh process decodes its first images.
-        using var unlimited = new ScriptedRunner(Model, "cpu", (call, _, _) => { if (call == 1) Thread.Sleep(500); return null; }, DeviceLatency);
+        return inputs;
+    }
+
+    /// <summary>
+    /// A device whose first batch takes half a second, as one warming up does: by then every image allowed in flight is
+    /// decoded and its tiles queued, however slowly a fresh process decodes its first images.
+    /// </summary>
+    private static ScriptedRunner WarmingUp() => new(Model, "cpu", (call, _, _) => { if (call == 1) Thread.Sleep(500); return null; }, DeviceLatency);
+
+    [Fact]
+    public void Batches_mix_the_tiles_of_several_images_but_a_memory_budget_smaller_than_any_image_lets_one_in_at_a_time()
+    {
+        var inputs = FlatGreys("flat");
+        using var unlimited = WarmingUp();
         using var budgeted = new ScriptedRunner(Model, "cpu", latency: DeviceLatency);
 
         var mixed = PipelineRunner.Run([unlimited], inputs, _folder.File("flat-mixed"), Options, out _);
@@ -138,6 +152,20 @@ public class SchedulerTests : IDisposable
         int changes = imageOrder.Zip(imageOrder.Skip(1)).Count(pair => pair.First != pair.Second);
         Assert.Equal(inputs.Count - 1, changes);
         AssertSameOutputs(mixed, oneByOne);
+    }
+
+    [Fact]
+    public void A_file_far_larger_than_its_image_counts_its_bytes_in_the_memory_budget()
+    {
+        // Each image needs well under a megabyte in flight, but its file, 16 MB with what follows its end (as data after
+        // a PNG's IEND, or a huge TIFF), is held whole until decoded: two such files do not fit a budget of 24 MB.
+        var inputs = FlatGreys("padded", paddedTo: 16 << 20);
+        using var runner = WarmingUp();
+
+        var results = PipelineRunner.Run([runner], inputs, _folder.File("padded-out"), Options with { MaxBytesInFlight = 24 << 20 }, out _);
+
+        Assert.All(results, r => Assert.Equal(UpscaleStatus.Succeeded, r.Status));
+        Assert.All(runner.FirstValues, batch => Assert.Single(batch.Distinct()));
     }
 
     [Fact]
