@@ -115,8 +115,23 @@ public sealed class ImageLoader
         // Inflating the image data costs as much as the size the header claims: only a size within the limits. A
         // header claiming a size over them is named as such, not as a file too short for it.
         if (FindCut(format, data) is { } cut)
-            throw new ImageInputException("CorruptImage", ImageErrorKind.InvalidData, path, cut);
+            throw new ImageInputException("CorruptImage", ImageErrorKind.InvalidData, path, cut + StillBeingWritten(path));
         return (info, format, decoderData);
+    }
+
+    /// <summary>How recently a file cut short must have been written to be taken for one still arriving.</summary>
+    private static readonly TimeSpan RecentWrite = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// A file cut short that was written moments ago is more likely still being copied, downloaded or synced into the
+    /// folder (a run over a share that a client fills) than damaged: said so, as upscaling it later will work.
+    /// </summary>
+    private static string StillBeingWritten(string path)
+    {
+        var age = DateTime.UtcNow - File.GetLastWriteTimeUtc(path);
+        return age >= TimeSpan.Zero && age < RecentWrite
+            ? $"; it was written {age.TotalSeconds:0} s ago: if it is still being copied or downloaded, upscale it again once that is done"
+            : "";
     }
 
     /// <summary>

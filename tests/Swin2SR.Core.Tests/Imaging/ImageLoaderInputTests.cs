@@ -171,6 +171,22 @@ public sealed class ImageLoaderInputTests : IDisposable
         Assert.InRange(int.Parse(share.Groups[1].Value), 85, 99);
     }
 
+    [Fact]
+    public void A_file_cut_short_that_was_written_moments_ago_may_still_be_arriving_and_is_said_so()
+    {
+        using var image = FixtureImages.Pattern(40, 30, Busy);
+        var png = Valid(image, new PngEncoder());
+        var arriving = Refused("arriving.png", png[..(png.Length / 2)]);
+        Assert.EndsWith("s ago: if it is still being copied or downloaded, upscale it again once that is done", arriving.Reason);
+
+        string old = _folder.File("old.png");
+        File.WriteAllBytes(old, png[..(png.Length / 2)]);
+        File.SetLastWriteTimeUtc(old, DateTime.UtcNow - TimeSpan.FromHours(1));
+        var damaged = Refused("old.png", null);
+        Assert.Equal("CorruptImage", damaged.ErrorId);
+        Assert.EndsWith("(the file was cut short)", damaged.Reason);
+    }
+
     /// <summary>The size the image data must inflate to follows the header: a whole file of any layout is not refused.</summary>
     [Theory]
     [InlineData(PngColorType.Grayscale, PngBitDepth.Bit1)]
