@@ -57,11 +57,14 @@ internal sealed class DeviceWorker
     public const int MaxAutomaticBatch = 256;
 
     /// <summary>
-    /// The largest on a device that cannot say how much memory is free (the CPU): a model cheap enough per tile to
-    /// keep gaining from larger batches would otherwise grow them into gigabytes, and on the CPU real models stop
-    /// gaining after a few tiles anyway. Large tiles lower it further, to the runner's <see cref="ITileRunner.RunPixelLimit"/>.
+    /// The largest on a device that cannot say how much memory is free (the CPU): one tile, so no search. Each CPU
+    /// lane runs on one core, where a batch gains nothing measurable (+0-1% per tile at 272x272 with the tiny x4
+    /// model, none beyond the noise at 64x64), while it doubles the activations a lane holds, and trying a size
+    /// costs as much as choosing it: ONNX Runtime's CPU arena keeps the memory of the largest batch it ran. 24
+    /// photos of 256x256 peaked at 4.6-5.3 GB with batches of 2 and 2.6-2.7 GB with one tile, which was also faster
+    /// (docs/benchmarks.md, "CPU: batch size and memory"). -BatchSize still asks for more.
     /// </summary>
-    public const int MaxAutomaticBatchWithoutMemoryReading = 8;
+    public const int MaxAutomaticBatchWithoutMemoryReading = 1;
 
     /// <summary>
     /// Runs batches until no tile can come any more. It blocks (on the device, and while waiting for tiles), so it
