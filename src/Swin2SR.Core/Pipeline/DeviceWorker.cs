@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.ML.OnnxRuntime;
 using Swin2SR.Core.Inference;
+using Swin2SR.Core.Inference.Devices;
 using Swin2SR.Core.Tiling;
 
 namespace Swin2SR.Core.Pipeline;
@@ -57,14 +58,20 @@ internal sealed class DeviceWorker
     public const int MaxAutomaticBatch = 256;
 
     /// <summary>
-    /// The largest on a device that cannot say how much memory is free (the CPU): one tile, so no search. Each CPU
-    /// lane runs on one core, where a batch gains nothing measurable (+0-1% per tile at 272x272 with the tiny x4
-    /// model, none beyond the noise at 64x64), while it doubles the activations a lane holds, and trying a size
-    /// costs as much as choosing it: ONNX Runtime's CPU arena keeps the memory of the largest batch it ran. 24
-    /// photos of 256x256 peaked at 4.6-5.3 GB with batches of 2 and 2.6-2.7 GB with one tile, which was also faster
-    /// (docs/benchmarks.md, "CPU: batch size and memory"). -BatchSize still asks for more.
+    /// The largest on the CPU: one tile, so no search. Each CPU lane runs on one core, where a batch gains nothing
+    /// measurable (+0-1% per tile at 272x272 with the tiny x4 model, none beyond the noise at 64x64), while it
+    /// doubles the activations a lane holds, and trying a size costs as much as choosing it: ONNX Runtime's CPU arena
+    /// keeps the memory of the largest batch it ran. 24 photos of 256x256 peaked at 4.6-5.1 GB with batches of 2
+    /// and at 2.7 GB with one tile, which was also faster (docs/benchmarks.md, "CPU: batch size and memory").
+    /// -BatchSize still asks for more.
     /// </summary>
-    public const int MaxAutomaticBatchWithoutMemoryReading = 1;
+    public const int MaxAutomaticCpuBatch = 1;
+
+    /// <summary>
+    /// The largest on a GPU whose free memory cannot be read (no NVML, no nvidia-smi): a model cheap enough per tile
+    /// to keep gaining from larger batches would otherwise grow them into gigabytes.
+    /// </summary>
+    public const int MaxAutomaticBatchWithoutMemoryReading = 8;
 
     /// <summary>
     /// Runs batches until no tile can come any more. It blocks (on the device, and while waiting for tiles), so it
@@ -229,7 +236,8 @@ internal sealed class DeviceWorker
     {
         if (!_sizers.TryGetValue(key, out var sizer))
         {
-            int largest = _runner.Memory() is null ? MaxAutomaticBatchWithoutMemoryReading : MaxAutomaticBatch;
+            int largest = _runner.Kind == DeviceKind.Cpu ? MaxAutomaticCpuBatch
+                : _runner.Memory() is null ? MaxAutomaticBatchWithoutMemoryReading : MaxAutomaticBatch;
             if (_runner.RunPixelLimit is long pixels)
                 largest = (int)Math.Clamp(pixels / key.Shape.Pixels, 1, largest);
             _sizers[key] = sizer = _fixedBatch is int batch ? BatchSizer.Fixed(batch) : new BatchSizer(largest, _runner.Memory);
