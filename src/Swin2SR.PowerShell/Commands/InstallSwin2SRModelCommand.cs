@@ -76,12 +76,13 @@ public sealed class InstallSwin2SRModelCommand : PSCmdlet, IDisposable
             ThrowTerminatingError(unusable);
         if (!ShouldProcess(manager.InstallPath(name), $"Download model '{offered.Name}' ({offered.Size ?? "size unknown"}) from {offered.Url}"))
             return null;
-        return Download(manager, name);
+        // A changed file was hashed just now: the installer replaces it as with -Force instead of hashing it again.
+        return Download(manager, name, Force || known?.ChangedSinceInstall is not null);
     }
 
-    private Swin2SRModelInfo? Download(ModelManager manager, string name)
+    private Swin2SRModelInfo? Download(ModelManager manager, string name, bool replace)
     {
-        using var run = manager.StartInstall(name, Force);
+        using var run = manager.StartInstall(name, replace);
         while (!run.Wait(s_progressInterval))
         {
             if (run.TakeProgress() is { } progress)
