@@ -456,6 +456,13 @@ Describe 'Invoke-Swin2SRUpscale' {
             ($verbose.Message -match 'Tiling overhead') | Should -Be 'Tiling overhead: 76.6% of the pixels the model computed were padding, edge context or tile overlap.'
         }
 
+        It 'says once with -Verbose why the CPU runs one tile at a time, however many tile shapes and workers' {
+            $files = 'a.png', 'b.png' | ForEach-Object { New-TestImage (Join-Path $in $_) -Width 40 -Height 24 }
+            $verbose = $files | Invoke-Swin2SRUpscale -Model $NearestX4 -Device Cpu -OutputDirectory $out -TileSize 16 -TileOverlap 4 -Force -Verbose 4>&1 |
+                Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+            @($verbose.Message -match 'batch') | Should -Be @('cpu: one tile at a time, as on every CPU: each worker runs on one core, where a larger batch is no faster per tile and holds more memory (-BatchSize asks for more).')
+        }
+
         It 'says with -Verbose what memory the CPU computes in, and $env:SWIN2SR_HUGE_PAGES = 0 keeps ONNX Runtime''s arena' {
             $file = New-TestImage (Join-Path $in 'a.png') -Width 24 -Height 16
             # The choice is made once per process: each setting gets a fresh child.

@@ -67,6 +67,10 @@ internal sealed class DeviceWorker
     /// </summary>
     public const int MaxAutomaticCpuBatch = 1;
 
+    /// <summary>Why, for the verbose log: the CPU's batch is chosen by the kind of device, not found by a search.</summary>
+    internal const string CpuBatchReason = "one tile at a time, as on every CPU: each worker runs on one core, where a larger batch is no faster " +
+        "per tile and holds more memory (-BatchSize asks for more)";
+
     /// <summary>
     /// The largest on a GPU whose free memory cannot be read (no NVML, no nvidia-smi): a model cheap enough per tile
     /// to keep gaining from larger batches would otherwise grow them into gigabytes.
@@ -236,13 +240,23 @@ internal sealed class DeviceWorker
     {
         if (!_sizers.TryGetValue(key, out var sizer))
         {
-            int largest = _runner.Kind == DeviceKind.Cpu ? MaxAutomaticCpuBatch
-                : _runner.Memory() is null ? MaxAutomaticBatchWithoutMemoryReading : MaxAutomaticBatch;
-            if (_runner.RunPixelLimit is long pixels)
-                largest = (int)Math.Clamp(pixels / key.Shape.Pixels, 1, largest);
-            _sizers[key] = sizer = _fixedBatch is int batch ? BatchSizer.Fixed(batch) : new BatchSizer(largest, _runner.Memory);
+            _sizers[key] = sizer = _fixedBatch is int batch ? BatchSizer.Fixed(batch) : Automatic(key.Shape);
         }
         return sizer;
+    }
+
+    private BatchSizer Automatic(TileShape shape)
+    {
+        if (_runner.Kind == DeviceKind.Cpu)
+        {
+            // Said once for the run (the host drops a message said before), not once per tile shape and worker.
+            _host.Detail($"{_runner.Device}: {CpuBatchReason}.");
+            return BatchSizer.Fixed(MaxAutomaticCpuBatch);
+        }
+        int largest = _runner.Memory() is null ? MaxAutomaticBatchWithoutMemoryReading : MaxAutomaticBatch;
+        if (_runner.RunPixelLimit is long pixels)
+            largest = (int)Math.Clamp(pixels / shape.Pixels, 1, largest);
+        return new BatchSizer(largest, _runner.Memory);
     }
 
     /// <summary>Takes a batch's time into the sizer of its shape, and logs the size once it is chosen.</summary>
