@@ -446,6 +446,24 @@ Describe 'Invoke-Swin2SRUpscale' {
             $agreed | Should -BeNullOrEmpty
         }
 
+        It 'warns before the run when -BatchSize on the CPU needs more memory than the process may use, naming the estimate and the limit' {
+            $file = New-TestImage (Join-Path $in 'a.png') -Width 24 -Height 16
+            # 4 GiB as the memory this process may use: one CPU worker, and a quarter of it (1 GiB) for images in flight;
+            # a 272x272 tile (256 and room for the edge context) at 12 KiB a pixel is 0.85 GiB.
+            $run = "Import-Module '$ModulePath'; `$null = Get-Item -LiteralPath '$($file.FullName)' | Invoke-Swin2SRUpscale -Model '$NearestX4' -Device Cpu " +
+                "-TileSize 256 -OutputDirectory '$out' -Force -WarningVariable warned -WarningAction SilentlyContinue 6>`$null -BatchSize"
+            $env:DOTNET_GCHeapHardLimit = '0x100000000'
+            try {
+                $tooMany = Invoke-ChildPwsh -Command "$run 4; @(`$warned.Message) -like '*-BatchSize*'"
+                $fits = Invoke-ChildPwsh -Command "$run 3; @(`$warned.Message) -like '*-BatchSize*'"
+            }
+            finally { Remove-Item Env:DOTNET_GCHeapHardLimit }
+            $tooMany | Should -Be ('-BatchSize 4 needs at least 3.4 GiB for the tiles held at once by 1 CPU worker (4 of up to 272x272 each, 12 KiB a pixel ' +
+                'with the smallest models), more than the 3.0 GiB this process may use beside the images in flight (4.0 GiB less 1.0 GiB): the run may ' +
+                'run out of memory and be stopped. -BatchSize 3 is the most that fits; on the CPU a batch of one tile is as fast.')
+            $fits | Should -BeNullOrEmpty
+        }
+
         It 'reports with -Verbose the share of computed pixels that were padding, edge context or overlap' {
             $file = New-TestImage (Join-Path $in 'a.png') -Width 40 -Height 24
             $verbose = $file | Invoke-Swin2SRUpscale -Model $NearestX4 -OutputDirectory $out -TileSize 16 -TileOverlap 4 -Verbose 4>&1 |

@@ -314,7 +314,9 @@ internal sealed class UpscaleRun : IDisposable
             TileGeometry.Resolve(options.ToUpscaleOptions(), devices[0].Contract);
             var (job, alreadyDone, total, bytes, _) = prepared ?? prepare(store, devices[0].Contract.Scale);
             var runner = JobRunner.Start(store, job, devices, alreadyDone, cancellation.Token, paths: paths, accepts: signature, outputHash: outputHash);
-            var setupWarnings = devices[0].Contract.UnusedBatchSize(options.BatchSize) is { } unusedBatch ? warnings.Append(unusedBatch) : warnings;
+            string?[] batchWarnings = [devices[0].Contract.UnusedBatchSize(options.BatchSize),
+                CpuBatchMemory.Warning(devices, options.ToUpscaleOptions(), GC.GetGCMemoryInfo().TotalAvailableMemoryBytes)];
+            var setupWarnings = warnings.Concat(batchWarnings.OfType<string>());
             return new UpscaleRun(store, devices, runner, cancellation, job, total, modelPath, devices[0].Contract.Scale)
             {
                 _bytesCountedOn = bytes,

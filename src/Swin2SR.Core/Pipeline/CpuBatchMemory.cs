@@ -1,0 +1,53 @@
+using Swin2SR.Core.Inference;
+using Swin2SR.Core.Inference.Devices;
+using Swin2SR.Core.Tiling;
+
+namespace Swin2SR.Core.Pipeline;
+
+/// <summary>
+/// Whether a -BatchSize fits the memory the CPU may use. Every CPU worker holds a whole batch's activations while it
+/// runs, so batches of n hold n tiles per worker at once; and unlike a GPU the CPU reports no free memory a batch
+/// could back off from: on Linux an allocation seldom fails, the kernel ends the process instead. So the user is
+/// told before the run, with the estimate and the limit; the batch asked for is kept (it is the job's, and the
+/// estimate is a floor that cannot know the model's real cost).
+/// </summary>
+public static class CpuBatchMemory
+{
+    /// <summary>
+    /// Bytes a tile holds per input pixel on the CPU, at least. The tiny x4 model (the smallest Swin2SR here) on 2
+    /// workers, 24 images of 256x256 in 272x272 tiles, peaked at 2.5 and 2.5, 4.8 and 4.0, 8.4 and 8.0 GiB with
+    /// batches of 1, 2 and 4 (/usr/bin/time -v, two passes in opposite orders on a shared machine): 0.97 and 0.92 GiB
+    /// more per tile and worker from 1 to 4, 13 KiB a pixel; 12 KiB (0.85 GiB a tile) stays under both. Larger models
+    /// hold more (the full-size one about twice): the estimate is a floor.
+    /// </summary>
+    public const long BytesPerTilePixel = 12L << 10;
+
+    /// <summary>The warning for <paramref name="options"/>' -BatchSize on the CPU workers among <paramref name="devices"/>; null when it fits or none was given.</summary>
+    /// <param name="memoryBytes">The memory this process may use (the garbage collector's total available memory, as for the CPU workers).</param>
+    public static string? Warning(IReadOnlyList<ITileRunner> devices, UpscaleOptions options, long memoryBytes)
+    {
+        var contract = devices[0].Contract;
+        int workers = devices.Where(d => d.Kind == DeviceKind.Cpu).Sum(d => d.Lanes);
+        if (workers == 0 || options.BatchSize <= 1 || contract.FixedBatch is not null)
+            return null; // a model with a fixed batch ignores -BatchSize (ModelContract.UnusedBatchSize says so)
+        int side = contract.FixedSize ?? TileGeometry.Resolve(options, contract).TileSize + TileAxis.ContextRoom(contract.Window);
+        return Warning(options.BatchSize, workers, TileShape.Square(side), memoryBytes, options.MaxBytesInFlight);
+    }
+
+    /// <param name="imageBytes">What the images in flight may hold (<see cref="UpscaleOptions.MaxBytesInFlight"/>): not the tiles'.</param>
+    internal static string? Warning(int batch, int workers, TileShape tile, long memoryBytes, long imageBytes)
+    {
+        long perTile = workers * tile.Pixels * BytesPerTilePixel; // one more tile in every worker's batch
+        long needed = batch * perTile, limit = memoryBytes - imageBytes;
+        if (needed <= limit)
+            return null;
+        long fits = Math.Max(0, limit / perTile);
+        string most = fits > 1 ? $"-BatchSize {fits} is the most that fits" : "one tile a worker is the most that fits";
+        return $"-BatchSize {batch} needs at least {GiB(needed)} for the tiles held at once by {workers} CPU worker{(workers == 1 ? "" : "s")} " +
+            $"({batch} of up to {tile} each, {BytesPerTilePixel >> 10} KiB a pixel with the smallest models), more than the {GiB(limit)} this process " +
+            $"may use beside the images in flight ({GiB(memoryBytes)} less {GiB(imageBytes)}): the run may run out of memory and be stopped. " +
+            $"{most}; on the CPU a batch of one tile is as fast.";
+    }
+
+    private static string GiB(long bytes) => $"{bytes / (double)(1L << 30):0.0} GiB";
+}
