@@ -14,6 +14,7 @@ var benchmarks = new Dictionary<string, Func<string[], int>>(StringComparer.Ordi
     ["png"] = PngEncodeBenchmark.Run,
     ["jpeg"] = JpegDecodeBenchmark.Run,
     ["pagefault"] = PageFaultBenchmark.Run,
+    ["half"] = HalfConversionBenchmark.Run,
 };
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var benchmark))
 {
