@@ -478,7 +478,7 @@ Describe 'Invoke-Swin2SRUpscale' {
             $files = 'a.png', 'b.png' | ForEach-Object { New-TestImage (Join-Path $in $_) -Width 40 -Height 24 }
             $verbose = $files | Invoke-Swin2SRUpscale -Model $NearestX4 -Device Cpu -OutputDirectory $out -TileSize 16 -TileOverlap 4 -Force -Verbose 4>&1 |
                 Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
-            @($verbose.Message -match 'batch') | Should -Be @('cpu: one tile at a time, as on every CPU: each worker runs on one core, where a larger batch is no faster per tile and holds more memory (-BatchSize asks for more).')
+            @($verbose.Message -match 'batch') | Should -Be @('cpu: one tile at a time, as always on the CPU: larger batches were no faster per tile (measured with a core per worker) and hold more memory (-BatchSize asks for more).')
         }
 
         It 'says with -Verbose what memory the CPU computes in, and $env:SWIN2SR_HUGE_PAGES = 0 keeps ONNX Runtime''s arena' {

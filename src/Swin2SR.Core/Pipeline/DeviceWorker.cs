@@ -68,8 +68,8 @@ internal sealed class DeviceWorker
     public const int MaxAutomaticCpuBatch = 1;
 
     /// <summary>Why, for the verbose log: the CPU's batch is chosen by the kind of device, not found by a search.</summary>
-    internal const string CpuBatchReason = "one tile at a time, as on every CPU: each worker runs on one core, where a larger batch is no faster " +
-        "per tile and holds more memory (-BatchSize asks for more)";
+    internal const string CpuBatchReason = "one tile at a time, as always on the CPU: larger batches were no faster per tile (measured with a " +
+        "core per worker) and hold more memory (-BatchSize asks for more)";
 
     /// <summary>
     /// The largest on a GPU whose free memory cannot be read (no NVML, no nvidia-smi): a model cheap enough per tile
