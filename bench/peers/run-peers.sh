@@ -35,7 +35,7 @@ runs() { [[ $WHAT == all || $WHAT == "$1" ]]; }
 CHECKPOINT=models/tools/checkpoints/swin2sr-tiny-x4.pt
 
 source "$HERE/prerequisites.sh"
-need_command dotnet "curl -sSL https://dot.net/v1/dotnet-install.sh | bash -s -- --channel 10.0"
+need_command dotnet "curl -sSL https://dot.net/v1/dotnet-install.sh | bash -s -- --channel 10.0 && export PATH=\"\$HOME/.dotnet:\$PATH\""
 if runs tiny || runs full; then
   need_node 20
   need_python numpy python3-numpy
