@@ -99,6 +99,18 @@ BeforeAll {
         [SixLabors.ImageSharp.MetadataExtensions]::GetPngMetadata([SixLabors.ImageSharp.Image]::Identify($Path).Metadata)
     }
 
+    # Runs $Command in a child that imports the module as root without the capabilities that override file
+    # permissions ($CanDropRoot), so permissions apply to it as to any user; the last line it prints, JSON, is returned.
+    function Invoke-WithPermissions([string] $Command) {
+        $exe, $prefix = Get-ChildPwshCommand
+        $child = @($exe) + @($prefix) + @('-NoProfile', '-NonInteractive', '-Command', "Import-Module '$ModulePath'; $Command")
+        $said = & setpriv --bounding-set '-dac_override,-dac_read_search' @child
+        ($said | Select-Object -Last 1) | ConvertFrom-Json
+    }
+
+    # What the child reports of its errors, for Invoke-WithPermissions: `$e` holds them.
+    $script:ErrorReport = "Errors = @(`$e | ForEach-Object { @{ Id = `$_.FullyQualifiedErrorId; Category = `$_.CategoryInfo.Category.ToString(); Target = `$_.TargetObject; Message = `$_.ToString() } })"
+
     function Mount-Tmpfs([string] $Path, [string] $Options) {
         $null = New-Item -ItemType Directory -Force -Path $Path
         & mount -t tmpfs -o $Options tmpfs $Path
@@ -177,18 +189,14 @@ Describe 'Invoke-Swin2SRUpscale with hostile input and output' {
             $locked = Join-Path $in 'locked.png'
             $null = New-TestImage $locked
             chmod 000 $locked
-            $exe, $prefix = Get-ChildPwshCommand
-            $run = "Import-Module '$ModulePath'; `$r = Get-ChildItem -LiteralPath '$in' -File | Invoke-Swin2SRUpscale -Model '$NearestX2' -OutputDirectory '$out' -JobStore '$store' -ErrorVariable e -ErrorAction SilentlyContinue; " +
-                "@{ Failed = @(`$r | Where-Object Status -eq 'Failed').InputPath; Succeeded = @(`$r | Where-Object Status -eq 'Succeeded').Count; Error = `$e[0].FullyQualifiedErrorId; Category = `$e[0].CategoryInfo.Category.ToString(); Target = `$e[0].TargetObject; Message = `$e[0].ToString() } | ConvertTo-Json -Compress"
-            $child = @($exe) + @($prefix) + @('-NoProfile', '-NonInteractive', '-Command', $run)
-            $said = & setpriv --bounding-set '-dac_override,-dac_read_search' @child
-            $report = ($said | Select-Object -Last 1) | ConvertFrom-Json
+            $report = Invoke-WithPermissions ("`$r = Get-ChildItem -LiteralPath '$in' -File | Invoke-Swin2SRUpscale -Model '$NearestX2' -OutputDirectory '$out' -JobStore '$store' -ErrorVariable e -ErrorAction SilentlyContinue; " +
+                "@{ Failed = @(`$r | Where-Object Status -eq 'Failed').InputPath; Succeeded = @(`$r | Where-Object Status -eq 'Succeeded').Count; $ErrorReport } | ConvertTo-Json -Compress -Depth 3")
             $report.Failed | Should -Be $locked
             $report.Succeeded | Should -Be 2
-            $report.Error | Should -BeLike 'InputUnreadable,*'
-            $report.Category | Should -Be 'PermissionDenied'
-            $report.Target | Should -Be $locked
-            $report.Message | Should -BeLike "$locked*denied*"
+            $report.Errors[0].Id | Should -BeLike 'InputUnreadable,*'
+            $report.Errors[0].Category | Should -Be 'PermissionDenied'
+            $report.Errors[0].Target | Should -Be $locked
+            $report.Errors[0].Message | Should -BeLike "$locked*denied*"
         }
 
         It 'applies -MaxInputMegapixels and -MaxOutputMegapixels from the header' {
@@ -234,15 +242,57 @@ Describe 'Invoke-Swin2SRUpscale with hostile input and output' {
     }
 
     Context 'outputs that cannot be written' {
-        It 'fails the images whose output folder is read-only, names it, and does the others' -Skip:(-not $CanMount) {
+        It 'refuses an output folder it may not write to before computing anything, in one error naming it, and a run once it is writable does the work' -Skip:(-not $CanDropRoot) {
+            $null = New-TestImageSet $in 3
+            $null = New-Item -ItemType Directory -Path $out
+            chmod 555 $out
+            $upscale = "Get-ChildItem -LiteralPath '$in' -File | Invoke-Swin2SRUpscale -Model '$NearestX2' -OutputDirectory '$out' -JobStore '$store' -JobName locked -ErrorVariable e -ErrorAction SilentlyContinue"
+            $whatIf = Invoke-WithPermissions "`$r = $upscale -WhatIf; @{ $ErrorReport } | ConvertTo-Json -Compress -Depth 3"
+            $whatIf.Errors.Id | Should -Be 'OutputFolderNotWritable,Swin2SR.PowerShell.Commands.InvokeSwin2SRUpscaleCommand'
+
+            $report = Invoke-WithPermissions ("`$r = $upscale; @{ Results = @(`$r).Count; Journaled = Test-Path -LiteralPath '$store'; $ErrorReport } | ConvertTo-Json -Compress -Depth 3")
+            $report.Results | Should -Be 0 -Because 'no image is decoded or upscaled only to fail at its write'
+            $report.Errors.Count | Should -Be 1 -Because 'one folder refused, one error, not one per image'
+            $report.Errors[0].Category | Should -Be 'PermissionDenied'
+            $report.Errors[0].Target | Should -Be $out
+            $report.Errors[0].Message | Should -BeLike "Outputs cannot be written in the folder '$out': permission denied. 3 images were to be written there*"
+            $report.Journaled | Should -BeFalse -Because 'no job is recorded for inputs that did not run'
+            @(Get-ChildItem -LiteralPath $out -Force) | Should -BeNullOrEmpty
+
+            chmod 755 $out
+            $again = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore $store -JobName locked
+            $again.Status | Should -Be @('Succeeded', 'Succeeded', 'Succeeded')
+        }
+
+        It 'leaves a resumed job Pending, in one error, when its output folder cannot be written, and resumes it once it is writable' -Skip:(-not $CanDropRoot) {
+            $null = New-TestImageSet $in 2
+            $null = New-Item -ItemType Directory -Path $out
+            $null = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore $store -JobName queued -QueueOnly
+            chmod 555 $out
+            $report = Invoke-WithPermissions ("`$r = Resume-Swin2SRJob queued -JobStore '$store' -ErrorVariable e -ErrorAction SilentlyContinue; " +
+                "@{ Results = @(`$r).Count; $ErrorReport } | ConvertTo-Json -Compress -Depth 3")
+            $report.Results | Should -Be 0
+            $report.Errors.Id | Should -Be 'OutputFolderNotWritable,Swin2SR.PowerShell.Commands.ResumeSwin2SRJobCommand'
+            $report.Errors[0].Target | Should -Be $out
+            $report.Errors[0].Message | Should -BeLike "*job 'queued' was not run, and its images wait as they were. Nothing was written."
+            (Get-Swin2SRJobItem queued -JobStore $store).Status | Should -Be @('Pending', 'Pending')
+
+            chmod 755 $out
+            (Resume-Swin2SRJob queued -JobStore $store).Status | Should -Be @('Succeeded', 'Succeeded')
+        }
+
+        It 'leaves out the images of a mirrored output folder on a read-only disk, in one error naming it, and does the others in their places' -Skip:(-not $CanMount) {
             $null = New-TestImage (Join-Path $in 'a/one.png')
             $null = New-TestImage (Join-Path $in 'b/two.png')
             Mount-Tmpfs (Join-Path $out 'b') 'ro,size=1m'
             $results = Get-ChildItem -LiteralPath $in -Recurse -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore $store -ErrorVariable problems -ErrorAction SilentlyContinue
-            ($results | Where-Object Name -eq 'one.png').Status | Should -Be 'Succeeded'
-            ($results | Where-Object Name -eq 'two.png').ErrorId | Should -Be 'OutputNotWritable'
+            $results.Name | Should -Be 'one.png'
+            $results.OutputPath | Should -Be (Join-Path $out 'a/one.png') -Because 'the image left out does not move the others'' outputs'
+            $problems.Count | Should -Be 1
+            $problems[0].FullyQualifiedErrorId | Should -BeLike 'OutputFolderNotWritable,*'
             $problems[0].CategoryInfo.Category | Should -Be 'WriteError'
-            $problems[0].ToString() | Should -Match 'two\.png'
+            $problems[0].TargetObject | Should -Be (Join-Path $out 'b')
+            $problems[0].ToString() | Should -BeLike '*: its disk is mounted read-only. 1 image was to be written there*'
         }
 
         It 'fails an image that does not fit on a full disk and leaves no partial or temp file' -Skip:(-not $CanMount) {
@@ -253,26 +303,6 @@ Describe 'Invoke-Swin2SRUpscale with hostile input and output' {
             ($results | Where-Object Name -eq 'big.png').ErrorId | Should -Be 'DiskFull'
             ($results | Where-Object Name -eq 'small.png').Status | Should -Be 'Succeeded'
             @(Get-ChildItem -LiteralPath $out -Force -File).Name | Should -Be 'small.png'
-        }
-
-        It 'stops after three outputs in a row find their disk mounted read-only, leaving the rest Pending for a Resume once it is writable' -Skip:(-not $CanMount) {
-            $null = New-TestImageSet $in 100
-            Mount-Tmpfs $out 'ro,size=4m'
-            # A quote in the name: the command the warning suggests must still run as it is.
-            $results = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore $store -JobName "night's run" `
-                -ErrorAction SilentlyContinue -WarningVariable warnings -WarningAction SilentlyContinue
-            @($results | Where-Object ErrorId -eq 'OutputNotWritable').Count | Should -BeGreaterOrEqual 3
-            $warnings.Message | Should -Contain ("Job 'night's run' stopped: 3 outputs in a row found the disk of '$out' mounted read-only, and the run stopped rather than compute " +
-                "images only to fail writing them. Make it writable again (remount it read-write, or check the disk or share that went read-only), then Resume-Swin2SRJob 'night''s run' -JobStore '$store' -RetryFailed (which also redoes the images that failed for it).")
-            $pending = @(Get-Swin2SRJobItem "night's run" -JobStore $store -Status Pending)
-            $pending.Count | Should -BeGreaterThan 0 -Because 'the images not yet computed when the disk was found read-only wait for a Resume'
-            $pending.Count + $results.Count | Should -Be 100
-
-            & mount -o remount,rw $out
-            $suggested = [regex]::Match($warnings.Message -join "`n", 'then (Resume-Swin2SRJob .*-RetryFailed)').Groups[1].Value
-            $resumed = Invoke-Expression $suggested
-            $resumed.Status | Sort-Object -Unique | Should -Be 'Succeeded'
-            (Get-Swin2SRJob "night's run" -JobStore $store).State | Should -Be 'Completed'
         }
 
         It 'stops after three outputs in a row find the disk full, leaving the rest Pending for a Resume once there is room' -Skip:(-not $CanMount) {

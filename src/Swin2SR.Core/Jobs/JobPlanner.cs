@@ -13,13 +13,17 @@ public static class JobPlanner
     /// whole model file.</param>
     /// <param name="retryFailed">Queue again the inputs that failed before in a way they would again (-RetryFailed); they
     /// are also queued again when any of the job's options changed (a higher -MaxInputMegapixels, another quality gate).</param>
+    /// <param name="listedRoot">The common folder of every input the user listed, where some were left out before the run (a
+    /// folder that cannot be written, -Confirm answered No): the outputs of the others keep the places a run of all would
+    /// give them. Null: the common folder of <paramref name="inputs"/>.</param>
     public static (JobRecord Job, IReadOnlyList<UpscaleItem> AlreadyDone, AddItemsResult Added) AddInputs(
-        IJobStore store, string jobName, JobOptions options, IReadOnlyList<string> inputs, string? outputHash = null, bool retryFailed = false)
+        IJobStore store, string jobName, JobOptions options, IReadOnlyList<string> inputs, string? outputHash = null, bool retryFailed = false,
+        string? listedRoot = null)
     {
         var existing = store.FindJob(jobName);
         string? root = options.OutputDirectory is null ? null
             : existing?.Options.OutputRoot is { } recorded && recorded.Length > 0 && inputs.All(i => OutputPlanner.IsUnder(i, recorded)) ? recorded
-            : OutputPlanner.CommonDirectory(inputs.Select(Path.GetFullPath).ToList());
+            : listedRoot ?? OutputPlanner.CommonDirectory(inputs.Select(Path.GetFullPath).ToList());
         var recordedOptions = options with { OutputRoot = root };
         var job = store.CreateOrUpdateJob(jobName, recordedOptions);
         var planned = OutputPlanner.Plan(inputs, options.OutputDirectory, Enum.Parse<OutputFormat>(options.Format, ignoreCase: true), root);

@@ -171,9 +171,11 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
             ThrowTerminatingError(e.Record);
         }
         var inputs = InputScreening.LeaveOutEarlierOutputs(_inputs, outputDirectory, rejectedDirectory, WriteWarning, WriteVerbose);
-        var approved = Approve(modelPath, inputs, outputDirectory);
+        var planned = InputScreening.Plan(inputs, outputDirectory, Format, WriteWarning);
+        var approved = Approve(modelPath, QueueOnly ? planned : LeaveOutUnwritableFolders(planned));
         if (approved.Count == 0)
             return;
+        settings = settings with { ListedRoot = outputDirectory is null ? null : Core.Pipeline.OutputPlanner.CommonDirectory([.. planned.Select(item => item.InputPath)]) };
         string jobName = JobName ?? UpscaleRun.NewJobName();
         if (QueueOnly)
         {
@@ -220,15 +222,28 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
     private double? Bound(string name, double value) => MyInvocation.BoundParameters.ContainsKey(name) ? value : null;
 
     /// <summary>
+    /// The outputs whose folder can be written: each folder that cannot is one error, before any image is computed
+    /// or the job is changed, and -WhatIf says it too. Not for -QueueOnly: its workers may run as another user, or on
+    /// hosts that see the folder elsewhere (-PathMap); Resume-Swin2SRJob tries the folders where it runs.
+    /// </summary>
+    private IEnumerable<Core.Pipeline.UpscaleItem> LeaveOutUnwritableFolders(IReadOnlyList<Core.Pipeline.UpscaleItem> planned)
+    {
+        var refused = OutputFolderCheck.Refusals(planned.Select(item => item.OutputPath));
+        foreach (var folder in refused)
+            WriteError(OutputFolderCheck.Record(folder.Refusal, folder.Outputs, "not upscaled by this run", "run the command again"));
+        return planned.Where(item => !refused.Any(folder => folder.OutputFolders.Contains(OutputFolderCheck.OutputFolder(item.OutputPath))));
+    }
+
+    /// <summary>
     /// -WhatIf and -Confirm: one question per output file; only the approved inputs run. An output that exists is
     /// said to be skipped, as the run would skip it, unless -Force replaces it; with -JobName, unless the job redoes
     /// its own output of an input changed since (which only the run, not this question, looks up).
     /// </summary>
-    private List<string> Approve(string modelPath, IReadOnlyList<string> inputs, string? outputDirectory)
+    private List<string> Approve(string modelPath, IEnumerable<Core.Pipeline.UpscaleItem> planned)
     {
         string model = System.IO.Path.GetFileNameWithoutExtension(modelPath);
         var approved = new List<string>();
-        foreach (var item in InputScreening.Plan(inputs, outputDirectory, Format, WriteWarning))
+        foreach (var item in planned)
         {
             string upscale = QueueOnly ? $"Queue '{item.InputPath}' in {(JobName is null ? "a new job" : $"job '{JobName}'")}, to be upscaled with model '{model}' by Resume-Swin2SRJob"
                 : $"Upscale '{item.InputPath}' with model '{model}'";

@@ -116,7 +116,7 @@ internal sealed class UpscaleRun : IDisposable
         string signature = Signature(options, hash, devices, paths);
         return Start(OpenStore(target, target.RunAccess), paths, devices, options, (store, scale) =>
         {
-            var (job, alreadyDone, added) = JobPlanner.AddInputs(store, jobName, options, inputs, hash, settings.RetryFailed);
+            var (job, alreadyDone, added) = JobPlanner.AddInputs(store, jobName, options, inputs, hash, settings.RetryFailed, settings.ListedRoot);
             var skipped = JobPlanner.AlreadyDoneResults(store, job, alreadyDone, modelPath, scale)
                 .Concat(JobPlanner.FailedBeforeResults(job, added.FailedBefore, modelPath, scale)).ToList();
             // Items left Pending by an earlier, interrupted run of this job are worked on too.
@@ -158,7 +158,7 @@ internal sealed class UpscaleRun : IDisposable
     public static Swin2SRJobInfo Queue(JobStoreTarget target, string jobName, string modelPath, IReadOnlyList<string> inputs, string? outputDirectory, UpscaleSettings settings)
     {
         using var queries = JobStoreQueries.OpenToRecord(target);
-        queries.Record(jobName, ToJobOptions(modelPath, outputDirectory, settings), inputs, settings.RetryFailed);
+        queries.Record(jobName, ToJobOptions(modelPath, outputDirectory, settings), inputs, settings.RetryFailed, settings.ListedRoot);
         return queries.Summary(jobName);
     }
 
@@ -206,6 +206,7 @@ internal sealed class UpscaleRun : IDisposable
             // are still resumed), and the job's model is to be put back, not another one given.
             if (!File.Exists(modelPath))
                 throw JobModelMissing(job.Name, modelPath);
+            RequireWritableOutputFolders(opened, job, retryFailed, paths, target.Argument);
         }
         catch
         {
@@ -223,6 +224,31 @@ internal sealed class UpscaleRun : IDisposable
             var summary = store.Summarize(refreshed, _ => false);
             return (refreshed, Array.Empty<UpscaleResult>(), (int)(summary.Pending + summary.Running), summary.BytesLeft, null);
         }, modelPath, hash, signature);
+    }
+
+    /// <summary>
+    /// A job whose outputs cannot be written here is not run: its images stay Pending, for a Resume once the folder
+    /// is writable, instead of each failing after it was computed. Not terminating: jobs piped after it are resumed.
+    /// </summary>
+    private static void RequireWritableOutputFolders(IJobStore store, JobRecord job, bool retryFailed, PathMap paths, string storeArgument)
+    {
+        IReadOnlyCollection<ItemStatus> waiting = retryFailed ? [ItemStatus.Pending, ItemStatus.Failed] : [ItemStatus.Pending];
+        IReadOnlyList<ItemRecord> items;
+        try
+        {
+            items = store.Items(job.Id, waiting);
+        }
+        catch (JobStoreException e)
+        {
+            throw StoreFailure(e, store.Location);
+        }
+        var refused = OutputFolderCheck.Refusals(items.Select(item => paths.Map(item.OutputPath)));
+        if (refused.Count == 0)
+            return;
+        string others = refused.Count == 1 ? "" : $" ({refused.Count - 1} other output {(refused.Count == 2 ? "folder" : "folders")} of the job cannot be written either)";
+        string resume = $"Resume-Swin2SRJob {Completion.CompletionArgument.Quoted(job.Name)}{storeArgument}{(retryFailed ? " -RetryFailed" : "")}";
+        throw new SetupFailedException(OutputFolderCheck.Record(refused[0].Refusal, refused[0].Outputs,
+            $"job '{job.Name}' was not run, and its images wait as they were{others}", $"run {resume} again"), terminating: false);
     }
 
     /// <summary>No item pending or held by a worker (and, with -RetryFailed, none failed): a resume would run nothing.</summary>
@@ -570,4 +596,7 @@ internal sealed record UpscaleSettings(string Format, int Quality, int TileSize,
 
     /// <summary>-RetryFailed: inputs that failed before, unchanged since, are tried again (not an option of the job).</summary>
     public bool RetryFailed { get; init; }
+
+    /// <summary>The common folder of every input listed, those the run leaves out too (see <see cref="JobPlanner.AddInputs"/>); null without -OutputDirectory.</summary>
+    public string? ListedRoot { get; init; }
 }
