@@ -330,6 +330,17 @@ Describe 'Invoke-Swin2SRUpscale' {
             (Get-Item -LiteralPath $first.OutputPath).LastWriteTimeUtc | Should -BeGreaterThan $written
         }
 
+        It 'keeps the permissions of an output that -Force replaces, a read-only one too' -Skip:$IsWindows {
+            $file = New-TestImage (Join-Path $in 'a.png')
+            $first = $file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out
+            [IO.File]::WriteAllText($first.OutputPath, 'an older output')
+            $readOnly = [IO.UnixFileMode]'UserRead, GroupRead'
+            [IO.File]::SetUnixFileMode($first.OutputPath, $readOnly)
+            ($file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -Force).Status | Should -Be 'Succeeded'
+            (Get-TestImageSize $first.OutputPath).Width | Should -Be 48 -Because 'the older output was replaced'
+            [IO.File]::GetUnixFileMode($first.OutputPath) | Should -Be $readOnly -Because 'an output made read-only stays so when it is made again, as an editor saving over it keeps it'
+        }
+
         It 'converts the format and keeps the size with -Format Jpeg' {
             $file = New-TestImage (Join-Path $in 'a.png') -Width 30 -Height 20
             $result = $file | Invoke-Swin2SRUpscale -Model $NearestX4 -OutputDirectory $out -Format Jpeg -Quality 80
