@@ -39,9 +39,10 @@ Describe 'Jobs' {
             $left.Status, $left.ErrorId, $left.OutputPath | Should -Be @('Skipped', 'FailedBefore', $null)
             $left.Error | Should -Match 'bad\.png.*UnsupportedFormat.*unchanged'
             (Get-Swin2SRJobItem hot -Status Failed).InputPath | Should -Be $bad -Because 'the job still says it failed, and why'
-            # Queued for workers, it is left failed alike, and queued again with -RetryFailed.
-            $queued = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName hot -QueueOnly
+            # Queued for workers, it is left failed alike, said alike, and queued again with -RetryFailed.
+            $queued = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName hot -QueueOnly -WarningVariable queuedWarnings
             $queued.Failed, $queued.Pending | Should -Be @(1, 0)
+            $queuedWarnings.Message | Should -Match '^1 input failed in earlier runs of job .hot. and is unchanged since.*-RetryFailed'
             $queued = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName hot -QueueOnly -RetryFailed
             $queued.Failed, $queued.Pending | Should -Be @(0, 1)
 

@@ -181,8 +181,10 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
         {
             try
             {
-                var job = UpscaleRun.Queue(Store, jobName, modelPath, approved, outputDirectory, settings);
+                var job = UpscaleRun.Queue(Store, jobName, modelPath, approved, outputDirectory, settings, out string? leftFailed);
                 AnnounceGeneratedName(jobName);
+                if (leftFailed is not null)
+                    WriteWarning(leftFailed);
                 WriteObject(job);
             }
             catch (SetupFailedException e)

@@ -111,8 +111,12 @@ internal sealed class JobStoreQueries : IDisposable
     public void Remove(string name, bool workersRunning) => OnJob(name, (store, job) => { JobRemoval.Remove(store, job.Id, workersRunning); return 0; });
 
     /// <summary>Adds a run's inputs to the job, creating it if new (Invoke -QueueOnly).</summary>
-    public void Record(string name, JobOptions options, IReadOnlyList<string> inputs, bool retryFailed, string? listedRoot) =>
-        Guard(() => JobPlanner.AddInputs(StoreOf(name), name, options, inputs, retryFailed: retryFailed, listedRoot: listedRoot));
+    /// <returns>The run's warning about the inputs left failed, not queued again (as a run gives it); null for none.</returns>
+    public string? Record(string name, JobOptions options, IReadOnlyList<string> inputs, bool retryFailed, string? listedRoot) => Guard(() =>
+    {
+        var (job, _, added) = JobPlanner.AddInputs(StoreOf(name), name, options, inputs, retryFailed: retryFailed, listedRoot: listedRoot);
+        return JobPlanner.FailedBeforeNote(job, added.FailedBefore.Count);
+    });
 
     /// <summary>Runs an operation on an existing job; JobNotFound when there is none.</summary>
     private T OnJob<T>(string name, Func<IJobStore, JobRecord, T> operation) => Guard(() =>

@@ -154,11 +154,15 @@ internal sealed class UpscaleRun : IDisposable
     private static string Signature(JobOptions options, string outputHash, DeviceChoice devices, PathMap paths) =>
         JobHandOff.Signature(options, outputHash, Enum.Parse<DeviceKind>(devices.Kind, ignoreCase: true), devices.Ids, devices.Precision, paths);
 
-    /// <summary>Invoke -QueueOnly: records the job and its inputs for workers to Resume (here or on other hosts).</summary>
-    public static Swin2SRJobInfo Queue(JobStoreTarget target, string jobName, string modelPath, IReadOnlyList<string> inputs, string? outputDirectory, UpscaleSettings settings)
+    /// <summary>
+    /// Invoke -QueueOnly: records the job and its inputs for workers to Resume (here or on other hosts). The inputs it
+    /// leaves failed, unchanged since they failed, are said in <paramref name="leftFailed"/> as a run says them.
+    /// </summary>
+    public static Swin2SRJobInfo Queue(JobStoreTarget target, string jobName, string modelPath, IReadOnlyList<string> inputs, string? outputDirectory, UpscaleSettings settings,
+        out string? leftFailed)
     {
         using var queries = JobStoreQueries.OpenToRecord(target);
-        queries.Record(jobName, ToJobOptions(modelPath, outputDirectory, settings), inputs, settings.RetryFailed, settings.ListedRoot);
+        leftFailed = queries.Record(jobName, ToJobOptions(modelPath, outputDirectory, settings), inputs, settings.RetryFailed, settings.ListedRoot);
         return queries.Summary(jobName);
     }
 
