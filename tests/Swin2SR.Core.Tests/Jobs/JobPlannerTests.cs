@@ -53,6 +53,22 @@ public sealed class JobPlannerTests : IDisposable
     }
 
     [Fact]
+    public void Inputs_left_out_of_a_listing_do_not_move_the_outputs_of_the_others()
+    {
+        using var store = new SqliteJobStore(_folder.File("jobs.db"));
+        string output = _folder.File("out");
+        var options = new JobOptions { ModelPath = _folder.File("model.onnx"), OutputDirectory = output };
+        string listed = _folder.File("in");
+        string kept = Path.Combine(listed, "a", "one.png");
+
+        var (job, _, _) = JobPlanner.AddInputs(store, "j", options, [kept], listedRoot: listed);
+
+        // in/b/two.png was listed too, and left out (its output folder cannot be written): one.png stays under a/.
+        Assert.Equal(Path.Combine(output, "a", "one.png"), Assert.Single(store.Items(job.Id, null)).OutputPath);
+        Assert.Equal(listed, job.Options.OutputRoot);
+    }
+
+    [Fact]
     public void A_process_that_runs_on_after_its_run_ended_without_reaching_the_store_holds_no_images_for_a_rerun_to_leave_it()
     {
         string path = _folder.File("jobs.db");
