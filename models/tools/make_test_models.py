@@ -116,6 +116,19 @@ def build_boxblur_x2():
                       "Per-channel 3x3 box mean over a reflect-padded input, then exact nearest x2.")
 
 
+def build_boxblur_external_x2():
+    """boxblur-x2 with every tensor in a file beside the model (ONNX external data), as exports over 2 GB keep their
+    weights and some tools write any model: the graph names the file in each tensor's external_data `location`."""
+    blur_nodes, blur_inits = box_blur_nodes("pixel_values", "blurred", "blur")
+    up_nodes, up_inits = nearest_upscale_nodes("blurred", "reconstruction", 2, "nearest")
+    return make_model("boxblur-external-x2", blur_nodes + up_nodes, blur_inits + up_inits, 2,
+                      "boxblur-x2 with its tensors in boxblur-external-x2.onnx.data (ONNX external data).")
+
+
+# The models written with their tensors in a file beside them: the file's name, as each tensor's location states it.
+EXTERNAL_DATA = {"boxblur-external-x2": "boxblur-external-x2.onnx.data"}
+
+
 def build_boxblur_fp16_x2():
     """boxblur-x2 as onnxconverter-common's float16 conversion with keep_io_types=False leaves a model (a common way
     to halve one): weights, input and output in float16, the operators unchanged (ONNX Runtime's CPU casts around
@@ -206,10 +219,20 @@ def main():
         (build_window16_x2("window16-scale-x2", states=("scale",)), lambda x: expected_nearest(x, 2), True, window_shapes),
         (build_bytes_x2(), lambda x: 255 * expected_nearest(x, 2), False),
         (build_boxblur_fp16_x2(), lambda x: expected_boxblur_x2(x, half_ninth), False, default_shapes, np.float16),
+        (build_boxblur_external_x2(), expected_boxblur_x2, False),
     ]
     for model, expected_fn, exact, *shapes_and_type in builds:
         path = out_dir / f"{model.graph.name}.onnx"
-        onnx.save(model, str(path))
+        if model.graph.name in EXTERNAL_DATA:
+            # size_threshold=100: the 108-byte blur weights go to the file; shape inputs (the 64 bytes of Pad's pads) stay
+            # inside, as exporters keep small tensors: ONNX Runtime cannot load a Pad whose pads are external data
+            # ("Cannot parse data from external tensors", 1.31).
+            # onnx appends to a data file that is there: a second run would leave the first one's bytes in it.
+            (out_dir / EXTERNAL_DATA[model.graph.name]).unlink(missing_ok=True)
+            onnx.save_model(model, str(path), save_as_external_data=True, all_tensors_to_one_file=True,
+                            location=EXTERNAL_DATA[model.graph.name], size_threshold=100)
+        else:
+            onnx.save(model, str(path))
         print(f"wrote {path}")
         if ort_node.is_available():
             verify(path, expected_fn, exact, *shapes_and_type)

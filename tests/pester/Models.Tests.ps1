@@ -33,23 +33,18 @@ BeforeAll {
     }
     $script:Catalog = Join-Path $Served 'catalog.json'
     $document | ConvertTo-Json -Depth 5 | Set-Content -LiteralPath $Catalog
-    $script:SavedModelPath = $env:SWIN2SR_MODEL_PATH
-    $script:SavedJobStore = $env:SWIN2SR_JOBSTORE
+    $script:SavedEnvironment = Save-ModelEnvironment
 }
 
 AfterAll {
     if ($Server) { Stop-TestModelServer $Server }
     Remove-Item -LiteralPath $Served -Recurse -Force -ErrorAction SilentlyContinue
-    $env:SWIN2SR_MODEL_PATH = $SavedModelPath
-    $env:SWIN2SR_JOBSTORE = $SavedJobStore
+    Restore-ModelEnvironment $SavedEnvironment
 }
 
 Describe 'Get-Swin2SRModel and Install-Swin2SRModel' {
     BeforeEach {
-        $root = New-TestFolder
-        $store = Join-Path $root 'models'
-        $env:SWIN2SR_MODEL_PATH = $store
-        $env:SWIN2SR_JOBSTORE = Join-Path $root 'jobs.db'
+        $root, $store = New-ModelTestFolder
     }
     AfterEach {
         Remove-Item -LiteralPath $root -Recurse -Force -ErrorAction SilentlyContinue

@@ -78,6 +78,25 @@ function New-TestFolder {
     New-Item -ItemType Directory -Path $path
 }
 
+# The model folder and job store of the session running the tests, which model tests set to their own: saved in a
+# file's BeforeAll, put back by Restore-ModelEnvironment in its AfterAll.
+function Save-ModelEnvironment {
+    @{ SWIN2SR_MODEL_PATH = $env:SWIN2SR_MODEL_PATH; SWIN2SR_JOBSTORE = $env:SWIN2SR_JOBSTORE }
+}
+
+function Restore-ModelEnvironment([hashtable] $Saved) {
+    foreach ($name in $Saved.Keys) { [Environment]::SetEnvironmentVariable($name, $Saved[$name]) }
+}
+
+# A model test: a new folder with a model folder (models/, not created) and a job store that the module uses while
+# the test runs. Returns the folder and the model folder.
+function New-ModelTestFolder {
+    $root = New-TestFolder
+    $env:SWIN2SR_MODEL_PATH = Join-Path $root 'models'
+    $env:SWIN2SR_JOBSTORE = Join-Path $root 'jobs.db'
+    $root.FullName, $env:SWIN2SR_MODEL_PATH
+}
+
 # A test of jobs: a new folder for its in/ and out/, and a job store in it that its runs use by default. Returns the
 # folder, in, out and the store.
 function New-JobTestFolder {

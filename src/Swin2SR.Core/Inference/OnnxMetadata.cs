@@ -4,8 +4,8 @@ namespace Swin2SR.Core.Inference;
 
 /// <summary>
 /// Reads an ONNX model's metadata_props without loading the model: only the top-level fields of its ModelProto are
-/// walked, and the graph with its weights (nearly all of the file) is seeked over, so listing models stays cheap
-/// however large they are. ONNX Runtime reads the same properties when it loads a model (<see cref="ModelContract"/>).
+/// walked (<see cref="ProtoFields"/>), and the graph with its weights is seeked over. ONNX Runtime reads the same
+/// properties when it loads a model (<see cref="ModelContract"/>).
 /// </summary>
 internal static class OnnxMetadata
 {
@@ -20,65 +20,15 @@ internal static class OnnxMetadata
     public static IReadOnlyDictionary<string, string> Read(string path)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        var fields = new ProtoFields(file);
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-        while (file.Position < file.Length)
+        foreach (var (field, length) in fields.LengthDelimited(file.Length))
         {
-            ulong tag = ReadVarint(file);
-            switch (tag & 7)
-            {
-                case 0:
-                    ReadVarint(file);
-                    break;
-                case 1:
-                    Skip(file, 8);
-                    break;
-                case 5:
-                    Skip(file, 4);
-                    break;
-                case 2 when tag >> 3 == MetadataPropsField:
-                    var entry = StringStringEntryProto.Parser.ParseFrom(ReadEntry(file, ReadVarint(file)));
-                    metadata[entry.Key] = entry.Value;
-                    break;
-                case 2:
-                    Skip(file, ReadVarint(file));
-                    break;
-                default:
-                    throw NotOnnx(path, $"wire type {tag & 7} at byte {file.Position}");
-            }
+            if (field != MetadataPropsField)
+                continue;
+            var entry = StringStringEntryProto.Parser.ParseFrom(fields.ReadSmall(length, MaxEntryBytes, "a metadata entry"));
+            metadata[entry.Key] = entry.Value;
         }
         return metadata;
     }
-
-    private static ulong ReadVarint(FileStream file)
-    {
-        ulong value = 0;
-        for (int shift = 0; shift < 64; shift += 7)
-        {
-            int b = file.ReadByte();
-            if (b < 0)
-                throw NotOnnx(file.Name, "it ends inside a field");
-            value |= (ulong)(b & 0x7F) << shift;
-            if (b < 0x80)
-                return value;
-        }
-        throw NotOnnx(file.Name, "a number longer than 10 bytes");
-    }
-
-    private static void Skip(FileStream file, ulong length)
-    {
-        if (length > (ulong)(file.Length - file.Position))
-            throw NotOnnx(file.Name, "a field runs past its end");
-        file.Seek((long)length, SeekOrigin.Current);
-    }
-
-    private static byte[] ReadEntry(FileStream file, ulong length)
-    {
-        if (length > MaxEntryBytes || length > (ulong)(file.Length - file.Position))
-            throw NotOnnx(file.Name, $"a metadata entry of {length} bytes");
-        var bytes = new byte[length];
-        file.ReadExactly(bytes);
-        return bytes;
-    }
-
-    private static InvalidDataException NotOnnx(string path, string why) => new($"'{path}' is not an ONNX model: {why}");
 }

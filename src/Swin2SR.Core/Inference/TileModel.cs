@@ -133,6 +133,9 @@ public sealed class TileModel : ITileRunner
     {
         if (!File.Exists(path))
             throw new ModelLoadException(path, "the file does not exist");
+        // ONNX Runtime's own words for a missing weights file name neither the file nor the model's folder.
+        if (ExternalDataFiles.Problem(path) is { } dataProblem)
+            throw new ModelLoadException(path, dataProblem);
         InferenceSession Open(string file, bool useHugePages = false) => OpenSession(file, path, device, cache, () => createOptions(useHugePages));
         string? note = null;
         string file = path;

@@ -10,4 +10,8 @@ public static class FileDigest
         using var stream = File.OpenRead(path);
         return Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
     }
+
+    /// <summary>The SHA-256 of a text's UTF-8 bytes, in the same form: a name that is a safe file name whatever the text.</summary>
+    public static string Sha256Text(string text) =>
+        Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text))).ToLowerInvariant();
 }

@@ -29,6 +29,12 @@ public enum ModelInstallError
 
     /// <summary>Another installation (in this or another process) is downloading the same file right now.</summary>
     InProgress,
+
+    /// <summary>
+    /// A weights file the model's graph names (ONNX external data) cannot be installed: its name is a path out of
+    /// the model folder, or taken by another model's, or the file is shorter than the graph reads.
+    /// </summary>
+    DataFileRefused,
 }
 
 /// <summary>An installation that failed; no model file is left in place of the model.</summary>

@@ -1,4 +1,5 @@
 using System.Net;
+using Swin2SR.Core.Inference;
 
 namespace Swin2SR.Core.Models;
 
@@ -40,7 +41,7 @@ public sealed class ModelInstaller : IDisposable
             return justInstalled;
 
         var expected = await ExpectedFileAsync(entry, cancellation).ConfigureAwait(false);
-        var part = new PartialDownload(entry.Name, _store.PartPath(entry.Name, expected.Sha256));
+        var part = new PartialDownload(entry.Name, _store.PartPath(entry.Name, expected.Sha256!));
         _store.DeleteOtherParts(entry.Name, part.Path);
         try
         {
@@ -53,13 +54,81 @@ public sealed class ModelInstaller : IDisposable
                 Revision = expected.Commit ?? entry.Revision,
                 Pinned = entry.Pinned || expected.Commit is not null,
             };
-            return Commit(verified, part);
+            // Without the catalog's digest the hub vouched for the model, and is asked for its weights files' too.
+            var dataFiles = await DownloadDataFilesAsync(verified, part.Path, askHub: entry.Sha256 is null, force, progress, cancellation).ConfigureAwait(false);
+            return Commit(verified, part, dataFiles);
         }
         catch (ModelInstallException e) when (!CanResumeLater(e.Error))
         {
             part.Delete();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Downloads the files the verified model at <paramref name="modelFile"/> keeps its weights in (ONNX external
+    /// data: models over 2 GB, and some exports), from beside the model's address, into hidden partial files that
+    /// resume like the model's. Each must hold every byte the graph reads from it; its SHA-256 is recorded, so a
+    /// changed weights file is found as a changed model file is. The hub's digest is checked where it states one.
+    /// </summary>
+    private async Task<IReadOnlyList<VerifiedDataFile>> DownloadDataFilesAsync(CatalogEntry entry, string modelFile, bool askHub, bool force,
+        Action<DownloadProgress>? progress, CancellationToken cancellation)
+    {
+        IReadOnlyList<ExternalDataFile> named;
+        try
+        {
+            named = ExternalDataFiles.Read(modelFile);
+        }
+        catch (RefusedLocationException e)
+        {
+            throw new ModelInstallException(ModelInstallError.DataFileRefused, entry.Name, e.Message, e);
+        }
+        catch (InvalidDataException)
+        {
+            return []; // the digest vouches for the file; whether it loads is the run's to say, as for any model
+        }
+        foreach (var data in named)
+        {
+            if (_store.DataFileConflict(entry.Name, data.Location) is { } conflict)
+                throw new ModelInstallException(ModelInstallError.DataFileRefused, entry.Name, conflict);
+        }
+        var verified = new List<VerifiedDataFile>();
+        foreach (var data in named)
+        {
+            var url = new Uri(entry.Url, Uri.EscapeDataString(data.Location));
+            var part = new PartialDownload(entry.Name, _store.DataPartPath(entry.Name, data.Location));
+            try
+            {
+                var published = askHub ? await _client.ReadMetadataAsync(entry.Name, url, cancellation).ConfigureAwait(false) : new HubFileMetadata(null, null, null);
+                var expected = new ExpectedFile(published.Sha256, published.SizeBytes, null, $"{url.Host} (X-Linked-Etag)");
+                await DownloadAsync(entry with { Url = url }, expected, part, force, progress, cancellation).ConfigureAwait(false);
+                verified.Add(VerifyDataFile(entry.Name, url, data, expected, part));
+            }
+            catch (ModelInstallException e)
+            {
+                // As the model's partial file: kept only where resuming helps, the weights files verified before it too.
+                if (!CanResumeLater(e.Error))
+                {
+                    part.Delete();
+                    verified.ForEach(done => File.Delete(done.VerifiedPath));
+                }
+                throw new ModelInstallException(e.Error, entry.Name, $"its weights file '{data.Location}' ({url}), which its graph names: {e.Reason}", e);
+            }
+        }
+        return verified;
+    }
+
+    private static VerifiedDataFile VerifyDataFile(string model, Uri url, ExternalDataFile data, ExpectedFile expected, PartialDownload part)
+    {
+        long size = part.Length;
+        if (size < data.RequiredBytes)
+            throw new ModelInstallException(ModelInstallError.DataFileRefused, model,
+                $"it has {size:N0} bytes, but the model's graph reads up to byte {data.RequiredBytes:N0}; it was deleted");
+        string actual = part.ComputeSha256();
+        if (expected.Sha256 is not null && actual != expected.Sha256)
+            throw new ModelInstallException(ModelInstallError.HashMismatch, model,
+                $"the file downloaded from {url} has SHA-256 {actual}, but {expected.Source} states {expected.Sha256}; it was deleted");
+        return new VerifiedDataFile(data.Location, part.Path, size, actual);
     }
 
     // A model file that changed after it was installed is not that model: installing it again repairs it.
@@ -179,11 +248,11 @@ public sealed class ModelInstaller : IDisposable
             $"the file downloaded from {entry.Url} has SHA-256 {actual}, but {expected.Source} states {expected.Sha256}{sizes}; it was deleted");
     }
 
-    private InstalledModel Commit(CatalogEntry verified, PartialDownload part)
+    private InstalledModel Commit(CatalogEntry verified, PartialDownload part, IReadOnlyList<VerifiedDataFile> dataFiles)
     {
         try
         {
-            return _store.Commit(verified, part.Path, DateTimeOffset.UtcNow);
+            return _store.Commit(verified, part.Path, DateTimeOffset.UtcNow, dataFiles);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -195,5 +264,6 @@ public sealed class ModelInstaller : IDisposable
     public void Dispose() => _client.Dispose();
 
     /// <summary>The file an installation must end with, and who said so (for the error message).</summary>
-    private sealed record ExpectedFile(string Sha256, long? SizeBytes, string? Commit, string Source);
+    /// <param name="Sha256">Null only for a weights file that nobody states a digest for: the model's graph says how long it must be.</param>
+    private sealed record ExpectedFile(string? Sha256, long? SizeBytes, string? Commit, string Source);
 }

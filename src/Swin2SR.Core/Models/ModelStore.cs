@@ -8,6 +8,8 @@ namespace Swin2SR.Core.Models;
 /// local data folder. Layout: <c>name.onnx</c> (the model, only ever renamed into place whole),
 /// <c>name.json</c> (where it came from and what was verified), and while a download is under way or can be
 /// resumed, a hidden <c>.name.&lt;sha256 prefix&gt;.part</c>; while an installation runs, a hidden <c>.name.lock</c>.
+/// A model that keeps its weights in files beside it (ONNX external data) has them here under the names its graph
+/// gives, recorded in <c>name.json</c>, and while they download, hidden <c>.name.&lt;prefix&gt;.data.part</c> files.
 /// </summary>
 public sealed class ModelStore
 {
@@ -15,6 +17,7 @@ public sealed class ModelStore
     private const string ModelExtension = ".onnx";
     private const string RecordExtension = ".json";
     private const string PartExtension = ".part";
+    private const string DataPartExtension = ".data.part";
 
     private static readonly JsonSerializerOptions s_json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
 
@@ -123,37 +126,92 @@ public sealed class ModelStore
     }
 
     /// <summary>
-    /// Moves a verified download into place: the record first, then the model by one rename, so a crash leaves
-    /// either the old model or the new one, never a partial file under the model's name.
+    /// Moves a verified download into place: the record first, then the weights files the model names, then the
+    /// model by one rename, so a crash leaves either the old model or the new one, never a partial file under the
+    /// model's name. Weights files of the model it replaces that the new one does not name are removed.
     /// </summary>
-    internal InstalledModel Commit(CatalogEntry entry, string verifiedFile, DateTimeOffset installedAt)
+    internal InstalledModel Commit(CatalogEntry entry, string verifiedFile, DateTimeOffset installedAt, IReadOnlyList<VerifiedDataFile>? dataFiles = null)
     {
+        dataFiles ??= [];
+        var replaced = ReadRecord(entry.Name)?.DataFiles ?? [];
         // A rename keeps the time of last write, so the record can hold the model file's own.
-        WriteRecord(entry.Name, new InstallRecord(entry, installedAt, File.GetLastWriteTimeUtc(verifiedFile)));
+        var recorded = dataFiles.Select(d => new InstalledDataFile(d.Location, d.SizeBytes, d.Sha256, File.GetLastWriteTimeUtc(d.VerifiedPath))).ToList();
+        WriteRecord(entry.Name, new InstallRecord(entry, installedAt, File.GetLastWriteTimeUtc(verifiedFile), recorded.Count > 0 ? recorded : null));
+        foreach (var data in dataFiles)
+            File.Move(data.VerifiedPath, DataFilePath(data.Location), overwrite: true);
         File.Move(verifiedFile, ModelPath(entry.Name), overwrite: true);
+        foreach (var stale in replaced.Where(old => !dataFiles.Any(d => d.Location == old.Location)))
+            File.Delete(DataFilePath(stale.Location));
         return Find(entry.Name)!;
+    }
+
+    /// <summary>Where the weights file <paramref name="location"/> of an installed model lies: beside it, where ONNX Runtime looks.</summary>
+    public string DataFilePath(string location) =>
+        ExternalDataFiles.Refusal(location) is { } refusal ? throw new ArgumentException($"the weights file {refusal}", nameof(location))
+        : System.IO.Path.Combine(Directory, location);
+
+    /// <summary>A downloaded weights file in the folder, checked against what the model's graph reads: where the installer left it.</summary>
+    internal string DataPartPath(string name, string location) =>
+        System.IO.Path.Combine(Directory, $".{CheckedName(name)}.{FileDigest.Sha256Text(location)[..16]}{DataPartExtension}");
+
+    /// <summary>
+    /// Why <paramref name="location"/> cannot be installed as a weights file of <paramref name="name"/> into this
+    /// folder, where every model's files lie side by side: a name of the folder's own files (a model, a record, a
+    /// hidden partial file), or the weights file another installed model keeps there. Null when it can.
+    /// </summary>
+    internal string? DataFileConflict(string name, string location)
+    {
+        if (location.StartsWith('.') || location.EndsWith(ModelExtension, StringComparison.OrdinalIgnoreCase)
+            || location.EndsWith(RecordExtension, StringComparison.OrdinalIgnoreCase))
+            return $"its weights file '{location}' would take the name of a model, a record or a hidden file of the model folder";
+        string? owner = Installed().Select(m => m.Name)
+            .FirstOrDefault(other => other != name && (ReadRecord(other)?.DataFiles ?? []).Any(d => string.Equals(d.Location, location, StringComparison.OrdinalIgnoreCase)));
+        return owner is null ? null
+            : $"its weights file '{location}' is the name of installed model '{owner}''s weights file, and both must lie in '{Directory}'; install one of them into another folder ({EnvironmentVariable})";
     }
 
     /// <summary>
     /// How the installed model <paramref name="name"/> differs from the file verified when it was installed (its
-    /// size, or its SHA-256); null when it is that file, and when no installation was recorded to compare it with
-    /// (a model copied in by hand). The file is hashed only when its size or time of last write is not the one
-    /// recorded; a file found whole after all (copied with a new time) has its new time recorded, so a scheduled
-    /// run does not hash it every time.
+    /// size, or its SHA-256), or its weights files from theirs (one missing, too); null when they are those files,
+    /// and when no installation was recorded to compare it with (a model copied in by hand). A file is hashed only
+    /// when its size or time of last write is not the one recorded; a file found whole after all (copied with a new
+    /// time) has its new time recorded, so a scheduled run does not hash it every time.
     /// </summary>
     public string? ChangeSinceInstall(string name)
     {
         var file = new FileInfo(ModelPath(name));
         if (!file.Exists || ReadRecord(name) is not { Entry.Sha256: { } installedSha256 } record)
             return null;
-        if (record.Entry.SizeBytes is long installedSize && file.Length != installedSize)
-            return $"it has {file.Length:N0} bytes, but the file installed on {record.InstalledAt:yyyy-MM-dd} had {installedSize:N0}";
-        if (record.ModelWrittenAt == file.LastWriteTimeUtc)
+        bool retimed = false;
+        string? change = Difference(file, "it", record.Entry.SizeBytes, installedSha256, record.ModelWrittenAt, record.InstalledAt, ref retimed);
+        var dataFiles = (record.DataFiles ?? []).ToList();
+        for (int i = 0; i < dataFiles.Count && change is null; i++)
+        {
+            var data = dataFiles[i];
+            var dataFile = new FileInfo(DataFilePath(data.Location));
+            bool dataRetimed = false;
+            change = dataFile.Exists
+                ? Difference(dataFile, $"its weights file '{data.Location}'", data.SizeBytes, data.Sha256, data.WrittenAt, record.InstalledAt, ref dataRetimed)
+                : $"its weights file '{data.Location}' is missing ({dataFile.FullName})";
+            if (dataRetimed)
+                (dataFiles[i], retimed) = (data with { WrittenAt = dataFile.LastWriteTimeUtc }, true);
+        }
+        if (change is null && retimed)
+            TryWriteRecord(name, record with { ModelWrittenAt = file.LastWriteTimeUtc, DataFiles = record.DataFiles is null ? null : dataFiles });
+        return change;
+    }
+
+    /// <param name="retimed">Set when the file was hashed and found whole: its new time of last write is to be recorded.</param>
+    private static string? Difference(FileInfo file, string subject, long? installedSize, string installedSha256, DateTime? writtenAt, DateTimeOffset installedAt, ref bool retimed)
+    {
+        if (installedSize is long size && file.Length != size)
+            return $"{subject} has {file.Length:N0} bytes, but the file installed on {installedAt:yyyy-MM-dd} had {size:N0}";
+        if (writtenAt == file.LastWriteTimeUtc)
             return null;
         string sha256 = FileDigest.Sha256(file.FullName);
         if (sha256 != installedSha256)
-            return $"its SHA-256 is {sha256}, but the file installed on {record.InstalledAt:yyyy-MM-dd} had {installedSha256}";
-        TryWriteRecord(name, record with { ModelWrittenAt = file.LastWriteTimeUtc });
+            return $"{subject} has SHA-256 {sha256}, but the file installed on {installedAt:yyyy-MM-dd} had {installedSha256}";
+        retimed = true;
         return null;
     }
 
@@ -227,7 +285,10 @@ public sealed class ModelStore
         var record = ReadRecord(name);
         return new InstalledModel(name, file.FullName, file.Length, record?.Entry, record?.InstalledAt,
             // A copied model has no record; its metadata may say its scale.
-            record?.Entry?.Scale ?? ModelContract.StatedScale(file.FullName));
+            record?.Entry?.Scale ?? ModelContract.StatedScale(file.FullName))
+        {
+            DataFiles = (record?.DataFiles ?? []).Select(d => DataFilePath(d.Location)).ToList(),
+        };
     }
 
     // A missing or damaged record only loses the provenance: the model file itself is still usable.
@@ -235,7 +296,9 @@ public sealed class ModelStore
     {
         try
         {
-            return JsonSerializer.Deserialize<InstallRecord>(File.ReadAllText(RecordPath(name)), s_json);
+            var record = JsonSerializer.Deserialize<InstallRecord>(File.ReadAllText(RecordPath(name)), s_json);
+            // A record edited to name a weights file outside the folder is no record of an installation.
+            return record?.DataFiles?.Any(d => ExternalDataFiles.Refusal(d.Location) is not null) == true ? null : record;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
         {
@@ -247,5 +310,9 @@ public sealed class ModelStore
         ModelCatalog.IsValidName(name) ? name : throw new ArgumentException($"'{name}' is not a valid model name", nameof(name));
 
     /// <param name="ModelWrittenAt">The model file's time of last write when it was last found to be the verified file; null in records written before it was kept.</param>
-    private sealed record InstallRecord(CatalogEntry Entry, DateTimeOffset InstalledAt, DateTime? ModelWrittenAt);
+    /// <param name="DataFiles">The weights files the model's graph names (ONNX external data); null for a model that keeps its weights inside.</param>
+    private sealed record InstallRecord(CatalogEntry Entry, DateTimeOffset InstalledAt, DateTime? ModelWrittenAt, IReadOnlyList<InstalledDataFile>? DataFiles = null);
+
+    /// <param name="WrittenAt">Its time of last write when it was last found to be the verified file.</param>
+    private sealed record InstalledDataFile(string Location, long SizeBytes, string Sha256, DateTime WrittenAt);
 }

@@ -176,6 +176,7 @@ internal sealed class ModelManager : IDisposable
         Url = model.Entry?.Url.ToString(),
         IntendedUse = model.Entry?.IntendedUse,
         InstalledAt = model.InstalledAt,
+        DataFiles = [.. model.DataFiles],
         ChangedSinceInstall = change,
     };
 

@@ -45,6 +45,12 @@ public sealed class Swin2SRModelInfo
     public DateTimeOffset? InstalledAt { get; init; }
 
     /// <summary>
+    /// For an Installed model that keeps its weights in files beside it (ONNX external data, as models over 2 GB
+    /// do): those files, which Install-Swin2SRModel downloaded and verified with it; empty for most models.
+    /// </summary>
+    public string[] DataFiles { get; init; } = [];
+
+    /// <summary>
     /// For an Installed model: how its file differs from the one verified when it was installed (another size or
     /// SHA-256); null when it is that file, or (copied in by hand) when nothing was recorded. Runs refuse such a
     /// model; Install-Swin2SRModel installs it again.

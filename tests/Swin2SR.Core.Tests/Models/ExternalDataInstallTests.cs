@@ -1,0 +1,184 @@
+using System.Security.Cryptography;
+using Google.Protobuf;
+using Swin2SR.Core.Inference;
+using Swin2SR.Core.Inference.Float16.OnnxFormat;
+using Swin2SR.Core.Models;
+using Swin2SR.Core.Tests.Support;
+
+namespace Swin2SR.Core.Tests.Models;
+
+/// <summary>
+/// Installing a model that keeps its weights in a file beside it (ONNX external data, as models over 2 GB do):
+/// models/test/boxblur-external-x2.onnx and its boxblur-external-x2.onnx.data, served by a real HTTP server on
+/// 127.0.0.1 into a real folder.
+/// </summary>
+public sealed class ExternalDataInstallTests : IDisposable
+{
+    private const string Name = "blur-x2";
+    private const string DataName = "boxblur-external-x2.onnx.data";
+    private static readonly byte[] Model = File.ReadAllBytes(RepoPaths.TestModel("boxblur-external-x2"));
+    private static readonly byte[] Data = File.ReadAllBytes(Path.Combine(Path.GetDirectoryName(RepoPaths.TestModel("boxblur-external-x2"))!, DataName));
+
+    private readonly TestHttpServer _server = new();
+    private readonly TempFolder _temp = new();
+    private readonly ModelStore _store;
+    private string? _modelSha256;
+
+    public ExternalDataInstallTests() => _store = new ModelStore(_temp.File("models"));
+
+    [Fact]
+    public void The_graph_names_the_weights_file_and_the_bytes_it_reads()
+    {
+        var named = Assert.Single(ExternalDataFiles.Read(RepoPaths.TestModel("boxblur-external-x2")));
+        Assert.Equal(new ExternalDataFile(DataName, 108), named);
+        Assert.Empty(ExternalDataFiles.Read(RepoPaths.TestModel("boxblur-x2")));
+    }
+
+    [Theory]
+    [InlineData("../x.data")]
+    [InlineData("..")]
+    [InlineData("/etc/passwd")]
+    [InlineData("sub/x.data")]
+    [InlineData(@"..\x.data")]
+    [InlineData("C:x.data")]
+    [InlineData("")]
+    public void A_location_that_is_no_file_name_in_the_models_folder_is_refused(string location) =>
+        Assert.NotNull(ExternalDataFiles.Refusal(location));
+
+    [Fact]
+    public async Task Installs_the_weights_file_beside_the_model_records_it_and_the_model_loads()
+    {
+        ServeModel(Model);
+        _server.Serve("/repo/" + DataName, new ServedFile(Data));
+
+        var installed = await Install();
+
+        Assert.Equal([Name + ".json", Name + ".onnx", DataName], StoreFiles());
+        Assert.Equal(Data, File.ReadAllBytes(_store.DataFilePath(DataName)));
+        Assert.Equal([_store.DataFilePath(DataName)], installed.DataFiles);
+        Assert.Equal(installed, _store.Find(Name));
+        Assert.Null(_store.ChangeSinceInstall(Name));
+        using var model = TileModel.LoadCpu(installed.Path, cores: 1);
+        Assert.Equal(2, model.Scale);
+    }
+
+    [Fact]
+    public async Task A_weights_file_missing_on_the_server_fails_naming_it_and_installs_nothing()
+    {
+        ServeModel(Model);
+
+        var error = await Assert.ThrowsAsync<ModelInstallException>(() => Install());
+
+        Assert.Equal(ModelInstallError.NotFound, error.Error);
+        Assert.Contains($"its weights file '{DataName}'", error.Message);
+        Assert.Empty(StoreFiles());
+    }
+
+    [Fact]
+    public async Task A_weights_file_shorter_than_the_graph_reads_is_refused_and_deleted()
+    {
+        ServeModel(Model);
+        _server.Serve("/repo/" + DataName, new ServedFile(Data[..50]));
+
+        var error = await Assert.ThrowsAsync<ModelInstallException>(() => Install());
+
+        Assert.Equal(ModelInstallError.DataFileRefused, error.Error);
+        Assert.Contains("it has 50 bytes, but the model's graph reads up to byte 108", error.Message);
+        Assert.Empty(StoreFiles());
+    }
+
+    [Theory]
+    [InlineData("../escaped.data")]
+    [InlineData("/tmp/escaped.data")]
+    public async Task A_model_naming_a_weights_file_out_of_the_folder_is_refused_before_any_is_downloaded(string location)
+    {
+        var model = ModelProto.Parser.ParseFrom(Model);
+        model.Graph.Initializer.Single(t => t.ExternalData.Count > 0).ExternalData.Single(e => e.Key == "location").Value = location;
+        ServeModel(model.ToByteArray());
+        _server.Serve("/escaped.data", new ServedFile(Data));
+
+        var error = await Assert.ThrowsAsync<ModelInstallException>(() => Install());
+
+        Assert.Equal(ModelInstallError.DataFileRefused, error.Error);
+        Assert.Contains($"'{location}', which is not a file name in the model's own folder", error.Message);
+        Assert.DoesNotContain(_server.Requests, r => r.Path.Contains("escaped"));
+        Assert.False(File.Exists(_temp.File("escaped.data")));
+        Assert.Empty(StoreFiles());
+    }
+
+    [Fact]
+    public async Task A_changed_or_missing_weights_file_is_a_change_that_installing_again_repairs()
+    {
+        ServeModel(Model);
+        _server.Serve("/repo/" + DataName, new ServedFile(Data));
+        await Install();
+        string data = _store.DataFilePath(DataName);
+        var changed = (byte[])Data.Clone();
+        changed[0] ^= 0x5A;
+        File.WriteAllBytes(data, changed);
+
+        Assert.StartsWith($"its weights file '{DataName}' has SHA-256 {Sha256(changed)}, but the file installed on", _store.ChangeSinceInstall(Name));
+        await Install();
+        Assert.Equal(Data, File.ReadAllBytes(data));
+        Assert.Null(_store.ChangeSinceInstall(Name));
+
+        File.Delete(data);
+        Assert.Equal($"its weights file '{DataName}' is missing ({data})", _store.ChangeSinceInstall(Name));
+        var error = Assert.Throws<ModelLoadException>(() => TileModel.LoadCpu(_store.ModelPath(Name), cores: 1));
+        Assert.Contains($"its weights file '{DataName}' is missing", error.Message);
+    }
+
+    [Fact]
+    public async Task A_weights_file_of_the_name_another_installed_model_keeps_is_refused_naming_that_model()
+    {
+        ServeModel(Model);
+        _server.Serve("/repo/" + DataName, new ServedFile(Data));
+        await Install();
+
+        var error = await Assert.ThrowsAsync<ModelInstallException>(() => Install("other-x2"));
+
+        Assert.Equal(ModelInstallError.DataFileRefused, error.Error);
+        Assert.Contains($"installed model '{Name}''s weights file", error.Message);
+        Assert.Null(_store.Find("other-x2"));
+    }
+
+    [Fact]
+    public async Task A_weights_file_the_hub_states_another_digest_for_is_refused()
+    {
+        _server.Serve("/repo/m.onnx", new ServedFile(Model) { LinkedEtag = Sha256(Model) });
+        _server.Serve("/repo/" + DataName, new ServedFile(Data) { LinkedEtag = new string('0', 64) });
+
+        var error = await Assert.ThrowsAsync<ModelInstallException>(() => Install(catalogDigest: false));
+
+        Assert.Equal(ModelInstallError.HashMismatch, error.Error);
+        Assert.Contains($"its weights file '{DataName}'", error.Message);
+        Assert.Empty(StoreFiles());
+    }
+
+    private void ServeModel(byte[] model)
+    {
+        _server.Serve("/repo/m.onnx", new ServedFile(model));
+        _modelSha256 = Sha256(model);
+    }
+
+    /// <param name="catalogDigest">False: the catalog states no digest, and the hub's (X-Linked-Etag) vouches for the model and its weights file.</param>
+    private async Task<InstalledModel> Install(string name = Name, bool catalogDigest = true)
+    {
+        using var installer = new ModelInstaller(_store, new ModelInstallerOptions { MaxRetries = 0 });
+        var entry = new CatalogEntry { Name = name, Url = _server.Url("/repo/m.onnx"), Scale = 2, Sha256 = catalogDigest ? _modelSha256 : null };
+        return await installer.InstallAsync(entry, force: false, progress: null, CancellationToken.None);
+    }
+
+    private string[] StoreFiles() =>
+        Directory.Exists(_store.Directory)
+            ? Directory.GetFiles(_store.Directory).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToArray()
+            : [];
+
+    private static string Sha256(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant();
+
+    public void Dispose()
+    {
+        _server.Dispose();
+        _temp.Dispose();
+    }
+}

@@ -1,0 +1,77 @@
+# Models that keep their weights in a file beside them (ONNX external data, as models over 2 GB do), installed from
+# a catalog through a real HTTP server on 127.0.0.1: models/test/boxblur-external-x2.onnx and its .onnx.data.
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
+    . (Join-Path $PSScriptRoot 'ModelServer.ps1')
+    Import-Module $ModulePath -Force
+
+    $script:TestModels = Join-Path $RepoRoot 'models/test'
+    $script:DataName = 'boxblur-external-x2.onnx.data'
+    # Two folders served: one with the weights file beside the model, one without it.
+    $script:Served = New-TestFolder
+    foreach ($folder in 'whole', 'no-data') {
+        $null = New-Item -ItemType Directory -Path (Join-Path $Served $folder)
+        Copy-Item -LiteralPath (Join-Path $TestModels 'boxblur-external-x2.onnx') -Destination (Join-Path $Served "$folder/model.onnx")
+    }
+    Copy-Item -LiteralPath (Join-Path $TestModels $DataName) -Destination (Join-Path $Served "whole/$DataName")
+    $script:Server = Start-TestModelServer -Root $Served
+    $modelFile = Get-Item -LiteralPath (Join-Path $TestModels 'boxblur-external-x2.onnx')
+    $sha256 = (Get-FileHash -LiteralPath $modelFile.FullName -Algorithm SHA256).Hash.ToLowerInvariant()
+    $script:Catalog = Join-Path $Served 'catalog.json'
+    @{
+        schema = 1
+        models = @(foreach ($folder in 'whole', 'no-data') {
+                @{ name = "blur-$folder-x2"; url = "$($Server.Url)/$folder/model.onnx"; sizeBytes = $modelFile.Length; sha256 = $sha256; scale = 2 }
+            })
+    } | ConvertTo-Json -Depth 5 | Set-Content -LiteralPath $Catalog
+    $script:SavedEnvironment = Save-ModelEnvironment
+}
+
+AfterAll {
+    if ($Server) { Stop-TestModelServer $Server }
+    Remove-Item -LiteralPath $Served -Recurse -Force -ErrorAction SilentlyContinue
+    Restore-ModelEnvironment $SavedEnvironment
+}
+
+Describe 'Models with their weights in a file beside them' {
+    BeforeEach {
+        $root, $store = New-ModelTestFolder
+        $image = New-TestImage (Join-Path $root 'in/a.png') -Width 12 -Height 8
+    }
+    AfterEach {
+        Remove-Item -LiteralPath $root -Recurse -Force -ErrorAction SilentlyContinue
+    }
+
+    It 'installs the weights file with the model, lists it, upscales, and refuses the model by name once the file is gone' {
+        $model = Install-Swin2SRModel blur-whole-x2 -Catalog $Catalog
+        $model.DataFiles | Should -Be @(Join-Path $store $DataName)
+        (Get-FileHash -LiteralPath (Join-Path $store $DataName)).Hash | Should -Be (Get-FileHash -LiteralPath (Join-Path $TestModels $DataName)).Hash
+        (Get-Swin2SRModel blur-whole-x2 -Installed).DataFiles | Should -Be @(Join-Path $store $DataName)
+        ($model | Format-List | Out-String) | Should -Match "DataFiles\s+: $([regex]::Escape((Join-Path $store $DataName)))"
+        (Get-Swin2SRModel swin2sr-tiny-x2 | Format-List | Out-String) | Should -Not -Match 'DataFiles' 
+        ($image | Invoke-Swin2SRUpscale -Model blur-whole-x2 -OutputDirectory (Join-Path $root 'out') -Device Cpu).Status | Should -Be 'Succeeded'
+
+        Remove-Item -LiteralPath (Join-Path $store $DataName)
+        (Get-Swin2SRModel blur-whole-x2 -Installed -WarningAction SilentlyContinue).ChangedSinceInstall | Should -BeLike "its weights file '$DataName' is missing*"
+        { $image | Invoke-Swin2SRUpscale -Model blur-whole-x2 -OutputDirectory (Join-Path $root 'out2') -Device Cpu -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ModelChanged*' -ExpectedMessage "*its weights file '$DataName' is missing*"
+        (Install-Swin2SRModel blur-whole-x2 -Catalog $Catalog).ChangedSinceInstall | Should -BeNullOrEmpty
+        Test-Path -LiteralPath (Join-Path $store $DataName) | Should -BeTrue
+    }
+
+    It 'fails to install a model whose weights file the server does not have, naming the file, and leaves nothing' {
+        Install-Swin2SRModel blur-no-data-x2 -Catalog $Catalog -ErrorVariable failed -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'ModelFileNotFound,*'
+        "$($failed[0])" | Should -BeLike "*its weights file '$DataName' ($($Server.Url)/no-data/$DataName)*"
+        @(Get-ChildItem -LiteralPath $store -Force -ErrorAction SilentlyContinue) | Should -HaveCount 0
+    }
+
+    It 'stops a run of a model copied without its weights file with ModelLoadFailed naming the file' {
+        $copied = Join-Path $root 'copied/blur.onnx'
+        $null = New-Item -ItemType Directory -Path (Split-Path $copied)
+        Copy-Item -LiteralPath (Join-Path $TestModels 'boxblur-external-x2.onnx') -Destination $copied
+        { $image | Invoke-Swin2SRUpscale -Model $copied -OutputDirectory (Join-Path $root 'out') -Device Cpu -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ModelLoadFailed*' -ExpectedMessage "*its weights file '$DataName' is missing*"
+    }
+}
