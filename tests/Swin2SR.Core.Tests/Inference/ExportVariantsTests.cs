@@ -93,7 +93,7 @@ public sealed class ExportVariantsTests : IDisposable
     }
 
     [Fact]
-    public void Weights_in_a_data_file_beside_the_model_load_with_the_graph_cache_and_fp16_says_why_it_is_not_used()
+    public void Weights_in_a_data_file_beside_the_model_are_cached_with_their_graph_and_fp16_says_why_it_is_not_used()
     {
         Directory.CreateDirectory(_folder.File("models"));
         string path = EditedModels.Write("boxblur-x2", _folder.File("models", "boxblur-external.onnx"), model =>
@@ -104,13 +104,30 @@ public sealed class ExportVariantsTests : IDisposable
             weights.DataLocation = TensorProto.Types.DataLocation.External;
             weights.ClearRawData();
         });
-        var cache = new OptimizedGraphCache(_folder.File("cache"));
+        // The 108 bytes of blur weights go to the entry's weights file; the 64 of Pad's pads, a shape input, stay inside.
+        var cache = new OptimizedGraphCache(_folder.File("cache")) { ExternalWeightsMinBytes = 100 };
         var expected = TestImages.BoxBlurNearest2x(_pixels, Width, Height);
 
-        // The graph ONNX Runtime saves in the cache names the data file by the same relative path, which is not
-        // beside it there: the entry cannot load, and the model loads itself, the first time and the next.
+        // The entry keeps its weights in a file of its own beside it, which it names.
         Assert.Equal(expected, Upscale(path, cache: cache));
+        string entry = cache.EntryPath(path, "cpu");
+        string entryWeights = Assert.Single(Directory.GetFiles(cache.Directory, "*.data"));
+        Assert.StartsWith(entry + ".", entryWeights);
+        Assert.Equal([entry, entryWeights], Directory.GetFiles(cache.Directory).Order(StringComparer.Ordinal));
+
+        // The next start runs the entry, with the entry's weights: made a 3x3 kernel that keeps the centre, the blur
+        // becomes no blur, and the output the nearest upscale.
+        var identity = new float[3 * 3 * 3];
+        for (int channel = 0; channel < 3; channel++)
+            identity[channel * 9 + 4] = 1;
+        Assert.Equal(identity.Length * sizeof(float), new FileInfo(entryWeights).Length);
+        File.WriteAllBytes(entryWeights, System.Runtime.InteropServices.MemoryMarshal.AsBytes(identity.AsSpan()).ToArray());
+        Assert.Equal(Nearest, Upscale(path, cache: cache));
+
+        // New weights beside the model make another entry, as a new model file does.
+        File.SetLastWriteTimeUtc(_folder.File("models", "boxblur-external.onnx.data"), DateTime.UtcNow.AddMinutes(1));
         Assert.Equal(expected, Upscale(path, cache: cache));
+        Assert.NotEqual(entry, cache.EntryPath(path, "cpu"));
         using var fp16 = TileModel.LoadCpu(path, cores: 1, cache, Precision.Fp16);
         Assert.Equal(Precision.Fp32, fp16.Precision);
         Assert.Contains("its weights are in external data files", fp16.PrecisionNote);

@@ -17,11 +17,22 @@ namespace Swin2SR.Core.Inference.Devices;
 /// ORT_ENABLE_EXTENDED, which depends only on the execution provider, and a session loads it at ORT_ENABLE_ALL:
 /// the layout pass, which is quick, runs at every start; the costly constant folding and fusions do not.
 /// </para>
+/// <para>
+/// A model that keeps its weights in files beside it (ONNX external data) has an entry that keeps them in a file
+/// beside the entry (<c>&lt;entry&gt;.&lt;guid&gt;.data</c>, which the entry names): saved as one file, the graph would name
+/// the model's weights file by its relative name, not beside it in the cache, and could not load (a graph over
+/// 2 GB cannot be one protobuf file anyway). The weights files' size and time count in the entry's name as the
+/// model file's do: new weights make a new entry.
+/// </para>
 /// </summary>
 public sealed class OptimizedGraphCache
 {
     private const string Extension = ".onnx";
     private const string TemporaryExtension = ".tmp";
+
+    // The weights of an entry made from a model that keeps them beside it (ONNX external data): "<entry>.<guid>.data",
+    // named by the entry, removed with it.
+    private const string DataExtension = ".data";
 
     // Beside an entry ONNX Runtime wrote but cannot load. A CUDA session's saved graph may hold the copies between
     // device and host that the provider inserted, which a session cannot load again ("Failed to find kernel for
@@ -43,6 +54,14 @@ public sealed class OptimizedGraphCache
 
     public string Directory { get; }
 
+    /// <summary>
+    /// The size from which an external-data model's tensors go to its entry's weights file; smaller ones stay in the
+    /// entry. Not all of them: ONNX Runtime cannot load a graph whose shape inputs (Pad's pads, Reshape's shape) are
+    /// external data ("Cannot parse data from external tensors", 1.31), and those are small. 1024 is ONNX Runtime's
+    /// own default; tests lower it so that a tiny test model's weights go to the file.
+    /// </summary>
+    internal long ExternalWeightsMinBytes { get; init; } = 1024;
+
     /// <summary>Swin2SR/cache in the user's local data folder; null for an account without one (a service without a profile).</summary>
     public static OptimizedGraphCache? TryDefault()
     {
@@ -50,11 +69,18 @@ public sealed class OptimizedGraphCache
         return string.IsNullOrEmpty(data) ? null : new OptimizedGraphCache(Path.Combine(data, "Swin2SR", "cache"));
     }
 
-    /// <summary>The cache file of <paramref name="modelPath"/> as it is now, for <paramref name="deviceKind"/> ("cpu", "cuda").</summary>
-    public string EntryPath(string modelPath, string deviceKind)
+    /// <summary>
+    /// The cache file of <paramref name="modelPath"/> as it is now, for <paramref name="deviceKind"/> ("cpu", "cuda"):
+    /// the state of the model's weights files (ONNX external data) counts as the model file's does, since the entry
+    /// holds the weights it was optimized with.
+    /// </summary>
+    public string EntryPath(string modelPath, string deviceKind) => EntryPath(modelPath, deviceKind, WeightsFiles(modelPath));
+
+    private string EntryPath(string modelPath, string deviceKind, IReadOnlyList<string> weightsFiles)
     {
         var model = new FileInfo(modelPath);
-        string state = Hash($"{model.Length}|{model.LastWriteTimeUtc.Ticks.ToString(CultureInfo.InvariantCulture)}");
+        string state = Hash(string.Join('|', new[] { model }.Concat(weightsFiles.Select(f => new FileInfo(f)))
+            .Select(f => $"{(f.Exists ? f.Length : -1)}|{f.LastWriteTimeUtc.Ticks.ToString(CultureInfo.InvariantCulture)}")));
         return Path.Combine(Directory, $"{EntryPrefix(model, deviceKind)}{state}-ort{ExecutionProviders.OnnxRuntimeVersion}{Extension}");
     }
 
@@ -66,12 +92,13 @@ public sealed class OptimizedGraphCache
     /// </summary>
     public InferenceSession Open(string modelPath, string deviceKind, Func<SessionOptions> createOptions)
     {
-        string entry = EntryPath(modelPath, deviceKind);
+        var weightsFiles = WeightsFiles(modelPath);
+        string entry = EntryPath(modelPath, deviceKind, weightsFiles);
         if (File.Exists(entry + UnloadableExtension))
             return CreateSession(modelPath, createOptions);
         if (File.Exists(entry))
             MarkUsed(entry);
-        else if (!TryWrite(modelPath, deviceKind, entry, createOptions))
+        else if (!TryWrite(modelPath, deviceKind, entry, weightsFiles.Count > 0, createOptions))
             return CreateSession(modelPath, createOptions);
         try
         {
@@ -79,6 +106,8 @@ public sealed class OptimizedGraphCache
         }
         catch (OnnxRuntimeException)
         {
+            foreach (string weights in WeightsFiles(entry))
+                TryDelete(weights);
             TryDelete(entry);
             var model = CreateSession(modelPath, createOptions);
             // The model loads where its optimized graph did not: that graph cannot be loaded, and writing it again
@@ -122,11 +151,15 @@ public sealed class OptimizedGraphCache
         return OnnxEnvironment.Session(path, options);
     }
 
-    private bool TryWrite(string modelPath, string deviceKind, string entry, Func<SessionOptions> createOptions)
+    /// <param name="externalWeights">The model keeps its weights in files beside it, and so does its entry (<see cref="DataExtension"/>).</param>
+    private bool TryWrite(string modelPath, string deviceKind, string entry, bool externalWeights, Func<SessionOptions> createOptions)
     {
         // Written under a unique name and renamed into place: sessions on several GPUs, or several processes, may
-        // write the same entry at once, and a reader must never see half a file.
-        string temporary = $"{entry}.{Guid.NewGuid():N}{TemporaryExtension}";
+        // write the same entry at once, and a reader must never see half a file. The weights file keeps its unique
+        // name: the entry names it, and a writer that lost the race must not overwrite the one the winner's names.
+        string unique = $"{entry}.{Guid.NewGuid():N}";
+        string temporary = unique + TemporaryExtension;
+        string? weights = externalWeights ? unique + DataExtension : null;
         try
         {
             System.IO.Directory.CreateDirectory(Directory);
@@ -134,6 +167,14 @@ public sealed class OptimizedGraphCache
             {
                 options.GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_EXTENDED;
                 options.OptimizedModelFilePath = temporary;
+                if (weights is not null)
+                {
+                    // Saved as it is, the graph would name the model's own weights file by its relative name, which is
+                    // not beside the entry: the entry could not load (and a graph over 2 GB cannot be one file).
+                    options.AddSessionConfigEntry("session.optimized_model_external_initializers_file_name", Path.GetFileName(weights));
+                    options.AddSessionConfigEntry("session.optimized_model_external_initializers_min_size_in_bytes",
+                        ExternalWeightsMinBytes.ToString(CultureInfo.InvariantCulture));
+                }
                 OnnxEnvironment.Session(modelPath, options).Dispose();
             }
             File.Move(temporary, entry, overwrite: true);
@@ -143,7 +184,23 @@ public sealed class OptimizedGraphCache
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or OnnxRuntimeException)
         {
             TryDelete(temporary);
+            if (weights is not null)
+                TryDelete(weights);
             return false;
+        }
+    }
+
+    /// <summary>The files <paramref name="modelPath"/> keeps its weights in (ONNX external data); none for most models, and for a file that is no model.</summary>
+    private static IReadOnlyList<string> WeightsFiles(string modelPath)
+    {
+        string folder = Path.GetDirectoryName(Path.GetFullPath(modelPath))!;
+        try
+        {
+            return ExternalDataFiles.Read(modelPath).Select(f => Path.Combine(folder, f.Location)).ToList();
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or RefusedLocationException or UnauthorizedAccessException)
+        {
+            return []; // loading the model says what is wrong with it
         }
     }
 
@@ -161,8 +218,27 @@ public sealed class OptimizedGraphCache
                 TryDelete(stale);
         }
         RemoveOlderThan("*" + Extension, UnusedLifetime);
+        RemoveOrphanedWeights();
         RemoveOlderThan("*" + UnloadableExtension, UnusedLifetime);
         RemoveOlderThan("*" + TemporaryExtension, UseMarkInterval);
+    }
+
+    /// <summary>
+    /// Weights files whose entry is gone (removed above, or by hand), or that their entry does not name (a writer's
+    /// that lost the race to rename its entry): those a day old, since a writer may not have renamed its entry yet,
+    /// and a session may be loading an entry that was replaced a moment ago.
+    /// </summary>
+    private void RemoveOrphanedWeights()
+    {
+        DateTime before = DateTime.UtcNow - UseMarkInterval;
+        foreach (string weights in System.IO.Directory.EnumerateFiles(Directory, "*" + Extension + ".*" + DataExtension))
+        {
+            string name = Path.GetFileName(weights);
+            string entry = Path.Combine(Directory, name[..(name.IndexOf(Extension + ".", StringComparison.Ordinal) + Extension.Length)]);
+            // A writer writes the weights before it renames its entry into place: a weights file without an entry may be one.
+            if (File.GetLastWriteTimeUtc(weights) < before && (!File.Exists(entry) || !WeightsFiles(entry).Contains(weights)))
+                TryDelete(weights);
+        }
     }
 
     private void RemoveOlderThan(string pattern, TimeSpan age)

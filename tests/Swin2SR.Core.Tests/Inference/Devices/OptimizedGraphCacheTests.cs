@@ -78,7 +78,7 @@ public sealed class OptimizedGraphCacheTests : IDisposable
     }
 
     [Fact]
-    public void Writing_an_entry_removes_those_no_start_used_for_the_lifetime_and_a_day_old_temporary_file()
+    public void Writing_an_entry_removes_those_no_start_used_for_the_lifetime_and_a_day_old_temporary_or_unnamed_weights_file()
     {
         Directory.CreateDirectory(_cache.Directory);
         string Aged(string name, TimeSpan age)
@@ -93,13 +93,21 @@ public sealed class OptimizedGraphCacheTests : IDisposable
         string recent = Aged("other-0a1b2c3d4e5f-cpu-bbbb-ort1.31.0.onnx", TimeSpan.FromDays(30));
         string crashed = Aged("other-0a1b2c3d4e5f-cpu-bbbb-ort1.31.0.onnx.0123.tmp", TimeSpan.FromDays(2));
         string writing = Aged("other-0a1b2c3d4e5f-cpu-cccc-ort1.31.0.onnx.4567.tmp", TimeSpan.FromMinutes(1));
+        // Weights files of external-data models' entries: the abandoned entry's, one its entry does not name (a
+        // writer's that lost the race to rename), and one a writer wrote a minute ago, before renaming its entry.
+        string abandonedWeights = Aged("swin2sr-tiny-x4-0a1b2c3d4e5f-cpu-aaaa-ort1.30.0.onnx.89ab.data", OptimizedGraphCache.UnusedLifetime + TimeSpan.FromDays(1));
+        string unnamedWeights = Aged("other-0a1b2c3d4e5f-cpu-bbbb-ort1.31.0.onnx.cdef.data", TimeSpan.FromDays(2));
+        string writingWeights = Aged("other-0a1b2c3d4e5f-cpu-cccc-ort1.31.0.onnx.4567.data", TimeSpan.FromMinutes(1));
 
         TileModel.LoadCpu(_model, 1, _cache).Dispose();
 
         Assert.False(File.Exists(abandoned));
         Assert.False(File.Exists(crashed));
+        Assert.False(File.Exists(abandonedWeights));
+        Assert.False(File.Exists(unnamedWeights));
         Assert.True(File.Exists(recent));
         Assert.True(File.Exists(writing));
+        Assert.True(File.Exists(writingWeights));
         Assert.True(File.Exists(_cache.EntryPath(_model, "cpu")));
     }
 
