@@ -302,6 +302,21 @@ Describe 'Invoke-Swin2SRUpscale' {
             $said | Should -Not -BeLike '*What if*'
         }
 
+        It 'rehearses a model of fixed input size with -WhatIf as it runs: the -TileSize it does not use is no error, an overlap over half its size is' {
+            $null = New-TestImage (Join-Path $in 'a.png')
+            $fixed = New-FixedSizeModel (Join-Path $root 'fixed-64.onnx')
+            Invoke-Swin2SRUpscale -LiteralPath (Join-Path $in 'a.png') -Model $fixed -OutputDirectory $out -TileSize 100 -WhatIf
+            $refused = { Invoke-Swin2SRUpscale -LiteralPath (Join-Path $in 'a.png') -Model $fixed -OutputDirectory $out -TileOverlap 40 -WhatIf } |
+                Should -Throw -ErrorId 'InvalidTiling*' -PassThru
+            $refused.Exception.Message | Should -BeLike '*half the tile size (32)*'
+            Test-Path -LiteralPath $out | Should -BeFalse
+            # And the run does what the rehearsal said: 64x64 tiles, whatever -TileSize.
+            $result = Invoke-Swin2SRUpscale -LiteralPath (Join-Path $in 'a.png') -Model $fixed -OutputDirectory $out -TileSize 100 -Device Cpu
+            $result.Status | Should -Be 'Succeeded'
+            { Invoke-Swin2SRUpscale -LiteralPath (Join-Path $in 'a.png') -Model $fixed -OutputDirectory (Join-Path $root 'out2') -TileOverlap 40 -Device Cpu -ErrorAction Stop } |
+                Should -Throw -ErrorId 'InvalidTiling*'
+        }
+
         It 'says with -WhatIf which inputs it would upscale and which it would skip for an existing output' {
             $null = New-TestImage (Join-Path $in 'a.png')
             $null = New-TestImage (Join-Path $in 'b.png')

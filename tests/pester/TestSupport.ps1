@@ -43,10 +43,10 @@ function New-TestImage {
     Get-Item -LiteralPath $Path
 }
 
-# nearest-x2.onnx with each run of $Find replaced by $Replace (of the same length, so no protobuf length changes),
-# written to $Path; $What says what the test expects to find.
-function Set-NearestX2Bytes([string] $Path, [byte[]] $Find, [byte[]] $Replace, [string] $What) {
-    $bytes = [IO.File]::ReadAllBytes($NearestX2)
+# nearest-x2.onnx (or $From, an edit of it) with each run of $Find replaced by $Replace (of the same length, so no
+# protobuf length changes), written to $Path; $What says what the test expects to find.
+function Set-NearestX2Bytes([string] $Path, [byte[]] $Find, [byte[]] $Replace, [string] $What, [string] $From = $NearestX2) {
+    $bytes = [IO.File]::ReadAllBytes($From)
     $found = (0..($bytes.Length - $Find.Length)).Where({ [Linq.Enumerable]::SequenceEqual([ArraySegment[byte]]::new($bytes, $_, $Find.Length), $Find) })
     if ($found.Count -eq 0) { throw "nearest-x2.onnx no longer has $What as expected." }
     foreach ($at in $found) { [Array]::Copy($Replace, 0, $bytes, $at, $Replace.Length) }
@@ -66,6 +66,14 @@ function New-WrongScaleModel([string] $Path) {
 function New-FixedBatchModel([string] $Path) {
     $ascii = [Text.Encoding]::ASCII
     Set-NearestX2Bytes $Path ([byte[]](@(0x12, 5) + $ascii.GetBytes('batch'))) ([byte[]](@(0x08, 2, 0x1A, 3) + $ascii.GetBytes('bat'))) 'a dynamic batch dimension'
+}
+
+# nearest-x2.onnx exported with a fixed input size of 64x64 (it states window 8): the input's dim_params "height" and
+# "width" become dim_value 64 (0x40) with denotations "heig" and "wid" that keep the lengths; the output stays free.
+function New-FixedSizeModel([string] $Path) {
+    $ascii = [Text.Encoding]::ASCII
+    $null = Set-NearestX2Bytes $Path ([byte[]](@(0x12, 6) + $ascii.GetBytes('height'))) ([byte[]](@(0x08, 0x40, 0x1A, 4) + $ascii.GetBytes('heig'))) 'a dynamic input height'
+    Set-NearestX2Bytes $Path ([byte[]](@(0x12, 5) + $ascii.GetBytes('width'))) ([byte[]](@(0x08, 0x40, 0x1A, 3) + $ascii.GetBytes('wid'))) 'a dynamic input width' -From $Path
 }
 
 function Get-TestImageSize([string] $Path) {

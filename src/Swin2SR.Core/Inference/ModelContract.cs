@@ -70,6 +70,24 @@ public sealed record ModelContract(string InputName, string OutputName, int Scal
     /// </summary>
     public static int? StatedWindow(string modelPath) => Stated(modelPath, metadata => ReadPositiveInt(metadata, "window_size"));
 
+    /// <summary>
+    /// The input size a model file's graph fixes (its image input's height and width, equal), read without loading
+    /// the model: the tile size every run of it uses. Null when they are free, not square (loading it says why), or
+    /// the file is no model.
+    /// </summary>
+    public static int? StatedFixedSize(string modelPath)
+    {
+        try
+        {
+            return OnnxInputShape.Read(modelPath) is [_, _, long height, long width] && height > 0 && height == width && height <= int.MaxValue
+                ? (int)height : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            return null;
+        }
+    }
+
     private static int? Stated(string modelPath, Func<IReadOnlyDictionary<string, string>, int?> read)
     {
         try

@@ -16,16 +16,19 @@ public readonly record struct TileGeometry(int TileSize, int Overlap)
     }
 
     /// <summary>
-    /// The check of <see cref="Resolve"/> against the window the model file states, without loading the model: so a
-    /// -WhatIf rehearsal, and the questions of -Confirm, meet the error the run would meet once the model loads.
-    /// Nothing is checked for a model that states no window (only loading it finds one). A model with a fixed input
-    /// size, which takes no tile size, states it only in its graph: one that also states a window is checked as well.
+    /// The check of <see cref="Resolve"/> against the window the model file states and the input size its graph
+    /// fixes, without loading the model: so a -WhatIf rehearsal, and the questions of -Confirm, meet the error the
+    /// run would meet once the model loads, and no other. A model with a fixed input size runs tiles of that size
+    /// whatever -TileSize says (its window does not matter then), so only the overlap is checked, against half of
+    /// it. Nothing is checked for a model that states neither (only loading it finds its window).
     /// </summary>
     /// <exception cref="InvalidTilingException">The tile size is no multiple of the stated window, or the overlap too large.</exception>
     public static void CheckStated(string modelPath, UpscaleOptions options)
     {
-        if (ModelContract.StatedWindow(modelPath) is int window)
-            Resolve(options, new ModelContract("", "", 0, window, FixedSize: null, FixedBatch: null));
+        int? fixedSize = ModelContract.StatedFixedSize(modelPath);
+        int? window = ModelContract.StatedWindow(modelPath);
+        if (fixedSize is not null || window is not null)
+            Resolve(options, new ModelContract("", "", 0, window ?? ModelContract.DefaultWindow, fixedSize, FixedBatch: null));
     }
 
     // The default is no choice of the user's, so it fits the model rather than failing: the largest multiple of the

@@ -53,15 +53,7 @@ public sealed class ExportVariantsTests : IDisposable
     public void An_export_without_dynamic_axes_batch_1_and_a_fixed_size_upscales_exactly()
     {
         // torch.onnx.export without dynamic_axes: every dimension fixed to the example's, here [1,3,16,16] -> [1,3,32,32].
-        string path = EditedModels.Write("nearest-x2", _folder.File("fixed.onnx"), model =>
-        {
-            foreach (var (value, size) in new[] { (model.Graph.Input[0], 16), (model.Graph.Output[0], 32) })
-            {
-                var dims = value.Type.TensorType.Shape.Dim;
-                for (int d = 0; d < 4; d++)
-                    dims[d] = new TensorShapeProto.Types.Dimension { DimValue = d == 0 ? 1 : d == 1 ? 3 : size };
-            }
-        });
+        string path = EditedModels.Write("nearest-x2", _folder.File("fixed.onnx"), model => EditedModels.FixShapes(model, size: 16, scale: 2));
 
         using (var model = TileModel.LoadCpu(path, cores: 1))
             Assert.Equal((16, 1), (model.Contract.FixedSize, model.Contract.FixedBatch));

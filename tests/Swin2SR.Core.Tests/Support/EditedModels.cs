@@ -15,6 +15,20 @@ internal static class EditedModels
         return path;
     }
 
+    /// <summary>
+    /// Every dimension of the image input and output fixed, as torch.onnx.export without dynamic_axes leaves them:
+    /// [1,3,size,size] in, [1,3,scale*size,scale*size] out.
+    /// </summary>
+    public static void FixShapes(ModelProto model, int size, int scale)
+    {
+        foreach (var (value, edge) in new[] { (model.Graph.Input[0], size), (model.Graph.Output[0], size * scale) })
+        {
+            var dims = value.Type.TensorType.Shape.Dim;
+            for (int d = 0; d < 4; d++)
+                dims[d] = new TensorShapeProto.Types.Dimension { DimValue = d == 0 ? 1 : d == 1 ? 3 : edge };
+        }
+    }
+
     /// <summary>A node of <paramref name="opType"/> from <paramref name="inputs"/> to <paramref name="output"/>.</summary>
     public static NodeProto Node(string opType, string output, params string[] inputs)
     {
