@@ -7,7 +7,7 @@ namespace Swin2SR.Core.Models;
 /// <param name="Scale">The catalog entry's scale, else the one the model's metadata states; null when neither says.</param>
 public sealed record InstalledModel(string Name, string Path, long SizeBytes, CatalogEntry? Entry, DateTimeOffset? InstalledAt, int? Scale)
 {
-    /// <summary>The files beside the model that hold its weights (ONNX external data), as installed; none for most models.</summary>
+    /// <summary>The files beside the model that hold its weights (ONNX external data), as installed, else as its graph names them; none for most models.</summary>
     public IReadOnlyList<string> DataFiles { get; init; } = [];
 
     // A record compares a list by reference: two descriptions of the same installation are equal by its files' paths.

@@ -287,8 +287,21 @@ public sealed class ModelStore
             // A copied model has no record; its metadata may say its scale.
             record?.Entry?.Scale ?? ModelContract.StatedScale(file.FullName))
         {
-            DataFiles = (record?.DataFiles ?? []).Select(d => DataFilePath(d.Location)).ToList(),
+            DataFiles = record?.DataFiles is { } recorded ? recorded.Select(d => DataFilePath(d.Location)).ToList() : NamedDataFiles(file.FullName),
         };
+    }
+
+    // A model copied in by hand, or installed before weights files were recorded, says which it uses in its graph.
+    private IReadOnlyList<string> NamedDataFiles(string modelPath)
+    {
+        try
+        {
+            return ExternalDataFiles.Read(modelPath).Select(d => DataFilePath(d.Location)).ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or RefusedLocationException)
+        {
+            return []; // a run of it says what is wrong
+        }
     }
 
     // A missing or damaged record only loses the provenance: the model file itself is still usable.

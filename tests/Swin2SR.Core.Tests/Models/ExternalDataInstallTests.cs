@@ -63,6 +63,16 @@ public sealed class ExternalDataInstallTests : IDisposable
     }
 
     [Fact]
+    public void A_model_copied_into_the_folder_by_hand_lists_the_weights_file_its_graph_names()
+    {
+        Directory.CreateDirectory(_store.Directory);
+        File.WriteAllBytes(_store.ModelPath("copied-x2"), Model);
+
+        Assert.Equal([_store.DataFilePath(DataName)], _store.Find("copied-x2")!.DataFiles);
+        Assert.Null(_store.ChangeSinceInstall("copied-x2")); // nothing was recorded to compare with: a run names the missing file
+    }
+
+    [Fact]
     public async Task A_weights_file_missing_on_the_server_fails_naming_it_and_installs_nothing()
     {
         ServeModel(Model);
