@@ -85,6 +85,26 @@ public sealed class ExternalDataInstallTests : IDisposable
     }
 
     [Fact]
+    public async Task A_failure_at_the_second_weights_file_deletes_the_first_one_downloaded()
+    {
+        // The pads moved to a.data, which the graph names first: it downloads, then the second one is not found.
+        var model = ModelProto.Parser.ParseFrom(Model);
+        var pads = model.Graph.Initializer.Single(t => t.Name == "blur_pads");
+        _server.Serve("/repo/a.data", new ServedFile(pads.RawData.ToByteArray()));
+        pads.ExternalData.Add(new StringStringEntryProto { Key = "location", Value = "a.data" });
+        pads.ExternalData.Add(new StringStringEntryProto { Key = "length", Value = pads.RawData.Length.ToString() });
+        pads.DataLocation = TensorProto.Types.DataLocation.External;
+        pads.ClearRawData();
+        ServeModel(model.ToByteArray());
+
+        var error = await Assert.ThrowsAsync<ModelInstallException>(() => Install());
+
+        Assert.Equal(ModelInstallError.NotFound, error.Error);
+        Assert.Contains(_server.Requests, r => r.Path == "/repo/a.data");
+        Assert.Empty(StoreFiles());
+    }
+
+    [Fact]
     public async Task A_weights_file_shorter_than_the_graph_reads_is_refused_and_deleted()
     {
         ServeModel(Model);
