@@ -16,6 +16,12 @@ $packages = (& dotnet nuget locals global-packages --list) -replace '^global-pac
 Import-Module (Join-Path $packages.Trim() 'pester/5.7.1/tools/Pester.psd1') -Force
 
 $env:SWIN2SR_TEST_MODULE = (Resolve-Path $ModulePath).Path
+# The runs under test keep their default job store, installed models and optimized graphs in a folder of this run's
+# own, not in the user's data folder (a developer's Get-Swin2SRJob listed every test run's jobs, and the graph cache
+# filled with the test models' graphs): LocalApplicationData is $XDG_DATA_HOME on Linux and macOS, $LOCALAPPDATA on Windows.
+$userData = Join-Path ([System.IO.Path]::GetTempPath()) "swin2sr-pester-data-$PID"
+$env:XDG_DATA_HOME = $userData
+if ($IsWindows) { $env:LOCALAPPDATA = $userData }
 $configuration = New-PesterConfiguration
 $configuration.Run.Path = $PSScriptRoot
 $configuration.Run.Exit = $false
@@ -24,7 +30,8 @@ $configuration.Output.Verbosity = 'Detailed'
 $configuration.TestResult.Enabled = $true
 $configuration.TestResult.OutputFormat = 'NUnitXml'
 $configuration.TestResult.OutputPath = $ResultPath
-$result = Invoke-Pester -Configuration $configuration
+try { $result = Invoke-Pester -Configuration $configuration }
+finally { Remove-Item -LiteralPath $userData -Recurse -Force -ErrorAction SilentlyContinue }
 @{ passed = $result.PassedCount; failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount; skipped = $result.SkippedCount } |
     ConvertTo-Json | Set-Content -LiteralPath $CountsPath
 Write-Host ("Pester: {0} passed, {1} failed, {2} skipped" -f $result.PassedCount, $result.FailedCount, $result.SkippedCount)
