@@ -231,12 +231,19 @@ Describe 'Invoke-Swin2SRUpscale with hostile input and output' {
         It 'fails an input that a symbolic link makes its own output, even with -Force, and leaves it as it was' -Skip:(-not $IsLinux) {
             $original = New-TestImage (Join-Path $in 'a.png')
             $before = (Get-FileHash -LiteralPath $original.FullName).Hash
-            # The folder reached through a link: the paths differ, the file is one.
-            $link = New-Item -ItemType SymbolicLink -Path (Join-Path $root 'link') -Target $in
-            $results = Get-ChildItem -LiteralPath $link.FullName -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $in -Force -JobStore $store -ErrorVariable problems -ErrorAction SilentlyContinue
+            # A link to the file: the paths differ, the file is one.
+            $null = New-Item -ItemType Directory (Join-Path $root 'links')
+            $link = New-Item -ItemType SymbolicLink -Path (Join-Path $root 'links/a.png') -Target $original.FullName
+            $results = Get-Item -LiteralPath $link.FullName | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $in -Force -JobStore $store -ErrorVariable problems -ErrorAction SilentlyContinue
             $results.ErrorId | Should -Be 'OutputIsInput'
-            $problems[0].ToString() | Should -BeLike "*is the input file $($link.FullName)/a.png itself*"
+            $problems[0].ToString() | Should -BeLike "*is the input file $($link.FullName) itself*"
             $problems[0].CategoryInfo.Category | Should -Be 'WriteError'
+            (Get-FileHash -LiteralPath $original.FullName).Hash | Should -Be $before
+            # A link to its folder is the output folder itself: the file is left out before the run, as an earlier output is.
+            $folderLink = New-Item -ItemType SymbolicLink -Path (Join-Path $root 'link') -Target $in
+            $results = Get-ChildItem -LiteralPath $folderLink.FullName -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $in -Force -JobStore $store -WarningVariable warned -WarningAction SilentlyContinue
+            $results | Should -BeNullOrEmpty
+            "$warned" | Should -Match 'would be replaced by their own outputs'
             (Get-FileHash -LiteralPath $original.FullName).Hash | Should -Be $before
         }
     }

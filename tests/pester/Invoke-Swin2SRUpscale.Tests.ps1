@@ -129,6 +129,20 @@ Describe 'Invoke-Swin2SRUpscale' {
             Test-Path -LiteralPath (Join-Path $inner 'out') | Should -BeFalse
         }
 
+        It 'leaves out the outputs of an output folder given through a symbolic link that the listing reaches by its own path' -Skip:(-not $IsLinux) {
+            $null = New-TestImage (Join-Path $in 'photo.png')
+            $inner = New-Item -ItemType Directory (Join-Path $in 'out')
+            # /srv/enhanced -> /srv/shop/out: the output folder's path is not below the listed folder's, its files are.
+            $link = New-Item -ItemType SymbolicLink -Path (Join-Path $root 'enhanced') -Target $inner.FullName
+            $first = Get-ChildItem -LiteralPath $in -Recurse -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $link.FullName -JobName linked
+            $first.Status | Should -Be 'Succeeded'
+            $second = Get-ChildItem -LiteralPath $in -Recurse -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $link.FullName -JobName linked -WarningVariable warned -WarningAction SilentlyContinue
+            $second.Status | Should -Be 'Skipped'
+            @($warned | Where-Object { "$_" -match 'Left out 1 file\(s\) inside the output folder' }) | Should -HaveCount 1
+            # Not upscaled again, 4 times larger, into out/out.
+            Test-Path -LiteralPath (Join-Path $inner 'out') | Should -BeFalse
+        }
+
         It 'never writes an output over its own input, even with -Force' {
             $file = New-TestImage (Join-Path $in 'photo.png')
             $before = [IO.File]::ReadAllBytes($file.FullName)

@@ -50,8 +50,11 @@ internal static unsafe class SpecialFiles
     }
 
     /// <summary>Whether two paths name one file: the same device and inode. False where either does not exist or it cannot be told.</summary>
-    private static bool AreSameFile(string first, string second) =>
-        Stat(first, InodeField) is { } a && Stat(second, InodeField) is { } b && a.Inode == b.Inode && a.DeviceMajor == b.DeviceMajor && a.DeviceMinor == b.DeviceMinor;
+    private static bool AreSameFile(string first, string second) => Identity(first) is { } a && Identity(second) == a;
+
+    /// <summary>The device and inode of what <paramref name="path"/> names, links followed; null where it does not exist or it cannot be told.</summary>
+    public static (ulong Inode, uint DeviceMajor, uint DeviceMinor)? Identity(string path) =>
+        Stat(path, InodeField) is { } s ? (s.Inode, s.DeviceMajor, s.DeviceMinor) : null;
 
     private static readonly IntPtr Statx = OperatingSystem.IsLinux()
         && NativeLibrary.TryGetExport(NativeLibrary.GetMainProgramHandle(), "statx", out IntPtr statx) ? statx : IntPtr.Zero;

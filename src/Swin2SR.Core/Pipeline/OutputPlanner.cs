@@ -41,21 +41,25 @@ public static class OutputPlanner
     /// <c>Get-ChildItem -Recurse | Invoke-Swin2SRUpscale</c>) would otherwise upscale every output again the next
     /// night, into enhanced/enhanced, each time 16 times larger. With an output folder, a file in an <c>enhanced</c>
     /// folder is set aside too when the listing holds its input beside that folder (the same name, any extension):
-    /// the output of a run before -OutputDirectory was given (<see cref="ScreenedInputs.BesideTheirInputs"/>).
+    /// the output of a run before -OutputDirectory was given (<see cref="ScreenedInputs.BesideTheirInputs"/>). A folder
+    /// reached through a link or a bind mount is told by what it is, not only by its path (<see cref="FolderReach"/>).
     /// </summary>
     public static ScreenedInputs SetAsideEarlierOutputs(IEnumerable<string> inputPaths, string? outputDirectory, string? rejectedDirectory = null)
     {
         var all = inputPaths.ToList();
         var inputNames = outputDirectory is null ? null
             : all.Select(p => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(p))!, Path.GetFileNameWithoutExtension(p))).ToHashSet(PathComparer);
+        // The output folder given through a link (or a bind mount) to a folder the listing reaches by its own path.
+        var outputFolder = outputDirectory is null ? null : new FolderReach(outputDirectory);
+        var rejectedFolder = rejectedDirectory is null ? null : new FolderReach(rejectedDirectory);
         var inputs = new List<string>();
         var earlierOutputs = new List<string>();
         var besideInputs = new List<string>();
         foreach (var input in all)
         {
-            if (outputDirectory is null ? InEnhancedFolder(input) : IsUnder(input, outputDirectory))
+            if (outputDirectory is null ? InEnhancedFolder(input) : IsUnder(input, outputDirectory) || outputFolder!.Holds(input))
                 earlierOutputs.Add(input);
-            else if (rejectedDirectory is not null && IsUnder(input, rejectedDirectory))
+            else if (rejectedDirectory is not null && (IsUnder(input, rejectedDirectory) || rejectedFolder!.Holds(input)))
                 earlierOutputs.Add(input);
             else if (inputNames is not null && InEnhancedFolder(input) && inputNames.Contains(InputBeside(input)))
                 besideInputs.Add(input);

@@ -63,6 +63,28 @@ public sealed class OutputPlannerTests : IDisposable
         Assert.Equal([inputs[1], inputs[3]], OutputPlanner.SetAsideEarlierOutputs([inputs[1], inputs[3]], _folder.File("out")).Inputs);
     }
 
+    [LinuxFact]
+    public void The_files_of_an_output_folder_reached_through_a_link_are_earlier_outputs_whichever_path_is_the_link()
+    {
+        // /srv/enhanced is a link to /srv/shop/out: the nightly listing of /srv/shop finds the outputs by their own path.
+        string shop = _folder.File("shop");
+        string output = Path.Combine(shop, "out");
+        Directory.CreateDirectory(Path.Combine(output, "deep"));
+        string linkToOutput = _folder.File("enhanced");
+        Directory.CreateSymbolicLink(linkToOutput, output);
+        string[] inputs = [Path.Combine(shop, "a.png"), Path.Combine(output, "a.png"), Path.Combine(output, "deep", "b.png"), Path.Combine(shop, "outside.png")];
+        var (kept, earlier, _) = OutputPlanner.SetAsideEarlierOutputs(inputs, linkToOutput);
+        Assert.Equal([inputs[0], inputs[3]], kept);
+        Assert.Equal([inputs[1], inputs[2]], earlier);
+        // The other way round: the shop listed through a link, the output folder given by its own path.
+        string linkToShop = _folder.File("shop-link");
+        Directory.CreateSymbolicLink(linkToShop, shop);
+        string[] linked = [Path.Combine(linkToShop, "a.png"), Path.Combine(linkToShop, "out", "deep", "b.png")];
+        Assert.Equal([linked[1]], OutputPlanner.SetAsideEarlierOutputs(linked, output).InOutputFolders);
+        // -KeepRejected's folder too.
+        Assert.Equal([inputs[1], inputs[2]], OutputPlanner.SetAsideEarlierOutputs(inputs, _folder.File("elsewhere"), linkToOutput).InOutputFolders);
+    }
+
     [Fact]
     public void An_earlier_output_given_twice_is_set_aside_once()
     {
