@@ -21,6 +21,24 @@ Describe 'Jobs' {
             ($next | Where-Object Status -eq 'Succeeded').InputPath | Should -Be (Join-Path $in 'new.png')
             @(($next | Where-Object { $_ -is [Management.Automation.VerboseRecord] }).Message) -match '^Running on' | Should -Not -BeNullOrEmpty
         }
+        It 'fails a file whose output another run wrote for a file of its name in another folder, instead of skipping it as done' {
+            # Two boxes of scans, each upscaled by a run of its own into one folder: both start at scan0001.
+            $box1 = New-TestImage (Join-Path $in 'box1/scan0001.png') -Width 20 -Seed 1
+            $null = New-TestImage (Join-Path $in 'box2/scan0001.png') -Width 30 -Seed 2
+            $null = New-TestImage (Join-Path $in 'box2/scan0002.png') -Width 30 -Seed 3
+            $first = Invoke-Swin2SRUpscale -Path (Join-Path $in 'box1') -Model $NearestX2 -OutputDirectory $out -Device Cpu
+            $written = (Get-FileHash -LiteralPath $first.OutputPath).Hash
+            $second = Invoke-Swin2SRUpscale -Path (Join-Path $in 'box2') -Model $NearestX2 -OutputDirectory $out -Device Cpu -ErrorVariable problems -ErrorAction SilentlyContinue
+            $clash = $second | Where-Object Name -eq 'scan0001.png'
+            $clash.Status | Should -Be 'Failed'
+            $clash.ErrorId | Should -Be 'OutputCollision'
+            "$($problems[0])" | Should -BeLike "*job '$($first.JobName)' wrote this file for another input, '$($box1.FullName)'*"
+            ($second | Where-Object Name -eq 'scan0002.png').Status | Should -Be 'Succeeded'
+            (Get-FileHash -LiteralPath $first.OutputPath).Hash | Should -Be $written
+            # The same file listed again in another job is its own output: skipped as it exists.
+            (Invoke-Swin2SRUpscale -Path (Join-Path $in 'box1') -Model $NearestX2 -OutputDirectory $out -Device Cpu).ErrorId | Should -Be 'OutputExists'
+        }
+
         It 'leaves an unchanged bad file failed on a scheduled rerun, exiting 0, until the file changes or -RetryFailed' {
             $null = New-TestImageSet $in 2
             $bad = Join-Path $in 'bad.png'

@@ -64,6 +64,14 @@ internal static class OutputFailure
             $"the job wrote this file for another input, '{ownerInput}', whose output has the same name {SameNameCases}: this one was " +
             $"not upscaled, and that output is not replaced: {SameNameRemedy}");
 
+    /// <summary>Another job of the store wrote this output for another file, of the same name in another folder most often.</summary>
+    public static ImageInputException WrittenByAnotherJob(string outputPath, string ownerInput, string ownerJob) =>
+        new("OutputCollision", ImageErrorKind.WriteFailed, outputPath,
+            $"job '{ownerJob}' wrote this file for another input, '{ownerInput}' (a file of the same name in another folder, upscaled into the same " +
+            "output folder by another run): this one was not upscaled, and that output is neither replaced nor taken for this input's. " +
+            "Upscale the folders together, or each into its own -OutputDirectory, or into one with the same -JobName: the folders " +
+            $"below their common folder are mirrored then (Remove-Swin2SRJob '{ownerJob}' forgets its outputs, and lets -Force replace them)");
+
     private static ImageInputException NotWritable(Exception e, string outputPath) =>
         new(NotWritableId, ImageErrorKind.WriteFailed, outputPath, $"the output folder cannot be written to ({e.Message})", e);
 }

@@ -19,19 +19,24 @@ public sealed record NewItem(string InputPath, string OutputPath, string OutputF
 /// <param name="InputLength">The input's size in bytes as listed: what the progress counts the work in.</param>
 /// <param name="OutputOwner">
 /// The input of another item of the job whose output is this item's output file and which the job wrote (photo.jpg
-/// and photo.png with -Format Png, in an earlier run): this item must not replace it. Null when there is none.
+/// and photo.png with -Format Png, in an earlier run): this item must not replace it. Or, where this item never wrote
+/// it, the input of an item of another job of the store that wrote it, another file (another path, another size or
+/// time): scan0001.png of box1 and of box2, each folder upscaled into one output folder by a run of its own. Null when there is none.
 /// </param>
+/// <param name="OutputOwnerJob">The other job whose item is the <paramref name="OutputOwner"/>; null when it is this job's.</param>
 public sealed record ClaimedItem(long Id, string InputPath, string OutputPath, string OutputFormat, bool MayOverwrite, int LostLeases, bool Interrupted = false,
-    long InputLength = 0, string? OutputOwner = null)
+    long InputLength = 0, string? OutputOwner = null, string? OutputOwnerJob = null)
 {
     /// <summary>
     /// An item as both stores keep it: whether the job wrote its output (<paramref name="everWritten"/>), how many
     /// attempts began it without an outcome (<paramref name="openClaims"/>), how many workers were lost on it, its size
-    /// as listed, and which other item's written output has its output's name (<paramref name="outputOwner"/>).
+    /// as listed, and which other item's written output has its output's name (<paramref name="outputOwner"/>, of the
+    /// job <paramref name="outputOwnerJob"/> where another job's).
     /// </summary>
     public static ClaimedItem FromStored(long id, string inputPath, string outputPath, string outputFormat, bool everWritten, int openClaims, int lostLeases,
-        long inputLength, string? outputOwner) =>
-        new(id, inputPath, outputPath, outputFormat, everWritten || openClaims > 0, lostLeases, Interrupted: openClaims > 0 || lostLeases > 0, inputLength, outputOwner);
+        long inputLength, string? outputOwner, string? outputOwnerJob) =>
+        new(id, inputPath, outputPath, outputFormat, everWritten || openClaims > 0, lostLeases, Interrupted: openClaims > 0 || lostLeases > 0, inputLength, outputOwner,
+            outputOwnerJob);
 }
 
 /// <summary>The outcome of one claimed item, committed in batches.</summary>

@@ -349,7 +349,7 @@ public sealed class JobRunner
     }
 
     private UpscaleItem ToItem(ClaimedItem c) => new(_paths.Map(c.InputPath), _paths.Map(c.OutputPath), c.OutputFormat, c.Id, c.MayOverwrite, c.Interrupted,
-        c.InputLength, c.OutputOwner is { } owner ? _paths.Map(owner) : null);
+        c.InputLength, c.OutputOwner is { } owner ? _paths.Map(owner) : null, OutputOwnerJob: c.OutputOwnerJob);
 
     private async Task HandOverAsync(UpscaleItem item, CancellationToken token)
     {

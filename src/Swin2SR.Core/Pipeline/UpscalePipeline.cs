@@ -246,9 +246,12 @@ public sealed class UpscalePipeline : IWorkerHost
             var item = listed;
             if (_begin is not null && !_begin(item))
                 continue;
-            if (item.OutputOwner is { } owner)
+            // Another job's output is in the way only while it is there: its job may have been run into another folder since.
+            if (item.OutputOwner is { } owner && (item.OutputOwnerJob is null || File.Exists(item.OutputPath)))
             {
-                Report(Failed(item, OutputFailure.WrittenForAnother(item.OutputPath, owner), TimeSpan.Zero));
+                Report(Failed(item, item.OutputOwnerJob is { } otherJob
+                    ? OutputFailure.WrittenByAnotherJob(item.OutputPath, owner, otherJob)
+                    : OutputFailure.WrittenForAnother(item.OutputPath, owner), TimeSpan.Zero));
                 continue;
             }
             if (!_outputOwners.TryClaim(item))

@@ -566,6 +566,27 @@ public abstract class JobStoreContractTests
     }
 
     [Fact]
+    public void An_item_whose_output_another_job_wrote_for_another_file_is_claimed_naming_that_input_and_job()
+    {
+        using var store = OpenStore();
+        // box1 and box2, each upscaled by a run of its own into one output folder: both hold scan0001.png.
+        long box1 = store.CreateOrUpdateJob("box1", Options).Id;
+        store.AddItems(box1, [new("/in/box1/scan0001.png", "/out/scan0001.png", "PNG", 10, 1000, "h")], redoDone: false);
+        store.Complete("w", [Succeeded(Assert.Single(Begin(store, "w", store.Claim(box1, "w", 1, Soon))).Id)]);
+        long box2 = store.CreateOrUpdateJob("box2", Options).Id;
+        store.AddItems(box2, [new("/in/box2/scan0001.png", "/out/scan0001.png", "PNG", 20, 2000, "h"), new("/in/box2/scan0002.png", "/out/scan0002.png", "PNG", 20, 2000, "h")],
+            redoDone: false);
+        var claimed = store.Claim(box2, "v", 2, Soon);
+        Assert.Equal(("/in/box1/scan0001.png", "box1"), (claimed[0].OutputOwner, claimed[0].OutputOwnerJob));
+        Assert.Equal((null, null), (claimed[1].OutputOwner, claimed[1].OutputOwnerJob));
+
+        // The same file in another job (by another path: moved, or listed through a link: its size and time kept) owns nothing.
+        long moved = store.CreateOrUpdateJob("moved", Options).Id;
+        store.AddItems(moved, [new("/archive/box1/scan0001.png", "/out/scan0001.png", "PNG", 10, 1000, "h")], redoDone: false);
+        Assert.Null(Assert.Single(store.Claim(moved, "v", 1, Soon)).OutputOwner);
+    }
+
+    [Fact]
     public void Only_an_attempt_that_began_and_ended_without_an_outcome_marks_an_item_interrupted()
     {
         using var store = OpenStore();

@@ -274,13 +274,22 @@ public sealed class PostgresJobStore : IJobStore
         });
     }
 
-    // The input of another written item of the job with this item's output file (ClaimedItem.OutputOwner), for item i.
+    // The written item whose output file is item i's (ClaimedItem.OutputOwner): of this job, else of another job, for
+    // another file (another path, and another size or time: not the same file moved), where i never wrote it.
+    private const string OwnerOf = """
+        FROM swin2sr.items o WHERE o.output_path = i.output_path AND o.ever_written AND o.id <> i.id
+            AND (o.job_id = i.job_id OR (NOT i.ever_written AND o.input_path <> i.input_path
+                AND NOT (o.input_length = i.input_length AND o.input_mtime_ms = i.input_mtime_ms)))
+        ORDER BY o.job_id <> i.job_id, o.id LIMIT 1
+        """;
+
+    // Its input, and its job where another job's.
     private const string OutputOwner =
-        "(SELECT o.input_path FROM swin2sr.items o WHERE o.job_id = i.job_id AND o.output_path = i.output_path AND o.ever_written AND o.id <> i.id LIMIT 1)";
+        $"(SELECT o.input_path {OwnerOf}), (SELECT CASE WHEN o.job_id <> i.job_id THEN (SELECT j.name FROM swin2sr.jobs j WHERE j.id = o.job_id) END {OwnerOf})";
 
     private static ClaimedItem ReadClaimed(NpgsqlDataReader r) =>
         ClaimedItem.FromStored(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetBoolean(4), r.GetInt32(5), r.GetInt32(6), r.GetInt64(7),
-            r.IsDBNull(8) ? null : r.GetString(8));
+            r.IsDBNull(8) ? null : r.GetString(8), r.IsDBNull(9) ? null : r.GetString(9));
 
     /// <summary>
     /// One statement for the whole batch. Only items still leased by this worker change, so a retry after a commit

@@ -96,6 +96,10 @@ internal static class PostgresSchema
         """
         CREATE INDEX items_written_by_output ON swin2sr.items (job_id, output_path) WHERE ever_written;
         """,
+        // Which written item of any job owns an output file: another job's run into the same folder (ClaimedItem.OutputOwnerJob).
+        """
+        CREATE INDEX items_written_output ON swin2sr.items (output_path) WHERE ever_written;
+        """,
     ];
 
     /// <summary>

@@ -308,14 +308,24 @@ public sealed class SqliteJobStore : IJobStore
                 lost_leases = lost_leases + (status = 1 AND work_begun = 1)
             WHERE {which}
             RETURNING id, input_path, output_path, output_format, ever_written, open_claims, lost_leases, input_length,
-                (SELECT o.input_path FROM items o WHERE o.job_id = items.job_id AND o.output_path = items.output_path AND o.ever_written = 1 AND o.id <> items.id LIMIT 1)
+                (SELECT o.input_path {OutputOwner}),
+                (SELECT CASE WHEN o.job_id <> items.job_id THEN (SELECT name FROM jobs WHERE id = o.job_id) END {OutputOwner})
             """,
             r => ClaimedItem.FromStored(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetInt64(4) != 0, r.GetInt32(5), r.GetInt32(6), r.GetInt64(7),
-                r.IsDBNull(8) ? null : r.GetString(8)),
+                r.IsDBNull(8) ? null : r.GetString(8), r.IsDBNull(9) ? null : r.GetString(9)),
             tx, [("$worker", workerId), ("$until", leaseUntil.ToUnixTimeMilliseconds()), ("$now", Now()), ("$job", jobId), .. parameters]);
         tx.Commit();
         return claimed.OrderBy(c => c.Id).ToList();
     }
+
+    // The written item whose output file is this item's (ClaimedItem.OutputOwner): of this job, else of another job, for
+    // another file (another path, and another size or time: not the same file moved), where this item never wrote it.
+    private const string OutputOwner = """
+        FROM items o WHERE o.output_path = items.output_path AND o.ever_written = 1 AND o.id <> items.id
+            AND (o.job_id = items.job_id OR (items.ever_written = 0 AND o.input_path <> items.input_path
+                AND NOT (o.input_length = items.input_length AND o.input_mtime_ms = items.input_mtime_ms)))
+        ORDER BY o.job_id <> items.job_id, o.id LIMIT 1
+        """;
 
     public int ItemsHeldByOthers(long jobId, string workerId) => Locked(() => (int)(Scalar<long?>(
         "SELECT COUNT(*) FROM items WHERE job_id = $job AND status = 1 AND lease_owner <> $worker", null, ("$job", jobId), ("$worker", workerId)) ?? 0));

@@ -83,5 +83,9 @@ internal static class SqliteSchema
         """
         CREATE INDEX items_written_by_output ON items (job_id, output_path) WHERE ever_written = 1;
         """,
+        // Which written item of any job owns an output file: another job's run into the same folder (ClaimedItem.OutputOwnerJob).
+        """
+        CREATE INDEX items_written_output ON items (output_path) WHERE ever_written = 1;
+        """,
     ];
 }
