@@ -39,6 +39,19 @@ Describe 'Jobs' {
             (Invoke-Swin2SRUpscale -Path (Join-Path $in 'box1') -Model $NearestX2 -OutputDirectory $out -Device Cpu).ErrorId | Should -Be 'OutputExists'
         }
 
+        It 'says why a later run''s input outside the first run''s common folder fails as the output of a file of its name' {
+            # The first night's files were all below shop/a, the folders mirrored from there; shop/sub/y.png lands on shop/a/sub/y.png's output.
+            $shop = Join-Path $in 'shop'
+            $owner = New-TestImage (Join-Path $shop 'a/sub/y.png') -Seed 1
+            $null = New-TestImage (Join-Path $shop 'a/x.png') -Seed 2
+            $null = Get-ChildItem -LiteralPath $shop -Recurse -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName nightly -Device Cpu
+            $null = New-TestImage (Join-Path $shop 'sub/y.png') -Width 30 -Seed 3
+            $next = Get-ChildItem -LiteralPath $shop -Recurse -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName nightly -Device Cpu -ErrorVariable problems -ErrorAction SilentlyContinue
+            ($next | Where-Object Status -eq Failed).ErrorId | Should -Be 'OutputCollision'
+            "$($problems[0])" | Should -BeLike "*for another input, '$($owner.FullName)', whose output has the same name (a file of this name in another folder: the job mirrors its first run's folders*"
+            "$($problems[0])" | Should -Not -BeLike '*-Format*'
+        }
+
         It 'leaves an unchanged bad file failed on a scheduled rerun, exiting 0, until the file changes or -RetryFailed' {
             $null = New-TestImageSet $in 2
             $bad = Join-Path $in 'bad.png'

@@ -59,10 +59,18 @@ internal static class OutputFailure
             $"and the other's output is not replaced: {SameNameRemedy}");
 
     /// <summary>An earlier run of the job wrote this output for another input (-Force or a retry would replace it).</summary>
-    public static ImageInputException WrittenForAnother(string outputPath, string ownerInput) =>
+    public static ImageInputException WrittenForAnother(string outputPath, string ownerInput, string input) =>
         new("OutputCollision", ImageErrorKind.WriteFailed, outputPath,
-            $"the job wrote this file for another input, '{ownerInput}', whose output has the same name {SameNameCases}: this one was " +
-            $"not upscaled, and that output is not replaced: {SameNameRemedy}");
+            $"the job wrote this file for another input, '{ownerInput}', whose output has the same name " +
+            (SameFileName(ownerInput, input)
+                // Only the mirroring meets them: a later run's input outside the first run's common folder (shop/a/sub/y.png, then shop/sub/y.png).
+                ? "(a file of this name in another folder: the job mirrors its first run's folders below their common folder, and this input's, " +
+                  "outside it, below a wider one, so that the two outputs meet): this one was not upscaled, and that output is not replaced: " +
+                  "upscale this input's folder with another -JobName or into another -OutputDirectory"
+                : $"{SameNameCases}: this one was not upscaled, and that output is not replaced: {SameNameRemedy}"));
+
+    private static bool SameFileName(string first, string second) =>
+        string.Equals(Path.GetFileName(first), Path.GetFileName(second), OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
 
     /// <summary>Another job of the store wrote this output for another file, of the same name in another folder most often.</summary>
     public static ImageInputException WrittenByAnotherJob(string outputPath, string ownerInput, string ownerJob) =>

@@ -251,7 +251,7 @@ public sealed class UpscalePipeline : IWorkerHost
             {
                 Report(Failed(item, item.OutputOwnerJob is { } otherJob
                     ? OutputFailure.WrittenByAnotherJob(item.OutputPath, owner, otherJob)
-                    : OutputFailure.WrittenForAnother(item.OutputPath, owner), TimeSpan.Zero));
+                    : OutputFailure.WrittenForAnother(item.OutputPath, owner, item.InputPath), TimeSpan.Zero));
                 continue;
             }
             if (!_outputOwners.TryClaim(item))
