@@ -207,6 +207,43 @@ public sealed class PostgresJobStoreTests : JobStoreContractTests, IDisposable
     }
 
     [Fact]
+    public void Libpqs_space_separated_form_is_read_and_shown_without_its_password()
+    {
+        string libpq = $"host=127.0.0.1 port={_server.Port} dbname={Database} user={_server.PasswordRole} password='{_server.Password}' sslmode=disable";
+        using var store = JobStores.Open(libpq);
+        store.CreateOrUpdateJob("j", Options);
+        Assert.DoesNotContain(_server.Password, store.Location);
+        Assert.Contains($"Database={Database}", store.Location);
+        Assert.DoesNotContain(_server.Password, JobStores.Display(libpq));
+    }
+
+    [Theory]
+    [InlineData("Database=swin2sr;Username=swin2sr;Password=hunter2-secret")]
+    [InlineData("dbname=swin2sr user=swin2sr password=hunter2-secret")]
+    [InlineData("postgresql:///swin2sr?user=swin2sr&password=hunter2-secret")]
+    public void A_connection_string_without_its_server_is_refused_not_taken_for_a_sqlite_file(string noHost)
+    {
+        // $env:PGHOST set for psql does not reach Npgsql: taken for a file name, each computer had a job of its own.
+        Assert.True(JobStores.IsPostgres(noHost));
+        var error = Assert.Throws<JobStoreException>(() => JobStores.Open(noHost));
+        Assert.Equal("JobStoreInvalid", error.ErrorId);
+        Assert.Contains("Host=", error.Message);
+        Assert.DoesNotContain("hunter2-secret", error.Message);
+        Assert.DoesNotContain("hunter2-secret", JobStores.Display(noHost));
+    }
+
+    [Fact]
+    public void Pairs_that_npgsql_would_read_as_the_host_name_are_refused_without_repeating_them()
+    {
+        // Not libpq's form either (a word without '='): Npgsql took the rest for the host, and its DNS error showed it.
+        string swallowed = $"host=127.0.0.1 port={_server.Port} password=hunter2-secret requiressl";
+        var error = Assert.Throws<JobStoreException>(() => JobStores.Open(swallowed));
+        Assert.Equal("JobStoreInvalid", error.ErrorId);
+        Assert.DoesNotContain("hunter2-secret", error.Message);
+        Assert.DoesNotContain("hunter2-secret", JobStores.Display(swallowed));
+    }
+
+    [Fact]
     public void The_store_location_decides_the_engine_and_a_credential_is_refused_for_a_file()
     {
         using (var postgres = JobStores.Open(_connectionString))

@@ -5,21 +5,35 @@ using Npgsql;
 namespace Swin2SR.Core.Jobs.Postgres;
 
 /// <summary>
-/// Reads a PostgreSQL job store's location: Npgsql's <c>Host=...;Database=...</c> form or a libpq URI
-/// (<c>postgresql://user@host:5432/db?sslmode=require</c>), plus an optional credential. A password may come from
+/// Reads a PostgreSQL job store's location: Npgsql's <c>Host=...;Database=...</c> form, libpq's
+/// <c>host=... dbname=...</c> form or a libpq URI (<c>postgresql://user@host:5432/db?sslmode=require</c>), plus an
+/// optional credential. A password may come from
 /// the string, the credential or a pgpass file (Npgsql reads <c>Passfile=</c>, <c>PGPASSFILE</c> and the user's
 /// default pgpass file); it is never part of what is shown (<see cref="Display"/>) or of an error message.
 /// </summary>
 internal static partial class PostgresConnectionString
 {
-    /// <summary>True for a PostgreSQL URI or a key=value list naming a Host (or Server); anything else is a SQLite path.</summary>
+    /// <summary>
+    /// True for a PostgreSQL URI, a key=value list naming a Host (or Server), or one that begins with another
+    /// connection keyword (<c>Database=</c>, <c>dbname=</c>, <c>user=</c>...): one that lacks its host is refused by
+    /// <see cref="Parse"/> rather than taken for a SQLite file of that name, which would give each computer a job of
+    /// its own, every image done on each. Anything else is a SQLite path.
+    /// </summary>
     public static bool Matches(string location) =>
         location.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase)
         || location.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
-        || HostKey().IsMatch(location);
+        || HostKey().IsMatch(location)
+        || LeadingKeyword().IsMatch(location);
 
     [GeneratedRegex(@"(^|;)\s*(host|server)\s*=", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex HostKey();
+
+    [GeneratedRegex(@"^\s*(hostaddr|port|database|dbname|user|username|user\s*id|password|passfile|sslmode|ssl\s*mode)\s*=", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex LeadingKeyword();
+
+    // A host never holds "word=": one that does swallowed the pairs after it (libpq's form with a word Npgsql cannot read).
+    [GeneratedRegex(@"\s\w+\s*=", RegexOptions.CultureInvariant)]
+    private static partial Regex SwallowedPair();
 
     /// <exception cref="JobStoreException">The string is malformed (the message never repeats its values).</exception>
     public static NpgsqlConnectionStringBuilder Parse(string location, NetworkCredential? credential)
@@ -27,13 +41,23 @@ internal static partial class PostgresConnectionString
         NpgsqlConnectionStringBuilder builder;
         try
         {
-            builder = location.Contains("://", StringComparison.Ordinal) ? FromUri(location) : new NpgsqlConnectionStringBuilder(location);
+            builder = location.Contains("://", StringComparison.Ordinal) ? FromUri(location)
+                : LibpqKeywordValues.TryRead(location) is { } pairs ? FromPairs(pairs)
+                : new NpgsqlConnectionStringBuilder(location);
         }
         catch (Exception e) when (e is ArgumentException or FormatException or UriFormatException or InvalidCastException)
         {
             // Npgsql's messages name the keyword, not its value, so they cannot leak a password.
             throw new JobStoreException($"The PostgreSQL job store connection string is not valid: {e.Message}", e, "JobStoreInvalid");
         }
+        // Neither is shown: the message would repeat the string, which may hold a password.
+        if (string.IsNullOrWhiteSpace(builder.Host))
+            throw new JobStoreException("The PostgreSQL job store connection string names no server: add Host=<server> (or host= in libpq's form, " +
+                "the host in a URI); $env:PGHOST is not read.", errorId: "JobStoreInvalid");
+        if (SwallowedPair().IsMatch(builder.Host))
+            throw new JobStoreException("The PostgreSQL job store connection string is not valid: its Host holds other keyword=value pairs. " +
+                "Separate the pairs with ';' (Host=db01;Database=swin2sr), or write each as keyword=value with spaces between them (host=db01 dbname=swin2sr).",
+                errorId: "JobStoreInvalid");
         if (credential is not null)
         {
             builder.Username = credential.UserName;
@@ -87,8 +111,8 @@ internal static partial class PostgresConnectionString
         }
     }
 
-    // libpq's parameter names where Npgsql's differ; the others (and Npgsql's own names) pass through as they are.
-    private static readonly Dictionary<string, string> UriParameters = new(StringComparer.OrdinalIgnoreCase)
+    // libpq's parameter names (in a URI's query or libpq's form) where Npgsql's differ; the others (and Npgsql's own names) pass through as they are.
+    private static readonly Dictionary<string, string> LibpqNames = new(StringComparer.OrdinalIgnoreCase)
     {
         ["sslmode"] = "SSL Mode",
         ["application_name"] = "Application Name",
@@ -99,6 +123,7 @@ internal static partial class PostgresConnectionString
         ["target_session_attrs"] = "Target Session Attributes",
         ["user"] = "Username",
         ["dbname"] = "Database",
+        ["hostaddr"] = "Host",
     };
 
     private static NpgsqlConnectionStringBuilder FromUri(string location)
@@ -122,11 +147,21 @@ internal static partial class PostgresConnectionString
         foreach (string pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             string[] parts = pair.Split('=', 2);
-            string name = Uri.UnescapeDataString(parts[0]);
-            string value = parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : "";
-            // libpq spells modes with dashes (verify-full); Npgsql's enum names have none (VerifyFull).
-            builder[UriParameters.GetValueOrDefault(name, name)] = name.Equals("sslmode", StringComparison.OrdinalIgnoreCase) ? value.Replace("-", "") : value;
+            Set(builder, Uri.UnescapeDataString(parts[0]), parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : "");
         }
         return builder;
     }
+
+    private static NpgsqlConnectionStringBuilder FromPairs(IEnumerable<KeyValuePair<string, string>> pairs)
+    {
+        var builder = new NpgsqlConnectionStringBuilder();
+        foreach (var (name, value) in pairs)
+            Set(builder, name, value);
+        return builder;
+    }
+
+    /// <summary>Sets a parameter given by its libpq name (or Npgsql's); an unknown one throws ArgumentException naming it.</summary>
+    private static void Set(NpgsqlConnectionStringBuilder builder, string name, string value) =>
+        // libpq spells modes with dashes (verify-full); Npgsql's enum names have none (VerifyFull).
+        builder[LibpqNames.GetValueOrDefault(name, name)] = name.Equals("sslmode", StringComparison.OrdinalIgnoreCase) ? value.Replace("-", "") : value;
 }
