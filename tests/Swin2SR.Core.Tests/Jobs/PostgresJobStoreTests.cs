@@ -182,6 +182,29 @@ public sealed class PostgresJobStoreTests : JobStoreContractTests, IDisposable
     }
 
     [Fact]
+    public void A_refused_login_says_where_its_password_came_from()
+    {
+        // A stale PGPASSWORD in a service's environment is tried before a right pgpass file; the error must say so.
+        string wrong = "not-" + _server.Password;
+        Environment.SetEnvironmentVariable("PGPASSWORD", wrong);
+        try
+        {
+            var refused = Assert.Throws<JobStoreException>(() => new PostgresJobStore(PasswordRoleConnectionString));
+            Assert.Equal("JobStoreAccessDenied", refused.ErrorId);
+            Assert.Contains("came from $env:PGPASSWORD", refused.Message);
+            Assert.DoesNotContain(wrong, refused.ToString());
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("PGPASSWORD", null);
+        }
+        var fromString = Assert.Throws<JobStoreException>(() => new PostgresJobStore($"{PasswordRoleConnectionString};Password={wrong}"));
+        Assert.Contains("came from the connection string", fromString.Message);
+        var fromCredential = Assert.Throws<JobStoreException>(() => new PostgresJobStore(PasswordRoleConnectionString, new NetworkCredential(_server.PasswordRole, wrong)));
+        Assert.Contains("came from -Credential", fromCredential.Message);
+    }
+
+    [Fact]
     public void A_pgpass_file_gives_the_password()
     {
         string passfile = _folder.File("pgpass");

@@ -94,6 +94,16 @@ internal static partial class PostgresConnectionString
             ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData), "postgresql", "pgpass.conf")
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".pgpass");
 
+    /// <summary>
+    /// Where the password a login tries comes from, in Npgsql's order, for the message of a login the server
+    /// refused: a stale <c>PGPASSWORD</c> in a service's environment wins over a right pgpass file, unseen.
+    /// </summary>
+    public static string PasswordSource(NpgsqlConnectionStringBuilder builder, NetworkCredential? credential) =>
+        credential is not null ? "-Credential"
+        : !string.IsNullOrEmpty(builder.Password) ? "the connection string"
+        : Environment.GetEnvironmentVariable("PGPASSWORD") is { Length: > 0 } ? "$env:PGPASSWORD"
+        : $"the pgpass file '{PasswordFile(builder)}'";
+
     /// <summary>What users see: the connection string without its password.</summary>
     public static string Display(NpgsqlConnectionStringBuilder builder) =>
         new NpgsqlConnectionStringBuilder(builder.ConnectionString) { Password = null }.ConnectionString;

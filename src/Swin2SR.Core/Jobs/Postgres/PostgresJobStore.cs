@@ -29,6 +29,7 @@ public sealed class PostgresJobStore : IJobStore
     private readonly TransientRetry _retry;
     private readonly TimeSpan _retryBudget;
     private readonly string _passwordFile;
+    private readonly string _passwordSource;
 
     /// <param name="connectionString">Npgsql's key=value form or a postgres:// URI.</param>
     /// <param name="credential">User name and password that replace those of the connection string.</param>
@@ -40,6 +41,7 @@ public sealed class PostgresJobStore : IJobStore
         access ??= JobStoreAccess.Run();
         PostgresConnectionString.FitTimeout(builder, access.RetryBudget);
         _passwordFile = PostgresConnectionString.PasswordFile(builder);
+        _passwordSource = PostgresConnectionString.PasswordSource(builder, credential);
         _retryBudget = access.RetryBudget;
         _dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
         // Pooled connections to a server that restarted are all broken: drop them rather than fail on each in turn.
@@ -466,7 +468,8 @@ public sealed class PostgresJobStore : IJobStore
             + $"and no line of the pgpass file '{_passwordFile}' matches its host, port, database and user (or the file does not exist). "
             + "Give the password in one of those, in the profile of the account that runs the command.", e, "JobStoreAccessDenied"),
         PostgresException { SqlState: var state } p when state.StartsWith("28", StringComparison.Ordinal) => new JobStoreException(
-            $"The job store '{Location}' refused the login: {p.MessageText}. Give the password with -Credential, in the connection string, or in a pgpass file.", e, "JobStoreAccessDenied"),
+            $"The job store '{Location}' refused the login: {p.MessageText} (the password came from {_passwordSource}). "
+            + "Give the right one with -Credential, in the connection string, or in a pgpass file ($env:PGPASSWORD, when set, comes before the pgpass file).", e, "JobStoreAccessDenied"),
         PostgresException { SqlState: "42501" } p => new JobStoreException(
             $"The job store '{Location}' lacks a privilege: {p.MessageText}. The first use needs a role with CREATE on the database; later ones need the tables of schema swin2sr.", e, "JobStoreAccessDenied"),
         PostgresException p => new JobStoreException($"The job store '{Location}' cannot be used: {p.MessageText} ({p.SqlState}).", e),
