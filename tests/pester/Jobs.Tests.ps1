@@ -447,6 +447,16 @@ Describe 'Jobs' {
             $failure.ErrorDetails.RecommendedAction | Should -Match 'Leave out -Credential'
         }
 
+        It 'says what to check of a SQLite store whose folder cannot be made, not of a PostgreSQL server' {
+            $file = New-TestImage (Join-Path $in 'a.png')
+            # A file where the store's folder belongs: the recommendation spoke of a server and SSL settings.
+            $failure = { $file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore (Join-Path $file 'jobs.db') } |
+                Should -Throw -ErrorId 'JobStoreUnavailable*' -PassThru
+            $failure.Exception.Message | Should -Match ([regex]::Escape($file))
+            $failure.ErrorDetails.RecommendedAction | Should -Match 'Check the path'
+            $failure.ErrorDetails.RecommendedAction | Should -Not -Match 'server'
+        }
+
         It 'says that a folder given as the job store is a folder, not that it is read-only or missing' {
             $file = New-TestImage (Join-Path $in 'a.png')
             # A folder where the store's file belongs: the run called it read-only, the status commands missing.

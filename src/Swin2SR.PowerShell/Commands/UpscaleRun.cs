@@ -470,6 +470,8 @@ internal sealed class UpscaleRun : IDisposable
             "JobStoreLocked" => (ErrorCategory.ResourceUnavailable, "Another process holds the store: try again, or give this run a -JobStore of its own."),
             "JobStoreFull" => (ErrorCategory.WriteError, "Free some space on the disk of the store; then Resume-Swin2SRJob continues the job (the images whose outcome could not be journaled are done again)."),
             "JobStoreTooNew" => (ErrorCategory.ResourceUnavailable, "Update the module: a newer version wrote this store."),
+            // A SQLite file's folder that cannot be made (a file in its place, a path under /proc): nothing about servers.
+            "JobStoreUnavailable" when !JobStores.IsPostgres(location) => (ErrorCategory.ResourceUnavailable, "Check the path: its folders must exist or be ones this account can create, and hold no file of the same name; or give -JobStore another one."),
             "JobStoreUnavailable" => (ErrorCategory.ResourceUnavailable, "Check that the server runs and can be reached from here, and that the database and the SSL settings of the connection string are the server's (docs/several-machines.md)."),
             "JobStoreTooManyConnections" => (ErrorCategory.ResourceUnavailable, "Raise max_connections in the server's postgresql.conf (about 8 a worker process), or run fewer workers (docs/several-machines.md)."),
             _ => (ErrorCategory.ResourceUnavailable, "The message says what the store answered; $Error[0].Exception.InnerException has the details."),
