@@ -52,6 +52,26 @@ Describe 'Jobs' {
             "$($problems[0])" | Should -Not -BeLike '*-Format*'
         }
 
+        It 'runs the nightly script of about_Swin2SR as printed: exit 1 with each failed file and its reason on one log line, exit 2 without its folder' {
+            $about = Get-Content -Raw -LiteralPath (Join-Path $ModulePath 'en-US/about_Swin2SR.help.txt')
+            $printed = [regex]::Match($about, '(?ms)^ {8}# nightly\.ps1.*?\{ exit 1 \}$').Value
+            $printed | Should -Not -BeNullOrEmpty -Because 'the help shows the script that a scheduled task runs'
+            $script = ($printed -replace '(?m)^ {8}', '').Replace('Import-Module Swin2SR.PowerShell', "Import-Module '$ModulePath'")
+            $file = Join-Path $root 'nightly.ps1'
+            Set-Content -LiteralPath $file -Value $script.Replace('/srv/shop', $in).Replace('/srv/enhanced', $out)
+            $null = New-TestImage (Join-Path $in 'good.jpg')
+            $bad = Join-Path $in 'bad.jpg'
+            Set-Content -LiteralPath $bad -Value 'garbage'
+            # A log, as cron's: every line of it, stdout and stderr, as grep sees them.
+            $log = @(Invoke-ChildPwsh -File $file 2>&1 | ForEach-Object { "$_" -split "`n" })
+            $LASTEXITCODE | Should -Be 1 -Because ($log -join "`n")
+            @($log -match [regex]::Escape($bad)) -match 'not a supported image' |
+                Should -Not -BeNullOrEmpty -Because "a sysadmin greps the log for the file and finds why: $($log -join "`n")"
+            Remove-Item -LiteralPath $in -Recurse -Force
+            $null = Invoke-ChildPwsh -File $file 2>&1
+            $LASTEXITCODE | Should -Be 2 -Because 'a source folder that is missing (a share not mounted) did nothing'
+        }
+
         It 'leaves an unchanged bad file failed on a scheduled rerun, exiting 0, until the file changes or -RetryFailed' {
             $null = New-TestImageSet $in 2
             $bad = Join-Path $in 'bad.png'
