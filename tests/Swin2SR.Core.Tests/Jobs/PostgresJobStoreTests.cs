@@ -230,6 +230,16 @@ public sealed class PostgresJobStoreTests : JobStoreContractTests, IDisposable
     }
 
     [Fact]
+    public void A_uri_whose_host_is_a_unix_socket_folder_reaches_the_server_through_it()
+    {
+        // As libpq writes it; System.Uri refused the host ("Invalid URI: The hostname could not be parsed").
+        string uri = $"postgresql://postgres@{Uri.EscapeDataString(_server.SocketDirectory)}:{_server.Port}/{Database}";
+        using var store = JobStores.Open(uri);
+        store.CreateOrUpdateJob("j", Options);
+        Assert.Contains($"Host={_server.SocketDirectory};", store.Location);
+    }
+
+    [Fact]
     public void Libpqs_space_separated_form_is_read_and_shown_without_its_password()
     {
         string libpq = $"host=127.0.0.1 port={_server.Port} dbname={Database} user={_server.PasswordRole} password='{_server.Password}' sslmode=disable";

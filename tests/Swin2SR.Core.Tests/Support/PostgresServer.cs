@@ -41,6 +41,9 @@ public sealed class PostgresServer : IDisposable
 
     public string Password { get; }
 
+    /// <summary>The folder of the server's Unix socket (it also listens on 127.0.0.1); a login through it is trusted.</summary>
+    public string SocketDirectory => _directory;
+
     /// <summary>Creates an empty database, on which <see cref="PasswordRole"/> has CONNECT and CREATE only; returns a superuser connection string to it.</summary>
     public string CreateDatabase()
     {

@@ -136,11 +136,21 @@ internal static partial class PostgresConnectionString
         ["hostaddr"] = "Host",
     };
 
+    // libpq writes a Unix socket's folder as the host, percent-encoded: postgresql://%2Fvar%2Frun%2Fpostgresql/swin2sr.
+    [GeneratedRegex(@"^postgres(ql)?://([^@/?#]*@)?(?<host>%2F[^:/?#]*)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex SocketHost();
+
     private static NpgsqlConnectionStringBuilder FromUri(string location)
     {
+        // System.Uri cannot parse such a host: it stands in as localhost, and the folder is the host once parsed.
+        var socket = SocketHost().Match(location).Groups["host"];
+        if (socket.Success)
+            location = string.Concat(location.AsSpan(0, socket.Index), "localhost", location.AsSpan(socket.Index + socket.Length));
         var uri = new Uri(location);
         var builder = new NpgsqlConnectionStringBuilder();
-        if (uri.Host.Length > 0)
+        if (socket.Success)
+            builder.Host = Uri.UnescapeDataString(socket.Value);
+        else if (uri.Host.Length > 0)
             builder.Host = uri.DnsSafeHost;
         if (uri.Port > 0)
             builder.Port = uri.Port;
