@@ -505,7 +505,9 @@ Describe 'Jobs' {
             if ($LASTEXITCODE -ne 0) { Set-ItResult -Skipped -Because 'this machine does not allow a read-only tmpfs mount'; return }
             try {
                 $file = New-TestImage (Join-Path $in 'a.png')
-                { $file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore (Join-Path $mount 'jobs.db') } | Should -Throw -ErrorId 'JobStoreReadOnly*'
+                $refusal = { $file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore (Join-Path $mount 'jobs.db') } | Should -Throw -ErrorId 'JobStoreReadOnly*' -PassThru
+                # A scheduled task or a service names its store in its environment, not on a command line.
+                $refusal.ErrorDetails.RecommendedAction | Should -BeLike '*$env:SWIN2SR_JOBSTORE*'
                 Test-Path -LiteralPath $out | Should -BeFalse
             }
             finally { & umount $mount }

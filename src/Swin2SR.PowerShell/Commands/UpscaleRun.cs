@@ -462,7 +462,7 @@ internal sealed class UpscaleRun : IDisposable
     {
         var (category, action) = e.ErrorId switch
         {
-            "JobStoreReadOnly" or "JobStoreAccessDenied" => (ErrorCategory.PermissionDenied, "Check the permissions of the store (for a file, of its folder too; for PostgreSQL, the user name, its password and the server's pg_hba.conf), or give -JobStore another one."),
+            "JobStoreReadOnly" or "JobStoreAccessDenied" => (ErrorCategory.PermissionDenied, "Check the permissions of the store (for a file, of its folder too; for PostgreSQL, the user name, its password and the server's pg_hba.conf), or give -JobStore another one ($env:SWIN2SR_JOBSTORE in a scheduled task's or a service's environment)."),
             "JobStoreNotFound" => (ErrorCategory.ObjectNotFound, "Check the path; Invoke-Swin2SRUpscale creates a store on its first run."),
             "JobStoreInvalid" => (ErrorCategory.InvalidArgument, "Give -JobStore a file path or a PostgreSQL connection string (Host=...;Database=...;Username=...)."),
             "CredentialNotApplicable" => (ErrorCategory.InvalidArgument, "Leave out -Credential for a SQLite job store; it is the login of a PostgreSQL one (Host=...;Database=...;Username=...)."),
