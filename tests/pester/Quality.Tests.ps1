@@ -170,6 +170,23 @@ Describe 'Measure-Swin2SRQuality' {
             $warnings[0].Message | Should -BeLike "*'birdx4' or 'bird'*"
         }
 
+        It 'warns when images of two folders are compared with one reference of their name, and measures both' {
+            # Outputs of a tree of folders, measured against a flat folder of references: out/a/x.png and out/b/x.png.
+            $pixels = New-Pixels 16 16 20
+            $null = Save-Pixels (Join-Path $root 'hr/x.png') $pixels 16 16
+            $first = Save-Pixels (Join-Path $root 'sr/a/x.png') $pixels 16 16
+            $second = Save-Pixels (Join-Path $root 'sr/b/x.png') (New-Pixels 16 16 90) 16 16
+            $null = Save-Pixels (Join-Path $root 'sr/a/x.jpg') $pixels 16 16
+            $results = Get-ChildItem -LiteralPath (Join-Path $root 'sr') -Recurse -File |
+                Measure-Swin2SRQuality -Reference (Join-Path $root 'hr') -WarningVariable warnings -WarningAction SilentlyContinue
+            $results | Should -HaveCount 3
+            # One warning, whatever the order: the JPEG beside a/x.png is taken as the same picture, as matching by base name intends.
+            $warnings | Should -HaveCount 1
+            $warnings[0].Message | Should -BeLike "*' are both compared with '$(Join-Path $root 'hr/x.png')': the reference folder*"
+            $warnings[0].Message | Should -BeLike "*'$($second.FullName)'*"
+            $warnings[0].Message | Should -BeLike "*'$(Split-Path $first.FullName)*"
+        }
+
         It 'names the base name it matched when a babyx4 finds two references, and does not call them unused' {
             $pixels = New-Pixels 16 16 15
             $null = Save-Pixels (Join-Path $root 'hr/baby.png') $pixels 16 16

@@ -29,6 +29,9 @@ internal sealed class ReferenceMatcher
     private readonly Dictionary<string, List<string>> _byBaseName = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
 
+    /// <summary>The first image matched with each reference of the folder, to tell when an image of another folder meets it; null once told.</summary>
+    private readonly Dictionary<string, string?> _firstImage = new(StringComparer.Ordinal);
+
     private ReferenceMatcher(string? file, string? folder)
     {
         _file = file;
@@ -76,7 +79,25 @@ internal sealed class ReferenceMatcher
                 "AmbiguousReference", ErrorCategory.InvalidArgument, image));
         }
         _used.Add(candidates[0]);
-        return new ReferenceMatch(candidates[0]);
+        return new ReferenceMatch(candidates[0], Warning: OtherFolderWarning(image, candidates[0]));
+    }
+
+    /// <summary>
+    /// Said once a reference is matched with images of two folders: out/a/x.png and out/b/x.png, outputs of a tree of
+    /// folders, are likely two pictures, while the reference folder holds one x (a JPEG and a PNG of one folder are
+    /// taken as the same picture, as the matching by base name intends). Both are still measured; said once for each
+    /// reference, however many folders meet it.
+    /// </summary>
+    private string? OtherFolderWarning(string image, string reference)
+    {
+        if (_firstImage.TryAdd(reference, image))
+            return null;
+        string? first = _firstImage[reference];
+        if (first is null || string.Equals(Path.GetDirectoryName(first), Path.GetDirectoryName(image), StringComparison.Ordinal))
+            return null;
+        _firstImage[reference] = null;
+        return $"'{first}' and '{image}' are both compared with '{reference}': the reference folder '{_folder}' holds one image of " +
+            "their name, and images of that name in two folders are likely two pictures. Measure each folder with -Reference set to its own references.";
     }
 
     /// <summary>
