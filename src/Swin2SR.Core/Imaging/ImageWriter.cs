@@ -79,7 +79,7 @@ public sealed class ImageWriter
             try
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(outputPath)!);
-                using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+                using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
                 {
                     Encode(image, encoder, formatName, stream);
                     stream.Flush(flushToDisk: true);
@@ -105,6 +105,7 @@ public sealed class ImageWriter
     /// <summary>
     /// ImageSharp 2.1 writes no ICC profile into PNG or WebP: a PNG gets its iCCP chunk inserted after IHDR on the
     /// way out; a WebP (compressed, if lossless then about PNG's size) is encoded in memory and gets its ICCP chunk before it is written.
+    /// Nor does it write a TIFF's EXIF and GPS directories: they are appended to the written file (<paramref name="stream"/> is read back).
     /// </summary>
     private static void Encode(Image image, SixLabors.ImageSharp.Formats.IImageEncoder encoder, string formatName, Stream stream)
     {
@@ -112,6 +113,8 @@ public sealed class ImageWriter
         if (icc is null || formatName is not ("PNG" or "Webp"))
         {
             image.Save(stream, encoder);
+            if (formatName == "TIFF")
+                TiffExifDirectories.Append(stream, image.Metadata.ExifProfile);
             return;
         }
         if (formatName == "PNG")

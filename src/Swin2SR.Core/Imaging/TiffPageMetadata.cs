@@ -54,7 +54,8 @@ internal static class TiffPageMetadata
 
     /// <summary>
     /// Gives a TIFF output's first frame its XMP and tags, where its encoder reads them: the descriptive tags
-    /// only, since it writes every tag into the page's own directory (EXIF and GPS tags there would misplace them).
+    /// only, since it writes every tag into the page's own directory (EXIF and GPS tags there would misplace them:
+    /// <see cref="TiffExifDirectories"/> appends those in directories of their own).
     /// </summary>
     public static void Place(Image image)
     {

@@ -245,6 +245,41 @@ public sealed class FaithfulOutputPipelineTests : IDisposable
         Assert.Empty(result.Warnings!);
     }
 
+    [Fact]
+    public void A_tiffs_exif_gps_and_iptc_tags_reach_its_tiff_output_exif_and_gps_in_their_own_directories()
+    {
+        // ImageSharp 2.1's TIFF encoder writes no EXIF or GPS directory: a scan's capture date was lost unsaid.
+        using var image = FixtureImages.Pattern(12, 8, FixtureImages.Colour);
+        var tags = image.Frames.RootFrame.Metadata.ExifProfile = new ExifProfile();
+        tags.SetValue(ExifTag.Artist, "Harbour Archive");
+        tags.SetValue(ExifTag.DateTimeOriginal, "1931:02:03 04:05:06");
+        tags.SetValue(ExifTag.ImageUniqueID, "box-12-folder-3-letter-0001");
+        tags.SetValue(ExifTag.GPSLatitudeRef, "N");
+        // Stored in its entry: ImageSharp reads it before the values stored elsewhere, so out of the tags' order.
+        tags.SetValue(ExifTag.ColorSpace, (ushort)1);
+        image.Metadata.IptcProfile = new IptcProfile();
+        image.Metadata.IptcProfile.SetValue(IptcTag.Caption, "Letter from the mayor");
+        var result = Upscale("scan.tif", FixtureImages.Encode(image, new TiffEncoder()), OutputFormat.Same);
+
+        byte[] file = File.ReadAllBytes(result.Item.OutputPath);
+        string Text(ushort pointer, ushort tag) =>
+            System.Text.Encoding.ASCII.GetString(file[TiffStructure.PointedBytes(file, [pointer], tag) ?? throw new Xunit.Sdk.XunitException($"tag {tag} is not in directory {pointer}")]).TrimEnd('\0');
+        Assert.Equal("1931:02:03 04:05:06", Text(34665, 36867));
+        Assert.Equal("box-12-folder-3-letter-0001", Text(34665, 42016));
+        Assert.Equal("N", Text(34853, 1));
+        // In ascending order of tag, as TIFF requires (libtiff otherwise calls the directory invalid).
+        int exif = (int)TiffStructure.FirstPageValues(file, 34665, out _)![0];
+        var order = Enumerable.Range(0, BitConverter.ToUInt16(file, exif)).Select(i => BitConverter.ToUInt16(file, exif + 2 + i * 12)).ToList();
+        Assert.Equal(order.Order(), order);
+        // The page keeps its own tags and its pixels, and a reader finds every tag.
+        using var output = Image.Load<Rgb24>(result.Item.OutputPath);
+        var read = output.Frames.RootFrame.Metadata.ExifProfile!;
+        Assert.Equal("Harbour Archive", read.GetValue(ExifTag.Artist)!.Value);
+        Assert.Equal("1931:02:03 04:05:06", read.GetValue(ExifTag.DateTimeOriginal)!.Value);
+        Assert.Equal("Letter from the mayor", Assert.Single(output.Frames.RootFrame.Metadata.IptcProfile!.GetValues(IptcTag.Caption)).Value);
+        Assert.Equal(image[5, 3].Rgb, output[10, 6]);
+    }
+
     /// <summary>A JPEG with <paramref name="profile"/> in an APP2 ICC_PROFILE segment (one chunk of one) right after SOI.</summary>
     private static byte[] WithIccSegment(byte[] jpeg, byte[] profile)
     {
