@@ -16,13 +16,17 @@ internal static class TiffStructure
 
     private const int ClassicTiffVersion = 42, BigTiffVersion = 43;
 
-    /// <summary>The number of pages; 0 for what is not a TIFF. A chain that loops or points past the end stops the count there.</summary>
-    public static int Count(ReadOnlySpan<byte> data) => Walk(data, out _);
+    /// <summary>
+    /// The number of pages; 0 for what is not a TIFF. A chain that loops or points past the end stops the count there.
+    /// A reduced-resolution copy of a page (the thumbnail or preview a scanner or Photoshop adds after it) is no page:
+    /// the warning that pages were left out was given for every such scan.
+    /// </summary>
+    public static int Count(ReadOnlySpan<byte> data) => Walk(data, out _, out int reduced) - reduced;
 
     /// <summary>Why the file cannot be given to the decoder (a BigTIFF directory without end, a file cut short), or null.</summary>
     public static string? FindDamage(ReadOnlySpan<byte> data)
     {
-        Walk(data, out string? damage);
+        Walk(data, out string? damage, out _);
         return damage ?? TiffTruncation.Find(data);
     }
 
@@ -112,8 +116,13 @@ internal static class TiffStructure
     private static long? FirstPageSingle(ReadOnlySpan<byte> data, ushort tag, out int type, ReadOnlySpan<ushort> via = default)
     {
         type = 0;
-        if (FirstPageEntry(data, tag, out var l, out bool littleEndian, via) is not { } at)
-            return null;
+        return FirstPageEntry(data, tag, out var l, out bool littleEndian, via) is { } at ? SingleAt(data, at, l, littleEndian, out type) : null;
+    }
+
+    /// <summary>The value of the entry at <paramref name="at"/> when it holds one integer, of any integer type; else null.</summary>
+    private static long? SingleAt(ReadOnlySpan<byte> data, int at, Layout l, bool littleEndian, out int type)
+    {
+        type = 0;
         var entry = data.Slice(at, l.EntryBytes);
         if (Read(entry[4..], l.OffsetBytes, littleEndian) != 1)
             return null;
@@ -275,9 +284,11 @@ internal static class TiffStructure
         return copy;
     }
 
-    private static int Walk(ReadOnlySpan<byte> data, out string? damage)
+    /// <returns>The directories walked, <paramref name="reduced"/> of them reduced-resolution images.</returns>
+    private static int Walk(ReadOnlySpan<byte> data, out string? damage, out int reduced)
     {
         damage = null;
+        reduced = 0;
         if (FirstDirectory(data, out var l, out bool littleEndian) is not { } first)
             return 0;
         ulong offset = first;
@@ -295,6 +306,8 @@ internal static class TiffStructure
                     damage = $"the BigTIFF directory at byte {offset} claims {entries} entries, more than the {data.Length}-byte file holds";
                 break;
             }
+            if (IsReducedImage(data, offset, l, littleEndian))
+                reduced++;
             ulong next = offset + (ulong)l.CountBytes + entries * (ulong)l.EntryBytes;
             if (next + (ulong)l.OffsetBytes > (ulong)data.Length)
                 break;
@@ -302,6 +315,16 @@ internal static class TiffStructure
         }
         return pages;
     }
+
+    /// <summary>
+    /// Whether the directory at <paramref name="offset"/> is a reduced-resolution image of another (NewSubfileType's
+    /// bit 0, or the SubfileType 2 that older writers use); a page of a document is not (NewSubfileType 0 or 2).
+    /// </summary>
+    private static bool IsReducedImage(ReadOnlySpan<byte> data, ulong offset, Layout l, bool littleEndian) =>
+        (EntryIn(data, offset, NewSubfileTypeTag, l, littleEndian) is { } kind && SingleAt(data, kind, l, littleEndian, out _) is { } flags && (flags & 1) != 0)
+        || (EntryIn(data, offset, SubfileTypeTag, l, littleEndian) is { } old && SingleAt(data, old, l, littleEndian, out _) == 2);
+
+    private const ushort NewSubfileTypeTag = 254, SubfileTypeTag = 255;
 
     private readonly record struct Layout(bool IsBigTiff, int CountBytes, int EntryBytes, int OffsetBytes, int FirstIfdAt);
 

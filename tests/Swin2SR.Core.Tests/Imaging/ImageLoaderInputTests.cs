@@ -416,9 +416,11 @@ public sealed class ImageLoaderInputTests : IDisposable
     /// A TIFF of <paramref name="pages"/> pages: ImageSharp 2.1 writes one, so its directory (IFD) is copied to the
     /// end again and again, each copy chained to the one before (they share the first page's pixels).
     /// </summary>
-    private static byte[] MultiPageTiff(Image image, int pages)
+    private static byte[] MultiPageTiff(Image image, int pages) => MultiPageTiff(Valid(image, new TiffEncoder()), pages);
+
+    private static byte[] MultiPageTiff(byte[] tiff, int pages)
     {
-        var file = new List<byte>(Valid(image, new TiffEncoder()));
+        var file = new List<byte>(tiff);
         var bytes = file.ToArray();
         int first = (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(4));
         int length = 2 + 12 * BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(first));
@@ -573,6 +575,24 @@ public sealed class ImageLoaderInputTests : IDisposable
         Assert.Equal(ImageErrorKind.NotSupported, error.Kind);
         Assert.Contains("cannot be decoded", error.Reason);
         Assert.Contains("convert it to PNG", error.Reason);
+    }
+
+    [Theory]
+    [InlineData(1, 0)] // NewSubfileType: a reduced-resolution image, as a scanner's thumbnail is marked
+    [InlineData(2, 1)] // NewSubfileType: a page of a document
+    [InlineData(0, 1)]
+    public void A_tiffs_thumbnail_after_its_page_is_no_page_left_out(ushort subfileType, int warnings)
+    {
+        using var image = FixtureImages.Pattern(6, 4, FixtureImages.Colour);
+        // Both directories get a NewSubfileType entry (tag 254) of the type given; then the first page's is made 0, a page.
+        var bytes = MultiPageTiff(TiffStructure.WithFirstPageShort(Valid(image, new TiffEncoder()), 254, subfileType)!, 2);
+        int first = (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(4));
+        int kind = Enumerable.Range(0, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(first))).Select(i => first + 2 + 12 * i)
+            .Single(entry => BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(entry)) == 254);
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(kind + 8), 0);
+        string path = _folder.File("scan.tif");
+        File.WriteAllBytes(path, bytes);
+        Assert.Equal(warnings, _loader.Load(path, 2).Warnings.Count);
     }
 
     [Fact]
