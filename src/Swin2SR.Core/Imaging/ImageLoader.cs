@@ -293,7 +293,7 @@ public sealed class ImageLoader
     private static ImageInputException Corrupt(string path, IImageFormat format, byte[] data, Exception e)
     {
         if (e is NotSupportedException)
-            return UnsupportedVariant(path, format.Name, e);
+            return UnsupportedVariant(path, format.Name, e, IsTiledTiff(format, data) ? ReSaveInStrips : ConvertToPng);
         bool described = e is ImageFormatException or InvalidImageContentException or EndOfStreamException;
         string detail = described ? e.Message : $"{e.GetType().Name}: {e.Message}";
         return new ImageInputException("CorruptImage", ImageErrorKind.InvalidData, path,
@@ -318,7 +318,7 @@ public sealed class ImageLoader
         }
         catch (NotSupportedException e)
         {
-            throw UnsupportedVariant(path, "image", e);
+            throw UnsupportedVariant(path, "image", e, ConvertToPng);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -332,10 +332,19 @@ public sealed class ImageLoader
     }
 
     /// <summary>ImageSharp says NotSupported for a variant it cannot decode (a CMYK TIFF, say): the file may well be sound.</summary>
-    private static ImageInputException UnsupportedVariant(string path, string formatName, Exception e) =>
+    private static ImageInputException UnsupportedVariant(string path, string formatName, Exception e, string advice) =>
         new("UnsupportedFormat", ImageErrorKind.NotSupported, path,
-            $"the file is probably sound, but this kind of {formatName} cannot be decoded ({e.Message.TrimEnd('.')}): "
-            + "convert it to PNG (for example: magick input output.png) and upscale that", e);
+            $"the file is probably sound, but this kind of {formatName} cannot be decoded ({e.Message.TrimEnd('.')}): {advice}", e);
+
+    private const string ConvertToPng = "convert it to PNG (for example: magick input output.png) and upscale that";
+
+    /// <summary>A tiled TIFF re-saved in strips stays a TIFF, of the same bit depth and tags, as the documentation advises.</summary>
+    private const string ReSaveInStrips =
+        "re-save it in strips (for example: tiffcp -s in.tif out.tif), which keeps it a TIFF with its tags and bit depth, or convert it to PNG (magick input output.png), and upscale that";
+
+    /// <summary>Whether the first page is stored in tiles (TileOffsets or TileWidth), which ImageSharp 2.1 does not decode.</summary>
+    private static bool IsTiledTiff(IImageFormat format, byte[] data) =>
+        format.Name == "TIFF" && (TiffStructure.FirstPageHas(data, 324) || TiffStructure.FirstPageHas(data, 322));
 
     private static ImageInputException Unsupported(string path, string reason) =>
         new("UnsupportedFormat", ImageErrorKind.NotSupported, path, reason);

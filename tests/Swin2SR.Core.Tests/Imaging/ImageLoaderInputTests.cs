@@ -559,17 +559,21 @@ public sealed class ImageLoaderInputTests : IDisposable
         Assert.Equal(DamagedExif.Warning, Assert.Single(loaded.Warnings));
     }
 
+    /// <summary>Where the entry for <paramref name="tag"/> starts in the first directory of a little-endian classic TIFF.</summary>
+    private static int FirstPageEntry(byte[] tiff, ushort tag)
+    {
+        int directory = (int)BinaryPrimitives.ReadUInt32LittleEndian(tiff.AsSpan(4));
+        return Enumerable.Range(0, BinaryPrimitives.ReadUInt16LittleEndian(tiff.AsSpan(directory))).Select(i => directory + 2 + 12 * i)
+            .Single(entry => BinaryPrimitives.ReadUInt16LittleEndian(tiff.AsSpan(entry)) == tag);
+    }
+
     [Fact]
     public void A_cmyk_tiff_is_UnsupportedFormat_not_CorruptImage()
     {
         using var image = FixtureImages.Pattern(6, 4, FixtureImages.Colour);
         var bytes = Valid(image, new TiffEncoder());
         // PhotometricInterpretation (tag 262) set to 5, Separated: CMYK, which ImageSharp 2.1 does not decode.
-        int directory = (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(4));
-        int entries = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(directory));
-        int photometric = Enumerable.Range(0, entries).Select(i => directory + 2 + 12 * i)
-            .Single(entry => BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(entry)) == 262);
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(photometric + 8), 5);
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(FirstPageEntry(bytes, 262) + 8), 5);
         var error = Refused("cmyk.tif", bytes);
         Assert.Equal("UnsupportedFormat", error.ErrorId);
         Assert.Equal(ImageErrorKind.NotSupported, error.Kind);
@@ -586,13 +590,23 @@ public sealed class ImageLoaderInputTests : IDisposable
         using var image = FixtureImages.Pattern(6, 4, FixtureImages.Colour);
         // Both directories get a NewSubfileType entry (tag 254) of the type given; then the first page's is made 0, a page.
         var bytes = MultiPageTiff(TiffStructure.WithFirstPageShort(Valid(image, new TiffEncoder()), 254, subfileType)!, 2);
-        int first = (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(4));
-        int kind = Enumerable.Range(0, BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(first))).Select(i => first + 2 + 12 * i)
-            .Single(entry => BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(entry)) == 254);
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(kind + 8), 0);
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(FirstPageEntry(bytes, 254) + 8), 0);
         string path = _folder.File("scan.tif");
         File.WriteAllBytes(path, bytes);
         Assert.Equal(warnings, _loader.Load(path, 2).Warnings.Count);
+    }
+
+    [Fact]
+    public void A_tiled_tiff_is_UnsupportedFormat_advising_to_re_save_it_in_strips()
+    {
+        using var image = FixtureImages.Pattern(6, 4, FixtureImages.Colour);
+        // A TileOffsets entry (tag 324, one LONG) is what the decoder refuses a tiled page by.
+        var bytes = TiffStructure.WithFirstPageShort(Valid(image, new TiffEncoder()), 324, 8)!;
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(FirstPageEntry(bytes, 324) + 2), 4);
+        var error = Refused("tiled.tif", bytes);
+        Assert.Equal("UnsupportedFormat", error.ErrorId);
+        Assert.Contains("Tiled images are not supported", error.Reason);
+        Assert.Contains("re-save it in strips (for example: tiffcp -s in.tif out.tif)", error.Reason);
     }
 
     [Fact]
