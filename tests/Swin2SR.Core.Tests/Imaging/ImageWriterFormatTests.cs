@@ -51,6 +51,21 @@ public sealed class ImageWriterFormatTests : IDisposable
         Assert.Equal((byte)((10 * 3 + 7 * 5 + 40) % 256), back[10, 7].G);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Tiff_is_deflated_with_the_horizontal_predictor_and_reads_back_exactly(bool gray)
+    {
+        // A smooth gradient, as scans are: each sample differs little from its left neighbour.
+        var planes = Planes(64, 48, (c, x, y) => (x * 3 + y * 5 + (gray ? 0 : c * 40)) % 256 / 255f);
+        string path = Write("scan.tif", new UpscaledImage(planes, null, new ImageTraits("TIFF", 8, gray, false), null), "TIFF");
+        byte[] bytes = File.ReadAllBytes(path);
+        Assert.Equal(8u, TiffStructure.FirstPageValue(bytes, 259)); // Deflate
+        Assert.Equal(2u, TiffStructure.FirstPageValue(bytes, 317)); // Predictor: horizontal differencing
+        using var back = Image.Load<Rgb24>(path);
+        Assert.Equal((byte)((10 * 3 + 7 * 5 + (gray ? 0 : 40)) % 256), back[10, 7].G);
+    }
+
     [Fact]
     public void A_16_bit_source_is_written_as_16_bit_png_without_losing_a_level()
     {
