@@ -303,6 +303,24 @@ Describe 'Jobs' {
             Test-Path -LiteralPath (Join-Path $out 'b') | Should -BeFalse -Because 'no second copy of the outputs already made'
         }
 
+        It 'puts a grown job''s new inputs of its first folder beside that folder''s earlier outputs, and redoes none of them the night after' {
+            # Night 1: only shop/shoes has photos; night 2 a new shoe and a new category, shop/bags.
+            $shoes = Join-Path $in 'shoes'
+            $null = New-TestImage (Join-Path $shoes 'boot.png')
+            $null = Get-ChildItem -LiteralPath $in -Recurse -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName shop
+            $null = New-TestImage (Join-Path $shoes 'sandal.png') -Seed 2
+            $null = New-TestImage (Join-Path $in 'bags' 'tote.png') -Seed 3
+
+            $second = Get-ChildItem -LiteralPath $in -Recurse -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName shop
+            ($second | Where-Object Name -eq 'sandal.png').OutputPath | Should -Be (Join-Path $out 'sandal.png') -Because 'the shoes stay together, where boot.png is'
+            ($second | Where-Object Name -eq 'tote.png').OutputPath | Should -Be (Join-Path $out 'bags' 'tote.png')
+
+            $third = Get-ChildItem -LiteralPath $in -Recurse -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName shop
+            $third.ErrorId | Should -Be @('AlreadyDone', 'AlreadyDone', 'AlreadyDone') -Because 'nothing changed since the second night'
+            (Get-ChildItem -LiteralPath $out -Recurse -File | ForEach-Object { [IO.Path]::GetRelativePath($out, $_.FullName) } | Sort-Object) |
+                Should -Be @((Join-Path 'bags' 'tote.png'), 'boot.png', 'sandal.png') -Because 'one copy of each output'
+        }
+
         It 'says how the device was chosen once when several jobs are resumed in one pipeline' {
             $null = New-TestImage (Join-Path $in 'a.png') | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName first -QueueOnly
             $null = New-TestImage (Join-Path $in 'b.png') -Seed 2 | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName second -QueueOnly

@@ -21,14 +21,14 @@ public static class JobPlanner
         string? listedRoot = null)
     {
         var existing = store.FindJob(jobName);
+        string? recordedRoot = options.OutputDirectory is not null && existing?.Options.OutputRoot is { Length: > 0 } recorded ? recorded : null;
         string? root = options.OutputDirectory is null ? null
-            : existing?.Options.OutputRoot is { } recorded && recorded.Length > 0 && inputs.All(i => OutputPlanner.IsUnder(i, recorded)) ? recorded
-            : listedRoot ?? OutputPlanner.CommonDirectory(inputs.Select(Path.GetFullPath).ToList());
+            : recordedRoot ?? listedRoot ?? OutputPlanner.CommonDirectory(inputs.Select(Path.GetFullPath).ToList());
         var recordedOptions = options with { OutputRoot = root };
         var job = store.CreateOrUpdateJob(jobName, recordedOptions);
-        var planned = OutputPlanner.Plan(inputs, options.OutputDirectory, Enum.Parse<OutputFormat>(options.Format, ignoreCase: true), root);
-        if (existing?.Options.OutputRoot is { Length: > 0 } previousRoot && previousRoot != root)
-            planned = KeepDoneOutputsInPlace(store, job.Id, planned);
+        var planned = PlanBelowRoots(inputs, options, root, recordedRoot, listedRoot);
+        if (recordedRoot is not null)
+            planned = KeepDoneOutputsInPlace(store, job.Id, planned, options.OutputDirectory!);
         // The recorded root shapes no output's pixels: the digest is the options' own.
         string hash = outputHash ?? options.OutputHash();
         var items = planned.Select(p =>
@@ -107,15 +107,39 @@ public static class JobPlanner
     }
 
     /// <summary>
-    /// New inputs outside the job's folder widened the root its structure is mirrored from, which moves every planned
-    /// output (E:\enhanced\sub\x.jpg becomes E:\enhanced\b\sub\x.jpg): an input already done keeps the output it
-    /// has, instead of being done again into the new place (a nightly job would redo everything the night a new
-    /// folder appeared, and keep both copies). Only the new inputs take the wider layout.
+    /// The job's outputs mirror the folder of its first run (<paramref name="root"/>, recorded), so that the inputs of a
+    /// folder keep one place in the output folder however the job grows: a shop's nightly job over shop/shoes, the
+    /// night shop/bags appeared, put that night's new shoes in enhanced/shoes/ beside the earlier ones in enhanced/,
+    /// and, as the wider root was recorded, made every earlier shoe again into enhanced/shoes/ the next night, the
+    /// first copies left behind. Inputs outside that folder are mirrored below the common folder of it and them, for
+    /// their own outputs only (shop/bags/x.jpg into enhanced/bags/x.jpg).
     /// </summary>
-    private static IReadOnlyList<UpscaleItem> KeepDoneOutputsInPlace(IJobStore store, long jobId, IReadOnlyList<UpscaleItem> planned)
+    private static IReadOnlyList<UpscaleItem> PlanBelowRoots(IReadOnlyList<string> inputs, JobOptions options, string? root, string? recordedRoot, string? listedRoot)
+    {
+        var format = Enum.Parse<OutputFormat>(options.Format, ignoreCase: true);
+        var outside = recordedRoot is null ? [] : inputs.Where(i => !OutputPlanner.IsUnder(i, recordedRoot)).ToList();
+        if (outside.Count == 0)
+            return OutputPlanner.Plan(inputs, options.OutputDirectory, format, root);
+        // CommonDirectory takes files: a name inside the recorded root stands for it, as the listed root does for the listing.
+        var folders = outside.Select(Path.GetFullPath).Append(Path.Combine(recordedRoot!, "-"));
+        string wider = OutputPlanner.CommonDirectory((listedRoot is null ? folders : folders.Append(Path.Combine(listedRoot, "-"))).ToList());
+        var isOutside = outside.ToHashSet();
+        // Each input planned below its root, in the order listed (the order they are journaled and run in).
+        return inputs.SelectMany(i => OutputPlanner.Plan([i], options.OutputDirectory, format, isOutside.Contains(i) ? wider : root))
+            .DistinctBy(p => p.InputPath, OutputPlanner.PathComparer).ToList();
+    }
+
+    /// <summary>
+    /// An input already done keeps the output it has where the plan puts it elsewhere in the output folder under the
+    /// same name: a job whose recorded root an earlier version widened (every planned output moved, E:\enhanced\x.jpg
+    /// to E:\enhanced\b\x.jpg) would otherwise make each again into the new place, and keep both copies. An output
+    /// of another name (another -Format) or outside the output folder (another -OutputDirectory) is no such move.
+    /// </summary>
+    private static IReadOnlyList<UpscaleItem> KeepDoneOutputsInPlace(IJobStore store, long jobId, IReadOnlyList<UpscaleItem> planned, string outputDirectory)
     {
         var made = store.Items(jobId, [ItemStatus.Succeeded]).ToDictionary(i => i.InputPath, i => i.OutputPath);
-        return planned.Select(p => made.TryGetValue(p.InputPath, out var output) && File.Exists(output) ? p with { OutputPath = output } : p).ToList();
+        return planned.Select(p => made.TryGetValue(p.InputPath, out var output) && Path.GetFileName(output) == Path.GetFileName(p.OutputPath)
+            && OutputPlanner.IsUnder(output, outputDirectory) && File.Exists(output) ? p with { OutputPath = output } : p).ToList();
     }
 
     public const string FailedBeforeId = "FailedBefore";
