@@ -60,11 +60,14 @@ Describe 'Jobs' {
             $file = Join-Path $root 'nightly.ps1'
             Set-Content -LiteralPath $file -Value $script.Replace('/srv/shop', $in).Replace('/srv/enhanced', $out)
             $null = New-TestImage (Join-Path $in 'good.jpg')
+            # Phones, cameras and CMS exports name JPEGs .jpeg too: the script upscales those as well.
+            $null = New-TestImage (Join-Path $in 'IMG_0001.jpeg') -Seed 2
             $bad = Join-Path $in 'bad.jpg'
             Set-Content -LiteralPath $bad -Value 'garbage'
             # A log, as cron's: every line of it, stdout and stderr, as grep sees them.
             $log = @(Invoke-ChildPwsh -File $file 2>&1 | ForEach-Object { "$_" -split "`n" })
             $LASTEXITCODE | Should -Be 1 -Because ($log -join "`n")
+            Test-Path -LiteralPath (Join-Path $out 'IMG_0001.jpeg') | Should -BeTrue -Because "the nightly script lists .jpeg files too: $($log -join "`n")"
             @($log -match [regex]::Escape($bad)) -match 'not a supported image' |
                 Should -Not -BeNullOrEmpty -Because "a sysadmin greps the log for the file and finds why: $($log -join "`n")"
             Remove-Item -LiteralPath $in -Recurse -Force
