@@ -39,6 +39,23 @@ Describe 'Jobs' {
             (Invoke-Swin2SRUpscale -Path (Join-Path $in 'box1') -Model $NearestX2 -OutputDirectory $out -Device Cpu).ErrorId | Should -Be 'OutputExists'
         }
 
+        It 'lets a photo re-exported in another format take over the output of the one it replaced, which was deleted' {
+            # -Format Webp makes photo.jpg's output and photo.png's one file: while both are there, the second fails.
+            $jpeg = New-TestImage (Join-Path $in 'photo.jpg') -Seed 1
+            $first = $jpeg | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName nightly -Format Webp -Device Cpu
+            $written = (Get-FileHash -LiteralPath $first.OutputPath).Hash
+            $null = New-TestImage (Join-Path $in 'photo.png') -Width 30 -Seed 2
+            $both = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName nightly -Format Webp -Device Cpu -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            ($both | Where-Object Name -eq 'photo.png').ErrorId | Should -Be 'OutputCollision'
+            Remove-Item -LiteralPath $jpeg.FullName
+
+            $next = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName nightly -Format Webp -Device Cpu -ErrorVariable problems
+            $problems | Should -BeNullOrEmpty
+            $next.Status | Should -Be 'Succeeded' -Because 'photo.jpg is gone: its output is the new photo''s to write'
+            $next.OutputWidth | Should -Be 60
+            (Get-FileHash -LiteralPath $first.OutputPath).Hash | Should -Not -Be $written
+        }
+
         It 'says why a later run''s input outside the first run''s common folder fails as the output of a file of its name' {
             # The first night's files were all below shop/a, the folders mirrored from there; shop/sub/y.png lands on shop/a/sub/y.png's output.
             $shop = Join-Path $in 'shop'

@@ -239,6 +239,13 @@ public sealed class UpscalePipeline : IWorkerHost
         }
     }
 
+    /// <summary>
+    /// The input is no longer there, and its folder is: deleted, not on a share that is not mounted here (another host's
+    /// paths), where its output is still its own.
+    /// </summary>
+    private static bool InputGone(string inputPath) =>
+        !File.Exists(inputPath) && !Directory.Exists(inputPath) && Directory.Exists(Path.GetDirectoryName(inputPath));
+
     private async Task DecodeAsync(CancellationToken cancellation)
     {
         await foreach (var listed in _items.ReadAllAsync(cancellation).ConfigureAwait(false))
@@ -246,6 +253,10 @@ public sealed class UpscalePipeline : IWorkerHost
             var item = listed;
             if (_begin is not null && !_begin(item))
                 continue;
+            // An input of this job that was deleted (photo.jpg, re-exported as photo.png, with -Format Webp) leaves its output to
+            // the input that replaced it: failing as OutputCollision, and then left failed as unchanged, the new photo was never done.
+            if (item.OutputOwner is { } gone && item.OutputOwnerJob is null && InputGone(gone))
+                item = item with { MayOverwrite = true, OutputOwner = null };
             // Another job's output is in the way only while it is there: its job may have been run into another folder since.
             if (item.OutputOwner is { } owner && (item.OutputOwnerJob is null || File.Exists(item.OutputPath)))
             {
