@@ -138,7 +138,8 @@ public static class JobPlanner
     private static IReadOnlyList<UpscaleItem> KeepDoneOutputsInPlace(IJobStore store, long jobId, IReadOnlyList<UpscaleItem> planned, string outputDirectory)
     {
         var made = store.Items(jobId, [ItemStatus.Succeeded]).ToDictionary(i => i.InputPath, i => i.OutputPath);
-        return planned.Select(p => made.TryGetValue(p.InputPath, out var output) && Path.GetFileName(output) == Path.GetFileName(p.OutputPath)
+        return planned.Select(p => made.TryGetValue(p.InputPath, out var output)
+            && OutputPlanner.PathComparer.Equals(Path.GetFileName(output), Path.GetFileName(p.OutputPath))
             && OutputPlanner.IsUnder(output, outputDirectory) && File.Exists(output) ? p with { OutputPath = output } : p).ToList();
     }
 

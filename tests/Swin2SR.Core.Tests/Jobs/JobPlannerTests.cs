@@ -69,6 +69,31 @@ public sealed class JobPlannerTests : IDisposable
     }
 
     [Fact]
+    public void An_output_made_before_an_earlier_version_recorded_a_wider_root_stays_done_where_it_is()
+    {
+        using var store = new SqliteJobStore(_folder.File("jobs.db"));
+        string output = _folder.File("out");
+        var options = new JobOptions { ModelPath = _folder.File("model.onnx"), OutputDirectory = output };
+        string shoe = Path.Combine(_folder.File("shop"), "shoes", "boot.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(shoe)!);
+        File.WriteAllBytes(shoe, [1, 2, 3]);
+        var (job, _, _) = JobPlanner.AddInputs(store, "j", options, [shoe]);
+        store.RegisterWorker(job.Id, new WorkerRecord("w", "host", 1, 0, "cpu", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, 0));
+        var claimed = Assert.Single(store.Claim(job.Id, "w", 1, DateTimeOffset.UtcNow.AddMinutes(1)));
+        Assert.True(store.TryBegin("w", claimed.Id));
+        store.Complete("w", [new ItemOutcome(claimed.Id, ItemStatus.Succeeded, null, null, 1, 1, 1, 2, 2)]);
+        Directory.CreateDirectory(output);
+        File.WriteAllBytes(Path.Combine(output, "boot.png"), [4]);
+        // The night shop/bags appeared, an earlier version recorded shop as the job's root: boot.png's output is still out/boot.png.
+        store.CreateOrUpdateJob("j", options with { OutputRoot = _folder.File("shop") });
+
+        var rerun = JobPlanner.AddInputs(store, "j", options, [shoe]);
+
+        Assert.Equal(Path.Combine(output, "boot.png"), Assert.Single(rerun.AlreadyDone).OutputPath);
+        Assert.Equal(0, rerun.Added.Requeued);
+    }
+
+    [Fact]
     public void A_process_that_runs_on_after_its_run_ended_without_reaching_the_store_holds_no_images_for_a_rerun_to_leave_it()
     {
         string path = _folder.File("jobs.db");
