@@ -23,9 +23,22 @@ internal static partial class OutputMetadata
                 exif.SetValue(ExifTag.PixelXDimension, (SixLabors.ImageSharp.Number)(uint)width);
             if (exif.GetValue(ExifTag.PixelYDimension) is not null)
                 exif.SetValue(ExifTag.PixelYDimension, (SixLabors.ImageSharp.Number)(uint)height);
+            SortEntries(exif);
         }
         RewriteXmp(metadata, xmp => UpdateXmp(xmp, width, height));
         return metadata;
+    }
+
+    /// <summary>
+    /// TIFF, and so EXIF, keeps each directory's entries in ascending tag order; ImageSharp writes them in the order of
+    /// its list, which its reader fills with the values that fit in their entry first (a phone photo's Orientation before
+    /// its Make, GPSLatitudeRef before GPSLatitude): exiftool -validate flagged every output as out of order, and a
+    /// reader that looks tags up by that order misses them. The list the profile hands out is the one it writes.
+    /// </summary>
+    private static void SortEntries(ExifProfile exif)
+    {
+        if (exif.Values is List<IExifValue> values)
+            values.Sort((a, b) => ((ushort)a.Tag).CompareTo((ushort)b.Tag));
     }
 
     /// <summary>Replaces <paramref name="metadata"/>'s XMP, where it has any, with <paramref name="rewrite"/> of its text.</summary>

@@ -187,6 +187,43 @@ public sealed class ImageWriterFormatTests : IDisposable
     }
 
     [Fact]
+    public void Exif_entries_are_written_in_ascending_tag_order_as_tiff_requires()
+    {
+        // As a phone's photo reads back: the reader lists values that fit in their entry (Orientation) before the others (Make).
+        var metadata = new ImageMetadata { ExifProfile = new ExifProfile() };
+        metadata.ExifProfile.SetValue(ExifTag.Orientation, (ushort)6);
+        metadata.ExifProfile.SetValue(ExifTag.Make, "Apple");
+        metadata.ExifProfile.SetValue(ExifTag.GPSLatitudeRef, "N");
+        metadata.ExifProfile.SetValue(ExifTag.GPSLatitude, [new Rational(52, 1), new Rational(22, 1), new Rational(7, 1)]);
+        metadata.ExifProfile.SetValue(ExifTag.GPSAltitudeRef, (byte)0);
+        string path = Write("out.jpg", new UpscaledImage(Planes(6, 4, (c, x, y) => 0.5f), null, new ImageTraits("JPEG", 8, false, false), metadata), "JPEG");
+
+        byte[] file = File.ReadAllBytes(path);
+        var tiff = file.AsSpan()[JpegStructure.FindExif(file)!.Value];
+        var ifd0 = Tags(tiff, BitConverter.ToInt32(tiff[4..8]));
+        Assert.Equal(ifd0.Order(), ifd0);
+        Assert.Contains((ushort)0x010F, ifd0);
+        int gpsEntry = EntryOffset(tiff, BitConverter.ToInt32(tiff[4..8]), 0x8825);
+        var gps = Tags(tiff, BitConverter.ToInt32(tiff[(gpsEntry + 8)..(gpsEntry + 12)]));
+        Assert.Equal(gps.Order(), gps);
+        Assert.Equal(3, gps.Count);
+    }
+
+    // A little-endian IFD, as ImageSharp writes it: a count, then 12-byte entries that open with their tag.
+    private static List<ushort> Tags(ReadOnlySpan<byte> tiff, int ifd)
+    {
+        Assert.Equal((byte)'I', tiff[0]);
+        int count = BitConverter.ToUInt16(tiff[ifd..(ifd + 2)]);
+        var tags = new List<ushort>(count);
+        for (int i = 0; i < count; i++)
+            tags.Add(BitConverter.ToUInt16(tiff[(ifd + 2 + 12 * i)..]));
+        return tags;
+    }
+
+    private static int EntryOffset(ReadOnlySpan<byte> tiff, int ifd, ushort tag) =>
+        ifd + 2 + 12 * Tags(tiff, ifd).IndexOf(tag);
+
+    [Fact]
     public void Iptc_travels_in_jpeg()
     {
         string path = Write("iptc.jpg", new UpscaledImage(Planes(4, 4, (c, x, y) => 0.5f), null, ImageTraits.Rgb8("JPEG"), SourceMetadata(FixtureImages.IccProfile("p"))), "JPEG");
