@@ -306,6 +306,20 @@ Describe 'Get-Swin2SRModel and Install-Swin2SRModel' {
             Should -Throw -ExpectedMessage '*not installed: run Install-Swin2SRModel classical-x4*'
     }
 
+    It 'offers the close name for a mistyped model, in Invoke-Swin2SRUpscale, Get-Swin2SRModel and Install-Swin2SRModel' {
+        $image = New-TestImage (Join-Path $root 'in/a.png')
+        { $image | Invoke-Swin2SRUpscale -Model clasical-x4 -OutputDirectory (Join-Path $root 'out') } |
+            Should -Throw -ExpectedMessage "*no such model; did you mean 'classical-x4' (not installed: Install-Swin2SRModel classical-x4)? Known models: swin2sr-tiny-x2, swin2sr-tiny-x4"
+        { $image | Invoke-Swin2SRUpscale -Model tiny-x2 -OutputDirectory (Join-Path $root 'out') } |
+            Should -Throw -ExpectedMessage "*did you mean 'swin2sr-tiny-x2'?*"
+        Get-Swin2SRModel clasical-x4 -ErrorVariable listed -ErrorAction SilentlyContinue
+        $listed[0].Exception.Message | Should -Be "No model matches 'clasical-x4'. Did you mean 'classical-x4'?"
+        Install-Swin2SRModel test-nearest-x3 -Catalog $Catalog -ErrorVariable installed -ErrorAction SilentlyContinue
+        $installed[0].Exception.Message | Should -BeLike "*is not in the catalog *. Did you mean 'test-nearest-x2'?"
+        Install-Swin2SRModel no-such-model -Catalog $Catalog -ErrorVariable unknown -ErrorAction SilentlyContinue
+        $unknown[0].Exception.Message | Should -Not -BeLike '*did you mean*' -Because 'no catalog name is close'
+    }
+
     It 'stops with CatalogInvalid for a catalog that is not valid' {
         $bad = Join-Path $root 'bad.json'
         '{ "schema": 1, "models": [ { "name": "x", "url": "ftp://x/y", "scale": 2 } ] }' | Set-Content -LiteralPath $bad

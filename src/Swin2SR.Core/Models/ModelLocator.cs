@@ -58,25 +58,35 @@ public sealed class ModelLocator
         string storeName = nameOrPath.ToLowerInvariant();
         if (_store is not null && ModelCatalog.IsValidName(storeName) && _store.Find(storeName) is { } installed)
             return installed.Path;
-        if (InCatalog(nameOrPath))
+        var catalogNames = CatalogNames();
+        if (catalogNames.Contains(nameOrPath, StringComparer.OrdinalIgnoreCase))
             throw new ModelLoadException(nameOrPath, $"not installed: run Install-Swin2SRModel {nameOrPath}");
         var known = KnownNames();
-        throw new ModelLoadException(nameOrPath,
-            known.Count == 0 ? $"no such model, and no models are embedded in '{_embeddedDirectory}'{(_store is null ? "" : $" or installed in '{_store.Directory}'")}" : $"no such model; known models: {string.Join(", ", known)}");
+        // A close catalog name is offered too, with how to install it: the known models listed do not hold it.
+        string? didYouMean = ModelNameSuggestions.DidYouMean(ModelNameSuggestions.Closest(nameOrPath, known.Concat(catalogNames)),
+            name => known.Contains(name, StringComparer.Ordinal) ? "" : $" (not installed: Install-Swin2SRModel {name})");
+        string noneThere = $"no models are embedded in '{_embeddedDirectory}'{(_store is null ? "" : $" or installed in '{_store.Directory}'")}";
+        throw new ModelLoadException(nameOrPath, (known.Count == 0, didYouMean) switch
+        {
+            (true, null) => $"no such model, and {noneThere}",
+            (true, _) => $"no such model; {didYouMean} ({noneThere})",
+            (false, null) => $"no such model; known models: {string.Join(", ", known)}",
+            _ => $"no such model; {didYouMean} Known models: {string.Join(", ", known)}",
+        });
     }
 
     // Only improves the message of a name that is not found: an unreadable catalog leaves the plain message.
-    private bool InCatalog(string name)
+    private IReadOnlyList<string> CatalogNames()
     {
         if (_catalogPath is null || !File.Exists(_catalogPath))
-            return false;
+            return [];
         try
         {
-            return CatalogLoader.Load(_catalogPath).Find(name) is not null;
+            return CatalogLoader.Load(_catalogPath).Entries.Select(e => e.Name).ToList();
         }
         catch (ModelCatalogException)
         {
-            return false;
+            return [];
         }
     }
 }

@@ -55,7 +55,7 @@ public sealed class GetSwin2SRModelCommand : PSCmdlet
             var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
             var matches = _models.Where(m => pattern.IsMatch(m.Name)).ToList();
             if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
-                WriteError(ModelErrorRecords.NotFound(name));
+                WriteError(ModelErrorRecords.NotFound(name, _models.Select(m => m.Name)));
             foreach (var model in matches.Where(m => _written.Add(m.Name)))
             {
                 if (model.ChangedSinceInstall is { } change)

@@ -68,7 +68,7 @@ public sealed class InstallSwin2SRModelCommand : PSCmdlet, IDisposable
         }
         if (manager.Offered(name) is not { } offered)
         {
-            WriteError(ModelErrorRecords.NotInCatalog(name, manager.CatalogSource!));
+            WriteError(ModelErrorRecords.NotInCatalog(name, manager.CatalogSource!, manager.OfferedNames));
             return null;
         }
         // Every model would fail the same way, so the command stops.

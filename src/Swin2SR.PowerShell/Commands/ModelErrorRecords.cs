@@ -24,13 +24,19 @@ internal static class ModelErrorRecords
         return ErrorRecords.WithAction(e, id, category, e.Model, action);
     }
 
-    public static ErrorRecord NotInCatalog(string name, string catalog) =>
-        ErrorRecords.WithAction(new ItemNotFoundException($"Model '{name}' is not in the catalog '{catalog}'."), "ModelNotInCatalog", ErrorCategory.ObjectNotFound, name,
+    /// <param name="names">The catalog's names, of which the close ones are offered.</param>
+    public static ErrorRecord NotInCatalog(string name, string catalog, IEnumerable<string> names) =>
+        ErrorRecords.WithAction(new ItemNotFoundException($"Model '{name}' is not in the catalog '{catalog}'.{Offer(name, names)}"), "ModelNotInCatalog", ErrorCategory.ObjectNotFound, name,
             "Get-Swin2SRModel lists the models that can be installed.");
 
-    public static ErrorRecord NotFound(string name) =>
-        ErrorRecords.WithAction(new ItemNotFoundException($"No model matches '{name}'."), "ModelNotFound", ErrorCategory.ObjectNotFound, name,
+    /// <param name="names">Every model's name, of which the close ones are offered.</param>
+    public static ErrorRecord NotFound(string name, IEnumerable<string> names) =>
+        ErrorRecords.WithAction(new ItemNotFoundException($"No model matches '{name}'.{Offer(name, names)}"), "ModelNotFound", ErrorCategory.ObjectNotFound, name,
             "Get-Swin2SRModel without -Name lists every model.");
+
+    // " Did you mean 'classical-x4'?" after the message, or nothing when no name is close.
+    private static string Offer(string name, IEnumerable<string> names) =>
+        ModelNameSuggestions.DidYouMean(ModelNameSuggestions.Closest(name, names)) is { } offer ? $" D{offer[1..]}" : "";
 
     public static ErrorRecord Catalog(ModelCatalogException e) =>
         e.Unreadable

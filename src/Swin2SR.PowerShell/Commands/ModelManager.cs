@@ -113,6 +113,9 @@ internal sealed class ModelManager : IDisposable
     /// <summary>The catalog's entry for <paramref name="name"/>, installed or not; null when the catalog does not offer it.</summary>
     public Swin2SRModelInfo? Offered(string name) => _catalog?.Find(name) is { } entry ? Available(entry) : null;
 
+    /// <summary>The names the catalog offers, installed or not.</summary>
+    public IEnumerable<string> OfferedNames => _catalog?.Entries.Select(e => e.Name) ?? [];
+
     /// <summary>Why no model can be installed at all (no model folder, or a file in its place); null when the folder can be used.</summary>
     public ErrorRecord? FolderProblem() =>
         _store is null ? ModelErrorRecords.NoModelFolder(_storeProblem)

@@ -56,6 +56,23 @@ public sealed class ModelLocatorTests : IDisposable
         Assert.Equal(["lightweight-x2", "swin2sr-tiny-x2"], Locator.KnownNames());
     }
 
+    [Theory]
+    [InlineData("clasical-x4", "did you mean 'classical-x4' (not installed: Install-Swin2SRModel classical-x4)?")]
+    [InlineData("tiny-x2", "did you mean 'swin2sr-tiny-x2'?")]
+    [InlineData("Lightweight-x4", "did you mean 'lightweight-x2'?")]
+    public void An_unknown_name_close_to_a_known_or_catalog_name_offers_it(string typed, string offer)
+    {
+        var error = Assert.Throws<ModelLoadException>(() => Locator.Resolve(typed, null));
+        Assert.Equal($"Model '{typed}': no such model; {offer} Known models: lightweight-x2, swin2sr-tiny-x2", error.Message);
+    }
+
+    [Theory]
+    [InlineData("x4", new string[0])]
+    [InlineData("classical-x2", new[] { "classical-x4" })]
+    [InlineData("tiny", new[] { "swin2sr-tiny-x2", "swin2sr-tiny-x4" })]
+    public void Close_names_are_one_in_four_characters_away_or_hold_the_name_typed(string typed, string[] expected) =>
+        Assert.Equal(expected, ModelNameSuggestions.Closest(typed, ["classical-x4", "swin2sr-tiny-x4", "swin2sr-tiny-x2", "realworld-x4"]));
+
     [Fact]
     public void Without_a_store_only_embedded_models_are_known()
     {
