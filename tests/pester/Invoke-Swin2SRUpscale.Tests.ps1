@@ -690,7 +690,7 @@ Describe 'Invoke-Swin2SRUpscale' {
             finally { $ps.Dispose() }
         }
 
-        It 'moves the percentage and gives the time remaining while one long image is upscaled' {
+        It 'moves the percentage, gives the time remaining and names the image while one long image is upscaled' {
             # One image in many tiny tiles, run one at a time: long enough for progress records before it is done.
             $pixels = [byte[]]::new(1600 * 1600 * 3)
             [Random]::new(1).NextBytes($pixels)
@@ -707,6 +707,8 @@ Describe 'Invoke-Swin2SRUpscale' {
                 $moving | Should -Not -BeNullOrEmpty -Because 'a run of one long image used to sit at 0% with no time remaining until its end'
                 $percents = $during.PercentComplete
                 $percents | Should -Be ($percents | Sort-Object) -Because 'the percentage never goes backwards'
+                # The Classic progress view and Receive-Job show CurrentOperation: a run of large scans named none of them.
+                $moving.CurrentOperation | Should -Contain 'Upscaling long.png'
             }
             finally { $ps.Dispose() }
         }

@@ -96,6 +96,9 @@ public sealed class JobRunner
     /// <summary>The images in flight, each counted as the share of its tiles done (progress within a long image).</summary>
     public double ImagesInFlight => _pipeline?.ImagesInFlight ?? 0;
 
+    /// <summary>The input files of the images being upscaled, the one begun first first (what progress names).</summary>
+    public IReadOnlyList<string> InputsInFlight => _pipeline?.InputsInFlight ?? [];
+
     /// <summary>
     /// How many results the run has in hand or underway: the inputs reported done already, and the items it has begun
     /// (each ends in a result, unless another worker took it over meanwhile). More than the run counted on at its start

@@ -7,7 +7,8 @@ namespace Swin2SR.Core.Pipeline;
 /// </summary>
 internal sealed class ImageProgress
 {
-    private readonly HashSet<ImageWork> _inFlight = [];
+    // In the order the images began: the first is the one the run has been on longest, which progress names.
+    private readonly List<ImageWork> _inFlight = [];
 
     /// <summary>The images in flight, each counted as the share of its tiles done (0 to 1): a fraction of images.</summary>
     public double ImagesInFlight
@@ -29,10 +30,23 @@ internal sealed class ImageProgress
         }
     }
 
+    /// <summary>The input files of the images in flight, the one begun first first.</summary>
+    public IReadOnlyList<string> InputPaths
+    {
+        get
+        {
+            lock (_inFlight)
+                return _inFlight.Select(work => work.Item.InputPath).ToList();
+        }
+    }
+
     internal void Started(ImageWork work)
     {
         lock (_inFlight)
-            _inFlight.Add(work);
+        {
+            if (!_inFlight.Contains(work))
+                _inFlight.Add(work);
+        }
     }
 
     internal void Left(ImageWork work)

@@ -111,6 +111,9 @@ public sealed class UpscalePipeline : IWorkerHost
     /// <summary>The input bytes of the images in flight, each counted by the share of its tiles done.</summary>
     public double BytesInFlight => _progress.BytesInFlight;
 
+    /// <summary>The input files of the images being upscaled, the one begun first first.</summary>
+    public IReadOnlyList<string> InputsInFlight => _progress.InputPaths;
+
     /// <summary>How many items the run takes from its input before it waits for one to leave.</summary>
     public int ItemsHeld { get; }
 

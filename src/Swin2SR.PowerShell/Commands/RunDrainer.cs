@@ -53,7 +53,7 @@ internal static class RunDrainer
             CountHandedImages();
             if (clock.Elapsed - lastProgress >= s_progressInterval || result is not null)
             {
-                output.Progress(progress.Record(clock.Elapsed, run.ImagesInFlight, run.Remaining(clock.Elapsed)));
+                output.Progress(progress.Record(clock.Elapsed, run.ImagesInFlight, run.Remaining(clock.Elapsed), run.InputsInFlight));
                 lastProgress = clock.Elapsed;
             }
         }

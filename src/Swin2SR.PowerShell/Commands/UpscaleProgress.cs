@@ -56,7 +56,11 @@ internal sealed class UpscaleProgress
     /// The time remaining by the run's work in input bytes (<see cref="UpscaleRun.Remaining"/>), when known: in images, a run of
     /// thumbnails then large scans promised its end as the scans began. Null: the images left at the images done a second.
     /// </param>
-    public ProgressRecord Record(TimeSpan elapsed, double inFlight = 0, TimeSpan? remaining = null)
+    /// <param name="inputs">
+    /// The input files being upscaled, the one begun first first: the record's CurrentOperation names it, which the
+    /// Classic progress view, Receive-Job and a host of one's own show; a run of large scans said only how many were done.
+    /// </param>
+    public ProgressRecord Record(TimeSpan elapsed, double inFlight = 0, TimeSpan? remaining = null, IReadOnlyList<string>? inputs = null)
     {
         // The result of an image handed to the run may come before the run counts it in: never less than what is done.
         _total = Math.Max(_total, Done);
@@ -69,6 +73,7 @@ internal sealed class UpscaleProgress
         var record = new ProgressRecord(_activityId, _activity, $"{Done} of {_total} done{Exceptions()}, {rate:0.00} images/s")
         {
             PercentComplete = _percent,
+            CurrentOperation = Current(inputs ?? []),
         };
         if (remaining is { } byBytes)
             record.SecondsRemaining = ProgressTime.Seconds(byBytes.TotalSeconds);
@@ -78,6 +83,14 @@ internal sealed class UpscaleProgress
     }
 
     private int _percent;
+
+    /// <summary>"Upscaling photo.jpg", "Upscaling photo.jpg and 2 more"; null between images.</summary>
+    private static string? Current(IReadOnlyList<string> inputs) => inputs.Count switch
+    {
+        0 => null,
+        1 => $"Upscaling {Path.GetFileName(inputs[0])}",
+        _ => $"Upscaling {Path.GetFileName(inputs[0])} and {inputs.Count - 1} more",
+    };
 
     /// <summary>The skipped and failed images among those done, when there are any: " (2 skipped, 1 failed)".</summary>
     private string Exceptions()

@@ -56,6 +56,9 @@ internal sealed class UpscaleRun : IDisposable
     /// <summary>The images in flight, each counted as the share of its tiles done: progress within a long image.</summary>
     public double ImagesInFlight => _runner.ImagesInFlight;
 
+    /// <summary>The input files of the images being upscaled, the one begun first first.</summary>
+    public IReadOnlyList<string> InputsInFlight => _runner.InputsInFlight;
+
     private long _bytesCountedOn;
 
     /// <summary>The time remaining by the run's work in input bytes (see <see cref="WorkBytes"/>); null before any is done, or when no size is known.</summary>
