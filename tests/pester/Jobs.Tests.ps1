@@ -460,6 +460,21 @@ Describe 'Jobs' {
             Get-Swin2SRJob img0002.png -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         }
 
+        It 'acts on piped jobs in the store they were listed from, never on a job of their name in the default store' {
+            $null = New-TestImageSet $in 2 | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName nightly -QueueOnly
+            $other = Join-Path $root 'other.db'
+            $null = New-TestImage (Join-Path $root 'other-in/b.png') | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory (Join-Path $root 'other-out') -JobName nightly -JobStore $other -QueueOnly
+
+            (Get-Swin2SRJob nightly -JobStore $other | Get-Swin2SRJobItem).Name | Should -Be 'b.png'
+            # Both stores' jobs in one pipeline: each is its own job, read from its own store.
+            (@(Get-Swin2SRJob nightly; Get-Swin2SRJob nightly -JobStore $other) | Get-Swin2SRJobItem).Name | Should -Be @('img0001.png', 'img0002.png', 'b.png')
+            (Get-Swin2SRJob nightly -JobStore $other | Stop-Swin2SRJob -PassThru).Store | Should -Be $other
+            Get-Swin2SRJob nightly -JobStore $other | Remove-Swin2SRJob -Confirm:$false
+            Get-Swin2SRJob -JobStore $other | Should -BeNullOrEmpty
+            (Get-Swin2SRJob nightly).Total | Should -Be 2 -Because 'the job of that name in the default store is not the one piped'
+            (Get-Swin2SRJob nightly).State | Should -Be 'Queued'
+        }
+
         It 'retries failed items with Resume -RetryFailed' {
             New-Item -ItemType Directory $in -Force | Out-Null
             $path = Join-Path $in 'late.png'

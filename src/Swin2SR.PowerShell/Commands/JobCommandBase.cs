@@ -6,16 +6,21 @@ namespace Swin2SR.PowerShell.Commands;
 public abstract class JobCommandBase : JobStoreCommandBase
 {
     private JobStoreQueries? _queries;
+    // The -JobStore the queries were opened for: jobs piped in from several stores each bind theirs.
+    private string? _queriesFor;
 
     private protected JobStoreQueries Queries
     {
         get
         {
+            if (_queries is not null && _queriesFor != JobStore)
+                DisposeQueries();
             if (_queries is null)
             {
                 try
                 {
                     _queries = JobStoreQueries.OpenToQuery(Store);
+                    _queriesFor = JobStore;
                 }
                 catch (SetupFailedException e)
                 {
@@ -31,16 +36,17 @@ public abstract class JobCommandBase : JobStoreCommandBase
     /// <summary>
     /// Runs one per-job action for each job the patterns name, once per job in the whole command: the items or
     /// results of one job piped in name it once each, and patterns may overlap ('night*', 'nightly'). A job that
-    /// does not exist (or a store error) is an error record, not the end.
+    /// does not exist (or a store error) is an error record, not the end. Jobs of the same name in two stores piped
+    /// in are two jobs.
     /// </summary>
     private protected void ForEachJob(IEnumerable<string> patterns, Action<string> action)
     {
-        foreach (var pattern in patterns.Where(_patternsSeen.Add))
+        foreach (var pattern in patterns.Where(p => _patternsSeen.Add(InStore(p))))
         {
             try
             {
                 var names = WildcardPattern.ContainsWildcardCharacters(pattern) ? Queries.Names(pattern) : [pattern];
-                foreach (var name in names.Where(_jobsSeen.Add))
+                foreach (var name in names.Where(n => _jobsSeen.Add(InStore(n))))
                     action(name);
             }
             catch (SetupFailedException e)

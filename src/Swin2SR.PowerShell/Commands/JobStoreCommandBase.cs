@@ -5,8 +5,13 @@ namespace Swin2SR.PowerShell.Commands;
 /// <summary>What every cmdlet that reads or writes jobs shares: the job store to use and how to log in to it.</summary>
 public abstract class JobStoreCommandBase : PSCmdlet
 {
-    /// <summary>A SQLite file or a PostgreSQL connection string; default: $env:SWIN2SR_JOBSTORE, else jobs.db in the user's data folder.</summary>
-    [Parameter]
+    /// <summary>
+    /// A SQLite file or a PostgreSQL connection string; default: $env:SWIN2SR_JOBSTORE, else jobs.db in the user's data
+    /// folder. Bound from the Store of jobs piped in (Get-Swin2SRJob -JobStore X | Remove-Swin2SRJob): without it the
+    /// next command looked for the job in the default store, and acted on a job of the same name there.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("Store")]
     [ValidateNotNullOrEmpty]
     public string? JobStore { get; set; }
 
@@ -14,6 +19,9 @@ public abstract class JobStoreCommandBase : PSCmdlet
     [Parameter]
     [Credential]
     public PSCredential? Credential { get; set; }
+
+    /// <summary>A job's name with the -JobStore it was bound with, to act once per job: piped jobs may come from several stores.</summary>
+    private protected string InStore(string jobName) => $"{JobStore}\n{jobName}";
 
     private protected JobStoreTarget Store => JobStoreTarget.From(this, JobStore, Credential);
 }

@@ -31,7 +31,7 @@ public sealed class ResumeSwin2SRJobCommand : UpscaleCommandBase
         foreach (var name in JobName)
         {
             // Items piped from Get-Swin2SRJobItem name their job once each: the first resume does the job's work.
-            if (!_resumed.Add(name))
+            if (!_resumed.Add(InStore(name)))
                 continue;
             if (ShouldProcess(name, RetryFailed ? "Resume the Swin2SR job, its failed images too" : "Resume the Swin2SR job"))
                 Execute(() => UpscaleRun.StartResume(Store, name, RetryFailed, PathMap, Devices) ?? SayNothingIsLeft(name), SayIfNothingIsLeft);
