@@ -466,13 +466,21 @@ Describe 'Jobs' {
             $null = New-TestImage (Join-Path $root 'other-in/b.png') | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory (Join-Path $root 'other-out') -JobName nightly -JobStore $other -QueueOnly
 
             (Get-Swin2SRJob nightly -JobStore $other | Get-Swin2SRJobItem).Name | Should -Be 'b.png'
+            # Items and results name their store too, for the job cmdlets they are piped to.
+            (Get-Swin2SRJobItem nightly -JobStore $other | Get-Swin2SRJob).Total | Should -Be 1
+            $results = Resume-Swin2SRJob nightly -JobStore $other
+            ($results | Get-Swin2SRJobItem).Name | Should -Be 'b.png'
             # Both stores' jobs in one pipeline: each is its own job, read from its own store.
             (@(Get-Swin2SRJob nightly; Get-Swin2SRJob nightly -JobStore $other) | Get-Swin2SRJobItem).Name | Should -Be @('img0001.png', 'img0002.png', 'b.png')
             (Get-Swin2SRJob nightly -JobStore $other | Stop-Swin2SRJob -PassThru).Store | Should -Be $other
-            Get-Swin2SRJob nightly -JobStore $other | Remove-Swin2SRJob -Confirm:$false
+            Get-Swin2SRJobItem nightly -JobStore $other | Remove-Swin2SRJob -Confirm:$false
             Get-Swin2SRJob -JobStore $other | Should -BeNullOrEmpty
             (Get-Swin2SRJob nightly).Total | Should -Be 2 -Because 'the job of that name in the default store is not the one piped'
             (Get-Swin2SRJob nightly).State | Should -Be 'Queued'
+            # Items still bind their InputPath to Invoke-Swin2SRUpscale, which takes no store from them.
+            $again = Get-Swin2SRJobItem nightly | Select-Object -First 1 | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory (Join-Path $root 'again') -JobName again
+            $again.Status | Should -Be 'Succeeded'
+            $again.Store | Should -Be $store
         }
 
         It 'retries failed items with Resume -RetryFailed' {

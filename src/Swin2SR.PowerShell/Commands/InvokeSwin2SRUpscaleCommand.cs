@@ -94,6 +94,14 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
     [Parameter]
     public SwitchParameter KeepPrintSize { get; set; }
 
+    /// <summary>
+    /// Not bound from the pipeline: job items piped in name their store, and a parameter of both sets bound by property
+    /// name made PowerShell keep the -Path set and bind the item's text ("Failed: D:\a.jpg") as a path, not its InputPath.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public override string? JobStore { get; set; }
+
     /// <summary>The job this run adds its inputs to; without it a new job with a generated name.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]

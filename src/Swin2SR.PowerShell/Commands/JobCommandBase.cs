@@ -5,6 +5,15 @@ namespace Swin2SR.PowerShell.Commands;
 /// <summary>The job-management cmdlets: a store to read, opened once per command, and job names resolved by wildcard.</summary>
 public abstract class JobCommandBase : JobStoreCommandBase
 {
+    /// <summary>
+    /// Bound from the Store of the jobs, items and results piped in (Get-Swin2SRJob -JobStore X | Remove-Swin2SRJob):
+    /// without it the command looked for the job in the default store, and acted on a job of the same name there.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("Store")]
+    [ValidateNotNullOrEmpty]
+    public override string? JobStore { get; set; }
+
     private JobStoreQueries? _queries;
     // The -JobStore the queries were opened for: jobs piped in from several stores each bind theirs.
     private string? _queriesFor;

@@ -7,13 +7,10 @@ public abstract class JobStoreCommandBase : PSCmdlet
 {
     /// <summary>
     /// A SQLite file or a PostgreSQL connection string; default: $env:SWIN2SR_JOBSTORE, else jobs.db in the user's data
-    /// folder. Bound from the Store of jobs piped in (Get-Swin2SRJob -JobStore X | Remove-Swin2SRJob): without it the
-    /// next command looked for the job in the default store, and acted on a job of the same name there.
+    /// folder. Each cmdlet declares it: the job cmdlets bind it from what is piped in (<see cref="JobCommandBase.JobStore"/>),
+    /// Invoke-Swin2SRUpscale does not.
     /// </summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [Alias("Store")]
-    [ValidateNotNullOrEmpty]
-    public string? JobStore { get; set; }
+    public abstract string? JobStore { get; set; }
 
     /// <summary>User name and password for a PostgreSQL job store; never shown or recorded.</summary>
     [Parameter]

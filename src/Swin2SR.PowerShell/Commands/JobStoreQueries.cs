@@ -95,6 +95,7 @@ internal sealed class JobStoreQueries : IDisposable
             OutputWidth = KnownSize.Of(r.OutputWidth),
             OutputHeight = KnownSize.Of(r.OutputHeight),
             Worker = r.LeaseOwner,
+            Store = _location,
             Metrics = QualityMetricsOutput.FromJson(r.Metrics),
         });
     }

@@ -22,6 +22,12 @@ public sealed class ResumeSwin2SRJobCommand : UpscaleCommandBase
     [ArgumentCompleter(typeof(JobNameCompleter))]
     public string[] JobName { get; set; } = [];
 
+    /// <summary>Bound from the Store of the jobs, items and results piped in, as on the other job cmdlets (<see cref="JobCommandBase.JobStore"/>).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("Store")]
+    [ValidateNotNullOrEmpty]
+    public override string? JobStore { get; set; }
+
     /// <summary>Queue the job's failed items again as well.</summary>
     [Parameter]
     public SwitchParameter RetryFailed { get; set; }

@@ -555,6 +555,7 @@ internal sealed class UpscaleRun : IDisposable
     private Swin2SRUpscaleResult Convert(UpscaleResult r) => new()
     {
         JobName = JobName,
+        Store = StoreLocation,
         InputPath = r.Item.InputPath,
         // The item's planned output is not a file when the image failed (now, or before and left failed); the error says where it went wrong.
         OutputPath = r.Status == UpscaleStatus.Failed || r.Error?.ErrorId == JobPlanner.FailedBeforeId ? null : r.Item.OutputPath,

@@ -77,6 +77,9 @@ public sealed class Swin2SRJobItem
 
     public string? Worker { get; init; }
 
+    /// <summary>The job store the item was read from, as on its job: the job cmdlets it is piped to bind it to -JobStore.</summary>
+    public string Store { get; init; } = "";
+
     /// <summary>The quality gate's measurements, as journaled.</summary>
     public Swin2SRQualityMetrics? Metrics { get; init; }
 

@@ -11,6 +11,10 @@ public enum Swin2SRItemStatus
 public sealed class Swin2SRUpscaleResult
 {
     public string JobName { get; init; } = "";
+
+    /// <summary>The job store the run recorded its job in: the job cmdlets a result is piped to bind it to -JobStore.</summary>
+    public string Store { get; init; } = "";
+
     public string InputPath { get; init; } = "";
 
     /// <summary>The file written (Succeeded) or already there (Skipped); null for a failure, which wrote nothing.</summary>
