@@ -47,6 +47,18 @@ Describe 'Default views at 80 columns' {
         $items -match '^Failed\s+bad\.png\s+\d\.\d\ds\s+UnsupportedFormat\s*$' | Should -HaveCount 1
     }
 
+    It 'lists a result''s quality in dB and, where it has any, its warnings' {
+        $whole = New-TestImage (Join-Path $root 'whole/photo.jpg') -Width 40 -Height 24
+        $bytes = [IO.File]::ReadAllBytes($whole.FullName)
+        # A JPEG without its end-of-image marker is upscaled, with a warning.
+        [IO.File]::WriteAllBytes((Join-Path $in 'photo.jpg'), $bytes[0..($bytes.Length - 3)])
+        $results = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -WarningAction SilentlyContinue
+        $warned = ($results | Where-Object Name -eq 'photo.jpg' | Format-List | Out-String -Width 200)
+        $warned | Should -Match '(?m)^Warnings\s+: .*photo\.jpg: .*end-of-image marker'
+        $warned | Should -Match '(?m)^ConsistencyPsnr\s+: \d+\.\d dB\s*$'
+        ($results | Where-Object Name -eq $PhotoName | Format-List | Out-String) | Should -Not -Match 'Warnings' -Because 'an empty line on every result would be noise'
+    }
+
     It 'shows a job''s generated name and its state whole, with done, failed and workers' {
         Set-Content -LiteralPath (Join-Path $in 'bad.png') -Value 'garbage'
         $results = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -ErrorAction SilentlyContinue
