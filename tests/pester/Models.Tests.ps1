@@ -320,6 +320,11 @@ Describe 'Get-Swin2SRModel and Install-Swin2SRModel' {
         $unknown[0].Exception.Message | Should -Not -BeLike '*did you mean*' -Because 'no catalog name is close'
     }
 
+    It 'takes an embedded model''s name in any case, as an installed model''s' {
+        $image = New-TestImage (Join-Path $root 'in/a.png')
+        ($image | Invoke-Swin2SRUpscale -Model Swin2SR-Tiny-X2 -OutputDirectory (Join-Path $root 'out') -Device Cpu).Model | Should -Be 'swin2sr-tiny-x2'
+    }
+
     It 'stops with CatalogInvalid for a catalog that is not valid' {
         $bad = Join-Path $root 'bad.json'
         '{ "schema": 1, "models": [ { "name": "x", "url": "ftp://x/y", "scale": 2 } ] }' | Set-Content -LiteralPath $bad

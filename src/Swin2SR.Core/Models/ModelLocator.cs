@@ -51,9 +51,10 @@ public sealed class ModelLocator
                 throw new ModelLoadException(full, "it is a folder; give the path of a .onnx file in it, or a model name");
             return File.Exists(full) ? full : throw new ModelLoadException(full, "the file does not exist");
         }
-        string embedded = Path.Combine(_embeddedDirectory, nameOrPath + ".onnx");
-        if (File.Exists(embedded))
-            return embedded;
+        // In any case, as installed names and Get-Swin2SRModel -Name: on a case-sensitive file system the file's own
+        // name was needed (Swin2SR-Tiny-X4 was no model on Linux, and was on Windows).
+        if (EmbeddedNames().FirstOrDefault(n => string.Equals(n, nameOrPath, StringComparison.OrdinalIgnoreCase)) is { } embedded)
+            return Path.Combine(_embeddedDirectory, embedded + ".onnx");
         // Installed names are lower case (portable file names); -Model takes them in any case.
         string storeName = nameOrPath.ToLowerInvariant();
         if (_store is not null && ModelCatalog.IsValidName(storeName) && _store.Find(storeName) is { } installed)

@@ -38,6 +38,8 @@ public static class ModelNameSuggestions
 
     private static int Distance(string a, string b)
     {
+        if (a == b)
+            return 0;
         if (Math.Min(a.Length, b.Length) >= MinContainedLength && (a.Contains(b, StringComparison.Ordinal) || b.Contains(a, StringComparison.Ordinal)))
             return 1;
         return Levenshtein(a, b);

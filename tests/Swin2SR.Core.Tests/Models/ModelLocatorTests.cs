@@ -35,6 +35,10 @@ public sealed class ModelLocatorTests : IDisposable
     }
 
     [Fact]
+    public void An_embedded_model_is_found_by_name_in_any_case() =>
+        Assert.Equal(Path.Combine(_embedded, "swin2sr-tiny-x2.onnx"), Locator.Resolve("Swin2SR-Tiny-X2", null));
+
+    [Fact]
     public void An_embedded_model_comes_before_an_installed_one_of_the_same_name()
     {
         File.Copy(RepoPaths.TestModel("nearest-x4"), _store.ModelPath("swin2sr-tiny-x2"));
@@ -68,6 +72,7 @@ public sealed class ModelLocatorTests : IDisposable
 
     [Theory]
     [InlineData("x4", new string[0])]
+    [InlineData("Swin2SR-Tiny-X4", new[] { "swin2sr-tiny-x4" })]
     [InlineData("classical-x2", new[] { "classical-x4" })]
     [InlineData("tiny", new[] { "swin2sr-tiny-x2", "swin2sr-tiny-x4" })]
     public void Close_names_are_one_in_four_characters_away_or_hold_the_name_typed(string typed, string[] expected) =>
