@@ -129,6 +129,15 @@ Describe 'Default views at 80 columns' {
         (Get-TableLine (Measure-Swin2SRQuality $photo $photo)) -match "^$([regex]::Escape($PhotoName))\s+Infinity\s+1\.0000\s+Infinity\s+16x12\s+0\s*$" | Should -HaveCount 1
     }
 
+    It 'tells two models'' outputs of one name apart by their folder in a wider console' {
+        foreach ($model in 'model-a', 'model-b') { Copy-Item -LiteralPath (Join-Path $in $PhotoName) -Destination (New-Item -ItemType Directory (Join-Path $root $model)) }
+        Push-Location -LiteralPath $root
+        try { $lines = Get-TableLine (Measure-Swin2SRQuality (Join-Path $in $PhotoName) -Path model-a, model-b) -Width 120 }
+        finally { Pop-Location }
+        $lines -match "^$([regex]::Escape($PhotoName))\s.*\smodel-a\s*$" | Should -HaveCount 1
+        $lines -match "^$([regex]::Escape($PhotoName))\s.*\smodel-b\s*$" | Should -HaveCount 1
+    }
+
     It 'shows whether the CPU is usable' {
         (Get-TableLine (Get-Swin2SRDevice -Kind Cpu)) -match '^cpu\s.*\s\d+\s+True\s*$' | Should -HaveCount 1
     }

@@ -24,5 +24,8 @@ public sealed class Swin2SRQualityResult
 
     public string Name => System.IO.Path.GetFileName(Path);
 
+    /// <summary>The measured image's folder: what tells two models' outputs of one name apart (out-a\bird.png, out-b\bird.png).</summary>
+    public string Directory => System.IO.Path.GetDirectoryName(Path) ?? "";
+
     public override string ToString() => $"{Name}: PSNR(Y) {PsnrY:0.00} dB, SSIM(Y) {SsimY:0.0000}";
 }
