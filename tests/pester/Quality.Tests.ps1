@@ -225,6 +225,11 @@ Describe 'Measure-Swin2SRQuality' {
             $result.PsnrY | Should -Be ([double]::PositiveInfinity)
         }
 
+        It 'completes -Scale with the usual factors, not file names' {
+            $line = 'Measure-Swin2SRQuality -Reference a.png -Scale '
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('2', '3', '4', '8')
+        }
+
         It 'shows a table with the scores' {
             $pixels = New-Pixels 16 16 11
             $file = Save-Pixels (Join-Path $root 'a.png') $pixels 16 16

@@ -40,6 +40,7 @@ public sealed class MeasureSwin2SRQualityCommand : PSCmdlet
 
     [Parameter]
     [ValidateRange(1, 16)]
+    [ArgumentCompleter(typeof(Completion.ScaleFactorCompleter))]
     public int Scale { get; set; } = 1;
 
     [Parameter]
