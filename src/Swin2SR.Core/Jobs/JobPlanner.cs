@@ -145,6 +145,9 @@ public static class JobPlanner
 
     public const string FailedBeforeId = "FailedBefore";
 
+    /// <summary>The error id of an input's result when the journal says an earlier run did it (<see cref="AlreadyDoneResults"/>).</summary>
+    public const string AlreadyDoneId = "AlreadyDone";
+
     /// <summary>
     /// The results reported for the inputs left failed (<see cref="AddItemsResult.FailedBefore"/>): Skipped, saying how
     /// they failed and how to try them again. They write no output and no error, so a scheduled run over a folder
@@ -165,9 +168,9 @@ public static class JobPlanner
           + $"did not try {(count == 1 ? "it" : "them")} again (Get-Swin2SRJobItem -Status Failed says why). Replace {(count == 1 ? "it" : "them")}, or add -RetryFailed to try again.";
 
     /// <summary>
-    /// The results reported for the inputs the journal says are done: Skipped, with the reason, and the sizes the
-    /// journal recorded when they were done (the images are not decoded again, and a row without its sizes read as
-    /// if they were unknown).
+    /// The results reported for the inputs the journal says are done: Skipped, with the reason, and the sizes and
+    /// warnings the journal recorded when they were done (the images are not decoded again, and a row without its
+    /// sizes read as if they were unknown; the output still lacks the TIFF pages a warning said were left out).
     /// </summary>
     public static IReadOnlyList<UpscaleResult> AlreadyDoneResults(IJobStore store, JobRecord job, IReadOnlyList<UpscaleItem> done, string modelPath, int scale)
     {
@@ -180,7 +183,8 @@ public static class JobPlanner
             var record = journaled.GetValueOrDefault(item.InputPath);
             return new UpscaleResult(item, UpscaleStatus.Skipped,
                 record?.InputWidth ?? 0, record?.InputHeight ?? 0, record?.OutputWidth ?? 0, record?.OutputHeight ?? 0, scale, model, TimeSpan.Zero,
-                new UpscaleError("AlreadyDone", ImageErrorKind.WriteFailed, $"{item.InputPath} was already upscaled by job '{job.Name}' with the same options and is unchanged", null));
+                new UpscaleError(AlreadyDoneId, ImageErrorKind.WriteFailed, $"{item.InputPath} was already upscaled by job '{job.Name}' with the same options and is unchanged", null),
+                Warnings: record?.Warnings);
         }).ToList();
     }
 }

@@ -51,10 +51,11 @@ public sealed record ClaimedItem(long Id, string InputPath, string OutputPath, s
 /// read, and the listed one stays). They differ when the file was replaced between the listing and the read: the
 /// output is then of the new version, and a rerun that lists it must find it done, not redo it.
 /// </param>
+/// <param name="Warnings">What the user should know about a success (<see cref="Pipeline.UpscaleResult.Warnings"/>); stored bounded (<see cref="ItemWarnings"/>).</param>
 public sealed record ItemOutcome(
     long ItemId, ItemStatus Status, string? ErrorId, string? ErrorMessage, long DurationMs,
     int InputWidth, int InputHeight, int OutputWidth, int OutputHeight, string? Metrics = null, string? OptionsHash = null,
-    Imaging.FileVersion? ReadAs = null);
+    Imaging.FileVersion? ReadAs = null, IReadOnlyList<string>? Warnings = null);
 
 /// <summary>A worker process on a host: a lease owner whose liveness can be checked.</summary>
 /// <param name="ProcessScope">Where <paramref name="ProcessId"/> means this process (see <see cref="WorkerIdentity.ProcessScope"/>); null where it is not known.</param>
@@ -66,10 +67,12 @@ public sealed record WorkerRecord(string Id, string Host, int ProcessId, long Pr
     string? ProcessScope = null, string? Accepts = null);
 
 /// <summary>An item as the journal holds it.</summary>
+/// <param name="Warnings">The warnings of its last outcome, as stored (<see cref="ItemWarnings"/>); none when it had none.</param>
 public sealed record ItemRecord(
     long Id, string JobName, string InputPath, string OutputPath, ItemStatus Status, int Attempts,
     string? ErrorId, string? ErrorMessage, DateTimeOffset? Started, DateTimeOffset? Finished, long? DurationMs,
-    int? InputWidth, int? InputHeight, int? OutputWidth, int? OutputHeight, string? LeaseOwner, string? Metrics = null);
+    int? InputWidth, int? InputHeight, int? OutputWidth, int? OutputHeight, string? LeaseOwner, string? Metrics = null,
+    IReadOnlyList<string>? Warnings = null);
 
 /// <summary>A job with its counts, rate and workers: what Get-Swin2SRJob shows.</summary>
 public sealed record JobSummary(

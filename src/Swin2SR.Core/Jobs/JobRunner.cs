@@ -543,5 +543,5 @@ public sealed class JobRunner
         r.Item.Id,
         r.Status switch { UpscaleStatus.Succeeded => ItemStatus.Succeeded, UpscaleStatus.Skipped => ItemStatus.Skipped, _ => ItemStatus.Failed },
         r.Error?.ErrorId, r.Error?.Message, (long)r.Duration.TotalMilliseconds, r.InputWidth, r.InputHeight, r.OutputWidth, r.OutputHeight,
-        r.Metrics?.ToJson(), ReadAs: r.Item.ReadAs);
+        r.Metrics?.ToJson(), ReadAs: r.Item.ReadAs, Warnings: r.Warnings);
 }

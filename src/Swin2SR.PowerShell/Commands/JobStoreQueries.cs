@@ -97,6 +97,7 @@ internal sealed class JobStoreQueries : IDisposable
             Worker = r.LeaseOwner,
             Store = _location,
             Metrics = QualityMetricsOutput.FromJson(r.Metrics),
+            Warnings = Swin2SRTextList.OfInput(r.InputPath, r.Warnings),
         });
     }
 

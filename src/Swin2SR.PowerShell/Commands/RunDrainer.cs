@@ -78,8 +78,11 @@ internal static class RunDrainer
             output.Error(error);
         else if (result.Status == Swin2SRItemStatus.Skipped)
             output.Verbose(result.Error ?? "");
-        foreach (var warning in result.Warnings)
-            output.Warning(warning);
+        // An input done by an earlier run keeps that run's warnings on its result, but they were said then: a nightly
+        // rerun of a folder would repeat every one of them each night.
+        if (result.ErrorId != Core.Jobs.JobPlanner.AlreadyDoneId)
+            foreach (var warning in result.Warnings)
+                output.Warning(warning);
         output.Result(result);
     }
 

@@ -571,7 +571,7 @@ internal sealed class UpscaleRun : IDisposable
         ErrorId = r.Error?.ErrorId,
         Error = r.Error?.Message,
         Metrics = QualityMetricsOutput.From(r.Metrics),
-        Warnings = r.Warnings?.Select(w => $"{r.Item.InputPath}: {w}").ToArray() ?? [],
+        Warnings = Swin2SRTextList.OfInput(r.Item.InputPath, r.Warnings),
     };
 
     public void Dispose()

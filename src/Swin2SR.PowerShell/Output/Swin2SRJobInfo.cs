@@ -85,6 +85,12 @@ public sealed class Swin2SRJobItem
 
     public double? ConsistencyPsnr => Metrics?.ConsistencyPsnr;
 
+    /// <summary>
+    /// What the run that did the item warned of, as its result's Warnings did (pages of a TIFF left out, a GIF cut to its
+    /// first frame), each naming the input; empty when it warned of nothing, so Where-Object Warnings finds the others.
+    /// </summary>
+    public Swin2SRTextList Warnings { get; init; } = Swin2SRTextList.Empty;
+
     public string Name => System.IO.Path.GetFileName(InputPath);
     public string Directory => System.IO.Path.GetDirectoryName(InputPath) ?? "";
 

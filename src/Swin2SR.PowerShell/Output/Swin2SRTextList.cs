@@ -23,6 +23,10 @@ public sealed class Swin2SRTextList : ReadOnlyCollection<string>
     /// </summary>
     public int Length => Count;
 
+    /// <summary>An input's warnings, each naming the input: read in the warning stream, or gathered from many results, each says which file.</summary>
+    public static Swin2SRTextList OfInput(string inputPath, IReadOnlyList<string>? warnings) =>
+        warnings is { Count: > 0 } ? new(warnings.Select(w => $"{inputPath}: {w}")) : Empty;
+
     public static implicit operator Swin2SRTextList(string[] lines) => new(lines);
 
     public override string ToString() => string.Join("; ", this);

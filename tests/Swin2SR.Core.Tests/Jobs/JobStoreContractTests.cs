@@ -7,7 +7,7 @@ namespace Swin2SR.Core.Tests.Jobs;
 /// The job-store contract (IJobStore): every test here runs against each engine, through the subclasses
 /// SqliteJobStoreTests and PostgresJobStoreTests. Each test has a store of its own.
 /// </summary>
-public abstract class JobStoreContractTests
+public abstract partial class JobStoreContractTests
 {
     /// <summary>Opens this test's store; each call is another connection to the same store, as another process would open it.</summary>
     protected abstract IJobStore OpenStore();

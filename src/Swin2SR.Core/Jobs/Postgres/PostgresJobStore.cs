@@ -315,12 +315,12 @@ public sealed class PostgresJobStore : IJobStore
         WITH done AS (
             UPDATE swin2sr.items i SET status = o.status, lease_owner = NULL, lease_expires_ms = NULL, claim_token = $12, open_claims = 0,
                 error_id = o.error_id, error_message = o.error_message, finished_ms = swin2sr.now_ms(), duration_ms = o.duration_ms,
-                input_width = o.iw, input_height = o.ih, output_width = o.ow, output_height = o.oh, metrics = o.metrics,
+                input_width = o.iw, input_height = o.ih, output_width = o.ow, output_height = o.oh, metrics = o.metrics, warnings = o.warnings,
                 ever_written = i.ever_written OR o.status = 2, options_hash = coalesce(o.options_hash, i.options_hash),
                 input_length = coalesce(o.input_length, i.input_length), input_mtime_ms = coalesce(o.input_mtime_ms, i.input_mtime_ms)
             FROM unnest($2::bigint[], $3::smallint[], $4::text[], $5::text[], $6::bigint[], $7::integer[], $8::integer[], $9::integer[], $10::integer[], $11::text[], $13::text[],
-                    $14::bigint[], $15::bigint[])
-                AS o(id, status, error_id, error_message, duration_ms, iw, ih, ow, oh, metrics, options_hash, input_length, input_mtime_ms)
+                    $14::bigint[], $15::bigint[], $16::text[])
+                AS o(id, status, error_id, error_message, duration_ms, iw, ih, ow, oh, metrics, options_hash, input_length, input_mtime_ms, warnings)
             WHERE i.id = o.id AND i.lease_owner = $1 AND i.status = 1
             RETURNING i.id, i.status),
         -- A worker's count and rate are of images it worked on: an output that existed already cost it nothing.
@@ -343,7 +343,8 @@ public sealed class PostgresJobStore : IJobStore
         token,
         outcomes.Select(o => o.OptionsHash).ToArray(),
         outcomes.Select(o => o.ReadAs?.Length).ToArray(),
-        outcomes.Select(o => o.ReadAs?.ModifiedMs).ToArray());
+        outcomes.Select(o => o.ReadAs?.ModifiedMs).ToArray(),
+        outcomes.Select(o => ItemWarnings.ToStored(o.Warnings)).ToArray());
 
     public void RequestStop(long jobId) => Run((c, _) => Execute(c, null, "UPDATE swin2sr.jobs SET stop_requested = true WHERE id = $1", jobId));
 
@@ -378,7 +379,8 @@ public sealed class PostgresJobStore : IJobStore
     public IReadOnlyList<ItemRecord> Items(long jobId, IReadOnlyCollection<ItemStatus>? statuses, ItemPage page = default) => Run((c, _) => Query(c, null, ItemsListing,
         r => new ItemRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), (ItemStatus)r.GetInt16(4), r.GetInt32(5),
             NullableString(r, 6), NullableString(r, 7), NullableTime(r, 8), NullableTime(r, 9), r.IsDBNull(10) ? null : r.GetInt64(10),
-            NullableInt(r, 11), NullableInt(r, 12), NullableInt(r, 13), NullableInt(r, 14), NullableString(r, 15), NullableString(r, 16)),
+            NullableInt(r, 11), NullableInt(r, 12), NullableInt(r, 13), NullableInt(r, 14), NullableString(r, 15), NullableString(r, 16),
+            ItemWarnings.FromStored(NullableString(r, 17))),
         // LIMIT NULL is none.
         [.. ItemsMatchingParameters(jobId, statuses), page.Take, page.Skip]));
 
@@ -388,7 +390,7 @@ public sealed class PostgresJobStore : IJobStore
     /// </summary>
     internal const string ItemsListing = $"""
         SELECT i.id, j.name, i.input_path, i.output_path, {ShownStatus}, i.attempts, i.error_id, i.error_message, i.started_ms, i.finished_ms,
-               i.duration_ms, i.input_width, i.input_height, i.output_width, i.output_height, i.lease_owner, i.metrics
+               i.duration_ms, i.input_width, i.input_height, i.output_width, i.output_height, i.lease_owner, i.metrics, i.warnings
         FROM swin2sr.items i JOIN swin2sr.jobs j ON j.id = i.job_id
         WHERE {ItemsMatching}
         ORDER BY i.job_id, i.id LIMIT $4 OFFSET $5

@@ -100,6 +100,11 @@ internal static class PostgresSchema
         """
         CREATE INDEX items_written_output ON swin2sr.items (output_path) WHERE ever_written;
         """,
+        // What a user should know about an item's last outcome (ItemWarnings): pages of a TIFF left out, a GIF cut to its
+        // first frame. Items of older versions have none.
+        """
+        ALTER TABLE swin2sr.items ADD COLUMN warnings text;
+        """,
     ];
 
     /// <summary>

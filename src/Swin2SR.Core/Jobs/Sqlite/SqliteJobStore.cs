@@ -337,7 +337,7 @@ public sealed class SqliteJobStore : IJobStore
         using var update = Command("""
             UPDATE items SET status = $status, lease_owner = NULL, lease_expires_ms = NULL, open_claims = 0, error_id = $errorId, error_message = $error,
                 finished_ms = $now, duration_ms = $duration, input_width = $iw, input_height = $ih, output_width = $ow, output_height = $oh,
-                metrics = $metrics, ever_written = ever_written OR $written, options_hash = coalesce($hash, options_hash),
+                metrics = $metrics, warnings = $warnings, ever_written = ever_written OR $written, options_hash = coalesce($hash, options_hash),
                 input_length = coalesce($length, input_length), input_mtime_ms = coalesce($mtime, input_mtime_ms)
             WHERE id = $id AND lease_owner = $worker AND status = 1
             """, tx);
@@ -356,6 +356,7 @@ public sealed class SqliteJobStore : IJobStore
             update.Parameters.AddWithValue("$ow", o.OutputWidth);
             update.Parameters.AddWithValue("$oh", o.OutputHeight);
             update.Parameters.AddWithValue("$metrics", (object?)o.Metrics ?? DBNull.Value);
+            update.Parameters.AddWithValue("$warnings", (object?)ItemWarnings.ToStored(o.Warnings) ?? DBNull.Value);
             update.Parameters.AddWithValue("$written", o.Status == ItemStatus.Succeeded ? 1 : 0);
             update.Parameters.AddWithValue("$hash", (object?)o.OptionsHash ?? DBNull.Value);
             update.Parameters.AddWithValue("$length", (object?)o.ReadAs?.Length ?? DBNull.Value);
@@ -412,7 +413,8 @@ public sealed class SqliteJobStore : IJobStore
         ItemsQuery(statuses),
         r => new ItemRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), (ItemStatus)r.GetInt32(4), r.GetInt32(5),
             NullableString(r, 6), NullableString(r, 7), NullableTime(r, 8), NullableTime(r, 9), NullableInt64(r, 10),
-            NullableInt(r, 11), NullableInt(r, 12), NullableInt(r, 13), NullableInt(r, 14), NullableString(r, 15), NullableString(r, 16)),
+            NullableInt(r, 11), NullableInt(r, 12), NullableInt(r, 13), NullableInt(r, 14), NullableString(r, 15), NullableString(r, 16),
+            ItemWarnings.FromStored(NullableString(r, 17))),
         // A negative LIMIT is none in SQLite.
         ("$job", jobId), ("$take", page.Take ?? -1), ("$skip", page.Skip)));
 
@@ -425,7 +427,7 @@ public sealed class SqliteJobStore : IJobStore
     /// </summary>
     internal static string ItemsQuery(IReadOnlyCollection<ItemStatus>? statuses) => $"""
         SELECT i.id, j.name, i.input_path, i.output_path, {ShownStatus}, i.attempts, i.error_id, i.error_message, i.started_ms, i.finished_ms,
-               i.duration_ms, i.input_width, i.input_height, i.output_width, i.output_height, i.lease_owner, i.metrics
+               i.duration_ms, i.input_width, i.input_height, i.output_width, i.output_height, i.lease_owner, i.metrics, i.warnings
         FROM items i{(statuses is { Count: > 0 } ? " INDEXED BY items_by_status" : "")} JOIN jobs j ON j.id = i.job_id
         WHERE i.job_id = $job{StatusFilter(statuses)} ORDER BY i.id LIMIT $take OFFSET $skip
         """;

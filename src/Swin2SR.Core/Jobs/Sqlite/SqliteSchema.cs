@@ -87,5 +87,10 @@ internal static class SqliteSchema
         """
         CREATE INDEX items_written_output ON items (output_path) WHERE ever_written = 1;
         """,
+        // What a user should know about an item's last outcome (ItemWarnings): pages of a TIFF left out, a GIF cut to its
+        // first frame. Items of older versions have none.
+        """
+        ALTER TABLE items ADD COLUMN warnings TEXT;
+        """,
     ];
 }
