@@ -19,15 +19,17 @@ Describe 'Warnings of job items' {
     }
     AfterEach { Remove-JobTestFolder $root }
 
-    It 'shows the warning on the item in another session, found by Where-Object Warnings and listed only where there is one' {
+    It 'shows the warning on the item in another session, found by Where-Object Warnings, listed only where there is one and counted on the job' {
         $said = (Invoke-ChildPwsh -Command @"
 Import-Module '$ModulePath'
 `$warned = @(Get-Swin2SRJobItem nightly | Where-Object Warnings)
 'count: ' + `$warned.Count
+'job counts: ' + (Get-Swin2SRJob nightly).WithWarnings
 `$warned | Format-List | Out-String -Width 300
 'clean: ' + (Get-Swin2SRJobItem nightly | Where-Object Name -eq 'clean.png' | Format-List | Out-String -Width 300)
 "@) -join "`n"
         $said | Should -Match 'count: 1'
+        $said | Should -Match 'job counts: 1'
         $said | Should -Match "(?m)^Warnings\s+: $([regex]::Escape($cut)): .*end-of-image marker"
         ($said -split 'clean: ')[1] | Should -Match 'Succeeded' -Because 'the clean image is listed'
         ($said -split 'clean: ')[1] | Should -Not -Match 'Warnings' -Because 'an empty line on every item would be noise'

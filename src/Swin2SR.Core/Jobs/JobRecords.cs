@@ -84,6 +84,9 @@ public sealed record JobSummary(
 
     /// <summary>The input bytes (as listed) of the items pending or held by a worker: what a run's time remaining counts.</summary>
     public long BytesLeft { get; init; }
+
+    /// <summary>How many of the <see cref="Succeeded"/> items have warnings (<see cref="ItemRecord.Warnings"/>), counted in the same pass as the rest.</summary>
+    public long WithWarnings { get; init; }
 }
 
 /// <summary>

@@ -53,6 +53,7 @@ internal sealed class JobStoreQueries : IDisposable
             Succeeded = s.Succeeded,
             Failed = s.Failed,
             Skipped = s.Skipped,
+            WithWarnings = s.WithWarnings,
             PercentComplete = Math.Round(s.PercentComplete, 1),
             ImagesPerSecond = Math.Round(s.ImagesPerSecond, 2),
             EstimatedRemaining = s.EstimatedRemaining,

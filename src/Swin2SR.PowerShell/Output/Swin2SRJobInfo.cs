@@ -11,6 +11,10 @@ public sealed class Swin2SRJobInfo
     public long Succeeded { get; init; }
     public long Failed { get; init; }
     public long Skipped { get; init; }
+
+    /// <summary>How many of the Succeeded items came with warnings (a TIFF's pages left out): Get-Swin2SRJobItem | Where-Object Warnings lists them.</summary>
+    public long WithWarnings { get; init; }
+
     public double PercentComplete { get; init; }
     public double ImagesPerSecond { get; init; }
     public TimeSpan? EstimatedRemaining { get; init; }

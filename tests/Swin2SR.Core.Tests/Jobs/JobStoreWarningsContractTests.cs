@@ -10,7 +10,7 @@ public abstract partial class JobStoreContractTests
     private static ItemOutcome SucceededWarning(long id, params string[] warnings) => Succeeded(id) with { Warnings = warnings };
 
     [Fact]
-    public void An_items_warnings_are_kept_with_its_outcome_and_read_back_by_another_connection()
+    public void An_items_warnings_are_kept_with_its_outcome_read_back_by_another_connection_and_counted()
     {
         long job;
         List<ClaimedItem> claimed;
@@ -23,6 +23,7 @@ public abstract partial class JobStoreContractTests
         var items = later.Items(job, [ItemStatus.Succeeded]);
         Assert.Equal([PagesLeftOut, "16-bit samples written as 8-bit"], items.Single(i => i.Id == claimed[0].Id).Warnings!);
         Assert.Empty(items.Single(i => i.Id == claimed[1].Id).Warnings!);
+        Assert.Equal(1, later.Summarize(later.FindJob("j")!, _ => false).WithWarnings);
     }
 
     [Fact]
@@ -36,6 +37,7 @@ public abstract partial class JobStoreContractTests
         var again = Begin(store, "w", store.Claim(job, "w", 1, Soon));
         store.Complete("w", [Succeeded(again[0].Id)]);
         Assert.Empty(Assert.Single(store.Items(job, null)).Warnings!);
+        Assert.Equal(0, store.Summarize(store.FindJob("j")!, _ => false).WithWarnings);
     }
 
     [Fact]

@@ -356,7 +356,7 @@ public sealed class PostgresJobStore : IJobStore
         var counts = new long[5];
         foreach (var (status, count) in Query(c, null, $"SELECT {ShownStatus} AS shown, count(*) FROM swin2sr.items i WHERE i.job_id = $1 GROUP BY shown", r => (r.GetInt16(0), r.GetInt64(1)), job.Id))
             counts[status] = count;
-        var (firstStarted, lastFinished, recent, stretch, bytesLeft, now) = Query(c, null, """
+        var (firstStarted, lastFinished, recent, stretch, bytesLeft, now, withWarnings) = Query(c, null, """
             WITH last AS (SELECT max(finished_ms) - $2 AS since FROM swin2sr.items WHERE job_id = $1 AND status IN (2, 3))
             SELECT min(started_ms), max(finished_ms) FILTER (WHERE status IN (2, 3)),
                    count(*) FILTER (WHERE status IN (2, 3) AND finished_ms >= swin2sr.now_ms() - $2),
@@ -366,14 +366,15 @@ public sealed class PostgresJobStore : IJobStore
                    coalesce(sum(input_length) FILTER (WHERE status IN (2, 3) AND finished_ms >= (SELECT since FROM last)), 0)::bigint,
                    min(started_ms) FILTER (WHERE status IN (2, 3) AND finished_ms >= (SELECT since FROM last)),
                    coalesce(sum(input_length) FILTER (WHERE status IN (0, 1)), 0)::bigint,
-                   swin2sr.now_ms()
+                   swin2sr.now_ms(),
+                   count(*) FILTER (WHERE status = 2 AND warnings IS NOT NULL)
             FROM swin2sr.items WHERE job_id = $1
             """,
             r => (NullableInt64(r, 0), NullableInt64(r, 1), new Stretch(r.GetInt64(2), r.GetInt64(3), NullableInt64(r, 4)),
-                new Stretch(r.GetInt64(5), r.GetInt64(6), NullableInt64(r, 7)), r.GetInt64(8), r.GetInt64(9)),
+                new Stretch(r.GetInt64(5), r.GetInt64(6), NullableInt64(r, 7)), r.GetInt64(8), r.GetInt64(9), r.GetInt64(10)),
             job.Id, RateWindowMs).Single();
         var workers = WorkersOf(c, job.Id).Where(isAlive).ToList();
-        return JobSummaries.Build(job, counts, firstStarted, lastFinished, recent, stretch, bytesLeft, RateWindowMs, now, workers);
+        return JobSummaries.Build(job, counts, firstStarted, lastFinished, recent, stretch, bytesLeft, RateWindowMs, now, workers) with { WithWarnings = withWarnings };
     });
 
     public IReadOnlyList<ItemRecord> Items(long jobId, IReadOnlyCollection<ItemStatus>? statuses, ItemPage page = default) => Run((c, _) => Query(c, null, ItemsListing,

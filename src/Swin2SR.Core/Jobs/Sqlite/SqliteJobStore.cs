@@ -385,7 +385,7 @@ public sealed class SqliteJobStore : IJobStore
         foreach (var (status, count) in Query($"SELECT {ShownStatus} AS shown, COUNT(*) FROM items i WHERE i.job_id = $job GROUP BY shown", r => (r.GetInt32(0), r.GetInt64(1)), ("$job", job.Id)))
             counts[status] = count;
         long now = Now();
-        var (firstStarted, lastFinished, recent, stretch, bytesLeft) = Query("""
+        var (firstStarted, lastFinished, recent, stretch, bytesLeft, withWarnings) = Query("""
             WITH last AS (SELECT MAX(finished_ms) - $window AS since FROM items WHERE job_id = $job AND status IN (2, 3))
             SELECT MIN(started_ms), MAX(CASE WHEN status IN (2, 3) THEN finished_ms END),
                    SUM(CASE WHEN status IN (2, 3) AND finished_ms >= $since THEN 1 ELSE 0 END),
@@ -394,14 +394,15 @@ public sealed class SqliteJobStore : IJobStore
                    SUM(CASE WHEN status IN (2, 3) AND finished_ms >= (SELECT since FROM last) THEN 1 ELSE 0 END),
                    SUM(CASE WHEN status IN (2, 3) AND finished_ms >= (SELECT since FROM last) THEN input_length ELSE 0 END),
                    MIN(CASE WHEN status IN (2, 3) AND finished_ms >= (SELECT since FROM last) THEN started_ms END),
-                   SUM(CASE WHEN status IN (0, 1) THEN input_length ELSE 0 END)
+                   SUM(CASE WHEN status IN (0, 1) THEN input_length ELSE 0 END),
+                   SUM(CASE WHEN status = 2 AND warnings IS NOT NULL THEN 1 ELSE 0 END)
             FROM items WHERE job_id = $job
             """,
             r => (NullableInt64(r, 0), NullableInt64(r, 1), new Stretch(NullableInt64(r, 2) ?? 0, NullableInt64(r, 3) ?? 0, NullableInt64(r, 4)),
-                new Stretch(NullableInt64(r, 5) ?? 0, NullableInt64(r, 6) ?? 0, NullableInt64(r, 7)), NullableInt64(r, 8) ?? 0),
+                new Stretch(NullableInt64(r, 5) ?? 0, NullableInt64(r, 6) ?? 0, NullableInt64(r, 7)), NullableInt64(r, 8) ?? 0, NullableInt64(r, 9) ?? 0),
             ("$job", job.Id), ("$since", now - RateWindowMs), ("$window", RateWindowMs)).Single();
         var workers = WorkersUnlocked(job.Id).Where(isAlive).ToList();
-        return JobSummaries.Build(job, counts, firstStarted, lastFinished, recent, stretch, bytesLeft, RateWindowMs, now, workers);
+        return JobSummaries.Build(job, counts, firstStarted, lastFinished, recent, stretch, bytesLeft, RateWindowMs, now, workers) with { WithWarnings = withWarnings };
     });
 
     private const long RateWindowMs = 60_000;
