@@ -57,6 +57,8 @@ public sealed class ImageLoader
             using var image = Image.Load<Rgba64>(SupportedFormats.Configuration, header.DecoderData);
             if (format.Name == "JPEG")
                 JpegChromaSmoothing.Smooth(image, data);
+            if (format.Name == "TIFF")
+                TiffJpegChroma.Smooth(image, data);
             if (format.Name == "TIFF" && MisdecodedTiff.DecodesAsNegative(data))
                 image.Mutate(pixels => pixels.Invert());
             if (format.Name == "GIF")

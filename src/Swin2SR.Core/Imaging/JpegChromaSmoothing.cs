@@ -30,29 +30,47 @@ internal static class JpegChromaSmoothing
     private const double MaxRepetitionSpread = 64;
 
     /// <summary>Interpolates the chroma of <paramref name="image"/>, decoded by ImageSharp from <paramref name="file"/>, as libjpeg does; false where there is none to interpolate.</summary>
-    public static bool Smooth(Image<Rgba64> image, ReadOnlySpan<byte> file)
+    public static bool Smooth(Image<Rgba64> image, ReadOnlySpan<byte> file) =>
+        JpegStructure.ReadFrame(file) is { } frame && frame.Width == image.Width && frame.Height == image.Height
+        && JpegStructure.AdobeTransform(file) != 0 && Subsampling(frame) is var (across, down)
+        && Smooth(image, across, down, image.Height);
+
+    /// <summary>
+    /// <see cref="Smooth(Image{Rgba64}, ReadOnlySpan{byte})"/> for an image decoded from bands of
+    /// <paramref name="bandHeight"/> rows, each a JPEG of its own (a JPEG-compressed TIFF's strips): libjpeg decodes
+    /// each alone, so a band's chroma is interpolated from its own samples only, its edge samples repeated at its edges.
+    /// </summary>
+    public static bool Smooth(Image<Rgba64> image, int across, int down, int bandHeight)
     {
-        if (Subsampling(file, image.Width, image.Height) is not var (across, down))
+        var bands = new ChromaBlocks[JpegFrame.Ceiling(image.Height, bandHeight)];
+        for (int i = 0; i < bands.Length; i++)
+            bands[i] = new ChromaBlocks(image.Width, i * bandHeight, Math.Min(bandHeight, image.Height - i * bandHeight), across, down);
+        image.ProcessPixelRows(rows =>
+        {
+            foreach (var band in bands)
+                band.Read(rows);
+        });
+        if (bands.Max(band => band.Spread) > MaxRepetitionSpread)
             return false;
-        var blocks = new ChromaBlocks(image.Width, image.Height, across, down);
-        image.ProcessPixelRows(rows => blocks.Read(rows));
-        if (blocks.Spread > MaxRepetitionSpread)
-            return false;
-        image.ProcessPixelRows(rows => blocks.Interpolate(rows));
+        image.ProcessPixelRows(rows =>
+        {
+            foreach (var band in bands)
+                band.Interpolate(rows);
+        });
         return true;
     }
 
     /// <summary>
-    /// How many pixels across and down one chroma sample covers (1 or 2 each, not both 1), for a YCbCr JPEG whose
+    /// How many pixels across and down one chroma sample covers (1 or 2 each, not both 1), for a YCbCr frame whose
     /// luma has the finer sampling and whose two chroma components share theirs; null for any other.
     /// </summary>
-    private static (int Across, int Down)? Subsampling(ReadOnlySpan<byte> file, int width, int height)
+    public static (int Across, int Down)? Subsampling(JpegFrame frame)
     {
-        if (JpegStructure.ReadFrame(file) is not { Components: [var luma, var cb, var cr] } frame || frame.Width != width || frame.Height != height)
+        if (frame is not { Components: [var luma, var cb, var cr] })
             return null;
-        // ImageSharp reads three components as RGB (no conversion) under an Adobe transform of 0, and some readers do
-        // for the component ids 'R', 'G', 'B': neither is YCbCr.
-        if (JpegStructure.AdobeTransform(file) == 0 || (luma.Id, cb.Id, cr.Id) == ('R', 'G', 'B'))
+        // ImageSharp reads three components as RGB (no conversion) under an Adobe transform of 0 (the caller's to
+        // check), and some readers do for the component ids 'R', 'G', 'B': neither is YCbCr.
+        if ((luma.Id, cb.Id, cr.Id) == ('R', 'G', 'B'))
             return null;
         if ((cb.H, cb.V) != (1, 1) || (cr.H, cr.V) != (1, 1) || luma.H > 2 || luma.V > 2 || (luma.H, luma.V) == (1, 1))
             return null;
@@ -66,8 +84,8 @@ internal static class JpegChromaSmoothing
     /// <summary>A pixel clipped in some channel: its chroma is not the block's.</summary>
     private static bool Clipped(Rgba64 p) => p.R is 0 or ushort.MaxValue || p.G is 0 or ushort.MaxValue || p.B is 0 or ushort.MaxValue;
 
-    /// <summary>The chroma of each block, read back from its pixels.</summary>
-    private sealed class ChromaBlocks(int width, int height, int across, int down)
+    /// <summary>The chroma of each block of the <paramref name="height"/> rows from <paramref name="top"/>, read back from their pixels.</summary>
+    private sealed class ChromaBlocks(int width, int top, int height, int across, int down)
     {
         private readonly int _wide = JpegFrame.Ceiling(width, across);
         private readonly int _high = JpegFrame.Ceiling(height, down);
@@ -94,7 +112,7 @@ internal static class JpegChromaSmoothing
                 Array.Clear(squares);
                 for (int y = by * down; y < Math.Min(height, (by + 1) * down); y++)
                 {
-                    var row = rows.GetRowSpan(y);
+                    var row = rows.GetRowSpan(top + y);
                     for (int x = 0; x < width; x++)
                     {
                         var p = row[x];
@@ -137,7 +155,7 @@ internal static class JpegChromaSmoothing
                     downCb[b] = Blend(_cb[by * _wide + b], _cb[nearY * _wide + b]);
                     downCr[b] = Blend(_cr[by * _wide + b], _cr[nearY * _wide + b]);
                 }
-                var row = rows.GetRowSpan(y);
+                var row = rows.GetRowSpan(top + y);
                 for (int x = 0; x < width; x++)
                 {
                     var (bx, nearX) = Neighbour(x, across, _wide);
