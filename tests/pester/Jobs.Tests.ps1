@@ -358,6 +358,26 @@ Describe 'Jobs' {
                 Should -Be @((Join-Path 'bags' 'tote.png'), 'boot.png', 'sandal.png') -Because 'one copy of each output'
         }
 
+        It 'says with -WhatIf the outputs a grown job then writes (below its first run''s folder, a done one kept where it is), and changes nothing' {
+            # Night 1 over shop/shoes only; the night shop/bags appears, the new shoe goes into $out beside boot.png, not $out/shoes.
+            $shoes = Join-Path $in 'shoes'
+            $null = New-TestImage (Join-Path $shoes 'boot.png')
+            $null = Get-ChildItem -LiteralPath $in -Recurse -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName shop -Device Cpu
+            $null = New-TestImage (Join-Path $shoes 'sandal.png') -Seed 2
+            $null = New-TestImage (Join-Path $in 'bags' 'tote.png') -Seed 3
+
+            # -WhatIf writes to the host: a child's output shows it. The child finds the job store by $env:SWIN2SR_JOBSTORE.
+            $said = (Invoke-ChildPwsh -Command "Import-Module '$ModulePath'; Get-ChildItem -LiteralPath '$in' -Recurse -File | Invoke-Swin2SRUpscale -Model '$NearestX2' -OutputDirectory '$out' -JobName shop -Device Cpu -WhatIf") -join "`n"
+            (Get-Swin2SRJob shop).Total | Should -Be 1 -Because '-WhatIf adds nothing to the job'
+
+            $run = Get-ChildItem -LiteralPath $in -Recurse -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName shop -Device Cpu
+            ($run | Where-Object Name -eq 'boot.png').ErrorId | Should -Be 'AlreadyDone'
+            foreach ($result in $run) {
+                $action = if ($result.ErrorId -eq 'AlreadyDone') { 'Skip' } else { 'Upscale' }
+                $said | Should -Match ([regex]::Escape("$action '$($result.InputPath)'") + '.*" on target "' + [regex]::Escape($result.OutputPath) + '"') -Because "-WhatIf names the file the run wrote for $($result.Name)"
+            }
+        }
+
         It 'says how the device was chosen once when several jobs are resumed in one pipeline' {
             $null = New-TestImage (Join-Path $in 'a.png') | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName first -QueueOnly
             $null = New-TestImage (Join-Path $in 'b.png') -Seed 2 | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName second -QueueOnly

@@ -21,14 +21,9 @@ public static class JobPlanner
         string? listedRoot = null)
     {
         var existing = store.FindJob(jobName);
-        string? recordedRoot = options.OutputDirectory is not null && existing?.Options.OutputRoot is { Length: > 0 } recorded ? recorded : null;
-        string? root = options.OutputDirectory is null ? null
-            : recordedRoot ?? listedRoot ?? OutputPlanner.CommonDirectory(inputs.Select(Path.GetFullPath).ToList());
+        var (root, planned) = Plan(store, existing, options, inputs, listedRoot);
         var recordedOptions = options with { OutputRoot = root };
         var job = store.CreateOrUpdateJob(jobName, recordedOptions);
-        var planned = PlanBelowRoots(inputs, options, root, recordedRoot, listedRoot);
-        if (recordedRoot is not null)
-            planned = KeepDoneOutputsInPlace(store, job.Id, planned, options.OutputDirectory!);
         // The recorded root shapes no output's pixels: the digest is the options' own.
         string hash = outputHash ?? options.OutputHash();
         var items = planned.Select(p =>
@@ -50,6 +45,27 @@ public static class JobPlanner
         var doneSet = added.AlreadyDone.ToHashSet();
         added = added with { Gone = RetireGoneInputs(store, job.Id, items) };
         return (job, planned.Where(p => doneSet.Contains(p.InputPath)).ToList(), added);
+    }
+
+    /// <summary>
+    /// The outputs <see cref="AddInputs"/> would plan for these inputs, read from the store without creating or changing
+    /// the job: -WhatIf, -Confirm and the output-folder check name and try the files the run then writes (a job whose
+    /// first run was over shop/shoes writes a new shoe into enhanced/, not enhanced/shoes/, the night shop/bags appears).
+    /// A job not in the store (or no store yet) plans as a new job would.
+    /// </summary>
+    public static IReadOnlyList<UpscaleItem> PlanOutputs(IJobStore? store, string jobName, JobOptions options, IReadOnlyList<string> inputs, string? listedRoot = null) =>
+        Plan(store, store?.FindJob(jobName), options, inputs, listedRoot).Planned;
+
+    /// <summary>The root the job records (its first run's, kept for good) and each input's planned output.</summary>
+    private static (string? Root, IReadOnlyList<UpscaleItem> Planned) Plan(IJobStore? store, JobRecord? existing, JobOptions options, IReadOnlyList<string> inputs, string? listedRoot)
+    {
+        string? recordedRoot = options.OutputDirectory is not null && existing?.Options.OutputRoot is { Length: > 0 } recorded ? recorded : null;
+        string? root = options.OutputDirectory is null ? null
+            : recordedRoot ?? listedRoot ?? OutputPlanner.CommonDirectory(inputs.Select(Path.GetFullPath).ToList());
+        var planned = PlanBelowRoots(inputs, options, root, recordedRoot, listedRoot);
+        if (recordedRoot is not null)
+            planned = KeepDoneOutputsInPlace(store!, existing!.Id, planned, options.OutputDirectory!);
+        return (root, planned);
     }
 
     public const string InputGoneId = "InputGone";

@@ -180,10 +180,20 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
         }
         var inputs = InputScreening.LeaveOutEarlierOutputs(_inputs, outputDirectory, rejectedDirectory, WriteWarning, WriteVerbose);
         var planned = InputScreening.Plan(inputs, outputDirectory, Format, WriteWarning);
+        List<string> listed = [.. planned.Select(item => item.InputPath)];
+        settings = settings with { ListedRoot = outputDirectory is null ? null : Core.Pipeline.OutputPlanner.CommonDirectory(listed) };
+        try
+        {
+            // An existing job's outputs go below the folder of its first run, not tonight's listing's: asked and tried there.
+            planned = UpscaleRun.PlanInJob(Store, JobName, modelPath, listed, outputDirectory, settings) ?? planned;
+        }
+        catch (SetupFailedException e)
+        {
+            ThrowTerminatingError(e.Record);
+        }
         var approved = Approve(modelPath, QueueOnly ? planned : LeaveOutUnwritableFolders(planned));
         if (approved.Count == 0)
             return;
-        settings = settings with { ListedRoot = outputDirectory is null ? null : Core.Pipeline.OutputPlanner.CommonDirectory([.. planned.Select(item => item.InputPath)]) };
         string jobName = JobName ?? UpscaleRun.NewJobName();
         if (QueueOnly)
         {

@@ -169,6 +169,35 @@ internal sealed class UpscaleRun : IDisposable
         return queries.Summary(jobName);
     }
 
+    /// <summary>
+    /// The outputs a run of <paramref name="jobName"/> will plan for these inputs (<see cref="JobPlanner.PlanOutputs"/>),
+    /// for -WhatIf, -Confirm and the output-folder check: below the root the job recorded, an already-done output kept
+    /// where it is. The store is only read; a job not there yet plans as a new one. Null: no job, no -OutputDirectory or no
+    /// store yet, where the listing alone decides.
+    /// </summary>
+    public static IReadOnlyList<UpscaleItem>? PlanInJob(JobStoreTarget target, string? jobName, string modelPath, IReadOnlyList<string> inputs,
+        string? outputDirectory, UpscaleSettings settings)
+    {
+        if (jobName is null || outputDirectory is null)
+            return null;
+        try
+        {
+            // Opened as Get-Swin2SRJob opens it: an older schema is upgraded (a schema read as it is may lack what the plan
+            // reads), no job or item is written.
+            using var store = target.OpenExisting(JobStoreAccess.Query);
+            return JobPlanner.PlanOutputs(store, jobName, ToJobOptions(modelPath, outputDirectory, settings), inputs, settings.ListedRoot);
+        }
+        catch (JobStoreException e) when (e.ErrorId == Core.Jobs.Sqlite.SqliteJobStore.NotFoundErrorId)
+        {
+            // A store the run is to create: its job is new.
+            return null;
+        }
+        catch (JobStoreException e)
+        {
+            throw StoreFailure(e, target.Display);
+        }
+    }
+
     private static JobOptions ToJobOptions(string modelPath, string? outputDirectory, UpscaleSettings settings) =>
         new()
         {

@@ -12,6 +12,13 @@ public sealed class JobPlannerTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
+    /// <summary>A job's options that mirror its inputs into out/ (no model is loaded: nothing is run).</summary>
+    private (string Output, JobOptions Options) MirroringOptions()
+    {
+        string output = _folder.File("out");
+        return (output, new JobOptions { ModelPath = _folder.File("model.onnx"), OutputDirectory = output });
+    }
+
     [Fact]
     public async Task An_input_another_run_upscaled_with_its_own_options_is_done_again_by_a_rerun_with_the_options_it_was_added_with()
     {
@@ -56,8 +63,7 @@ public sealed class JobPlannerTests : IDisposable
     public void Inputs_left_out_of_a_listing_do_not_move_the_outputs_of_the_others()
     {
         using var store = new SqliteJobStore(_folder.File("jobs.db"));
-        string output = _folder.File("out");
-        var options = new JobOptions { ModelPath = _folder.File("model.onnx"), OutputDirectory = output };
+        var (output, options) = MirroringOptions();
         string listed = _folder.File("in");
         string kept = Path.Combine(listed, "a", "one.png");
 
@@ -69,11 +75,29 @@ public sealed class JobPlannerTests : IDisposable
     }
 
     [Fact]
+    public void The_plan_of_a_grown_jobs_outputs_is_the_one_its_run_records_and_leaves_the_job_as_it_was()
+    {
+        using var store = new SqliteJobStore(_folder.File("jobs.db"));
+        var (output, options) = MirroringOptions();
+        string shop = _folder.File("shop");
+        string boot = Path.Combine(shop, "shoes", "boot.png"), sandal = Path.Combine(shop, "shoes", "sandal.png"), tote = Path.Combine(shop, "bags", "tote.png");
+        var (job, _, _) = JobPlanner.AddInputs(store, "j", options, [boot]);
+
+        // The night shop/bags appears: the shoes stay below the first run's folder, shop/shoes.
+        var planned = JobPlanner.PlanOutputs(store, "j", options, [boot, sandal, tote], listedRoot: shop);
+
+        Assert.Equal([Path.Combine(output, "boot.png"), Path.Combine(output, "sandal.png"), Path.Combine(output, "bags", "tote.png")],
+            planned.Select(p => p.OutputPath));
+        Assert.Equal((Path.GetDirectoryName(boot), 1), (store.FindJob("j")!.Options.OutputRoot, store.Items(job.Id, null).Count));
+        JobPlanner.AddInputs(store, "j", options, [boot, sandal, tote], listedRoot: shop);
+        Assert.Equal(planned.Select(p => (p.InputPath, p.OutputPath)), store.Items(job.Id, null).Select(i => (i.InputPath, i.OutputPath)));
+    }
+
+    [Fact]
     public void An_output_made_before_an_earlier_version_recorded_a_wider_root_stays_done_where_it_is()
     {
         using var store = new SqliteJobStore(_folder.File("jobs.db"));
-        string output = _folder.File("out");
-        var options = new JobOptions { ModelPath = _folder.File("model.onnx"), OutputDirectory = output };
+        var (output, options) = MirroringOptions();
         string shoe = Path.Combine(_folder.File("shop"), "shoes", "boot.png");
         Directory.CreateDirectory(Path.GetDirectoryName(shoe)!);
         File.WriteAllBytes(shoe, [1, 2, 3]);
@@ -87,6 +111,8 @@ public sealed class JobPlannerTests : IDisposable
         // The night shop/bags appeared, an earlier version recorded shop as the job's root: boot.png's output is still out/boot.png.
         store.CreateOrUpdateJob("j", options with { OutputRoot = _folder.File("shop") });
 
+        // -WhatIf's plan names the output the rerun keeps.
+        Assert.Equal(Path.Combine(output, "boot.png"), Assert.Single(JobPlanner.PlanOutputs(store, "j", options, [shoe])).OutputPath);
         var rerun = JobPlanner.AddInputs(store, "j", options, [shoe]);
 
         Assert.Equal(Path.Combine(output, "boot.png"), Assert.Single(rerun.AlreadyDone).OutputPath);
