@@ -271,6 +271,21 @@ Describe 'Invoke-Swin2SRUpscale with hostile input and output' {
             $again.Status | Should -Be @('Succeeded', 'Succeeded', 'Succeeded')
         }
 
+        It 'tries the folders a grown job writes its outputs to, not those the night''s listing alone would give them' -Skip:(-not $CanDropRoot) {
+            # Night 1 over shop/shoes writes into $out; the night shop/bags appears, the shoes still go into $out, not $out/shoes.
+            $null = New-TestImage (Join-Path $in 'shoes/boot.png')
+            $null = Get-ChildItem -LiteralPath $in -Recurse -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore $store -JobName shop -Device Cpu
+            $null = New-TestImage (Join-Path $in 'shoes/sandal.png') -Seed 2
+            $null = New-TestImage (Join-Path $in 'bags/tote.png') -Seed 3
+            # A folder the job never writes to, which this user may not write.
+            $null = New-Item -ItemType Directory -Path (Join-Path $out 'shoes')
+            chmod 555 (Join-Path $out 'shoes')
+            $upscale = "Get-ChildItem -LiteralPath '$in' -Recurse -File | Invoke-Swin2SRUpscale -Model '$NearestX2' -OutputDirectory '$out' -JobStore '$store' -JobName shop -Device Cpu -ErrorVariable e -ErrorAction SilentlyContinue"
+            $report = Invoke-WithPermissions ("`$r = $upscale; @{ Written = @(`$r | Where-Object Status -eq Succeeded | ForEach-Object OutputPath | Sort-Object); $ErrorReport } | ConvertTo-Json -Compress -Depth 3")
+            $report.Errors | Should -BeNullOrEmpty -Because "$out/shoes is no output folder of the job"
+            $report.Written | Should -Be @((Join-Path $out 'bags/tote.png'), (Join-Path $out 'sandal.png'))
+        }
+
         It 'leaves a resumed job Pending, in one error, when its output folder cannot be written, and resumes it once it is writable' -Skip:(-not $CanDropRoot) {
             $null = New-TestImageSet $in 2
             $null = New-Item -ItemType Directory -Path $out
