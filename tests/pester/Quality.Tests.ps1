@@ -170,6 +170,32 @@ Describe 'Measure-Swin2SRQuality' {
             $warnings[0].Message | Should -BeLike "*'birdx4' or 'bird'*"
         }
 
+        It 'keeps a progress bar of its own beside the Invoke-Swin2SRUpscale run piped into it' {
+            $null = Save-Pixels (Join-Path $root 'in/a.png') (New-Pixels 8 8 30) 8 8
+            $null = Save-Pixels (Join-Path $root 'hr/a.png') (New-Pixels 16 16 31) 16 16
+            # A fresh process, where ids start again: its first run takes the first bar, and the second run shows its bar
+            # at the same time as the measurement piped from it (Measure-Swin2SRQuality's id was fixed at 2).
+            $script = Join-Path $root 'bars.ps1'
+            Set-Content -LiteralPath $script -Value @'
+param($ModulePath, $Model, $Root)
+$job = Start-ThreadJob -ArgumentList $ModulePath, $Model, $Root {
+    param($ModulePath, $Model, $Root)
+    Import-Module $ModulePath
+    $run = @{ Path = "$Root/in"; Model = $Model; OutputDirectory = "$Root/out"; JobStore = "$Root/jobs.db"; Device = 'Cpu'; Force = $true }
+    $null = Invoke-Swin2SRUpscale @run
+    Invoke-Swin2SRUpscale @run | Measure-Swin2SRQuality -Reference "$Root/hr"
+}
+$null = Wait-Job $job -Timeout 120
+@($job.Progress | Select-Object ActivityId, Activity) | ConvertTo-Json -Compress
+'@
+            $records = Invoke-ChildPwsh -File $script -Arguments @($ModulePath, $NearestX2, $root) | ConvertFrom-Json
+            $measuring = @($records | Where-Object Activity -like 'Measuring*' | ForEach-Object ActivityId | Sort-Object -Unique)
+            $upscaling = @($records | Where-Object Activity -notlike 'Measuring*' | ForEach-Object ActivityId | Sort-Object -Unique)
+            $measuring | Should -HaveCount 1 -Because ($records | Out-String)
+            $upscaling | Should -HaveCount 2 -Because 'each run keeps one bar of its own'
+            $upscaling | Should -Not -Contain $measuring[0]
+        }
+
         It 'warns when images of two folders are compared with one reference of their name, and measures both' {
             # Outputs of a tree of folders, measured against a flat folder of references: out/a/x.png and out/b/x.png.
             $pixels = New-Pixels 16 16 20

@@ -14,7 +14,7 @@ public sealed class MeasureSwin2SRQualityCommand : PSCmdlet
 {
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
-    private const int ProgressId = 2;
+    private readonly int _progressId = ProgressActivityIds.Next();
 
     private readonly List<string> _inputs = [];
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
@@ -112,7 +112,7 @@ public sealed class MeasureSwin2SRQualityCommand : PSCmdlet
             else
                 WriteObject(result);
         }
-        WriteProgress(new ProgressRecord(ProgressId, activity, "Done") { RecordType = ProgressRecordType.Completed });
+        WriteProgress(new ProgressRecord(_progressId, activity, "Done") { RecordType = ProgressRecordType.Completed });
         if (_references!.Unused() is { } unused)
         {
             WriteWarning(unused.Warning);
@@ -125,7 +125,7 @@ public sealed class MeasureSwin2SRQualityCommand : PSCmdlet
 
     private ProgressRecord Progress(string activity, int done, string current, TimeSpan elapsed)
     {
-        var record = new ProgressRecord(ProgressId, activity, $"{done} of {_inputs.Count}: {System.IO.Path.GetFileName(current)}")
+        var record = new ProgressRecord(_progressId, activity, $"{done} of {_inputs.Count}: {System.IO.Path.GetFileName(current)}")
         {
             PercentComplete = 100 * done / _inputs.Count,
         };

@@ -6,7 +6,7 @@ namespace Swin2SR.PowerShell.Commands;
 /// <summary>Turns download progress into Write-Progress records: bytes, rate and time remaining.</summary>
 internal sealed class ModelInstallProgress
 {
-    private const int ActivityId = 2;
+    private readonly int _activityId = ProgressActivityIds.Next();
     private readonly string _activity;
 
     public ModelInstallProgress(string model) => _activity = $"Installing model {model}";
@@ -15,7 +15,7 @@ internal sealed class ModelInstallProgress
     {
         string received = Swin2SRModelInfo.FormatSize(progress.BytesReceived);
         string of = progress.TotalBytes is long total ? $" of {Swin2SRModelInfo.FormatSize(total)}" : "";
-        var record = new ProgressRecord(ActivityId, _activity, $"{received}{of} at {Swin2SRModelInfo.FormatSize(progress.BytesPerSecond)}/s");
+        var record = new ProgressRecord(_activityId, _activity, $"{received}{of} at {Swin2SRModelInfo.FormatSize(progress.BytesPerSecond)}/s");
         if (progress.PercentComplete is int percent)
             record.PercentComplete = percent;
         if (progress.Remaining is TimeSpan remaining)
@@ -23,5 +23,5 @@ internal sealed class ModelInstallProgress
         return record;
     }
 
-    public ProgressRecord Completed() => new(ActivityId, _activity, "Done") { RecordType = ProgressRecordType.Completed };
+    public ProgressRecord Completed() => new(_activityId, _activity, "Done") { RecordType = ProgressRecordType.Completed };
 }

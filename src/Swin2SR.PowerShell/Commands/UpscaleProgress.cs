@@ -5,10 +5,7 @@ namespace Swin2SR.PowerShell.Commands;
 /// <summary>Counts outcomes and turns them into Write-Progress records with a rate and the time remaining.</summary>
 internal sealed class UpscaleProgress
 {
-    // One id per run in the process: a Receive-Job of two -AsJob runs writes both runs' records from one command, and
-    // the host keeps one bar per id there, so with a shared id the two runs overwrote each other's bar.
-    private static int s_lastActivityId;
-    private readonly int _activityId = Interlocked.Increment(ref s_lastActivityId);
+    private readonly int _activityId = ProgressActivityIds.Next();
     private int _total;
     private readonly string _activity;
     private int _succeeded;
