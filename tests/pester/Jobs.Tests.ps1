@@ -8,6 +8,18 @@ Describe 'Jobs' {
     AfterEach { Remove-JobTestFolder $root }
 
     Context 'journal and reruns' {
+        It 'lists, with the README''s line as printed, the outputs whose input was deleted since' {
+            $null = New-TestImage (Join-Path $in 'kept.png')
+            $gone = New-TestImage (Join-Path $in 'gone.png') -Seed 2
+            $done = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName nightly -Device Cpu
+            Remove-Item -LiteralPath $gone.FullName
+            $printed = (Get-Content -LiteralPath (Join-Path $RepoRoot 'README.md')) -match '^Get-Swin2SRJobItem nightly -Status Succeeded \| Where-Object \{ -not \(Test-Path'
+            $printed | Should -HaveCount 1 -Because 'README shows how to find the outputs left by deleted inputs'
+            $listed = @(& ([scriptblock]::Create($printed[0])))
+            $listed | Should -Be @(($done | Where-Object Name -eq 'gone.png').OutputPath)
+            Test-Path -LiteralPath $listed[0] | Should -BeTrue -Because 'a run never deletes an output'
+        }
+
         It 'loads no model for a rerun with nothing new (a scheduled run over a hot folder), and loads it again for a new input' {
             $null = New-TestImageSet $in 2
             $null = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName hot -Device Cpu
