@@ -346,7 +346,9 @@ public sealed class ImageLoader
 
     /// <summary>Whether the first page is stored in tiles (TileOffsets or TileWidth), which ImageSharp 2.1 does not decode.</summary>
     private static bool IsTiledTiff(IImageFormat format, byte[] data) =>
-        format.Name == "TIFF" && (TiffStructure.FirstPageHas(data, 324) || TiffStructure.FirstPageHas(data, 322));
+        format.Name == "TIFF" && (TiffStructure.FirstPageHas(data, TileOffsetsTag) || TiffStructure.FirstPageHas(data, TileWidthTag));
+
+    private const ushort TileWidthTag = 322, TileOffsetsTag = 324;
 
     private static ImageInputException Unsupported(string path, string reason) =>
         new("UnsupportedFormat", ImageErrorKind.NotSupported, path, reason);

@@ -23,15 +23,15 @@ public static class CpuBatchMemory
     public const long BytesPerTilePixel = 12L << 10;
 
     /// <summary>The warning for <paramref name="options"/>' -BatchSize on the CPU workers among <paramref name="devices"/>; null when it fits or none was given.</summary>
-    /// <param name="memoryBytes">The memory this process may use (the garbage collector's total available memory, as for the CPU workers).</param>
-    public static string? Warning(IReadOnlyList<ITileRunner> devices, UpscaleOptions options, long memoryBytes)
+    /// <remarks>Against the memory this process may use (<see cref="Imaging.ImageMemory.ProcessMemoryBytes"/>, as for the CPU workers).</remarks>
+    public static string? Warning(IReadOnlyList<ITileRunner> devices, UpscaleOptions options)
     {
         var contract = devices[0].Contract;
         int workers = devices.Where(d => d.Kind == DeviceKind.Cpu).Sum(d => d.Lanes);
         if (workers == 0 || options.BatchSize <= 1 || contract.FixedBatch is not null)
             return null; // a model with a fixed batch ignores -BatchSize (ModelContract.UnusedBatchSize says so)
         int side = contract.FixedSize ?? TileGeometry.Resolve(options, contract).TileSize + TileAxis.ContextRoom(contract.Window);
-        return Warning(options.BatchSize, workers, TileShape.Square(side), memoryBytes, options.MaxBytesInFlight);
+        return Warning(options.BatchSize, workers, TileShape.Square(side), Imaging.ImageMemory.ProcessMemoryBytes(), options.MaxBytesInFlight);
     }
 
     /// <param name="imageBytes">What the images in flight may hold (<see cref="UpscaleOptions.MaxBytesInFlight"/>): not the tiles'.</param>

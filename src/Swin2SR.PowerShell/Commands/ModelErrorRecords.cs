@@ -34,9 +34,9 @@ internal static class ModelErrorRecords
         ErrorRecords.WithAction(new ItemNotFoundException($"No model matches '{name}'.{Offer(name, names)}"), "ModelNotFound", ErrorCategory.ObjectNotFound, name,
             "Get-Swin2SRModel without -Name lists every model.");
 
-    // " Did you mean 'classical-x4'?" after the message, or nothing when no name is close.
+    // " Did you mean 'classical-x4'?" after the message (a sentence of its own), or nothing when no name is close.
     private static string Offer(string name, IEnumerable<string> names) =>
-        ModelNameSuggestions.DidYouMean(ModelNameSuggestions.Closest(name, names)) is { } offer ? $" D{offer[1..]}" : "";
+        ModelNameSuggestions.DidYouMean(ModelNameSuggestions.Closest(name, names)) is { } offer ? $" {char.ToUpperInvariant(offer[0])}{offer[1..]}" : "";
 
     public static ErrorRecord Catalog(ModelCatalogException e) =>
         e.Unreadable

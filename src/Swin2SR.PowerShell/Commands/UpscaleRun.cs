@@ -377,7 +377,7 @@ internal sealed class UpscaleRun : IDisposable
             var (job, alreadyDone, total, bytes, _) = prepared ?? prepare(store, devices[0].Contract.Scale);
             var runner = JobRunner.Start(store, job, devices, alreadyDone, cancellation.Token, paths: paths, accepts: signature, outputHash: outputHash);
             string?[] batchWarnings = [devices[0].Contract.UnusedBatchSize(options.BatchSize),
-                CpuBatchMemory.Warning(devices, options.ToUpscaleOptions(), GC.GetGCMemoryInfo().TotalAvailableMemoryBytes)];
+                CpuBatchMemory.Warning(devices, options.ToUpscaleOptions())];
             var setupWarnings = warnings.Concat(batchWarnings.OfType<string>());
             return new UpscaleRun(store, devices, runner, cancellation, job, total, modelPath, devices[0].Contract.Scale)
             {
