@@ -7,8 +7,12 @@ $script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
 $script:NearestX2 = Join-Path $script:RepoRoot 'models/test/nearest-x2.onnx'
 $script:NearestX4 = Join-Path $script:RepoRoot 'models/test/nearest-x4.onnx'
 
+# The tests' folders go below the run's own temporary folder where Run-Pester.ps1 names one, which it removes at the
+# end, so a run leaves nothing behind in the machine's temporary folder (CI ran 40 files, each leaving its state).
+$script:TestTemp = if ($env:SWIN2SR_TEST_TEMP) { $env:SWIN2SR_TEST_TEMP } else { [IO.Path]::GetTempPath() }
+
 # Every test file gets its own job store and model folder, so the user's own (or another run's) never leak in.
-$script:TestState = Join-Path ([IO.Path]::GetTempPath()) ("swin2sr-pester-state-" + [Guid]::NewGuid().ToString('N'))
+$script:TestState = Join-Path $script:TestTemp ("swin2sr-pester-state-" + [Guid]::NewGuid().ToString('N'))
 $env:SWIN2SR_JOBSTORE = Join-Path $script:TestState 'jobs.db'
 $env:SWIN2SR_MODEL_PATH = Join-Path $script:TestState 'models'
 $null = New-Item -ItemType Directory -Force $env:SWIN2SR_MODEL_PATH
@@ -82,7 +86,7 @@ function Get-TestImageSize([string] $Path) {
 }
 
 function New-TestFolder {
-    $path = Join-Path ([IO.Path]::GetTempPath()) ("swin2sr-pester-" + [Guid]::NewGuid().ToString('N'))
+    $path = Join-Path $script:TestTemp ("swin2sr-pester-" + [Guid]::NewGuid().ToString('N'))
     New-Item -ItemType Directory -Path $path
 }
 
