@@ -49,6 +49,30 @@ BeforeAll {
         foreach ($i in 0..3) { $Bytes[$Offset + $i] = ($Value -shr (8 * (3 - $i))) -band 0xFF }
     }
 
+    # An uncompressed little-endian TIFF of 16-bit RGB, one strip; $Pixel gives a pixel's three levels.
+    function New-Rgb48Tiff([string] $Path, [int] $Width, [int] $Height, [scriptblock] $Pixel) {
+        $stream = [IO.MemoryStream]::new()
+        $writer = [IO.BinaryWriter]::new($stream)
+        $writer.Write([byte[]] @(0x49, 0x49, 42, 0, 8, 0, 0, 0))
+        $entries = @(
+            @(256, 4, $Width), @(257, 4, $Height), @(258, 3, 3, 134), @(259, 3, 1), @(262, 3, 2),
+            @(273, 4, 140), @(277, 3, 3), @(278, 4, $Height), @(279, 4, ($Width * $Height * 6)), @(284, 3, 1))
+        $writer.Write([uint16] $entries.Count)
+        foreach ($e in $entries) {
+            $writer.Write([uint16] $e[0]); $writer.Write([uint16] $e[1])
+            if ($e.Count -eq 4) { $writer.Write([uint32] $e[2]); $writer.Write([uint32] $e[3]) }
+            elseif ($e[1] -eq 3) { $writer.Write([uint32] 1); $writer.Write([uint16] $e[2]); $writer.Write([uint16] 0) }
+            else { $writer.Write([uint32] 1); $writer.Write([uint32] $e[2]) }
+        }
+        $writer.Write([uint32] 0)
+        foreach ($bits in 1..3) { $writer.Write([uint16] 16) } # BitsPerSample at 134; the pixels follow at 140
+        foreach ($y in 0..($Height - 1)) { foreach ($x in 0..($Width - 1)) { foreach ($level in & $Pixel $x $y) { $writer.Write([uint16] $level) } } }
+        $writer.Flush()
+        $null = New-Item -ItemType Directory -Force -Path (Split-Path -LiteralPath $Path)
+        [IO.File]::WriteAllBytes($Path, $stream.ToArray())
+        Get-Item -LiteralPath $Path
+    }
+
     # A valid small PNG whose header then claims $Side x $Side pixels (its CRC recomputed, so only the size lies).
     function New-BombPng([string] $Path, [int] $Side) {
         $bytes = [IO.File]::ReadAllBytes((New-TestImage $Path).FullName)
@@ -373,6 +397,19 @@ Describe 'Invoke-Swin2SRUpscale with hostile input and output' {
             try { $back[7, 5].R | Should -Be 12345 } finally { $back.Dispose() }
             (Get-PngMetadata (Join-Path $out 'gray.png')).ColorType | Should -Be 'Grayscale'
             (Get-PngMetadata (Join-Path $out 'clear.png')).ColorType | Should -Be 'RgbWithAlpha'
+        }
+
+        It 'keeps 16 bits in a 16-bit TIFF written as TIFF, without a warning' {
+            # An archive's master scan: uncompressed 48-bit RGB, made by hand (ImageSharp writes 8-bit TIFF only).
+            $tiff = New-Rgb48Tiff (Join-Path $in 'master.tif') 4 3 { param($x, $y) if ($x -eq 3 -and $y -eq 2) { 12345, 54321, 777 } else { 1000, 2000, 3000 } }
+            $result = $tiff | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore $store -WarningVariable warnings
+            $result.Status | Should -Be 'Succeeded'
+            $result.Warnings | Should -BeNullOrEmpty
+            @($warnings | Where-Object { "$_" -match [regex]::Escape($tiff.FullName) }) | Should -BeNullOrEmpty
+            [SixLabors.ImageSharp.Image]::Identify($result.OutputPath).PixelType.BitsPerPixel | Should -Be 48
+            $back = [SixLabors.ImageSharp.Image]::Load[SixLabors.ImageSharp.PixelFormats.Rgb48]($result.OutputPath)
+            # Levels that are no 8-bit level widened (a multiple of 257): they survive only at 16 bits.
+            try { ($back[7, 5].R, $back[7, 5].G, $back[7, 5].B) | Should -Be @(12345, 54321, 777) } finally { $back.Dispose() }
         }
 
         It 'upscales the first frame of an animated GIF and warns' {

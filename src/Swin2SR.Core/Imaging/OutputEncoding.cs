@@ -19,17 +19,26 @@ public sealed record UpscaledImage(PlanarImage Pixels, float[]? Alpha, ImageTrai
 
 /// <summary>
 /// Chooses the pixel type and encoder settings that keep what the source had and the format can hold: 16 bits
-/// (PNG), grayscale (PNG, JPEG, TIFF; as equal channels in WebP and BMP), alpha (PNG, WebP, BMP), lossless coding (a
-/// lossless WebP's WebP output).
-/// ImageSharp 2.1 writes 8-bit TIFF without alpha only, and JPEG has no alpha: there transparency is flattened onto
-/// white and 16 bits are rounded to 8 (the caller warns).
+/// (PNG, TIFF), grayscale (PNG, JPEG, TIFF; as equal channels in WebP and BMP), alpha (PNG, WebP, BMP, 16-bit RGB TIFF),
+/// lossless coding (a lossless WebP's WebP output).
+/// ImageSharp 2.1 writes 8-bit TIFF without alpha only (a 16-bit TIFF is written by <see cref="DeepTiffEncoder"/>),
+/// and JPEG has no alpha: there transparency is flattened onto white, and 16 bits are rounded to 8 where the format
+/// holds 8 only (the caller warns).
 /// </summary>
 internal static class OutputEncoding
 {
-    public static bool HoldsAlpha(string formatName) => formatName is "PNG" or "Webp" or "BMP";
+    /// <summary>
+    /// Whether the output keeps the source's alpha: a TIFF only where it is written as 16-bit RGBA
+    /// (<see cref="DeepTiffEncoder"/>); not as gray and alpha, which ImageSharp 2.1, and so this module, cannot read back.
+    /// </summary>
+    public static bool HoldsAlpha(string formatName, ImageTraits traits) =>
+        formatName is "PNG" or "Webp" or "BMP" || (formatName == "TIFF" && WritesSixteenBits(traits, formatName) && !traits.IsGray);
 
-    /// <summary>Only PNG is written deeper than 8 bits per channel: ImageSharp 2.1's TIFF encoder falls back to 8.</summary>
-    public static bool HoldsSixteenBits(string formatName) => formatName == "PNG";
+    /// <summary>PNG and TIFF are written with 16 bits per channel; the other formats hold 8.</summary>
+    public static bool HoldsSixteenBits(string formatName) => formatName is "PNG" or "TIFF";
+
+    /// <summary>The output's samples are 16-bit (else 8).</summary>
+    private static bool WritesSixteenBits(ImageTraits traits, string formatName) => traits.BitDepth > 8 && HoldsSixteenBits(formatName);
 
     private static bool HoldsGray(string formatName) => formatName is "PNG" or "JPEG" or "TIFF";
 
@@ -92,9 +101,9 @@ internal static class OutputEncoding
 
     public static (Image Image, IImageEncoder Encoder) Prepare(UpscaledImage source, string formatName, int quality)
     {
-        bool alpha = source.Alpha is not null && HoldsAlpha(formatName);
+        bool alpha = source.Alpha is not null && HoldsAlpha(formatName, source.Traits);
         bool gray = WritesGray(source.Traits, formatName);
-        bool deep = source.Traits.BitDepth > 8 && HoldsSixteenBits(formatName);
+        bool deep = WritesSixteenBits(source.Traits, formatName);
         Image image = (gray, alpha, deep) switch
         {
             (true, true, true) => Build<La32>(source, alpha),
@@ -125,15 +134,8 @@ internal static class OutputEncoding
             "Webp" when source.Traits.IsLosslessWebp => new WebpEncoder { FileFormat = WebpFileFormatType.Lossless },
             "Webp" => new WebpEncoder { Quality = quality, FileFormat = WebpFileFormatType.Lossy },
             "BMP" => new BmpEncoder { BitsPerPixel = alpha ? BmpBitsPerPixel.Pixel32 : BmpBitsPerPixel.Pixel24, SupportTransparency = alpha },
-            "TIFF" => new TiffEncoder
-            {
-                // The horizontal predictor stores each sample as its difference from its left neighbour, which deflates
-                // far better on photographs and scans: 27-40% smaller TIFFs (ImageSharp's deflate alone saved 9% over raw).
-                Compression = TiffCompression.Deflate,
-                HorizontalPredictor = TiffPredictor.Horizontal,
-                BitsPerPixel = gray ? TiffBitsPerPixel.Bit8 : TiffBitsPerPixel.Bit24,
-                PhotometricInterpretation = gray ? TiffPhotometricInterpretation.BlackIsZero : TiffPhotometricInterpretation.Rgb,
-            },
+            "TIFF" when deep => new DeepTiffEncoder(EightBitTiff(gray)),
+            "TIFF" => EightBitTiff(gray),
             _ => new PngEncoder
             {
                 ColorType = (gray, alpha) switch
@@ -152,6 +154,16 @@ internal static class OutputEncoding
         };
         return (image, encoder);
     }
+
+    private static TiffEncoder EightBitTiff(bool gray) => new()
+    {
+        // The horizontal predictor stores each sample as its difference from its left neighbour, which deflates
+        // far better on photographs and scans: 27-40% smaller TIFFs (ImageSharp's deflate alone saved 9% over raw).
+        Compression = TiffCompression.Deflate,
+        HorizontalPredictor = TiffPredictor.Horizontal,
+        BitsPerPixel = gray ? TiffBitsPerPixel.Bit8 : TiffBitsPerPixel.Bit24,
+        PhotometricInterpretation = gray ? TiffPhotometricInterpretation.BlackIsZero : TiffPhotometricInterpretation.Rgb,
+    };
 
     /// <summary>
     /// Fills an image of <typeparamref name="TPixel"/> row by row through ImageSharp's own conversion (which

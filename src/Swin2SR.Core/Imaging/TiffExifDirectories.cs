@@ -159,7 +159,7 @@ internal static class TiffExifDirectories
     }
 
     /// <summary>Bytes per value of a TIFF field type; 0 for an unknown type (its value is not moved).</summary>
-    private static int TypeSize(ushort type) => type switch
+    internal static int TypeSize(ushort type) => type switch
     {
         1 or 2 or 6 or 7 => 1,
         3 or 8 => 2,

@@ -1,0 +1,150 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Metadata;
+using SixLabors.ImageSharp.Metadata.Profiles.Exif;
+using SixLabors.ImageSharp.Metadata.Profiles.Icc;
+using SixLabors.ImageSharp.Metadata.Profiles.Iptc;
+using SixLabors.ImageSharp.Metadata.Profiles.Xmp;
+using SixLabors.ImageSharp.PixelFormats;
+using Swin2SR.Core.Imaging;
+using Swin2SR.Core.Tests.Support;
+
+namespace Swin2SR.Core.Tests.Imaging;
+
+/// <summary>
+/// A 16-bit source written as TIFF keeps its 16 bits (ImageSharp 2.1's TIFF encoder writes 8 whatever it is asked):
+/// every level, its alpha, and the tags an 8-bit TIFF output keeps.
+/// </summary>
+public sealed class DeepTiffWriterTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+    private readonly ImageWriter _writer = new(95);
+
+    public void Dispose() => _folder.Dispose();
+
+    /// <summary>A 16-bit level per channel, pixel and row, none of them a multiple of 257 (an 8-bit level widened).</summary>
+    private static ushort Level(int channel, int x, int y)
+    {
+        int level = (channel * 20011 + x * 7919 + y * 104) % 65535;
+        return (ushort)(level % 257 == 0 ? level + 1 : level);
+    }
+
+    private static UpscaledImage Deep(int width, int height, bool gray, bool alpha, ImageMetadata? metadata = null)
+    {
+        var planes = new PlanarImage(width, height);
+        for (int c = 0; c < 3; c++)
+            for (int y = 0; y < height; y++)
+                for (int x = 0; x < width; x++)
+                    planes[c, y, x] = Level(gray ? 0 : c, x, y) / 65535f;
+        float[]? opacity = alpha ? Enumerable.Range(0, width * height).Select(i => Level(3, i % width, i / width) / 65535f).ToArray() : null;
+        return new UpscaledImage(planes, opacity, new ImageTraits("TIFF", 16, gray, alpha), metadata);
+    }
+
+    private string Write(string name, UpscaledImage image)
+    {
+        string path = _folder.File(name);
+        _writer.Write(image, "TIFF", path, CancellationToken.None);
+        return path;
+    }
+
+    private const int Width = 4000, Height = 23;
+
+    [Theory]
+    [InlineData(false, false, 3, 2)]
+    [InlineData(false, true, 4, 2)]
+    [InlineData(true, false, 1, 1)]
+    public void Every_16_bit_level_reads_back_exactly_from_deflated_predicted_strips(bool gray, bool alpha, int samples, int photometric)
+    {
+        // 4000 pixels of 2 to 8 bytes a row: several strips of 64 KB at most, the last one short.
+        string path = Write("deep.tif", Deep(Width, Height, gray, alpha));
+        byte[] file = File.ReadAllBytes(path);
+        Assert.Equal(Enumerable.Repeat(16ul, samples), TiffStructure.FirstPageValues(file, 258, out _));
+        Assert.Equal((uint)samples, TiffStructure.FirstPageValue(file, 277));
+        Assert.Equal((uint)photometric, TiffStructure.FirstPageValue(file, 262));
+        Assert.Equal(8u, TiffStructure.FirstPageValue(file, 259)); // Deflate
+        Assert.Equal(2u, TiffStructure.FirstPageValue(file, 317)); // Predictor: horizontal differencing
+        Assert.True(TiffStructure.FirstPageValues(file, 273, out _)!.Length > 1, "the pixels are in several strips");
+        Assert.Equal(alpha ? 2u : null, TiffStructure.FirstPageValue(file, 338)); // ExtraSamples: unassociated alpha
+
+        using var back = Image.Load<Rgba64>(path);
+        for (int y = 0; y < Height; y++)
+            for (int x = 0; x < Width; x++)
+            {
+                var expected = new Rgba64(Level(0, x, y), Level(gray ? 0 : 1, x, y), Level(gray ? 0 : 2, x, y), alpha ? Level(3, x, y) : ushort.MaxValue);
+                Assert.True(expected == back[x, y], $"({x},{y}) is {back[x, y]}, not {expected}");
+            }
+    }
+
+    [Fact]
+    public void Gray_with_alpha_is_flattened_into_16_bit_gray_which_this_module_can_read_back()
+    {
+        var image = Deep(8, 4, gray: true, alpha: true);
+        image.Alpha![3] = 1f;
+        string path = Write("gray-alpha.tif", image);
+        byte[] file = File.ReadAllBytes(path);
+        Assert.Equal((1u, (uint?)null), (TiffStructure.FirstPageValue(file, 277), TiffStructure.FirstPageValue(file, 338)));
+        using var back = Image.Load<L16>(path);
+        Assert.Equal(Level(0, 3, 0), back[3, 0].PackedValue);
+    }
+
+    [Fact]
+    public void A_16_bit_tiff_keeps_the_tags_an_8_bit_one_keeps()
+    {
+        var metadata = new ImageMetadata
+        {
+            HorizontalResolution = 600,
+            VerticalResolution = 300,
+            ResolutionUnits = PixelResolutionUnit.PixelsPerInch,
+            IccProfile = new IccProfile(FixtureImages.IccProfile("wide gamut")),
+            XmpProfile = new XmpProfile("<x:xmpmeta xmlns:x='adobe:ns:meta/'/>"u8.ToArray()),
+            ExifProfile = new ExifProfile(),
+            IptcProfile = new IptcProfile(),
+        };
+        metadata.ExifProfile.SetValue(ExifTag.Artist, "Harbour Archive");
+        metadata.ExifProfile.SetValue(ExifTag.Copyright, "Harbour Archive 1931");
+        metadata.ExifProfile.SetValue(ExifTag.DateTimeOriginal, "1931:02:03 04:05:06");
+        metadata.ExifProfile.SetValue(ExifTag.GPSLatitudeRef, "N");
+        metadata.IptcProfile.SetValue(IptcTag.Caption, "Letter from the mayor");
+        var deep = Deep(12, 8, gray: false, alpha: false, metadata);
+        byte[] sixteen = File.ReadAllBytes(Write("deep.tif", deep));
+        byte[] eight = File.ReadAllBytes(Write("shallow.tif", deep with { Traits = deep.Traits with { BitDepth = 8 } }));
+
+        Assert.Equal(24, Image.Identify(eight).PixelType.BitsPerPixel);
+        Assert.Equal(48, Image.Identify(sixteen).PixelType.BitsPerPixel);
+        // Every tag but the pixels' layout and the pointers (offsets differ) holds the same value in both.
+        ushort[] layout = [256, 257, 258, 259, 262, 273, 277, 278, 279, 284, 317, 338, 34665, 34853];
+        var tags = Tags(eight).Except(layout).ToList();
+        Assert.Equal(tags, Tags(sixteen).Except(layout));
+        Assert.Contains((ushort)34675, tags); // ICC profile
+        Assert.Contains((ushort)700, tags); // XMP
+        Assert.Contains((ushort)33723, tags); // IPTC
+        Assert.Contains((ushort)282, tags); // XResolution
+        foreach (ushort tag in tags)
+            Assert.True(Value(eight, tag).SequenceEqual(Value(sixteen, tag)), $"tag {tag} differs");
+        Assert.Equal("1931:02:03 04:05:06", Text(sixteen, 34665, 36867));
+        Assert.Equal("N", Text(sixteen, 34853, 1));
+        var read = Image.Identify(sixteen);
+        Assert.Equal((600d, 300d), (read.Metadata.HorizontalResolution, read.Metadata.VerticalResolution));
+    }
+
+    /// <summary>The first page's tags in the order its directory lists them, as TIFF requires: ascending.</summary>
+    private static List<ushort> Tags(byte[] tiff)
+    {
+        int directory = BitConverter.ToInt32(tiff, 4);
+        var tags = Enumerable.Range(0, BitConverter.ToUInt16(tiff, directory)).Select(i => BitConverter.ToUInt16(tiff, directory + 2 + i * 12)).ToList();
+        Assert.Equal(tags.Order(), tags);
+        return tags;
+    }
+
+    /// <summary>A first-page tag's type, count and values, wherever they are stored.</summary>
+    private static byte[] Value(byte[] tiff, ushort tag)
+    {
+        int directory = BitConverter.ToInt32(tiff, 4);
+        int at = directory + 2 + 12 * Tags(tiff).IndexOf(tag);
+        int size = BitConverter.ToUInt16(tiff, at + 2) switch { 3 or 8 => 2, 4 or 9 or 11 => 4, 5 or 10 or 12 => 8, _ => 1 } * BitConverter.ToInt32(tiff, at + 4);
+        int values = size <= 4 ? at + 8 : BitConverter.ToInt32(tiff, at + 8);
+        return [.. tiff[(at + 2)..(at + 8)], .. tiff[values..(values + size)]];
+    }
+
+    private static string Text(byte[] tiff, ushort pointer, ushort tag) =>
+        System.Text.Encoding.ASCII.GetString(tiff[TiffStructure.PointedBytes(tiff, [pointer], tag) ?? throw new Xunit.Sdk.XunitException($"tag {tag} is not in directory {pointer}")]).TrimEnd('\0');
+}
