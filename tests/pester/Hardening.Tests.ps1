@@ -49,24 +49,53 @@ BeforeAll {
         foreach ($i in 0..3) { $Bytes[$Offset + $i] = ($Value -shr (8 * (3 - $i))) -band 0xFF }
     }
 
-    # An uncompressed little-endian TIFF of 16-bit RGB, one strip; $Pixel gives a pixel's three levels.
-    function New-Rgb48Tiff([string] $Path, [int] $Width, [int] $Height, [scriptblock] $Pixel) {
+    # An uncompressed little-endian TIFF of 16-bit RGB, in one strip or in $Tile x $Tile tiles (those at the edges
+    # padded); $Pixel gives a pixel's three levels. ImageSharp writes neither 16-bit nor tiled TIFF.
+    function New-Rgb48Tiff([string] $Path, [int] $Width, [int] $Height, [scriptblock] $Pixel, [int] $Tile = 0) {
         $stream = [IO.MemoryStream]::new()
         $writer = [IO.BinaryWriter]::new($stream)
-        $writer.Write([byte[]] @(0x49, 0x49, 42, 0, 8, 0, 0, 0))
+        $writer.Write([byte[]] @(0x49, 0x49, 42, 0, 0, 0, 0, 0))
+        $pieceWidth = if ($Tile) { $Tile } else { $Width }
+        $pieceHeight = if ($Tile) { $Tile } else { $Height }
+        $offsets = [Collections.Generic.List[uint32]]::new()
+        for ($top = 0; $top -lt $Height; $top += $pieceHeight) {
+            for ($left = 0; $left -lt $Width; $left += $pieceWidth) {
+                $offsets.Add([uint32] $stream.Position)
+                foreach ($y in $top..($top + $pieceHeight - 1)) {
+                    foreach ($x in $left..($left + $pieceWidth - 1)) {
+                        $levels = if ($x -lt $Width -and $y -lt $Height) { & $Pixel $x $y } else { 0, 0, 0 }
+                        foreach ($level in $levels) { $writer.Write([uint16] $level) }
+                    }
+                }
+            }
+        }
+        $pieceBytes = $pieceWidth * $pieceHeight * 6
+        $bitsAt = $stream.Position
+        foreach ($bits in 1..3) { $writer.Write([uint16] 16) }
+        $offsetsAt = $stream.Position
+        foreach ($offset in $offsets) { $writer.Write($offset) }
+        $countsAt = $stream.Position
+        foreach ($offset in $offsets) { $writer.Write([uint32] $pieceBytes) }
+        # Offsets and byte counts: in the entry for one strip, else in the lists above.
+        $one = $offsets.Count -eq 1
         $entries = @(
-            @(256, 4, $Width), @(257, 4, $Height), @(258, 3, 3, 134), @(259, 3, 1), @(262, 3, 2),
-            @(273, 4, 140), @(277, 3, 3), @(278, 4, $Height), @(279, 4, ($Width * $Height * 6)), @(284, 3, 1))
+            @(256, 4, $Width), @(257, 4, $Height), @(258, 3, 3, $bitsAt), @(259, 3, 1), @(262, 3, 2), @(277, 3, 3), @(284, 3, 1))
+        $entries += if ($Tile) {
+            , @(322, 4, $Tile); , @(323, 4, $Tile); , @(324, 4, $offsets.Count, $offsetsAt); , @(325, 4, $offsets.Count, $countsAt)
+        } else {
+            , @(273, 4, $offsets[0]); , @(278, 4, $Height); , @(279, 4, $pieceBytes)
+        }
+        $directoryAt = $stream.Position
         $writer.Write([uint16] $entries.Count)
-        foreach ($e in $entries) {
+        foreach ($e in $entries | Sort-Object { $_[0] }) {
             $writer.Write([uint16] $e[0]); $writer.Write([uint16] $e[1])
             if ($e.Count -eq 4) { $writer.Write([uint32] $e[2]); $writer.Write([uint32] $e[3]) }
             elseif ($e[1] -eq 3) { $writer.Write([uint32] 1); $writer.Write([uint16] $e[2]); $writer.Write([uint16] 0) }
             else { $writer.Write([uint32] 1); $writer.Write([uint32] $e[2]) }
         }
         $writer.Write([uint32] 0)
-        foreach ($bits in 1..3) { $writer.Write([uint16] 16) } # BitsPerSample at 134; the pixels follow at 140
-        foreach ($y in 0..($Height - 1)) { foreach ($x in 0..($Width - 1)) { foreach ($level in & $Pixel $x $y) { $writer.Write([uint16] $level) } } }
+        $stream.Position = 4
+        $writer.Write([uint32] $directoryAt)
         $writer.Flush()
         $null = New-Item -ItemType Directory -Force -Path (Split-Path -LiteralPath $Path)
         [IO.File]::WriteAllBytes($Path, $stream.ToArray())
@@ -399,9 +428,10 @@ Describe 'Invoke-Swin2SRUpscale with hostile input and output' {
             (Get-PngMetadata (Join-Path $out 'clear.png')).ColorType | Should -Be 'RgbWithAlpha'
         }
 
-        It 'keeps 16 bits in a 16-bit TIFF written as TIFF, without a warning' {
-            # An archive's master scan: uncompressed 48-bit RGB, made by hand (ImageSharp writes 8-bit TIFF only).
-            $tiff = New-Rgb48Tiff (Join-Path $in 'master.tif') 4 3 { param($x, $y) if ($x -eq 3 -and $y -eq 2) { 12345, 54321, 777 } else { 1000, 2000, 3000 } }
+        It 'keeps 16 bits in a 16-bit TIFF written as TIFF, without a warning (tiles of <Tile> pixels, 0 for strips)' -ForEach @(@{ Tile = 0 }, @{ Tile = 16 }) {
+            # An archive's master scan: uncompressed 48-bit RGB, in strips or in tiles (three across, two down, partly
+            # outside the image), made by hand: ImageSharp writes 8-bit TIFF in strips only.
+            $tiff = New-Rgb48Tiff (Join-Path $in 'master.tif') 40 20 { param($x, $y) if ($x -eq 3 -and $y -eq 2) { 12345, 54321, 777 } else { 1000, 2000, 3000 } } -Tile $Tile
             $result = $tiff | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore $store -WarningVariable warnings
             $result.Status | Should -Be 'Succeeded'
             $result.Warnings | Should -BeNullOrEmpty

@@ -54,7 +54,9 @@ public sealed class ImageLoader
             _losslessWebp.Wait();
         try
         {
-            using var image = Image.Load<Rgba64>(SupportedFormats.Configuration, header.DecoderData);
+            // Laid out here, not before the header is checked: a tiled page is laid out at the size the limits allowed.
+            var decoderData = format.Name == "TIFF" ? TiledTiff.InStrips(header.DecoderData) ?? header.DecoderData : header.DecoderData;
+            using var image = Image.Load<Rgba64>(SupportedFormats.Configuration, decoderData);
             if (format.Name == "JPEG")
                 JpegChromaSmoothing.Smooth(image, data);
             if (format.Name == "TIFF")
@@ -344,11 +346,8 @@ public sealed class ImageLoader
     private const string ReSaveInStrips =
         "re-save it in strips (for example: tiffcp -s in.tif out.tif), which keeps it a TIFF with its tags and bit depth, or convert it to PNG (magick input output.png), and upscale that";
 
-    /// <summary>Whether the first page is stored in tiles (TileOffsets or TileWidth), which ImageSharp 2.1 does not decode.</summary>
-    private static bool IsTiledTiff(IImageFormat format, byte[] data) =>
-        format.Name == "TIFF" && (TiffStructure.FirstPageHas(data, TileOffsetsTag) || TiffStructure.FirstPageHas(data, TileWidthTag));
-
-    private const ushort TileWidthTag = 322, TileOffsetsTag = 324;
+    /// <summary>Whether the first page is stored in tiles of a kind <see cref="TiledTiff"/> does not lay out in strips (JPEG tiles, say), which ImageSharp 2.1 does not decode.</summary>
+    private static bool IsTiledTiff(IImageFormat format, byte[] data) => format.Name == "TIFF" && TiledTiff.IsTiled(data);
 
     private static ImageInputException Unsupported(string path, string reason) =>
         new("UnsupportedFormat", ImageErrorKind.NotSupported, path, reason);

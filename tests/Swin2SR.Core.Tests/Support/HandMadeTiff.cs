@@ -97,11 +97,20 @@ internal static class HandMadeTiff
         Build(width, height, 16, (x, y) => { var p = pixel(x, y); return [BitConverter.HalfToUInt16Bits((Half)p.R), BitConverter.HalfToUInt16Bits((Half)p.G), BitConverter.HalfToUInt16Bits((Half)p.B)]; },
             planar: false, predictor: 1, bigEndian: false, [(SampleFormatTag, 3)]);
 
+    /// <summary>16 bits per sample, contiguous, in Deflate-compressed <paramref name="tile"/> x <paramref name="tile"/> tiles (those at the right and bottom edges padded with zeros).</summary>
+    public static byte[] Rgb48Tiled(int width, int height, int tile, Func<int, int, Rgb48> pixel, int predictor = 1, bool bigEndian = false) =>
+        Build(width, height, 16, (x, y) => { var p = pixel(x, y); return [p.R, p.G, p.B]; }, planar: false, predictor, bigEndian, [], tile);
+
     /// <param name="pixel">A pixel's three samples, as the file stores their bits.</param>
+    /// <param name="tile">The side of the square tiles the page is stored in; 0 for strips (one per plane).</param>
     private static byte[] Build(int width, int height, int bits, Func<int, int, uint[]> pixel, bool planar, int predictor, bool bigEndian,
-        (ushort Tag, ushort Value)[] extraTags)
+        (ushort Tag, ushort Value)[] extraTags, int tile = 0)
     {
-        var strips = (planar ? [0, 1, 2] : new[] { -1 }).Select(channel => Deflate(Samples(width, height, bits, pixel, channel, predictor == 2, bigEndian))).ToArray();
+        var strips = tile > 0
+            ? (from ty in Enumerable.Range(0, (height + tile - 1) / tile)
+               from tx in Enumerable.Range(0, (width + tile - 1) / tile)
+               select Deflate(Samples(tile, tile, bits, (x, y) => tx * tile + x < width && ty * tile + y < height ? pixel(tx * tile + x, ty * tile + y) : [0, 0, 0], -1, predictor == 2, bigEndian))).ToArray()
+            : (planar ? [0, 1, 2] : new[] { -1 }).Select(channel => Deflate(Samples(width, height, bits, pixel, channel, predictor == 2, bigEndian))).ToArray();
         var file = new List<byte>(bigEndian ? "MM"u8.ToArray() : "II"u8.ToArray());
         file.AddRange(Short(42, bigEndian));
         file.AddRange(new byte[4]);
@@ -138,6 +147,13 @@ internal static class HandMadeTiff
             (317, 3, 1, ShortValue(predictor, bigEndian)),
         };
         entries.AddRange(extraTags.Select(t => (t.Tag, (ushort)3, 1u, ShortValue(t.Value, bigEndian))));
+        if (tile > 0)
+        {
+            // The same offsets and counts, as a tiled page's TileOffsets and TileByteCounts; its tiles' size for RowsPerStrip.
+            entries = [.. entries.Where(e => e.Tag != 278).Select(e => e.Tag switch { 273 => ((ushort)324, e.Type, e.Count, e.Value), 279 => ((ushort)325, e.Type, e.Count, e.Value), _ => e })];
+            entries.Add((322, 3, 1, ShortValue(tile, bigEndian)));
+            entries.Add((323, 3, 1, ShortValue(tile, bigEndian)));
+        }
         Align(file);
         byte[] firstIfd = Long((uint)file.Count, bigEndian);
         firstIfd.CopyTo(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(file)[4..]);
