@@ -90,6 +90,17 @@ Describe 'Default views at 80 columns' {
         (Get-TableLine $copied) -match '^swin2SR-classical-sr-x4-64\s+Installed\s+x4' | Should -HaveCount 1
     }
 
+    It 'keeps a model''s Size a number of bytes, which sorts and filters as one, and shows it in decimal units' {
+        $small = [Swin2SR.PowerShell.Swin2SRModelInfo]@{ Name = 'small-x2'; Source = 'Available'; Scale = 2; Size = 9500000 }
+        $large = [Swin2SR.PowerShell.Swin2SRModelInfo]@{ Name = 'large-x2'; Source = 'Available'; Scale = 2; Size = 54412345 }
+        # As text, '9.5 MB' sorted after '54.4 MB' and -gt 10MB compared strings.
+        ($small, $large | Sort-Object Size -Descending).Name | Should -Be @('large-x2', 'small-x2')
+        @($small, $large | Where-Object Size -gt 10MB).Name | Should -Be @('large-x2')
+        (Get-TableLine $large) -match '^large-x2\s+Available\s+x2\s+54\.4 MB\s*$' | Should -HaveCount 1
+        ($large | Format-List | Out-String) | Should -Match 'Size\s+: 54\.4 MB \(54.412.345 bytes\)'
+        ([Swin2SR.PowerShell.Swin2SRModelInfo]@{ Name = 'copied'; Source = 'Installed' } | Format-List | Out-String) | Should -Match 'Size\s+:\s*\r?\n'
+    }
+
     It 'shows a <Kind> longer than its column whole, over the next lines, at <Width> columns' -TestCases @(
         foreach ($width in 80, 120) {
             @{ Kind = 'file name'; Width = $width; Start = 10; Column = 23; Value = 'product-blue-shirt-front-view-1200.png'

@@ -13,9 +13,9 @@ internal sealed class ModelInstallProgress
 
     public ProgressRecord Record(DownloadProgress progress)
     {
-        string received = Swin2SRModelInfo.FormatSize(progress.BytesReceived);
-        string of = progress.TotalBytes is long total ? $" of {Swin2SRModelInfo.FormatSize(total)}" : "";
-        var record = new ProgressRecord(_activityId, _activity, $"{received}{of} at {Swin2SRModelInfo.FormatSize(progress.BytesPerSecond)}/s");
+        string? received = Swin2SRDisplay.Bytes(progress.BytesReceived);
+        string of = progress.TotalBytes is long total ? $" of {Swin2SRDisplay.Bytes(total)}" : "";
+        var record = new ProgressRecord(_activityId, _activity, $"{received}{of} at {Swin2SRDisplay.Bytes(progress.BytesPerSecond)}/s");
         if (progress.PercentComplete is int percent)
             record.PercentComplete = percent;
         if (progress.Remaining is TimeSpan remaining)

@@ -28,6 +28,24 @@ public static class Swin2SRDisplay
         };
     }
 
+    /// <summary>
+    /// A number of bytes (or bytes per second) in decimal units, as the Hugging Face hub shows a file's size:
+    /// "812 B", "54.4 MB"; null stays null.
+    /// </summary>
+    public static string? Bytes(double? bytes)
+    {
+        if (bytes is not double value)
+            return null;
+        string[] units = ["B", "kB", "MB", "GB", "TB"];
+        int unit = 0;
+        while (value >= 1000 && unit < units.Length - 1)
+        {
+            value /= 1000;
+            unit++;
+        }
+        return unit == 0 ? $"{value:0} B" : $"{value:0.#} {units[unit]}";
+    }
+
     /// <summary>"12/40"; past 9 characters in thousands or millions ("12k/200k", "1.2M/3M"), as the column is 9 wide.</summary>
     public static string Progress(long done, long total)
     {

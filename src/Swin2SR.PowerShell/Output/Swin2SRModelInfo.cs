@@ -17,7 +17,11 @@ public sealed class Swin2SRModelInfo
     /// <summary>The enlargement factor; null for a model file whose origin is not recorded.</summary>
     public int? Scale { get; init; }
 
-    public long? SizeBytes { get; init; }
+    /// <summary>
+    /// The model file's size in bytes (the catalog's figure for an Available model), a number so that
+    /// <c>Sort-Object Size</c> and <c>Where-Object Size -gt 100MB</c> work; the views show it as "54.4 MB".
+    /// </summary>
+    public long? Size { get; init; }
 
     /// <summary>The model file, for embedded and installed models.</summary>
     public string? Path { get; init; }
@@ -65,23 +69,8 @@ public sealed class Swin2SRModelInfo
 
     /// <summary><see cref="ReceivedBytes"/> as the share of the size where the size is known (40%), else as an amount (21.8 MB).</summary>
     public string? Received => ReceivedBytes is not long bytes ? null
-        : SizeBytes is long size and > 0 ? $"{bytes * 100 / size}%"
-        : FormatSize(bytes);
-
-    /// <summary>The size in decimal units, as the Hugging Face hub shows it (54.4 MB).</summary>
-    public string? Size => SizeBytes is long bytes ? FormatSize(bytes) : null;
-
-    internal static string FormatSize(double bytes)
-    {
-        string[] units = ["B", "kB", "MB", "GB", "TB"];
-        int unit = 0;
-        while (bytes >= 1000 && unit < units.Length - 1)
-        {
-            bytes /= 1000;
-            unit++;
-        }
-        return unit == 0 ? $"{bytes:0} B" : $"{bytes:0.#} {units[unit]}";
-    }
+        : Size is long size and > 0 ? $"{bytes * 100 / size}%"
+        : Swin2SRDisplay.Bytes(bytes);
 
     public override string ToString() => Name;
 }
