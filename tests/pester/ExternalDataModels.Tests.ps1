@@ -8,20 +8,23 @@ BeforeAll {
 
     $script:TestModels = Join-Path $RepoRoot 'models/test'
     $script:DataName = 'boxblur-external-x2.onnx.data'
-    # Two folders served: one with the weights file beside the model, one without it.
+    # Three folders served: two with the weights file beside the model (two exports of one name, model.onnx, whose
+    # graphs name the same weights file), one without it.
     $script:Served = New-TestFolder
-    foreach ($folder in 'whole', 'no-data') {
+    foreach ($folder in 'whole', 'twin', 'no-data') {
         $null = New-Item -ItemType Directory -Path (Join-Path $Served $folder)
         Copy-Item -LiteralPath (Join-Path $TestModels 'boxblur-external-x2.onnx') -Destination (Join-Path $Served "$folder/model.onnx")
     }
-    Copy-Item -LiteralPath (Join-Path $TestModels $DataName) -Destination (Join-Path $Served "whole/$DataName")
+    foreach ($folder in 'whole', 'twin') {
+        Copy-Item -LiteralPath (Join-Path $TestModels $DataName) -Destination (Join-Path $Served "$folder/$DataName")
+    }
     $script:Server = Start-TestModelServer -Root $Served
     $modelFile = Get-Item -LiteralPath (Join-Path $TestModels 'boxblur-external-x2.onnx')
     $sha256 = (Get-FileHash -LiteralPath $modelFile.FullName -Algorithm SHA256).Hash.ToLowerInvariant()
     $script:Catalog = Join-Path $Served 'catalog.json'
     @{
         schema = 1
-        models = @(foreach ($folder in 'whole', 'no-data') {
+        models = @(foreach ($folder in 'whole', 'twin', 'no-data') {
                 @{ name = "blur-$folder-x2"; url = "$($Server.Url)/$folder/model.onnx"; sizeBytes = $modelFile.Length; sha256 = $sha256; scale = 2 }
             })
     } | ConvertTo-Json -Depth 5 | Set-Content -LiteralPath $Catalog
@@ -45,19 +48,47 @@ Describe 'Models with their weights in a file beside them' {
 
     It 'installs the weights file with the model, lists it, upscales, and refuses the model by name once the file is gone' {
         $model = Install-Swin2SRModel blur-whole-x2 -Catalog $Catalog
-        $model.DataFiles | Should -Be @(Join-Path $store $DataName)
-        (Get-FileHash -LiteralPath (Join-Path $store $DataName)).Hash | Should -Be (Get-FileHash -LiteralPath (Join-Path $TestModels $DataName)).Hash
-        (Get-Swin2SRModel blur-whole-x2 -Installed).DataFiles | Should -Be @(Join-Path $store $DataName)
-        ($model | Format-List | Out-String) | Should -Match "DataFiles\s+: $([regex]::Escape((Join-Path $store $DataName)))"
+        $data = Join-Path $store "blur-whole-x2/$DataName"
+        $model.Path | Should -Be (Join-Path $store 'blur-whole-x2/blur-whole-x2.onnx') -Because 'a model with weights files gets a folder of its own'
+        $model.DataFiles | Should -Be @($data)
+        (Get-FileHash -LiteralPath $data).Hash | Should -Be (Get-FileHash -LiteralPath (Join-Path $TestModels $DataName)).Hash
+        (Get-Swin2SRModel blur-whole-x2 -Installed).DataFiles | Should -Be @($data)
+        ($model | Format-List | Out-String) | Should -Match "DataFiles\s+: $([regex]::Escape($data))"
         (Get-Swin2SRModel swin2sr-tiny-x2 | Format-List | Out-String) | Should -Not -Match 'DataFiles' 
         ($image | Invoke-Swin2SRUpscale -Model blur-whole-x2 -OutputDirectory (Join-Path $root 'out') -Device Cpu).Status | Should -Be 'Succeeded'
 
-        Remove-Item -LiteralPath (Join-Path $store $DataName)
+        Remove-Item -LiteralPath $data
         (Get-Swin2SRModel blur-whole-x2 -Installed -WarningAction SilentlyContinue).ChangedSinceInstall | Should -BeLike "its weights file '$DataName' is missing*"
         { $image | Invoke-Swin2SRUpscale -Model blur-whole-x2 -OutputDirectory (Join-Path $root 'out2') -Device Cpu -ErrorAction Stop } |
             Should -Throw -ErrorId 'ModelChanged*' -ExpectedMessage "*its weights file '$DataName' is missing*"
         (Install-Swin2SRModel blur-whole-x2 -Catalog $Catalog).ChangedSinceInstall | Should -BeNullOrEmpty
-        Test-Path -LiteralPath (Join-Path $store $DataName) | Should -BeTrue
+        Test-Path -LiteralPath $data | Should -BeTrue
+    }
+
+    It 'installs two models whose graphs name the same weights file side by side, and upscales with each' {
+        # Both model.onnx exports of other folders, each naming boxblur-external-x2.onnx.data: the second was refused.
+        $models = Install-Swin2SRModel blur-whole-x2, blur-twin-x2 -Catalog $Catalog
+        $models.Name | Should -Be @('blur-whole-x2', 'blur-twin-x2')
+        @($models.DataFiles | Select-Object -Unique) | Should -HaveCount 2
+        foreach ($name in $models.Name) {
+            ($image | Invoke-Swin2SRUpscale -Model $name -OutputDirectory (Join-Path $root "out-$name") -Device Cpu).Status | Should -Be 'Succeeded'
+        }
+        @(Get-Swin2SRModel blur-* -Installed | Where-Object ChangedSinceInstall) | Should -BeNullOrEmpty
+    }
+
+    It 'runs a model installed with its weights file directly in the model folder, as before, and moves it into its own folder with -Force' {
+        $null = Install-Swin2SRModel blur-whole-x2 -Catalog $Catalog
+        # The layout an earlier version left; a move keeps the times the installation recorded.
+        Get-ChildItem -LiteralPath (Join-Path $store 'blur-whole-x2') | Move-Item -Destination $store
+        Remove-Item -LiteralPath (Join-Path $store 'blur-whole-x2')
+        $old = Get-Swin2SRModel blur-whole-x2 -Installed
+        $old.Path | Should -Be (Join-Path $store 'blur-whole-x2.onnx')
+        $old.DataFiles | Should -Be @(Join-Path $store $DataName)
+        $old.ChangedSinceInstall | Should -BeNullOrEmpty
+        ($image | Invoke-Swin2SRUpscale -Model blur-whole-x2 -OutputDirectory (Join-Path $root 'out') -Device Cpu).Status | Should -Be 'Succeeded'
+
+        (Install-Swin2SRModel blur-whole-x2 -Catalog $Catalog -Force).Path | Should -Be (Join-Path $store 'blur-whole-x2/blur-whole-x2.onnx')
+        @(Get-ChildItem -LiteralPath $store -File).Name | Should -Be @('blur-whole-x2.json') -Because 'the files of the old layout are gone'
     }
 
     It 'fails to install a model whose weights file the server does not have, naming the file, and leaves nothing' {

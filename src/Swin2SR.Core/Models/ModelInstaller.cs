@@ -89,7 +89,7 @@ public sealed class ModelInstaller : IDisposable
         }
         foreach (var data in named)
         {
-            if (_store.DataFileConflict(entry.Name, data.Location) is { } conflict)
+            if (ModelStore.DataFileConflict(entry.Name, data.Location) is { } conflict)
                 throw new ModelInstallException(ModelInstallError.DataFileRefused, entry.Name, conflict);
         }
         var verified = new List<VerifiedDataFile>();

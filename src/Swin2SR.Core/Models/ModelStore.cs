@@ -8,8 +8,11 @@ namespace Swin2SR.Core.Models;
 /// local data folder. Layout: <c>name.onnx</c> (the model, only ever renamed into place whole),
 /// <c>name.json</c> (where it came from and what was verified), and while a download is under way or can be
 /// resumed, a hidden <c>.name.&lt;sha256 prefix&gt;.part</c>; while an installation runs, a hidden <c>.name.lock</c>.
-/// A model that keeps its weights in files beside it (ONNX external data) has them here under the names its graph
-/// gives, recorded in <c>name.json</c>, and while they download, hidden <c>.name.&lt;prefix&gt;.data.part</c> files.
+/// A model that keeps its weights in files beside it (ONNX external data) is installed into a folder of its own,
+/// <c>name/name.onnx</c> with the files under the names its graph gives (ONNX Runtime looks for them beside the
+/// model, and two exports' graphs often name the same file, model.onnx.data), recorded in <c>name.json</c>; while
+/// they download, hidden <c>.name.&lt;prefix&gt;.data.part</c> files. Such a model installed by a version before
+/// folders of their own, its files directly in this folder, is read where it is and moved when installed again.
 /// </summary>
 public sealed class ModelStore
 {
@@ -82,7 +85,17 @@ public sealed class ModelStore
         return null;
     }
 
-    public string ModelPath(string name) => System.IO.Path.Combine(Directory, CheckedName(name) + ModelExtension);
+    /// <summary>
+    /// The installed model file of <paramref name="name"/>: in its own folder (a model with weights files beside
+    /// it), else directly in this folder, where a model that is not installed would go without weights files.
+    /// </summary>
+    public string ModelPath(string name) => File.Exists(OwnFolderModelPath(name)) ? OwnFolderModelPath(name) : FolderModelPath(name);
+
+    private string FolderModelPath(string name) => System.IO.Path.Combine(Directory, CheckedName(name) + ModelExtension);
+
+    private string OwnFolder(string name) => System.IO.Path.Combine(Directory, CheckedName(name));
+
+    private string OwnFolderModelPath(string name) => System.IO.Path.Combine(OwnFolder(name), name + ModelExtension);
 
     /// <summary>Keyed by the expected digest, so a partial file is only ever resumed towards the same file.</summary>
     internal string PartPath(string name, string sha256) =>
@@ -118,9 +131,13 @@ public sealed class ModelStore
     {
         if (!System.IO.Directory.Exists(Directory))
             return [];
-        return new DirectoryInfo(Directory).EnumerateFiles("*" + ModelExtension)
-            .Where(f => ModelCatalog.IsValidName(System.IO.Path.GetFileNameWithoutExtension(f.Name)))
-            .Select(Describe)
+        var folder = new DirectoryInfo(Directory);
+        var inFolder = folder.EnumerateFiles("*" + ModelExtension).Select(f => System.IO.Path.GetFileNameWithoutExtension(f.Name));
+        var inOwnFolders = folder.EnumerateDirectories().Select(d => d.Name);
+        return inFolder.Concat(inOwnFolders).Distinct(StringComparer.Ordinal)
+            .Where(ModelCatalog.IsValidName)
+            .Select(Find)
+            .OfType<InstalledModel>()
             .OrderBy(m => m.Name, StringComparer.Ordinal)
             .ToList();
     }
@@ -128,47 +145,60 @@ public sealed class ModelStore
     /// <summary>
     /// Moves a verified download into place: the record first, then the weights files the model names, then the
     /// model by one rename, so a crash leaves either the old model or the new one, never a partial file under the
-    /// model's name. Weights files of the model it replaces that the new one does not name are removed.
+    /// model's name. A model with weights files goes into its own folder, one without directly into this folder;
+    /// the model it replaces in the other place (an older version's layout), and weights files of the model it
+    /// replaces that the new one does not name, are removed.
     /// </summary>
     internal InstalledModel Commit(CatalogEntry entry, string verifiedFile, DateTimeOffset installedAt, IReadOnlyList<VerifiedDataFile>? dataFiles = null)
     {
         dataFiles ??= [];
-        var replaced = ReadRecord(entry.Name)?.DataFiles ?? [];
+        string replaced = ModelPath(entry.Name);
+        var replacedData = (ReadRecord(entry.Name)?.DataFiles ?? []).Select(d => Beside(replaced, d.Location)).ToList();
+        string target = dataFiles.Count > 0 ? OwnFolderModelPath(entry.Name) : FolderModelPath(entry.Name);
+        if (dataFiles.Count > 0)
+            System.IO.Directory.CreateDirectory(OwnFolder(entry.Name));
         // A rename keeps the time of last write, so the record can hold the model file's own.
         var recorded = dataFiles.Select(d => new InstalledDataFile(d.Location, d.SizeBytes, d.Sha256, File.GetLastWriteTimeUtc(d.VerifiedPath))).ToList();
         WriteRecord(entry.Name, new InstallRecord(entry, installedAt, File.GetLastWriteTimeUtc(verifiedFile), recorded.Count > 0 ? recorded : null));
         foreach (var data in dataFiles)
-            File.Move(data.VerifiedPath, DataFilePath(data.Location), overwrite: true);
-        File.Move(verifiedFile, ModelPath(entry.Name), overwrite: true);
-        foreach (var stale in replaced.Where(old => !dataFiles.Any(d => d.Location == old.Location)))
-            File.Delete(DataFilePath(stale.Location));
+            File.Move(data.VerifiedPath, Beside(target, data.Location), overwrite: true);
+        File.Move(verifiedFile, target, overwrite: true);
+        if (replaced != target)
+            File.Delete(replaced);
+        var kept = dataFiles.Select(d => Beside(target, d.Location)).ToHashSet(StringComparer.Ordinal);
+        foreach (string stale in replacedData.Where(old => !kept.Contains(old)))
+            File.Delete(stale);
+        if (dataFiles.Count == 0)
+            DeleteIfEmpty(OwnFolder(entry.Name));
         return Find(entry.Name)!;
     }
 
-    /// <summary>Where the weights file <paramref name="location"/> of an installed model lies: beside it, where ONNX Runtime looks.</summary>
-    public string DataFilePath(string location) =>
+    // The folder of a model that no longer has weights files; one holding files someone put there is left alone.
+    private static void DeleteIfEmpty(string folder)
+    {
+        if (System.IO.Directory.Exists(folder) && !System.IO.Directory.EnumerateFileSystemEntries(folder).Any())
+            System.IO.Directory.Delete(folder);
+    }
+
+    /// <summary>Where the weights file <paramref name="location"/> of the installed model <paramref name="name"/> lies: beside it, where ONNX Runtime looks.</summary>
+    public string DataFilePath(string name, string location) => Beside(ModelPath(name), location);
+
+    private static string Beside(string modelPath, string location) =>
         ExternalDataFiles.Refusal(location) is { } refusal ? throw new ArgumentException($"the weights file {refusal}", nameof(location))
-        : System.IO.Path.Combine(Directory, location);
+        : System.IO.Path.Combine(System.IO.Path.GetDirectoryName(modelPath)!, location);
 
     /// <summary>A downloaded weights file in the folder, checked against what the model's graph reads: where the installer left it.</summary>
     internal string DataPartPath(string name, string location) =>
         System.IO.Path.Combine(Directory, $".{CheckedName(name)}.{FileDigest.Sha256Text(location)[..16]}{DataPartExtension}");
 
     /// <summary>
-    /// Why <paramref name="location"/> cannot be installed as a weights file of <paramref name="name"/> into this
-    /// folder, where every model's files lie side by side: a name of the folder's own files (a model, a record, a
-    /// hidden partial file), or the weights file another installed model keeps there. Null when it can.
+    /// Why <paramref name="location"/> cannot be installed as a weights file of <paramref name="name"/> into the
+    /// model's own folder: the name of the model file itself. Null when it can; other models' files lie elsewhere.
     /// </summary>
-    internal string? DataFileConflict(string name, string location)
-    {
-        if (location.StartsWith('.') || location.EndsWith(ModelExtension, StringComparison.OrdinalIgnoreCase)
-            || location.EndsWith(RecordExtension, StringComparison.OrdinalIgnoreCase))
-            return $"its weights file '{location}' would take the name of a model, a record or a hidden file of the model folder";
-        string? owner = Installed().Select(m => m.Name)
-            .FirstOrDefault(other => other != name && (ReadRecord(other)?.DataFiles ?? []).Any(d => string.Equals(d.Location, location, StringComparison.OrdinalIgnoreCase)));
-        return owner is null ? null
-            : $"its weights file '{location}' is the name of installed model '{owner}''s weights file, and both must lie in '{Directory}'; install one of them into another folder ({EnvironmentVariable})";
-    }
+    internal static string? DataFileConflict(string name, string location) =>
+        string.Equals(location, name + ModelExtension, StringComparison.OrdinalIgnoreCase)
+            ? $"its weights file '{location}' would take the name of the model file itself"
+            : null;
 
     /// <summary>
     /// How the installed model <paramref name="name"/> differs from the file verified when it was installed (its
@@ -188,7 +218,7 @@ public sealed class ModelStore
         for (int i = 0; i < dataFiles.Count && change is null; i++)
         {
             var data = dataFiles[i];
-            var dataFile = new FileInfo(DataFilePath(data.Location));
+            var dataFile = new FileInfo(Beside(file.FullName, data.Location));
             bool dataRetimed = false;
             change = dataFile.Exists
                 ? Difference(dataFile, $"its weights file '{data.Location}'", data.SizeBytes, data.Sha256, data.WrittenAt, record.InstalledAt, ref dataRetimed)
@@ -287,7 +317,7 @@ public sealed class ModelStore
             // A copied model has no record; its metadata may say its scale.
             record?.Entry?.Scale ?? ModelContract.StatedScale(file.FullName))
         {
-            DataFiles = record?.DataFiles is { } recorded ? recorded.Select(d => DataFilePath(d.Location)).ToList() : NamedDataFiles(file.FullName),
+            DataFiles = record?.DataFiles is { } recorded ? recorded.Select(d => Beside(file.FullName, d.Location)).ToList() : NamedDataFiles(file.FullName),
         };
     }
 
@@ -296,7 +326,7 @@ public sealed class ModelStore
     {
         try
         {
-            return ExternalDataFiles.Read(modelPath).Select(d => DataFilePath(d.Location)).ToList();
+            return ExternalDataFiles.Read(modelPath).Select(d => Beside(modelPath, d.Location)).ToList();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or RefusedLocationException)
         {

@@ -18,7 +18,7 @@ internal static class ModelErrorRecords
             ModelInstallError.DiskFull => ("ModelDiskFull", ErrorCategory.WriteError, $"Free some disk space, or set $env:{ModelStore.EnvironmentVariable} to a folder on another disk."),
             ModelInstallError.WriteFailed => ("ModelWriteFailed", ErrorCategory.WriteError, $"Check the permissions of the model folder, or set $env:{ModelStore.EnvironmentVariable}."),
             ModelInstallError.InProgress => ("ModelInstallInProgress", ErrorCategory.ResourceBusy, "Wait for the other Install-Swin2SRModel to finish (Get-Swin2SRModel -Installed then lists the model), or run this one again afterwards."),
-            ModelInstallError.DataFileRefused => ("ModelDataFileRefused", ErrorCategory.InvalidData, "The model's graph names a weights file that cannot be installed beside it; report the catalog entry, or install the model into another folder when another model's weights file has that name."),
+            ModelInstallError.DataFileRefused => ("ModelDataFileRefused", ErrorCategory.InvalidData, "The model's graph names a weights file that cannot be installed beside it (a path out of its folder, or the model file's own name); report the catalog entry."),
             _ => ("ModelDownloadFailed", ErrorCategory.InvalidResult, "Try again later."),
         };
         return ErrorRecords.WithAction(e, id, category, e.Model, action);

@@ -53,9 +53,9 @@ public sealed class ExternalDataInstallTests : IDisposable
 
         var installed = await Install();
 
-        Assert.Equal([Name + ".json", Name + ".onnx", DataName], StoreFiles());
-        Assert.Equal(Data, File.ReadAllBytes(_store.DataFilePath(DataName)));
-        Assert.Equal([_store.DataFilePath(DataName)], installed.DataFiles);
+        Assert.Equal([Name + ".json", Path.Join(Name, Name + ".onnx"), Path.Join(Name, DataName)], StoreFiles());
+        Assert.Equal(Data, File.ReadAllBytes(_store.DataFilePath(Name, DataName)));
+        Assert.Equal([_store.DataFilePath(Name, DataName)], installed.DataFiles);
         Assert.Equal(installed, _store.Find(Name));
         Assert.Null(_store.ChangeSinceInstall(Name));
         using var model = TileModel.LoadCpu(installed.Path, cores: 1);
@@ -68,8 +68,21 @@ public sealed class ExternalDataInstallTests : IDisposable
         Directory.CreateDirectory(_store.Directory);
         File.WriteAllBytes(_store.ModelPath("copied-x2"), Model);
 
-        Assert.Equal([_store.DataFilePath(DataName)], _store.Find("copied-x2")!.DataFiles);
+        Assert.Equal([_store.DataFilePath("copied-x2", DataName)], _store.Find("copied-x2")!.DataFiles);
         Assert.Null(_store.ChangeSinceInstall("copied-x2")); // nothing was recorded to compare with: a run names the missing file
+    }
+
+    [Fact]
+    public void A_model_copied_by_hand_into_a_folder_of_its_name_with_its_weights_file_is_listed_and_loads()
+    {
+        string folder = Directory.CreateDirectory(Path.Combine(_store.Directory, "copied-x2")).FullName;
+        File.WriteAllBytes(Path.Combine(folder, "copied-x2.onnx"), Model);
+        File.WriteAllBytes(Path.Combine(folder, DataName), Data);
+
+        var copied = Assert.Single(_store.Installed());
+        Assert.Equal(("copied-x2", Path.Combine(folder, "copied-x2.onnx")), (copied.Name, copied.Path));
+        Assert.Equal([Path.Combine(folder, DataName)], copied.DataFiles);
+        using var model = TileModel.LoadCpu(copied.Path, cores: 1);
     }
 
     [Fact]
@@ -142,7 +155,7 @@ public sealed class ExternalDataInstallTests : IDisposable
         ServeModel(Model);
         _server.Serve("/repo/" + DataName, new ServedFile(Data));
         await Install();
-        string data = _store.DataFilePath(DataName);
+        string data = _store.DataFilePath(Name, DataName);
         var changed = (byte[])Data.Clone();
         changed[0] ^= 0x5A;
         File.WriteAllBytes(data, changed);
@@ -159,17 +172,75 @@ public sealed class ExternalDataInstallTests : IDisposable
     }
 
     [Fact]
-    public async Task A_weights_file_of_the_name_another_installed_model_keeps_is_refused_naming_that_model()
+    public async Task Two_models_whose_graphs_name_the_same_weights_file_are_both_installed_each_in_its_own_folder()
     {
         ServeModel(Model);
         _server.Serve("/repo/" + DataName, new ServedFile(Data));
         await Install();
 
-        var error = await Assert.ThrowsAsync<ModelInstallException>(() => Install("other-x2"));
+        var other = await Install("other-x2");
+
+        Assert.Equal([_store.DataFilePath("other-x2", DataName)], other.DataFiles);
+        Assert.NotEqual(_store.DataFilePath(Name, DataName), _store.DataFilePath("other-x2", DataName));
+        Assert.Equal([Name, "other-x2"], _store.Installed().Select(m => m.Name));
+        foreach (var model in _store.Installed())
+        {
+            Assert.Null(_store.ChangeSinceInstall(model.Name));
+            using var loaded = TileModel.LoadCpu(model.Path, cores: 1);
+        }
+    }
+
+    [Fact]
+    public async Task A_model_installed_with_its_weights_file_directly_in_the_folder_is_used_there_and_moved_into_its_own_folder_when_installed_again()
+    {
+        ServeModel(Model);
+        _server.Serve("/repo/" + DataName, new ServedFile(Data));
+        await Install();
+        // The layout of versions before folders of their own: a move keeps the times the record holds.
+        foreach (string file in new[] { Name + ".onnx", DataName })
+            File.Move(Path.Combine(_store.Directory, Name, file), Path.Combine(_store.Directory, file));
+        Directory.Delete(Path.Combine(_store.Directory, Name));
+
+        Assert.Equal(Path.Combine(_store.Directory, Name + ".onnx"), _store.Find(Name)!.Path);
+        Assert.Equal([Path.Combine(_store.Directory, DataName)], _store.Find(Name)!.DataFiles);
+        Assert.Null(_store.ChangeSinceInstall(Name));
+        using (TileModel.LoadCpu(_store.ModelPath(Name), cores: 1)) { }
+        Assert.NotNull(await Install("other-x2"));
+
+        await Install(force: true);
+
+        Assert.Equal([Name + ".json", Path.Join(Name, Name + ".onnx"), Path.Join(Name, DataName),
+            "other-x2.json", Path.Join("other-x2", DataName), Path.Join("other-x2", "other-x2.onnx")], StoreFiles());
+        Assert.Null(_store.ChangeSinceInstall(Name));
+    }
+
+    [Fact]
+    public async Task A_model_installed_again_without_weights_files_leaves_its_own_folder_for_the_model_folder()
+    {
+        ServeModel(Model);
+        _server.Serve("/repo/" + DataName, new ServedFile(Data));
+        await Install();
+
+        ServeModel(File.ReadAllBytes(RepoPaths.TestModel("boxblur-x2")));
+        var installed = await Install(force: true);
+
+        Assert.Equal([Name + ".json", Name + ".onnx"], StoreFiles());
+        Assert.Empty(installed.DataFiles);
+        Assert.Null(_store.ChangeSinceInstall(Name));
+    }
+
+    [Fact]
+    public async Task A_weights_file_named_as_the_model_file_itself_is_refused()
+    {
+        var model = ModelProto.Parser.ParseFrom(Model);
+        model.Graph.Initializer.Single(t => t.ExternalData.Count > 0).ExternalData.Single(e => e.Key == "location").Value = Name + ".onnx";
+        ServeModel(model.ToByteArray());
+
+        var error = await Assert.ThrowsAsync<ModelInstallException>(() => Install());
 
         Assert.Equal(ModelInstallError.DataFileRefused, error.Error);
-        Assert.Contains($"installed model '{Name}''s weights file", error.Message);
-        Assert.Null(_store.Find("other-x2"));
+        Assert.Contains("would take the name of the model file itself", error.Message);
+        Assert.Empty(StoreFiles());
     }
 
     [Fact]
@@ -192,16 +263,17 @@ public sealed class ExternalDataInstallTests : IDisposable
     }
 
     /// <param name="catalogDigest">False: the catalog states no digest, and the hub's (X-Linked-Etag) vouches for the model and its weights file.</param>
-    private async Task<InstalledModel> Install(string name = Name, bool catalogDigest = true)
+    private async Task<InstalledModel> Install(string name = Name, bool catalogDigest = true, bool force = false)
     {
         using var installer = new ModelInstaller(_store, new ModelInstallerOptions { MaxRetries = 0 });
         var entry = new CatalogEntry { Name = name, Url = _server.Url("/repo/m.onnx"), Scale = 2, Sha256 = catalogDigest ? _modelSha256 : null };
-        return await installer.InstallAsync(entry, force: false, progress: null, CancellationToken.None);
+        return await installer.InstallAsync(entry, force, progress: null, CancellationToken.None);
     }
 
+    // Relative to the model folder, its models' own folders included.
     private string[] StoreFiles() =>
         Directory.Exists(_store.Directory)
-            ? Directory.GetFiles(_store.Directory).Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal).ToArray()
+            ? Directory.GetFiles(_store.Directory, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(_store.Directory, f)).Order(StringComparer.Ordinal).ToArray()
             : [];
 
     private static string Sha256(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant();
