@@ -127,7 +127,7 @@ public sealed class ModelInstaller : IDisposable
         string actual = part.ComputeSha256();
         if (expected.Sha256 is not null && actual != expected.Sha256)
             throw new ModelInstallException(ModelInstallError.HashMismatch, model,
-                $"the file downloaded from {url} has SHA-256 {actual}, but {expected.Source} states {expected.Sha256}; it was deleted");
+                $"the file downloaded from {url} has SHA-256 {actual}, but {expected.Source} states {expected.Sha256}{WebPageNote(part)}; it was deleted");
         return new VerifiedDataFile(data.Location, part.Path, size, actual);
     }
 
@@ -245,8 +245,13 @@ public sealed class ModelInstaller : IDisposable
             return size;
         string sizes = expected.SizeBytes is long want && want != size ? $" ({size:N0} bytes received, {want:N0} expected)" : "";
         throw new ModelInstallException(ModelInstallError.HashMismatch, entry.Name,
-            $"the file downloaded from {entry.Url} has SHA-256 {actual}, but {expected.Source} states {expected.Sha256}{sizes}; it was deleted");
+            $"the file downloaded from {entry.Url} has SHA-256 {actual}, but {expected.Source} states {expected.Sha256}{sizes}{WebPageNote(part)}; it was deleted");
     }
+
+    // A digest alone does not tell an operator behind a proxy that the proxy answered instead of the server.
+    private static string WebPageNote(PartialDownload part) => part.IsWebPage()
+        ? ". It is a web page, not a model: a proxy's sign-in or error page, or a mirror's page for a file it does not have"
+        : "";
 
     private InstalledModel Commit(CatalogEntry verified, PartialDownload part, IReadOnlyList<VerifiedDataFile> dataFiles)
     {

@@ -27,6 +27,25 @@ internal sealed class PartialDownload
 
     public string ComputeSha256() => FileDigest.Sha256(Path);
 
+    /// <summary>
+    /// True when the file begins as a web page does ('&lt;' after white space or a byte order mark): what a proxy's
+    /// sign-in or error page, or a mirror's page for a file it lacks, sends with 200 OK in place of the file. A
+    /// model never begins so: an ONNX file is a protobuf, whose first byte is a field's tag, and 0x3C ends a group.
+    /// </summary>
+    public bool IsWebPage()
+    {
+        if (!File.Exists(Path))
+            return false;
+        using var file = File.OpenRead(Path);
+        Span<byte> start = stackalloc byte[64];
+        int read = file.ReadAtLeast(start, start.Length, throwOnEndOfStream: false);
+        var text = start[..read];
+        if (text.StartsWith("\uFEFF"u8))
+            text = text[3..];
+        text = text.TrimStart(" \t\r\n"u8);
+        return text.Length > 0 && text[0] == (byte)'<';
+    }
+
     /// <summary>Writes <paramref name="body"/> into the file from <paramref name="startAt"/> on, until the body ends.</summary>
     public async Task ReceiveAsync(Stream body, long startAt, long? total, TransferMeter meter, Action<DownloadProgress>? progress,
         TimeSpan idleTimeout, CancellationToken cancellation)

@@ -140,6 +140,21 @@ public sealed class ModelInstallerTests : IDisposable
         Assert.Empty(StoreFiles());
     }
 
+    [Theory]
+    [InlineData("<!DOCTYPE html><html><body>Sign in to the proxy</body></html>", true)]
+    [InlineData("\uFEFF\r\n  <html><body>404</body></html>", true)]
+    [InlineData("not the model", false)]
+    public async Task A_web_page_served_in_place_of_the_model_is_named_as_one(string served, bool isPage)
+    {
+        _server.Serve("/m.onnx", new ServedFile(System.Text.Encoding.UTF8.GetBytes(served)));
+
+        var error = await Assert.ThrowsAsync<ModelInstallException>(() => Install(Entry("/m.onnx")));
+
+        Assert.Equal(ModelInstallError.HashMismatch, error.Error);
+        Assert.Equal(isPage, error.Message.Contains("It is a web page, not a model: a proxy's sign-in or error page"));
+        Assert.Empty(StoreFiles());
+    }
+
     [Fact]
     public async Task A_failed_reinstall_keeps_the_model_that_was_installed()
     {
