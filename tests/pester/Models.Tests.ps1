@@ -256,6 +256,26 @@ Describe 'Get-Swin2SRModel and Install-Swin2SRModel' {
         $unreachable[0].CategoryInfo.Category | Should -Be 'ConnectionError'
     }
 
+    It 'installs on a machine without a network from a folder holding a catalog and the model files, verified by SHA-256' {
+        # A USB stick or a share: the entries' urls are paths beside the catalog, one of them a file not copied.
+        $stick = Join-Path $root 'stick'
+        $null = New-Item -ItemType Directory -Path (Join-Path $stick 'models')
+        Copy-Item -LiteralPath $NearestX2 -Destination (Join-Path $stick 'models/nearest-x2.onnx')
+        $offline = Join-Path $stick 'catalog.json'
+        @{ schema = 1; models = @(
+                @{ name = 'offline-x2'; url = 'models/nearest-x2.onnx'; sha256 = $NearestSha256; scale = 2 }
+                @{ name = 'uncopied-x2'; url = 'models/uncopied.onnx'; sha256 = $NearestSha256; scale = 2 }
+            )
+        } | ConvertTo-Json -Depth 5 | Set-Content -LiteralPath $offline
+
+        $model = Install-Swin2SRModel offline-x2, uncopied-x2 -Catalog $offline -ErrorVariable failed -ErrorAction SilentlyContinue
+        $model.Name, $model.Sha256 | Should -Be @('offline-x2', $NearestSha256)
+        (Get-FileHash -LiteralPath $model.Path).Hash | Should -Be $NearestSha256
+        $model.Url | Should -Be ([uri]::new((Join-Path $stick 'models/nearest-x2.onnx'))).AbsoluteUri
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'ModelFileNotFound,*'
+        "$($failed[0])" | Should -BeLike "*there is no file '$(Join-Path $stick 'models/uncopied.onnx')'*"
+    }
+
     It 'downloads through the proxy in HTTP_PROXY, and names it when it cannot be reached' {
         $closed = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
         $closed.Start(); $port = $closed.LocalEndpoint.Port; $closed.Stop()

@@ -100,8 +100,8 @@ public sealed partial class ModelCatalog
             throw Bad($"'name' must be at most {MaxNameLength} lower-case letters, digits, '.', '-' or '_', starting with a letter or digit");
         if (string.IsNullOrWhiteSpace(d.Url))
             throw Bad("'url' is missing");
-        if (!Uri.TryCreate(d.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
-            throw Bad($"'url' ({d.Url}) is not an absolute http or https address");
+        if (Address(d.Url, source) is not { } url)
+            throw Bad($"'url' ({d.Url}) is not an http, https or file address, nor a path relative to the catalog");
         if (d.Scale is not (>= 1 and <= 16))
             throw Bad(d.Scale is null ? "'scale' is missing" : $"'scale' {d.Scale} is not between 1 and 16");
         if (d.Window is <= 0)
@@ -130,6 +130,24 @@ public sealed partial class ModelCatalog
             Task = d.Task,
             IntendedUse = d.IntendedUse,
         };
+    }
+
+    /// <summary>
+    /// An entry's address: http(s), or a file (an absolute path, a file: address, or a path relative to the
+    /// catalog's own location), so that a folder with a catalog and the model files installs without a network.
+    /// </summary>
+    private static Uri? Address(string url, string source)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var address))
+        {
+            var catalog = CatalogLoader.IsUrl(source) ? new Uri(source) : new Uri(System.IO.Path.GetFullPath(source));
+            if (!Uri.TryCreate(catalog, url, out address))
+                return null;
+        }
+        // A path's Uri keeps the path as its text, which the install record would read back as a relative Uri.
+        return address.IsFile ? new Uri(address.AbsoluteUri)
+            : address.Scheme == Uri.UriSchemeHttps || address.Scheme == Uri.UriSchemeHttp ? address
+            : null;
     }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9._-]*$")]

@@ -29,9 +29,11 @@ internal sealed class ModelDownloadClient : IDisposable
         _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Swin2SR.PowerShell", typeof(ModelDownloadClient).Assembly.GetName().Version?.ToString(3)));
     }
 
-    /// <summary>The hub's statement of the file's digest, size and commit; empty for a server that makes none.</summary>
+    /// <summary>The hub's statement of the file's digest, size and commit; empty for a server that makes none, and for a file.</summary>
     public async Task<HubFileMetadata> ReadMetadataAsync(string model, Uri url, CancellationToken cancellation)
     {
+        if (url.IsFile)
+            return new HubFileMetadata(null, null, null);
         for (int hop = 0; hop <= MaxRedirects; hop++)
         {
             using var response = await SendAsync(model, HttpMethod.Head, url, 0, cancellation).ConfigureAwait(false);
@@ -49,6 +51,8 @@ internal sealed class ModelDownloadClient : IDisposable
     /// </summary>
     public async Task<HttpResponseMessage> GetAsync(string model, Uri url, long offset, CancellationToken cancellation)
     {
+        if (url.IsFile)
+            return LocalFile.Get(model, url, offset);
         for (int hop = 0; hop <= MaxRedirects; hop++)
         {
             var response = await SendAsync(model, HttpMethod.Get, url, offset, cancellation).ConfigureAwait(false);

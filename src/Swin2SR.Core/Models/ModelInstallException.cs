@@ -32,7 +32,7 @@ public enum ModelInstallError
 
     /// <summary>
     /// A weights file the model's graph names (ONNX external data) cannot be installed: its name is a path out of
-    /// the model folder, or taken by another model's, or the file is shorter than the graph reads.
+    /// the model's folder, or the model file's own, or the file is shorter than the graph reads.
     /// </summary>
     DataFileRefused,
 }

@@ -157,8 +157,9 @@ public sealed class ModelInstaller : IDisposable
             return new ExpectedFile(entry.Sha256, entry.SizeBytes, null, "the catalog");
         var published = await _client.ReadMetadataAsync(entry.Name, entry.Url, cancellation).ConfigureAwait(false);
         if (published.Sha256 is null)
-            throw new ModelInstallException(ModelInstallError.HashUnavailable, entry.Name,
-                $"the catalog has no sha256 for it and {entry.Url.Host} publishes none (no X-Linked-Etag header); a file that cannot be verified is not installed");
+            throw new ModelInstallException(ModelInstallError.HashUnavailable, entry.Name, entry.Url.IsFile
+                ? $"the catalog has no sha256 for it, and a file ('{entry.Url.LocalPath}') cannot vouch for itself; a file that cannot be verified is not installed"
+                : $"the catalog has no sha256 for it and {entry.Url.Host} publishes none (no X-Linked-Etag header); a file that cannot be verified is not installed");
         return new ExpectedFile(published.Sha256, entry.SizeBytes ?? published.SizeBytes, published.Commit, $"{entry.Url.Host} (X-Linked-Etag)");
     }
 

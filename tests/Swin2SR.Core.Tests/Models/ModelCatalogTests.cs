@@ -70,8 +70,7 @@ public sealed class ModelCatalogTests
         { "name", "Upper", "'name' must be" },
         { "name", "../escape", "'name' must be" },
         { "name", null, "'name' is missing" },
-        { "url", "ftp://example.com/m.onnx", "not an absolute http or https address" },
-        { "url", "models/m.onnx", "not an absolute http or https address" },
+        { "url", "ftp://example.com/m.onnx", "is not an http, https or file address, nor a path relative to the catalog" },
         { "sha256", "abc", "is not 64 hexadecimal digits" },
         { "revision", "main", "'pinned' is true but 'revision' (main) is not a 40-digit commit" },
     };
@@ -86,6 +85,18 @@ public sealed class ModelCatalogTests
         Assert.StartsWith("Model catalog 'company.json': model #1", error.Message);
         Assert.Contains(reason, error.Message);
         Assert.False(error.Unreadable);
+    }
+
+    [Theory]
+    [InlineData("/mirror/swin2sr/catalog.json", "models/m.onnx", "file:///mirror/swin2sr/models/m.onnx")]
+    [InlineData("/mirror/swin2sr/catalog.json", "../m.onnx", "file:///mirror/m.onnx")]
+    [InlineData("https://models.example.com/swin2sr/catalog.json", "m.onnx", "https://models.example.com/swin2sr/m.onnx")]
+    [InlineData("/mirror/catalog.json", "file:///media/usb/m.onnx", "file:///media/usb/m.onnx")]
+    public void A_url_relative_to_the_catalog_is_taken_from_beside_it(string catalog, string url, string address)
+    {
+        var entry = Valid();
+        entry["url"] = url;
+        Assert.Equal(new Uri(address), ModelCatalog.Parse(Document(entry), catalog).Entries[0].Url);
     }
 
     [Fact]
