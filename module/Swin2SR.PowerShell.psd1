@@ -18,6 +18,7 @@
         'Measure-Swin2SRQuality'
         'Get-Swin2SRModel'
         'Install-Swin2SRModel'
+        'Uninstall-Swin2SRModel'
         'Get-Swin2SRDevice'
     )
     FunctionsToExport    = @()

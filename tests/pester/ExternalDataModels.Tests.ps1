@@ -74,6 +74,11 @@ Describe 'Models with their weights in a file beside them' {
             ($image | Invoke-Swin2SRUpscale -Model $name -OutputDirectory (Join-Path $root "out-$name") -Device Cpu).Status | Should -Be 'Succeeded'
         }
         @(Get-Swin2SRModel blur-* -Installed | Where-Object ChangedSinceInstall) | Should -BeNullOrEmpty
+
+        Uninstall-Swin2SRModel blur-twin-x2
+        Join-Path $store 'blur-twin-x2' | Should -Not -Exist -Because 'its own folder goes with its files'
+        (Get-Swin2SRModel blur-* -Installed).Name | Should -Be 'blur-whole-x2'
+        ($image | Invoke-Swin2SRUpscale -Model blur-whole-x2 -OutputDirectory (Join-Path $root 'out-after') -Device Cpu).Status | Should -Be 'Succeeded'
     }
 
     It 'runs a model installed with its weights file directly in the model folder, as before, and moves it into its own folder with -Force' {

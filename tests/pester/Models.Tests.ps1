@@ -276,6 +276,22 @@ Describe 'Get-Swin2SRModel and Install-Swin2SRModel' {
         "$($failed[0])" | Should -BeLike "*there is no file '$(Join-Path $stick 'models/uncopied.onnx')'*"
     }
 
+    It 'uninstalls models with their record and partial downloads, deletes nothing under -WhatIf, and names what it cannot uninstall' {
+        $null = Install-Swin2SRModel test-nearest-x2 -Catalog $Catalog
+        # An interrupted download of another model: only its hidden partial file is in the folder.
+        Set-Content -LiteralPath (Join-Path $store ".test-corrupt-x2.$($NearestSha256.Substring(0, 16)).part") -Value 'abc'
+        (TabExpansion2 'Uninstall-Swin2SRModel te' 25).CompletionMatches.CompletionText | Should -Be @('test-nearest-x2')
+
+        Uninstall-Swin2SRModel test-* -WhatIf
+        @(Get-ChildItem -LiteralPath $store -Force) | Should -HaveCount 3
+
+        Uninstall-Swin2SRModel test-nearst-x2, test-nearest-x2, test-corrupt-x2, swin2sr-tiny-x2 -ErrorVariable failed -ErrorAction SilentlyContinue
+        @(Get-ChildItem -LiteralPath $store -Force) | Should -BeNullOrEmpty
+        $failed.FullyQualifiedErrorId | Should -Be @('ModelNotInstalled,Swin2SR.PowerShell.Commands.UninstallSwin2SRModelCommand', 'ModelIsEmbedded,Swin2SR.PowerShell.Commands.UninstallSwin2SRModelCommand')
+        "$($failed[0])" | Should -BeLike "*not installed in '$store'. Did you mean 'test-nearest-x2'?"
+        (Get-Swin2SRModel test-nearest-x2 -Catalog $Catalog).Source | Should -Be 'Available'
+    }
+
     It 'downloads through the proxy in HTTP_PROXY, and names it when it cannot be reached' {
         $closed = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
         $closed.Start(); $port = $closed.LocalEndpoint.Port; $closed.Stop()

@@ -306,8 +306,55 @@ public sealed class ModelStore
     }
 
     // The 16 digits of PartPath exactly: model names may hold dots, and ".m-x2.*.part" matches m-x2.b's files too.
-    private IEnumerable<FileInfo> Parts(string name) => !System.IO.Directory.Exists(Directory) ? []
-        : new DirectoryInfo(Directory).EnumerateFiles($".{CheckedName(name)}.{new string('?', 16)}{PartExtension}");
+    private IEnumerable<FileInfo> Parts(string name, string extension = PartExtension) => !System.IO.Directory.Exists(Directory) ? []
+        : new DirectoryInfo(Directory).EnumerateFiles($".{CheckedName(name)}.{new string('?', 16)}{extension}");
+
+    /// <summary>
+    /// Removes the model <paramref name="name"/>: its file, the weights files recorded with it or kept in its own
+    /// folder, its record, that folder once empty, and partial downloads of it; returns the files removed, none when
+    /// nothing of it is here. Done under the installation's claim, so an installation running now is not cut short
+    /// (<see cref="ModelInstallError.InProgress"/>); a file that cannot be deleted is <see cref="ModelInstallError.WriteFailed"/>.
+    /// </summary>
+    public IReadOnlyList<string> Uninstall(string name)
+    {
+        var files = OwnFiles(name);
+        if (files.Count == 0)
+            return [];
+        using var claim = InstallClaim.Take(name, LockPath(name));
+        files = OwnFiles(name); // an installation that held the claim may have changed them
+        foreach (string file in files)
+        {
+            try
+            {
+                File.Delete(file);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new ModelInstallException(ModelInstallError.WriteFailed, name, $"cannot delete '{file}': {e.Message}", e);
+            }
+        }
+        DeleteIfEmpty(OwnFolder(name));
+        return files;
+    }
+
+    // A copied-in model in this folder without a record may name a weights file that another copied-in model uses: left there.
+    /// <summary>The files <see cref="Uninstall"/> would remove now; none when nothing of <paramref name="name"/> is here.</summary>
+    public IReadOnlyList<string> FilesOf(string name) => OwnFiles(name);
+
+    private List<string> OwnFiles(string name)
+    {
+        var files = new List<string>();
+        if (Find(name) is { } model)
+        {
+            files.Add(model.Path);
+            bool ownWeights = ReadRecord(name) is { DataFiles: not null } || model.Path != FolderModelPath(name);
+            files.AddRange(ownWeights ? model.DataFiles.Where(File.Exists) : []);
+        }
+        if (File.Exists(RecordPath(name)))
+            files.Add(RecordPath(name));
+        files.AddRange(Parts(name).Concat(Parts(name, DataPartExtension)).Select(part => part.FullName));
+        return files;
+    }
 
     private InstalledModel Describe(FileInfo file)
     {

@@ -34,6 +34,15 @@ internal static class ModelErrorRecords
         ErrorRecords.WithAction(new ItemNotFoundException($"No model matches '{name}'.{Offer(name, names)}"), "ModelNotFound", ErrorCategory.ObjectNotFound, name,
             "Get-Swin2SRModel without -Name lists every model.");
 
+    /// <param name="names">The installed models' names, of which the close ones are offered.</param>
+    public static ErrorRecord NotInstalled(string name, string folder, IEnumerable<string> names) =>
+        ErrorRecords.WithAction(new ItemNotFoundException($"Model '{name}' is not installed in '{folder}'.{Offer(name, names)}"), "ModelNotInstalled", ErrorCategory.ObjectNotFound, name,
+            "Get-Swin2SRModel -Installed lists the installed models.");
+
+    public static ErrorRecord IsEmbedded(string name) =>
+        ErrorRecords.WithAction(new InvalidOperationException($"Model '{name}' is embedded in the module; it cannot be uninstalled."), "ModelIsEmbedded", ErrorCategory.InvalidOperation, name,
+            "Embedded models ship with the module and take no space in the model folder.");
+
     // " Did you mean 'classical-x4'?" after the message (a sentence of its own), or nothing when no name is close.
     private static string Offer(string name, IEnumerable<string> names) =>
         ModelNameSuggestions.DidYouMean(ModelNameSuggestions.Closest(name, names)) is { } offer ? $" {char.ToUpperInvariant(offer[0])}{offer[1..]}" : "";

@@ -38,6 +38,9 @@ internal sealed class ModelManager : IDisposable
     /// <summary>Why $env:SWIN2SR_MODEL_PATH cannot be used (a relative path); null when it can, or is not set.</summary>
     public string? StoreProblem => _storeProblem;
 
+    /// <summary>The model folder; null when there is none (<see cref="StoreProblem"/>).</summary>
+    public string? Folder => _store?.Directory;
+
     public string? CatalogSource => _catalog?.Source;
 
     /// <summary>
@@ -131,6 +134,38 @@ internal sealed class ModelManager : IDisposable
         var entry = _catalog?.Find(name) ?? throw new InvalidOperationException($"'{name}' is not in the catalog");
         _installer ??= new ModelInstaller(_store ?? throw new InvalidOperationException("there is no model folder"));
         return ModelInstallRun.Start(_installer, entry, force, _stopping.Token);
+    }
+
+    /// <summary>The installed models' names, which Uninstall-Swin2SRModel's wildcards match; embedded models are no installed ones.</summary>
+    public IReadOnlyList<string> InstalledNames()
+    {
+        var embedded = new ModelLocator(EmbeddedDirectory).EmbeddedNames();
+        return (_store?.Installed() ?? []).Select(m => m.Name).Where(n => !embedded.Contains(n)).ToList();
+    }
+
+    public bool IsEmbedded(string name) =>
+        new ModelLocator(EmbeddedDirectory).EmbeddedNames().Contains(name, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The files of <paramref name="name"/> in the model folder (model, weights, record, partial downloads); none when it has none there.</summary>
+    public IReadOnlyList<string> FilesOf(string name)
+    {
+        string lower = name.ToLowerInvariant();
+        return _store is not null && ModelCatalog.IsValidName(lower) ? _store.FilesOf(lower) : [];
+    }
+
+    /// <summary>Removes the model's files (<see cref="FilesOf"/>); the files removed, or an error record.</summary>
+    public IReadOnlyList<string> Uninstall(string name, out ErrorRecord? error)
+    {
+        error = null;
+        try
+        {
+            return _store!.Uninstall(name.ToLowerInvariant());
+        }
+        catch (ModelInstallException e)
+        {
+            error = ModelErrorRecords.FromInstall(e);
+            return [];
+        }
     }
 
     private static Swin2SRModelInfo Embedded(string name)

@@ -215,6 +215,23 @@ public sealed class ExternalDataInstallTests : IDisposable
     }
 
     [Fact]
+    public async Task Uninstalling_removes_the_model_its_weights_files_and_its_folder_but_not_while_an_installation_holds_it()
+    {
+        ServeModel(Model);
+        _server.Serve("/repo/" + DataName, new ServedFile(Data));
+        await Install();
+        await Install("other-x2");
+
+        using (InstallClaim.Take(Name, _store.LockPath(Name)))
+            Assert.Equal(ModelInstallError.InProgress, Assert.Throws<ModelInstallException>(() => _store.Uninstall(Name)).Error);
+        var removed = _store.Uninstall(Name);
+
+        Assert.Equal([Path.Combine(_store.Directory, Name, Name + ".onnx"), Path.Combine(_store.Directory, Name, DataName), Path.Combine(_store.Directory, Name + ".json")], removed);
+        Assert.Equal(["other-x2.json", Path.Join("other-x2", DataName), Path.Join("other-x2", "other-x2.onnx")], StoreFiles());
+        Assert.Empty(_store.Uninstall(Name));
+    }
+
+    [Fact]
     public async Task A_model_installed_again_without_weights_files_leaves_its_own_folder_for_the_model_folder()
     {
         ServeModel(Model);
