@@ -91,9 +91,12 @@ Describe 'Models with their weights in a file beside them' {
         $old.DataFiles | Should -Be @(Join-Path $store $DataName)
         $old.ChangedSinceInstall | Should -BeNullOrEmpty
         ($image | Invoke-Swin2SRUpscale -Model blur-whole-x2 -OutputDirectory (Join-Path $root 'out') -Device Cpu).Status | Should -Be 'Succeeded'
+        # A job records its model's path, which the move below leaves behind.
+        $null = $image | Invoke-Swin2SRUpscale -Model blur-whole-x2 -OutputDirectory (Join-Path $root 'queued') -JobName queued -QueueOnly
 
         (Install-Swin2SRModel blur-whole-x2 -Catalog $Catalog -Force).Path | Should -Be (Join-Path $store 'blur-whole-x2/blur-whole-x2.onnx')
         @(Get-ChildItem -LiteralPath $store -File).Name | Should -Be @('blur-whole-x2.json') -Because 'the files of the old layout are gone'
+        (Resume-Swin2SRJob queued -Device Cpu).Status | Should -Be 'Succeeded' -Because 'the job finds its model where installing it again moved it'
     }
 
     It 'fails to install a model whose weights file the server does not have, naming the file, and leaves nothing' {

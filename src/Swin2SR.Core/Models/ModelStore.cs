@@ -257,6 +257,23 @@ public sealed class ModelStore
             : null;
     }
 
+    /// <summary>
+    /// Where the model a job recorded at <paramref name="modelPath"/> lies now, when that path is one of this store's
+    /// two places for a model (directly in the folder, or in its own) and installing it again moved it to the other
+    /// (a model that gained or lost weights files, or one installed by a version before folders of their own); null
+    /// otherwise.
+    /// </summary>
+    public string? MovedModelPath(string modelPath)
+    {
+        string name = System.IO.Path.GetFileNameWithoutExtension(modelPath);
+        if (!ModelCatalog.IsValidName(name))
+            return null;
+        string full = System.IO.Path.GetFullPath(modelPath);
+        bool ours = string.Equals(full, FolderModelPath(name), StringComparison.Ordinal) || string.Equals(full, OwnFolderModelPath(name), StringComparison.Ordinal);
+        string now = ModelPath(name);
+        return ours && now != full && File.Exists(now) ? now : null;
+    }
+
     private void WriteRecord(string name, InstallRecord record)
     {
         string path = RecordPath(name);

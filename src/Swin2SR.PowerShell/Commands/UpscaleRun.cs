@@ -238,6 +238,8 @@ internal sealed class UpscaleRun : IDisposable
                 return null;
             }
             modelPath = paths.Map(job.Options.ModelPath);
+            if (!File.Exists(modelPath) && ModelStore.TryDefault()?.MovedModelPath(modelPath) is { } moved)
+                modelPath = moved;
             // Checked before loading: a missing model is this job's error, not the command's (jobs piped after it
             // are still resumed), and the job's model is to be put back, not another one given.
             if (!File.Exists(modelPath))
