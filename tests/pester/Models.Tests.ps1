@@ -276,6 +276,23 @@ Describe 'Get-Swin2SRModel and Install-Swin2SRModel' {
         "$($failed[0])" | Should -BeLike "*there is no file '$(Join-Path $stick 'models/uncopied.onnx')'*"
     }
 
+    It 'keeps only a hidden partial file when the server keeps breaking off mid-body, and completes the model when run again' {
+        # More breaks than the installer's resumes (3): the command gives up, as on a connection that stays bad.
+        $Server.Drops['nearest-x2.onnx'] = 4
+        try {
+            Install-Swin2SRModel test-nearest-x2 -Catalog $Catalog -ErrorVariable failed -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $failed[0].FullyQualifiedErrorId | Should -BeLike 'ModelDownloadInterrupted,*'
+            "$($failed[0])" | Should -BeLike '*the next Install-Swin2SRModel test-nearest-x2 resumes from there*'
+            @(Get-ChildItem -LiteralPath $store -Force).Name | Should -Be @(".test-nearest-x2.$($NearestSha256.Substring(0, 16)).part")
+            (Get-Swin2SRModel test-nearest-x2 -Catalog $Catalog).Source | Should -Be 'Available'
+
+            $model = Install-Swin2SRModel test-nearest-x2 -Catalog $Catalog
+            (Get-FileHash -LiteralPath $model.Path).Hash | Should -Be $NearestSha256
+            @(Get-ChildItem -LiteralPath $store -Force).Name | Should -Be @('test-nearest-x2.json', 'test-nearest-x2.onnx')
+        }
+        finally { $Server.Drops.Remove('nearest-x2.onnx') }
+    }
+
     It 'uninstalls models with their record and partial downloads, deletes nothing under -WhatIf, and names what it cannot uninstall' {
         $null = Install-Swin2SRModel test-nearest-x2 -Catalog $Catalog
         # An interrupted download of another model: only its hidden partial file is in the folder.
