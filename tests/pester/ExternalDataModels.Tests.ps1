@@ -51,6 +51,7 @@ Describe 'Models with their weights in a file beside them' {
         $data = Join-Path $store "blur-whole-x2/$DataName"
         $model.Path | Should -Be (Join-Path $store 'blur-whole-x2/blur-whole-x2.onnx') -Because 'a model with weights files gets a folder of its own'
         $model.DataFiles | Should -Be @($data)
+        $model.Size | Should -Be ((Get-Item -LiteralPath $model.Path).Length + (Get-Item -LiteralPath $data).Length) -Because 'the weights are what takes the space'
         (Get-FileHash -LiteralPath $data).Hash | Should -Be (Get-FileHash -LiteralPath (Join-Path $TestModels $DataName)).Hash
         (Get-Swin2SRModel blur-whole-x2 -Installed).DataFiles | Should -Be @($data)
         ($model | Format-List | Out-String) | Should -Match "DataFiles\s+: $([regex]::Escape($data))"

@@ -205,7 +205,8 @@ internal sealed class ModelManager : IDisposable
         Name = model.Name,
         Source = Swin2SRModelSource.Installed,
         Scale = model.Scale,
-        Size = model.SizeBytes,
+        // What the model takes on disk: a model over 2 GB keeps its weights beside a graph of a few kB.
+        Size = model.SizeBytes + model.DataFiles.Sum(file => new FileInfo(file) is { Exists: true } data ? data.Length : 0),
         Path = model.Path,
         Task = model.Entry?.Task,
         Precision = model.Entry?.Precision,

@@ -18,8 +18,9 @@ public sealed class Swin2SRModelInfo
     public int? Scale { get; init; }
 
     /// <summary>
-    /// The model file's size in bytes (the catalog's figure for an Available model), a number so that
-    /// <c>Sort-Object Size</c> and <c>Where-Object Size -gt 100MB</c> work; the views show it as "54.4 MB".
+    /// The model's size in bytes: of its file with its weights files (<see cref="DataFiles"/>) for an installed one,
+    /// the catalog's figure for an Available one. A number, so that <c>Sort-Object Size</c> and
+    /// <c>Where-Object Size -gt 100MB</c> work; the views show it as "54.4 MB".
     /// </summary>
     public long? Size { get; init; }
 
