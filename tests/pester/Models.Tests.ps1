@@ -265,15 +265,19 @@ Describe 'Get-Swin2SRModel and Install-Swin2SRModel' {
         @{ schema = 1; models = @(
                 @{ name = 'offline-x2'; url = 'models/nearest-x2.onnx'; sha256 = $NearestSha256; scale = 2 }
                 @{ name = 'uncopied-x2'; url = 'models/uncopied.onnx'; sha256 = $NearestSha256; scale = 2 }
+                @{ name = 'unhashed-x2'; url = 'models/nearest-x2.onnx'; scale = 2 }
             )
         } | ConvertTo-Json -Depth 5 | Set-Content -LiteralPath $offline
 
-        $model = Install-Swin2SRModel offline-x2, uncopied-x2 -Catalog $offline -ErrorVariable failed -ErrorAction SilentlyContinue
+        $model = Install-Swin2SRModel offline-x2, uncopied-x2, unhashed-x2 -Catalog $offline -ErrorVariable failed -ErrorAction SilentlyContinue
         $model.Name, $model.Sha256 | Should -Be @('offline-x2', $NearestSha256)
         (Get-FileHash -LiteralPath $model.Path).Hash | Should -Be $NearestSha256
         $model.Url | Should -Be ([uri]::new((Join-Path $stick 'models/nearest-x2.onnx'))).AbsoluteUri
         $failed[0].FullyQualifiedErrorId | Should -BeLike 'ModelFileNotFound,*'
         "$($failed[0])" | Should -BeLike "*there is no file '$(Join-Path $stick 'models/uncopied.onnx')'*"
+        # Nobody vouches for a file without the catalog's digest; the message says how to get one.
+        $failed[1].FullyQualifiedErrorId | Should -BeLike 'ModelHashUnavailable,*'
+        $failed[1].ErrorDetails.RecommendedAction | Should -BeLike '*(Get-FileHash <file>).Hash*'
     }
 
     It 'keeps only a hidden partial file when the server keeps breaking off mid-body, and completes the model when run again' {

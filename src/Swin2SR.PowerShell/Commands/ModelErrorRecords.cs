@@ -14,7 +14,7 @@ internal static class ModelErrorRecords
             ModelInstallError.NotFound => ("ModelFileNotFound", ErrorCategory.ObjectNotFound, "The catalog entry points at a file that does not exist: update the module or the catalog."),
             ModelInstallError.ConnectionDropped => ("ModelDownloadInterrupted", ErrorCategory.ConnectionError, "Run the same Install-Swin2SRModel command again: it resumes where the download stopped."),
             ModelInstallError.HashMismatch => ("ModelHashMismatch", ErrorCategory.SecurityError, "The file is not the one the catalog or the server vouches for; do not use it. Try again later or report the catalog entry."),
-            ModelInstallError.HashUnavailable => ("ModelHashUnavailable", ErrorCategory.SecurityError, "Add the file's sha256 to the catalog entry."),
+            ModelInstallError.HashUnavailable => ("ModelHashUnavailable", ErrorCategory.SecurityError, "Add the file's sha256 to the catalog entry: (Get-FileHash <file>).Hash of a copy you trust."),
             ModelInstallError.DiskFull => ("ModelDiskFull", ErrorCategory.WriteError, $"Free some disk space, or set $env:{ModelStore.EnvironmentVariable} to a folder on another disk."),
             ModelInstallError.WriteFailed => ("ModelWriteFailed", ErrorCategory.WriteError, $"Check the permissions of the model folder, or set $env:{ModelStore.EnvironmentVariable}."),
             ModelInstallError.InProgress => ("ModelInstallInProgress", ErrorCategory.ResourceBusy, "Wait for the other Install-Swin2SRModel to finish (Get-Swin2SRModel -Installed then lists the model), or run this one again afterwards."),
