@@ -16,6 +16,12 @@ public sealed record ImageLimits(double MaxInputMegapixels, double MaxOutputMega
     public long MemoryBytes { get; init; } = ImageMemory.ProcessMemoryBytes();
 
     /// <summary>
+    /// What the model's CPU workers hold for their tiles while an image is in flight (<see cref="Pipeline.CpuBatchMemory.HeldByWorkers"/>):
+    /// of <see cref="MemoryBytes"/>, not the image's to take. 0 where nothing runs beside the image (a quality measurement).
+    /// </summary>
+    public long ModelBytes { get; init; }
+
+    /// <summary>
     /// The largest file an image within the pixel limit can need: 16 bytes a pixel (uncompressed 32-bit float
     /// RGBA TIFF, the widest layout we read) plus 64 MiB of metadata. A bigger file is refused before it is read.
     /// </summary>

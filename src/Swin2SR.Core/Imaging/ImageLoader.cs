@@ -362,7 +362,7 @@ public sealed class ImageLoader
         if (outputMegapixels > _limits.MaxOutputMegapixels)
             throw new ImageInputException("OutputTooLarge", ImageErrorKind.LimitExceeded, path,
                 $"the x{scale} output would be {Over(outputMegapixels, _limits.MaxOutputMegapixels)} megapixels, over the limit of {Megapixels(_limits.MaxOutputMegapixels)} (-MaxOutputMegapixels)");
-        if (ImageMemory.WhyNot(width, height, scale, _limits.MemoryBytes) is { } reason)
+        if (ImageMemory.WhyNot(width, height, scale, _limits.MemoryBytes, _limits.ModelBytes) is { } reason)
             throw new ImageInputException(scale > 1 ? "OutputTooLarge" : "ImageTooLarge", ImageErrorKind.LimitExceeded, path, reason);
     }
 

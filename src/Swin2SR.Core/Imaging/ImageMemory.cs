@@ -15,7 +15,7 @@ internal static class ImageMemory
     /// </summary>
     private const long InputBytesPerPixel = 20, OutputBytesPerPixel = 24;
 
-    /// <summary>The share of the process's memory one image may need: the model, the runtime and the system need the rest.</summary>
+    /// <summary>The share of the process's memory one image and the model's tiles may need: the runtime, the weights and the system need the rest.</summary>
     private const double UsableShare = 0.9;
 
     /// <summary>Colour planes are float arrays of three values a pixel, and a .NET array holds at most <see cref="Array.MaxLength"/>.</summary>
@@ -25,7 +25,11 @@ internal static class ImageMemory
     public static long ProcessMemoryBytes() => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
 
     /// <summary>Why an image of <paramref name="width"/> x <paramref name="height"/> cannot be upscaled x<paramref name="scale"/> here, or null when it can.</summary>
-    public static string? WhyNot(int width, int height, int scale, long processMemoryBytes)
+    /// <param name="modelBytes">
+    /// What the model's CPU workers hold beside the image (their tiles' activations). Without it, on an 8 GiB
+    /// machine an image counted at 7 GB was let in beside two workers whose 256 tiles hold at least 1.7 GB more.
+    /// </param>
+    public static string? WhyNot(int width, int height, int scale, long processMemoryBytes, long modelBytes = 0)
     {
         long inputPixels = (long)width * height, outputPixels = inputPixels * scale * scale;
         long largest = Math.Max(inputPixels, outputPixels);
@@ -33,12 +37,15 @@ internal static class ImageMemory
             return $"{(outputPixels >= inputPixels ? $"the x{scale} output" : "the image")} would be {largest / 1e6:0.#} megapixels, "
                 + $"more than one image can hold in memory ({MaxPlanarPixels / 1e6:0.#} megapixels: a colour plane is one .NET array)";
         long needed = inputPixels * InputBytesPerPixel + outputPixels * OutputBytesPerPixel;
-        long usable = (long)(processMemoryBytes * UsableShare);
+        long usable = Math.Max(0, (long)(processMemoryBytes * UsableShare) - modelBytes);
         if (needed > usable)
             return (scale > 1 ? $"upscaling it x{scale} to {outputPixels / 1e6:0.#} megapixels" : $"reading its {inputPixels / 1e6:0.#} megapixels")
                 + $" needs about {Gigabytes(needed)} of memory, more than the {Gigabytes(usable)} this process can give one image"
-                + $" ({UsableShare * 100:0}% of {Gigabytes(processMemoryBytes)}): run it on a machine with more memory"
-                + (scale > 1 ? ", or with a smaller -Scale" : "");
+                + $" ({UsableShare * 100:0}% of {Gigabytes(processMemoryBytes)}"
+                + (modelBytes > 0 ? $", less {Gigabytes(modelBytes)} that the model's CPU workers hold for their tiles" : "")
+                + "): run it on a machine with more memory"
+                + (scale > 1 ? ", or with a smaller -Scale" : "")
+                + (modelBytes > 0 ? " (a smaller -TileSize leaves it more)" : "");
         return null;
     }
 

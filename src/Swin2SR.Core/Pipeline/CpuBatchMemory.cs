@@ -26,12 +26,31 @@ public static class CpuBatchMemory
     /// <remarks>Against the memory this process may use (<see cref="Imaging.ImageMemory.ProcessMemoryBytes"/>, as for the CPU workers).</remarks>
     public static string? Warning(IReadOnlyList<ITileRunner> devices, UpscaleOptions options)
     {
+        if (options.BatchSize <= 1 || devices[0].Contract.FixedBatch is not null)
+            return null; // a model with a fixed batch ignores -BatchSize (ModelContract.UnusedBatchSize says so)
+        var (workers, tile) = CpuTiles(devices, options);
+        return workers == 0 ? null : Warning(options.BatchSize, workers, tile, Imaging.ImageMemory.ProcessMemoryBytes(), options.MaxBytesInFlight);
+    }
+
+    /// <summary>
+    /// What the CPU workers among <paramref name="devices"/> hold for their tiles while they run, at least (a batch
+    /// each; one tile unless -BatchSize or the model fixes more): memory that no image can have beside them. None
+    /// where only GPUs run the model: their tiles are in the GPU's memory.
+    /// </summary>
+    public static long HeldByWorkers(IReadOnlyList<ITileRunner> devices, UpscaleOptions options)
+    {
+        var (workers, tile) = CpuTiles(devices, options);
+        int batch = devices[0].Contract.FixedBatch ?? Math.Max(1, options.BatchSize);
+        return batch * workers * tile.Pixels * BytesPerTilePixel;
+    }
+
+    /// <summary>The CPU workers among <paramref name="devices"/>, and the largest tile each runs.</summary>
+    private static (int Workers, TileShape Tile) CpuTiles(IReadOnlyList<ITileRunner> devices, UpscaleOptions options)
+    {
         var contract = devices[0].Contract;
         int workers = devices.Where(d => d.Kind == DeviceKind.Cpu).Sum(d => d.Lanes);
-        if (workers == 0 || options.BatchSize <= 1 || contract.FixedBatch is not null)
-            return null; // a model with a fixed batch ignores -BatchSize (ModelContract.UnusedBatchSize says so)
         int side = contract.FixedSize ?? TileGeometry.Resolve(options, contract).TileSize + TileAxis.ContextRoom(contract.Window);
-        return Warning(options.BatchSize, workers, TileShape.Square(side), Imaging.ImageMemory.ProcessMemoryBytes(), options.MaxBytesInFlight);
+        return (workers, TileShape.Square(side));
     }
 
     /// <param name="imageBytes">What the images in flight may hold (<see cref="UpscaleOptions.MaxBytesInFlight"/>): not the tiles'.</param>

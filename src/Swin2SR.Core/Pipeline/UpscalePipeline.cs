@@ -78,7 +78,8 @@ public sealed class UpscalePipeline : IWorkerHost
         _tileSizes = contract.FixedSize is { } fixedSize ? [fixedSize]
             : _cpuOnly ? TileSizeChooser.EveryWindowMultiple(_geometry.TileSize, contract.Window)
             : TileSizeChooser.Candidates(_geometry.TileSize, contract.Window);
-        _loader = new ImageLoader(options.Limits);
+        // An image may have what the model's CPU workers leave of the process's memory, not all of it.
+        _loader = new ImageLoader(options.Limits with { ModelBytes = CpuBatchMemory.HeldByWorkers(devices, options) });
         _writer = new ImageWriter(options.Quality);
         _rejected = new RejectedOutputs(_writer, options.KeepRejectedDirectory);
         // A worker per lane: a GPU has one, the CPU one per core it runs tiles on.
