@@ -187,7 +187,10 @@ internal sealed class DeviceWorker
         for (int k = 0; k < batch.Count; k++)
         {
             var t = batch[k];
-            TileReader.Read(t.Image.Input!, t.Plan, t.Index, _input.AsSpan(k * inLength, inLength));
+            // An image that failed meanwhile on another worker has let go of its input: its tile is stale, and what
+            // the model makes of the slot's old values is dropped with it.
+            if (t.Image.Input is { } input)
+                TileReader.Read(input, t.Plan, t.Index, _input.AsSpan(k * inLength, inLength));
         }
         var sizer = Sizer(batch[0].BatchKey);
         long? freeBefore = sizer.FreeBytesBeforeWarmUp();

@@ -52,7 +52,22 @@ internal sealed class ImageWork
     public long ReservedBytes { get; init; }
 
     /// <summary>The decoded source: alpha, traits, metadata and warnings, for the quality gate and the writer.</summary>
-    public LoadedImage? Source { get; init; }
+    public LoadedImage? Source { get => _source; init => _source = value; }
+    private LoadedImage? _source;
+
+    /// <summary>
+    /// Drops the image's input, decoded source and output (its alpha part's too) once it has left the pipeline, so
+    /// that the collection that follows a large image frees them whatever still refers to this work or its tiles
+    /// (a device worker's last tile, a frame of the encoder that wrote it): otherwise they were freed only with the
+    /// next image's collection, and the next image was decoded beside them.
+    /// </summary>
+    public void LetGoOfPixels()
+    {
+        Input = null;
+        _source = null;
+        Canvas.Release();
+        AlphaPart?.LetGoOfPixels();
+    }
 
     /// <summary>-AlphaMode Model: the alpha plane as a gray image of its own, upscaled alongside the colour.</summary>
     public ImageWork? AlphaPart { get; private set; }

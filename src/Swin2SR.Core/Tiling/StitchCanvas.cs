@@ -17,12 +17,25 @@ public sealed class StitchCanvas
     public StitchCanvas(TilePlan plan, int inputWidth, int inputHeight)
     {
         _plan = plan;
-        Output = new PlanarImage(inputWidth * plan.Scale, inputHeight * plan.Scale);
+        _output = new PlanarImage(inputWidth * plan.Scale, inputHeight * plan.Scale);
         _landed = new bool[plan.Count];
         _remaining = plan.Count;
     }
 
-    public PlanarImage Output { get; }
+    public PlanarImage Output => _output ?? throw new InvalidOperationException("The canvas was released: its image has left.");
+    private PlanarImage? _output;
+
+    /// <summary>
+    /// Lets go of the output once its image has left (written, rejected or failed). A tile or a worker's stack may
+    /// still refer to this canvas for a while (the last tile a worker read stays in its frame until the next), and
+    /// that kept the whole output of a 12000x8000 image (1.1 GB) from the collection made for the next image.
+    /// Tiles that land afterwards are dropped.
+    /// </summary>
+    public void Release()
+    {
+        lock (_gate)
+            _output = null;
+    }
 
     /// <summary>The share of the tiles that have landed, 0 to 1.</summary>
     public double Filled => 1 - (double)Volatile.Read(ref _remaining) / _landed.Length;
@@ -38,15 +51,17 @@ public sealed class StitchCanvas
         var wy = _plan.Rows.Weights(row);
         int ox = _plan.Columns.OutputStart(column), leadX = _plan.Columns.OutputLead(column);
         int oy = _plan.Rows.OutputStart(row), leadY = _plan.Rows.OutputLead(row);
-        int outWidth = Output.Width;
         lock (_gate)
         {
+            if (_output is null)
+                return false;
+            int outWidth = _output.Width;
             if (_landed[index])
                 throw new InvalidOperationException($"Tile {index} was stitched twice.");
             _landed[index] = true;
             for (int c = 0; c < 3; c++)
             {
-                var plane = Output.Plane(c);
+                var plane = _output.Plane(c);
                 for (int y = 0; y < wy.Length; y++)
                 {
                     var source = tileOutput.Slice((c * height + leadY + y) * width + leadX, wx.Length);
