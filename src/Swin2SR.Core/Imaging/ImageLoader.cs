@@ -37,8 +37,12 @@ public sealed class ImageLoader
     /// <summary>The file's bytes, within the input size limit, for <see cref="Identify(byte[], string, int)"/> and <see cref="Decode(byte[], string, ImageHeader)"/>.</summary>
     public byte[] Read(string path) => ReadAll(path, out _);
 
-    /// <summary><see cref="Read(string)"/>, and which version of the file the bytes are (taken as it was opened, before reading).</summary>
-    public byte[] Read(string path, out FileVersion version) => ReadAll(path, out version);
+    /// <summary>
+    /// <see cref="Read(string)"/>, and which version of the file the bytes are (taken as it was opened, before reading).
+    /// A TIFF whose first page states a size over the limits for x<paramref name="scale"/> is refused before its
+    /// pixels are read (<see cref="TiffHeaderSize"/>).
+    /// </summary>
+    public byte[] Read(string path, int scale, out FileVersion version) => ReadAll(path, out version, scale);
 
     public LoadedImage Load(string path, int scale) => Decode(ReadAll(path), path, scale);
 
@@ -193,7 +197,7 @@ public sealed class ImageLoader
 
     private byte[] ReadAll(string path) => ReadAll(path, out _);
 
-    private byte[] ReadAll(string path, out FileVersion version)
+    private byte[] ReadAll(string path, out FileVersion version, int? scale = null)
     {
         using var stream = Open(path);
         long length = stream.Length;
@@ -206,8 +210,10 @@ public sealed class ImageLoader
         // .jpg on a share is refused without first reading up to the size limit (1.6 GB by default) into memory.
         var head = new byte[(int)Math.Min(length, HeadBytes)];
         ReadExactly(stream, head, path);
-        if (Image.DetectFormat(SupportedFormats.Configuration, head) is null)
-            throw Unsupported(path, UnsupportedKinds.Describe(head));
+        var format = Image.DetectFormat(SupportedFormats.Configuration, head) ?? throw Unsupported(path, UnsupportedKinds.Describe(head));
+        // Before the file's length: a scan over the limits is named for its size, not for a file too long for the limit.
+        if (scale is { } s && length > head.Length && format.Name == "TIFF" && TiffHeaderSize.Read(stream) is var (width, height))
+            CheckLimits(path, width, height, s);
         if (length > _limits.MaxInputBytes)
             throw new ImageInputException("ImageTooLarge", ImageErrorKind.LimitExceeded, path,
                 $"the file is {length / 1e6:0.#} MB, more than an image within -MaxInputMegapixels {_limits.MaxInputMegapixels:0.#} can take ({_limits.MaxInputBytes / 1e6:0.#} MB)");

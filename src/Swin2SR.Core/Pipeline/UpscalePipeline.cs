@@ -297,7 +297,7 @@ public sealed class UpscalePipeline : IWorkerHost
             {
                 // An output that cannot exist on this platform fails before the costly part.
                 ImageWriter.CheckPath(item.OutputPath);
-                byte[] data = _loader.Read(item.InputPath, out var version);
+                byte[] data = _loader.Read(item.InputPath, _scale, out var version);
                 // Its outcome, whatever it is, is of the version read.
                 item = item with { ReadAs = version };
                 fileBytes = data.Length;
