@@ -49,9 +49,11 @@ BeforeAll {
         foreach ($i in 0..3) { $Bytes[$Offset + $i] = ($Value -shr (8 * (3 - $i))) -band 0xFF }
     }
 
-    # An uncompressed little-endian TIFF of 16-bit RGB, in one strip or in $Tile x $Tile tiles (those at the edges
-    # padded); $Pixel gives a pixel's three levels. ImageSharp writes neither 16-bit nor tiled TIFF.
-    function New-Rgb48Tiff([string] $Path, [int] $Width, [int] $Height, [scriptblock] $Pixel, [int] $Tile = 0) {
+    # An uncompressed little-endian RGB TIFF of $Bits-bit samples, in one strip or in $Tile x $Tile tiles (those at
+    # the edges padded); $Pixel gives a pixel's three levels, or four with -Alpha (unassociated, ExtraSamples 2, as
+    # Photoshop saves a cut-out). ImageSharp writes neither 16-bit nor tiled TIFF, nor alpha in TIFF.
+    function New-RawTiff([string] $Path, [int] $Width, [int] $Height, [scriptblock] $Pixel, [int] $Tile = 0, [int] $Bits = 16, [switch] $Alpha) {
+        $samples = if ($Alpha) { 4 } else { 3 }
         $stream = [IO.MemoryStream]::new()
         $writer = [IO.BinaryWriter]::new($stream)
         $writer.Write([byte[]] @(0x49, 0x49, 42, 0, 0, 0, 0, 0))
@@ -63,15 +65,16 @@ BeforeAll {
                 $offsets.Add([uint32] $stream.Position)
                 foreach ($y in $top..($top + $pieceHeight - 1)) {
                     foreach ($x in $left..($left + $pieceWidth - 1)) {
-                        $levels = if ($x -lt $Width -and $y -lt $Height) { & $Pixel $x $y } else { 0, 0, 0 }
-                        foreach ($level in $levels) { $writer.Write([uint16] $level) }
+                        $levels = if ($x -lt $Width -and $y -lt $Height) { & $Pixel $x $y } else { @(0) * $samples }
+                        foreach ($level in $levels) { if ($Bits -eq 8) { $writer.Write([byte] $level) } else { $writer.Write([uint16] $level) } }
                     }
                 }
             }
         }
-        $pieceBytes = $pieceWidth * $pieceHeight * 6
+        $pieceBytes = $pieceWidth * $pieceHeight * $samples * $Bits / 8
+        if ($stream.Position % 2) { $writer.Write([byte] 0) } # values start on a word boundary
         $bitsAt = $stream.Position
-        foreach ($bits in 1..3) { $writer.Write([uint16] 16) }
+        foreach ($sample in 1..$samples) { $writer.Write([uint16] $Bits) }
         $offsetsAt = $stream.Position
         foreach ($offset in $offsets) { $writer.Write($offset) }
         $countsAt = $stream.Position
@@ -79,7 +82,8 @@ BeforeAll {
         # Offsets and byte counts: in the entry for one strip, else in the lists above.
         $one = $offsets.Count -eq 1
         $entries = @(
-            @(256, 4, $Width), @(257, 4, $Height), @(258, 3, 3, $bitsAt), @(259, 3, 1), @(262, 3, 2), @(277, 3, 3), @(284, 3, 1))
+            @(256, 4, $Width), @(257, 4, $Height), @(258, 3, $samples, $bitsAt), @(259, 3, 1), @(262, 3, 2), @(277, 3, $samples), @(284, 3, 1))
+        if ($Alpha) { $entries += , @(338, 3, 2) }
         $entries += if ($Tile) {
             , @(322, 4, $Tile); , @(323, 4, $Tile); , @(324, 4, $offsets.Count, $offsetsAt); , @(325, 4, $offsets.Count, $countsAt)
         } else {
@@ -431,7 +435,7 @@ Describe 'Invoke-Swin2SRUpscale with hostile input and output' {
         It 'keeps 16 bits in a 16-bit TIFF written as TIFF, without a warning (tiles of <Tile> pixels, 0 for strips)' -ForEach @(@{ Tile = 0 }, @{ Tile = 16 }) {
             # An archive's master scan: uncompressed 48-bit RGB, in strips or in tiles (three across, two down, partly
             # outside the image), made by hand: ImageSharp writes 8-bit TIFF in strips only.
-            $tiff = New-Rgb48Tiff (Join-Path $in 'master.tif') 40 20 { param($x, $y) if ($x -eq 3 -and $y -eq 2) { 12345, 54321, 777 } else { 1000, 2000, 3000 } } -Tile $Tile
+            $tiff = New-RawTiff (Join-Path $in 'master.tif') 40 20 { param($x, $y) if ($x -eq 3 -and $y -eq 2) { 12345, 54321, 777 } else { 1000, 2000, 3000 } } -Tile $Tile
             $result = $tiff | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore $store -WarningVariable warnings
             $result.Status | Should -Be 'Succeeded'
             $result.Warnings | Should -BeNullOrEmpty
@@ -440,6 +444,24 @@ Describe 'Invoke-Swin2SRUpscale with hostile input and output' {
             $back = [SixLabors.ImageSharp.Image]::Load[SixLabors.ImageSharp.PixelFormats.Rgb48]($result.OutputPath)
             # Levels that are no 8-bit level widened (a multiple of 257): they survive only at 16 bits.
             try { ($back[7, 5].R, $back[7, 5].G, $back[7, 5].B) | Should -Be @(12345, 54321, 777) } finally { $back.Dispose() }
+        }
+
+        It 'keeps the alpha of an 8-bit RGBA TIFF written as TIFF, without a flatten warning (-AlphaMode <Mode>)' -ForEach @(@{ Mode = 'Bicubic' }, @{ Mode = 'Model' }) {
+            # A product cut-out saved from Photoshop: opaque red on the left half, transparent on the right.
+            $tiff = New-RawTiff (Join-Path $in 'cutout.tif') 16 8 -Bits 8 -Alpha { param($x, $y) if ($x -lt 8) { 200, 30, 30, 255 } else { 0, 0, 0, 0 } }
+            $result = $tiff | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore $store -AlphaMode $Mode -Force -WarningVariable warnings
+            $result.Status | Should -Be 'Succeeded'
+            $result.OutputPath | Should -Be (Join-Path $out 'cutout.tif')
+            $result.Warnings | Should -BeNullOrEmpty
+            @($warnings | Where-Object { "$_" -match 'flattened' }) | Should -BeNullOrEmpty
+            [SixLabors.ImageSharp.Image]::Identify($result.OutputPath).PixelType.BitsPerPixel | Should -Be 32
+            $back = [SixLabors.ImageSharp.Image]::Load[SixLabors.ImageSharp.PixelFormats.Rgba32]($result.OutputPath)
+            try {
+                ($back.Width, $back.Height) | Should -Be @(32, 16)
+                $red = $back[2, 5]
+                ($red.R, $red.G, $red.B, $red.A) | Should -Be @(200, 30, 30, 255)
+                $back[29, 5].A | Should -Be 0 -Because 'the transparent half stays transparent, not white'
+            } finally { $back.Dispose() }
         }
 
         It 'upscales the first frame of an animated GIF and warns' {

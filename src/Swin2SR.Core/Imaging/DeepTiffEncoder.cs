@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using SixLabors.ImageSharp;
@@ -11,11 +12,12 @@ using SixLabors.ImageSharp.Processing;
 namespace Swin2SR.Core.Imaging;
 
 /// <summary>
-/// Writes a TIFF of 16 bits per sample (gray, RGB or RGBA), which ImageSharp 2.1's TIFF encoder
-/// cannot: it writes 8 bits whatever it is asked, and an archive's 16-bit scan came out rounded to 8. The strips
-/// are deflated with the horizontal predictor, as the 8-bit outputs are. Every other tag (resolution, ICC profile,
-/// XMP, IPTC, the descriptive tags) is what ImageSharp's encoder writes for the same image: it encodes a one-pixel
-/// copy of it, and those tags are taken over, so that a 16-bit output keeps exactly what an 8-bit one keeps.
+/// Writes what ImageSharp 2.1's TIFF encoder cannot: 16 bits per sample (gray, RGB or RGBA), as it writes 8 whatever
+/// it is asked and an archive's 16-bit scan came out rounded to 8; and 8-bit RGBA, as it writes no alpha and a
+/// cut-out came out flattened onto white. The strips are deflated with the horizontal predictor, as the other TIFF
+/// outputs are. Every other tag (resolution, ICC profile, XMP, IPTC, the descriptive tags) is what ImageSharp's
+/// encoder writes for the same image: it encodes a one-pixel copy of it, and those tags are taken over, so that
+/// these outputs keep exactly what an 8-bit RGB or gray one keeps.
 /// </summary>
 internal sealed class DeepTiffEncoder(TiffEncoder tagEncoder) : IImageEncoder
 {
@@ -42,18 +44,18 @@ internal sealed class DeepTiffEncoder(TiffEncoder tagEncoder) : IImageEncoder
     public void Encode<TPixel>(Image<TPixel> image, Stream stream)
         where TPixel : unmanaged, IPixel<TPixel>
     {
-        int samples = Unsafe.SizeOf<TPixel>() / sizeof(ushort);
-        if (typeof(TPixel) != typeof(L16) && typeof(TPixel) != typeof(Rgb48) && typeof(TPixel) != typeof(Rgba64))
-            throw new NotSupportedException($"A 16-bit TIFF is written from L16, Rgb48 or Rgba64 pixels, not {typeof(TPixel).Name}.");
+        var (samples, sampleBytes) = Layout<TPixel>();
         var entries = TagsOf(image);
         long start = stream.Position;
         stream.Write("II*\0\0\0\0\0"u8);
-        var (offsets, counts, rowsPerStrip) = WriteStrips(image, samples, stream, start);
+        var (offsets, counts, rowsPerStrip) = sampleBytes == 1
+            ? WriteStrips<TPixel, byte>(image, samples, stream, start)
+            : WriteStrips<TPixel, ushort>(image, samples, stream, start);
 
         bool gray = samples == 1;
         entries[ImageWidth] = Long((uint)image.Width);
         entries[ImageLength] = Long((uint)image.Height);
-        entries[BitsPerSample] = Shorts(Enumerable.Repeat((ushort)16, samples).ToArray());
+        entries[BitsPerSample] = Shorts(Enumerable.Repeat((ushort)(8 * sampleBytes), samples).ToArray());
         entries[Compression] = Shorts(DeflateCompression);
         entries[Photometric] = Shorts(gray ? (ushort)1 : (ushort)2); // BlackIsZero or RGB
         entries[StripOffsets] = Longs(offsets);
@@ -65,6 +67,20 @@ internal sealed class DeepTiffEncoder(TiffEncoder tagEncoder) : IImageEncoder
         if (samples == 4)
             entries[ExtraSamples] = Shorts(UnassociatedAlpha);
         WriteDirectory(entries, stream, start);
+    }
+
+    /// <summary>The samples a pixel holds and the bytes of one sample, for the pixel types written.</summary>
+    private static (int Samples, int SampleBytes) Layout<TPixel>()
+    {
+        if (typeof(TPixel) == typeof(L16))
+            return (1, 2);
+        if (typeof(TPixel) == typeof(Rgb48))
+            return (3, 2);
+        if (typeof(TPixel) == typeof(Rgba64))
+            return (4, 2);
+        if (typeof(TPixel) == typeof(Rgba32))
+            return (4, 1);
+        throw new NotSupportedException($"This TIFF encoder writes L16, Rgb48, Rgba64 or Rgba32 pixels, not {typeof(TPixel).Name}.");
     }
 
     public Task EncodeAsync<TPixel>(Image<TPixel> image, Stream stream, CancellationToken cancellationToken)
@@ -127,21 +143,22 @@ internal sealed class DeepTiffEncoder(TiffEncoder tagEncoder) : IImageEncoder
     }
 
     /// <summary>
-    /// Writes the pixels strip by strip, each sample less its left neighbour (modulo 2^16, as libtiff undoes it),
-    /// deflated; returns each strip's offset and length and the rows a strip holds.
+    /// Writes the pixels strip by strip, each sample less its left neighbour (modulo 2^8 or 2^16, as libtiff undoes
+    /// it), little-endian, deflated; returns each strip's offset and length and the rows a strip holds.
     /// </summary>
-    private static (uint[] Offsets, uint[] Counts, int RowsPerStrip) WriteStrips<TPixel>(Image<TPixel> image, int samples, Stream stream, long start)
+    private static (uint[] Offsets, uint[] Counts, int RowsPerStrip) WriteStrips<TPixel, TSample>(Image<TPixel> image, int samples, Stream stream, long start)
         where TPixel : unmanaged, IPixel<TPixel>
+        where TSample : unmanaged, IBinaryInteger<TSample>
     {
         int rowSamples = image.Width * samples;
-        int rowsPerStrip = Math.Clamp(StripBytes / (rowSamples * sizeof(ushort)), 1, image.Height);
+        int sampleBytes = Unsafe.SizeOf<TSample>();
+        int rowsPerStrip = Math.Clamp(StripBytes / (rowSamples * sampleBytes), 1, image.Height);
         int strips = (image.Height + rowsPerStrip - 1) / rowsPerStrip;
         var offsets = new uint[strips];
         var counts = new uint[strips];
         image.ProcessPixelRows(rows =>
         {
-            var differences = new ushort[rowSamples];
-            var bytes = new byte[rowSamples * sizeof(ushort)];
+            var differences = new TSample[rowSamples];
             for (int strip = 0; strip < strips; strip++)
             {
                 long at = stream.Position;
@@ -149,13 +166,16 @@ internal sealed class DeepTiffEncoder(TiffEncoder tagEncoder) : IImageEncoder
                 {
                     for (int y = strip * rowsPerStrip; y < Math.Min(image.Height, (strip + 1) * rowsPerStrip); y++)
                     {
-                        var row = MemoryMarshal.Cast<TPixel, ushort>(rows.GetRowSpan(y));
+                        var row = MemoryMarshal.Cast<TPixel, TSample>(rows.GetRowSpan(y));
                         for (int i = rowSamples - 1; i >= samples; i--)
-                            differences[i] = (ushort)(row[i] - row[i - samples]);
+                            differences[i] = unchecked(row[i] - row[i - samples]);
                         row[..samples].CopyTo(differences);
-                        for (int i = 0; i < rowSamples; i++)
-                            BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(i * 2), differences[i]);
-                        deflate.Write(bytes);
+                        if (sampleBytes > 1 && !BitConverter.IsLittleEndian)
+                        {
+                            var words = MemoryMarshal.Cast<TSample, ushort>(differences.AsSpan());
+                            BinaryPrimitives.ReverseEndianness(words, words);
+                        }
+                        deflate.Write(MemoryMarshal.AsBytes(differences.AsSpan()));
                     }
                 }
                 offsets[strip] = Offset(at - start);
@@ -215,5 +235,5 @@ internal sealed class DeepTiffEncoder(TiffEncoder tagEncoder) : IImageEncoder
     private static uint Offset(long position) =>
         position <= uint.MaxValue
             ? (uint)position
-            : throw new IOException("The 16-bit TIFF would be larger than the 4 GB a TIFF file holds; use -Format Png for this image.");
+            : throw new IOException("The TIFF would be larger than the 4 GB a TIFF file holds; use -Format Png for this image.");
 }

@@ -19,20 +19,20 @@ public sealed record UpscaledImage(PlanarImage Pixels, float[]? Alpha, ImageTrai
 
 /// <summary>
 /// Chooses the pixel type and encoder settings that keep what the source had and the format can hold: 16 bits
-/// (PNG, TIFF), grayscale (PNG, JPEG, TIFF; as equal channels in WebP and BMP), alpha (PNG, WebP, BMP, 16-bit RGB TIFF),
+/// (PNG, TIFF), grayscale (PNG, JPEG, TIFF; as equal channels in WebP and BMP), alpha (PNG, WebP, BMP, RGB TIFF),
 /// lossless coding (a lossless WebP's WebP output).
-/// ImageSharp 2.1 writes 8-bit TIFF without alpha only (a 16-bit TIFF is written by <see cref="DeepTiffEncoder"/>),
+/// ImageSharp 2.1 writes 8-bit TIFF without alpha only (a 16-bit or an RGBA TIFF is written by <see cref="DeepTiffEncoder"/>),
 /// and JPEG has no alpha: there transparency is flattened onto white, and 16 bits are rounded to 8 where the format
 /// holds 8 only (the caller warns).
 /// </summary>
 internal static class OutputEncoding
 {
     /// <summary>
-    /// Whether the output keeps the source's alpha: a TIFF only where it is written as 16-bit RGBA
+    /// Whether the output keeps the source's alpha: a TIFF only where it is written as RGBA, 8- or 16-bit
     /// (<see cref="DeepTiffEncoder"/>); not as gray and alpha, which ImageSharp 2.1, and so this module, cannot read back.
     /// </summary>
     public static bool HoldsAlpha(string formatName, ImageTraits traits) =>
-        formatName is "PNG" or "Webp" or "BMP" || (formatName == "TIFF" && WritesSixteenBits(traits, formatName) && !traits.IsGray);
+        formatName is "PNG" or "Webp" or "BMP" || (formatName == "TIFF" && !traits.IsGray);
 
     /// <summary>PNG and TIFF are written with 16 bits per channel; the other formats hold 8.</summary>
     public static bool HoldsSixteenBits(string formatName) => formatName is "PNG" or "TIFF";
@@ -134,7 +134,7 @@ internal static class OutputEncoding
             "Webp" when source.Traits.IsLosslessWebp => new WebpEncoder { FileFormat = WebpFileFormatType.Lossless },
             "Webp" => new WebpEncoder { Quality = quality, FileFormat = WebpFileFormatType.Lossy },
             "BMP" => new BmpEncoder { BitsPerPixel = alpha ? BmpBitsPerPixel.Pixel32 : BmpBitsPerPixel.Pixel24, SupportTransparency = alpha },
-            "TIFF" when deep => new DeepTiffEncoder(EightBitTiff(gray)),
+            "TIFF" when deep || alpha => new DeepTiffEncoder(EightBitTiff(gray)),
             "TIFF" => EightBitTiff(gray),
             _ => new PngEncoder
             {

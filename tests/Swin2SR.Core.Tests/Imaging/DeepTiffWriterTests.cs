@@ -11,8 +11,8 @@ using Swin2SR.Core.Tests.Support;
 namespace Swin2SR.Core.Tests.Imaging;
 
 /// <summary>
-/// A 16-bit source written as TIFF keeps its 16 bits (ImageSharp 2.1's TIFF encoder writes 8 whatever it is asked):
-/// every level, its alpha, and the tags an 8-bit TIFF output keeps.
+/// A 16-bit source written as TIFF keeps its 16 bits (ImageSharp 2.1's TIFF encoder writes 8 whatever it is asked),
+/// and an 8-bit one its alpha (it writes none): every level, the alpha, and the tags an 8-bit RGB TIFF output keeps.
 /// </summary>
 public sealed class DeepTiffWriterTests : IDisposable
 {
@@ -28,15 +28,19 @@ public sealed class DeepTiffWriterTests : IDisposable
         return (ushort)(level % 257 == 0 ? level + 1 : level);
     }
 
-    private static UpscaledImage Deep(int width, int height, bool gray, bool alpha, ImageMetadata? metadata = null)
+    /// <summary>A level of <paramref name="bits"/> bits: at 8, the low byte of the 16-bit one, as varied.</summary>
+    private static ushort Level(int bits, int channel, int x, int y) => bits == 8 ? (byte)Level(channel, x, y) : Level(channel, x, y);
+
+    private static UpscaledImage Deep(int width, int height, bool gray, bool alpha, ImageMetadata? metadata = null, int bits = 16)
     {
+        float top = (1 << bits) - 1;
         var planes = new PlanarImage(width, height);
         for (int c = 0; c < 3; c++)
             for (int y = 0; y < height; y++)
                 for (int x = 0; x < width; x++)
-                    planes[c, y, x] = Level(gray ? 0 : c, x, y) / 65535f;
-        float[]? opacity = alpha ? Enumerable.Range(0, width * height).Select(i => Level(3, i % width, i / width) / 65535f).ToArray() : null;
-        return new UpscaledImage(planes, opacity, new ImageTraits("TIFF", 16, gray, alpha), metadata);
+                    planes[c, y, x] = Level(bits, gray ? 0 : c, x, y) / top;
+        float[]? opacity = alpha ? Enumerable.Range(0, width * height).Select(i => Level(bits, 3, i % width, i / width) / top).ToArray() : null;
+        return new UpscaledImage(planes, opacity, new ImageTraits("TIFF", bits, gray, alpha), metadata);
     }
 
     private string Write(string name, UpscaledImage image)
@@ -49,15 +53,16 @@ public sealed class DeepTiffWriterTests : IDisposable
     private const int Width = 4000, Height = 23;
 
     [Theory]
-    [InlineData(false, false, 3, 2)]
-    [InlineData(false, true, 4, 2)]
-    [InlineData(true, false, 1, 1)]
-    public void Every_16_bit_level_reads_back_exactly_from_deflated_predicted_strips(bool gray, bool alpha, int samples, int photometric)
+    [InlineData(16, false, false, 3, 2)]
+    [InlineData(16, false, true, 4, 2)]
+    [InlineData(16, true, false, 1, 1)]
+    [InlineData(8, false, true, 4, 2)]
+    public void Every_level_and_alpha_reads_back_exactly_from_deflated_predicted_strips(int bits, bool gray, bool alpha, int samples, int photometric)
     {
         // 4000 pixels of 2 to 8 bytes a row: several strips of 64 KB at most, the last one short.
-        string path = Write("deep.tif", Deep(Width, Height, gray, alpha));
+        string path = Write("deep.tif", Deep(Width, Height, gray, alpha, bits: bits));
         byte[] file = File.ReadAllBytes(path);
-        Assert.Equal(Enumerable.Repeat(16ul, samples), TiffStructure.FirstPageValues(file, 258, out _));
+        Assert.Equal(Enumerable.Repeat((ulong)bits, samples), TiffStructure.FirstPageValues(file, 258, out _));
         Assert.Equal((uint)samples, TiffStructure.FirstPageValue(file, 277));
         Assert.Equal((uint)photometric, TiffStructure.FirstPageValue(file, 262));
         Assert.Equal(8u, TiffStructure.FirstPageValue(file, 259)); // Deflate
@@ -65,11 +70,14 @@ public sealed class DeepTiffWriterTests : IDisposable
         Assert.True(TiffStructure.FirstPageValues(file, 273, out _)!.Length > 1, "the pixels are in several strips");
         Assert.Equal(alpha ? 2u : null, TiffStructure.FirstPageValue(file, 338)); // ExtraSamples: unassociated alpha
 
+        // An 8-bit level reads back widened to 16 bits: times 257.
+        int widen = bits == 8 ? 257 : 1;
         using var back = Image.Load<Rgba64>(path);
         for (int y = 0; y < Height; y++)
             for (int x = 0; x < Width; x++)
             {
-                var expected = new Rgba64(Level(0, x, y), Level(gray ? 0 : 1, x, y), Level(gray ? 0 : 2, x, y), alpha ? Level(3, x, y) : ushort.MaxValue);
+                var expected = new Rgba64((ushort)(Level(bits, 0, x, y) * widen), (ushort)(Level(bits, gray ? 0 : 1, x, y) * widen),
+                    (ushort)(Level(bits, gray ? 0 : 2, x, y) * widen), alpha ? (ushort)(Level(bits, 3, x, y) * widen) : ushort.MaxValue);
                 Assert.True(expected == back[x, y], $"({x},{y}) is {back[x, y]}, not {expected}");
             }
     }
@@ -86,8 +94,10 @@ public sealed class DeepTiffWriterTests : IDisposable
         Assert.Equal(Level(0, 3, 0), back[3, 0].PackedValue);
     }
 
-    [Fact]
-    public void A_16_bit_tiff_keeps_the_tags_an_8_bit_one_keeps()
+    [Theory]
+    [InlineData(16, false, 48)]
+    [InlineData(8, true, 32)]
+    public void A_16_bit_or_rgba_tiff_keeps_the_tags_an_8_bit_rgb_one_keeps(int bits, bool alpha, int bitsPerPixel)
     {
         var metadata = new ImageMetadata
         {
@@ -104,12 +114,12 @@ public sealed class DeepTiffWriterTests : IDisposable
         metadata.ExifProfile.SetValue(ExifTag.DateTimeOriginal, "1931:02:03 04:05:06");
         metadata.ExifProfile.SetValue(ExifTag.GPSLatitudeRef, "N");
         metadata.IptcProfile.SetValue(IptcTag.Caption, "Letter from the mayor");
-        var deep = Deep(12, 8, gray: false, alpha: false, metadata);
-        byte[] sixteen = File.ReadAllBytes(Write("deep.tif", deep));
-        byte[] eight = File.ReadAllBytes(Write("shallow.tif", deep with { Traits = deep.Traits with { BitDepth = 8 } }));
+        var image = Deep(12, 8, gray: false, alpha, metadata, bits);
+        byte[] sixteen = File.ReadAllBytes(Write("deep.tif", image));
+        byte[] eight = File.ReadAllBytes(Write("shallow.tif", image with { Alpha = null, Traits = image.Traits with { BitDepth = 8, HasAlpha = false } }));
 
         Assert.Equal(24, Image.Identify(eight).PixelType.BitsPerPixel);
-        Assert.Equal(48, Image.Identify(sixteen).PixelType.BitsPerPixel);
+        Assert.Equal(bitsPerPixel, Image.Identify(sixteen).PixelType.BitsPerPixel);
         // Every tag but the pixels' layout and the pointers (offsets differ) holds the same value in both.
         ushort[] layout = [256, 257, 258, 259, 262, 273, 277, 278, 279, 284, 317, 338, 34665, 34853];
         var tags = Tags(eight).Except(layout).ToList();

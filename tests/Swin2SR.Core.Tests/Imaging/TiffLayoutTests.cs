@@ -54,6 +54,29 @@ public sealed class TiffLayoutTests : IDisposable
             }
     }
 
+    /// <summary>
+    /// A cut-out's alpha loads from an 8-bit RGBA TIFF whichever way it is stored: unassociated (ExtraSamples 2, as
+    /// Photoshop saves it) as it is, associated (ExtraSamples 1, the colour premultiplied) with the colour divided by it,
+    /// so that the model sees the same red in both and the output, whose alpha is unassociated, is not darkened.
+    /// </summary>
+    [Theory]
+    [InlineData(2)]
+    [InlineData(1)]
+    public void An_rgba_tiff_loads_its_alpha_and_unpremultiplied_colour_whether_associated_or_not(ushort extraSamples)
+    {
+        // Opaque on the left column, half transparent elsewhere; red 200, 30, 30 under it.
+        static byte Alpha(int x) => x == 0 ? (byte)255 : (byte)128;
+        byte Stored(int level, int x) => (byte)(extraSamples == 1 ? Math.Round(level * Alpha(x) / 255.0) : level);
+        var tiff = HandMadeTiff.Rgba(Width, Height, (x, y) => new Rgba32(Stored(200, x), Stored(30, x), Stored(30, x), Alpha(x)), extraSamples);
+        var loaded = _loader.Load(Save("cutout.tif", tiff), 2);
+        Assert.True(loaded.Traits.HasAlpha);
+        Assert.Equal(128 / 255f, loaded.Alpha![4], 3);
+        Assert.Equal(1f, loaded.Alpha[Width], 3);
+        // Premultiplied 200 x 128/255 is stored as 100: divided back it is 199.2, within a level of 200.
+        Assert.Equal(200 / 255f, loaded.Pixels[0, 2, 4], 2.5 / 255);
+        Assert.Equal(30 / 255f, loaded.Pixels[1, 2, 4], 2.5 / 255);
+    }
+
     /// <summary>ImageSharp 2.1 decodes half floats into a dim, speckled picture; the 32-bit floats it reads right still load.</summary>
     [Fact]
     public void A_tiff_of_half_float_samples_is_UnsupportedFormat_and_one_of_32_bit_floats_loads()

@@ -12,7 +12,7 @@ namespace Swin2SR.Core.Tests.Support;
 /// </summary>
 internal static class HandMadeTiff
 {
-    public const ushort OrientationTag = 274, PhotometricTag = 262, BitsPerSampleTag = 258, StripByteCountsTag = 279, SampleFormatTag = 339;
+    public const ushort OrientationTag = 274, PhotometricTag = 262, BitsPerSampleTag = 258, StripByteCountsTag = 279, SampleFormatTag = 339, ExtraSamplesTag = 338;
 
     /// <summary>
     /// A copy of a little-endian classic TIFF whose first page's one-value SHORT <paramref name="tag"/> is set to
@@ -83,6 +83,13 @@ internal static class HandMadeTiff
         params (ushort Tag, ushort Value)[] extraTags) =>
         Build(width, height, 8, (x, y) => { var p = pixel(x, y); return [p.R, p.G, p.B]; }, planar, predictor, bigEndian, extraTags);
 
+    /// <summary>
+    /// 8-bit RGBA, contiguous, no predictor, its alpha as <paramref name="extraSamples"/> says: 2 unassociated (as
+    /// Photoshop saves a cut-out), 1 associated (the colour already multiplied by it, premultiplied).
+    /// </summary>
+    public static byte[] Rgba(int width, int height, Func<int, int, Rgba32> pixel, ushort extraSamples) =>
+        Build(width, height, 8, (x, y) => { var p = pixel(x, y); return [p.R, p.G, p.B, p.A]; }, planar: false, predictor: 1, bigEndian: false, [(ExtraSamplesTag, extraSamples)]);
+
     /// <summary>16 bits per sample, contiguous, no predictor.</summary>
     public static byte[] Rgb48(int width, int height, Func<int, int, Rgb48> pixel, bool bigEndian = false) =>
         Build(width, height, 16, (x, y) => { var p = pixel(x, y); return [p.R, p.G, p.B]; }, planar: false, predictor: 1, bigEndian, []);
@@ -101,11 +108,12 @@ internal static class HandMadeTiff
     public static byte[] Rgb48Tiled(int width, int height, int tile, Func<int, int, Rgb48> pixel, int predictor = 1, bool bigEndian = false) =>
         Build(width, height, 16, (x, y) => { var p = pixel(x, y); return [p.R, p.G, p.B]; }, planar: false, predictor, bigEndian, [], tile);
 
-    /// <param name="pixel">A pixel's three samples, as the file stores their bits.</param>
+    /// <param name="pixel">A pixel's three samples (four with alpha), as the file stores their bits.</param>
     /// <param name="tile">The side of the square tiles the page is stored in; 0 for strips (one per plane).</param>
     private static byte[] Build(int width, int height, int bits, Func<int, int, uint[]> pixel, bool planar, int predictor, bool bigEndian,
         (ushort Tag, ushort Value)[] extraTags, int tile = 0)
     {
+        int samplesPerPixel = pixel(0, 0).Length;
         var strips = tile > 0
             ? (from ty in Enumerable.Range(0, (height + tile - 1) / tile)
                from tx in Enumerable.Range(0, (width + tile - 1) / tile)
@@ -122,7 +130,7 @@ internal static class HandMadeTiff
         }
         Align(file);
         uint bitsPerSampleAt = (uint)file.Count;
-        for (int i = 0; i < 3; i++)
+        for (int i = 0; i < samplesPerPixel; i++)
             file.AddRange(Short(bits, bigEndian));
         Align(file);
         uint offsetsAt = (uint)file.Count;
@@ -136,11 +144,11 @@ internal static class HandMadeTiff
         {
             (256, 3, 1, ShortValue(width, bigEndian)),
             (257, 3, 1, ShortValue(height, bigEndian)),
-            (258, 3, 3, Long(bitsPerSampleAt, bigEndian)),
+            (258, 3, (uint)samplesPerPixel, Long(bitsPerSampleAt, bigEndian)),
             (259, 3, 1, ShortValue(8, bigEndian)), // Deflate
             (262, 3, 1, ShortValue(2, bigEndian)), // RGB
             (273, 4, (uint)strips.Length, oneStrip ? Long(stripOffsets[0], bigEndian) : Long(offsetsAt, bigEndian)),
-            (277, 3, 1, ShortValue(3, bigEndian)),
+            (277, 3, 1, ShortValue(samplesPerPixel, bigEndian)),
             (278, 3, 1, ShortValue(height, bigEndian)),
             (279, 4, (uint)strips.Length, oneStrip ? Long((uint)strips[0].Length, bigEndian) : Long(countsAt, bigEndian)),
             (284, 3, 1, ShortValue(planar ? 2 : 1, bigEndian)),
@@ -170,12 +178,12 @@ internal static class HandMadeTiff
     }
 
     /// <summary>
-    /// One channel's rows (or, for <paramref name="channel"/> -1, whole RGB pixels) in the file's byte order, each
+    /// One channel's rows (or, for <paramref name="channel"/> -1, whole pixels) in the file's byte order, each
     /// sample stored as the difference from the one before it (modulo its range) when <paramref name="differenced"/>.
     /// </summary>
     private static byte[] Samples(int width, int height, int bits, Func<int, int, uint[]> pixel, int channel, bool differenced, bool bigEndian)
     {
-        int perPixel = channel < 0 ? 3 : 1;
+        int perPixel = channel < 0 ? pixel(0, 0).Length : 1;
         uint mask = (uint)((1L << bits) - 1);
         var samples = new uint[width * height * perPixel];
         for (int y = 0; y < height; y++)
