@@ -21,7 +21,7 @@ public sealed record UpscaledImage(PlanarImage Pixels, float[]? Alpha, ImageTrai
 /// Chooses the pixel type and encoder settings that keep what the source had and the format can hold: 16 bits
 /// (PNG, TIFF), grayscale (PNG, JPEG, TIFF; as equal channels in WebP and BMP), alpha (PNG, WebP, BMP, RGB TIFF),
 /// lossless coding (a lossless WebP's WebP output).
-/// ImageSharp 2.1 writes 8-bit TIFF without alpha only (a 16-bit or an RGBA TIFF is written by <see cref="DeepTiffEncoder"/>),
+/// ImageSharp 2.1 writes 8-bit TIFF without alpha only (a 16-bit or an RGBA TIFF is written by <see cref="DeepOrAlphaTiffEncoder"/>),
 /// and JPEG has no alpha: there transparency is flattened onto white, and 16 bits are rounded to 8 where the format
 /// holds 8 only (the caller warns).
 /// </summary>
@@ -29,7 +29,7 @@ internal static class OutputEncoding
 {
     /// <summary>
     /// Whether the output keeps the source's alpha: a TIFF only where it is written as RGBA, 8- or 16-bit
-    /// (<see cref="DeepTiffEncoder"/>); not as gray and alpha, which ImageSharp 2.1, and so this module, cannot read back.
+    /// (<see cref="DeepOrAlphaTiffEncoder"/>); not as gray and alpha, which ImageSharp 2.1, and so this module, cannot read back.
     /// </summary>
     public static bool HoldsAlpha(string formatName, ImageTraits traits) =>
         formatName is "PNG" or "Webp" or "BMP" || (formatName == "TIFF" && !traits.IsGray);
@@ -134,7 +134,7 @@ internal static class OutputEncoding
             "Webp" when source.Traits.IsLosslessWebp => new WebpEncoder { FileFormat = WebpFileFormatType.Lossless },
             "Webp" => new WebpEncoder { Quality = quality, FileFormat = WebpFileFormatType.Lossy },
             "BMP" => new BmpEncoder { BitsPerPixel = alpha ? BmpBitsPerPixel.Pixel32 : BmpBitsPerPixel.Pixel24, SupportTransparency = alpha },
-            "TIFF" when deep || alpha => new DeepTiffEncoder(EightBitTiff(gray)),
+            "TIFF" when deep || alpha => new DeepOrAlphaTiffEncoder(EightBitTiff(gray)),
             "TIFF" => EightBitTiff(gray),
             _ => new PngEncoder
             {

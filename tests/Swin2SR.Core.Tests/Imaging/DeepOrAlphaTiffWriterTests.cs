@@ -14,7 +14,7 @@ namespace Swin2SR.Core.Tests.Imaging;
 /// A 16-bit source written as TIFF keeps its 16 bits (ImageSharp 2.1's TIFF encoder writes 8 whatever it is asked),
 /// and an 8-bit one its alpha (it writes none): every level, the alpha, and the tags an 8-bit RGB TIFF output keeps.
 /// </summary>
-public sealed class DeepTiffWriterTests : IDisposable
+public sealed class DeepOrAlphaTiffWriterTests : IDisposable
 {
     private readonly TempFolder _folder = new();
     private readonly ImageWriter _writer = new(95);

@@ -19,7 +19,7 @@ namespace Swin2SR.Core.Imaging;
 /// encoder writes for the same image: it encodes a one-pixel copy of it, and those tags are taken over, so that
 /// these outputs keep exactly what an 8-bit RGB or gray one keeps.
 /// </summary>
-internal sealed class DeepTiffEncoder(TiffEncoder tagEncoder) : IImageEncoder
+internal sealed class DeepOrAlphaTiffEncoder(TiffEncoder tagEncoder) : IImageEncoder
 {
     private const ushort ImageWidth = 256, ImageLength = 257, BitsPerSample = 258, Compression = 259,
         Photometric = 262, StripOffsets = 273, SamplesPerPixel = 277, RowsPerStrip = 278, StripByteCounts = 279,
