@@ -229,6 +229,25 @@ $null = Wait-Job $job -Timeout 120
             $warnings[0].Message | Should -BeLike "*1 of the 3 reference images*: bird.png."
         }
 
+        It 'compares each output with the reference of its own file name where the folder holds several of its base name' {
+            # A shop folder with photo.jpg and photo.png (and, on a file system that tells case, Case.png and case.png),
+            # upscaled with -Format Same: each output keeps its input's name, and was refused as AmbiguousReference.
+            $names = @('photo.jpg', 'photo.png') + $(if ($IsLinux) { 'Case.png', 'case.png' })
+            $seed = 40
+            foreach ($name in $names) {
+                $pixels = New-Pixels 16 16 (++$seed)
+                $null = Save-Pixels (Join-Path $root "hr/$name") $pixels 16 16
+                $null = Save-Pixels (Join-Path $root "sr/$name") $pixels 16 16
+            }
+            $results = Get-ChildItem -LiteralPath (Join-Path $root 'sr') -File | Measure-Swin2SRQuality -Reference (Join-Path $root 'hr') `
+                -ErrorVariable problems -ErrorAction SilentlyContinue -WarningVariable warnings -WarningAction SilentlyContinue
+            $problems | Should -BeNullOrEmpty
+            $warnings | Should -BeNullOrEmpty
+            $results | Should -HaveCount $names.Count
+            # Equal pixels only where each met its own reference (the files' pixels differ from one name to the next).
+            $results.PsnrY | Sort-Object -Unique | Should -Be ([double]::PositiveInfinity)
+        }
+
         It 'takes Get-ChildItem output, names with wildcard characters included' {
             $pixels = New-Pixels 16 16 10
             foreach ($name in 'x [1].png', "it's.png") {

@@ -12,7 +12,8 @@ internal sealed record UnusedReferences(string Warning, IReadOnlyList<string> De
 /// <summary>
 /// Pairs each image with its reference: one reference file for every image, or, for a reference folder, the image in
 /// it with the same base name (the name without its extension, case-insensitive), so that out/baby.png is compared
-/// with HR/baby.png and a JPEG with the PNG it came from. A name with no such partner may end in the scale, as the
+/// with HR/baby.png and a JPEG with the PNG it came from (of several of that base name, the one of the image's own
+/// file name). A name with no such partner may end in the scale, as the
 /// super-resolution datasets name their low-resolution images (DIV2K's 0001x4.png, Set5's babyx4.png, and the
 /// outputs made from them): then the name without it is tried. Remembers which references were used, so that the
 /// caller can report those no image matched.
@@ -69,6 +70,10 @@ internal sealed class ReferenceMatcher
             }
             matched = original;
         }
+        // photo.jpg and photo.png beside each other in the references, and their outputs (-Format Same keeps each name):
+        // each output is compared with the reference of its own file name, not refused as ambiguous.
+        if (candidates.Count > 1 && SameFileName(candidates, Path.GetFileName(image)) is { } same)
+            candidates = [same];
         if (candidates.Count > 1)
         {
             // Matched, if ambiguously: the error names them, so the summary of unused references must not say again
@@ -81,6 +86,14 @@ internal sealed class ReferenceMatcher
         _used.Add(candidates[0]);
         return new ReferenceMatch(candidates[0], Warning: OtherFolderWarning(image, candidates[0]));
     }
+
+    /// <summary>
+    /// The candidate named exactly <paramref name="fileName"/>; else the only one named so but for case (Photo.JPG for
+    /// photo.jpg); null when none is, or several are (Case.png and case.png, on a file system that tells case).
+    /// </summary>
+    private static string? SameFileName(List<string> candidates, string fileName) =>
+        candidates.FirstOrDefault(c => string.Equals(Path.GetFileName(c), fileName, StringComparison.Ordinal))
+        ?? (candidates.Where(c => string.Equals(Path.GetFileName(c), fileName, StringComparison.OrdinalIgnoreCase)).ToList() is [var only] ? only : null);
 
     /// <summary>
     /// Said once a reference is matched with images of two folders: out/a/x.png and out/b/x.png, outputs of a tree of
