@@ -18,12 +18,40 @@ public readonly record struct ComparisonRegion(int Width, int Height, int Border
         if (Math.Abs(referenceWidth - width) >= scale || Math.Abs(referenceHeight - height) >= scale)
             throw new ImageComparisonException("SizeMismatch",
                 $"the image is {width}x{height} and the reference {referenceWidth}x{referenceHeight}: " +
-                (scale == 1 ? "their sizes must be equal" : $"their sides may differ by less than the scale ({scale}) only"));
+                (scale == 1 ? "their sizes must be equal" : $"their sides may differ by less than the scale ({scale}) only") +
+                LikelyMixUp(referenceWidth, referenceHeight, width, height));
         var region = new ComparisonRegion(Math.Min(referenceWidth, width), Math.Min(referenceHeight, height), border);
         if (region.InnerWidth < Ssim.WindowSize || region.InnerHeight < Ssim.WindowSize)
             throw new ImageComparisonException("ImageTooSmall",
                 $"{region.Width}x{region.Height} less a border of {border} pixel(s) leaves {Math.Max(0, region.InnerWidth)}x{Math.Max(0, region.InnerHeight)}, " +
                 $"smaller than the {Ssim.WindowSize}x{Ssim.WindowSize} SSIM window");
         return region;
+    }
+
+    /// <summary>
+    /// What a size mismatch of a whole factor most likely is, and what to do: a shop measuring its outputs against the
+    /// photos it upscaled (the reference the input, not an original at the output's size), or an input measured in
+    /// place of its output. Empty for other sizes.
+    /// </summary>
+    private static string LikelyMixUp(int referenceWidth, int referenceHeight, int width, int height)
+    {
+        if (WholeFactor(referenceWidth, referenceHeight, width, height) is { } smaller)
+            return $". The reference is 1/{smaller} of the image's size: it looks like the input the image was upscaled from. " +
+                "-Reference takes the originals at the output's size (the high-resolution images the inputs were made smaller from); " +
+                "an input itself cannot tell how good its upscale is";
+        if (WholeFactor(width, height, referenceWidth, referenceHeight) is { } larger)
+            return $". The image is 1/{larger} of the reference's size: it looks like an input, not its upscaled output; " +
+                "measure the outputs (Invoke-Swin2SRUpscale's OutputPath) against the originals";
+        return "";
+    }
+
+    /// <summary>The whole factor of 2 or more that <paramref name="small"/> times gives <paramref name="large"/>, each side within the factor (a cropped side); null when none does.</summary>
+    private static int? WholeFactor(int smallWidth, int smallHeight, int largeWidth, int largeHeight)
+    {
+        if (smallWidth < 1 || smallHeight < 1)
+            return null;
+        int factor = (int)Math.Round((double)largeWidth / smallWidth);
+        return factor >= 2 && Math.Abs(smallWidth * factor - largeWidth) < factor && Math.Abs(smallHeight * factor - largeHeight) < factor
+            ? factor : null;
     }
 }

@@ -32,6 +32,28 @@ public class ComparisonRegionTests
         Assert.Contains($"{referenceWidth}x{referenceHeight}", e.Message);
     }
 
+    [Theory]
+    [InlineData(24, 16, 96, 64, 4, "The reference is 1/4 of the image's size: it looks like the input the image was upscaled from")]
+    [InlineData(63, 40, 254, 161, 4, "The reference is 1/4 of the image's size")] // sides off by less than the factor, as a crop leaves them
+    [InlineData(50, 50, 100, 100, 1, "The reference is 1/2 of the image's size")] // -Scale left out
+    [InlineData(96, 64, 24, 16, 4, "The image is 1/4 of the reference's size: it looks like an input, not its upscaled output")]
+    public void A_size_mismatch_of_a_whole_factor_says_which_image_is_likely_the_input(
+        int referenceWidth, int referenceHeight, int width, int height, int scale, string expected)
+    {
+        var e = Assert.Throws<ImageComparisonException>(() => ComparisonRegion.Plan(referenceWidth, referenceHeight, width, height, scale, 0));
+        Assert.Equal("SizeMismatch", e.ErrorId);
+        Assert.Contains(expected, e.Message);
+    }
+
+    [Theory]
+    [InlineData(256, 256, 252, 252, 2)]
+    [InlineData(100, 100, 200, 150, 4)] // twice as wide, 1.5 times as high: neither is the other upscaled
+    public void A_size_mismatch_of_no_whole_factor_names_no_input(int referenceWidth, int referenceHeight, int width, int height, int scale)
+    {
+        var e = Assert.Throws<ImageComparisonException>(() => ComparisonRegion.Plan(referenceWidth, referenceHeight, width, height, scale, 0));
+        Assert.DoesNotContain("input", e.Message);
+    }
+
     [Fact]
     public void A_region_too_small_for_the_ssim_window_after_the_border_is_refused()
     {
