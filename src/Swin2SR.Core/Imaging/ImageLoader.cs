@@ -293,8 +293,10 @@ public sealed class ImageLoader
     private static ImageInputException NotAFile(string path, string kind) =>
         new("NotAFile", ImageErrorKind.NotSupported, path, $"it is {kind}, not a regular file: only image files can be upscaled");
 
+    /// <summary>An empty file just made is a copy or an export that has begun; an older one is what a failed one leaves.</summary>
     private static ImageInputException Empty(string path) =>
-        new("EmptyFile", ImageErrorKind.InvalidData, path, "the file is empty (0 bytes)");
+        new("EmptyFile", ImageErrorKind.InvalidData, path, "the file is empty (0 bytes)" +
+            (StillBeingWritten(path) is { Length: > 0 } arriving ? arriving : ", as a copy, download or export that failed leaves it: copy or export the image again"));
 
     /// <summary>
     /// Any failure inside a decoder is this file's problem, whatever its type: a crafted file may trip an

@@ -43,6 +43,21 @@ public sealed class ImageLoaderInputTests : IDisposable
         Assert.Contains("empty", error.Reason);
     }
 
+    [Fact]
+    public void An_empty_file_says_whether_it_may_still_be_arriving_or_must_be_copied_again()
+    {
+        // Just made: a copy into the folder has begun, and the run started before its first bytes.
+        var arriving = Refused("arriving.jpg", []);
+        Assert.EndsWith("s ago: if it is still being copied or downloaded, upscale it again once that is done", arriving.Reason);
+
+        string old = _folder.File("old.jpg");
+        File.WriteAllBytes(old, []);
+        File.SetLastWriteTimeUtc(old, DateTime.UtcNow - TimeSpan.FromHours(1));
+        var failed = Refused("old.jpg", null);
+        Assert.Equal("EmptyFile", failed.ErrorId);
+        Assert.Equal("the file is empty (0 bytes), as a copy, download or export that failed leaves it: copy or export the image again", failed.Reason);
+    }
+
     [LinuxFact]
     public void A_named_pipe_is_NotAFile_at_once_instead_of_waiting_for_a_writer()
     {
