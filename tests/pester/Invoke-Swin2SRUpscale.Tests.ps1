@@ -67,6 +67,22 @@ Describe 'Invoke-Swin2SRUpscale' {
             "$($said[0])" | Should -BeLike "'$in' also holds images of kinds this module cannot read, left out: 2 HEIC, 1 camera raw (*convert them*"
         }
 
+        It 'says which images of a folder it left out for names without an image''s extension, read from their first bytes' {
+            $null = New-TestImage (Join-Path $in 'a.png')
+            # A shop system's export without extension, and a browser's download: images, named as none.
+            $null = New-TestImage (Join-Path $in 'SKU-10422')
+            Move-Item -LiteralPath (New-TestImage (Join-Path $in 'photo.jpg')).FullName -Destination (Join-Path $in 'photo.jpg_large')
+            foreach ($name in 'README', 'a.png~', 'a.png.xmp') { Set-Content -LiteralPath (Join-Path $in $name) -Value 'not an image' }
+            $results = Invoke-Swin2SRUpscale -Path $in -Model $NearestX2 -OutputDirectory $out -WarningVariable warned -WarningAction SilentlyContinue
+            $results.Name | Should -Be 'a.png'
+            $said = @($warned | Where-Object { "$_" -match 'left out' })
+            $said | Should -HaveCount 1
+            "$($said[0])" | Should -BeLike "'$in' also holds 2 image(s) whose names do not end in an image's extension, left out: 'SKU-10422', 'photo.jpg_large'. *give them by name*"
+            # What the warning says to do includes them.
+            $named = Get-ChildItem -LiteralPath (Join-Path $in 'SKU-10422'), (Join-Path $in 'photo.jpg_large') | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out
+            $named.Status | Should -Be @('Succeeded', 'Succeeded')
+        }
+
         It 'leaves a folder''s hidden files out, as Get-ChildItem does (the AppleDouble ._photo.jpg a Mac writes on a share)' {
             $null = New-TestImage (Join-Path $in 'photo.jpg')
             $hidden = New-Item -Path (Join-Path $in '._photo.jpg') -Value 'AppleDouble'

@@ -83,6 +83,8 @@ internal static class InputPathResolver
                 var files = listed.ToLookup(f => Swin2SR.Core.Imaging.InputExtensions.All.Contains(System.IO.Path.GetExtension(f)));
                 if (Swin2SR.Core.Imaging.UnreadImageFiles.Describe(files[false]) is { } leftOut)
                     cmdlet.WriteWarning($"'{full}' also holds images of kinds this module cannot read, left out: {leftOut} (it reads PNG, JPEG, WebP, BMP, TIFF and GIF; convert them to one of those first).");
+                if (Swin2SR.Core.Imaging.MisnamedImageFiles.Find(files[false]) is { Count: > 0 } misnamed)
+                    cmdlet.WriteWarning(MisnamedWarning(full, misnamed));
                 foreach (var file in files[true].Order(StringComparer.Ordinal))
                     yield return (file, null);
             }
@@ -91,6 +93,17 @@ internal static class InputPathResolver
                 yield return (full, null);
             }
         }
+    }
+
+    /// <summary>How many images the folder holds under names that are not an image's, the first few named, and how to include them.</summary>
+    private static string MisnamedWarning(string folder, IReadOnlyList<string> misnamed)
+    {
+        const int Named = 5;
+        string names = string.Join(", ", misnamed.Take(Named).Select(f => $"'{System.IO.Path.GetFileName(f)}'"));
+        string more = misnamed.Count > Named ? $" and {misnamed.Count - Named} more" : "";
+        return $"'{folder}' also holds {misnamed.Count} image(s) whose names do not end in an image's extension, left out: {names}{more}. " +
+            "A folder stands for the files named as images: rename them (photo.jpg_large to photo.jpg), or give them by name " +
+            "(Get-ChildItem -File piped in, or -LiteralPath) to include them.";
     }
 
     /// <summary>
