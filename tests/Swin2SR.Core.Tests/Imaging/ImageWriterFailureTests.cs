@@ -60,6 +60,21 @@ public sealed class ImageWriterFailureTests : IDisposable
     }
 
     [Fact]
+    public void An_output_path_too_long_says_what_to_shorten()
+    {
+        string name = new string('n', PathLimits.MaxNameLength - 3) + ".webp";
+        string reason = Assert.Throws<ImageInputException>(() => ImageWriter.CheckPath(_folder.File(name))).Reason;
+        Assert.StartsWith("the output's name 'nnn", reason);
+        Assert.EndsWith(" 257 long, over this platform's limit of 255 for one name: give the input a shorter name (the output's is the input's with its format's extension)",
+            reason.Replace(" bytes", "").Replace(" characters", ""));
+        string folder = _folder.File(new string('d', PathLimits.MaxNameLength + 1), "out.png");
+        Assert.EndsWith("for one name: choose another -OutputDirectory", Assert.Throws<ImageInputException>(() => ImageWriter.CheckPath(folder)).Reason);
+        string deep = _folder.File([.. Enumerable.Repeat(new string('d', 200), PathLimits.MaxPathLength / 200 + 1), "out.png"]);
+        Assert.EndsWith(": choose a shorter -OutputDirectory, or move the images to a folder with a shorter path",
+            Assert.Throws<ImageInputException>(() => ImageWriter.CheckPath(deep)).Reason);
+    }
+
+    [Fact]
     public void A_file_that_appeared_at_an_output_not_to_be_replaced_is_kept_and_the_write_is_OutputCollision()
     {
         string output = _folder.File("photo.png");
