@@ -211,6 +211,31 @@ Describe 'Invoke-Swin2SRUpscale' {
             @(Get-ChildItem -LiteralPath $out -File).Name | Should -Be @('logo.png')
         }
 
+        It 'names the first shared outputs in a warning each and counts the rest in one, which -Verbose names' {
+            # A shop folder exported both as .jpg and as .png, made PNG: a warning for each pair buried the run's others.
+            foreach ($i in 1..7) {
+                $null = New-TestImage (Join-Path $in "item$i.png") -Seed $i
+                $null = New-TestImage (Join-Path $in "item$i.jpg") -Seed $i
+            }
+            $null = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -Format Png -WhatIf `
+                -WarningVariable warned -WarningAction SilentlyContinue -Verbose 4>&1 | Tee-Object -Variable said
+            @($warned | Where-Object { "$_" -match 'would be written to the same file' }) | Should -HaveCount 5
+            $counted = @($warned | Where-Object { "$_" -match 'more outputs' })
+            $counted | Should -HaveCount 1
+            "$($counted[0])" | Should -BeLike '2 more outputs would each be written for more than one input (-Verbose names them)*Use -Format Same*'
+            @($said | Where-Object { $_ -is [Management.Automation.VerboseRecord] -and "$_" -match 'would be written to the same file' }) | Should -HaveCount 2
+        }
+
+        It 'tells why a file named without an image''s extension shares its output with a PNG of its name, with -Format Same' {
+            $null = New-TestImage (Join-Path $in 'SKU-10422.png') -Seed 1
+            $null = New-TestImage (Join-Path $in 'SKU-10422') -Seed 2
+            $null = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -WhatIf `
+                -WarningVariable warned -WarningAction SilentlyContinue
+            $shared = @($warned | Where-Object { "$_" -match 'would be written to the same file' })
+            $shared | Should -HaveCount 1
+            "$($shared[0])" | Should -BeLike '*Rename one of them (*so is a file named without an image''s extension*'
+        }
+
         It 'says so when no input reaches it, instead of ending without a word, and -QueueOnly -WhatIf says Queue' {
             $empty = New-Item -ItemType Directory -Path (Join-Path $root 'empty')
             $results = Get-ChildItem -LiteralPath $empty.FullName | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -WarningVariable warned -WarningAction SilentlyContinue

@@ -39,7 +39,7 @@ internal static class OutputFailure
     };
 
     // How two inputs come to share an output, and what to do about it: said by each of the collisions below.
-    private const string SameNameCases = "(photo.jpg and photo.png with -Format Png; photo.gif and photo.png, a GIF being written as PNG)";
+    private const string SameNameCases = "(photo.jpg and photo.png with -Format Png; photo.gif and photo.png, a GIF being written as PNG, as is a file named without an image's extension)";
     private const string SameNameRemedy = "rename one input, or, where -Format made the names meet, use -Format Same so that each output keeps its input's extension";
 
     public static ImageInputException Collision(Exception e, string outputPath) =>

@@ -38,19 +38,31 @@ internal static class InputScreening
         : "files there are taken for outputs of earlier runs (or would be replaced by their own outputs), not inputs. " +
           "To upscale them, give an -OutputDirectory outside the folders you upscale.";
 
-    public static IReadOnlyList<UpscaleItem> Plan(IReadOnlyList<string> inputs, string? outputDirectory, string format, Action<string> warn)
+    /// <summary>How many shared outputs are named in warnings of their own; -Verbose names the rest, which one warning counts.</summary>
+    private const int NamedSharedOutputs = 5;
+
+    public static IReadOnlyList<UpscaleItem> Plan(IReadOnlyList<string> inputs, string? outputDirectory, string format, Action<string> warn, Action<string> verbose)
     {
         var requested = Enum.Parse<OutputFormat>(format, ignoreCase: true);
         var items = OutputPlanner.Plan(inputs, outputDirectory, requested);
-        // With -Format Same names meet only where a GIF, written as PNG, sits beside a PNG of its name.
+        // With -Format Same names meet only where a file written as PNG though not named .png sits beside a PNG of its name.
         string remedy = requested == OutputFormat.Same
-            ? "Rename one of them (a GIF is written as PNG, so it shares its output with a PNG of the same name)."
+            ? "Rename one of them (a GIF is written as PNG, and so is a file named without an image's extension, SKU-10422 or photo.jpg_large, " +
+              "so it shares its output with a PNG of the same name)."
             : "Use -Format Same (each output keeps its input's extension), or rename them.";
-        foreach (var shared in OutputPlanner.SharedOutputs(items))
+        var shared = OutputPlanner.SharedOutputs(items).ToList();
+        foreach (var (group, i) in shared.Select((group, i) => (group, i)))
         {
-            warn($"{string.Join(" and ", shared.Select(item => item.InputPath))} would be written to the same file, {shared.Key}: " +
-                 $"only one can be written: the others fail with OutputCollision (or, once it exists, are skipped as OutputExists). {remedy}");
+            string message = $"{string.Join(" and ", group.Select(item => item.InputPath))} would be written to the same file, {group.Key}";
+            // A folder of products exported both as .jpg and as .png, made PNG, shares thousands: a warning each buried the rest of the run's.
+            if (i < NamedSharedOutputs)
+                warn($"{message}: only one can be written: the others fail with OutputCollision (or, once it exists, are skipped as OutputExists). {remedy}");
+            else
+                verbose($"{message}.");
         }
+        if (shared.Count > NamedSharedOutputs)
+            warn($"{shared.Count - NamedSharedOutputs} more outputs would each be written for more than one input (-Verbose names them): " +
+                 $"only one input of each is upscaled, the others fail with OutputCollision. {remedy}");
         return items;
     }
 }

@@ -179,7 +179,7 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
             ThrowTerminatingError(e.Record);
         }
         var inputs = InputScreening.LeaveOutEarlierOutputs(_inputs, outputDirectory, rejectedDirectory, WriteWarning, WriteVerbose);
-        var planned = InputScreening.Plan(inputs, outputDirectory, Format, WriteWarning);
+        var planned = InputScreening.Plan(inputs, outputDirectory, Format, WriteWarning, WriteVerbose);
         List<string> listed = [.. planned.Select(item => item.InputPath)];
         settings = settings with { ListedRoot = outputDirectory is null ? null : Core.Pipeline.OutputPlanner.CommonDirectory(listed) };
         try
