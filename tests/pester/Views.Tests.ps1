@@ -66,6 +66,13 @@ Describe 'Default views at 80 columns' {
         (Get-TableLine (Get-Swin2SRJob $name)) -match "^$([regex]::Escape($name))\s+CompletedWithErrors\s+2/2\s+1\s+0\s*$" | Should -HaveCount 1
     }
 
+    It 'says where a job''s outputs are when it has no -OutputDirectory, and shows the one it has' {
+        $beside = (Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2)[0].JobName
+        (Get-Swin2SRJob $beside | Format-List | Out-String -Width 80) | Should -Match "(?m)^OutputDirectory\s+: \(none: an 'enhanced' folder beside each input\)$"
+        $mirrored = (Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out)[0].JobName
+        (Get-Swin2SRJob $mirrored | Format-List | Out-String -Width 200) | Should -Match "(?m)^OutputDirectory\s+: $([regex]::Escape($out))$"
+    }
+
     It 'shows a running job''s worker count and time remaining, and no time remaining once it is stopped' {
         # Tiny tiles make each image hundreds of runs: the job is still running while it is looked at.
         $frame = New-TestImage (Join-Path $root 'frame.png') -Width 128 -Height 128
