@@ -46,7 +46,7 @@ internal sealed class ReferenceMatcher
         var matcher = new ReferenceMatcher(null, folder);
         foreach (var image in images)
         {
-            string name = Path.GetFileNameWithoutExtension(image);
+            string name = BaseName(image);
             if (!matcher._byBaseName.TryGetValue(name, out var list))
                 matcher._byBaseName[name] = list = [];
             list.Add(image);
@@ -54,11 +54,18 @@ internal sealed class ReferenceMatcher
         return matcher;
     }
 
+    /// <summary>
+    /// The name without its extension, its accents composed (NFC): a name typed or written on Windows and Linux is
+    /// composed, one written on a Mac (its files copied off it) is decomposed, é as e and a combining accent, and the two
+    /// look the same while no ordinal comparison takes them for one.
+    /// </summary>
+    private static string BaseName(string path) => Path.GetFileNameWithoutExtension(path).Normalize(System.Text.NormalizationForm.FormC);
+
     public ReferenceMatch Match(string image)
     {
         if (_file is not null)
             return new ReferenceMatch(_file);
-        string name = Path.GetFileNameWithoutExtension(image);
+        string name = BaseName(image);
         string? original = s_scaleSuffix.Match(name) is { Success: true } marked ? marked.Groups["name"].Value : null;
         string matched = name;
         if (!_byBaseName.TryGetValue(name, out var candidates))
