@@ -110,7 +110,7 @@ public sealed class ImageLoader
             throw Empty(path);
         if (UnsupportedKinds.CameraRaw(path) is { } raw)
             throw Unsupported(path, raw);
-        var format = Image.DetectFormat(SupportedFormats.Configuration, data) ?? throw Unsupported(path, UnsupportedKinds.Describe(data));
+        var format = Image.DetectFormat(SupportedFormats.Configuration, data) ?? throw Unsupported(path, UnsupportedKinds.Describe(path, data));
         if (FindDamage(format, data) is { } damage)
             throw new ImageInputException("CorruptImage", ImageErrorKind.InvalidData, path, damage);
         if (format.Name == "Webp" && WebpStructure.IsAnimated(data))
@@ -210,7 +210,7 @@ public sealed class ImageLoader
         // .jpg on a share is refused without first reading up to the size limit (1.6 GB by default) into memory.
         var head = new byte[(int)Math.Min(length, HeadBytes)];
         ReadExactly(stream, head, path);
-        var format = Image.DetectFormat(SupportedFormats.Configuration, head) ?? throw Unsupported(path, UnsupportedKinds.Describe(head));
+        var format = Image.DetectFormat(SupportedFormats.Configuration, head) ?? throw Unsupported(path, UnsupportedKinds.Describe(path, head));
         // Before the file's length: a scan over the limits is named for its size, not for a file too long for the limit.
         if (scale is { } s && length > head.Length && format.Name == "TIFF" && TiffHeaderSize.Read(stream) is var (width, height))
             CheckLimits(path, width, height, s);

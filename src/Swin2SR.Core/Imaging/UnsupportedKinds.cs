@@ -23,6 +23,35 @@ internal static class UnsupportedKinds
             ? "it is a camera raw file: what a decoder finds in it is the small embedded preview, not the photo; develop it to TIFF, PNG or JPEG first"
             : null;
 
+    /// <summary>
+    /// The files that tools and systems keep beside photos, by name: a listing of a folder with Get-ChildItem -File hands
+    /// them in with the photos, and "not a supported image" said nothing of what they are or how to leave them out.
+    /// </summary>
+    private static string? Companion(string path)
+    {
+        string name = Path.GetFileName(path);
+        string? what = name.EndsWith(":Zone.Identifier", StringComparison.OrdinalIgnoreCase)
+            ? "the note Windows keeps of where a file was downloaded from, copied out as a file of its own (into WSL, onto a share, out of an archive)"
+            : name.ToLowerInvariant() switch
+            {
+                "thumbs.db" => "Windows' cache of the folder's thumbnails",
+                "desktop.ini" => "Windows' settings of the folder",
+                _ => Path.GetExtension(name).ToLowerInvariant() switch
+                {
+                    ".xmp" => "an XMP sidecar, the metadata Lightroom, darktable and others keep beside a photo",
+                    ".json" => "JSON text, such as the metadata Google Takeout keeps beside each photo",
+                    ".aae" => "an iPhone's sidecar of a photo's edits",
+                    _ => null,
+                },
+            };
+        return what is null ? null
+            : $"it is {what}, not an image; leave such files out: give the folder itself, which stands for the images in it, " +
+              "or list only images (Get-ChildItem -Recurse -Include *.jpg, *.jpeg, *.png, *.webp, *.tif, *.tiff)";
+    }
+
+    /// <summary>What <paramref name="path"/>, which no supported decoder recognised, is, by its name or its first bytes (<paramref name="data"/>), with what to do.</summary>
+    public static string Describe(string path, ReadOnlySpan<byte> data) => Companion(path) ?? Describe(data);
+
     /// <summary>What a file that no supported decoder recognised is, in words, with what to do; <see cref="Generic"/> when unknown.</summary>
     public static string Describe(ReadOnlySpan<byte> data)
     {

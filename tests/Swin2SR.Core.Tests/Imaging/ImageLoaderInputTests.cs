@@ -480,11 +480,28 @@ public sealed class ImageLoaderInputTests : IDisposable
     [InlineData("photo.png", "<HTML><BODY>Please log in</BODY></HTML>", "web page (HTML)")]
     [InlineData("texture.png", "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a\nsize 12345\n", "git lfs pull")]
     [InlineData("notes.png", "hello", "PNG, JPEG, WebP, BMP, TIFF or GIF expected")]
+    // The files kept beside photos, which a Get-ChildItem -File listing hands in with them: told by their names.
+    [InlineData("Thumbs.db", "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "Windows' cache of the folder's thumbnails")]
+    [InlineData("desktop.ini", "[.ShellClassInfo]\r\n", "Windows' settings of the folder")]
+    [InlineData("IMG_0001.xmp", "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"/>", "an XMP sidecar")]
+    [InlineData("IMG_0001.JPG.json", "{\"title\": \"IMG_0001.JPG\"}", "Google Takeout")]
+    [InlineData("IMG_0001.AAE", "<?xml version=\"1.0\"?><plist/>", "an iPhone's sidecar")]
     public void A_kind_of_file_people_often_bring_is_named_in_the_UnsupportedFormat_reason(string name, string content, string named)
     {
         var error = Refused(name, content.Select(c => (byte)c).ToArray());
         Assert.Equal("UnsupportedFormat", error.ErrorId);
         Assert.Contains(named, error.Reason);
+    }
+
+    /// <summary>A name Windows gives no file (the colon opens a stream there): it is one on Linux, copied out of Windows into WSL.</summary>
+    [LinuxFact]
+    public void A_zone_identifier_copied_out_of_windows_is_named_and_told_how_to_leave_out()
+    {
+        var error = Refused("photo.jpg:Zone.Identifier", "[ZoneTransfer]\r\nZoneId=3\r\n"u8.ToArray());
+        Assert.Equal("UnsupportedFormat", error.ErrorId);
+        Assert.StartsWith("it is the note Windows keeps of where a file was downloaded from, copied out as a file of its own", error.Reason);
+        Assert.EndsWith("not an image; leave such files out: give the folder itself, which stands for the images in it, " +
+            "or list only images (Get-ChildItem -Recurse -Include *.jpg, *.jpeg, *.png, *.webp, *.tif, *.tiff)", error.Reason);
     }
 
     [Theory]
