@@ -181,6 +181,18 @@ Describe 'Invoke-Swin2SRUpscale' {
             @(Get-ChildItem -LiteralPath $out -File).Name | Should -Be @('photo.png')
         }
 
+        It 'names the input it did not upscale in the OutputCollision error, which opens with the output both share' {
+            $null = New-TestImage (Join-Path $in 'photo.png') -Seed 1
+            $null = New-TestImage (Join-Path $in 'photo.bmp') -Seed 2
+            # -Force: the second input fails as sharing the output in this run, not skipped as OutputExists.
+            $results = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -Format Png -Force `
+                -WarningAction SilentlyContinue -ErrorVariable problems -ErrorAction SilentlyContinue
+            $refused = @($results | Where-Object Status -eq 'Failed')
+            $refused | Should -HaveCount 1
+            $problems | Should -HaveCount 1
+            "$($problems[0])" | Should -BeLike "$(Join-Path $out 'photo.png'): '$($refused[0].InputPath)' was not upscaled: another input of this run*"
+        }
+
         It 'never lets a retry with -Force replace the output the job wrote for another input of the same output name' {
             $null = New-TestImage (Join-Path $in 'photo.png') -Seed 1
             $null = New-TestImage (Join-Path $in 'photo.bmp') -Seed 2

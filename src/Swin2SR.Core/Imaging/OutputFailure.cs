@@ -53,10 +53,11 @@ internal static class OutputFailure
             $"this output path is the input file {inputPath} itself, reached another way (a symbolic link to it or its folder, or a bind mount): "
             + "writing it would replace the original, so it was not upscaled. Choose an -OutputDirectory that is not the input's folder");
 
-    public static ImageInputException SharedInRun(string outputPath) =>
+    /// <param name="input">Named: the message opens with the output's path, which two inputs share, and a log shows no more of the failed one.</param>
+    public static ImageInputException SharedInRun(string outputPath, string input) =>
         new("OutputCollision", ImageErrorKind.WriteFailed, outputPath,
-            $"another input of this run is written to this same file {SameNameCases}, and it came first: this one was not upscaled, " +
-            $"and the other's output is not replaced: {SameNameRemedy}");
+            $"'{input}' was not upscaled: another input of this run, written to this same file {SameNameCases}, came first, " +
+            $"and its output is not replaced: {SameNameRemedy}");
 
     /// <summary>An earlier run of the job wrote this output for another input (-Force or a retry would replace it).</summary>
     public static ImageInputException WrittenForAnother(string outputPath, string ownerInput, string input) =>

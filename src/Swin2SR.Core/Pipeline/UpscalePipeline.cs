@@ -271,7 +271,7 @@ public sealed class UpscalePipeline : IWorkerHost
             }
             if (!_outputOwners.TryClaim(item))
             {
-                Report(Failed(item, OutputFailure.SharedInRun(item.OutputPath), TimeSpan.Zero));
+                Report(Failed(item, OutputFailure.SharedInRun(item.OutputPath, item.InputPath), TimeSpan.Zero));
                 continue;
             }
             // Before the skip: an input reached through a link to the output folder is no earlier output, and -Force would replace it.
