@@ -266,6 +266,19 @@ Describe 'Invoke-Swin2SRUpscale' {
             $said | Should -Match "Queue '.*q\.png' in job 'later', to be upscaled with model 'nearest-x2' by Resume-Swin2SRJob"
         }
 
+        It 'says that a file named with brackets is left out when -Path matched other files instead' {
+            $null = New-TestImage (Join-Path $in 'shirt[1].jpg')
+            $null = New-TestImage (Join-Path $in 'shirt1.jpg')
+            $results = Invoke-Swin2SRUpscale -Path (Join-Path $in 'shirt[1].jpg') -Model $NearestX2 -OutputDirectory $out -WhatIf `
+                -WarningVariable warned -WarningAction SilentlyContinue
+            $said = @($warned | Where-Object { "$_" -match 'wildcards' })
+            $said | Should -HaveCount 1
+            "$($said[0])" | Should -Be "'$(Join-Path $in 'shirt[1].jpg')' is left out: -Path takes the brackets in its name as wildcards, and '$(Join-Path $in 'shirt[1].jpg')' matched 'shirt1.jpg' instead. Use -LiteralPath for a file named with brackets."
+            # A pattern that matches the file itself too says nothing.
+            $null = Invoke-Swin2SRUpscale -Path (Join-Path $in 'shirt*.jpg') -Model $NearestX2 -OutputDirectory $out -WhatIf -WarningVariable quiet -WarningAction SilentlyContinue
+            @($quiet | Where-Object { "$_" -match 'wildcards' }) | Should -BeNullOrEmpty
+        }
+
         It 'reports a pattern that matches nothing, and says to use -LiteralPath for a name with brackets' {
             $file = New-TestImage (Join-Path $in 'a[1].png')
             $results = Invoke-Swin2SRUpscale -Path (Join-Path $in 'zz*.png'), (Join-Path $in 'a[1].png') -Model $NearestX2 -OutputDirectory $out -ErrorVariable problems -ErrorAction SilentlyContinue

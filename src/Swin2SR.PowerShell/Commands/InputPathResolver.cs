@@ -61,7 +61,12 @@ internal static class InputPathResolver
                 else if (paths.Count == 0)
                     error = NotFound(path, new ItemNotFoundException(NothingMatches(cmdlet, path)));
                 else
+                {
                     resolved.AddRange(paths);
+                    if (LiteralMissed(cmdlet, path, paths) is { } missed)
+                        cmdlet.WriteWarning($"'{missed}' is left out: -Path takes the brackets in its name as wildcards, and '{path}' matched " +
+                            $"{Names(paths, 3)} instead. Use -LiteralPath for a file named with brackets.");
+                }
             }
         }
         catch (ItemNotFoundException e)
@@ -96,15 +101,10 @@ internal static class InputPathResolver
     }
 
     /// <summary>How many images the folder holds under names that are not an image's, the first few named, and how to include them.</summary>
-    private static string MisnamedWarning(string folder, IReadOnlyList<string> misnamed)
-    {
-        const int Named = 5;
-        string names = string.Join(", ", misnamed.Take(Named).Select(f => $"'{System.IO.Path.GetFileName(f)}'"));
-        string more = misnamed.Count > Named ? $" and {misnamed.Count - Named} more" : "";
-        return $"'{folder}' also holds {misnamed.Count} image(s) whose names do not end in an image's extension, left out: {names}{more}. " +
+    private static string MisnamedWarning(string folder, IReadOnlyList<string> misnamed) =>
+        $"'{folder}' also holds {misnamed.Count} image(s) whose names do not end in an image's extension, left out: {Names(misnamed, 5)}. " +
             "A folder stands for the files named as images: rename them (photo.jpg_large to photo.jpg), or give them by name " +
             "(Get-ChildItem -File piped in, or -LiteralPath) to include them.";
-    }
 
     /// <summary>
     /// A pattern that matches nothing is an error, not silence: a scheduled run with a mistyped pattern would
@@ -118,6 +118,22 @@ internal static class InputPathResolver
             && cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path) is var literal && (File.Exists(literal) || Directory.Exists(literal));
         return existsLiterally ? $"{message} The brackets in it are wildcards: use -LiteralPath for a file named with them." : message;
     }
+
+    /// <summary>
+    /// The file named by <paramref name="path"/> as written, when its brackets made it a pattern that matched other files
+    /// and not it (shirt[1].jpg matches shirt1.jpg): the run would upscale those and leave it out unsaid.
+    /// </summary>
+    private static string? LiteralMissed(PSCmdlet cmdlet, string path, IReadOnlyCollection<string> matched)
+    {
+        if (path.IndexOfAny(['[', ']']) < 0)
+            return null;
+        string literal = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+        return (File.Exists(literal) || Directory.Exists(literal)) && !matched.Contains(literal, StringComparer.Ordinal) ? literal : null;
+    }
+
+    /// <summary>The first <paramref name="named"/> files' names, quoted, and how many more.</summary>
+    private static string Names(IReadOnlyCollection<string> files, int named) =>
+        string.Join(", ", files.Take(named).Select(f => $"'{System.IO.Path.GetFileName(f)}'")) + (files.Count > named ? $" and {files.Count - named} more" : "");
 
     /// <summary>
     /// A path longer than the platform takes (PATH_MAX, 4096 bytes on Linux) names no file that can be opened, even
