@@ -116,6 +116,25 @@ BeforeAll {
         Get-Item -LiteralPath $Path
     }
 
+    # A small PNG whose only resolution is its EXIF's, $Numerator/$Denominator dots per inch: an eXIf chunk in place of
+    # the pHYs chunk ImageSharp writes. The block is big-endian TIFF: one directory, XResolution and YResolution
+    # (RATIONAL), both pointing to the value at byte 38.
+    function New-ExifResolutionPng([string] $Path, [uint32] $Numerator, [uint32] $Denominator) {
+        $png = [IO.File]::ReadAllBytes((New-TestImage $Path).FullName)
+        [byte[]] $exif = @(0x4D, 0x4D, 0, 0x2A, 0, 0, 0, 8, 0, 2, 1, 0x1A, 0, 5, 0, 0, 0, 1, 0, 0, 0, 38, 1, 0x1B, 0, 5, 0, 0, 0, 1, 0, 0, 0, 38) + [byte[]]::new(12)
+        Set-BigEndian $exif 38 $Numerator
+        Set-BigEndian $exif 42 $Denominator
+        [byte[]] $chunk = [byte[]]::new(12 + $exif.Length)
+        Set-BigEndian $chunk 0 $exif.Length
+        [Text.Encoding]::ASCII.GetBytes('eXIf').CopyTo($chunk, 4)
+        $exif.CopyTo($chunk, 8)
+        Set-BigEndian $chunk (8 + $exif.Length) (Get-Crc32 $chunk[4..(7 + $exif.Length)])
+        $phys = [Text.Encoding]::ASCII.GetString($png).IndexOf('pHYs') - 4
+        $rest = $png[0..($phys - 1)] + $png[($phys + 21)..($png.Length - 1)]
+        [IO.File]::WriteAllBytes($Path, [byte[]] ($rest[0..32] + $chunk + $rest[33..($rest.Length - 1)]))
+        Get-Item -LiteralPath $Path
+    }
+
     function New-Noise([string] $Path, [int] $Side, [int] $Seed) {
         $random = [Random]::new($Seed)
         [byte[]] $pixels = [byte[]]::new(3 * $Side * $Side)
@@ -477,6 +496,28 @@ Describe 'Invoke-Swin2SRUpscale with hostile input and output' {
             # A report keeps the warning: Export-Csv writes each property's text, which for an array was System.String[].
             ($result | ConvertTo-Csv | ConvertFrom-Csv).Warnings | Should -BeExactly $result.Warnings[0]
             @($warnings | Where-Object { "$_" -match ([regex]::Escape($file.FullName) + '.*first frame') }) | Should -HaveCount 1
+        }
+
+        It 'upscales images whose EXIF states an absurd or an inexact resolution with -KeepPrintSize, warns of the one it drops, and finishes' {
+            # Found by fuzzing the writer: ImageSharp turned 4278190380 dpi into EXIF by counting up to it (seconds per
+            # output), and with -KeepPrintSize searched without end for a fraction of small terms equal to the double
+            # 600.0000002, twice 3000000001/10000000 (300 dpi, as a writer may round it).
+            $null = New-ExifResolutionPng (Join-Path $in 'absurd.png') 4278190380 1
+            $null = New-ExifResolutionPng (Join-Path $in 'inexact.png') 3000000001 10000000
+            $null = New-TestImage (Join-Path $in 'good.png')
+            # In a child, killed if it has not finished: before the fix the run waited on inexact.png forever.
+            $child = Start-ChildPwsh ("Import-Module '$ModulePath'; Get-ChildItem -LiteralPath '$in' -File | Invoke-Swin2SRUpscale -Model '$NearestX2' " +
+                "-OutputDirectory '$out' -JobStore '$store' -KeepPrintSize -WarningAction SilentlyContinue | Select-Object Name, @{ n = 'Status'; e = { `"`$(`$_.Status)`" } }, Warnings | ConvertTo-Json -Compress")
+            $finished = $child.WaitForExit(120000)
+            if (-not $finished) { $child.Kill($true) }
+            $finished | Should -BeTrue -Because 'no stated resolution may keep a run from ending'
+            $results = @(($child.StdOut.Result -split "`n" | Where-Object { $_ -like '`[*' }) | ConvertFrom-Json)
+            $results.Status | Should -Be @('Succeeded', 'Succeeded', 'Succeeded')
+            ($results | Where-Object Name -eq 'absurd.png').Warnings | Should -Be "$(Join-Path $in 'absurd.png'): its stated resolution (4278190380 dots per inch) is implausible, over 1000000: the output states none"
+            ($results | Where-Object Name -eq 'inexact.png').Warnings | Should -BeNullOrEmpty
+            $exif = [SixLabors.ImageSharp.Image]::Identify((Join-Path $out 'inexact.png')).Metadata.ExifProfile
+            $exif.GetValue([SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifTag]::XResolution).Value.ToDouble() | Should -Be 600
+            Get-LeftoverTempFile $out | Should -BeNullOrEmpty
         }
 
         It 'upscales a JPEG that lacks only its end-of-image marker as it does the whole file, and warns' {

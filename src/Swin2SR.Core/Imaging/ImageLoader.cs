@@ -77,6 +77,7 @@ public sealed class ImageLoader
             if (exifDropped)
                 image.Metadata.ExifProfile = null;
             ExifResolution.AdoptWhereContainerIsSilent(format.Name, data, image.Metadata);
+            string? resolutionDropped = ImplausibleResolution.Drop(image.Metadata);
             Orientation.MakeUpright(image, Orientation.Stored(format.Name, data, image.Metadata.ExifProfile));
             var (pixels, alpha) = ToPlanar(image);
             if (alpha is not null)
@@ -90,7 +91,8 @@ public sealed class ImageLoader
                 DcfColourSpace.AdoptProfile(format.Name, data, image.Metadata);
             var metadata = image.Metadata.DeepClone();
             var warnings = Warnings(format, data);
-            return new LoadedImage(pixels, alpha, traits, metadata, exifDropped ? [.. warnings, DamagedExif.Warning] : warnings);
+            string?[] dropped = [exifDropped ? DamagedExif.Warning : null, resolutionDropped];
+            return new LoadedImage(pixels, alpha, traits, metadata, [.. warnings, .. dropped.OfType<string>()]);
         }
         catch (Exception e) when (e is not (ImageInputException or OperationCanceledException))
         {

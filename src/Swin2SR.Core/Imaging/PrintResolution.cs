@@ -25,11 +25,34 @@ internal static class PrintResolution
         {
             foreach (var tag in new[] { ExifTag.XResolution, ExifTag.YResolution })
                 if (exif.GetValue(tag)?.Value is { Denominator: > 0 } value)
-                    exif.SetValue(tag, new Rational(value.ToDouble() * scale, bestPrecision: true));
+                    exif.SetValue(tag, Times(value, scale));
         }
         OutputMetadata.RewriteXmp(metadata, xmp => ScaledXmp(xmp, scale));
         return metadata;
     }
+
+    /// <summary>
+    /// <paramref name="value"/> times <paramref name="scale"/>, exactly where EXIF's 32 bits hold it. Not through
+    /// <c>new Rational(double, bestPrecision: true)</c>: ImageSharp 2.1 searches numerators and denominators one by one
+    /// for a fraction equal to the double, which a stated 72/4294967295 dpi (or 72.01 dpi times 3) never gives, and a
+    /// run with -KeepPrintSize waited on its encode thread without end (found by the fuzzer, docs/fuzzing.md).
+    /// </summary>
+    internal static Rational Times(Rational value, int scale)
+    {
+        ulong common = Gcd(value.Denominator, (uint)scale);
+        ulong numerator = value.Numerator * ((uint)scale / common), denominator = value.Denominator / common;
+        if (numerator > uint.MaxValue)
+        {
+            // Past EXIF's 32 bits: the largest denominator whose numerator fits, and the numerator nearest the value over it.
+            ulong fitting = (ulong)((double)denominator * uint.MaxValue / numerator);
+            if (fitting == 0)
+                return new Rational(uint.MaxValue, 1);
+            (numerator, denominator) = ((ulong)Math.Min(Math.Round((double)numerator * fitting / denominator), uint.MaxValue), fitting);
+        }
+        return new Rational((uint)numerator, (uint)denominator, simplify: false);
+    }
+
+    private static ulong Gcd(ulong a, ulong b) => b == 0 ? a : Gcd(b, a % b);
 
     /// <summary>tiff:XResolution and tiff:YResolution, written "300/1" or "300".</summary>
     internal static string ScaledXmp(string xmp, int scale) =>

@@ -30,7 +30,11 @@ public sealed class ExifResolutionTests : IDisposable
         image.Metadata.HorizontalResolution = image.Metadata.VerticalResolution = 72;
         if (format == "Webp")
             return FixtureImages.Encode(image, new WebpEncoder { FileFormat = WebpFileFormatType.Lossless });
-        var png = FixtureImages.Encode(image, new PngEncoder());
+        return WithoutPhys(FixtureImages.Encode(image, new PngEncoder()));
+    }
+
+    private static byte[] WithoutPhys(byte[] png)
+    {
         var phys = PngChunks.Find(png, "pHYs")!.Value;
         return [.. png[..(phys.Start.Value - 8)], .. png[(phys.End.Value + 4)..]];
     }
@@ -52,6 +56,26 @@ public sealed class ExifResolutionTests : IDisposable
         Assert.Equal((ushort)2, metadata.ExifProfile.GetValue(ExifTag.ResolutionUnit)!.Value);
         if (format == "PNG")
             Assert.Equal(72, HorizontalDpi(metadata));
+    }
+
+    /// <summary>
+    /// A 4,278,190,380-dpi EXIF (found by the fuzzer) kept each output's encoder busy about 20 s: ImageSharp turns a
+    /// resolution into EXIF by counting up to it. The image is read as stating none, and says why.
+    /// </summary>
+    [Fact]
+    public void An_exif_resolution_past_a_million_dpi_is_dropped_with_a_warning_and_the_output_states_none()
+    {
+        string path = _folder.File("absurd-dpi.png"), output = _folder.File("out.jpg");
+        using var image = FixtureImages.Pattern(8, 6, FixtureImages.Colour);
+        File.WriteAllBytes(path, WithoutPhys(HandMadeExif.InFile("PNG", image, HandMadeExif.WithThumbnailDirectory(4_278_190_380, 72))));
+
+        var loaded = _loader.Load(path, 2);
+
+        Assert.Equal("its stated resolution (4278190380 dots per inch) is implausible, over 1000000: the output states none", Assert.Single(loaded.Warnings));
+        new ImageWriter(90).Write(new UpscaledImage(loaded.Pixels, null, loaded.Traits, loaded.Metadata), "JPEG", output, CancellationToken.None);
+        var metadata = Image.Identify(output).Metadata;
+        Assert.Equal(PixelResolutionUnit.AspectRatio, metadata.ResolutionUnits);
+        Assert.Equal(1, metadata.ExifProfile!.GetValue(ExifTag.XResolution)!.Value.ToDouble());
     }
 
     /// <summary>The PNG decoder reports pHYs as it is stored, in pixels per metre.</summary>

@@ -84,4 +84,26 @@ public sealed class PrintResolutionTests : IDisposable
         Assert.Equal(236.22, scaled.HorizontalResolution, 6);
         Assert.Equal(118.11, scaled.VerticalResolution, 6);
     }
+
+    /// <summary>
+    /// Resolutions no double equals exactly as a fraction of small terms (found by the fuzzer): ImageSharp's best-precision
+    /// search for one never ended, and the run waited on its encode thread. Each is now scaled as a fraction.
+    /// </summary>
+    [Theory]
+    [InlineData(72u, 4294967295u, 2, 144u, 4294967295u)]
+    [InlineData(7201u, 100u, 3, 21603u, 100u)]
+    [InlineData(3000000001u, 10000000u, 2, 3000000001u, 5000000u)]
+    [InlineData(300u, 7u, 4, 1200u, 7u)]
+    [InlineData(4000000000u, 3u, 2, 2666666667u, 1u)] // past 32 bits: the nearest fraction whose terms fit
+    public async Task An_exif_resolution_is_scaled_as_an_exact_fraction_at_once(uint numerator, uint denominator, int scale, uint scaledNumerator, uint scaledDenominator)
+    {
+        var metadata = new ImageMetadata { ResolutionUnits = PixelResolutionUnit.PixelsPerInch, ExifProfile = new ExifProfile() };
+        metadata.ExifProfile.SetValue(ExifTag.XResolution, new Rational(numerator, denominator, simplify: false));
+
+        var scaling = Task.Run(() => PrintResolution.Scaled(metadata, scale));
+
+        Assert.True(await Task.WhenAny(scaling, Task.Delay(TimeSpan.FromSeconds(10))) == scaling, "still looking for a fraction after 10 s");
+        var scaled = (await scaling)!.ExifProfile!.GetValue(ExifTag.XResolution)!.Value;
+        Assert.Equal((scaledNumerator, scaledDenominator), (scaled.Numerator, scaled.Denominator));
+    }
 }
