@@ -210,7 +210,9 @@ internal static class OutputEncoding
         to.ExifProfile = from.ExifProfile;
         to.XmpProfile = from.XmpProfile;
         to.IccProfile = from.IccProfile;
-        to.IptcProfile = from.IptcProfile;
+        // An IPTC block without a record carries nothing, and ImageSharp 2.1's TIFF encoder writes it as a zero-length
+        // entry that breaks the whole directory (found by the fuzzer): the output opened nowhere.
+        to.IptcProfile = from.IptcProfile?.Values.Any() == true ? from.IptcProfile : null;
         to.HorizontalResolution = from.HorizontalResolution;
         to.VerticalResolution = from.VerticalResolution;
         to.ResolutionUnits = from.ResolutionUnits;

@@ -231,6 +231,23 @@ public sealed class ImageWriterFormatTests : IDisposable
         Assert.Equal("harbour at dawn", Image.Identify(path).Metadata.IptcProfile!.GetValues(IptcTag.Caption).Single().Value);
     }
 
+    /// <summary>
+    /// An IPTC block holding no record (a damaged one, found by the fuzzer: a TIFF whose EXIF entry was renumbered to
+    /// IPTC's tag) made ImageSharp 2.1's TIFF encoder write a zero-length entry that broke the output's directory: a
+    /// "Succeeded" output that neither ImageSharp nor libtiff could open. It carries nothing, and is left out.
+    /// </summary>
+    [Fact]
+    public void An_iptc_block_without_a_record_is_left_out_and_the_tiff_output_reads_back()
+    {
+        var metadata = new ImageMetadata { IptcProfile = new IptcProfile([0x1C, 2, 5, 0, 0]) };
+
+        string path = Write("empty-iptc.tif", new UpscaledImage(Planes(4, 4, (c, x, y) => 0.5f), null, ImageTraits.Rgb8("TIFF"), metadata), "TIFF");
+
+        var read = new ImageLoader(ImageLimits.Default).Load(path, 1);
+        Assert.Equal((4, 4), (read.Pixels.Width, read.Pixels.Height));
+        Assert.Null(read.Metadata.IptcProfile);
+    }
+
     [Theory]
     [InlineData("JPEG", "icc.jpg", false)]
     [InlineData("PNG", "icc.png", false)]
