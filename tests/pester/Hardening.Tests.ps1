@@ -520,6 +520,27 @@ Describe 'Invoke-Swin2SRUpscale with hostile input and output' {
             Get-LeftoverTempFile $out | Should -BeNullOrEmpty
         }
 
+        It 'writes a TIFF that opens for a TIFF whose IPTC block holds no record' {
+            # Found by fuzzing the writer: ImageSharp's TIFF encoder wrote such a block as a zero-length entry that broke
+            # the output's directory, and the image was reported Succeeded with a file no reader opened.
+            $image = [SixLabors.ImageSharp.Image]::Load((New-TestImage (Join-Path $root 'src.png') -Width 24 -Height 16).FullName)
+            $image.Metadata.IptcProfile = [SixLabors.ImageSharp.Metadata.Profiles.Iptc.IptcProfile]::new()
+            $image.Metadata.IptcProfile.SetValue([SixLabors.ImageSharp.Metadata.Profiles.Iptc.IptcTag]::Caption, 'abc', $true)
+            $file = Save-Image $image (Join-Path $in 'scan.tif') ([SixLabors.ImageSharp.Formats.Tiff.TiffEncoder]::new())
+            # The caption record's 0x1C marker overwritten: the block keeps its bytes and holds no record.
+            $bytes = [IO.File]::ReadAllBytes($file.FullName)
+            $at = [Convert]::ToHexString($bytes).IndexOf('1C02780003616263')
+            $at % 2 | Should -Be 0
+            $bytes[$at / 2] = 0
+            [IO.File]::WriteAllBytes($file.FullName, $bytes)
+
+            $result = $file | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore $store
+
+            $result.Status | Should -Be 'Succeeded'
+            $output = [SixLabors.ImageSharp.Image]::Load($result.OutputPath)
+            try { $output.Width, $output.Height | Should -Be @(48, 32) } finally { $output.Dispose() }
+        }
+
         It 'upscales a JPEG that lacks only its end-of-image marker as it does the whole file, and warns' {
             $whole = New-TestImage (Join-Path $root 'whole/photo.jpg') -Width 40 -Height 24
             $bytes = [IO.File]::ReadAllBytes($whole.FullName)
