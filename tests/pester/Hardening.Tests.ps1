@@ -220,8 +220,16 @@ Describe 'Invoke-Swin2SRUpscale with hostile input and output' {
             Set-Content -LiteralPath (Join-Path $in 'notes.jpg') -Value 'quarterly numbers, not a picture'
             Set-Content -LiteralPath (Join-Path $in 'page.jpg') -Value '<!DOCTYPE html><html><head><title>403 Forbidden</title></head></html>'
             $null = New-BombPng (Join-Path $in 'bomb.png') 100000
+            # Image data whose zlib header asks for a preset dictionary (found by the fuzzer): .NET's inflater throws
+            # ZLibException for it, which escaped the loader; the header's check stays right, the CRC is recomputed.
+            $dictionary = [byte[]] $png.Clone()
+            $idat = [Text.Encoding]::ASCII.GetString($dictionary).IndexOf('IDAT')
+            $dictionary[$idat + 4], $dictionary[$idat + 5] = 0x78, 0x7D
+            $length = ([int] $dictionary[$idat - 2] -shl 8) -bor $dictionary[$idat - 1]
+            Set-BigEndian $dictionary ($idat + 4 + $length) (Get-Crc32 $dictionary[$idat..($idat + 3 + $length)])
+            [IO.File]::WriteAllBytes((Join-Path $in 'dictionary.png'), $dictionary)
             $expected = @{ 'zero.png' = 'EmptyFile'; 'cut.png' = 'CorruptImage'; 'cut.jpg' = 'CorruptImage'; 'notes.jpg' = 'UnsupportedFormat'
-                'page.jpg' = 'UnsupportedFormat'; 'old.tga' = 'UnsupportedFormat'; 'bomb.png' = 'ImageTooLarge' }
+                'page.jpg' = 'UnsupportedFormat'; 'old.tga' = 'UnsupportedFormat'; 'bomb.png' = 'ImageTooLarge'; 'dictionary.png' = 'CorruptImage' }
             if ($IsLinux) {
                 # Opening a named pipe waits for a writer: were it opened, this writer would end the wait after a
                 # minute, and the test would fail instead of hanging.
@@ -245,6 +253,7 @@ Describe 'Invoke-Swin2SRUpscale with hostile input and output' {
             }
             ($problems | Where-Object TargetObject -eq (Join-Path $in 'bomb.png')).ToString() | Should -Match '100000x100000.*-MaxInputMegapixels'
             ($problems | Where-Object TargetObject -eq (Join-Path $in 'page.jpg')).ToString() | Should -Match 'web page \(HTML\).*download the image again'
+            ($problems | Where-Object TargetObject -eq (Join-Path $in 'dictionary.png')).ToString() | Should -Match 'its image data does not inflate'
             if ($IsLinux) {
                 $record = $problems | Where-Object TargetObject -eq $pipe
                 $record.ToString() | Should -Be "${pipe}: it is a named pipe (FIFO), not a regular file: only image files can be upscaled"

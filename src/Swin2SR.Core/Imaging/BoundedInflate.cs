@@ -28,7 +28,10 @@ internal static class BoundedInflate
             }
             return (length, true);
         }
-        catch (InvalidDataException)
+        // Damaged data is InvalidDataException; a header asking for a preset dictionary (which PNG never uses), and the
+        // other codes zlib returns, is ZLibException, an IOException (found by the fuzzer). The stream is in memory:
+        // no other IOException comes from it.
+        catch (Exception e) when (e is InvalidDataException or IOException)
         {
             return (length, false);
         }

@@ -142,6 +142,27 @@ public sealed class ImageLoaderInputTests : IDisposable
     /// A PNG cut short, with its image data in 8 KiB chunks as libpng writes it. ImageSharp leaves the rows it never
     /// received transparent (the run reported such files as successes), and on a cut interlaced PNG it never returns.
     /// </summary>
+    /// <summary>
+    /// Image data whose zlib header asks for a preset dictionary, which PNG never uses (found by the fuzzer): .NET's
+    /// inflater throws ZLibException for it, not InvalidDataException, and it escaped the loader's check of the image
+    /// data; a run reported the image as InputUnreadable with the exception's type instead of why.
+    /// </summary>
+    [Fact]
+    public void A_png_whose_image_data_asks_for_a_preset_dictionary_is_CorruptImage()
+    {
+        using var image = FixtureImages.Pattern(16, 16, FixtureImages.Colour);
+        var png = FixtureImages.Encode(image, new PngEncoder());
+        var (start, length) = PngChunks.Find(png, "IDAT")!.Value.GetOffsetAndLength(png.Length);
+        // 0x78 0x7D: a 32 KiB window, the dictionary flag set, and the header's check still right.
+        (png[start], png[start + 1]) = (0x78, 0x7D);
+        BinaryPrimitives.WriteUInt32BigEndian(png.AsSpan(start + length), FixtureImages.PngCrc(png.AsSpan(start - 4, length + 4)));
+
+        var error = Refused("dictionary.png", png);
+
+        Assert.Equal("CorruptImage", error.ErrorId);
+        Assert.StartsWith("its image data does not inflate (damaged compressed data)", error.Reason);
+    }
+
     [Theory]
     [InlineData(0.3, PngInterlaceMode.None)]
     [InlineData(0.9, PngInterlaceMode.None)]
