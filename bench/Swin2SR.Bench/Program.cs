@@ -15,6 +15,7 @@ var benchmarks = new Dictionary<string, Func<string[], int>>(StringComparer.Ordi
     ["jpeg"] = JpegDecodeBenchmark.Run,
     ["pagefault"] = PageFaultBenchmark.Run,
     ["half"] = HalfConversionBenchmark.Run,
+    ["writerfuzz"] = WriterFuzz.Run,
 };
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var benchmark))
 {
