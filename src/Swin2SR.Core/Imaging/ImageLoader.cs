@@ -24,7 +24,7 @@ public sealed class ImageLoader
     public ImageLoader(ImageLimits limits) => _limits = limits;
 
     /// <summary>Checks the file as <see cref="Load"/> does, short of decoding: the format and the upright size.</summary>
-    public ImageHeader Identify(string path, int scale) => Identify(ReadAll(path), path, scale);
+    public ImageHeader Identify(string path, int scale) => Identify(ReadAll(path, out _, scale), path, scale);
 
     /// <summary><see cref="Identify(string, int)"/> for bytes already read (<see cref="Read"/>).</summary>
     public ImageHeader Identify(byte[] data, string path, int scale)
@@ -39,12 +39,12 @@ public sealed class ImageLoader
 
     /// <summary>
     /// <see cref="Read(string)"/>, and which version of the file the bytes are (taken as it was opened, before reading).
-    /// A TIFF whose first page states a size over the limits for x<paramref name="scale"/> is refused before its
-    /// pixels are read (<see cref="TiffHeaderSize"/>).
+    /// A file whose header states a size over the limits for x<paramref name="scale"/> is refused before the rest
+    /// of it is read (<see cref="ImageHeaderSize"/>).
     /// </summary>
     public byte[] Read(string path, int scale, out FileVersion version) => ReadAll(path, out version, scale);
 
-    public LoadedImage Load(string path, int scale) => Decode(ReadAll(path), path, scale);
+    public LoadedImage Load(string path, int scale) => Decode(ReadAll(path, out _, scale), path, scale);
 
     /// <summary>Decodes bytes already read (<see cref="Read"/>).</summary>
     public LoadedImage Decode(byte[] data, string path, int scale) => Decode(data, path, Identify(data, path, scale));
@@ -197,8 +197,6 @@ public sealed class ImageLoader
         _ => [],
     };
 
-    private byte[] ReadAll(string path) => ReadAll(path, out _);
-
     private byte[] ReadAll(string path, out FileVersion version, int? scale = null)
     {
         using var stream = Open(path);
@@ -213,8 +211,9 @@ public sealed class ImageLoader
         var head = new byte[(int)Math.Min(length, HeadBytes)];
         ReadExactly(stream, head, path);
         var format = Image.DetectFormat(SupportedFormats.Configuration, head) ?? throw Unsupported(path, UnsupportedKinds.Describe(path, head));
-        // Before the file's length: a scan over the limits is named for its size, not for a file too long for the limit.
-        if (scale is { } s && length > head.Length && format.Name == "TIFF" && TiffHeaderSize.Read(stream) is var (width, height))
+        // Before the rest is read, and before the file's length: a scan or a poster over the limits is named for its
+        // size, not for a file too long for the limit, and costs a few small reads instead of its whole length.
+        if (scale is { } s && length > head.Length && ImageHeaderSize.Read(stream, format.Name) is var (width, height))
             CheckLimits(path, width, height, s);
         if (length > _limits.MaxInputBytes)
             throw new ImageInputException("ImageTooLarge", ImageErrorKind.LimitExceeded, path,
