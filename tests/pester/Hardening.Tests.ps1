@@ -300,6 +300,17 @@ Describe 'Invoke-Swin2SRUpscale with hostile input and output' {
             $e2[0].ToString() | Should -BeLike "$($mural.FullName): the x2 output would be 784 megapixels, more than one image can hold in memory*"
         }
 
+        It 'names a file too long for an image within -MaxInputMegapixels by the size its header states, not by its length' {
+            # 1.7 GB, over the 1.66 GB a 100-megapixel image may take: a hole after the header, no disk used. Before
+            # its header was read from the open file, a file under that length was read whole to be refused.
+            $poster = New-BombPng (Join-Path $in 'poster.png') 40000
+            $file = [IO.File]::Open($poster.FullName, 'Open', 'ReadWrite')
+            try { $file.SetLength(1700MB) } finally { $file.Dispose() }
+            $result = $poster | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore $store -ErrorVariable e -ErrorAction SilentlyContinue
+            $result.ErrorId | Should -Be 'ImageTooLarge'
+            $e[0].ToString() | Should -Be "$($poster.FullName): 40000x40000 is 1600 megapixels, over the limit of 100 (-MaxInputMegapixels)"
+        }
+
         It 'fails an input deleted after it was listed and does the others' {
             $victim = New-TestImage (Join-Path $in 'a.png')
             $null = New-TestImage (Join-Path $in 'b.png')
