@@ -540,6 +540,25 @@ Describe 'Invoke-Swin2SRUpscale with hostile input and output' {
             Get-LeftoverTempFile $out | Should -BeNullOrEmpty
         }
 
+        It 'upscales an image whose EXIF states an absurdly small resolution, warns of it, and keeps a low real one' {
+            # A damaged rational (72/4294967295) reached the output's EXIF as 0/0, Indeterminate, without a word;
+            # 1 dpi (as some map and GIS writers state) is small but real.
+            $null = New-ExifResolutionPng (Join-Path $in 'damaged.png') 72 4294967295
+            $null = New-ExifResolutionPng (Join-Path $in 'map.png') 1 1
+
+            $results = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore $store -WarningAction SilentlyContinue
+
+            $results.Status | Should -Be @('Succeeded', 'Succeeded')
+            ($results | Where-Object Name -eq 'damaged.png').Warnings | Should -Be "$(Join-Path $in 'damaged.png'): its stated resolution (1.68E-08 dots per inch) is implausible, under 0.01: the output states none"
+            ($results | Where-Object Name -eq 'map.png').Warnings | Should -BeNullOrEmpty
+            $damaged = [SixLabors.ImageSharp.Image]::Identify((Join-Path $out 'damaged.png')).Metadata
+            $damaged.ResolutionUnits | Should -Be 'AspectRatio'
+            $damaged.ExifProfile.GetValue([SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifTag]::XResolution).Value.ToDouble() | Should -Be 1
+            $map = [SixLabors.ImageSharp.Image]::Identify((Join-Path $out 'map.png')).Metadata
+            $map.ResolutionUnits | Should -Not -Be 'AspectRatio'
+            $map.ExifProfile.GetValue([SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifTag]::XResolution).Value.ToDouble() | Should -Be 1
+        }
+
         It 'writes a TIFF that opens for a TIFF whose IPTC block holds no record' {
             # Found by fuzzing the writer: ImageSharp's TIFF encoder wrote such a block as a zero-length entry that broke
             # the output's directory, and the image was reported Succeeded with a file no reader opened.
