@@ -139,6 +139,25 @@ Describe 'Measure-Swin2SRQuality' {
             (Get-ChildItem -LiteralPath (Join-Path $root 'sr') -Recurse -File | Measure-Swin2SRQuality -Reference (Join-Path $root 'hr')).Name | Should -Be 'a.png'
         }
 
+        It 'says a reference folder''s images named without an image''s extension are paired once renamed, not given by name' {
+            $pixels = New-Pixels 16 16 14
+            $null = Save-Pixels (Join-Path $root 'hr/a.png') $pixels 16 16
+            # A shop system's export, named as no image: -Reference takes one path, so it cannot be given by name.
+            $null = Save-Pixels (Join-Path $root 'hr/SKU-10422') $pixels 16 16
+            $null = Save-Pixels (Join-Path $root 'sr/a.png') $pixels 16 16
+            $null = Save-Pixels (Join-Path $root 'sr/SKU-10422.png') $pixels 16 16
+            $results = Measure-Swin2SRQuality -Reference (Join-Path $root 'hr') -Path (Join-Path $root 'sr') -WarningVariable warnings -WarningAction SilentlyContinue
+            $results.Name | Should -Be 'a.png'
+            $said = @($warnings | Where-Object { "$_" -match 'left out' })
+            $said | Should -HaveCount 1
+            "$($said[0])" | Should -BeExactly ("'$(Join-Path $root 'hr')' also holds 1 image(s) whose names do not end in an image's extension, left out: 'SKU-10422'. " +
+                "A reference folder pairs images by name with the files in it named as images: rename them with their image's extension " +
+                "(SKU-10422 to SKU-10422.jpg, photo.jpg_large to photo.jpg) to compare images with them.")
+            # What the warning says to do pairs it.
+            Rename-Item -LiteralPath (Join-Path $root 'hr/SKU-10422') -NewName 'SKU-10422.png'
+            (Measure-Swin2SRQuality -Reference (Join-Path $root 'hr') -Path (Join-Path $root 'sr')).Name | Should -Be @('SKU-10422.png', 'a.png')
+        }
+
         It 'sums up in one warning the references no input was compared with, and lists each with -Verbose' {
             $pixels = New-Pixels 16 16 12
             foreach ($name in 'r01', 'r02', 'r03', 'r04', 'r05', 'r06', 'r07', 'r08') {

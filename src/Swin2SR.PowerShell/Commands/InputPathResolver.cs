@@ -37,7 +37,11 @@ internal static class InputPathResolver
         "subfolders, which Get-ChildItem -Recurse -File lists; or a listing that matched nothing: Get-ChildItem -Include " +
         $"filters only with -Recurse or a wildcard in the path), so {outcome}.";
 
-    public static IEnumerable<(string? Path, ErrorRecord? Error)> Resolve(PSCmdlet cmdlet, string path, bool literal)
+    /// <param name="referenceFolder">
+    /// The folder is Measure-Swin2SRQuality's -Reference, whose images are paired by name: an image misnamed there can
+    /// only be included by renaming it, not by giving it by name.
+    /// </param>
+    public static IEnumerable<(string? Path, ErrorRecord? Error)> Resolve(PSCmdlet cmdlet, string path, bool literal, bool referenceFolder = false)
     {
         List<string> resolved = [];
         ErrorRecord? error = null;
@@ -89,7 +93,7 @@ internal static class InputPathResolver
                 if (Swin2SR.Core.Imaging.UnreadImageFiles.Describe(files[false]) is { } leftOut)
                     cmdlet.WriteWarning($"'{full}' also holds images of kinds this module cannot read, left out: {leftOut} (it reads PNG, JPEG, WebP, BMP, TIFF and GIF; convert them to one of those first).");
                 if (Swin2SR.Core.Imaging.MisnamedImageFiles.Find(files[false]) is { Count: > 0 } misnamed)
-                    cmdlet.WriteWarning(MisnamedWarning(full, misnamed));
+                    cmdlet.WriteWarning(MisnamedWarning(full, misnamed, referenceFolder));
                 foreach (var file in files[true].Order(StringComparer.Ordinal))
                     yield return (file, null);
             }
@@ -101,10 +105,13 @@ internal static class InputPathResolver
     }
 
     /// <summary>How many images the folder holds under names that are not an image's, the first few named, and how to include them.</summary>
-    private static string MisnamedWarning(string folder, IReadOnlyList<string> misnamed) =>
+    private static string MisnamedWarning(string folder, IReadOnlyList<string> misnamed, bool referenceFolder) =>
         $"'{folder}' also holds {misnamed.Count} image(s) whose names do not end in an image's extension, left out: {Names(misnamed, 5)}. " +
-            "A folder stands for the files named as images: rename them (photo.jpg_large to photo.jpg), or give them by name " +
-            "(Get-ChildItem -File piped in, or -LiteralPath) to include them.";
+            (referenceFolder
+                ? "A reference folder pairs images by name with the files in it named as images: rename them with their image's " +
+                    "extension (SKU-10422 to SKU-10422.jpg, photo.jpg_large to photo.jpg) to compare images with them."
+                : "A folder stands for the files named as images: rename them (photo.jpg_large to photo.jpg), or give them by name " +
+                    "(Get-ChildItem -File piped in, or -LiteralPath) to include them.");
 
     /// <summary>
     /// A pattern that matches nothing is an error, not silence: a scheduled run with a mistyped pattern would

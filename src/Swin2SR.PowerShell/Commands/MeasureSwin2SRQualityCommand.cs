@@ -50,7 +50,7 @@ public sealed class MeasureSwin2SRQualityCommand : PSCmdlet
     protected override void BeginProcessing()
     {
         // The reference is one file, or a folder whose images are matched by name; without it nothing can be measured.
-        var resolved = InputPathResolver.Resolve(this, Reference, literal: true).ToList();
+        var resolved = InputPathResolver.Resolve(this, Reference, literal: true, referenceFolder: true).ToList();
         if (resolved is [(null, { } error)])
             ThrowTerminatingError(error);
         string full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Reference);
