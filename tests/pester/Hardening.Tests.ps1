@@ -51,8 +51,9 @@ BeforeAll {
 
     # An uncompressed little-endian RGB TIFF of $Bits-bit samples, in one strip or in $Tile x $Tile tiles (those at
     # the edges padded); $Pixel gives a pixel's three levels, or four with -Alpha (unassociated, ExtraSamples 2, as
-    # Photoshop saves a cut-out). ImageSharp writes neither 16-bit nor tiled TIFF, nor alpha in TIFF.
-    function New-RawTiff([string] $Path, [int] $Width, [int] $Height, [scriptblock] $Pixel, [int] $Tile = 0, [int] $Bits = 16, [switch] $Alpha) {
+    # Photoshop saves a cut-out; with -Untagged, no ExtraSamples tag says what the fourth sample is). ImageSharp writes
+    # neither 16-bit nor tiled TIFF, nor alpha in TIFF.
+    function New-RawTiff([string] $Path, [int] $Width, [int] $Height, [scriptblock] $Pixel, [int] $Tile = 0, [int] $Bits = 16, [switch] $Alpha, [switch] $Untagged) {
         $samples = if ($Alpha) { 4 } else { 3 }
         $stream = [IO.MemoryStream]::new()
         $writer = [IO.BinaryWriter]::new($stream)
@@ -83,7 +84,7 @@ BeforeAll {
         $one = $offsets.Count -eq 1
         $entries = @(
             @(256, 4, $Width), @(257, 4, $Height), @(258, 3, $samples, $bitsAt), @(259, 3, 1), @(262, 3, 2), @(277, 3, $samples), @(284, 3, 1))
-        if ($Alpha) { $entries += , @(338, 3, 2) }
+        if ($Alpha -and -not $Untagged) { $entries += , @(338, 3, 2) }
         $entries += if ($Tile) {
             , @(322, 4, $Tile); , @(323, 4, $Tile); , @(324, 4, $offsets.Count, $offsetsAt); , @(325, 4, $offsets.Count, $countsAt)
         } else {
@@ -538,6 +539,16 @@ Describe 'Invoke-Swin2SRUpscale with hostile input and output' {
             $exif = [SixLabors.ImageSharp.Image]::Identify((Join-Path $out 'inexact.png')).Metadata.ExifProfile
             $exif.GetValue([SixLabors.ImageSharp.Metadata.Profiles.Exif.ExifTag]::XResolution).Value.ToDouble() | Should -Be 600
             Get-LeftoverTempFile $out | Should -BeNullOrEmpty
+        }
+
+        It 'keeps the fourth sample of an RGBA TIFF without ExtraSamples as alpha, as GIMP and libtiff read it, and says so' {
+            $tiff = New-RawTiff (Join-Path $in 'untagged.tif') 16 8 -Bits 8 -Alpha -Untagged { param($x, $y) if ($x -lt 8) { 200, 30, 30, 255 } else { 0, 0, 0, 0 } }
+            $result = $tiff | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore $store -WarningAction SilentlyContinue
+            $result.Status | Should -Be 'Succeeded'
+            $result.Warnings | Should -Be ("$($tiff.FullName): it is a TIFF of 4 samples a pixel without an ExtraSamples tag to say what the 4th is: " +
+                'it is taken as transparency (unassociated alpha), as GIMP and libtiff take it; if it is not, save the image as RGB first')
+            $back = [SixLabors.ImageSharp.Image]::Load[SixLabors.ImageSharp.PixelFormats.Rgba32]($result.OutputPath)
+            try { $back[2, 5].A, $back[29, 5].A | Should -Be @(255, 0) } finally { $back.Dispose() }
         }
 
         It 'upscales an image whose EXIF states an absurdly small resolution, warns of it, and keeps a low real one' {

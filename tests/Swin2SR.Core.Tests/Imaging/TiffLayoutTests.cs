@@ -77,6 +77,26 @@ public sealed class TiffLayoutTests : IDisposable
         Assert.Equal(30 / 255f, loaded.Pixels[1, 2, 4], 2.5 / 255);
     }
 
+    /// <summary>
+    /// Four RGB samples without the ExtraSamples tag that says what the fourth is: libtiff (its RGBA interface, as
+    /// built by default), GIMP and ImageSharp all take it as alpha, so it is kept as alpha, unassociated as GIMP and
+    /// ImageSharp read it, and the warning says so: a fourth sample that is no transparency (RGBX padding, a mask)
+    /// would otherwise come out as one unsaid.
+    /// </summary>
+    [Fact]
+    public void An_rgba_tiff_without_ExtraSamples_loads_its_fourth_sample_as_alpha_and_says_so()
+    {
+        static byte Alpha(int x) => x == 0 ? (byte)255 : (byte)128;
+        var tiff = HandMadeTiff.WithoutFirstPageTag(HandMadeTiff.Rgba(Width, Height, (x, y) => new Rgba32(200, 30, 30, Alpha(x)), 2), HandMadeTiff.ExtraSamplesTag);
+        var loaded = _loader.Load(Save("untagged.tif", tiff), 2);
+        Assert.True(loaded.Traits.HasAlpha);
+        Assert.Equal(128 / 255f, loaded.Alpha![4], 3);
+        Assert.Equal(1f, loaded.Alpha[Width], 3);
+        Assert.Equal(200 / 255f, loaded.Pixels[0, 2, 4], 0.5 / 255);
+        Assert.Equal("it is a TIFF of 4 samples a pixel without an ExtraSamples tag to say what the 4th is: it is taken as " +
+            "transparency (unassociated alpha), as GIMP and libtiff take it; if it is not, save the image as RGB first", Assert.Single(loaded.Warnings));
+    }
+
     /// <summary>ImageSharp 2.1 decodes half floats into a dim, speckled picture; the 32-bit floats it reads right still load.</summary>
     [Fact]
     public void A_tiff_of_half_float_samples_is_UnsupportedFormat_and_one_of_32_bit_floats_loads()
