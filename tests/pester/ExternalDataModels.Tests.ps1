@@ -66,6 +66,17 @@ Describe 'Models with their weights in a file beside them' {
         Test-Path -LiteralPath $data | Should -BeTrue
     }
 
+    It 'says with -WhatIf both places a catalog model may go, since only its download tells whether it has weights files' {
+        # What if: goes to the host, not to a stream: a child's output shows it. It named blur-whole-x2.onnx in the
+        # model folder, where a model with weights files never goes.
+        $said = (Invoke-ChildPwsh -Command "Import-Module '$ModulePath'; Install-Swin2SRModel blur-whole-x2 -Catalog '$Catalog' -WhatIf") -join ''
+        $said | Should -BeLike ("*on target ""$(Join-Path $store 'blur-whole-x2.onnx'), or $(Join-Path $store 'blur-whole-x2/blur-whole-x2.onnx') " +
+            'with its weights files beside it if its graph keeps its weights in other files (known once it is downloaded)".*')
+        Join-Path $store 'blur-whole-x2' | Should -Not -Exist
+        $model = Install-Swin2SRModel blur-whole-x2 -Catalog $Catalog
+        $model.Path | Should -Be (Join-Path $store 'blur-whole-x2/blur-whole-x2.onnx') -Because 'the second place named is where it went'
+    }
+
     It 'installs two models whose graphs name the same weights file side by side, and upscales with each' {
         # Both model.onnx exports of other folders, each naming boxblur-external-x2.onnx.data: the second was refused.
         $models = Install-Swin2SRModel blur-whole-x2, blur-twin-x2 -Catalog $Catalog

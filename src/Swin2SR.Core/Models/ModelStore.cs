@@ -91,6 +91,12 @@ public sealed class ModelStore
     /// </summary>
     public string ModelPath(string name) => File.Exists(OwnFolderModelPath(name)) ? OwnFolderModelPath(name) : FolderModelPath(name);
 
+    /// <summary>
+    /// Where installing catalog model <paramref name="name"/> puts it: directly in this folder, or in a folder of its
+    /// own where its graph keeps weights in other files, which only the downloaded model tells (the catalog does not).
+    /// </summary>
+    public (string WithoutDataFiles, string WithDataFiles) InstallPaths(string name) => (FolderModelPath(name), OwnFolderModelPath(name));
+
     private string FolderModelPath(string name) => System.IO.Path.Combine(Directory, CheckedName(name) + ModelExtension);
 
     private string OwnFolder(string name) => System.IO.Path.Combine(Directory, CheckedName(name));

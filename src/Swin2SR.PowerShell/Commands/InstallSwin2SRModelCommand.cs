@@ -74,7 +74,7 @@ public sealed class InstallSwin2SRModelCommand : PSCmdlet, IDisposable
         // Every model would fail the same way, so the command stops.
         if (manager.FolderProblem() is { } unusable)
             ThrowTerminatingError(unusable);
-        if (!ShouldProcess(manager.InstallPath(name), $"Download model '{offered.Name}' ({Swin2SRDisplay.Bytes(offered.Size) ?? "size unknown"}) from {offered.Url}"))
+        if (!ShouldProcess(manager.InstallTarget(name), $"Download model '{offered.Name}' ({Swin2SRDisplay.Bytes(offered.Size) ?? "size unknown"}) from {offered.Url}"))
             return null;
         // A changed file was hashed just now: the installer replaces it as with -Force instead of hashing it again.
         return Download(manager, name, Force || known?.ChangedSinceInstall is not null);

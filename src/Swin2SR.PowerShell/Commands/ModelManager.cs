@@ -125,8 +125,15 @@ internal sealed class ModelManager : IDisposable
         : _store.BlockingFile() is { } file ? ModelErrorRecords.FolderIsFile(_store.Directory, file)
         : null;
 
-    /// <summary>Where <paramref name="name"/> is installed to, once <see cref="FolderProblem"/> found none.</summary>
-    public string InstallPath(string name) => _store!.ModelPath(name.ToLowerInvariant());
+    /// <summary>
+    /// Where <paramref name="name"/> is installed to, once <see cref="FolderProblem"/> found none, as -WhatIf says it:
+    /// both places, since which one is known only once the model is downloaded and its graph read.
+    /// </summary>
+    public string InstallTarget(string name)
+    {
+        var (withoutDataFiles, withDataFiles) = _store!.InstallPaths(name.ToLowerInvariant());
+        return $"{withoutDataFiles}, or {withDataFiles} with its weights files beside it if its graph keeps its weights in other files (known once it is downloaded)";
+    }
 
     /// <summary>Starts installing a catalog model on a worker thread.</summary>
     public ModelInstallRun StartInstall(string name, bool force)
