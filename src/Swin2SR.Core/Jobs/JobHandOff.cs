@@ -28,13 +28,14 @@ public static class JobHandOff
     /// How a run works on a job's items: its options (but for the job's recorded output root, which only plans
     /// output paths, and the model's path, which counts by its bytes in <paramref name="outputHash"/>), the devices
     /// as asked for (-Device, -DeviceId in any order, -Precision: an admin running one run per GPU on purpose gets
-    /// one run per GPU), and the path map it reads items through. Runs hand items only to a run of the same signature.
+    /// one run per GPU; those the job recorded count only as the run uses them), and the path map it reads items
+    /// through. Runs hand items only to a run of the same signature.
     /// </summary>
     /// <param name="outputHash">The options' <see cref="JobOptions.OutputHash"/> with the model this run loads.</param>
     public static string Signature(JobOptions options, string outputHash, DeviceKind device, IReadOnlyCollection<int>? deviceIds, Precision precision, PathMap paths)
     {
         string ids = deviceIds is null ? "all" : string.Join(',', deviceIds.Distinct().Order());
-        string text = string.Join('\n', outputHash, (options with { ModelPath = "", OutputRoot = null }).ToJson(), device, ids, precision, paths);
+        string text = string.Join('\n', outputHash, (options.WithoutDeviceChoice() with { ModelPath = "", OutputRoot = null }).ToJson(), device, ids, precision, paths);
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
     }
 

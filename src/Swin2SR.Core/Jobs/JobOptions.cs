@@ -29,6 +29,25 @@ public sealed record JobOptions
     public string? KeepRejectedDirectory { get; init; }
     public bool KeepPrintSize { get; init; }
 
+    /// <summary>
+    /// -Device, -DeviceId and -Precision of the run that last recorded the job (Invoke; Resume only reads them), so that a
+    /// Resume goes on where and how the job was meant to run: a job started with -Device Cpu to leave the GPU to
+    /// something else, or on a machine without one, must not take the GPU, or warn of the CPU, when cron resumes it.
+    /// Jobs recorded before these existed read as Auto, every device, Fp32: what their Resume did then.
+    /// </summary>
+    public Inference.Devices.DeviceKind Device { get; init; }
+
+    /// <summary>The CUDA device ids asked for; null: every GPU. On a machine without them a Resume fails as -DeviceId does.</summary>
+    public IReadOnlyList<int>? DeviceIds { get; init; }
+
+    public Inference.Precision Precision { get; init; }
+
+    /// <summary>
+    /// These options but for where and in what precision they run: which items are redone, and which runs work alike,
+    /// compare the rest (a job resumed on another machine's GPU, or in Fp16, is the same job).
+    /// </summary>
+    public JobOptions WithoutDeviceChoice() => this with { Device = default, DeviceIds = null, Precision = default };
+
     public string ToJson() => JsonSerializer.Serialize(this);
 
     public static JobOptions FromJson(string json) =>
@@ -38,8 +57,10 @@ public sealed record JobOptions
     /// A digest of what determines an output's pixels and encoding: the model's content, format, quality, tiling and
     /// the alpha mode and -KeepPrintSize (each only when not the default, so that jobs made before the option existed
     /// keep their digests). Batch size, -Force, the limits and the quality gate decide whether an output is made, not its
-    /// pixels. The model counts by its bytes, not by where it lies: a module update moves the embedded models to a
-    /// new folder with new file times, and must not redo every image of every job; a model replaced in place by
+    /// pixels. The device and the precision are left out: a GPU's or Fp16's output differs from the CPU's in Fp32 only by
+    /// rounding, within the quality gate (an Fp16 image that fails it is redone in Fp32), and a job resumed elsewhere, or
+    /// in Fp16, must not redo the images it has done. The model counts by its bytes, not by where it lies: a module
+    /// update moves the embedded models to a new folder with new file times, and must not redo every image of every job; a model replaced in place by
     /// another is another model.
     /// </summary>
     public string OutputHash()

@@ -95,10 +95,10 @@ public static class JobPlanner
 
     /// <summary>
     /// The options a job ran with before are these, but for where its outputs are mirrored from (new inputs elsewhere
-    /// widen it) and -Force (which redoes everything anyway).
+    /// widen it), -Force (which redoes everything anyway) and the devices (an input that failed on the CPU fails on a GPU).
     /// </summary>
     private static bool SameOptions(JobOptions? before, JobOptions now) =>
-        before is not null && (before with { OutputRoot = null, Force = false }) == (now with { OutputRoot = null, Force = false });
+        before is not null && (before.WithoutDeviceChoice() with { OutputRoot = null, Force = false }) == (now.WithoutDeviceChoice() with { OutputRoot = null, Force = false });
 
     /// <summary>
     /// An item of the job succeeded with options of this <paramref name="outputHash"/> (the same model bytes, tile size

@@ -199,7 +199,7 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
         {
             try
             {
-                var job = UpscaleRun.Queue(Store, jobName, modelPath, approved, outputDirectory, settings, out string? leftFailed);
+                var job = UpscaleRun.Queue(Store, jobName, modelPath, approved, outputDirectory, settings, Devices, out string? leftFailed);
                 AnnounceGeneratedName(jobName);
                 if (leftFailed is not null)
                     WriteWarning(leftFailed);

@@ -52,7 +52,17 @@ public abstract class UpscaleCommandBase : JobStoreCommandBase, IRunOutput
         }
     }
 
-    private protected DeviceChoice Devices => new(Device, DeviceId, Enum.Parse<Core.Inference.Precision>(Precision, ignoreCase: true));
+    private protected DeviceChoice Devices => new(Device, DeviceId, ParsedPrecision);
+
+    /// <summary>The device parameters given on the command line, null for each left out: Resume's, over the job's recorded choice.</summary>
+    private protected DeviceRequest AskedDevices => new(
+        Given(nameof(Device)) ? Device : null,
+        Given(nameof(DeviceId)) ? DeviceId ?? [] : null,
+        Given(nameof(Precision)) ? ParsedPrecision : null);
+
+    private Core.Inference.Precision ParsedPrecision => Enum.Parse<Core.Inference.Precision>(Precision, ignoreCase: true);
+
+    private bool Given(string parameter) => MyInvocation.BoundParameters.ContainsKey(parameter);
 
     /// <summary>Starts a run and either drains it here or hands it to a background job.</summary>
     /// <param name="started">Told of the run once it has started, when its job surely exists.</param>

@@ -113,7 +113,8 @@ internal sealed class UpscaleRun : IDisposable
     public static UpscaleRun StartInvoke(JobStoreTarget target, string jobName, string modelPath, IReadOnlyList<string> inputs, string? outputDirectory, UpscaleSettings settings,
         string[]? pathMap, DeviceChoice devices)
     {
-        var options = ToJobOptions(modelPath, outputDirectory, settings);
+        // Recorded as the job's other options are, the last Invoke's winning: Resume goes on with them.
+        var options = devices.RecordIn(ToJobOptions(modelPath, outputDirectory, settings));
         var paths = ResolvePathMap(pathMap);
         string hash = options.OutputHash();
         string signature = Signature(options, hash, devices, paths);
@@ -158,14 +159,14 @@ internal sealed class UpscaleRun : IDisposable
         JobHandOff.Signature(options, outputHash, Enum.Parse<DeviceKind>(devices.Kind, ignoreCase: true), devices.Ids, devices.Precision, paths);
 
     /// <summary>
-    /// Invoke -QueueOnly: records the job and its inputs for workers to Resume (here or on other hosts). The inputs it
+    /// Invoke -QueueOnly: records the job, its devices too, and its inputs for workers to Resume (here or on other hosts). The inputs it
     /// leaves failed, unchanged since they failed, are said in <paramref name="leftFailed"/> as a run says them.
     /// </summary>
     public static Swin2SRJobInfo Queue(JobStoreTarget target, string jobName, string modelPath, IReadOnlyList<string> inputs, string? outputDirectory, UpscaleSettings settings,
-        out string? leftFailed)
+        DeviceChoice devices, out string? leftFailed)
     {
         using var queries = JobStoreQueries.OpenToRecord(target);
-        leftFailed = queries.Record(jobName, ToJobOptions(modelPath, outputDirectory, settings), inputs, settings.RetryFailed, settings.ListedRoot);
+        leftFailed = queries.Record(jobName, devices.RecordIn(ToJobOptions(modelPath, outputDirectory, settings)), inputs, settings.RetryFailed, settings.ListedRoot);
         return queries.Summary(jobName);
     }
 
@@ -221,7 +222,8 @@ internal sealed class UpscaleRun : IDisposable
     /// <param name="pathMap">from=to pairs mapping the items' recorded paths (and the recorded model's) to this host's.</param>
     /// <returns>Null when the job has nothing left to do: no model is loaded for it, so a finished job resumes without
     /// error even when its model is gone since.</returns>
-    public static UpscaleRun? StartResume(JobStoreTarget target, string jobName, bool retryFailed, string[]? pathMap, DeviceChoice devices)
+    /// <param name="asked">Resume's -Device, -DeviceId and -Precision: those not given are the job's recorded ones.</param>
+    public static UpscaleRun? StartResume(JobStoreTarget target, string jobName, bool retryFailed, string[]? pathMap, DeviceRequest asked)
     {
         var paths = ResolvePathMap(pathMap);
         // Resuming needs a job, so a store that does not exist is not created: the job is not found.
@@ -251,6 +253,7 @@ internal sealed class UpscaleRun : IDisposable
             opened.Dispose();
             throw;
         }
+        var devices = asked.Over(job);
         // Runs of this host that would work on the job's items as this one does may hand it their inputs too.
         string hash = (job.Options with { ModelPath = modelPath }).OutputHash();
         string signature = Signature(job.Options, hash, devices, paths);
@@ -446,7 +449,7 @@ internal sealed class UpscaleRun : IDisposable
         catch (DeviceUnavailableException e)
         {
             throw new SetupFailedException(ErrorRecords.WithAction(e, "DeviceUnavailable", ErrorCategory.ResourceUnavailable, choice.Kind,
-                "Get-Swin2SRDevice says which GPUs can be used and why not; -Device Cpu (or Auto) runs on the CPU."));
+                "Get-Swin2SRDevice says which GPUs can be used and why not; -Device Cpu (or Auto) runs on the CPU." + choice.RecordedNote));
         }
     }
 
@@ -616,9 +619,6 @@ internal sealed class UpscaleRun : IDisposable
         _cancellation.Dispose();
     }
 }
-
-/// <summary>-Device (Auto, Cpu or Cuda), -DeviceId and -Precision, as the cmdlet received them.</summary>
-internal sealed record DeviceChoice(string Kind, IReadOnlyList<int>? Ids, Precision Precision);
 
 /// <summary>The cmdlet's output-shaping parameters, handed to the engine as one value.</summary>
 internal sealed record UpscaleSettings(string Format, int Quality, int TileSize, int TileOverlap, int BatchSize, bool Force)

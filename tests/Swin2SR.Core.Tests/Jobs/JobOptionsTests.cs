@@ -1,3 +1,5 @@
+using Swin2SR.Core.Inference;
+using Swin2SR.Core.Inference.Devices;
 using Swin2SR.Core.Jobs;
 using Swin2SR.Core.Tests.Support;
 
@@ -40,4 +42,34 @@ public sealed class JobOptionsTests : IDisposable
         Assert.NotEqual(options.OutputHash(), (options with { KeepPrintSize = true }).OutputHash());
         Assert.True(JobOptions.FromJson((options with { KeepPrintSize = true }).ToJson()).KeepPrintSize);
     }
+
+    [Fact]
+    public void The_device_choice_is_recorded_and_a_job_recorded_before_it_was_reads_as_auto_on_every_device_in_fp32()
+    {
+        var options = new JobOptions { ModelPath = "m.onnx", Device = DeviceKind.Cpu, DeviceIds = [1, 2], Precision = Precision.Fp16 };
+        var read = JobOptions.FromJson(options.ToJson());
+        Assert.Equal((DeviceKind.Cpu, Precision.Fp16), (read.Device, read.Precision));
+        Assert.Equal([1, 2], read.DeviceIds);
+
+        // A job's options as version 1.x wrote them, before the device choice was recorded.
+        var old = JobOptions.FromJson("""
+            {"ModelPath":"m.onnx","OutputDirectory":"out","OutputRoot":"in","Format":"Png","Quality":90,"TileSize":0,"TileOverlap":32,
+             "BatchSize":0,"Force":false,"MaxInputMegapixels":100,"MaxOutputMegapixels":400,"AlphaMode":0,"MinConsistencyPsnr":28,
+             "KeepRejectedDirectory":null,"KeepPrintSize":false}
+            """);
+        Assert.Equal((DeviceKind.Auto, null, Precision.Fp32), (old.Device, old.DeviceIds, old.Precision));
+        Assert.Equal("Png", old.Format);
+    }
+
+    [Fact]
+    public void The_device_and_precision_leave_the_output_digest_as_jobs_recorded_it_before()
+    {
+        // The digest of the default options with the test model, as every version since KeepPrintSize recorded it:
+        // a job's done images stay done after the update, and when it is resumed on a GPU or in Fp16.
+        var options = new JobOptions { ModelPath = RepoPaths.TestModel("nearest-x2") };
+        Assert.Equal(PinnedDigest, options.OutputHash());
+        Assert.Equal(PinnedDigest, (options with { Device = DeviceKind.Cuda, DeviceIds = [1], Precision = Precision.Fp16 }).OutputHash());
+    }
+
+    private const string PinnedDigest = "2F7A8E28033945C8";
 }

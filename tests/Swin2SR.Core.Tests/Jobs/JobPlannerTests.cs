@@ -1,3 +1,5 @@
+using Swin2SR.Core.Inference;
+using Swin2SR.Core.Inference.Devices;
 using Swin2SR.Core.Jobs;
 using Swin2SR.Core.Jobs.Sqlite;
 using Swin2SR.Core.Pipeline;
@@ -41,7 +43,7 @@ public sealed class JobPlannerTests : IDisposable
     }
 
     [Fact]
-    public void An_input_left_failed_is_tried_again_when_the_jobs_options_change()
+    public void An_input_left_failed_is_tried_again_when_the_jobs_options_change_but_not_for_other_devices()
     {
         string input = _folder.File("huge.png");
         File.WriteAllBytes(input, [1, 2, 3]);
@@ -55,6 +57,11 @@ public sealed class JobPlannerTests : IDisposable
 
         var same = JobPlanner.AddInputs(store, "j", options, [input]).Added;
         Assert.Equal([input], same.FailedBefore.Select(f => f.InputPath));
+        // A run on a GPU in Fp16 (its choice recorded, as the other options, for Resume) fails the input alike.
+        var onGpu = JobPlanner.AddInputs(store, "j", options with { Device = DeviceKind.Cuda, DeviceIds = [1], Precision = Precision.Fp16 }, [input]);
+        Assert.Equal([input], onGpu.Added.FailedBefore.Select(f => f.InputPath));
+        Assert.Equal((DeviceKind.Cuda, Precision.Fp16), (onGpu.Job.Options.Device, onGpu.Job.Options.Precision));
+        Assert.Equal([1], onGpu.Job.Options.DeviceIds);
         var wider = JobPlanner.AddInputs(store, "j", options with { MaxInputMegapixels = 50 }, [input]).Added;
         Assert.Equal((1, 0), (wider.Requeued, wider.FailedBefore.Count));
     }
