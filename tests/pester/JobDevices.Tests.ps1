@@ -37,4 +37,15 @@ Describe 'Devices recorded with a job' {
         $next | Should -Contain 'RESULT bad.png Failed Fp32' -Because 'the failed image was run again'
         @($next) -like 'WARNING Running on the CPU*' | Should -BeNullOrEmpty -Because 'Resume does not record its -Device'
     }
+
+    It 'fails only the job whose recorded GPU is not on this computer, saying the job chose it, and resumes the jobs piped after it' {
+        if (Get-Swin2SRDevice -Kind Cuda | Where-Object Usable) { Set-ItResult -Skipped -Because 'CUDA loads here: a job on cuda:1 could run' }
+        # Queued on a computer with two GPUs, to run on its second: this one has none.
+        $null = New-TestImage (Join-Path $root 'g.png') | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName gpu -Device Cuda -DeviceId 1 -QueueOnly
+        $results = 'gpu', 'nightly' | Resume-Swin2SRJob -ErrorVariable problems -ErrorAction SilentlyContinue
+        $results.Name | Sort-Object | Should -Be 'a.png', 'bad.png' -Because 'the job after it ran'
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'DeviceUnavailable,*'
+        $problems[0].ErrorDetails.RecommendedAction | Should -BeLike "*Job 'gpu' was recorded with -Device Cuda -DeviceId 1: Resume-Swin2SRJob -Device and -DeviceId choose others, for that run."
+        (Get-Swin2SRJob gpu).State | Should -Be 'Queued' -Because 'its image waits for a worker that can run it'
+    }
 }

@@ -448,8 +448,11 @@ internal sealed class UpscaleRun : IDisposable
         }
         catch (DeviceUnavailableException e)
         {
+            // A device the job recorded (on another computer, perhaps) is that job's problem, as its missing model is:
+            // the jobs piped after it are still resumed. One the command line asked for is the command's.
             throw new SetupFailedException(ErrorRecords.WithAction(e, "DeviceUnavailable", ErrorCategory.ResourceUnavailable, choice.Kind,
-                "Get-Swin2SRDevice says which GPUs can be used and why not; -Device Cpu (or Auto) runs on the CPU." + choice.RecordedNote));
+                "Get-Swin2SRDevice says which GPUs can be used and why not; -Device Cpu (or Auto) runs on the CPU." + choice.RecordedNote),
+                terminating: choice.RecordedNote.Length == 0);
         }
     }
 
