@@ -38,6 +38,14 @@ Describe 'Devices recorded with a job' {
         @($next) -like 'WARNING Running on the CPU*' | Should -BeNullOrEmpty -Because 'Resume does not record its -Device'
     }
 
+    It 'goes on with the choice of the Invoke that last added to the job, its default -Device Auto included, as for -Format' {
+        if (Get-Swin2SRDevice -Kind Cuda | Where-Object Usable) { Set-ItResult -Skipped -Because 'a usable GPU runs the model: -Device Auto does not fall back to the CPU' }
+        $null = New-TestImage (Join-Path $in 'late.png') -Seed 2 | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName nightly -QueueOnly
+        $said = Invoke-CronResume
+        $said | Should -Contain 'RESULT late.png Succeeded Fp32'
+        @($said) -like 'WARNING Running on the CPU*' | Should -HaveCount 1
+    }
+
     It 'fails only the job whose recorded GPU is not on this computer, saying the job chose it, and resumes the jobs piped after it' {
         if (Get-Swin2SRDevice -Kind Cuda | Where-Object Usable) { Set-ItResult -Skipped -Because 'CUDA loads here: a job on cuda:1 could run' }
         # Queued on a computer with two GPUs, to run on its second: this one has none.

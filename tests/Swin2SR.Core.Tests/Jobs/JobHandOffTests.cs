@@ -28,6 +28,11 @@ public sealed class JobHandOffTests : IDisposable
         // The same model moved by a module update is the same model: it counts by its bytes, in the output hash.
         Assert.Equal(invoke, JobHandOff.Signature(Options with { ModelPath = "/elsewhere/nearest-x2.onnx" }, Options.OutputHash(), DeviceKind.Auto, null, Precision.Fp32, PathMap.None));
         Assert.Equal(Signature(Options, DeviceKind.Cuda, [1, 0]), Signature(Options, DeviceKind.Cuda, [0, 1, 1]));
+        // The devices count as the run uses them: a Resume given -Device Cpu -Precision Fp16 of a job recorded on cuda:1
+        // works as an Invoke with them does, whichever choice each records.
+        var onGpu = Options with { Device = DeviceKind.Cuda, DeviceIds = [1], Precision = Precision.Fp16 };
+        Assert.Equal(Signature(Options with { Device = DeviceKind.Cpu, Precision = Precision.Fp16 }, DeviceKind.Cpu, precision: Precision.Fp16),
+            Signature(onGpu, DeviceKind.Cpu, precision: Precision.Fp16));
     }
 
     [Fact]
