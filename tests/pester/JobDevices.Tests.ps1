@@ -46,6 +46,13 @@ Describe 'Devices recorded with a job' {
         @($said) -like 'WARNING Running on the CPU*' | Should -HaveCount 1
     }
 
+    It 'shows the device and precision a Resume will use, with the recorded GPU ids' {
+        $null = New-TestImage (Join-Path $root 'g.png') | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName gpu -Device Cuda -DeviceId 0, 1 -QueueOnly
+        $listed = Get-Swin2SRJob nightly, gpu | Format-List | Out-String -Width 80
+        $listed | Should -Match "(?ms)^Name\s+: nightly$.*?^Device\s+: Cpu$\s+^Precision\s+: Fp16$"
+        $listed | Should -Match "(?ms)^Name\s+: gpu$.*?^Device\s+: Cuda 0,1$\s+^Precision\s+: Fp32$"
+    }
+
     It 'fails only the job whose recorded GPU is not on this computer, saying the job chose it, and resumes the jobs piped after it' {
         if (Get-Swin2SRDevice -Kind Cuda | Where-Object Usable) { Set-ItResult -Skipped -Because 'CUDA loads here: a job on cuda:1 could run' }
         # Queued on a computer with two GPUs, to run on its second: this one has none.

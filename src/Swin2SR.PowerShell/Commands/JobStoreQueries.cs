@@ -63,6 +63,8 @@ internal sealed class JobStoreQueries : IDisposable
             LastFinished = s.LastFinished?.LocalDateTime,
             Workers = s.Workers.Select(DescribeWorker).ToArray(),
             Model = Path.GetFileNameWithoutExtension(job.Options.ModelPath),
+            Device = job.Options.DeviceIds is { Count: > 0 } ids ? $"{job.Options.Device} {string.Join(',', ids)}" : job.Options.Device.ToString(),
+            Precision = job.Options.Precision.ToString(),
             OutputDirectory = job.Options.OutputDirectory,
             Store = store.Location,
         };

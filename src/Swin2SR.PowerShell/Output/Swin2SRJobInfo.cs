@@ -37,6 +37,16 @@ public sealed class Swin2SRJobInfo
     public Swin2SRTextList Workers { get; init; } = Swin2SRTextList.Empty;
 
     public string Model { get; init; } = "";
+
+    /// <summary>
+    /// The -Device a Resume of the job uses unless told otherwise: Auto, Cpu or Cuda, with the recorded -DeviceId as
+    /// "Cuda 0,1"; so that an operator sees before a night's Resume where it will run.
+    /// </summary>
+    public string Device { get; init; } = "";
+
+    /// <summary>The -Precision a Resume of the job uses unless told otherwise (Fp32 or Fp16).</summary>
+    public string Precision { get; init; } = "";
+
     public string? OutputDirectory { get; init; }
     public string Store { get; init; } = "";
 
