@@ -50,7 +50,8 @@ Set-StrictMode -Version Latest
 
 $hr = Join-Path $Data 'HR'
 if (-not (Test-Path -LiteralPath $hr -PathType Container)) {
-    Write-Host "Quality benchmark skipped: no Set5 ground truth at '$hr' (the data lives in ../shared/data beside the clone)."
+    # The path made whole ([IO.Path]::GetFullPath folds its '..'), as a reader would look for it.
+    Write-Host "Quality benchmark skipped: no Set5 ground truth at '$([IO.Path]::GetFullPath($hr))' (the data lives in ../shared/data beside the clone)."
     exit 0
 }
 
