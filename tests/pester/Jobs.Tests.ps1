@@ -476,7 +476,8 @@ Describe 'Jobs' {
             $said | Should -Match 'bad\.png\s+UnsupportedFormat'
             # Selected into a table, the message was cut at the console's edge: what to do about the image was lost.
             $said | Should -Not -Match '…'
-            $said | Should -Match 'expected\)'
+            # Its end is there, wherever -Wrap broke the column (the test folder's path length moves the breaks).
+            ($said -replace '\s+', '') | Should -Match 'GIFexpected\)'
         }
 
         It 'shows the job of piped results and items, once, and takes -JobName as the other job cmdlets do' {
