@@ -357,7 +357,8 @@ internal static class TiffStructure
         return layout is { } l && data.Length >= l.FirstIfdAt + l.OffsetBytes ? l : null;
     }
 
-    private static void Write(Span<byte> data, int bytes, uint value, bool littleEndian)
+    /// <summary>A value of 2 or 4 bytes in the file's byte order (TiledTiff writes its directory with it too).</summary>
+    internal static void Write(Span<byte> data, int bytes, uint value, bool littleEndian)
     {
         if (bytes == 2 && littleEndian)
             BinaryPrimitives.WriteUInt16LittleEndian(data, (ushort)value);
@@ -369,7 +370,8 @@ internal static class TiffStructure
             BinaryPrimitives.WriteUInt32BigEndian(data, value);
     }
 
-    private static ulong Read(ReadOnlySpan<byte> data, int bytes, bool littleEndian) => (bytes, littleEndian) switch
+    /// <summary>A value of 2, 4 or 8 bytes in the file's byte order.</summary>
+    internal static ulong Read(ReadOnlySpan<byte> data, int bytes, bool littleEndian) => (bytes, littleEndian) switch
     {
         (2, true) => BinaryPrimitives.ReadUInt16LittleEndian(data),
         (2, false) => BinaryPrimitives.ReadUInt16BigEndian(data),

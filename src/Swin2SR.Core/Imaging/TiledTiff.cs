@@ -70,10 +70,7 @@ internal static class TiledTiff
             Write(file.AsSpan((int)listsAt + 4 * (strips + s)), (uint)Math.Min(rawLength - start, rowsPerStrip * imageRowBytes), littleEndian);
         }
         var directory = file.AsSpan((int)directoryAt);
-        if (littleEndian)
-            BinaryPrimitives.WriteUInt16LittleEndian(directory, (ushort)entries.Count);
-        else
-            BinaryPrimitives.WriteUInt16BigEndian(directory, (ushort)entries.Count);
+        TiffStructure.Write(directory, 2, (uint)entries.Count, littleEndian);
         for (int i = 0; i < entries.Count; i++)
             entries[i].CopyTo(directory[(2 + i * EntryBytes)..]);
         Write(directory[(2 + entries.Count * EntryBytes)..], l.Next, littleEndian);
@@ -130,10 +127,9 @@ internal static class TiledTiff
     private static (List<byte[]> Entries, uint Next) Entries(byte[] data, int offset)
     {
         bool littleEndian = data[0] == (byte)'I';
-        int count = littleEndian ? BinaryPrimitives.ReadUInt16LittleEndian(data.AsSpan(offset)) : BinaryPrimitives.ReadUInt16BigEndian(data.AsSpan(offset));
+        int count = (int)TiffStructure.Read(data.AsSpan(offset), 2, littleEndian);
         var entries = Enumerable.Range(0, count).Select(i => data.AsSpan(offset + 2 + i * EntryBytes, EntryBytes).ToArray()).ToList();
-        var link = data.AsSpan(offset + 2 + count * EntryBytes);
-        return (entries, littleEndian ? BinaryPrimitives.ReadUInt32LittleEndian(link) : BinaryPrimitives.ReadUInt32BigEndian(link));
+        return (entries, (uint)TiffStructure.Read(data.AsSpan(offset + 2 + count * EntryBytes), 4, littleEndian));
     }
 
     /// <summary>Decompresses each tile and copies its rows inside the image into <paramref name="image"/>.</summary>
@@ -200,67 +196,26 @@ internal static class TiledTiff
             for (int at = row + stride; at + sampleBytes <= row + rowBytes; at += sampleBytes)
             {
                 var sample = tile.AsSpan(at, sampleBytes);
-                var before = tile.AsSpan(at - stride, sampleBytes);
-                switch (sampleBytes)
-                {
-                    case 1:
-                        sample[0] += before[0];
-                        break;
-                    case 2 when littleEndian:
-                        BinaryPrimitives.WriteUInt16LittleEndian(sample, (ushort)(BinaryPrimitives.ReadUInt16LittleEndian(sample) + BinaryPrimitives.ReadUInt16LittleEndian(before)));
-                        break;
-                    case 2:
-                        BinaryPrimitives.WriteUInt16BigEndian(sample, (ushort)(BinaryPrimitives.ReadUInt16BigEndian(sample) + BinaryPrimitives.ReadUInt16BigEndian(before)));
-                        break;
-                    case 4 when littleEndian:
-                        BinaryPrimitives.WriteUInt32LittleEndian(sample, BinaryPrimitives.ReadUInt32LittleEndian(sample) + BinaryPrimitives.ReadUInt32LittleEndian(before));
-                        break;
-                    default:
-                        BinaryPrimitives.WriteUInt32BigEndian(sample, BinaryPrimitives.ReadUInt32BigEndian(sample) + BinaryPrimitives.ReadUInt32BigEndian(before));
-                        break;
-                }
+                if (sampleBytes == 1)
+                    sample[0] += tile[at - stride];
+                else
+                    TiffStructure.Write(sample, sampleBytes, (uint)(TiffStructure.Read(sample, sampleBytes, littleEndian) + TiffStructure.Read(tile.AsSpan(at - stride), sampleBytes, littleEndian)), littleEndian);
             }
     }
 
-    private static ushort Tag(byte[] entry, bool littleEndian) =>
-        littleEndian ? BinaryPrimitives.ReadUInt16LittleEndian(entry) : BinaryPrimitives.ReadUInt16BigEndian(entry);
+    private static ushort Tag(byte[] entry, bool littleEndian) => (ushort)TiffStructure.Read(entry, 2, littleEndian);
 
     /// <summary>An entry of one SHORT or LONG value, or of a list stored at the offset <paramref name="value"/>, in the file's byte order.</summary>
     private static byte[] Entry(ushort tag, ushort type, uint count, uint value, bool littleEndian)
     {
         var entry = new byte[EntryBytes];
-        if (littleEndian)
-        {
-            BinaryPrimitives.WriteUInt16LittleEndian(entry, tag);
-            BinaryPrimitives.WriteUInt16LittleEndian(entry.AsSpan(2), type);
-            BinaryPrimitives.WriteUInt32LittleEndian(entry.AsSpan(4), count);
-        }
-        else
-        {
-            BinaryPrimitives.WriteUInt16BigEndian(entry, tag);
-            BinaryPrimitives.WriteUInt16BigEndian(entry.AsSpan(2), type);
-            BinaryPrimitives.WriteUInt32BigEndian(entry.AsSpan(4), count);
-        }
+        TiffStructure.Write(entry, 2, tag, littleEndian);
+        TiffStructure.Write(entry.AsSpan(2), 2, type, littleEndian);
+        TiffStructure.Write(entry.AsSpan(4), 4, count, littleEndian);
         // A single SHORT sits in the field's first two bytes, in either byte order.
-        if (type == 3 && count == 1)
-        {
-            if (littleEndian)
-                BinaryPrimitives.WriteUInt16LittleEndian(entry.AsSpan(8), (ushort)value);
-            else
-                BinaryPrimitives.WriteUInt16BigEndian(entry.AsSpan(8), (ushort)value);
-        }
-        else
-        {
-            Write(entry.AsSpan(8), value, littleEndian);
-        }
+        TiffStructure.Write(entry.AsSpan(8), type == 3 && count == 1 ? 2 : 4, value, littleEndian);
         return entry;
     }
 
-    private static void Write(Span<byte> at, uint value, bool littleEndian)
-    {
-        if (littleEndian)
-            BinaryPrimitives.WriteUInt32LittleEndian(at, value);
-        else
-            BinaryPrimitives.WriteUInt32BigEndian(at, value);
-    }
+    private static void Write(Span<byte> at, uint value, bool littleEndian) => TiffStructure.Write(at, 4, value, littleEndian);
 }
