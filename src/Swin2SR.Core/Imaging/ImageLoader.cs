@@ -34,11 +34,9 @@ public sealed class ImageLoader
         return new ImageHeader(w, h, format.Name) { Format = format, DecoderData = decoderData };
     }
 
-    /// <summary>The file's bytes, within the input size limit, for <see cref="Identify(byte[], string, int)"/> and <see cref="Decode(byte[], string, ImageHeader)"/>.</summary>
-    public byte[] Read(string path) => ReadAll(path, out _);
-
     /// <summary>
-    /// <see cref="Read(string)"/>, and which version of the file the bytes are (taken as it was opened, before reading).
+    /// The file's bytes, within the input size limit, for <see cref="Identify(byte[], string, int)"/> and
+    /// <see cref="Decode(byte[], string, ImageHeader)"/>, and which version of the file the bytes are (taken as it was opened, before reading).
     /// A file whose header states a size over the limits for x<paramref name="scale"/> is refused before the rest
     /// of it is read (<see cref="ImageHeaderSize"/>).
     /// </summary>

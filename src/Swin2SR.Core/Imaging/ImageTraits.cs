@@ -9,7 +9,4 @@ namespace Swin2SR.Core.Imaging;
 /// <param name="IsGray">The source is stored as grayscale (PNG gray, JPEG luminance, gray TIFF, an indexed image whose palette is all gray).</param>
 /// <param name="HasAlpha">Some pixel is not fully opaque. An alpha channel that is opaque everywhere carries nothing and is dropped.</param>
 /// <param name="IsLosslessWebp">The source is a WebP stored losslessly (VP8L): a WebP output of it is lossless too.</param>
-public sealed record ImageTraits(string FormatName, int BitDepth, bool IsGray, bool HasAlpha, bool IsLosslessWebp = false)
-{
-    public static ImageTraits Rgb8(string formatName) => new(formatName, 8, false, false);
-}
+public sealed record ImageTraits(string FormatName, int BitDepth, bool IsGray, bool HasAlpha, bool IsLosslessWebp = false);

@@ -6,7 +6,6 @@ internal sealed class JpegComponent(int id, int h, int v, int blocksWide, int bl
     public int Id => id;
     public int H => h;
     public int V => v;
-    public int BlocksWide => blocksWide;
     public long Blocks => (long)blocksWide * blocksHigh;
 
     /// <summary>The successive-approximation bit each coefficient (zig-zag order) has been sent to; 0xFF for none yet.</summary>

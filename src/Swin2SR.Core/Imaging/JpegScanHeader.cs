@@ -10,7 +10,6 @@ internal sealed class JpegScanHeader(JpegFrame frame, JpegComponent[] components
     public int Start => start;
     public int End => end;
     public int High => high;
-    public int Low => low;
 
     /// <summary>A scan of one component codes its blocks one by one; an interleaved scan, the MCUs that cover the image.</summary>
     public long McuCount => components.Length == 1 ? components[0].Blocks

@@ -9,7 +9,4 @@ namespace Swin2SR.Core.Imaging;
 /// </summary>
 /// <param name="Alpha">Width x Height values in [0,1], row-major; null when every pixel is opaque.</param>
 /// <param name="Warnings">What the user should know although the image decoded (an animation reduced to its first frame).</param>
-public sealed record LoadedImage(PlanarImage Pixels, float[]? Alpha, ImageTraits Traits, ImageMetadata Metadata, IReadOnlyList<string> Warnings)
-{
-    public string FormatName => Traits.FormatName;
-}
+public sealed record LoadedImage(PlanarImage Pixels, float[]? Alpha, ImageTraits Traits, ImageMetadata Metadata, IReadOnlyList<string> Warnings);

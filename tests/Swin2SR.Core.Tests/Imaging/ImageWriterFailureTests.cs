@@ -17,7 +17,7 @@ public sealed class ImageWriterFailureTests : IDisposable
         var planes = new PlanarImage(side, side);
         for (int i = 0; i < planes.Data.Length; i++)
             planes.Data[i] = random.NextSingle();
-        return new UpscaledImage(planes, null, ImageTraits.Rgb8("PNG"), null);
+        return new UpscaledImage(planes, null, new ImageTraits("PNG", 8, false, false), null);
     }
 
     [TmpfsFact]

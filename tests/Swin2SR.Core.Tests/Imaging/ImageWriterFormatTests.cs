@@ -227,7 +227,7 @@ public sealed class ImageWriterFormatTests : IDisposable
     [Fact]
     public void Iptc_travels_in_jpeg()
     {
-        string path = Write("iptc.jpg", new UpscaledImage(Planes(4, 4, (c, x, y) => 0.5f), null, ImageTraits.Rgb8("JPEG"), SourceMetadata(FixtureImages.IccProfile("p"))), "JPEG");
+        string path = Write("iptc.jpg", new UpscaledImage(Planes(4, 4, (c, x, y) => 0.5f), null, new ImageTraits("JPEG", 8, false, false), SourceMetadata(FixtureImages.IccProfile("p"))), "JPEG");
         Assert.Equal("harbour at dawn", Image.Identify(path).Metadata.IptcProfile!.GetValues(IptcTag.Caption).Single().Value);
     }
 
@@ -241,7 +241,7 @@ public sealed class ImageWriterFormatTests : IDisposable
     {
         var metadata = new ImageMetadata { IptcProfile = new IptcProfile([0x1C, 2, 5, 0, 0]) };
 
-        string path = Write("empty-iptc.tif", new UpscaledImage(Planes(4, 4, (c, x, y) => 0.5f), null, ImageTraits.Rgb8("TIFF"), metadata), "TIFF");
+        string path = Write("empty-iptc.tif", new UpscaledImage(Planes(4, 4, (c, x, y) => 0.5f), null, new ImageTraits("TIFF", 8, false, false), metadata), "TIFF");
 
         var read = new ImageLoader(ImageLimits.Default).Load(path, 1);
         Assert.Equal((4, 4), (read.Pixels.Width, read.Pixels.Height));
@@ -272,7 +272,7 @@ public sealed class ImageWriterFormatTests : IDisposable
     public void A_webp_with_exif_keeps_it_beside_the_icc_profile()
     {
         var icc = FixtureImages.IccProfile("webp with exif");
-        string path = Write("both.webp", new UpscaledImage(Planes(6, 4, (c, x, y) => 0.5f), null, ImageTraits.Rgb8("Webp"), SourceMetadata(icc)), "Webp");
+        string path = Write("both.webp", new UpscaledImage(Planes(6, 4, (c, x, y) => 0.5f), null, new ImageTraits("Webp", 8, false, false), SourceMetadata(icc)), "Webp");
         var metadata = Image.Identify(path).Metadata;
         Assert.Equal(icc, metadata.IccProfile!.ToByteArray());
         Assert.Equal("Ada Photographer", metadata.ExifProfile!.GetValue(ExifTag.Artist)!.Value);
