@@ -121,8 +121,6 @@ public sealed class UpscalePipeline : IWorkerHost
     /// <summary>Completes when every stage has stopped; faults only on a bug or a broken setup, never on a bad image.</summary>
     public Task Completion { get; private set; } = Task.CompletedTask;
 
-    public TileGeometry Geometry => _geometry;
-
     /// <summary>What the scheduler had to adapt (smaller batches or tiles, a failed device), for the log.</summary>
     public bool TryTakeNote(out string note) => _notes.TryDequeue(out note!);
 
