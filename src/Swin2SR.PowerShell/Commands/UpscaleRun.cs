@@ -6,7 +6,6 @@ using Swin2SR.Core.Jobs;
 using Swin2SR.Core.Models;
 using Swin2SR.Core.Pipeline;
 using Swin2SR.Core.Quality;
-using Swin2SR.PowerShell.Hosting;
 
 namespace Swin2SR.PowerShell.Commands;
 

@@ -1,5 +1,4 @@
 using System.Collections;
-using System.IO;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using Swin2SR.PowerShell.Commands;

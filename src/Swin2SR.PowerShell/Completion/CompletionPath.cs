@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using System.Management.Automation.Runspaces;
 
 namespace Swin2SR.PowerShell.Completion;
 

@@ -1,5 +1,3 @@
-using Microsoft.ML.OnnxRuntime;
-
 namespace Swin2SR.Core.Inference.Devices;
 
 /// <summary>The execution providers this ONNX Runtime build offers (built in; offered does not mean loadable).</summary>
