@@ -1,6 +1,5 @@
 using Swin2SR.Core.Imaging;
 using Swin2SR.Core.Tests.Support;
-using Xunit;
 
 namespace Swin2SR.Core.Tests.Imaging;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.ML.OnnxRuntime;
-using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using Swin2SR.Core.Pipeline;
 using Swin2SR.Core.Tests.Support;

@@ -1,6 +1,5 @@
 using Swin2SR.Core.Inference;
 using Swin2SR.Core.Inference.Devices;
-using Swin2SR.Core.Jobs;
 
 namespace Swin2SR.Core.Tests.Jobs;
 

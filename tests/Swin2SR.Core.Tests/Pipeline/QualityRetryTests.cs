@@ -1,7 +1,6 @@
 using Swin2SR.Core.Inference;
 using Swin2SR.Core.Inference.Devices;
 using Swin2SR.Core.Pipeline;
-using Swin2SR.Core.Quality;
 using Swin2SR.Core.Tests.Support;
 using Swin2SR.Core.Tiling;
 
