@@ -222,7 +222,7 @@ public sealed class ImageLoader
         return data;
     }
 
-    /// <summary>Enough of a file to tell its format (the longest header ImageSharp looks at is a few dozen bytes) and, if it is none, what it is (<see cref="UnsupportedKinds.Describe"/> reads up to a kilobyte).</summary>
+    /// <summary>Enough of a file to tell its format (the longest header ImageSharp looks at is a few dozen bytes) and, if it is none, what it is (<see cref="UnsupportedKinds.Describe(string, ReadOnlySpan{byte})"/> reads up to a kilobyte).</summary>
     private const int HeadBytes = 4096;
 
     private static void ReadExactly(FileStream stream, Span<byte> buffer, string path)

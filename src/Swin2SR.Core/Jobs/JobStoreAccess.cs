@@ -4,7 +4,7 @@ namespace Swin2SR.Core.Jobs;
 /// What a job store is opened for, which decides how patient it is and whether its schema may be written. A worker
 /// rides out a PostgreSQL restart, but someone checking a job's status at a prompt should hear within seconds that
 /// the server cannot be reached, and tab completion must neither wait nor write anything. Whether a missing store
-/// may be created is not an access but the choice between <see cref="JobStores.Open"/> and
+/// may be created is not an access but the choice between <see cref="JobStores.Open(string, System.Net.NetworkCredential, JobStoreAccess)"/> and
 /// <see cref="JobStores.OpenExisting"/>.
 /// </summary>
 public sealed record JobStoreAccess

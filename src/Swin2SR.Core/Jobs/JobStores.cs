@@ -40,7 +40,7 @@ public static class JobStores
     /// Opens a store that exists, to read its jobs or act on them: no file or folder is created. Null when the default
     /// store does not exist yet: nothing has been run with it, so it has no jobs. A store the user named (-JobStore,
     /// $env:SWIN2SR_JOBSTORE) that does not exist is an error, JobStoreNotFound, as the name is likely a typo.
-    /// A PostgreSQL store is opened as by <see cref="Open"/>: its database is never created by this module.
+    /// A PostgreSQL store is opened as by <see cref="Open(string, NetworkCredential, JobStoreAccess)"/>: its database is never created by this module.
     /// </summary>
     public static IJobStore? OpenExisting(string? location, NetworkCredential? credential, JobStoreAccess access)
     {

@@ -45,7 +45,7 @@ public readonly record struct ComparisonRegion(int Width, int Height, int Border
         return "";
     }
 
-    /// <summary>The whole factor of 2 or more that <paramref name="small"/> times gives <paramref name="large"/>, each side within the factor (a cropped side); null when none does.</summary>
+    /// <summary>The whole factor of 2 or more that the small size times gives the large one (<paramref name="largeWidth"/> x <paramref name="largeHeight"/>), each side within the factor (a cropped side); null when none does.</summary>
     private static int? WholeFactor(int smallWidth, int smallHeight, int largeWidth, int largeHeight)
     {
         if (smallWidth < 1 || smallHeight < 1)
