@@ -360,7 +360,6 @@ public sealed class ModelStore
         return files;
     }
 
-    // A copied-in model in this folder without a record may name a weights file that another copied-in model uses: left there.
     /// <summary>The files <see cref="Uninstall"/> would remove now; none when nothing of <paramref name="name"/> is here.</summary>
     public IReadOnlyList<string> FilesOf(string name) => OwnFiles(name);
 
@@ -370,6 +369,7 @@ public sealed class ModelStore
         if (Find(name) is { } model)
         {
             files.Add(model.Path);
+            // A copied-in model in this folder without a record may name a weights file that another copied-in model uses: left there.
             bool ownWeights = ReadRecord(name) is { DataFiles: not null } || model.Path != FolderModelPath(name);
             files.AddRange(ownWeights ? model.DataFiles.Where(File.Exists) : []);
         }

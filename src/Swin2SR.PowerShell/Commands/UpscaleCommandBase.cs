@@ -64,11 +64,11 @@ public abstract class UpscaleCommandBase : JobStoreCommandBase, IRunOutput
 
     private bool Given(string parameter) => MyInvocation.BoundParameters.ContainsKey(parameter);
 
-    /// <summary>Starts a run and either drains it here or hands it to a background job.</summary>
-    /// <param name="started">Told of the run once it has started, when its job surely exists.</param>
     private readonly HashSet<string> _deviceWarningsShown = new(StringComparer.Ordinal);
 
+    /// <summary>Starts a run and either drains it here or hands it to a background job.</summary>
     /// <param name="start">Null from it: nothing to run (the command said why).</param>
+    /// <param name="started">Told of the run once it has started, when its job surely exists.</param>
     private protected void Execute(Func<UpscaleRun?> start, Action<UpscaleRun>? started = null)
     {
         UpscaleRun run;
