@@ -23,4 +23,17 @@ Describe 'Culture' {
         $date = [datetime]::ParseExact($name.Substring('upscale-'.Length, 8), 'yyyyMMdd', [cultureinfo]::InvariantCulture)
         [math]::Abs(($date - [datetime]::Today).TotalDays) | Should -BeLessOrEqual 1 -Because 'the name tells when the job was made, in the calendar other hosts sharing the store use'
     }
+
+    It 'finds jobs by a wildcard in capitals under tr-TR, where I lowers to a dotless ı, and Turkish names as Turkish lowers them' {
+        $null = New-TestImage (Join-Path $in 'invoice.png')
+        $null = Invoke-Swin2SRUpscale -Path $in -Model $NearestX2 -OutputDirectory $out -JobName nightly-invoices -QueueOnly 6>$null
+        $null = Invoke-Swin2SRUpscale -Path $in -Model $NearestX2 -OutputDirectory $out -JobName 'İstanbul-gece' -QueueOnly 6>$null
+        $found = Invoke-InCulture tr-TR "(Get-Swin2SRJob 'NIGHTLY*').Name; (Get-Swin2SRJobItem '*INVOICES').Name; (Get-Swin2SRJob 'istanbul*').Name"
+        $found | Should -Be @('nightly-invoices', 'invoice.png', 'İstanbul-gece')
+    }
+
+    It 'finds models named in capitals under tr-TR, whole or by a wildcard, as -Model finds them' {
+        $found = Invoke-InCulture tr-TR "(Get-Swin2SRModel 'CLASSICAL-X2*').Name; (Get-Swin2SRModel 'CLASSICAL-X2').Name"
+        $found | Should -Be @('classical-x2', 'classical-x2-fp16', 'classical-x2')
+    }
 }

@@ -52,7 +52,7 @@ public sealed class GetSwin2SRModelCommand : PSCmdlet
     {
         foreach (string name in Name)
         {
-            var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
+            var pattern = NamePattern.Of(name);
             var matches = _models.Where(m => pattern.IsMatch(m.Name)).ToList();
             if (matches.Count == 0 && !WildcardPattern.ContainsWildcardCharacters(name))
                 WriteError(ModelErrorRecords.NotFound(name, _models.Select(m => m.Name)));

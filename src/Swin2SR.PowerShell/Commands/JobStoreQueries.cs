@@ -36,7 +36,7 @@ internal sealed class JobStoreQueries : IDisposable
     {
         if (_store is null)
             return [];
-        var wildcard = new WildcardPattern(pattern ?? "*", WildcardOptions.IgnoreCase);
+        var wildcard = NamePattern.Of(pattern ?? "*");
         return Guard(() => _store.ListJobs().Where(j => wildcard.IsMatch(j.Name)).Select(j => j.Name).ToList());
     }
 

@@ -33,7 +33,7 @@ public sealed class UninstallSwin2SRModelCommand : PSCmdlet, IDisposable
         {
             if (WildcardPattern.ContainsWildcardCharacters(name))
             {
-                var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
+                var pattern = NamePattern.Of(name);
                 foreach (string installed in manager.InstalledNames().Where(pattern.IsMatch))
                     Uninstall(installed, manager.FilesOf(installed));
             }

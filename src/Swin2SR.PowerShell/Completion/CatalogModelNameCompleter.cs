@@ -23,7 +23,7 @@ public sealed class CatalogModelNameCompleter : IArgumentCompleter
         if (string.Equals(commandName, "Get-Swin2SRModel", StringComparison.OrdinalIgnoreCase))
             names = names.Union(UpscaleRun.ModelNames());
         // A wildcard as Get-Swin2SRModel -Name takes it (*-x4) completes to the names it matches, as job names do.
-        var pattern = WildcardPattern.Get(wordToComplete.Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
+        var pattern = NamePattern.Of(wordToComplete.Trim('\'', '"') + "*");
         return names
             .Where(pattern.IsMatch)
             .Order(StringComparer.Ordinal)
