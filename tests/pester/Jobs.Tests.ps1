@@ -241,6 +241,12 @@ Describe 'Jobs' {
             (Invoke-Swin2SRUpscale -LiteralPath $file.FullName -Model $NearestX2 -OutputDirectory $out -JobName forced -Force).Status | Should -Be 'Succeeded'
         }
 
+        It 'does not redo a job''s images when a rerun spells -Format in other capitals' {
+            $file = New-TestImage (Join-Path $in 'a.png')
+            $null = Invoke-Swin2SRUpscale -LiteralPath $file.FullName -Model $NearestX2 -OutputDirectory $out -JobName spelled -Format png
+            (Invoke-Swin2SRUpscale -LiteralPath $file.FullName -Model $NearestX2 -OutputDirectory $out -JobName spelled -Format PNG).ErrorId | Should -Be 'AlreadyDone'
+        }
+
         It 'redoes every item when the options that shape outputs change' {
             $files = New-TestImageSet $in 2
             $null = $files | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName opts

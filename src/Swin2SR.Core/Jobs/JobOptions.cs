@@ -65,7 +65,10 @@ public sealed record JobOptions
     /// </summary>
     public string OutputHash()
     {
-        string text = string.Join('\n', ModelIdentity(ModelPath), Format, Quality, TileSize, TileOverlap) + (AlphaMode == Imaging.AlphaMode.Bicubic ? "" : $"\n{AlphaMode}")
+        // The format by its name, not as typed: -Format takes png, Png and PNG alike, and a rerun spelling it
+        // otherwise must not redo the job's images.
+        string format = Enum.Parse<Imaging.OutputFormat>(Format, ignoreCase: true).ToString();
+        string text = string.Join('\n', ModelIdentity(ModelPath), format, Quality, TileSize, TileOverlap) + (AlphaMode == Imaging.AlphaMode.Bicubic ? "" : $"\n{AlphaMode}")
             + (KeepPrintSize ? "\nKeepPrintSize" : "");
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
     }
