@@ -237,16 +237,22 @@ public sealed class ModelStore
         return change;
     }
 
+    /// <summary>
+    /// The day, as yyyy-MM-dd reads, in the Gregorian calendar: the current culture's is another under fa-IR (1405-09-16
+    /// for 2026-12-07), ar-SA or th-TH (2569-12-07), and the message would give a year centuries off.
+    /// </summary>
+    private static string Day(DateTimeOffset time) => time.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <param name="retimed">Set when the file was hashed and found whole: its new time of last write is to be recorded.</param>
     private static string? Difference(FileInfo file, string subject, long? installedSize, string installedSha256, DateTime? writtenAt, DateTimeOffset installedAt, ref bool retimed)
     {
         if (installedSize is long size && file.Length != size)
-            return $"{subject} has {file.Length:N0} bytes, but the file installed on {installedAt:yyyy-MM-dd} had {size:N0}";
+            return $"{subject} has {file.Length:N0} bytes, but the file installed on {Day(installedAt)} had {size:N0}";
         if (writtenAt == file.LastWriteTimeUtc)
             return null;
         string sha256 = FileDigest.Sha256(file.FullName);
         if (sha256 != installedSha256)
-            return $"{subject} has SHA-256 {sha256}, but the file installed on {installedAt:yyyy-MM-dd} had {installedSha256}";
+            return $"{subject} has SHA-256 {sha256}, but the file installed on {Day(installedAt)} had {installedSha256}";
         retimed = true;
         return null;
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -12,6 +13,9 @@ public sealed class ModelInstallerTests : IDisposable
     private const string Name = "test-x2";
     private static readonly byte[] Payload = File.ReadAllBytes(RepoPaths.TestModel("nearest-x2"));
     private static readonly string PayloadSha256 = Sha256(Payload);
+
+    /// <summary>The day a change's message names for a model installed today, as it writes it under any culture.</summary>
+    private static string Today => DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static readonly ModelInstallerOptions Fast = new()
     {
@@ -75,7 +79,7 @@ public sealed class ModelInstallerTests : IDisposable
         _server.Serve("/m.onnx", new ServedFile(Payload));
         await Install(Entry("/m.onnx"));
         File.WriteAllBytes(_store.ModelPath(Name), Corrupted(Payload));
-        Assert.Contains($"but the file installed on {DateTime.UtcNow:yyyy-MM-dd} had {PayloadSha256}", _store.ChangeSinceInstall(Name));
+        Assert.Contains($"but the file installed on {Today} had {PayloadSha256}", _store.ChangeSinceInstall(Name));
         int requests = _server.Requests.Count;
 
         await Install(Entry("/m.onnx"));
@@ -92,7 +96,25 @@ public sealed class ModelInstallerTests : IDisposable
         await Install(Entry("/m.onnx"));
         File.WriteAllBytes(_store.ModelPath(Name), Payload[..100]);
 
-        Assert.Equal($"it has 100 bytes, but the file installed on {DateTime.UtcNow:yyyy-MM-dd} had {Payload.Length:N0}", _store.ChangeSinceInstall(Name));
+        Assert.Equal($"it has 100 bytes, but the file installed on {Today} had {Payload.Length:N0}", _store.ChangeSinceInstall(Name));
+    }
+
+    [Fact]
+    public async Task The_day_a_change_names_is_in_the_Gregorian_calendar_under_a_culture_of_another()
+    {
+        _server.Serve("/m.onnx", new ServedFile(Payload));
+        await Install(Entry("/m.onnx"));
+        File.WriteAllBytes(_store.ModelPath(Name), Payload[..100]);
+        var culture = CultureInfo.CurrentCulture;
+        CultureInfo.CurrentCulture = new CultureInfo("fa-IR"); // the Persian calendar: 2026 is 1405 there
+        try
+        {
+            Assert.Contains($"installed on {Today} had", _store.ChangeSinceInstall(Name));
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = culture;
+        }
     }
 
     [Fact]
