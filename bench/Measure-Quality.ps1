@@ -149,10 +149,14 @@ $table | Format-Table Scale, Image,
     @{ n = 'Model SSIM'; e = { '{0:0.0000}' -f $_.ModelSsim }; a = 'right' },
     @{ n = 'Gain dB'; e = { '{0:+0.00;-0.00}' -f $_.Gain }; a = 'right' } | Out-Host
 
+# The summary and the report in the invariant culture: they are the record compared across machines and quoted in
+# reviews, and under de-DE '-f' wrote '30,86 dB' and a table of '37,09 | 0,9526', under fa-IR the date as 1405-09-16.
+function Format-Invariant([string] $Format, [object[]] $Values) { [string]::Format([cultureinfo]::InvariantCulture, $Format, $Values) }
+
 $summary = foreach ($run in $runs) {
     $mean = $table | Where-Object { $_.Scale -eq $run.Scale -and $_.Image -eq 'mean' }
     $verdict = if ($mean.Gain -ge $targets[$run.Scale]) { 'met' } else { 'NOT met' }
-    'x{0}: {1}, mean PSNR(Y) {2:0.00} dB vs bicubic {3:0.00} dB ({4:+0.00;-0.00} dB; target +{5:0.0} dB {6}); {7:0.0} s for {8} images' -f
+    Format-Invariant 'x{0}: {1}, mean PSNR(Y) {2:0.00} dB vs bicubic {3:0.00} dB ({4:+0.00;-0.00} dB; target +{5:0.0} dB {6}); {7:0.0} s for {8} images' `
         $run.Scale, $run.Model, $mean.ModelPsnr, $mean.BicubicPsnr, $mean.Gain, $targets[$run.Scale], $verdict, $run.Seconds,
         @($rows | Where-Object Scale -eq $run.Scale).Count
 }
@@ -161,7 +165,7 @@ $summary | Out-Host
 if ($ReportPath) {
     $markdown = [Text.StringBuilder]::new()
     $null = $markdown.AppendLine('# Quality on Set5').AppendLine()
-    $null = $markdown.AppendLine("Measured $((Get-Date).ToString('yyyy-MM-dd HH:mm')) by bench/Measure-Quality.ps1 through Invoke-Swin2SRUpscale and Measure-Swin2SRQuality.")
+    $null = $markdown.AppendLine("Measured $((Get-Date).ToString('yyyy-MM-dd HH:mm', [cultureinfo]::InvariantCulture)) by bench/Measure-Quality.ps1 through Invoke-Swin2SRUpscale and Measure-Swin2SRQuality.")
     $null = $markdown.AppendLine('PSNR and SSIM of the BT.601 Y channel (16-235), `scale` pixels cut off each border; bicubic is ImageSharp''s (Keys, a = -0.5) from the same LR images.').AppendLine()
     foreach ($line in $summary) { $null = $markdown.AppendLine("- $line") }
     $null = $markdown.AppendLine()
@@ -169,7 +173,7 @@ if ($ReportPath) {
     $null = $markdown.AppendLine('| ---: | --- | ---: | ---: | ---: | ---: | ---: |')
     foreach ($row in $table) {
         $image = if ($row.Image -eq 'mean') { '**mean**' } else { $row.Image }
-        $null = $markdown.AppendLine(('| x{0} | {1} | {2:0.00} | {3:0.0000} | {4:0.00} | {5:0.0000} | {6:+0.00;-0.00} |' -f
+        $null = $markdown.AppendLine((Format-Invariant '| x{0} | {1} | {2:0.00} | {3:0.0000} | {4:0.00} | {5:0.0000} | {6:+0.00;-0.00} |' `
                 $row.Scale, $image, $row.BicubicPsnr, $row.BicubicSsim, $row.ModelPsnr, $row.ModelSsim, $row.Gain))
     }
     $folder = Split-Path -Parent $ReportPath

@@ -31,3 +31,18 @@ Describe 'run-peers.sh from a clean clone' {
         }
     }
 }
+
+Describe 'Measure-Quality.ps1' {
+    BeforeAll { . (Join-Path $PSScriptRoot 'ChildPwsh.ps1') }
+
+    # The script's own default data folder, beside the clone.
+    It 'writes its summary and report in the invariant culture under de-DE, where -f writes decimal commas' -Skip:(-not (Test-Path (Join-Path $PSScriptRoot '../../../shared/data/Set5/HR'))) {
+        $report = Join-Path $TestDrive 'quality.md'
+        $script = Join-Path $PSScriptRoot '../../bench/Measure-Quality.ps1'
+        $nearest = Join-Path $PSScriptRoot '../../models/test/nearest-x2.onnx'
+        $null = Invoke-ChildPwsh -Command "[cultureinfo]::CurrentCulture = 'de-DE'; & '$script' -ModulePath '$env:SWIN2SR_TEST_MODULE' -Model2 '$nearest' -Scale 2 -ReportPath '$report'"
+        $lines = Get-Content -LiteralPath $report
+        $lines -match '^- x2: .* mean PSNR\(Y\) \d+\.\d\d dB vs bicubic \d+\.\d\d dB \([+-]\d+\.\d\d dB; target \+1\.5 dB' | Should -HaveCount 1
+        $lines -match '^\| x2 \| baby \| \d+\.\d\d \| 0\.\d{4} \| \d+\.\d\d \| 0\.\d{4} \| [+-]\d+\.\d\d \|$' | Should -HaveCount 1
+    }
+}
