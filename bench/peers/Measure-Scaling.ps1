@@ -43,5 +43,10 @@ $rows = foreach ($repeat in 1..$Repeat) {
         }
     }
 }
-$rows | Export-Csv -NoTypeInformation -Path $Csv
+# In the invariant culture, as plot_scaling.py's float() reads the numbers: Export-Csv writes them in the current
+# one, and under de-DE 12,3456 stopped the plot with a ValueError.
+$culture = [cultureinfo]::CurrentCulture
+[cultureinfo]::CurrentCulture = [cultureinfo]::InvariantCulture
+try { $rows | Export-Csv -NoTypeInformation -Path $Csv }
+finally { [cultureinfo]::CurrentCulture = $culture }
 Write-Host "wrote $Csv"

@@ -46,3 +46,19 @@ Describe 'Measure-Quality.ps1' {
         $lines -match '^\| x2 \| baby \| \d+\.\d\d \| 0\.\d{4} \| \d+\.\d\d \| 0\.\d{4} \| [+-]\d+\.\d\d \|$' | Should -HaveCount 1
     }
 }
+
+Describe 'Measure-Scaling.ps1' {
+    BeforeAll { . (Join-Path $PSScriptRoot 'TestSupport.ps1') }
+
+    It 'writes its CSV in the invariant culture under de-DE, as plot_scaling.py reads it' {
+        $in = Join-Path $TestDrive 'in'
+        $null = New-TestImageSet $in 2
+        $csv = Join-Path $TestDrive 'scaling.csv'
+        $script = Join-Path $PSScriptRoot '../../bench/peers/Measure-Scaling.ps1'
+        $null = Invoke-ChildPwsh -Command ("[cultureinfo]::CurrentCulture = 'de-DE'; & '$script' -InputDirectory '$in' -Csv '$csv' -Module '$ModulePath' " +
+            "-Model '$NearestX4' -BatchSize 1 -TileSize 64 -Repeat 1 -Work '$(Join-Path $TestDrive 'work')'")
+        $row = Import-Csv -LiteralPath $csv
+        $row.ImagesPerSecond | Should -Match '^\d+(\.\d+)?$'
+        $row.Seconds | Should -Match '^\d+(\.\d+)?$'
+    }
+}
