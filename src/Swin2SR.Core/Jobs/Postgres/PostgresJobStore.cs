@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Npgsql;
+using static Swin2SR.Core.Jobs.StoredValues;
 
 namespace Swin2SR.Core.Jobs.Postgres;
 
@@ -183,7 +184,7 @@ public sealed class PostgresJobStore : IJobStore
             FROM swin2sr.workers WHERE job_id = $1 ORDER BY started_ms, id
             """,
             r => new WorkerRecord(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetInt64(3), r.GetString(4),
-                now.AddMilliseconds(-r.GetInt64(5)), now.AddMilliseconds(-r.GetInt64(6)), r.GetInt64(7), NullableString(r, 8), NullableString(r, 9)),
+                now.AddMilliseconds(-r.GetInt64(5)), now.AddMilliseconds(-r.GetInt64(6)), r.GetInt64(7), r.NullableString(8), r.NullableString(9)),
             jobId);
     }
 
@@ -370,8 +371,8 @@ public sealed class PostgresJobStore : IJobStore
                    count(*) FILTER (WHERE status = 2 AND warnings IS NOT NULL)
             FROM swin2sr.items WHERE job_id = $1
             """,
-            r => (NullableInt64(r, 0), NullableInt64(r, 1), new Stretch(r.GetInt64(2), r.GetInt64(3), NullableInt64(r, 4)),
-                new Stretch(r.GetInt64(5), r.GetInt64(6), NullableInt64(r, 7)), r.GetInt64(8), r.GetInt64(9), r.GetInt64(10)),
+            r => (r.NullableInt64(0), r.NullableInt64(1), new Stretch(r.GetInt64(2), r.GetInt64(3), r.NullableInt64(4)),
+                new Stretch(r.GetInt64(5), r.GetInt64(6), r.NullableInt64(7)), r.GetInt64(8), r.GetInt64(9), r.GetInt64(10)),
             job.Id, RateWindowMs).Single();
         var workers = WorkersOf(c, job.Id).Where(isAlive).ToList();
         return JobSummaries.Build(job, counts, firstStarted, lastFinished, recent, stretch, bytesLeft, RateWindowMs, now, workers) with { WithWarnings = withWarnings };
@@ -379,9 +380,9 @@ public sealed class PostgresJobStore : IJobStore
 
     public IReadOnlyList<ItemRecord> Items(long jobId, IReadOnlyCollection<ItemStatus>? statuses, ItemPage page = default) => Run((c, _) => Query(c, null, ItemsListing,
         r => new ItemRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), (ItemStatus)r.GetInt16(4), r.GetInt32(5),
-            NullableString(r, 6), NullableString(r, 7), NullableTime(r, 8), NullableTime(r, 9), r.IsDBNull(10) ? null : r.GetInt64(10),
-            NullableInt(r, 11), NullableInt(r, 12), NullableInt(r, 13), NullableInt(r, 14), NullableString(r, 15), NullableString(r, 16),
-            ItemWarnings.FromStored(NullableString(r, 17))),
+            r.NullableString(6), r.NullableString(7), r.NullableTime(8), r.NullableTime(9), r.NullableInt64(10),
+            r.NullableInt(11), r.NullableInt(12), r.NullableInt(13), r.NullableInt(14), r.NullableString(15), r.NullableString(16),
+            ItemWarnings.FromStored(r.NullableString(17))),
         // LIMIT NULL is none.
         [.. ItemsMatchingParameters(jobId, statuses), page.Take, page.Skip]));
 
@@ -418,11 +419,6 @@ public sealed class PostgresJobStore : IJobStore
     /// <summary>A lease as a duration from now: the server adds it to its own clock.</summary>
     private static long LeaseMs(DateTimeOffset leaseUntil) => (long)(leaseUntil - DateTimeOffset.UtcNow).TotalMilliseconds;
 
-    private static string? NullableString(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
-    private static int? NullableInt(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt32(i);
-    private static long? NullableInt64(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
-    private static DateTimeOffset? NullableTime(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : FromMs(r.GetInt64(i));
-    private static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
 
     /// <summary>Runs one operation on a pooled connection, retrying transient failures; failures become clear store errors.</summary>
     private T Run<T>(Func<NpgsqlConnection, bool, T> operation, Action<Exception>? beforeFirstWait = null)

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using static Swin2SR.Core.Jobs.StoredValues;
 
 namespace Swin2SR.Core.Jobs.Sqlite;
 
@@ -235,7 +236,7 @@ public sealed class SqliteJobStore : IJobStore
     private List<WorkerRecord> WorkersUnlocked(long jobId) => Query(
         "SELECT id, host, pid, process_start_ms, device, started_ms, heartbeat_ms, processed, process_scope, accepts FROM workers WHERE job_id = $job ORDER BY started_ms",
         r => new WorkerRecord(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetInt64(3), r.GetString(4), FromMs(r.GetInt64(5)), FromMs(r.GetInt64(6)), r.GetInt64(7),
-            NullableString(r, 8), NullableString(r, 9)),
+            r.NullableString(8), r.NullableString(9)),
         ("$job", jobId));
 
     // One statement, committed on its own: see IJobStore.SetAccepts.
@@ -398,8 +399,8 @@ public sealed class SqliteJobStore : IJobStore
                    SUM(CASE WHEN status = 2 AND warnings IS NOT NULL THEN 1 ELSE 0 END)
             FROM items WHERE job_id = $job
             """,
-            r => (NullableInt64(r, 0), NullableInt64(r, 1), new Stretch(NullableInt64(r, 2) ?? 0, NullableInt64(r, 3) ?? 0, NullableInt64(r, 4)),
-                new Stretch(NullableInt64(r, 5) ?? 0, NullableInt64(r, 6) ?? 0, NullableInt64(r, 7)), NullableInt64(r, 8) ?? 0, NullableInt64(r, 9) ?? 0),
+            r => (r.NullableInt64(0), r.NullableInt64(1), new Stretch(r.NullableInt64(2) ?? 0, r.NullableInt64(3) ?? 0, r.NullableInt64(4)),
+                new Stretch(r.NullableInt64(5) ?? 0, r.NullableInt64(6) ?? 0, r.NullableInt64(7)), r.NullableInt64(8) ?? 0, r.NullableInt64(9) ?? 0),
             ("$job", job.Id), ("$since", now - RateWindowMs), ("$window", RateWindowMs)).Single();
         var workers = WorkersUnlocked(job.Id).Where(isAlive).ToList();
         return JobSummaries.Build(job, counts, firstStarted, lastFinished, recent, stretch, bytesLeft, RateWindowMs, now, workers) with { WithWarnings = withWarnings };
@@ -413,9 +414,9 @@ public sealed class SqliteJobStore : IJobStore
     public IReadOnlyList<ItemRecord> Items(long jobId, IReadOnlyCollection<ItemStatus>? statuses, ItemPage page = default) => Locked(() => Query(
         ItemsQuery(statuses),
         r => new ItemRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), (ItemStatus)r.GetInt32(4), r.GetInt32(5),
-            NullableString(r, 6), NullableString(r, 7), NullableTime(r, 8), NullableTime(r, 9), NullableInt64(r, 10),
-            NullableInt(r, 11), NullableInt(r, 12), NullableInt(r, 13), NullableInt(r, 14), NullableString(r, 15), NullableString(r, 16),
-            ItemWarnings.FromStored(NullableString(r, 17))),
+            r.NullableString(6), r.NullableString(7), r.NullableTime(8), r.NullableTime(9), r.NullableInt64(10),
+            r.NullableInt(11), r.NullableInt(12), r.NullableInt(13), r.NullableInt(14), r.NullableString(15), r.NullableString(16),
+            ItemWarnings.FromStored(r.NullableString(17))),
         // A negative LIMIT is none in SQLite.
         ("$job", jobId), ("$take", page.Take ?? -1), ("$skip", page.Skip)));
 
@@ -449,11 +450,6 @@ public sealed class SqliteJobStore : IJobStore
             _connection.Dispose();
     }
 
-    private static string? NullableString(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
-    private static int? NullableInt(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt32(i);
-    private static long? NullableInt64(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
-    private static DateTimeOffset? NullableTime(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : FromMs(r.GetInt64(i));
-    private static DateTimeOffset FromMs(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
     private static long Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
     /// <summary>Runs one store operation under the lock, turning SQLite failures into clear store errors.</summary>
