@@ -58,7 +58,9 @@ public sealed class ImageLoader
         {
             // Laid out here, not before the header is checked: a tiled page is laid out at the size the limits allowed.
             var decoderData = format.Name == "TIFF" ? TiledTiff.InStrips(header.DecoderData) ?? header.DecoderData : header.DecoderData;
-            using var image = Image.Load<Rgba64>(SupportedFormats.Configuration, decoderData);
+            var grayAlpha = format.Name == "TIFF" ? GrayAlphaTiff.Read(decoderData) : null;
+            using var image = Image.Load<Rgba64>(SupportedFormats.Configuration, grayAlpha?.GrayFile ?? decoderData);
+            grayAlpha?.Apply(image);
             if (format.Name == "JPEG")
                 JpegChromaSmoothing.Smooth(image, data);
             if (format.Name == "TIFF")

@@ -37,19 +37,41 @@ internal static class TiledTiff
     /// </summary>
     public static byte[]? InStrips(byte[] data)
     {
-        if (!IsTiled(data) || data.Length < 8 || !(data.AsSpan(0, 4).SequenceEqual("II*\0"u8) || data.AsSpan(0, 4).SequenceEqual("MM\0*"u8)))
-            return null;
-        bool littleEndian = data[0] == (byte)'I';
-        if (Layout(data) is not { } l)
+        if (!IsTiled(data) || Layout(data) is not { } l)
             return null;
         long imageRowBytes = ((long)l.Width * l.Samples * l.Bits + 7) / 8;
-        long rawLength = imageRowBytes * l.Height;
-        int rowsPerStrip = (int)Math.Clamp(StripBytes / Math.Max(imageRowBytes, 1), 1, l.Height);
-        int strips = (l.Height + rowsPerStrip - 1) / rowsPerStrip;
+        bool littleEndian = data[0] == (byte)'I';
+        return WithUncompressedImage(data, IsReplaced, [], imageRowBytes, l.Height,
+            image => PlaceTiles(data, l, image, imageRowBytes, littleEndian));
+    }
+
+    /// <summary>Writes a page's uncompressed rows into <paramref name="image"/>, which holds them all.</summary>
+    internal delegate void ImageFill(Span<byte> image);
+
+    /// <summary>
+    /// The file (a classic TIFF whose first directory fits it) with its first page's pixels replaced by the
+    /// uncompressed rows <paramref name="fill"/> writes, <paramref name="imageRowBytes"/> each, in strips of
+    /// <see cref="StripBytes"/> or less: the page's directory written anew after the end of the file, without the
+    /// entries <paramref name="replaced"/> names and with the one-value SHORT entries of <paramref name="added"/>
+    /// and the strips' own (Compression none among them); every other tag, and every offset in the file, as it was.
+    /// Null for what is not such a TIFF, or where the result would not fit a classic TIFF.
+    /// </summary>
+    internal static byte[]? WithUncompressedImage(byte[] data, Func<ushort, bool> replaced, IEnumerable<(ushort Tag, ushort Value)> added,
+        long imageRowBytes, int height, ImageFill fill)
+    {
+        if (data.Length < 8 || !(data.AsSpan(0, 4).SequenceEqual("II*\0"u8) || data.AsSpan(0, 4).SequenceEqual("MM\0*"u8))
+            || TiffStructure.FirstDirectoryClaim(data) is not { Whole: true } claim)
+            return null;
+        bool littleEndian = data[0] == (byte)'I';
+        var (kept, next) = Entries(data, (int)claim.Offset);
+        long rawLength = imageRowBytes * height;
+        int rowsPerStrip = (int)Math.Clamp(StripBytes / Math.Max(imageRowBytes, 1), 1, height);
+        int strips = (height + rowsPerStrip - 1) / rowsPerStrip;
         long rawAt = data.Length + (data.Length & 1);
         long listsAt = rawAt + rawLength + (rawLength & 1);
         long directoryAt = listsAt + 8L * strips;
-        var entries = l.Entries.Where(e => !IsReplaced(Tag(e, littleEndian))).ToList();
+        var entries = kept.Where(e => Tag(e, littleEndian) is var tag && !replaced(tag) && tag is not (CompressionTag or StripOffsetsTag or RowsPerStripTag or StripByteCountsTag)).ToList();
+        entries.AddRange(added.Select(a => Entry(a.Tag, 3, 1, a.Value, littleEndian)));
         entries.Add(Entry(CompressionTag, 3, 1, NoCompression, littleEndian));
         entries.Add(Entry(StripOffsetsTag, 4, (uint)strips, (uint)(strips == 1 ? rawAt : listsAt), littleEndian));
         entries.Add(Entry(RowsPerStripTag, 4, 1, (uint)rowsPerStrip, littleEndian));
@@ -61,7 +83,7 @@ internal static class TiledTiff
 
         var file = new byte[length];
         data.CopyTo(file, 0);
-        PlaceTiles(data, l, file.AsSpan((int)rawAt, (int)rawLength), imageRowBytes, littleEndian);
+        fill(file.AsSpan((int)rawAt, (int)rawLength));
         // The strips' offsets, then their byte counts, after the image; then the directory.
         for (int s = 0; s < strips; s++)
         {
@@ -73,7 +95,7 @@ internal static class TiledTiff
         TiffStructure.Write(directory, 2, (uint)entries.Count, littleEndian);
         for (int i = 0; i < entries.Count; i++)
             entries[i].CopyTo(directory[(2 + i * EntryBytes)..]);
-        Write(directory[(2 + entries.Count * EntryBytes)..], l.Next, littleEndian);
+        Write(directory[(2 + entries.Count * EntryBytes)..], next, littleEndian);
         Write(file.AsSpan(4), (uint)directoryAt, littleEndian);
         return file;
     }
@@ -84,13 +106,11 @@ internal static class TiledTiff
             or TileWidthTag or TileLengthTag or TileOffsetsTag or TileByteCountsTag;
 
     private sealed record TileLayout(int Width, int Height, int Samples, int Bits, int Compression, bool Differenced,
-        int TileWidth, int TileLength, ulong[] Offsets, ulong[] Counts, List<byte[]> Entries, uint Next);
+        int TileWidth, int TileLength, ulong[] Offsets, ulong[] Counts);
 
     /// <summary>The first page's tiling, where this lays it out: contiguous samples of whole bytes' rows, a known compression and predictor.</summary>
     private static TileLayout? Layout(byte[] data)
     {
-        if (TiffStructure.FirstDirectoryClaim(data) is not { Whole: true } claim)
-            return null;
         int width = (int)(TiffStructure.FirstPageValue(data, ImageWidthTag) ?? 0), height = (int)(TiffStructure.FirstPageValue(data, ImageLengthTag) ?? 0);
         int tileWidth = (int)(TiffStructure.FirstPageValue(data, TileWidthTag) ?? 0), tileLength = (int)(TiffStructure.FirstPageValue(data, TileLengthTag) ?? 0);
         int samples = (int)(TiffStructure.FirstPageValue(data, SamplesPerPixelTag) ?? 1);
@@ -110,15 +130,14 @@ internal static class TiledTiff
             || TiffStructure.FirstPageValue(data, PlanarConfigurationTag) is not (null or 1)
             // YCbCr samples are stored in blocks of subsampled pixels, not in rows.
             || TiffStructure.FirstPageValue(data, PhotometricTag) == YCbCr
-            || compression is not (NoCompression or Lzw or Deflate or OldDeflate or PackBits)
+            || !Decompresses(compression)
             || predictor is not (1 or 2) || (predictor == 2 && bits[0] is not (8 or 16 or 32))
             || offsets is null || counts is null)
             return null;
         long tiles = (long)((width + tileWidth - 1) / tileWidth) * ((height + tileLength - 1) / tileLength);
         if (offsets.Length != tiles || counts.Length != tiles)
             return null;
-        var (entries, next) = Entries(data, (int)claim.Offset);
-        return new TileLayout(width, height, samples, (int)bits[0], compression, predictor == 2, tileWidth, tileLength, offsets, counts, entries, next);
+        return new TileLayout(width, height, samples, (int)bits[0], compression, predictor == 2, tileWidth, tileLength, offsets, counts);
     }
 
     private static int MaxTileSide(int imageSide) => (int)Math.Min(int.MaxValue, Math.Max(((long)imageSide + 15) / 16 * 16, 1024));
@@ -152,11 +171,14 @@ internal static class TiledTiff
         }
     }
 
+    /// <summary>The compressions <see cref="Decompress"/> undoes: none, LZW, Deflate (either code) and PackBits.</summary>
+    internal static bool Decompresses(long compression) => compression is NoCompression or Lzw or Deflate or OldDeflate or PackBits;
+
     /// <summary>
     /// A tile's bytes: its data itself when uncompressed (zeros past a short one, as a decoder fills it), else
     /// ImageSharp's decompressor's, given the tile as an 8-bit gray image whose pixels are the tile's bytes.
     /// </summary>
-    private static byte[] Decompress(ReadOnlySpan<byte> compressed, int compression, int rowBytes, int rows)
+    internal static byte[] Decompress(ReadOnlySpan<byte> compressed, int compression, int rowBytes, int rows)
     {
         var tile = new byte[(long)rowBytes * rows];
         if (compression == NoCompression)
@@ -189,7 +211,7 @@ internal static class TiledTiff
     }
 
     /// <summary>Undoes horizontal differencing in each row: every sample (of 1, 2 or 4 bytes, in the file's byte order) plus the one a pixel before it.</summary>
-    private static void Undifference(byte[] tile, int rowBytes, int samples, int sampleBytes, bool littleEndian)
+    internal static void Undifference(byte[] tile, int rowBytes, int samples, int sampleBytes, bool littleEndian)
     {
         int stride = samples * sampleBytes;
         for (int row = 0; row + rowBytes <= tile.Length; row += rowBytes)

@@ -90,6 +90,14 @@ internal static class HandMadeTiff
     public static byte[] Rgba(int width, int height, Func<int, int, Rgba32> pixel, ushort extraSamples) =>
         Build(width, height, 8, (x, y) => { var p = pixel(x, y); return [p.R, p.G, p.B, p.A]; }, planar: false, predictor: 1, bigEndian: false, [(ExtraSamplesTag, extraSamples)]);
 
+    /// <summary>
+    /// Gray and alpha (BlackIsZero, two samples, the second's kind as <paramref name="extraSamples"/> says: 2
+    /// unassociated, 1 associated), <paramref name="bits"/> 8 or 16 deep: a cut-out or mask as GIMP and libvips save it.
+    /// </summary>
+    public static byte[] GrayAlpha(int width, int height, int bits, Func<int, int, (ushort Gray, ushort Alpha)> pixel, ushort extraSamples, int predictor = 1) =>
+        WithFirstPageValue(Build(width, height, bits, (x, y) => { var p = pixel(x, y); return [p.Gray, p.Alpha]; }, planar: false, predictor, bigEndian: false, [(ExtraSamplesTag, extraSamples)]),
+            PhotometricTag, 1);
+
     /// <summary>16 bits per sample, contiguous, no predictor.</summary>
     public static byte[] Rgb48(int width, int height, Func<int, int, Rgb48> pixel, bool bigEndian = false) =>
         Build(width, height, 16, (x, y) => { var p = pixel(x, y); return [p.R, p.G, p.B]; }, planar: false, predictor: 1, bigEndian, []);
@@ -144,7 +152,8 @@ internal static class HandMadeTiff
         {
             (256, 3, 1, ShortValue(width, bigEndian)),
             (257, 3, 1, ShortValue(height, bigEndian)),
-            (258, 3, (uint)samplesPerPixel, Long(bitsPerSampleAt, bigEndian)),
+            // Two SHORTs fit the value field, where TIFF requires them; three or four lie where it points.
+            (258, 3, (uint)samplesPerPixel, samplesPerPixel <= 2 ? [.. Enumerable.Repeat(Short(bits, bigEndian), 2).SelectMany(b => b)] : Long(bitsPerSampleAt, bigEndian)),
             (259, 3, 1, ShortValue(8, bigEndian)), // Deflate
             (262, 3, 1, ShortValue(2, bigEndian)), // RGB
             (273, 4, (uint)strips.Length, oneStrip ? Long(stripOffsets[0], bigEndian) : Long(offsetsAt, bigEndian)),
