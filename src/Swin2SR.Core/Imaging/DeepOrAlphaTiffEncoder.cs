@@ -12,9 +12,9 @@ using SixLabors.ImageSharp.Processing;
 namespace Swin2SR.Core.Imaging;
 
 /// <summary>
-/// Writes what ImageSharp 2.1's TIFF encoder cannot: 16 bits per sample (gray, RGB or RGBA), as it writes 8 whatever
-/// it is asked and an archive's 16-bit scan came out rounded to 8; and 8-bit RGBA, as it writes no alpha and a
-/// cut-out came out flattened onto white. The strips are deflated with the horizontal predictor, as the other TIFF
+/// Writes what ImageSharp 2.1's TIFF encoder cannot: 16 bits per sample (gray, gray and alpha, RGB or RGBA), as it
+/// writes 8 whatever it is asked and an archive's 16-bit scan came out rounded to 8; and 8-bit RGBA or gray and alpha,
+/// as it writes no alpha and a cut-out came out flattened onto white. The strips are deflated with the horizontal predictor, as the other TIFF
 /// outputs are. Every other tag (resolution, ICC profile, XMP, IPTC, the descriptive tags) is what ImageSharp's
 /// encoder writes for the same image: it encodes a one-pixel copy of it, and those tags are taken over, so that
 /// these outputs keep exactly what an 8-bit RGB or gray one keeps.
@@ -52,7 +52,7 @@ internal sealed class DeepOrAlphaTiffEncoder(TiffEncoder tagEncoder) : IImageEnc
             ? WriteStrips<TPixel, byte>(image, samples, stream, start)
             : WriteStrips<TPixel, ushort>(image, samples, stream, start);
 
-        bool gray = samples == 1;
+        bool gray = samples <= 2;
         entries[ImageWidth] = Long((uint)image.Width);
         entries[ImageLength] = Long((uint)image.Height);
         entries[BitsPerSample] = Shorts(Enumerable.Repeat((ushort)(8 * sampleBytes), samples).ToArray());
@@ -64,7 +64,8 @@ internal sealed class DeepOrAlphaTiffEncoder(TiffEncoder tagEncoder) : IImageEnc
         entries[StripByteCounts] = Longs(counts);
         entries[PlanarConfiguration] = Shorts(1); // contiguous: RGBRGB...
         entries[Predictor] = Shorts(HorizontalDifferencing);
-        if (samples == 4)
+        // The last sample of gray and alpha (2) or RGBA (4).
+        if (samples is 2 or 4)
             entries[ExtraSamples] = Shorts(UnassociatedAlpha);
         WriteDirectory(entries, stream, start);
     }
@@ -80,7 +81,11 @@ internal sealed class DeepOrAlphaTiffEncoder(TiffEncoder tagEncoder) : IImageEnc
             return (4, 2);
         if (typeof(TPixel) == typeof(Rgba32))
             return (4, 1);
-        throw new NotSupportedException($"This TIFF encoder writes L16, Rgb48, Rgba64 or Rgba32 pixels, not {typeof(TPixel).Name}.");
+        if (typeof(TPixel) == typeof(La32))
+            return (2, 2);
+        if (typeof(TPixel) == typeof(La16))
+            return (2, 1);
+        throw new NotSupportedException($"This TIFF encoder writes L16, Rgb48, Rgba64, Rgba32, La32 or La16 pixels, not {typeof(TPixel).Name}.");
     }
 
     public Task EncodeAsync<TPixel>(Image<TPixel> image, Stream stream, CancellationToken cancellationToken)

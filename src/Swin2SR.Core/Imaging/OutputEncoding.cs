@@ -19,7 +19,7 @@ public sealed record UpscaledImage(PlanarImage Pixels, float[]? Alpha, ImageTrai
 
 /// <summary>
 /// Chooses the pixel type and encoder settings that keep what the source had and the format can hold: 16 bits
-/// (PNG, TIFF), grayscale (PNG, JPEG, TIFF; as equal channels in WebP and BMP), alpha (PNG, WebP, BMP, RGB TIFF),
+/// (PNG, TIFF), grayscale (PNG, JPEG, TIFF; as equal channels in WebP and BMP), alpha (PNG, WebP, BMP, TIFF),
 /// lossless coding (a lossless WebP's WebP output).
 /// ImageSharp 2.1 writes 8-bit TIFF without alpha only (a 16-bit or an RGBA TIFF is written by <see cref="DeepOrAlphaTiffEncoder"/>),
 /// and JPEG has no alpha: there transparency is flattened onto white, and 16 bits are rounded to 8 where the format
@@ -28,11 +28,10 @@ public sealed record UpscaledImage(PlanarImage Pixels, float[]? Alpha, ImageTrai
 internal static class OutputEncoding
 {
     /// <summary>
-    /// Whether the output keeps the source's alpha: a TIFF only where it is written as RGBA, 8- or 16-bit
-    /// (<see cref="DeepOrAlphaTiffEncoder"/>); not as gray and alpha, which ImageSharp 2.1, and so this module, cannot read back.
+    /// Whether the output keeps the source's alpha: a TIFF as RGBA or as gray and alpha, 8- or 16-bit
+    /// (<see cref="DeepOrAlphaTiffEncoder"/>; ImageSharp 2.1 reads no gray and alpha, this module does: <see cref="GrayAlphaTiff"/>).
     /// </summary>
-    public static bool HoldsAlpha(string formatName, ImageTraits traits) =>
-        formatName is "PNG" or "Webp" or "BMP" || (formatName == "TIFF" && !traits.IsGray);
+    public static bool HoldsAlpha(string formatName) => formatName is "PNG" or "Webp" or "BMP" or "TIFF";
 
     /// <summary>PNG and TIFF are written with 16 bits per channel; the other formats hold 8.</summary>
     public static bool HoldsSixteenBits(string formatName) => formatName is "PNG" or "TIFF";
@@ -101,7 +100,7 @@ internal static class OutputEncoding
 
     public static (Image Image, IImageEncoder Encoder) Prepare(UpscaledImage source, string formatName, int quality)
     {
-        bool alpha = source.Alpha is not null && HoldsAlpha(formatName, source.Traits);
+        bool alpha = source.Alpha is not null && HoldsAlpha(formatName);
         bool gray = WritesGray(source.Traits, formatName);
         bool deep = WritesSixteenBits(source.Traits, formatName);
         Image image = (gray, alpha, deep) switch

@@ -19,7 +19,7 @@ internal sealed record FinishedImage(UpscaledImage Image, QualityMetrics Metrics
             : BicubicResize.Upscale(source.Alpha, work.InputWidth, work.InputHeight, scale);
         var warnings = source.Warnings.ToList();
         warnings.AddRange(work.Redos.Select(r => $"{r.Change}: the quality gate rejected the earlier output ({r.Failure})"));
-        if (alpha is not null && !OutputEncoding.HoldsAlpha(work.Item.OutputFormat, source.Traits))
+        if (alpha is not null && !OutputEncoding.HoldsAlpha(work.Item.OutputFormat))
             warnings.Add($"{work.Item.OutputFormat} output has no transparency: transparent areas are flattened onto white (-Format Png keeps them)");
         if (source.Traits.BitDepth > 8 && !OutputEncoding.HoldsSixteenBits(work.Item.OutputFormat))
             warnings.Add($"{work.Item.OutputFormat} output is written with 8 bits per channel: the input's {source.Traits.BitDepth} bits are rounded to 8 "
