@@ -91,7 +91,8 @@ public sealed class ImageLoader
                 DcfColourSpace.AdoptProfile(format.Name, data, image.Metadata);
             var metadata = image.Metadata.DeepClone();
             var warnings = Warnings(format, data);
-            string?[] noted = [exifDropped ? DamagedExif.Warning : null, resolutionDropped, format.Name == "TIFF" ? UntaggedTiffAlpha.Find(data) : null];
+            string?[] noted = [exifDropped ? DamagedExif.Warning : null, resolutionDropped, format.Name == "TIFF" ? UntaggedTiffAlpha.Find(data) : null,
+                format.Name == "TIFF" ? WideTiffSamples.Find(data) : null];
             return new LoadedImage(pixels, alpha, traits, metadata, [.. warnings, .. noted.OfType<string>()]);
         }
         catch (Exception e) when (e is not (ImageInputException or OperationCanceledException))

@@ -111,6 +111,24 @@ public sealed class TiffLayoutTests : IDisposable
         Assert.Equal((255, 0, 128), (Level(loaded, 0, Width - 1, 0), Level(loaded, 1, Width - 1, 0), Level(loaded, 2, Width - 1, 0)));
     }
 
+    /// <summary>
+    /// Samples wider than 16 bits load at 16, the only depth an output holds: said, a float's clipping of what lies
+    /// outside 0 to 1 (an HDR highlight) among it, as rounding 16 bits to 8 is said, instead of a 16-bit output unsaid.
+    /// </summary>
+    [Fact]
+    public void A_tiff_of_32_bit_floats_or_integers_loads_at_16_bits_and_says_what_that_loses()
+    {
+        var floats = _loader.Load(Save("hdr.tif", HandMadeTiff.RgbFloat(Width, Height, (x, y) => (x * 0.5f - 0.25f, 0.5f, 0.5f))), 2);
+        // -0.25 and 1.25 read as black and white.
+        Assert.Equal((0, 255), (Level(floats, 0, 0, 0), Level(floats, 0, 3, 0)));
+        Assert.Equal("it is a TIFF of 32-bit floating-point samples: they are read at 16 bits a sample, as no output holds more, values below 0 and above 1 (HDR highlights) clipped; "
+            + "to keep them, tone-map or scale the image into 0 to 1 first", Assert.Single(floats.Warnings));
+        var integers = _loader.Load(Save("wide.tif", HandMadeTiff.Rgb32(Width, Height, (x, y) => (uint)x << 28)), 2);
+        Assert.Equal(128, Level(integers, 0, 8, 0));
+        Assert.Equal("it is a TIFF of 32-bit samples: they are read at 16 bits a sample, as no output holds more, levels finer than 1/65535 rounded", Assert.Single(integers.Warnings));
+        Assert.Empty(_loader.Load(Save("deep.tif", HandMadeTiff.Rgb48(Width, Height, (x, y) => new Rgb48(1, 2, 3))), 2).Warnings);
+    }
+
     private static int Level(LoadedImage image, int channel, int x, int y) => (int)Math.Round(image.Pixels[channel, y, x] * 255);
 
     /// <summary>A bilevel page: black (0) and white (255) runs of several lengths, as on a scanned document.</summary>

@@ -107,6 +107,10 @@ internal static class HandMadeTiff
         Build(width, height, 32, (x, y) => { var p = pixel(x, y); return [BitConverter.SingleToUInt32Bits(p.R), BitConverter.SingleToUInt32Bits(p.G), BitConverter.SingleToUInt32Bits(p.B)]; },
             planar: false, predictor: 1, bigEndian: false, [(SampleFormatTag, 3)]);
 
+    /// <summary>32-bit unsigned integer samples (no SampleFormat: 1, unsigned, by default), the same level in each channel, contiguous.</summary>
+    public static byte[] Rgb32(int width, int height, Func<int, int, uint> level) =>
+        Build(width, height, 32, (x, y) => [level(x, y), level(x, y), level(x, y)], planar: false, predictor: 1, bigEndian: false, []);
+
     /// <summary>16-bit IEEE floating-point (half) samples (SampleFormat 3), 0 to 1 for black to white, contiguous: as GIMP and Krita export them.</summary>
     public static byte[] RgbHalf(int width, int height, Func<int, int, (float R, float G, float B)> pixel) =>
         Build(width, height, 16, (x, y) => { var p = pixel(x, y); return [BitConverter.HalfToUInt16Bits((Half)p.R), BitConverter.HalfToUInt16Bits((Half)p.G), BitConverter.HalfToUInt16Bits((Half)p.B)]; },
