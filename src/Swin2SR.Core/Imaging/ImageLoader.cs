@@ -307,7 +307,7 @@ public sealed class ImageLoader
     private static ImageInputException Corrupt(string path, IImageFormat format, byte[] data, Exception e)
     {
         if (e is NotSupportedException)
-            return UnsupportedVariant(path, format.Name, e, IsTiledTiff(format, data) ? ReSaveInStrips : ConvertToPng);
+            return UnsupportedVariant(path, format.Name, e, IsCmykTiff(format, data) ? ConvertCmykToRgb : IsTiledTiff(format, data) ? ReSaveInStrips : ConvertToPng);
         bool described = e is ImageFormatException or InvalidImageContentException or EndOfStreamException;
         string detail = described ? e.Message : $"{e.GetType().Name}: {e.Message}";
         return new ImageInputException("CorruptImage", ImageErrorKind.InvalidData, path,
@@ -355,6 +355,19 @@ public sealed class ImageLoader
     /// <summary>A tiled TIFF re-saved in strips stays a TIFF, of the same bit depth and tags, as the documentation advises.</summary>
     private const string ReSaveInStrips =
         "re-save it in strips (for example: tiffcp -s in.tif out.tif), which keeps it a TIFF with its tags and bit depth, or convert it to PNG (magick input output.png), and upscale that";
+
+    /// <summary>
+    /// A CMYK TIFF stays CMYK re-saved in strips (tiffcp -s), which the decoder refuses as well: it is converted to RGB,
+    /// kept a TIFF (libtiff's tiff2rgba also lays tiles out in strips, but writes 8 bits and drops the ICC profile).
+    /// </summary>
+    private const string ConvertCmykToRgb =
+        "convert it to RGB, which keeps it a TIFF (for example: magick in.tif -colorspace sRGB out.tif, or for an 8-bit one libtiff's tiff2rgba -n in.tif out.tif), and upscale that";
+
+    /// <summary>Whether the first page's PhotometricInterpretation is 5, Separated (CMYK ink), which ImageSharp 2.1 does not decode in a TIFF.</summary>
+    private static bool IsCmykTiff(IImageFormat format, byte[] data) => format.Name == "TIFF" && TiffStructure.FirstPageValue(data, PhotometricTag) == Separated;
+
+    private const ushort PhotometricTag = 262;
+    private const uint Separated = 5;
 
     /// <summary>Whether the first page is stored in tiles of a kind <see cref="TiledTiff"/> does not lay out in strips (JPEG tiles, say), which ImageSharp 2.1 does not decode.</summary>
     private static bool IsTiledTiff(IImageFormat format, byte[] data) => format.Name == "TIFF" && TiledTiff.IsTiled(data);

@@ -631,7 +631,7 @@ public sealed class ImageLoaderInputTests : IDisposable
         Assert.Equal("UnsupportedFormat", error.ErrorId);
         Assert.Equal(ImageErrorKind.NotSupported, error.Kind);
         Assert.Contains("cannot be decoded", error.Reason);
-        Assert.Contains("convert it to PNG", error.Reason);
+        Assert.Contains("convert it to RGB, which keeps it a TIFF", error.Reason);
     }
 
     [Theory]

@@ -54,6 +54,19 @@ public sealed class TiledTiffTests : IDisposable
         Assert.Equal("ImageTooLarge", error.ErrorId);
     }
 
+    /// <summary>A CMYK TIFF re-saved in strips (the advice for tiles the decoder cannot read) is still CMYK, which it cannot read either.</summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(Tile)]
+    public void A_cmyk_tiff_tiled_or_not_is_refused_with_advice_to_convert_it_to_rgb(int tile)
+    {
+        string path = Save("print.tif", HandMadeTiff.Cmyk(Width, Height, (x, y) => [(uint)x, (uint)y, 0, 20], tile));
+        var error = Assert.Throws<ImageInputException>(() => new ImageLoader(ImageLimits.Default).Load(path, 2));
+        Assert.Equal("UnsupportedFormat", error.ErrorId);
+        Assert.Contains("convert it to RGB, which keeps it a TIFF (for example: magick in.tif -colorspace sRGB out.tif, or for an 8-bit one libtiff's tiff2rgba -n in.tif out.tif)", error.Reason);
+        Assert.DoesNotContain("tiffcp", error.Reason);
+    }
+
     [Fact]
     public void Tiles_larger_than_the_image_are_not_laid_out_and_the_tiff_is_refused_with_advice()
     {

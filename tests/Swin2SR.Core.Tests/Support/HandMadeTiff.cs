@@ -120,6 +120,10 @@ internal static class HandMadeTiff
     public static byte[] Rgb48Tiled(int width, int height, int tile, Func<int, int, Rgb48> pixel, int predictor = 1, bool bigEndian = false) =>
         Build(width, height, 16, (x, y) => { var p = pixel(x, y); return [p.R, p.G, p.B]; }, planar: false, predictor, bigEndian, [], tile);
 
+    /// <summary>8-bit CMYK (PhotometricInterpretation 5, Separated), as print workflows save it, in strips or, with <paramref name="tile"/>, in tiles.</summary>
+    public static byte[] Cmyk(int width, int height, Func<int, int, uint[]> pixel, int tile = 0) =>
+        WithFirstPageValue(Build(width, height, 8, pixel, planar: false, predictor: 1, bigEndian: false, [], tile), PhotometricTag, 5);
+
     /// <param name="pixel">A pixel's three samples (four with alpha), as the file stores their bits.</param>
     /// <param name="tile">The side of the square tiles the page is stored in; 0 for strips (one per plane).</param>
     private static byte[] Build(int width, int height, int bits, Func<int, int, uint[]> pixel, bool planar, int predictor, bool bigEndian,
@@ -129,7 +133,7 @@ internal static class HandMadeTiff
         var strips = tile > 0
             ? (from ty in Enumerable.Range(0, (height + tile - 1) / tile)
                from tx in Enumerable.Range(0, (width + tile - 1) / tile)
-               select Deflate(Samples(tile, tile, bits, (x, y) => tx * tile + x < width && ty * tile + y < height ? pixel(tx * tile + x, ty * tile + y) : [0, 0, 0], -1, predictor == 2, bigEndian))).ToArray()
+               select Deflate(Samples(tile, tile, bits, (x, y) => tx * tile + x < width && ty * tile + y < height ? pixel(tx * tile + x, ty * tile + y) : new uint[samplesPerPixel], -1, predictor == 2, bigEndian))).ToArray()
             : (planar ? [0, 1, 2] : new[] { -1 }).Select(channel => Deflate(Samples(width, height, bits, pixel, channel, predictor == 2, bigEndian))).ToArray();
         var file = new List<byte>(bigEndian ? "MM"u8.ToArray() : "II"u8.ToArray());
         file.AddRange(Short(42, bigEndian));
