@@ -63,6 +63,26 @@ public sealed class ImageWriter
                 $"the output would be {width}x{height}, and {formatName} holds at most {maxSide} pixels a side; use -Format Png for this image");
     }
 
+    /// <summary>
+    /// Fails at once (OutputTooLarge) when a TIFF output's pixels, uncompressed, would pass the 4 GB that a classic
+    /// TIFF's 32-bit offsets reach (a 16-bit RGB output of 716 megapixels): the writer fails at the end of the file,
+    /// so the image would be upscaled, hours on a CPU, for nothing. Checked once the input is decoded (its bit depth,
+    /// gray and alpha known), before it is upscaled. Deflated, such an output might fit; but that is known only once
+    /// it is written.
+    /// </summary>
+    /// <param name="path">The file the error names: the input, when checked before it is upscaled.</param>
+    public static void CheckTiffSize(string formatName, ImageTraits traits, int width, int height, string path)
+    {
+        if (formatName != "TIFF")
+            return;
+        long bytes = (long)width * height * OutputEncoding.BytesPerPixel(traits, formatName);
+        if (bytes > uint.MaxValue)
+            throw new ImageInputException("OutputTooLarge", ImageErrorKind.LimitExceeded, path,
+                $"the TIFF output would be {width}x{height} of {OutputEncoding.BytesPerPixel(traits, formatName)} bytes a pixel, {bytes / 1e9:0.00} GB uncompressed, "
+                + "more than the 4.29 GB a TIFF file can hold (its offsets are 32-bit), and whether it deflates to less is known only once it is written, "
+                + "after the upscaling: use -Format Png for this image");
+    }
+
     /// <param name="replaceExisting">
     /// False when the output did not exist as the run began (or must not be overwritten): a file that appears
     /// there meanwhile, from another input with the same output name, is kept and this write fails with

@@ -98,6 +98,10 @@ internal static class OutputEncoding
     public static string LeftOutOfJpeg(string kind, int length, string what = "it is") =>
         $"its {kind} metadata ({length / 1024} KB) is more than a JPEG file holds (64 KB): {what} left out (-Format Png keeps it)";
 
+    /// <summary>The bytes a pixel of the output takes uncompressed: its samples (gray or RGB, and alpha where kept), 1 or 2 bytes each.</summary>
+    public static int BytesPerPixel(ImageTraits traits, string formatName) =>
+        ((WritesGray(traits, formatName) ? 1 : 3) + (traits.HasAlpha && HoldsAlpha(formatName) ? 1 : 0)) * (WritesSixteenBits(traits, formatName) ? 2 : 1);
+
     public static (Image Image, IImageEncoder Encoder) Prepare(UpscaledImage source, string formatName, int quality)
     {
         bool alpha = source.Alpha is not null && HoldsAlpha(formatName);

@@ -310,6 +310,7 @@ public sealed class UpscalePipeline : IWorkerHost
                 await _memory.WaitAsync(reserved, cancellation).ConfigureAwait(false);
                 started = Stopwatch.GetTimestamp();
                 var loaded = _loader.Decode(data, item.InputPath, header);
+                ImageWriter.CheckTiffSize(item.OutputFormat, loaded.Traits, loaded.Pixels.Width * _scale, loaded.Pixels.Height * _scale, item.InputPath);
                 var pixels = loaded.Pixels;
                 var tile = _cpuOnly
                     ? TileSizeChooser.ChooseEachSide(pixels.Width, pixels.Height, _tileSizes, _geometry.Overlap, _window, _edgeContext)

@@ -104,6 +104,26 @@ public sealed class ImageWriterFailureTests : IDisposable
         ImageWriter.CheckSize("PNG", 2, maxSide + 1, "in.png");
     }
 
+    /// <summary>
+    /// A 16-bit RGB output of 30000x24000 is 4.32 GB of pixels, past what a TIFF's 32-bit offsets reach: refused before
+    /// it is upscaled, naming the input, instead of failing as it is written; its 8-bit copy (2.16 GB), a gray one
+    /// and a PNG are not.
+    /// </summary>
+    [Fact]
+    public void A_tiff_output_whose_pixels_pass_4_GB_is_refused_before_it_is_upscaled_and_png_takes_it()
+    {
+        var deep = new ImageTraits("TIFF", 16, IsGray: false, HasAlpha: false);
+        var error = Assert.Throws<ImageInputException>(() => ImageWriter.CheckTiffSize("TIFF", deep, 30000, 24000, "/scans/master.tif"));
+        Assert.Equal(("OutputTooLarge", ImageErrorKind.LimitExceeded, "/scans/master.tif"), (error.ErrorId, error.Kind, error.Path));
+        Assert.StartsWith("/scans/master.tif: the TIFF output would be 30000x24000 of 6 bytes a pixel, 4.32 GB uncompressed, more than the 4.29 GB a TIFF file can hold", error.Message);
+        Assert.EndsWith("use -Format Png for this image", error.Reason);
+        ImageWriter.CheckTiffSize("TIFF", deep with { BitDepth = 8 }, 30000, 24000, "/scans/master.tif");
+        ImageWriter.CheckTiffSize("TIFF", deep with { IsGray = true }, 30000, 24000, "/scans/master.tif");
+        ImageWriter.CheckTiffSize("PNG", deep, 30000, 24000, "/scans/master.tif");
+        // With alpha, 8 bytes a pixel: a smaller output passes it.
+        Assert.Throws<ImageInputException>(() => ImageWriter.CheckTiffSize("TIFF", deep with { HasAlpha = true }, 24000, 23000, "/scans/master.tif"));
+    }
+
     [Fact]
     public void A_name_as_long_as_the_platform_allows_is_written_although_its_temp_name_would_be_longer()
     {
