@@ -51,10 +51,10 @@ BeforeAll {
 
     # An uncompressed little-endian RGB TIFF of $Bits-bit samples, in one strip or in $Tile x $Tile tiles (those at
     # the edges padded); $Pixel gives a pixel's three levels, or four with -Alpha (unassociated, ExtraSamples 2, as
-    # Photoshop saves a cut-out; with -Untagged, no ExtraSamples tag says what the fourth sample is). ImageSharp writes
-    # neither 16-bit nor tiled TIFF, nor alpha in TIFF.
-    function New-RawTiff([string] $Path, [int] $Width, [int] $Height, [scriptblock] $Pixel, [int] $Tile = 0, [int] $Bits = 16, [switch] $Alpha, [switch] $Untagged) {
-        $samples = if ($Alpha) { 4 } else { 3 }
+    # Photoshop saves a cut-out; with -Untagged, no ExtraSamples tag says what the fourth sample is). With -Gray -Alpha,
+    # two levels, gray and alpha, as GIMP saves a mask. ImageSharp writes neither 16-bit nor tiled TIFF, nor alpha in TIFF.
+    function New-RawTiff([string] $Path, [int] $Width, [int] $Height, [scriptblock] $Pixel, [int] $Tile = 0, [int] $Bits = 16, [switch] $Alpha, [switch] $Untagged, [switch] $Gray) {
+        $samples = (3, 1)[[int] $Gray.IsPresent] + [int] $Alpha.IsPresent
         $stream = [IO.MemoryStream]::new()
         $writer = [IO.BinaryWriter]::new($stream)
         $writer.Write([byte[]] @(0x49, 0x49, 42, 0, 0, 0, 0, 0))
@@ -83,7 +83,9 @@ BeforeAll {
         # Offsets and byte counts: in the entry for one strip, else in the lists above.
         $one = $offsets.Count -eq 1
         $entries = @(
-            @(256, 4, $Width), @(257, 4, $Height), @(258, 3, $samples, $bitsAt), @(259, 3, 1), @(262, 3, 2), @(277, 3, $samples), @(284, 3, 1))
+            # Two SHORTs of BitsPerSample fit the entry itself, where TIFF requires them.
+            @(256, 4, $Width), @(257, 4, $Height), @(258, 3, $samples, $(if ($samples -eq 2) { $Bits -bor ($Bits -shl 16) } else { $bitsAt })),
+            @(259, 3, 1), @(262, 3, (2, 1)[[int] $Gray.IsPresent]), @(277, 3, $samples), @(284, 3, 1))
         if ($Alpha -and -not $Untagged) { $entries += , @(338, 3, 2) }
         $entries += if ($Tile) {
             , @(322, 4, $Tile); , @(323, 4, $Tile); , @(324, 4, $offsets.Count, $offsetsAt); , @(325, 4, $offsets.Count, $countsAt)
@@ -501,6 +503,27 @@ Describe 'Invoke-Swin2SRUpscale with hostile input and output' {
                 $red = $back[2, 5]
                 ($red.R, $red.G, $red.B, $red.A) | Should -Be @(200, 30, 30, 255)
                 $back[29, 5].A | Should -Be 0 -Because 'the transparent half stays transparent, not white'
+            } finally { $back.Dispose() }
+        }
+
+        It 'keeps a 16-bit gray TIFF with alpha (which the decoder cannot read) as 16-bit gray and alpha, which it reads back' {
+            # A mask saved from GIMP: gray over unassociated alpha, opaque on the left half, transparent on the right.
+            $tiff = New-RawTiff (Join-Path $in 'mask.tif') 16 8 -Gray -Alpha { param($x, $y) if ($x -lt 8) { 12345, 65535 } else { 40000, 0 } }
+            $result = $tiff | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore $store -WarningVariable warnings
+            $result.Status | Should -Be 'Succeeded'
+            $result.OutputPath | Should -Be (Join-Path $out 'mask.tif')
+            $result.Warnings | Should -BeNullOrEmpty
+            @($warnings | Where-Object { "$_" -match 'flattened' }) | Should -BeNullOrEmpty
+            # ImageSharp reads no gray and alpha TIFF: the output is read back by upscaling it again, as a PNG.
+            $again = Copy-Item -LiteralPath $result.OutputPath (Join-Path $in 'mask-x2.tif') -PassThru
+            $png = $again | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobStore $store -Format Png
+            $png.Status | Should -Be 'Succeeded'
+            (Get-PngMetadata $png.OutputPath).ColorType | Should -Be 'GrayscaleWithAlpha'
+            $back = [SixLabors.ImageSharp.Image]::Load[SixLabors.ImageSharp.PixelFormats.La32]($png.OutputPath)
+            try {
+                ($back.Width, $back.Height) | Should -Be @(64, 32)
+                ($back[5, 9].L, $back[5, 9].A) | Should -Be @(12345, 65535) -Because 'a level that is no 8-bit level widened survives only at 16 bits'
+                $back[60, 9].A | Should -Be 0 -Because 'the transparent half stays transparent, not white'
             } finally { $back.Dispose() }
         }
 
