@@ -71,9 +71,11 @@ function Invoke-Build {
     $deps = Get-Content -Raw (Join-Path $publish 'Swin2SR.Core.deps.json') | ConvertFrom-Json -AsHashtable
     $target = $deps.targets[$deps.runtimeTarget.name]
     $wantedNatives = @()
+    $engineErrors = 'Swin2SR.Errors.dll'
     foreach ($library in $target.Values) {
         foreach ($file in @($library['runtime']?.Keys)) {
-            if ($file) { Copy-IfChanged (Join-Path $publish (Split-Path $file -Leaf)) $dependencies }
+            # The engine's exceptions go beside the cmdlets (below), in the default context, where scripts can name them.
+            if ($file -and $file -ne $engineErrors) { Copy-IfChanged (Join-Path $publish (Split-Path $file -Leaf)) $dependencies }
         }
         foreach ($file in @($library['native']?.Keys)) {
             if ($file) {
@@ -85,7 +87,7 @@ function Invoke-Build {
     Get-ChildItem -LiteralPath $natives -File | Where-Object Name -notin $wantedNatives | Remove-Item -Force
 
     $moduleBin = Join-Path $root "src/Swin2SR.PowerShell/bin/$Configuration/net8.0"
-    Copy-Item (Join-Path $moduleBin 'Swin2SR.PowerShell.dll') $staged
+    Copy-Item (Join-Path $moduleBin 'Swin2SR.PowerShell.dll'), (Join-Path $moduleBin $engineErrors) $staged
     Copy-Item (Join-Path $root 'module/*.psd1'), (Join-Path $root 'module/*.ps1xml') $staged
     $help = Join-Path $staged 'en-US'
     $null = New-Item -ItemType Directory -Force $help

@@ -8,6 +8,8 @@
     Description          = 'Bulk image super-resolution with Swin2SR models (ONNX Runtime; NVIDIA GPUs or CPU), built for unattended runs over tens of thousands of images.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
+    # The engine's exceptions, loaded where a script can name them: catch [Swin2SR.Core.Jobs.JobStoreException].
+    RequiredAssemblies   = @('Swin2SR.Errors.dll')
     CmdletsToExport      = @(
         'Invoke-Swin2SRUpscale'
         'Resume-Swin2SRJob'

@@ -104,7 +104,7 @@ Describe 'Jobs' {
             $LASTEXITCODE | Should -Be 2 -Because 'a source folder that is missing (a share not mounted) did nothing'
         }
 
-        It 'runs the catch block of about_Swin2SR as printed: it tells an unsupported file by its error id, as no catch [type] can name the engine''s exceptions' {
+        It 'runs the catch block of about_Swin2SR as printed: it tells an unsupported file by its error id, and a catch [type] names the engine''s exception' {
             $about = Get-Content -Raw -LiteralPath (Join-Path $ModulePath 'en-US/about_Swin2SR.help.txt')
             $printed = [regex]::Match($about, '(?ms)^ {8}try \{ \$r = Invoke-Swin2SRUpscale \$file.*?^ {8}\}$').Value
             $printed | Should -Not -BeNullOrEmpty -Because 'the help shows how a script tells one error from another'
@@ -116,9 +116,9 @@ Describe 'Jobs' {
             $LASTEXITCODE | Should -Be 0 -Because ($said -join "`n")
             $said -match '^skipped: .*bad\.png: not a supported image' | Should -Not -BeNullOrEmpty -Because ($said -join "`n")
             $said -match '^done: Succeeded$' | Should -Not -BeNullOrEmpty -Because "the loop goes on after the skipped file: $($said -join "`n")"
-            # What the help warns of: a typed catch of the engine's exception is no catch at all.
-            $typed = "Import-Module '$ModulePath'; try { Invoke-Swin2SRUpscale '$bad' -ErrorAction Stop } catch [Swin2SR.Core.Imaging.ImageInputException] { 'caught' }"
-            (Invoke-ChildPwsh -Command $typed 2>&1) -join "`n" | Should -Match 'Unable to find type \[Swin2SR\.Core\.Imaging\.ImageInputException\]'
+            # What the help offers too: a typed catch of the engine's exception, which PowerShell finds.
+            $typed = "Import-Module '$ModulePath'; try { Invoke-Swin2SRUpscale '$bad' -Model '$NearestX2' -OutputDirectory '$out' -Device Cpu -ErrorAction Stop } catch [Swin2SR.Core.Imaging.ImageInputException] { 'caught ' + `$_.Exception.ErrorId }"
+            (Invoke-ChildPwsh -Command $typed 2>&1) -join "`n" | Should -Match 'caught UnsupportedFormat'
         }
 
         It 'leaves an unchanged bad file failed on a scheduled rerun, exiting 0, until the file changes or -RetryFailed' {
