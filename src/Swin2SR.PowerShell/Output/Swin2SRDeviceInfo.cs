@@ -1,6 +1,10 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace Swin2SR.PowerShell;
 
 /// <summary>The kind of a device that can run a model.</summary>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum Swin2SRDeviceKind
 {
     Cuda,

@@ -1,3 +1,6 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace Swin2SR.PowerShell;
 
 /// <summary>What Get-Swin2SRJob shows for a job (format view: Swin2SR.PowerShell.Format.ps1xml).</summary>
@@ -54,6 +57,7 @@ public sealed class Swin2SRJobInfo
 }
 
 /// <summary>An item's place in its job: waiting, leased by a worker, or finished one way or another.</summary>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum Swin2SRJobItemStatus
 {
     Pending,

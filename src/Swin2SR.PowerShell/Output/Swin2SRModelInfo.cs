@@ -1,6 +1,10 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace Swin2SR.PowerShell;
 
 /// <summary>Where a model comes from: shipped with the module, installed in the model folder, or only in the catalog.</summary>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum Swin2SRModelSource
 {
     Embedded,

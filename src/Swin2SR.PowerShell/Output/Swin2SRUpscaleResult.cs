@@ -1,5 +1,13 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
+
 namespace Swin2SR.PowerShell;
 
+/// <summary>
+/// How an input's run ended. The output enums are written by name by ConvertTo-Json too (as by Export-Csv and the
+/// console): as numbers, Succeeded was 0 here and 2 in a job item's <see cref="Swin2SRJobItemStatus"/>.
+/// </summary>
+[JsonConverter(typeof(StringEnumConverter))]
 public enum Swin2SRItemStatus
 {
     Succeeded,
