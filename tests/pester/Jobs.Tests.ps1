@@ -793,6 +793,19 @@ Describe 'Jobs' {
             Remove-Job $job
         }
 
+        It 'hands Receive-Job a bad image''s error as the command without -AsJob writes it, its id naming the command' {
+            $null = New-TestImage (Join-Path $in 'good.png')
+            Set-Content -LiteralPath (Join-Path $in 'bad.png') -Value 'garbage'
+            $job = Get-ChildItem -LiteralPath $in -File | Invoke-Swin2SRUpscale -Model $NearestX2 -OutputDirectory $out -JobName bgerror -AsJob
+            $null = Wait-Job $job -Timeout 60
+            $null = Receive-Job $job -ErrorVariable problems -ErrorAction SilentlyContinue
+            # about_Swin2SR's scripts match 'UnsupportedFormat,*'; a record made on the job's thread lacked the command.
+            $problems.FullyQualifiedErrorId | Should -Be 'UnsupportedFormat,Swin2SR.PowerShell.Commands.InvokeSwin2SRUpscaleCommand'
+            $problems.CategoryInfo.Activity | Should -Be 'Invoke-Swin2SRUpscale'
+            $problems.TargetObject | Should -Be (Join-Path $in 'bad.png')
+            Remove-Job $job
+        }
+
         It 'fails with the reason in JobStateInfo.Reason, as a thread job does, when its run fails' {
             $null = New-TestImageSet $in 2
             $model = New-WrongScaleModel (Join-Path $root 'wrong-scale.onnx')
@@ -871,7 +884,7 @@ Describe 'Jobs' {
             (Get-Swin2SRJob stoppedelsewhere).Pending | Should -BeGreaterThan 0 -Because 'the run was stopped before it had done every image'
             $job.State | Should -Be 'Stopped' -Because 'its images are not all done, as after Stop-Job'
             $null = Receive-Job $job -ErrorVariable said -ErrorAction SilentlyContinue
-            $said.FullyQualifiedErrorId | Should -Contain 'JobStopped'
+            $said.FullyQualifiedErrorId | Should -Contain 'JobStopped,Swin2SR.PowerShell.Commands.InvokeSwin2SRUpscaleCommand'
             "$said" | Should -Match "Resume-Swin2SRJob 'stoppedelsewhere'"
             Remove-Job $job
         }

@@ -102,7 +102,7 @@ public abstract class UpscaleCommandBase : JobStoreCommandBase, IRunOutput
         }
         if (AsJob)
         {
-            var job = new UpscaleBackgroundJob(run, JobCommandText(), run.JobName);
+            var job = new UpscaleBackgroundJob(run, JobCommandText(), run.JobName, MyInvocation);
             UpscaleJobSourceAdapter.Register(JobManager, job);
             job.StartJob();
             WriteObject(job);

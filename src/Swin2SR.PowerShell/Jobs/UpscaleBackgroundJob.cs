@@ -15,14 +15,23 @@ public sealed class UpscaleBackgroundJob : Job2, IRunOutput
     private static readonly MethodInfo? s_setJobStateWithReason = typeof(Job2).GetMethod(nameof(SetJobState),
         BindingFlags.Instance | BindingFlags.NonPublic, null, [typeof(JobState), typeof(Exception)], null);
 
+    // ErrorRecord.SetInvocationInfo, which WriteError calls, is internal: it adds the command to the record's
+    // FullyQualifiedErrorId ('UnsupportedFormat,Swin2SR.PowerShell.Commands.InvokeSwin2SRUpscaleCommand') and
+    // CategoryInfo, and the command's position to its display.
+    private static readonly MethodInfo? s_setInvocationInfo = typeof(ErrorRecord).GetMethod("SetInvocationInfo",
+        BindingFlags.Instance | BindingFlags.NonPublic, null, [typeof(InvocationInfo)], null);
+
     private readonly UpscaleRun _run;
+    private readonly InvocationInfo _invocation;
     private volatile bool _stopping;
     private Thread? _thread;
 
-    internal UpscaleBackgroundJob(UpscaleRun run, string command, string name)
+    /// <param name="invocation">The command that started the job, which its error records name as the command's own do.</param>
+    internal UpscaleBackgroundJob(UpscaleRun run, string command, string name, InvocationInfo invocation)
         : base(command, name)
     {
         _run = run;
+        _invocation = invocation;
         PSJobTypeName = "Swin2SRJob";
     }
 
@@ -51,13 +60,13 @@ public sealed class UpscaleBackgroundJob : Job2, IRunOutput
         }
         catch (SetupFailedException e)
         {
-            Error.Add(e.Record);
+            AddError(e.Record);
             (final, reason) = (JobState.Failed, e.Record.Exception);
         }
         catch (Exception e)
         {
             // An unhandled exception on a worker thread would end the whole process.
-            Error.Add(new ErrorRecord(e, "JobFailed", ErrorCategory.NotSpecified, Name));
+            AddError(new ErrorRecord(e, "JobFailed", ErrorCategory.NotSpecified, Name));
             (final, reason) = (JobState.Failed, e);
         }
         finally
@@ -96,7 +105,19 @@ public sealed class UpscaleBackgroundJob : Job2, IRunOutput
     private bool IsFinished => JobStateInfo.State is JobState.Completed or JobState.Failed or JobState.Stopped;
 
     void IRunOutput.Result(Swin2SRUpscaleResult result) => Output.Add(PSObject.AsPSObject(result));
-    void IRunOutput.Error(ErrorRecord error) => Error.Add(error);
+    void IRunOutput.Error(ErrorRecord error) => AddError(error);
+
+    /// <summary>
+    /// A record as the command would have written it: Receive-Job hands on the job's records as they are, so one made
+    /// here lacked the command (its id 'UnsupportedFormat' where the same run without -AsJob wrote
+    /// 'UnsupportedFormat,Swin2SR.PowerShell.Commands.InvokeSwin2SRUpscaleCommand', which a script matches).
+    /// </summary>
+    private void AddError(ErrorRecord error)
+    {
+        if (error.InvocationInfo is null)
+            s_setInvocationInfo?.Invoke(error, [_invocation]);
+        Error.Add(error);
+    }
     void IRunOutput.Progress(ProgressRecord progress) => Progress.Add(progress);
     void IRunOutput.Verbose(string message) => Verbose.Add(new VerboseRecord(message));
     void IRunOutput.Warning(string message) => Warning.Add(new WarningRecord(message));
