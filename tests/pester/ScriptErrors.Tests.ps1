@@ -31,4 +31,17 @@ Describe 'Errors a script catches' {
         $said | Should -BeLike "*caught $Type*"
         $said | Should -Not -BeLike '*not caught by type*'
     }
+
+    It 'runs Invoke-Swin2SRUpscale''s help example of a typed catch as printed: it stops at the bad image, a setup error passes it' {
+        $batch = New-Item -ItemType Directory -Force (Join-Path $root 'example/batch')
+        Copy-Item -LiteralPath $notImage -Destination (Join-Path $batch 'a.png')
+        $script = "Import-Module '$ModulePath'; Set-Location '$(Split-Path $batch)'; `$env:SWIN2SR_JOBSTORE = '$store'
+            `$code = ((Get-Help Invoke-Swin2SRUpscale).examples.example | Where-Object title -Match 'first bad image').code
+            Invoke-Expression `$code
+            try { Invoke-Expression (`$code -replace '-ErrorAction Stop', '-Model no-such-model -ErrorAction Stop') }
+            catch { 'passed on: ' + `$_.Exception.GetType().Name }"
+        $said = (Invoke-ChildPwsh -Command $script) -join "`n"
+        $said | Should -BeLike "*Stopped at $(Join-Path $batch 'a.png'): UnsupportedFormat,*"
+        $said | Should -BeLike '*passed on: ModelLoadException*'
+    }
 }
