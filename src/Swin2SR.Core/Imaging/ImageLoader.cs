@@ -29,9 +29,9 @@ public sealed class ImageLoader
     /// <summary><see cref="Identify(string, int)"/> for bytes already read (<see cref="Read"/>).</summary>
     public ImageHeader Identify(byte[] data, string path, int scale)
     {
-        var (info, format, decoderData) = Inspect(data, path, scale);
+        var (info, format, decoderData, laidOut) = Inspect(data, path, scale);
         var (w, h) = Orientation.UprightSize(info.Width, info.Height, Orientation.Stored(format.Name, data, DamagedExif.Readable(info.Metadata.ExifProfile)));
-        return new ImageHeader(w, h, format.Name) { Format = format, DecoderData = decoderData };
+        return new ImageHeader(w, h, format.Name) { Format = format, DecoderData = decoderData, LaidOutBytes = laidOut };
     }
 
     /// <summary>
@@ -107,7 +107,7 @@ public sealed class ImageLoader
     }
 
     /// <summary>Everything short of decoding, in the order that keeps a hostile file from costing anything.</summary>
-    private (IImageInfo Info, IImageFormat Format, byte[] DecoderData) Inspect(byte[] data, string path, int scale)
+    private (IImageInfo Info, IImageFormat Format, byte[] DecoderData, long LaidOutBytes) Inspect(byte[] data, string path, int scale)
     {
         if (data.Length == 0)
             throw Empty(path);
@@ -122,12 +122,13 @@ public sealed class ImageLoader
             throw Unsupported(path, misdecoded);
         byte[] decoderData = ForDecoder(format, data);
         var info = IdentifyHeader(decoderData, path, format, data);
-        CheckLimits(path, info.Width, info.Height, scale);
+        long laidOut = format.Name == "TIFF" ? TiledTiff.LaidOutBytes(decoderData) : 0;
+        CheckLimits(path, info.Width, info.Height, scale, laidOut);
         // Inflating the image data costs as much as the size the header claims: only a size within the limits. A
         // header claiming a size over them is named as such, not as a file too short for it.
         if (FindCut(format, data) is { } cut)
             throw new ImageInputException("CorruptImage", ImageErrorKind.InvalidData, path, cut + StillBeingWritten(path));
-        return (info, format, decoderData);
+        return (info, format, decoderData, laidOut);
     }
 
     /// <summary>How recently a file cut short must have been written to be taken for one still arriving.</summary>
@@ -375,7 +376,8 @@ public sealed class ImageLoader
     private static ImageInputException Unsupported(string path, string reason) =>
         new("UnsupportedFormat", ImageErrorKind.NotSupported, path, reason);
 
-    private void CheckLimits(string path, int width, int height, int scale)
+    /// <param name="laidOutBytes">What decoding holds beside the pixels (<see cref="ImageHeader.LaidOutBytes"/>), where known.</param>
+    private void CheckLimits(string path, int width, int height, int scale, long laidOutBytes = 0)
     {
         double inputMegapixels = (double)width * height / 1e6;
         if (inputMegapixels > _limits.MaxInputMegapixels)
@@ -385,7 +387,7 @@ public sealed class ImageLoader
         if (outputMegapixels > _limits.MaxOutputMegapixels)
             throw new ImageInputException("OutputTooLarge", ImageErrorKind.LimitExceeded, path,
                 $"the x{scale} output would be {Over(outputMegapixels, _limits.MaxOutputMegapixels)} megapixels, over the limit of {Megapixels(_limits.MaxOutputMegapixels)} (-MaxOutputMegapixels)");
-        if (ImageMemory.WhyNot(width, height, scale, _limits.MemoryBytes, _limits.ModelBytes) is { } reason)
+        if (ImageMemory.WhyNot(width, height, scale, _limits.MemoryBytes, _limits.ModelBytes, laidOutBytes) is { } reason)
             throw new ImageInputException(scale > 1 ? "OutputTooLarge" : "ImageTooLarge", ImageErrorKind.LimitExceeded, path, reason);
     }
 

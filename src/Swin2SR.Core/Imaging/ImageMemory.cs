@@ -29,14 +29,18 @@ internal static class ImageMemory
     /// What the model's CPU workers hold beside the image (their tiles' activations). Without it, on an 8 GiB
     /// machine an image counted at 7 GB was let in beside two workers whose 256 tiles hold at least 1.7 GB more.
     /// </param>
-    public static string? WhyNot(int width, int height, int scale, long processMemoryBytes, long modelBytes = 0)
+    /// <param name="laidOutBytes">
+    /// What decoding holds beside the pixels: a tiled TIFF is laid out in strips, a copy of the file with its page
+    /// uncompressed (<see cref="TiledTiff.LaidOutBytes"/>).
+    /// </param>
+    public static string? WhyNot(int width, int height, int scale, long processMemoryBytes, long modelBytes = 0, long laidOutBytes = 0)
     {
         long inputPixels = (long)width * height, outputPixels = inputPixels * scale * scale;
         long largest = Math.Max(inputPixels, outputPixels);
         if (largest > MaxPlanarPixels)
             return $"{(outputPixels >= inputPixels ? $"the x{scale} output" : "the image")} would be {largest / 1e6:0.#} megapixels, "
                 + $"more than one image can hold in memory ({MaxPlanarPixels / 1e6:0.#} megapixels: a colour plane is one .NET array)";
-        long needed = inputPixels * InputBytesPerPixel + outputPixels * OutputBytesPerPixel;
+        long needed = inputPixels * InputBytesPerPixel + outputPixels * OutputBytesPerPixel + laidOutBytes;
         long usable = Math.Max(0, (long)(processMemoryBytes * UsableShare) - modelBytes);
         if (needed > usable)
             return (scale > 1 ? $"upscaling it x{scale} to {outputPixels / 1e6:0.#} megapixels" : $"reading its {inputPixels / 1e6:0.#} megapixels")

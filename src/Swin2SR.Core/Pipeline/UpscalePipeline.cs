@@ -304,7 +304,8 @@ public sealed class UpscalePipeline : IWorkerHost
                 // The file's bytes count with its image: a file far larger than its pixels (1.5 GB of data after a
                 // small PNG's end, a huge uncompressed TIFF) is held until decoded, and 12 such PNGs peaked at 18.7 GB,
                 // growing with their number.
-                reserved = MemoryBudget.ImageBytes(header.Width, header.Height, _scale) + fileBytes;
+                // So does a tiled TIFF's copy laid out in strips, the file again and its page uncompressed.
+                reserved = MemoryBudget.ImageBytes(header.Width, header.Height, _scale) + fileBytes + header.LaidOutBytes;
                 // Waiting for room in memory, behind other images, is no work on this one.
                 spent.AddSince(started);
                 await _memory.WaitAsync(reserved, cancellation).ConfigureAwait(false);

@@ -68,6 +68,22 @@ public sealed class TiledTiffTests : IDisposable
     }
 
     [Fact]
+    public void A_tiled_tiff_is_refused_where_only_the_same_image_in_strips_fits_in_memory()
+    {
+        // x2, either needs 171,680 bytes for its pixels (ImageMemory); the tiled one also needs its copy laid out in
+        // strips, its 8,880 bytes of samples uncompressed after the file, held while it is decoded. 90% of 195,000
+        // bytes is 175,500: room for the pixels, not for the copy too.
+        var limits = ImageLimits.Default with { MemoryBytes = 195_000 };
+        string strips = Save("strips.tif", HandMadeTiff.Rgb48(Width, Height, Pixel));
+        string tiled = Save("tiled.tif", HandMadeTiff.Rgb48Tiled(Width, Height, Tile, Pixel));
+
+        Assert.Equal(Width, new ImageLoader(limits).Load(strips, 2).Pixels.Width);
+        var error = Assert.Throws<ImageInputException>(() => new ImageLoader(limits).Load(tiled, 2));
+        Assert.Equal("OutputTooLarge", error.ErrorId);
+        Assert.Contains("of memory, more than the", error.Reason);
+    }
+
+    [Fact]
     public void Tiles_larger_than_the_image_are_not_laid_out_and_the_tiff_is_refused_with_advice()
     {
         // A crafted TileWidth: laying it out would decompress tiles of 4096 pixels a row for an image of 40 (a writer chooses 1024 at most).
