@@ -1,5 +1,6 @@
 using SixLabors.ImageSharp.PixelFormats;
 using Swin2SR.Core.Inference;
+using Swin2SR.Core.Inference.Devices;
 using Swin2SR.Core.Pipeline;
 using Swin2SR.Core.Quality;
 using Swin2SR.Core.Tests.Support;
@@ -59,5 +60,19 @@ public sealed class QuantizedModelTests : IDisposable
         using var runner = TileModel.LoadCpu(path, cores: 1);
 
         Assert.Equal((2, 8), (runner.Contract.Scale, runner.Contract.Window));
+    }
+
+    [Fact]
+    public void Fp16_of_a_quantized_export_runs_it_in_fp32_with_a_note_that_names_its_integer_operators()
+    {
+        var cache = new OptimizedGraphCache(_folder.File("cache"));
+
+        using var runner = TileModel.LoadCpu(QuantizedModel, cores: 1, cache, Precision.Fp16);
+
+        Assert.Equal(Precision.Fp32, runner.Precision);
+        Assert.Contains("quantized already (DynamicQuantizeLinear, ConvInteger, MatMulInteger)", runner.PrecisionNote);
+        Assert.EndsWith("it runs in fp32.", runner.PrecisionNote);
+        // Refused before writing: no half-precision file that ONNX Runtime cannot load is left in the cache.
+        Assert.Empty(Directory.Exists(cache.Directory) ? Directory.GetFiles(cache.Directory, "*-fp16-*") : []);
     }
 }

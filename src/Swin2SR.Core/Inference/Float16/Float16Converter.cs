@@ -22,7 +22,20 @@ internal static class Float16Converter
         ["Upsample"] = [1],
     };
 
-    /// <exception cref="NotSupportedException">The model cannot be rewritten (weights in external files, no float32 input).</exception>
+    /// <summary>
+    /// Operators of quantized models (onnxruntime's quantize_dynamic and quantize_static, 4-bit MatMulNBits and
+    /// MatMulBnb4): they take float32 or give scales in float32 beside their integers, so turning the floats around them
+    /// into halves makes a graph ONNX Runtime refuses (DynamicQuantizeLinear has no float16 input).
+    /// </summary>
+    private static readonly HashSet<string> QuantizedOperators = new(StringComparer.Ordinal)
+    {
+        "DynamicQuantizeLinear", "QuantizeLinear", "DequantizeLinear", "MatMulInteger", "ConvInteger", "QLinearMatMul",
+        "QLinearConv", "DynamicQuantizeMatMul", "MatMulIntegerToFloat", "DynamicQuantizeLSTM", "QAttention", "QGemm",
+        "MatMulNBits", "MatMulBnb4", "GatherBlockQuantized",
+    };
+
+    /// <exception cref="NotSupportedException">The model cannot be rewritten (weights in external files, no float32
+    /// input, quantized already).</exception>
     /// <exception cref="InvalidProtocolBufferException">The file is not an ONNX model.</exception>
     public static byte[] Convert(byte[] float32Model)
     {
@@ -30,6 +43,9 @@ internal static class Float16Converter
         var graph = model.Graph;
         if (!graph.Input.Any(IsFloatTensor) || !graph.Output.Any(IsFloatTensor))
             throw new NotSupportedException("its input and output are not float32 tensors");
+        var quantized = graph.Node.Select(n => n.OpType).Where(QuantizedOperators.Contains).Distinct().ToList();
+        if (quantized.Count > 0)
+            throw new NotSupportedException($"it is quantized already ({string.Join(", ", quantized)}), and only a float32 model has a half-precision form");
         ConvertGraph(graph);
         WrapFloatInputs(graph);
         WrapFloatOutputs(graph);
