@@ -177,6 +177,23 @@ Describe 'Get-Swin2SRModel and Install-Swin2SRModel' {
         Get-ChildItem -LiteralPath (Join-Path $root 'out') -Recurse -File -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }
 
+    It 'stops a run of a quantized export whose operator this ONNX Runtime lacks with ModelLoadFailed naming the file, the operator and the exports that run' {
+        # The committed int8 export with its MatMulInteger renamed (same length, so the protobuf stays whole): an
+        # operator ONNX Runtime has no kernel for, as a contrib op of a newer runtime would be.
+        $latin1 = [Text.Encoding]::Latin1
+        $text = $latin1.GetString([IO.File]::ReadAllBytes((Join-Path $RepoRoot 'models/test/swin2sr-tiny-x2-quantized.onnx')))
+        $model = Join-Path $root 'model_int8.onnx'
+        [IO.File]::WriteAllBytes($model, $latin1.GetBytes($text.Replace('MatMulInteger', 'MatMulIntegeX')))
+        $image = New-TestImage (Join-Path $root 'in/a.png') -Width 12 -Height 8
+
+        $refused = $null
+        try { $image | Invoke-Swin2SRUpscale -Model $model -OutputDirectory (Join-Path $root 'out') -Device Cpu -ErrorAction Stop }
+        catch { $refused = $_ }
+        $refused.FullyQualifiedErrorId | Should -BeLike 'ModelLoadFailed,*'
+        "$refused" | Should -BeLike "Model '$model': it uses the operator MatMulIntegeX (opset 17), which ONNX Runtime 1.* cannot run on cpu (*"
+        $refused.ErrorDetails.RecommendedAction | Should -BeLike '*model_quantized.onnx*'
+    }
+
     It 'upscales with a model that states <States> and runs only at multiples of 16, as a window-16 export from other tools does' -TestCases @(
         @{ States = 'neither scale nor window'; File = 'window16-x2.onnx' }
         @{ States = 'its scale but no window'; File = 'window16-scale-x2.onnx' }

@@ -186,6 +186,10 @@ public sealed class TileModel : ITileRunner
             // Graphs are cached per device kind ("cuda" of "cuda:1"): every GPU of a kind runs the same optimized graph.
             return cache?.Open(file, device.Split(':')[0], createOptions) ?? OptimizedGraphCache.CreateSession(file, createOptions);
         }
+        catch (OnnxRuntimeException e) when (UnsupportedOperator.Find(e.Message) is { } op)
+        {
+            throw new ModelLoadException(modelPath, UnsupportedOperator.Reason(op, device, e.Message), e) { Recommendation = UnsupportedOperator.Recommendation };
+        }
         catch (OnnxRuntimeException e)
         {
             throw new ModelLoadException(modelPath, $"ONNX Runtime cannot load it on {device} ({e.Message})", e);

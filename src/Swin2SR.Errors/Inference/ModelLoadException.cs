@@ -10,4 +10,7 @@ public sealed class ModelLoadException : Exception
     }
 
     public string ModelPath { get; }
+
+    /// <summary>What to do when it is more particular than giving another model export (the error record's recommended action); null otherwise.</summary>
+    public string? Recommendation { get; init; }
 }

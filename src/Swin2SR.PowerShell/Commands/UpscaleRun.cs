@@ -476,7 +476,7 @@ internal sealed class UpscaleRun : IDisposable
     /// <summary>The model cannot work: as it loads, or at its first tile (a wrong "scale" in its metadata).</summary>
     private static SetupFailedException ModelLoadFailed(ModelLoadException e, string modelPath) =>
         new(ErrorRecords.WithAction(e, "ModelLoadFailed", ErrorCategory.InvalidData, modelPath,
-            "Give a whole ONNX export of a Swin2SR-style model: input [batch, 3, height, width], output [batch, 3, scale*height, scale*width]."));
+            e.Recommendation ?? "Give a whole ONNX export of a Swin2SR-style model: input [batch, 3, height, width], output [batch, 3, scale*height, scale*width]."));
 
     /// <summary>For a command that needs jobs: no store is created; null when the default store does not exist yet.</summary>
     internal static IJobStore? OpenExistingStore(JobStoreTarget target, JobStoreAccess access) => Guard(target, () => target.OpenExisting(access));

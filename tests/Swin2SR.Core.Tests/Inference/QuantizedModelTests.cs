@@ -1,6 +1,7 @@
 using SixLabors.ImageSharp.PixelFormats;
 using Swin2SR.Core.Inference;
 using Swin2SR.Core.Inference.Devices;
+using Swin2SR.Core.Inference.Float16.OnnxFormat;
 using Swin2SR.Core.Pipeline;
 using Swin2SR.Core.Quality;
 using Swin2SR.Core.Tests.Support;
@@ -75,4 +76,31 @@ public sealed class QuantizedModelTests : IDisposable
         // Refused before writing: no half-precision file that ONNX Runtime cannot load is left in the cache.
         Assert.Empty(Directory.Exists(cache.Directory) ? Directory.GetFiles(cache.Directory, "*-fp16-*") : []);
     }
+
+    [Fact]
+    public void An_export_with_an_operator_this_runtime_lacks_is_refused_naming_the_file_and_the_operator()
+    {
+        // As a 4-bit export made for a newer ONNX Runtime: its contrib operator is not registered in this one.
+        string path = EditedModels.Write("swin2sr-tiny-x2-quantized", _folder.File("model_q4.onnx"), model =>
+        {
+            model.OpsetImport.Add(new OperatorSetIdProto { Domain = "com.microsoft", Version = 1 });
+            var node = model.Graph.Node.First(n => n.OpType == "MatMulInteger");
+            (node.OpType, node.Domain) = ("MatMulNBitsFromTheFuture", "com.microsoft");
+        });
+
+        var e = Assert.Throws<ModelLoadException>(() => TileModel.LoadCpu(path, cores: 1));
+
+        Assert.StartsWith($"Model '{path}': it uses the operator com.microsoft:MatMulNBitsFromTheFuture, which ONNX Runtime 1.", e.Message);
+        Assert.Contains("cannot run on cpu", e.Message);
+        Assert.Contains("model_quantized.onnx", e.Recommendation);
+    }
+
+    [Theory]
+    [InlineData("Load model from m.onnx failed:Fatal error: com.microsoft:MatMulBnb4(-1) is not a registered function/op", "com.microsoft:MatMulBnb4")]
+    [InlineData("Load model from m.onnx failed:This is an invalid model. In Node, (\"q\", MatMulIntegeX, \"\", -1) : (...) , Error No Op registered for MatMulIntegeX with domain_version of 17", "MatMulIntegeX (opset 17)")]
+    // onnxruntime-web's words for int8 ConvInteger, as transformers.js quotes them (scripts/quantize.py).
+    [InlineData("Can't create a session. ERROR_CODE: 9, ERROR_MESSAGE: Could not find an implementation for ConvInteger(10) node with name '/conv/Conv_quant'", "ConvInteger (opset 10)")]
+    [InlineData("Load model from m.onnx failed:Type Error: Type 'tensor(float16)' of input parameter (x) of operator (DynamicQuantizeLinear) in node (q) is invalid.", null)]
+    public void The_operator_a_runtime_lacks_is_read_from_its_message(string message, string? expected) =>
+        Assert.Equal(expected, UnsupportedOperator.Find(message));
 }
