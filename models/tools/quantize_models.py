@@ -4,7 +4,8 @@ transformers.js ships its Swin2SR exports (Xenova/swin2SR-*) beside `onnx/model.
 - `model_quantized.onnx` and `model_uint8.onnx`: onnxruntime.quantization.quantize_dynamic with uint8 weights
   (transformers.js picks uint8 for any model with a Conv, since int8 ConvInteger has no kernel in onnxruntime-web);
 - `model_int8.onnx`: the same with int8 weights, its Convs included;
-- `model_q4.onnx`: MatMul weights in 4-bit blocks (com.microsoft MatMulNBits), the rest float32.
+- `model_q4.onnx`: MatMul weights in 4-bit blocks (com.microsoft MatMulNBits), the rest float32;
+- `model_bnb4.onnx`: MatMul weights in bitsandbytes' 4-bit NF4 (com.microsoft MatMulBnb4), the rest float32.
 
 There is no onnxruntime wheel here, so this rewrites the graph as quantize_dynamic does by default (per-tensor,
 no reduce_range), with the onnx package:
@@ -15,9 +16,12 @@ no reduce_range), with the onnx package:
 - weights per tensor: uint8 asymmetric over [min(w, 0), max(w, 0)], or int8 symmetric in -127..127 (zero point 0);
 - q4: MatMul with an initializer B -> MatMulNBits(A, packed B, scales) with bits 4, block_size 32, no zero points
   (8 is implied): B transposed to [N, K], each block of 32 along K scaled by absmax/7 (symmetric, as
-  MatMul4BitsQuantizer's default).
+  MatMul4BitsQuantizer's default);
+- bnb4: MatMul with an initializer B -> MatMulBnb4(A, packed B^T, absmax) with NF4 (quant_type 1), block_size 64:
+  B transposed to [N, K] and flattened, each block of 64 scaled by its absmax to [-1, 1] and each value given the
+  nearest of the 16 NF4 levels, two a byte (the first in the high nibble), as MatMulBnb4Quantizer does.
 
-Usage: /usr/bin/python3 models/tools/quantize_models.py MODEL.onnx --kind uint8|int8|q4 [--no-conv] -o OUT.onnx
+Usage: /usr/bin/python3 models/tools/quantize_models.py MODEL.onnx --kind uint8|int8|q4|bnb4 [--no-conv] -o OUT.onnx
 """
 import argparse
 import pathlib
@@ -29,6 +33,12 @@ from onnx import TensorProto, helper, numpy_helper
 # Weight element types and the integer range quantize_dynamic uses for them (int8 weights are symmetric).
 WEIGHT_RANGES = {"uint8": (np.uint8, 0, 255), "int8": (np.int8, -127, 127)}
 Q4_BLOCK = 32
+BNB4_BLOCK = 64
+# bitsandbytes' NF4 levels (normal-distribution quantiles scaled to [-1, 1]), as MatMulBnb4's CPU kernel decodes them.
+NF4_LEVELS = np.array([-1.0, -0.6961928009986877, -0.5250730514526367, -0.39491748809814453, -0.28444138169288635,
+                       -0.18477343022823334, -0.09105003625154495, 0.0, 0.07958029955625534, 0.16093020141124725,
+                       0.24611230194568634, 0.33791524171829224, 0.44070982933044434, 0.5626170039176941,
+                       0.7229568362236023, 1.0], dtype=np.float32)
 
 
 def quantize_weight(weights, kind):
@@ -120,12 +130,33 @@ class Rewriter:
         return [helper.make_node("MatMulNBits", inputs, [node.output[0]], name=f"{prefix}_Q4", domain="com.microsoft",
                                  K=k, N=n, bits=4, block_size=Q4_BLOCK)]
 
+    def matmul_bnb4(self, node):
+        """MatMulBnb4(A, packed NF4 B^T, absmax): blocks of BNB4_BLOCK over B^T flattened."""
+        weights = self.take_initializer(node.input[1]).astype(np.float32)  # [K, N]
+        k, n = weights.shape
+        flat = weights.T.reshape(-1)
+        blocks = -(-flat.size // BNB4_BLOCK)
+        padded = np.zeros(blocks * BNB4_BLOCK, np.float32)
+        padded[:flat.size] = flat
+        absmax = np.abs(padded.reshape(blocks, BNB4_BLOCK)).max(axis=1)
+        scaled = padded.reshape(blocks, BNB4_BLOCK) / np.where(absmax == 0, 1, absmax)[:, None]
+        codes = np.abs(scaled.reshape(-1, 1) - NF4_LEVELS[None, :]).argmin(axis=1).astype(np.uint8)[:flat.size]
+        codes = np.append(codes, np.uint8(7)) if codes.size % 2 else codes  # 7: NF4's zero
+        packed = (codes[0::2] << 4) | codes[1::2]
+        prefix = node.name or node.output[0]
+        inputs = [node.input[0], self.add_initializer(packed, f"{prefix}_Bnb4"),
+                  self.add_initializer(absmax.astype(np.float32), f"{prefix}_absmax")]
+        return [helper.make_node("MatMulBnb4", inputs, [node.output[0]], name=f"{prefix}_Bnb4", domain="com.microsoft",
+                                 K=k, N=n, block_size=BNB4_BLOCK, quant_type=1)]
+
     def replacement(self, node, kind, convs):
-        if node.op_type == "MatMul" and kind == "q4":
-            return self.matmul_nbits(node) if node.input[1] in self.initializers else None
+        if node.op_type == "MatMul" and kind in ("q4", "bnb4"):
+            if node.input[1] not in self.initializers:
+                return None
+            return self.matmul_nbits(node) if kind == "q4" else self.matmul_bnb4(node)
         if node.op_type == "MatMul":
             return self.integer_op(node, "MatMulInteger", kind, {})
-        if node.op_type == "Conv" and convs and kind != "q4" and node.input[1] in self.initializers:
+        if node.op_type == "Conv" and convs and kind in WEIGHT_RANGES and node.input[1] in self.initializers:
             attributes = {a.name: helper.get_attribute_value(a) for a in node.attribute}
             return self.integer_op(node, "ConvInteger", kind, attributes)
         return None
@@ -140,18 +171,17 @@ class Rewriter:
 
 def quantize(model, kind, convs=True):
     Rewriter(model).run(kind, convs)
-    if kind == "q4":
-        model.opset_import.append(helper.make_opsetid("com.microsoft", 1))
-    # The checker knows no contrib op, so only the standard-domain graph is checked.
-    if kind != "q4":
+    if kind in WEIGHT_RANGES:
         onnx.checker.check_model(model, full_check=True)
+    else:  # contrib operators, which the checker does not know
+        model.opset_import.append(helper.make_opsetid("com.microsoft", 1))
     return model
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("model")
-    parser.add_argument("--kind", choices=["uint8", "int8", "q4"], required=True)
+    parser.add_argument("--kind", choices=["uint8", "int8", "q4", "bnb4"], required=True)
     parser.add_argument("--no-conv", action="store_true", help="leave the Convs in float32 (MatMuls only)")
     parser.add_argument("-o", "--output", required=True)
     args = parser.parse_args()
