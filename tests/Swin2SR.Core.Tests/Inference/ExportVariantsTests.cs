@@ -22,16 +22,8 @@ public sealed class ExportVariantsTests : IDisposable
     public void Dispose() => _folder.Dispose();
 
     /// <summary>The test picture upscaled by <paramref name="model"/> in several tiles and batches, read back.</summary>
-    private Rgb24[] Upscale(string model, Precision precision = Precision.Fp32, OptimizedGraphCache? cache = null)
-    {
-        string input = _folder.File("in.png");
-        TestImages.SavePng(input, _pixels, Width, Height);
-        using var runner = TileModel.LoadCpu(model, cores: 1, cache, precision);
-        var options = new UpscaleOptions { TileSize = 16, TileOverlap = 4, BatchSize = 2, IoThreads = 1, MinConsistencyPsnr = 0 };
-        var result = Assert.Single(PipelineRunner.Run([runner], [input], _folder.File($"out-{Guid.NewGuid():N}"), options, out _));
-        Assert.True(result.Status == UpscaleStatus.Succeeded, result.Error?.Message);
-        return TestImages.LoadPixels(result.Item.OutputPath, out _, out _);
-    }
+    private Rgb24[] Upscale(string model, Precision precision = Precision.Fp32, OptimizedGraphCache? cache = null) =>
+        PipelineRunner.UpscaleOne(_folder, _pixels, Width, Height, model, precision, cache, minConsistencyPsnr: 0);
 
     private Rgb24[] Nearest => TestImages.NearestUpscale(_pixels, Width, Height, 2);
 

@@ -27,16 +27,7 @@ public sealed class QuantizedModelTests : IDisposable
     private static string QuantizedModel => RepoPaths.TestModel("swin2sr-tiny-x2-quantized");
 
     /// <summary>The test picture upscaled by <paramref name="model"/> behind the default quality gate, read back.</summary>
-    private Rgb24[] Upscale(string model)
-    {
-        string input = _folder.File("in.png");
-        TestImages.SavePng(input, _pixels, Width, Height);
-        using var runner = TileModel.LoadCpu(model, cores: 1);
-        var options = new UpscaleOptions { TileSize = 16, TileOverlap = 4, BatchSize = 2, IoThreads = 1 };
-        var result = Assert.Single(PipelineRunner.Run([runner], [input], _folder.File($"out-{Guid.NewGuid():N}"), options, out _));
-        Assert.True(result.Status == UpscaleStatus.Succeeded, result.Error?.Message);
-        return TestImages.LoadPixels(result.Item.OutputPath, out _, out _);
-    }
+    private Rgb24[] Upscale(string model) => PipelineRunner.UpscaleOne(_folder, _pixels, Width, Height, model);
 
     [Fact]
     public void A_dynamically_quantized_export_passes_the_quality_gate_close_to_its_float32_model()

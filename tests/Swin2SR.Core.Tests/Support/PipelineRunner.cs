@@ -1,6 +1,9 @@
+using SixLabors.ImageSharp.PixelFormats;
 using Swin2SR.Core.Imaging;
 using Swin2SR.Core.Inference;
+using Swin2SR.Core.Inference.Devices;
 using Swin2SR.Core.Pipeline;
+using Xunit;
 
 namespace Swin2SR.Core.Tests.Support;
 
@@ -31,5 +34,24 @@ internal static class PipelineRunner
         while (pipeline.TryTakeDetail(out var detail))
             notes.Add(detail);
         return results;
+    }
+
+    /// <summary>
+    /// <paramref name="pixels"/> saved as a PNG in <paramref name="folder"/>, upscaled by <paramref name="modelPath"/>
+    /// in several 16-pixel tiles and batches of 2 behind the quality gate <paramref name="options"/> sets (the
+    /// default's unless given), and read back; fails unless it succeeded.
+    /// </summary>
+    public static Rgb24[] UpscaleOne(TempFolder folder, Rgb24[] pixels, int width, int height, string modelPath,
+        Precision precision = Precision.Fp32, OptimizedGraphCache? cache = null, double? minConsistencyPsnr = null)
+    {
+        string input = folder.File("in.png");
+        TestImages.SavePng(input, pixels, width, height);
+        using var runner = TileModel.LoadCpu(modelPath, cores: 1, cache, precision);
+        var options = new UpscaleOptions { TileSize = 16, TileOverlap = 4, BatchSize = 2, IoThreads = 1 };
+        if (minConsistencyPsnr is { } psnr)
+            options = options with { MinConsistencyPsnr = psnr };
+        var result = Assert.Single(Run([runner], [input], folder.File($"out-{Guid.NewGuid():N}"), options, out _));
+        Assert.True(result.Status == UpscaleStatus.Succeeded, result.Error?.Message);
+        return TestImages.LoadPixels(result.Item.OutputPath, out _, out _);
     }
 }
