@@ -138,7 +138,7 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
         {
             // A path is taken from PowerShell's location (and may use ~ or a drive), not from the process's folder.
             string? model = Model is not null && Core.Models.ModelLocator.IsPath(Model) ? FileSystemPath.Resolve(this, Model) : Model;
-            modelPath = UpscaleRun.ResolveModel(model, MyInvocation.BoundParameters.ContainsKey(nameof(Scale)) ? Scale : null);
+            modelPath = ModelLookup.Resolve(model, MyInvocation.BoundParameters.ContainsKey(nameof(Scale)) ? Scale : null);
         }
         catch (SetupFailedException e)
         {
@@ -148,7 +148,7 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
         catch (SessionStateException e)
         {
             // A drive or provider that does not exist (X:\model.onnx).
-            ThrowTerminatingError(UpscaleRun.ModelNotFound(e, Model));
+            ThrowTerminatingError(ModelLookup.NotFound(e, Model));
             return;
         }
         string? outputDirectory = OutputDirectory is null ? null : FileSystemPath.Resolve(this, OutputDirectory);
@@ -172,7 +172,7 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
         };
         try
         {
-            UpscaleRun.CheckTiling(modelPath, outputDirectory, settings);
+            TilingCheck.Check(modelPath, outputDirectory, settings);
         }
         catch (SetupFailedException e)
         {
@@ -185,7 +185,7 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
         try
         {
             // An existing job's outputs go below the folder of its first run, not tonight's listing's: asked and tried there.
-            planned = UpscaleRun.PlanInJob(Store, JobName, modelPath, listed, outputDirectory, settings) ?? planned;
+            planned = JobPlanning.PlanInJob(Store, JobName, modelPath, listed, outputDirectory, settings) ?? planned;
         }
         catch (SetupFailedException e)
         {
@@ -194,12 +194,12 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
         var approved = Approve(modelPath, QueueOnly ? planned : LeaveOutUnwritableFolders(planned));
         if (approved.Count == 0)
             return;
-        string jobName = JobName ?? UpscaleRun.NewJobName();
+        string jobName = JobName ?? JobPlanning.NewJobName();
         if (QueueOnly)
         {
             try
             {
-                var job = UpscaleRun.Queue(Store, jobName, modelPath, approved, outputDirectory, settings, Devices, out string? leftFailed);
+                var job = JobPlanning.Queue(Store, jobName, modelPath, approved, outputDirectory, settings, Devices, out string? leftFailed);
                 AnnounceGeneratedName(jobName);
                 if (leftFailed is not null)
                     WriteWarning(leftFailed);
@@ -211,7 +211,7 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
             }
             return;
         }
-        Execute(() => UpscaleRun.StartInvoke(Store, jobName, modelPath, approved, outputDirectory, settings, PathMap, Devices), run =>
+        Execute(() => UpscaleRunStarter.StartInvoke(Store, jobName, modelPath, approved, outputDirectory, settings, PathMap, Devices), run =>
         {
             AnnounceGeneratedName(run.JobName);
             WarnOfIgnoredScale(run);

@@ -20,7 +20,7 @@ internal sealed class JobStoreQueries : IDisposable
     }
 
     /// <summary>For Invoke -QueueOnly, which records a job: a store that does not exist is created.</summary>
-    public static JobStoreQueries OpenToRecord(JobStoreTarget target) => new(UpscaleRun.OpenStore(target, target.RunAccess), target.Display);
+    public static JobStoreQueries OpenToRecord(JobStoreTarget target) => new(JobStoreOpening.Open(target, target.RunAccess), target.Display);
 
     /// <summary>For the status and management commands: a server that cannot be reached is an error within seconds.</summary>
     public static JobStoreQueries OpenToQuery(JobStoreTarget target) => OpenExisting(target, JobStoreAccess.Query);
@@ -29,7 +29,7 @@ internal sealed class JobStoreQueries : IDisposable
     public static JobStoreQueries OpenToComplete(JobStoreTarget target) => OpenExisting(target, JobStoreAccess.Completion);
 
     /// <summary>Commands that read jobs or act on them never create a store: only a run records jobs.</summary>
-    private static JobStoreQueries OpenExisting(JobStoreTarget target, JobStoreAccess access) => new(UpscaleRun.OpenExistingStore(target, access), target.Display);
+    private static JobStoreQueries OpenExisting(JobStoreTarget target, JobStoreAccess access) => new(JobStoreOpening.OpenExisting(target, access), target.Display);
 
     /// <summary>Job names matching a wildcard pattern (every job when null), in creation order.</summary>
     public IReadOnlyList<string> Names(string? pattern)
@@ -127,11 +127,11 @@ internal sealed class JobStoreQueries : IDisposable
     private T OnJob<T>(string name, Func<IJobStore, JobRecord, T> operation) => Guard(() =>
     {
         var store = StoreOf(name);
-        return operation(store, UpscaleRun.FindJob(store, name));
+        return operation(store, JobStoreOpening.FindJob(store, name));
     });
 
     /// <summary>The store that holds the job named, if any: with no store yet, there is no such job.</summary>
-    private IJobStore StoreOf(string jobName) => _store ?? throw UpscaleRun.JobNotFound(jobName, _location, storeExists: false);
+    private IJobStore StoreOf(string jobName) => _store ?? throw JobStoreErrorRecords.JobNotFound(jobName, _location, storeExists: false);
 
     private T Guard<T>(Func<T> query)
     {
@@ -141,7 +141,7 @@ internal sealed class JobStoreQueries : IDisposable
         }
         catch (JobStoreException e)
         {
-            throw UpscaleRun.StoreFailure(e, _location);
+            throw JobStoreErrorRecords.StoreFailure(e, _location);
         }
     }
 

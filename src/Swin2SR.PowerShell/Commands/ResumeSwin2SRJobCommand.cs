@@ -40,7 +40,7 @@ public sealed class ResumeSwin2SRJobCommand : UpscaleCommandBase
             if (!_resumed.Add(InStore(name)))
                 continue;
             if (ShouldProcess(name, RetryFailed ? "Resume the Swin2SR job, its failed images too" : "Resume the Swin2SR job"))
-                Execute(() => UpscaleRun.StartResume(Store, name, RetryFailed, PathMap, AskedDevices) ?? SayNothingIsLeft(name), SayIfNothingIsLeft);
+                Execute(() => UpscaleRunStarter.StartResume(Store, name, RetryFailed, PathMap, AskedDevices) ?? SayNothingIsLeft(name), SayIfNothingIsLeft);
         }
     }
 

@@ -44,7 +44,7 @@ public abstract class UpscaleCommandBase : JobStoreCommandBase, IRunOutput
     {
         try
         {
-            UpscaleRun.ResolvePathMap(PathMap);
+            PathMapArgument.Resolve(PathMap);
         }
         catch (SetupFailedException e)
         {

@@ -1,4 +1,6 @@
+using Swin2SR.Core.Imaging;
 using Swin2SR.Core.Jobs;
+using Swin2SR.Core.Quality;
 
 namespace Swin2SR.PowerShell.Commands;
 
@@ -22,4 +24,24 @@ internal sealed record UpscaleSettings(string Format, int Quality, int TileSize,
 
     /// <summary>The common folder of every input listed, those the run leaves out too (see <see cref="JobPlanner.AddInputs"/>); null without -OutputDirectory.</summary>
     public string? ListedRoot { get; init; }
+
+    /// <summary>The options a job records for a run with these settings, this model and this -OutputDirectory.</summary>
+    public JobOptions ToJobOptions(string modelPath, string? outputDirectory) =>
+        new()
+        {
+            ModelPath = modelPath,
+            OutputDirectory = outputDirectory,
+            Format = Format,
+            Quality = Quality,
+            TileSize = TileSize,
+            TileOverlap = TileOverlap,
+            BatchSize = BatchSize,
+            Force = Force,
+            MaxInputMegapixels = MaxInputMegapixels ?? ImageLimits.DefaultMaxInputMegapixels,
+            MaxOutputMegapixels = MaxOutputMegapixels ?? ImageLimits.DefaultMaxOutputMegapixels,
+            AlphaMode = Enum.Parse<Core.Imaging.AlphaMode>(AlphaMode, ignoreCase: true),
+            MinConsistencyPsnr = MinConsistencyPsnr ?? QualityGate.DefaultMinConsistencyPsnr,
+            KeepRejectedDirectory = KeepRejected,
+            KeepPrintSize = KeepPrintSize,
+        };
 }

@@ -21,7 +21,7 @@ public sealed class CatalogModelNameCompleter : IArgumentCompleter
     {
         var names = (TypedCatalogNames(fakeBoundParameters["Catalog"] as string) ?? ModelManager.CatalogNames(ModelManager.DefaultCatalog)).AsEnumerable();
         if (string.Equals(commandName, "Get-Swin2SRModel", StringComparison.OrdinalIgnoreCase))
-            names = names.Union(UpscaleRun.ModelNames());
+            names = names.Union(ModelLookup.Names());
         // A wildcard as Get-Swin2SRModel -Name takes it (*-x4) completes to the names it matches, as job names do.
         var pattern = NamePattern.Of(wordToComplete.Trim('\'', '"') + "*");
         return names

@@ -16,7 +16,7 @@ public sealed class ModelNameCompleter : IArgumentCompleter
     {
         // A word typed in quotes arrives with its opening quote.
         string word = wordToComplete.Trim('\'', '"');
-        var names = UpscaleRun.ModelNames()
+        var names = ModelLookup.Names()
             .Where(name => name.StartsWith(word, StringComparison.OrdinalIgnoreCase))
             .Select(name => new CompletionResult(name, name, CompletionResultType.ParameterValue, name));
         return names.Concat(IsPath(word) ? ModelFiles(wordToComplete) : []).ToList();
