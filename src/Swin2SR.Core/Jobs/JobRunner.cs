@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Threading.Channels;
 using Swin2SR.Core.Imaging;
 using Swin2SR.Core.Inference;
@@ -9,10 +8,10 @@ namespace Swin2SR.Core.Jobs;
 
 /// <summary>
 /// Runs a job's pending items through the pipeline as one worker: claims items under a lease as the pipeline
-/// has room, keeps the leases alive, commits each outcome to the journal before handing it on, and stops when
-/// the job runs dry (and no other worker holds items it might leave behind), on Ctrl+C, or when a Stop is
-/// requested from any session. Several runners (in several processes or on several hosts) may work on one job at
-/// once; the store's claims keep them apart.
+/// has room, keeps the leases alive (<see cref="WorkerWatch"/>), commits each outcome to the journal before handing
+/// it on (<see cref="JobJournal"/>), and stops when the job runs dry (and no other worker holds items it might leave
+/// behind), on Ctrl+C, or when a Stop is requested from any session. Several runners (in several processes or on
+/// several hosts) may work on one job at once; the store's claims keep them apart.
 /// </summary>
 public sealed class JobRunner
 {
@@ -27,9 +26,6 @@ public sealed class JobRunner
     internal const int ClaimBatch = 8;
     /// <summary>How often a worker may be lost on an item before the item fails as WorkerLost instead of running again.</summary>
     public const int MaxLostLeases = 3;
-    private const int JournalBatch = 64;
-    private static readonly TimeSpan JournalLatency = TimeSpan.FromMilliseconds(200);
-    private static readonly TimeSpan StopPollInterval = TimeSpan.FromSeconds(1);
 
     private readonly IJobStore _store;
     private readonly JobRecord _job;
@@ -53,20 +49,15 @@ public sealed class JobRunner
     private readonly HashSet<long> _begun = [];
     // See ItemsTakenUp.
     private int _takenUp;
-    // See Work: the input bytes of the items begun, and of the outcomes committed (upscaled or failed, and skipped).
-    private long _bytesTakenUp, _bytesWorked, _bytesSkipped;
+    // See Work: the input bytes of the items begun (those of the outcomes committed are the journal's).
+    private long _bytesTakenUp;
     private bool _warnedOfSuspects;
-    private bool _warnedOfTakeOver;
-    // Why the watcher gave up (the store failed past its retries): the run ends with it rather than as if done.
-    private Exception? _watchFailure;
-    private readonly OutputDiskBreaker _outputDisk = new();
-    // What this run's outputs are made with (JobOptions.OutputHash), recorded with each outcome; null: left as added.
-    private readonly string? _outputHash;
+    private readonly WorkerWatch _watch;
+    private readonly JobJournal _journal;
 
     private JobRunner(IJobStore store, JobRecord job, IReadOnlyList<ITileRunner> devices, UpscaleOptions options, TimeSpan leaseDuration, PathMap paths, CancellationToken cancellation,
         string? accepts = null, string? outputHash = null)
     {
-        _outputHash = outputHash;
         _store = store;
         _job = job;
         _devices = devices;
@@ -75,6 +66,8 @@ public sealed class JobRunner
         _paths = paths;
         _worker = WorkerIdentity.ForThisProcess(string.Join(",", devices.Select(d => d.Device))) with { Accepts = accepts };
         _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        _watch = new WorkerWatch(store, job.Id, _worker.Id, leaseDuration);
+        _journal = new JobJournal(store, job, _worker.Id, leaseDuration, outputHash, _results.Writer, _stop, _notes, _details);
     }
 
     /// <summary>Outcomes, each already committed to the journal.</summary>
@@ -83,13 +76,13 @@ public sealed class JobRunner
     public Task Completion { get; private set; } = Task.CompletedTask;
 
     /// <summary>True when the run ended because a Stop was requested for the job.</summary>
-    public bool StoppedByRequest { get; private set; }
+    public bool StoppedByRequest => _watch.StoppedByRequest;
 
     /// <summary>
     /// Where and why the run ended because outputs kept failing for a full or read-only disk (<see cref="OutputDiskBreaker"/>);
     /// null when it did not. The items not done go back to Pending, as after a Stop.
     /// </summary>
-    public OutputDiskStop? StoppedForOutputDisk => _outputDisk.Tripped;
+    public OutputDiskStop? StoppedForOutputDisk => _journal.StoppedForOutputDisk;
 
     public string WorkerId => _worker.Id;
 
@@ -114,7 +107,7 @@ public sealed class JobRunner
     {
         // Read before the committed bytes: an image committed meanwhile may then count twice for a moment, never not at all.
         double inFlight = _pipeline?.BytesInFlight ?? 0;
-        long worked = Interlocked.Read(ref _bytesWorked), skipped = Interlocked.Read(ref _bytesSkipped), takenUp = Interlocked.Read(ref _bytesTakenUp);
+        long worked = _journal.BytesWorked, skipped = _journal.BytesSkipped, takenUp = Interlocked.Read(ref _bytesTakenUp);
         return new(Math.Max(countedOn, takenUp), Math.Min(worked + inFlight, takenUp - skipped), skipped);
     }
 
@@ -190,7 +183,7 @@ public sealed class JobRunner
             _store.RegisterWorker(_job.Id, _worker);
             registered = true;
             var pipeline = _pipeline = UpscalePipeline.Start(_devices, _claimed.Reader, _options, token, Begin);
-            LeaseLimit = pipeline.ItemsHeld + 2 * ClaimBatch + JournalBatch;
+            LeaseLimit = pipeline.ItemsHeld + 2 * ClaimBatch + JobJournal.Batch;
             // The pipeline alone does not bound the leases: it frees its room when an image is written, and its
             // outcome may then wait for the journal (a store slow to answer, a process still starting up: seen 104
             // items claimed with none committed). Bounded here, a worker claims no further ahead of its journal than
@@ -198,12 +191,12 @@ public sealed class JobRunner
             // to take over.
             var leases = _leases = new SemaphoreSlim(LeaseLimit);
             feeder = Task.Run(() => FeedAsync(pipeline, leases, token));
-            watcher = Task.Run(() => WatchAsync(token));
-            await JournalAsync(pipeline, leases).ConfigureAwait(false);
+            watcher = Task.Run(() => _watch.RunAsync(_stop, token));
+            await _journal.RunAsync(pipeline, batch => LetGo(batch, leases)).ConfigureAwait(false);
             await feeder.ConfigureAwait(false);
             _results.Writer.TryComplete();
         }
-        catch (Exception e) when ((e is OperationCanceledException || token.IsCancellationRequested) && Volatile.Read(ref _watchFailure) is { } watchFailure)
+        catch (Exception e) when ((e is OperationCanceledException || token.IsCancellationRequested) && _watch.Failure is { } watchFailure)
         {
             _results.Writer.TryComplete(watchFailure);
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(watchFailure);
@@ -283,7 +276,7 @@ public sealed class JobRunner
                 if (!standingBy)
                     _details.Enqueue($"Nothing left to claim; staying until the other workers finish the {heldByOthers} {(heldByOthers == 1 ? "item" : "items")} they hold, to take over any that one leaves behind.");
                 standingBy = true;
-                await Task.Delay(StopPollInterval, token).ConfigureAwait(false);
+                await Task.Delay(WorkerWatch.StopPollInterval, token).ConfigureAwait(false);
             }
         }
         finally
@@ -416,132 +409,12 @@ public sealed class JobRunner
             _store.ExpireWorkers(_job.Id, dead);
     }
 
-    /// <summary>
-    /// Renews leases (a third of the lease time) and polls for a Stop request (every second). When the store fails
-    /// for good (past its retries), the run ends with that error: a worker that went on without heartbeats would
-    /// lose its leases while it works, other workers would take its images over and do them twice, and a Stop
-    /// would go unheard.
-    /// </summary>
-    private async Task WatchAsync(CancellationToken token)
+    /// <summary>A batch's outcomes are in the journal: the worker lets go of its items and their leases.</summary>
+    private void LetGo(List<UpscaleResult> batch, SemaphoreSlim leases)
     {
-        try
-        {
-            var sinceHeartbeat = Stopwatch.StartNew();
-            while (!token.IsCancellationRequested)
-            {
-                await Task.Delay(StopPollInterval, token).ConfigureAwait(false);
-                if (_store.IsStopRequested(_job.Id))
-                {
-                    StoppedByRequest = true;
-                    _stop.Cancel();
-                    return;
-                }
-                if (sinceHeartbeat.Elapsed >= _leaseDuration / 3)
-                {
-                    _store.Heartbeat(_job.Id, _worker.Id, DateTimeOffset.UtcNow + _leaseDuration);
-                    sinceHeartbeat.Restart();
-                }
-            }
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            Volatile.Write(ref _watchFailure, e);
-            _stop.Cancel();
-        }
-    }
-
-    /// <summary>Commits outcomes in small batches (one transaction each) and only then reports them.</summary>
-    private async Task JournalAsync(UpscalePipeline pipeline, SemaphoreSlim leases)
-    {
-        var reader = pipeline.Results;
-        var batch = new List<UpscaleResult>(JournalBatch);
-        try
-        {
-            while (await reader.WaitToReadAsync().ConfigureAwait(false))
-            {
-                var deadline = Stopwatch.StartNew();
-                while (batch.Count < JournalBatch && deadline.Elapsed < JournalLatency)
-                {
-                    if (reader.TryRead(out var result))
-                    {
-                        batch.Add(result);
-                        // At once, not at the commit: the images computed meanwhile would be computed for nothing.
-                        if (_outputDisk.Observe(result))
-                            _stop.Cancel();
-                    }
-                    else if (!await WaitBriefly(reader, JournalLatency - deadline.Elapsed).ConfigureAwait(false))
-                        break;
-                }
-                Commit(batch, leases);
-            }
-        }
-        catch (Exception e) when (_stop.IsCancellationRequested && e is not JobStoreException)
-        {
-            // The run stops (a Stop request, Ctrl+C, a full disk): the outcomes already read are still committed and
-            // reported, among them the full disks that stopped it; only the images still in flight go back to Pending.
-            // The pipeline ends with a cancellation, or with what a device's run said when it was terminated.
-            Commit(batch, leases);
-            throw;
-        }
-        Commit(batch, leases);
-        await pipeline.Completion.ConfigureAwait(false);
-    }
-
-    private static async Task<bool> WaitBriefly(ChannelReader<UpscaleResult> reader, TimeSpan timeout)
-    {
-        if (timeout <= TimeSpan.Zero)
-            return false;
-        var waiting = reader.WaitToReadAsync().AsTask();
-        return await Task.WhenAny(waiting, Task.Delay(timeout)).ConfigureAwait(false) == waiting && await waiting.ConfigureAwait(false);
-    }
-
-    private void Commit(List<UpscaleResult> batch, SemaphoreSlim leases)
-    {
-        if (batch.Count == 0)
-            return;
-        var kept = _store.Complete(_worker.Id, batch.Select(r => ToOutcome(r) with { OptionsHash = _outputHash }).ToList());
         lock (_begun)
             _begun.ExceptWith(batch.Select(r => r.Item.Id));
         Interlocked.Add(ref _uncommitted, -batch.Count);
         leases.Release(batch.Count);
-        var takenOver = batch.Where(r => !kept.Contains(r.Item.Id)).ToList();
-        // Items of a job removed meanwhile (Remove-Swin2SRJob -Force) are not another worker's: their outcomes are
-        // still reported, and the command says the job is gone.
-        if (takenOver.Count > 0 && _store.FindJob(_job.Name)?.Id == _job.Id)
-        {
-            NoteTakenOver(takenOver.ConvertAll(r => r.Item.InputPath));
-            batch.RemoveAll(takenOver.Contains);
-        }
-        foreach (var result in batch)
-        {
-            Interlocked.Add(ref result.Status == UpscaleStatus.Skipped ? ref _bytesSkipped : ref _bytesWorked, result.Item.InputLength);
-            _results.Writer.TryWrite(result);
-        }
-        batch.Clear();
     }
-
-    /// <summary>
-    /// Another worker took these items over when this one's leases lapsed; the job keeps that worker's outcome, so
-    /// this one's (often an OutputCollision, the other having written the output first) would only mislead. Said
-    /// once as a warning, then as details: the images of one pause come back a journal batch at a time.
-    /// </summary>
-    private void NoteTakenOver(List<string> inputs)
-    {
-        string count = $"{inputs.Count} {(inputs.Count == 1 ? "image was" : "images were")} taken over by another worker";
-        string which = $"'{inputs[0]}'{(inputs.Count > 1 ? $" and {inputs.Count - 1} more" : "")}";
-        if (_warnedOfTakeOver)
-        {
-            _details.Enqueue($"{count} as well; the job has that worker's outcome, and this one's is left out: {which}.");
-            return;
-        }
-        _warnedOfTakeOver = true;
-        _notes.Enqueue($"{count} while this one went more than its {_leaseDuration.TotalSeconds:0} s lease without renewing it (the process was "
-            + $"paused or suspended, or could not reach the job store), so the job has that worker's outcome and this one's is left out: {which}.");
-    }
-
-    private static ItemOutcome ToOutcome(UpscaleResult r) => new(
-        r.Item.Id,
-        r.Status switch { UpscaleStatus.Succeeded => ItemStatus.Succeeded, UpscaleStatus.Skipped => ItemStatus.Skipped, _ => ItemStatus.Failed },
-        r.Error?.ErrorId, r.Error?.Message, (long)r.Duration.TotalMilliseconds, r.InputWidth, r.InputHeight, r.OutputWidth, r.OutputHeight,
-        r.Metrics?.ToJson(), ReadAs: r.Item.ReadAs, Warnings: r.Warnings);
 }
