@@ -24,6 +24,9 @@ internal static class ImageMemory
     /// <summary>The memory this process may use: the machine's, or its container's limit (what the garbage collector sees).</summary>
     public static long ProcessMemoryBytes() => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
 
+    /// <summary>What one image and the model's tiles may use of <paramref name="processMemoryBytes"/>.</summary>
+    public static long UsableBytes(long processMemoryBytes) => (long)(processMemoryBytes * UsableShare);
+
     /// <summary>Why an image of <paramref name="width"/> x <paramref name="height"/> cannot be upscaled x<paramref name="scale"/> here, or null when it can.</summary>
     /// <param name="modelBytes">
     /// What the model's CPU workers hold beside the image (their tiles' activations). Without it, on an 8 GiB
@@ -41,7 +44,7 @@ internal static class ImageMemory
             return $"{(outputPixels >= inputPixels ? $"the x{scale} output" : "the image")} would be {largest / 1e6:0.#} megapixels, "
                 + $"more than one image can hold in memory ({MaxPlanarPixels / 1e6:0.#} megapixels: a colour plane is one .NET array)";
         long needed = inputPixels * InputBytesPerPixel + outputPixels * OutputBytesPerPixel + laidOutBytes;
-        long usable = Math.Max(0, (long)(processMemoryBytes * UsableShare) - modelBytes);
+        long usable = Math.Max(0, UsableBytes(processMemoryBytes) - modelBytes);
         if (needed > usable)
             return (scale > 1 ? $"upscaling it x{scale} to {outputPixels / 1e6:0.#} megapixels" : $"reading its {inputPixels / 1e6:0.#} megapixels")
                 + $" needs about {Gigabytes(needed)} of memory, more than the {Gigabytes(usable)} this process can give one image"

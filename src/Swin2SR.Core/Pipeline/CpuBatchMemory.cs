@@ -28,7 +28,7 @@ public static class CpuBatchMemory
     {
         if (options.BatchSize <= 1 || devices[0].Contract.FixedBatch is not null)
             return null; // a model with a fixed batch ignores -BatchSize (ModelContract.UnusedBatchSize says so)
-        var (workers, tile) = CpuTiles(devices, options);
+        var (workers, tile) = CpuTiles(devices, WithTileThatFits(devices, options));
         return workers == 0 ? null : Warning(options.BatchSize, workers, tile, Imaging.ImageMemory.ProcessMemoryBytes(), options.MaxBytesInFlight);
     }
 
@@ -42,6 +42,46 @@ public static class CpuBatchMemory
         var (workers, tile) = CpuTiles(devices, options);
         int batch = devices[0].Contract.FixedBatch ?? Math.Max(1, options.BatchSize);
         return batch * workers * tile.Pixels * BytesPerTilePixel;
+    }
+
+    /// <summary>
+    /// The share of what an image may use (<see cref="Imaging.ImageMemory.UsableBytes"/>) that the CPU workers' tiles
+    /// may take when no -TileSize is given; images have the rest. With the default tile of 256 (272 with its edge
+    /// context, 867 MB at <see cref="BytesPerTilePixel"/>) a 1 GiB container, whose garbage collector sees 768 MB,
+    /// left no image any memory: every one, a 256x256 JPEG too, was refused with OutputTooLarge. A third keeps the
+    /// default from 2.9 GB a worker up, and on 1 GiB (one worker) gives tiles of 120, beside which a 1-megapixel
+    /// photo still fits x4.
+    /// </summary>
+    private const int TileShareDivisor = 3;
+
+    /// <summary>
+    /// <paramref name="options"/> with the automatic tile made small enough that the CPU workers among
+    /// <paramref name="devices"/> leave images room (<see cref="FittedTileSize"/>); unchanged where -TileSize was
+    /// given (the user's choice, checked against memory per image), the model fixes its size, or only GPUs run it.
+    /// </summary>
+    public static UpscaleOptions WithTileThatFits(IReadOnlyList<ITileRunner> devices, UpscaleOptions options)
+    {
+        var contract = devices[0].Contract;
+        int workers = devices.Where(d => d.Kind == DeviceKind.Cpu).Sum(d => d.Lanes);
+        if (options.TileSize > 0 || contract.FixedSize is not null || workers == 0)
+            return options;
+        int batch = contract.FixedBatch ?? 1; // the CPU's automatic batch; a -BatchSize given is warned about instead
+        return FittedTileSize(workers * batch, contract.Window, options.Limits.MemoryBytes) is { } tile ? options with { TileSize = tile } : options;
+    }
+
+    /// <summary>
+    /// The largest multiple of <paramref name="window"/> up to the default tile whose <paramref name="tilesHeld"/>
+    /// tiles (edge context included) take at most a <see cref="TileShareDivisor"/>th of what an image may use of
+    /// <paramref name="memoryBytes"/>; one window where none does; null where the default fits.
+    /// </summary>
+    internal static int? FittedTileSize(int tilesHeld, int window, long memoryBytes)
+    {
+        long allowed = Imaging.ImageMemory.UsableBytes(memoryBytes) / TileShareDivisor;
+        int defaultTile = TileGeometry.DefaultFor(window);
+        for (int tile = defaultTile; tile > window; tile -= window)
+            if (tilesHeld * TileShape.Square(tile + TileAxis.ContextRoom(window)).Pixels * BytesPerTilePixel <= allowed)
+                return tile == defaultTile ? null : tile;
+        return window;
     }
 
     /// <summary>The CPU workers among <paramref name="devices"/>, and the largest tile each runs.</summary>

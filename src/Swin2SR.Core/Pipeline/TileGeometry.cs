@@ -33,7 +33,7 @@ public readonly record struct TileGeometry(int TileSize, int Overlap)
 
     // The default is no choice of the user's, so it fits the model rather than failing: the largest multiple of the
     // window up to the default size (252 for a window of 12), or one window where that is larger.
-    private static int DefaultFor(int window) => Math.Max(window, UpscaleOptions.DefaultTileSize / window * window);
+    internal static int DefaultFor(int window) => Math.Max(window, UpscaleOptions.DefaultTileSize / window * window);
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 }

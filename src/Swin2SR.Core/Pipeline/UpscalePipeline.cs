@@ -61,6 +61,9 @@ public sealed class UpscalePipeline : IWorkerHost
     {
         if (devices.Count == 0)
             throw new ArgumentException("At least one device is needed.", nameof(devices));
+        // On a small machine the default tile's activations would leave images no memory: the CPU's tile shrinks.
+        var asked = options;
+        options = CpuBatchMemory.WithTileThatFits(devices, options);
         _devices = devices;
         _items = items;
         _begin = begin;
@@ -88,6 +91,8 @@ public sealed class UpscalePipeline : IWorkerHost
         int inFlight = StageSizes.ImagesInFlight(options.MaxImagesInFlight, _workers.Count, _encoders);
         string devicesUsed = string.Join(", ", devices.Select(d => d.Lanes > 1 ? $"{d.Device} ({d.Lanes} workers, a core each)" : d.Device));
         _details.Enqueue($"Running on {devicesUsed}; {options.IoThreads} decoders, {_encoders} encoders, up to {inFlight} images in flight.");
+        if (options.TileSize != asked.TileSize)
+            _details.Enqueue($"Tiles of at most {options.TileSize} (not {TileGeometry.Resolve(asked, contract).TileSize}): smaller tiles leave images room in the {options.Limits.MemoryBytes / (1 << 20)} MB this process may use (-TileSize sets the size).");
         if (devices.Any(d => d.Kind == DeviceKind.Cpu))
             _details.Enqueue(HugePageAllocator.TryEnable(out string? why)
                 ? "CPU tensors on transparent huge pages, reused from tile to tile."
