@@ -52,7 +52,8 @@ internal static class ImageMemory
                 + (modelBytes > 0 ? $", less {Gigabytes(modelBytes)} that the model's CPU workers hold for their tiles" : "")
                 + "): run it on a machine with more memory"
                 + (scale > 1 ? ", or with a smaller -Scale" : "")
-                + (modelBytes > 0 ? " (a smaller -TileSize leaves it more)" : "");
+                // Only where it could fit: no tile size makes a 12-megapixel photo x4 fit in a 4 GiB container.
+                + (modelBytes > 0 && needed <= UsableBytes(processMemoryBytes) ? " (a smaller -TileSize leaves it more)" : "");
         return null;
     }
 
