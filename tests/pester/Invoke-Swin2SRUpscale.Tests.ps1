@@ -570,6 +570,19 @@ Describe 'Invoke-Swin2SRUpscale' {
             $fits | Should -BeNullOrEmpty
         }
 
+        It 'upscales an image in a process that may use 768 MB (a 1 GiB container) with smaller CPU tiles, and says so' {
+            # The garbage collector of a 1 GiB container sees 768 MB (its heap hard limit, set here without a cgroup):
+            # beside the default 256 tile (867 MB at 12 KiB a pixel) no image had any memory, and this one was refused.
+            $file = New-TestImage (Join-Path $in 'small-machine.png') -Width 40 -Height 24
+            $run = "Import-Module '$ModulePath'; Get-Item -LiteralPath '$($file.FullName)' | Invoke-Swin2SRUpscale -Model '$NearestX4' " +
+                "-Device Cpu -MinConsistencyPsnr 0 -OutputDirectory '$out' -Force -Verbose 4>&1 | ForEach-Object { if (`$_ -is [Management.Automation.VerboseRecord]) { `$_.Message } else { `$_.Status } }"
+            $env:DOTNET_GCHeapHardLimit = '0x30000000'
+            try { $said = Invoke-ChildPwsh -Command $run }
+            finally { Remove-Item Env:DOTNET_GCHeapHardLimit }
+            $said | Should -Contain 'Succeeded'
+            $said | Should -Contain 'Tiles of at most 120 (not 256): smaller tiles leave images room in the 768 MB this process may use (-TileSize sets the size).'
+        }
+
         It 'reports with -Verbose the share of computed pixels that were padding, edge context or overlap' {
             $file = New-TestImage (Join-Path $in 'a.png') -Width 40 -Height 24
             $verbose = $file | Invoke-Swin2SRUpscale -Model $NearestX4 -OutputDirectory $out -TileSize 16 -TileOverlap 4 -Verbose 4>&1 |
