@@ -37,7 +37,7 @@ internal sealed class TerminationSignals : IDisposable
         {
             try
             {
-                _registrations.Add(PosixSignalRegistration.Create(signal, OnSignal));
+                _registrations.Add(PosixSignalRegistration.Create(signal, context => Stop(Name(context.Signal))));
             }
             catch (PlatformNotSupportedException)
             {
@@ -47,41 +47,24 @@ internal sealed class TerminationSignals : IDisposable
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
     }
 
-    private void OnProcessExit(object? sender, EventArgs e) => Stop("the end of its PowerShell session", exitCode: null);
+    private void OnProcessExit(object? sender, EventArgs e) => Stop("the end of its PowerShell session");
 
-    /// <summary>
-    /// Ends the process itself, with the shell's code for the signal (128 + its number), once the run has stopped.
-    /// Left to the runtime (the handler returning uncancelled), the end raced the main thread: the stopped run
-    /// returned, Dispose saw the handler done, and PowerShell could end normally first, exit code 0 after a SIGHUP,
-    /// which a scheduler records as a run that finished.
-    /// </summary>
-    private void OnSignal(PosixSignalContext context)
-    {
-        if (Stop(Name(context.Signal), exitCode: 128 + SignalNumber(context.Signal)))
-            context.Cancel = true;
-    }
-
-    /// <summary>False when the run was over already (or another signal is stopping it): nothing was done.</summary>
-    private bool Stop(string cause, int? exitCode)
+    private void Stop(string cause)
     {
         lock (_gate)
         {
             if (_over)
-                return false;
+                return;
             _signalled = _over = true;
         }
         try
         {
             _stop(cause);
-            // Before _handled is set, so Dispose keeps the main thread from ending the process first.
-            if (exitCode is { } code)
-                Environment.Exit(code);
         }
         finally
         {
             _handled.Set();
         }
-        return true;
     }
 
     /// <summary>Stops <paramref name="run"/> before the process ends, for SIGTERM, SIGHUP or any other reason, until disposed.</summary>
@@ -100,9 +83,6 @@ internal sealed class TerminationSignals : IDisposable
             // SIGHUP for a closed terminal: there is no stderr left to tell, and the job is already in order.
         }
     });
-
-    // The same on Linux and macOS; PosixSignal's own values are not the numbers.
-    private static int SignalNumber(PosixSignal signal) => signal == PosixSignal.SIGHUP ? 1 : 15;
 
     private static string Name(PosixSignal signal) => signal switch
     {
