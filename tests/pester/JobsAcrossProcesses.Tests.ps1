@@ -171,6 +171,13 @@ Describe 'Jobs across processes' {
         It 'gives the images in flight back to the job when <Signal> ends a run (systemd stop, timeout, a closed session)' -Skip:$IsWindows -ForEach @(
             @{ Signal = 'TERM'; ExitCode = 143 }, @{ Signal = 'HUP'; ExitCode = 129 }
         ) {
+            # Under nohup the tests' process ignores SIGHUP, and the child inherits that (bit 0 of SigIgn): the signal
+            # never reaches the run, which goes on to finish (exit 0), as nohup asks.
+            $ignored = (Get-Content /proc/self/status -ErrorAction Ignore) -match '^SigIgn:' -replace '^SigIgn:\s*', ''
+            if ($Signal -eq 'HUP' -and $ignored -and ([Convert]::ToUInt64("$ignored", 16) -band 1)) {
+                Set-ItResult -Skipped -Because 'this process ignores SIGHUP (started under nohup), and so would the run'
+                return
+            }
             $null = New-TestImageSet $in 150 -Width 128 -Height 128
             $worker = Start-ChildPwsh (Get-WorkerCommand $store "Get-ChildItem -LiteralPath '$in' -File | Invoke-Swin2SRUpscale -Model '$NearestX4' -OutputDirectory '$out' -JobName signalled -TileSize 8 -TileOverlap 0 -BatchSize 1")
             try {
