@@ -79,6 +79,19 @@ internal static class GrayAlphaTiff
         return gray is null ? null : new Split(gray, alpha, l.Associated);
     }
 
+    /// <summary>
+    /// What <see cref="Read"/> holds beside the file while the page is decoded: the two samples uncompressed, the
+    /// alpha (2 bytes a pixel) and the gray page, the file again with the gray uncompressed after it; 0 for a page
+    /// it does not read. A tiled page is counted as <see cref="TiledTiff.LaidOutBytes"/> (its strips come later).
+    /// </summary>
+    public static long LaidOutBytes(byte[] data)
+    {
+        if (Layout(data) is not { } l)
+            return 0;
+        long pixels = (long)l.Width * l.Height, sampleBytes = l.Bits / 8;
+        return pixels * 2 * sampleBytes + pixels * sizeof(ushort) + data.Length + pixels * sampleBytes;
+    }
+
     /// <summary>The tags of the two-sample strips, and those written anew for the one-sample ones.</summary>
     private static bool IsReplaced(ushort tag) =>
         tag is BitsPerSampleTag or PredictorTag or SamplesPerPixelTag or ExtraSamplesTag;

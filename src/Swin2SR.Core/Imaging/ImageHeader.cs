@@ -13,6 +13,6 @@ public sealed record ImageHeader(int Width, int Height, string FormatName)
     /// <summary>The bytes the decoder reads: the file's, or the one copy of them that ImageLoader mends for ImageSharp.</summary>
     internal byte[] DecoderData { get; init; } = null!;
 
-    /// <summary>What decoding holds beside the file and the pixels: a tiled TIFF's copy laid out in strips (<see cref="TiledTiff.LaidOutBytes"/>), else 0.</summary>
+    /// <summary>What decoding holds beside the file and the pixels: a tiled TIFF's copy laid out in strips (<see cref="TiledTiff.LaidOutBytes"/>), a gray TIFF's with alpha split in two (<see cref="GrayAlphaTiff.LaidOutBytes"/>), else 0.</summary>
     internal long LaidOutBytes { get; init; }
 }

@@ -122,7 +122,7 @@ public sealed class ImageLoader
             throw Unsupported(path, misdecoded);
         byte[] decoderData = ForDecoder(format, data);
         var info = IdentifyHeader(decoderData, path, format, data);
-        long laidOut = format.Name == "TIFF" ? TiledTiff.LaidOutBytes(decoderData) : 0;
+        long laidOut = format.Name == "TIFF" ? TiledTiff.LaidOutBytes(decoderData) + GrayAlphaTiff.LaidOutBytes(decoderData) : 0;
         CheckLimits(path, info.Width, info.Height, scale, laidOut);
         // Inflating the image data costs as much as the size the header claims: only a size within the limits. A
         // header claiming a size over them is named as such, not as a file too short for it.

@@ -34,7 +34,7 @@ internal static class ImageMemory
     /// </param>
     /// <param name="laidOutBytes">
     /// What decoding holds beside the pixels: a tiled TIFF is laid out in strips, a copy of the file with its page
-    /// uncompressed (<see cref="TiledTiff.LaidOutBytes"/>).
+    /// uncompressed (<see cref="TiledTiff.LaidOutBytes"/>), and a gray TIFF with alpha split in two (<see cref="GrayAlphaTiff.LaidOutBytes"/>).
     /// </param>
     public static string? WhyNot(int width, int height, int scale, long processMemoryBytes, long modelBytes = 0, long laidOutBytes = 0)
     {

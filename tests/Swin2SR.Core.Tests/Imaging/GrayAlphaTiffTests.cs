@@ -48,6 +48,23 @@ public sealed class GrayAlphaTiffTests : IDisposable
     }
 
     [Fact]
+    public void A_gray_alpha_tiff_is_refused_where_its_pixels_fit_in_memory_but_not_its_split_copy_beside_them()
+    {
+        byte[] bytes = HandMadeTiff.GrayAlpha(Width, Height, 8, (x, y) => Pixel(8, x, y), extraSamples: 2);
+        string path = Save("mask.tif", bytes);
+        // x2, its pixels need 20 bytes an input pixel and 24 an output one (ImageMemory); reading it also holds its
+        // samples uncompressed (2 bytes a pixel), the alpha (2) and the gray page: the file again and 1 byte a pixel.
+        long pixels = Width * Height * 20L + Width * Height * 4 * 24L;
+        long split = Width * Height * 5L + bytes.Length;
+        // An image may use 90% of the memory.
+        long pixelsAndHalfTheCopy = (long)Math.Ceiling((pixels + split / 2) / 0.9), pixelsAndTheCopy = (long)Math.Ceiling((pixels + split) / 0.9) + 10;
+
+        Assert.True(new ImageLoader(ImageLimits.Default with { MemoryBytes = pixelsAndTheCopy }).Load(path, 2).Traits.HasAlpha);
+        var error = Assert.Throws<ImageInputException>(() => new ImageLoader(ImageLimits.Default with { MemoryBytes = pixelsAndHalfTheCopy }).Load(path, 2));
+        Assert.Equal("OutputTooLarge", error.ErrorId);
+    }
+
+    [Fact]
     public void An_associated_alpha_has_its_gray_divided_by_it()
     {
         // Gray 200 under alpha 128, stored premultiplied as 100; opaque in the left column.
