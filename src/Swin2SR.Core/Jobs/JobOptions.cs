@@ -16,7 +16,18 @@ public sealed record JobOptions
     /// <summary>The folder whose structure is mirrored into <see cref="OutputDirectory"/>, fixed when the job is created.</summary>
     public string? OutputRoot { get; init; }
 
-    public string Format { get; init; } = "Same";
+    /// <summary>
+    /// The output format by its name (<see cref="Imaging.OutputFormat"/>), however it was typed or recorded: -Format
+    /// takes png, Png and PNG alike, and a run spelling it otherwise must neither redo the job's images (the output
+    /// hash) nor be taken for a run with other options (<see cref="JobHandOff.Signature"/>).
+    /// </summary>
+    public string Format
+    {
+        get => _format;
+        init => _format = Enum.TryParse<Imaging.OutputFormat>(value, ignoreCase: true, out var format) ? format.ToString() : value;
+    }
+
+    private readonly string _format = nameof(Imaging.OutputFormat.Same);
     public int Quality { get; init; } = Pipeline.UpscaleOptions.DefaultQuality;
     public int TileSize { get; init; }
     public int TileOverlap { get; init; } = Pipeline.UpscaleOptions.DefaultTileOverlap;
@@ -65,10 +76,7 @@ public sealed record JobOptions
     /// </summary>
     public string OutputHash()
     {
-        // The format by its name, not as typed: -Format takes png, Png and PNG alike, and a rerun spelling it
-        // otherwise must not redo the job's images.
-        string format = Enum.Parse<Imaging.OutputFormat>(Format, ignoreCase: true).ToString();
-        string text = string.Join('\n', ModelIdentity(ModelPath), format, Quality, TileSize, TileOverlap) + (AlphaMode == Imaging.AlphaMode.Bicubic ? "" : $"\n{AlphaMode}")
+        string text = string.Join('\n', ModelIdentity(ModelPath), Format, Quality, TileSize, TileOverlap) + (AlphaMode == Imaging.AlphaMode.Bicubic ? "" : $"\n{AlphaMode}")
             + (KeepPrintSize ? "\nKeepPrintSize" : "");
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
     }

@@ -71,5 +71,20 @@ public sealed class JobOptionsTests : IDisposable
         Assert.Equal(PinnedDigest, (options with { Device = DeviceKind.Cuda, DeviceIds = [1], Precision = Precision.Fp16 }).OutputHash());
     }
 
+    [Theory]
+    [InlineData("png")]
+    [InlineData("PNG")]
+    public void A_format_spelled_otherwise_is_the_same_option_for_the_digest_the_hand_off_and_the_record(string typed)
+    {
+        var named = new JobOptions { ModelPath = RepoPaths.TestModel("nearest-x2"), Format = "Png" };
+        var spelled = named with { Format = typed };
+        string Signature(JobOptions o) => JobHandOff.Signature(o, o.OutputHash(), DeviceKind.Cpu, null, Precision.Fp32, PathMap.Parse([]));
+
+        Assert.Equal(named.OutputHash(), spelled.OutputHash());
+        Assert.Equal(Signature(named), Signature(spelled));
+        // As a job recorded before its format was kept by name reads it back.
+        Assert.Equal("Png", JobOptions.FromJson(spelled.ToJson().Replace("\"Png\"", $"\"{typed}\"")).Format);
+    }
+
     private const string PinnedDigest = "2F7A8E28033945C8";
 }
