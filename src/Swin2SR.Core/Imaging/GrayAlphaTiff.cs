@@ -82,13 +82,14 @@ internal static class GrayAlphaTiff
     /// <summary>
     /// What <see cref="Read"/> holds beside the file while the page is decoded: the two samples uncompressed, the
     /// alpha (2 bytes a pixel) and the gray page, the file again with the gray uncompressed after it; 0 for a page
-    /// it does not read. A tiled page is counted as <see cref="TiledTiff.LaidOutBytes"/> (its strips come later).
+    /// it does not read. A tiled page counts too: it is read once <see cref="TiledTiff"/> has laid it out in strips
+    /// (that copy is <see cref="TiledTiff.LaidOutBytes"/>).
     /// </summary>
     public static long LaidOutBytes(byte[] data)
     {
-        if (Layout(data) is not { } l)
+        if (Samples(data) is not { } p)
             return 0;
-        long pixels = (long)l.Width * l.Height, sampleBytes = l.Bits / 8;
+        long pixels = (long)p.Width * p.Height, sampleBytes = p.Bits / 8;
         return pixels * 2 * sampleBytes + pixels * sizeof(ushort) + data.Length + pixels * sampleBytes;
     }
 
@@ -96,8 +97,10 @@ internal static class GrayAlphaTiff
     private static bool IsReplaced(ushort tag) =>
         tag is BitsPerSampleTag or PredictorTag or SamplesPerPixelTag or ExtraSamplesTag;
 
-    /// <summary>The first page's strips, where this reads them: BlackIsZero gray and alpha, 8 or 16 bits, contiguous, a known compression and predictor.</summary>
-    private static StripLayout? Layout(byte[] data)
+    private sealed record GrayAlphaPage(int Width, int Height, int Bits, bool Associated);
+
+    /// <summary>The first page's samples, where this reads them: BlackIsZero gray and alpha, 8 or 16 bits, contiguous; stored in strips or tiles.</summary>
+    private static GrayAlphaPage? Samples(byte[] data)
     {
         uint? extra = TiffStructure.FirstPageValue(data, ExtraSamplesTag);
         if (TiffStructure.FirstPageValue(data, PhotometricTag) != BlackIsZero || TiffStructure.FirstPageValue(data, SamplesPerPixelTag) != 2
@@ -105,19 +108,27 @@ internal static class GrayAlphaTiff
             return null;
         int width = (int)(TiffStructure.FirstPageValue(data, ImageWidthTag) ?? 0), height = (int)(TiffStructure.FirstPageValue(data, ImageLengthTag) ?? 0);
         var bits = TiffStructure.FirstPageValues(data, BitsPerSampleTag, out _);
+        if (width <= 0 || height <= 0 || bits is not [8 or 16, var alphaBits] || alphaBits != bits[0]
+            || TiffStructure.FirstPageValue(data, PlanarConfigurationTag) is not (null or 1)
+            || TiffStructure.FirstPageValue(data, SampleFormatTag) is not (null or 1))
+            return null;
+        return new GrayAlphaPage(width, height, (int)bits[0], extra == AssociatedAlpha);
+    }
+
+    /// <summary>The first page's strips, where this reads them (<see cref="Samples"/>), of a known compression and predictor.</summary>
+    private static StripLayout? Layout(byte[] data)
+    {
+        if (Samples(data) is not { } p)
+            return null;
         uint compression = TiffStructure.FirstPageValue(data, CompressionTag) ?? NoCompression;
         uint predictor = TiffStructure.FirstPageValue(data, PredictorTag) ?? 1;
-        int rowsPerStrip = (int)Math.Min(TiffStructure.FirstPageValue(data, RowsPerStripTag) ?? uint.MaxValue, (uint)Math.Max(height, 1));
+        int rowsPerStrip = (int)Math.Min(TiffStructure.FirstPageValue(data, RowsPerStripTag) ?? uint.MaxValue, (uint)p.Height);
         var offsets = TiffStructure.FirstPageValues(data, StripOffsetsTag, out _);
         var counts = TiffStructure.FirstPageValues(data, StripByteCountsTag, out _);
-        if (width <= 0 || height <= 0 || rowsPerStrip <= 0 || bits is not [8 or 16, var alphaBits] || alphaBits != bits[0]
-            || TiffStructure.FirstPageValue(data, PlanarConfigurationTag) is not (null or 1)
-            || TiffStructure.FirstPageValue(data, SampleFormatTag) is not (null or 1)
-            || !TiledTiff.Decompresses(compression)
-            || predictor is not (1 or 2) || offsets is null || counts is null
-            || offsets.Length != (height + rowsPerStrip - 1) / rowsPerStrip || counts.Length != offsets.Length)
+        if (rowsPerStrip <= 0 || !TiledTiff.Decompresses(compression) || predictor is not (1 or 2) || offsets is null || counts is null
+            || offsets.Length != (p.Height + rowsPerStrip - 1) / rowsPerStrip || counts.Length != offsets.Length)
             return null;
-        return new StripLayout(width, height, (int)bits[0], compression, predictor == 2, extra == AssociatedAlpha, rowsPerStrip, offsets, counts);
+        return new StripLayout(p.Width, p.Height, p.Bits, compression, predictor == 2, p.Associated, rowsPerStrip, offsets, counts);
     }
 
     /// <summary>The page's pixels, uncompressed, row after row: each strip decompressed and its predictor undone.</summary>

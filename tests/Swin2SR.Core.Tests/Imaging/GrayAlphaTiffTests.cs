@@ -47,17 +47,22 @@ public sealed class GrayAlphaTiffTests : IDisposable
             }
     }
 
-    [Fact]
-    public void A_gray_alpha_tiff_is_refused_where_its_pixels_fit_in_memory_but_not_its_split_copy_beside_them()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(16)]
+    public void A_gray_alpha_tiff_is_refused_where_its_pixels_fit_in_memory_but_not_its_split_copy_beside_them(int tile)
     {
-        byte[] bytes = HandMadeTiff.GrayAlpha(Width, Height, 8, (x, y) => Pixel(8, x, y), extraSamples: 2);
+        // Two tiles a side when tiled (tiles are 16 pixels a side at least, and no larger than the image).
+        const int width = 32, height = 32;
+        byte[] bytes = HandMadeTiff.GrayAlpha(width, height, 8, (x, y) => ((ushort)(x * 7 + y), (ushort)(255 - x * 4 - y)), extraSamples: 2, tile: tile);
         string path = Save("mask.tif", bytes);
         // x2, its pixels need 20 bytes an input pixel and 24 an output one (ImageMemory); reading it also holds its
         // samples uncompressed (2 bytes a pixel), the alpha (2) and the gray page: the file again and 1 byte a pixel.
-        long pixels = Width * Height * 20L + Width * Height * 4 * 24L;
-        long split = Width * Height * 5L + bytes.Length;
-        // An image may use 90% of the memory.
-        long pixelsAndHalfTheCopy = (long)Math.Ceiling((pixels + split / 2) / 0.9), pixelsAndTheCopy = (long)Math.Ceiling((pixels + split) / 0.9) + 10;
+        // A tiled one is laid out in strips first, a copy of the file with its samples uncompressed after it.
+        long pixels = width * height * 20L + width * height * 4 * 24L;
+        long split = width * height * 5L + bytes.Length + (tile > 0 ? bytes.Length + width * height * 2L : 0);
+        // An image may use 90% of the memory (rounded down: one byte more keeps the whole copy within it).
+        long pixelsAndHalfTheCopy = (long)Math.Ceiling((pixels + split / 2) / 0.9), pixelsAndTheCopy = (long)Math.Ceiling((pixels + split) / 0.9) + 1;
 
         Assert.True(new ImageLoader(ImageLimits.Default with { MemoryBytes = pixelsAndTheCopy }).Load(path, 2).Traits.HasAlpha);
         var error = Assert.Throws<ImageInputException>(() => new ImageLoader(ImageLimits.Default with { MemoryBytes = pixelsAndHalfTheCopy }).Load(path, 2));

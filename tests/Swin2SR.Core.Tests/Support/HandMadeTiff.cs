@@ -94,8 +94,8 @@ internal static class HandMadeTiff
     /// Gray and alpha (BlackIsZero, two samples, the second's kind as <paramref name="extraSamples"/> says: 2
     /// unassociated, 1 associated), <paramref name="bits"/> 8 or 16 deep: a cut-out or mask as GIMP and libvips save it.
     /// </summary>
-    public static byte[] GrayAlpha(int width, int height, int bits, Func<int, int, (ushort Gray, ushort Alpha)> pixel, ushort extraSamples, int predictor = 1) =>
-        WithFirstPageValue(Build(width, height, bits, (x, y) => { var p = pixel(x, y); return [p.Gray, p.Alpha]; }, planar: false, predictor, bigEndian: false, [(ExtraSamplesTag, extraSamples)]),
+    public static byte[] GrayAlpha(int width, int height, int bits, Func<int, int, (ushort Gray, ushort Alpha)> pixel, ushort extraSamples, int predictor = 1, int tile = 0) =>
+        WithFirstPageValue(Build(width, height, bits, (x, y) => { var p = pixel(x, y); return [p.Gray, p.Alpha]; }, planar: false, predictor, bigEndian: false, [(ExtraSamplesTag, extraSamples)], tile),
             PhotometricTag, 1);
 
     /// <summary>16 bits per sample, contiguous, no predictor.</summary>
