@@ -38,9 +38,14 @@ public sealed class QuantizedModelTests : IDisposable
         double squares = quantized.Zip(float32).Sum(p =>
             Math.Pow(p.First.R - p.Second.R, 2) + Math.Pow(p.First.G - p.Second.G, 2) + Math.Pow(p.First.B - p.Second.B, 2));
         double psnr = Psnr.FromMeanSquaredError(squares / (3.0 * float32.Length));
-        // Not the float32 model run again (its integers did run), yet within what 8-bit weights lose: Set5 through
-        // the module measured 49.9 dB against the float32 outputs (models/test/README.md).
-        Assert.InRange(psnr, 40, 70);
+        // Not the float32 model run again: its integers did run.
+        Assert.True(squares > 0, "the quantized model's output is the float32 model's");
+        // Within what 8-bit weights lose: this picture measured 45.9 dB against the float32 output (ONNX Runtime
+        // 1.31, CPU). 3 dB below that leaves room for other CPUs' integer kernels; 6 above stays under the 8.3 dB
+        // that leaving the Convs in float32 gains on Set5 (49.9 against 58.2 dB, models/test/README.md), so a model
+        // quantized less than transformers.js's fails too.
+        const double measured = 45.9;
+        Assert.InRange(psnr, measured - 3, measured + 6);
     }
 
     [Fact]
