@@ -346,11 +346,11 @@ public sealed class ModelStore
     /// </summary>
     public IReadOnlyList<string> Uninstall(string name)
     {
-        var files = OwnFiles(name);
+        var files = FilesOf(name);
         if (files.Count == 0)
             return [];
         using var claim = InstallClaim.Take(name, LockPath(name));
-        files = OwnFiles(name); // an installation that held the claim may have changed them
+        files = FilesOf(name); // an installation that held the claim may have changed them
         foreach (string file in files)
         {
             try
@@ -367,9 +367,7 @@ public sealed class ModelStore
     }
 
     /// <summary>The files <see cref="Uninstall"/> would remove now; none when nothing of <paramref name="name"/> is here.</summary>
-    public IReadOnlyList<string> FilesOf(string name) => OwnFiles(name);
-
-    private List<string> OwnFiles(string name)
+    public List<string> FilesOf(string name)
     {
         var files = new List<string>();
         if (Find(name) is { } model)

@@ -194,7 +194,7 @@ public sealed class InvokeSwin2SRUpscaleCommand : UpscaleCommandBase
         var approved = Approve(modelPath, QueueOnly ? planned : LeaveOutUnwritableFolders(planned));
         if (approved.Count == 0)
             return;
-        string jobName = JobName ?? JobPlanning.NewJobName();
+        string jobName = JobName ?? Core.Jobs.JobNames.Generate();
         if (QueueOnly)
         {
             try

@@ -3,11 +3,9 @@ using Swin2SR.Core.Pipeline;
 
 namespace Swin2SR.PowerShell.Commands;
 
-/// <summary>An Invoke's job before any run: its name, its inputs queued for workers (-QueueOnly), or the outputs a run would plan (-WhatIf, -Confirm).</summary>
+/// <summary>An Invoke's job before any run: its inputs queued for workers (-QueueOnly), or the outputs a run would plan (-WhatIf, -Confirm).</summary>
 internal static class JobPlanning
 {
-    public static string NewJobName() => JobNames.Generate();
-
     /// <summary>
     /// Invoke -QueueOnly: records the job, its devices too, and its inputs for workers to Resume (here or on other hosts). The inputs it
     /// leaves failed, unchanged since they failed, are said in <paramref name="leftFailed"/> as a run says them.
