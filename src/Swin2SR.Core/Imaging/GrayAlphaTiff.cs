@@ -93,9 +93,8 @@ internal static class GrayAlphaTiff
         return pixels * 2 * sampleBytes + pixels * sizeof(ushort) + data.Length + pixels * sampleBytes;
     }
 
-    /// <summary>The tags of the two-sample strips, and those written anew for the one-sample ones.</summary>
-    private static bool IsReplaced(ushort tag) =>
-        tag is BitsPerSampleTag or PredictorTag or SamplesPerPixelTag or ExtraSamplesTag;
+    /// <summary>The tag of the second sample, which the one-sample page has not (its BitsPerSample and SamplesPerPixel are written anew).</summary>
+    private static bool IsReplaced(ushort tag) => tag == ExtraSamplesTag;
 
     private sealed record GrayAlphaPage(int Width, int Height, int Bits, bool Associated);
 

@@ -52,11 +52,12 @@ internal static class TiledTiff
     /// The file (a classic TIFF whose first directory fits it) with its first page's pixels replaced by the
     /// uncompressed rows <paramref name="fill"/> writes, <paramref name="imageRowBytes"/> each, in strips of
     /// <see cref="StripBytes"/> or less: the page's directory written anew after the end of the file, without the
-    /// entries <paramref name="replaced"/> names and with the one-value SHORT entries of <paramref name="added"/>
-    /// and the strips' own (Compression none among them); every other tag, and every offset in the file, as it was.
+    /// entries <paramref name="replaced"/> names, the page's old compression, predictor and strips, and with the one-value
+    /// SHORT entries of <paramref name="added"/> (in place of the page's own) and the strips' own (Compression none
+    /// among them); every other tag, and every offset in the file, as it was.
     /// Null for what is not such a TIFF, or where the result would not fit a classic TIFF.
     /// </summary>
-    internal static byte[]? WithUncompressedImage(byte[] data, Func<ushort, bool> replaced, IEnumerable<(ushort Tag, ushort Value)> added,
+    internal static byte[]? WithUncompressedImage(byte[] data, Func<ushort, bool> replaced, IReadOnlyList<(ushort Tag, ushort Value)> added,
         long imageRowBytes, int height, ImageFill fill)
     {
         if (data.Length < 8 || !(data.AsSpan(0, 4).SequenceEqual("II*\0"u8) || data.AsSpan(0, 4).SequenceEqual("MM\0*"u8))
@@ -70,7 +71,9 @@ internal static class TiledTiff
         long rawAt = data.Length + (data.Length & 1);
         long listsAt = rawAt + rawLength + (rawLength & 1);
         long directoryAt = listsAt + 8L * strips;
-        var entries = kept.Where(e => Tag(e, littleEndian) is var tag && !replaced(tag) && tag is not (CompressionTag or StripOffsetsTag or RowsPerStripTag or StripByteCountsTag)).ToList();
+        // The pixels are written uncompressed and undifferenced, in strips: no tag of the old ones can stay.
+        var entries = kept.Where(e => Tag(e, littleEndian) is var tag && !replaced(tag) && !added.Any(a => a.Tag == tag)
+            && tag is not (CompressionTag or PredictorTag or StripOffsetsTag or RowsPerStripTag or StripByteCountsTag)).ToList();
         entries.AddRange(added.Select(a => Entry(a.Tag, 3, 1, a.Value, littleEndian)));
         entries.Add(Entry(CompressionTag, 3, 1, NoCompression, littleEndian));
         entries.Add(Entry(StripOffsetsTag, 4, (uint)strips, (uint)(strips == 1 ? rawAt : listsAt), littleEndian));
@@ -113,10 +116,8 @@ internal static class TiledTiff
 
     private static long RowBytes(TileLayout l) => ((long)l.Width * l.Samples * l.Bits + 7) / 8;
 
-    /// <summary>The tags of the tiles, and those written anew for the strips.</summary>
-    private static bool IsReplaced(ushort tag) =>
-        tag is CompressionTag or PredictorTag or StripOffsetsTag or RowsPerStripTag or StripByteCountsTag
-            or TileWidthTag or TileLengthTag or TileOffsetsTag or TileByteCountsTag;
+    /// <summary>The tags of the tiles, which strips replace.</summary>
+    private static bool IsReplaced(ushort tag) => tag is TileWidthTag or TileLengthTag or TileOffsetsTag or TileByteCountsTag;
 
     private sealed record TileLayout(int Width, int Height, int Samples, int Bits, int Compression, bool Differenced,
         int TileWidth, int TileLength, ulong[] Offsets, ulong[] Counts);
