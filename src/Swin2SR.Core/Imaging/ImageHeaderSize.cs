@@ -23,8 +23,6 @@ internal static class ImageHeaderSize
     /// </summary>
     public static (int Width, int Height)? Read(Stream stream, string formatName)
     {
-        if (formatName == "TIFF")
-            return TiffHeaderSize.Read(stream);
         long start = stream.Position;
         try
         {
@@ -35,6 +33,7 @@ internal static class ImageHeaderSize
                 "GIF" => Gif(stream),
                 "BMP" => Bmp(stream),
                 "Webp" => Webp(stream),
+                "TIFF" => TiffHeaderSize.Read(stream),
                 _ => null,
             };
         }
@@ -165,7 +164,8 @@ internal static class ImageHeaderSize
 
     private static int ReadUInt24(ReadOnlySpan<byte> bytes) => bytes[0] | bytes[1] << 8 | bytes[2] << 16;
 
-    private static bool ReadAt(Stream stream, long offset, Span<byte> buffer)
+    /// <summary>Reads <paramref name="buffer"/> whole from <paramref name="offset"/>; false where the file ends before.</summary>
+    internal static bool ReadAt(Stream stream, long offset, Span<byte> buffer)
     {
         if (offset + buffer.Length > stream.Length)
             return false;
