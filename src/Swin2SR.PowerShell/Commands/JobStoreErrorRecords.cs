@@ -10,6 +10,19 @@ internal static class JobStoreErrorRecords
     public static SetupFailedException StoreFailure(JobStoreException e, string location) =>
         new(StoreErrorRecord(e, location));
 
+    /// <summary>Runs <paramref name="work"/> on the store at <paramref name="location"/>, what the store refuses thrown as a setup error (<see cref="StoreFailure"/>).</summary>
+    public static T Guard<T>(string location, Func<T> work)
+    {
+        try
+        {
+            return work();
+        }
+        catch (JobStoreException e)
+        {
+            throw StoreFailure(e, location);
+        }
+    }
+
     private static ErrorRecord StoreErrorRecord(JobStoreException e, string location)
     {
         var (category, action) = e.ErrorId switch

@@ -6,32 +6,11 @@ namespace Swin2SR.PowerShell.Commands;
 internal static class JobStoreOpening
 {
     /// <summary>For a run that records jobs: a store that does not exist is created.</summary>
-    public static IJobStore Open(JobStoreTarget target, JobStoreAccess access) => Guard(target, () => target.Open(access));
+    public static IJobStore Open(JobStoreTarget target, JobStoreAccess access) => JobStoreErrorRecords.Guard(target.Display, () => target.Open(access));
 
     /// <summary>For a command that needs jobs: no store is created; null when the default store does not exist yet.</summary>
-    public static IJobStore? OpenExisting(JobStoreTarget target, JobStoreAccess access) => Guard(target, () => target.OpenExisting(access));
+    public static IJobStore? OpenExisting(JobStoreTarget target, JobStoreAccess access) => JobStoreErrorRecords.Guard(target.Display, () => target.OpenExisting(access));
 
-    private static T Guard<T>(JobStoreTarget target, Func<T> open)
-    {
-        try
-        {
-            return open();
-        }
-        catch (JobStoreException e)
-        {
-            throw JobStoreErrorRecords.StoreFailure(e, target.Display);
-        }
-    }
-
-    public static JobRecord FindJob(IJobStore store, string jobName)
-    {
-        try
-        {
-            return store.FindJob(jobName) ?? throw JobStoreErrorRecords.JobNotFound(jobName, store.Location, storeExists: true);
-        }
-        catch (JobStoreException e)
-        {
-            throw JobStoreErrorRecords.StoreFailure(e, store.Location);
-        }
-    }
+    public static JobRecord FindJob(IJobStore store, string jobName) => JobStoreErrorRecords.Guard(store.Location,
+        () => store.FindJob(jobName) ?? throw JobStoreErrorRecords.JobNotFound(jobName, store.Location, storeExists: true));
 }

@@ -133,17 +133,7 @@ internal sealed class JobStoreQueries : IDisposable
     /// <summary>The store that holds the job named, if any: with no store yet, there is no such job.</summary>
     private IJobStore StoreOf(string jobName) => _store ?? throw JobStoreErrorRecords.JobNotFound(jobName, _location, storeExists: false);
 
-    private T Guard<T>(Func<T> query)
-    {
-        try
-        {
-            return query();
-        }
-        catch (JobStoreException e)
-        {
-            throw JobStoreErrorRecords.StoreFailure(e, _location);
-        }
-    }
+    private T Guard<T>(Func<T> query) => JobStoreErrorRecords.Guard(_location, query);
 
     public void Dispose() => _store?.Dispose();
 }

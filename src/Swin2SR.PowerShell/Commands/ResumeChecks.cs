@@ -12,15 +12,7 @@ internal static class ResumeChecks
     public static void RequireWritableOutputFolders(IJobStore store, JobRecord job, bool retryFailed, PathMap paths, string storeArgument)
     {
         IReadOnlyCollection<ItemStatus> waiting = retryFailed ? [ItemStatus.Pending, ItemStatus.Failed] : [ItemStatus.Pending];
-        IReadOnlyList<ItemRecord> items;
-        try
-        {
-            items = store.Items(job.Id, waiting);
-        }
-        catch (JobStoreException e)
-        {
-            throw JobStoreErrorRecords.StoreFailure(e, store.Location);
-        }
+        var items = JobStoreErrorRecords.Guard(store.Location, () => store.Items(job.Id, waiting));
         var refused = OutputFolderCheck.Refusals(items.Select(item => paths.Map(item.OutputPath)));
         if (refused.Count == 0)
             return;
@@ -33,14 +25,7 @@ internal static class ResumeChecks
     /// <summary>No item pending or held by a worker (and, with -RetryFailed, none failed): a resume would run nothing.</summary>
     public static bool NothingLeft(IJobStore store, JobRecord job, bool retryFailed)
     {
-        try
-        {
-            var summary = store.Summarize(job, _ => false);
-            return summary.Pending + summary.Running == 0 && (!retryFailed || summary.Failed == 0);
-        }
-        catch (JobStoreException e)
-        {
-            throw JobStoreErrorRecords.StoreFailure(e, store.Location);
-        }
+        var summary = JobStoreErrorRecords.Guard(store.Location, () => store.Summarize(job, _ => false));
+        return summary.Pending + summary.Running == 0 && (!retryFailed || summary.Failed == 0);
     }
 }
