@@ -30,7 +30,7 @@ public sealed class ModelLocator
             ? Directory.EnumerateFiles(_embeddedDirectory, "*.onnx").Select(Path.GetFileNameWithoutExtension).OfType<string>().Order(StringComparer.Ordinal).ToList()
             : [];
 
-    public IReadOnlyList<string> InstalledNames() => _store?.Installed().Select(m => m.Name).ToList() ?? [];
+    public IReadOnlyList<string> InstalledNames() => _store?.InstalledNames() ?? [];
 
     /// <summary>Every name -Model takes without a path: embedded and installed models.</summary>
     public IReadOnlyList<string> KnownNames() => EmbeddedNames().Union(InstalledNames()).Order(StringComparer.Ordinal).ToList();

@@ -133,7 +133,14 @@ public sealed class ModelStore
             .Order(StringComparer.Ordinal)
             .ToList();
 
-    public IReadOnlyList<InstalledModel> Installed()
+    // A model uninstalled since its name was listed is left out.
+    public IReadOnlyList<InstalledModel> Installed() => InstalledNames().Select(Find).OfType<InstalledModel>().ToList();
+
+    /// <summary>
+    /// The names of <see cref="Installed"/>, in order, without describing each model (its record, and the graph of
+    /// one copied in without one): what tab completion and name wildcards need, on every key press.
+    /// </summary>
+    public IReadOnlyList<string> InstalledNames()
     {
         if (!System.IO.Directory.Exists(Directory))
             return [];
@@ -141,10 +148,8 @@ public sealed class ModelStore
         var inFolder = folder.EnumerateFiles("*" + ModelExtension).Select(f => System.IO.Path.GetFileNameWithoutExtension(f.Name));
         var inOwnFolders = folder.EnumerateDirectories().Select(d => d.Name);
         return inFolder.Concat(inOwnFolders).Distinct(StringComparer.Ordinal)
-            .Where(ModelCatalog.IsValidName)
-            .Select(Find)
-            .OfType<InstalledModel>()
-            .OrderBy(m => m.Name, StringComparer.Ordinal)
+            .Where(name => ModelCatalog.IsValidName(name) && IsInstalled(name))
+            .Order(StringComparer.Ordinal)
             .ToList();
     }
 

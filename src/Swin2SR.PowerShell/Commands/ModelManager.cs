@@ -147,7 +147,7 @@ internal sealed class ModelManager : IDisposable
     public IReadOnlyList<string> InstalledNames()
     {
         var embedded = new ModelLocator(EmbeddedDirectory).EmbeddedNames();
-        return (_store?.Installed() ?? []).Select(m => m.Name).Where(n => !embedded.Contains(n)).ToList();
+        return (_store?.InstalledNames() ?? []).Where(n => !embedded.Contains(n)).ToList();
     }
 
     public bool IsEmbedded(string name) =>
